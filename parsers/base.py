@@ -1,0 +1,125 @@
+"""The parser contract: file in, typed rows out.
+
+A parser is pure: it reads one archived file from disk and returns rows for the
+tables it declares. It never touches the network or the database. ``db/`` uses
+the declared tables and columns to create tables; the Datasette metadata uses the
+column descriptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+ColumnType = Literal["text", "integer", "float", "date", "boolean"]
+
+#: Provenance columns every parsed row carries, added by ``db/`` when loading.
+PROVENANCE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("document", "SHA-256 of the archived file this row came from (links to documents)."),
+    ("page", "Page of the document the row is printed on (1-based)."),
+    ("table_index", "Which table on the page (0-based) the row belongs to."),
+    ("row_index", "Row number within its table in the document (0-based)."),
+    ("parser_version", "Version of the parser that produced the row."),
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One declared column of a parsed table."""
+
+    name: str
+    type: ColumnType
+    description: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table a parser fills: its database name, description and columns."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    #: Columns Datasette should facet on by default.
+    facets: tuple[str, ...] = ()
+    #: Free-text columns to index for full-text search.
+    fts: tuple[str, ...] = ()
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"table {self.name} has no column {name!r}")
+
+
+@dataclass
+class Row:
+    """One parsed row with where it was found."""
+
+    table: str
+    page: int
+    table_index: int
+    row_index: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Check:
+    """A check of the parsed rows against the document's own statements."""
+
+    name: str
+    passed: bool
+    expected: Any
+    found: Any
+    message: str = ""
+
+    def describe(self) -> str:
+        state = "passed" if self.passed else "FAILED"
+        text = f"{self.name} {state}: expected {self.expected!r}, found {self.found!r}"
+        return f"{text} ({self.message})" if self.message else text
+
+
+@dataclass
+class ParseResult:
+    """Everything a parser learned from one file."""
+
+    rows: list[Row] = field(default_factory=list)
+    #: Document-level facts, stored on the ``documents`` row (e.g. report_period_start,
+    #: report_period_end, pages) or, for keys not in that table, in ``document_facts``.
+    document: dict[str, Any] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    #: Set when the document must not be published as good data (failed check, drifted
+    #: layout). Rows are still kept for inspection.
+    quarantine: str | None = None
+
+    def quarantine_reason(self) -> str | None:
+        """The quarantine message: an explicit one, or the failed checks joined."""
+        failed = [c.describe() for c in self.checks if not c.passed]
+        reasons = ([self.quarantine] if self.quarantine else []) + failed
+        return "; ".join(reasons) if reasons else None
+
+    def rows_for(self, table: str) -> list[Row]:
+        return [r for r in self.rows if r.table == table]
+
+
+@runtime_checkable
+class Parser(Protocol):
+    """What every parser provides. See ``parsers.registry`` for the list of parsers."""
+
+    name: str
+    version: str
+    description: str
+    tables: tuple[TableSpec, ...]
+
+    def detect(self, path: Path) -> bool:
+        """True when this parser recognises the file (used when no parser is named)."""
+        ...
+
+    def parse(self, path: Path) -> ParseResult:
+        """Read the file and return its rows; raise ``ParseError`` when it cannot."""
+        ...
+
+
+def table_map(tables: Iterable[TableSpec]) -> dict[str, TableSpec]:
+    return {t.name: t for t in tables}

@@ -1,0 +1,151 @@
+"""Turning the text of a PDF cell into a typed value.
+
+Agency PDFs print values for people, not machines: thousands separators, dates whose
+digits were spaced out by the typesetter (``0 3 / 2 5 / 2 0 16``), footnote stars glued
+to a word (``(CANCELLED)**``), cells wrapped over several lines. Every function here
+takes the raw cell text (or None) and returns the value to store, or raises
+``ValueError`` with the offending text so the caller can say which cell was wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+
+#: Date formats tried when a template names none. US agencies print month first.
+DEFAULT_DATE_FORMATS: tuple[str, ...] = (
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%Y-%m-%d",
+    "%m-%d-%Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%b. %d, %Y",
+    "%d-%b-%y",
+    "%d-%b-%Y",
+)
+
+#: Cell texts that mean "no value" in agency tables.
+EMPTY_MARKERS: frozenset[str] = frozenset({"", "-", "--", "—", "–", "n/a", "N/A"})
+
+#: Characters agencies use as footnote markers after a value.
+FOOTNOTE_CHARS = "*†‡§¹²³"
+
+_WHITESPACE = re.compile(r"\s+")
+# Only digits, date punctuation and spaces: safe to squeeze spaces out (a spaced-out date).
+_SPACED_NUMERIC = re.compile(r"^[\d\s/.\-]+$")
+_MONTH_ABBREVIATION = re.compile(r"\b(Sept)\.?", re.IGNORECASE)
+_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+
+TRUE_WORDS: frozenset[str] = frozenset({"y", "yes", "true", "x", "1", "✓", "✔"})
+FALSE_WORDS: frozenset[str] = frozenset({"n", "no", "false", "0", ""})
+
+
+def clean_text(raw: str | None) -> str | None:
+    """Trim, join wrapped lines with a space and collapse runs of whitespace; blank -> None."""
+    if raw is None:
+        return None
+    text = _WHITESPACE.sub(" ", raw).strip()
+    return text or None
+
+
+def join_wrapped(parts: Iterable[str | None], joiner: str = " ") -> str | None:
+    """Join the pieces of a cell that was wrapped over several lines or rows."""
+    pieces = [p for p in (clean_text(part) for part in parts) if p]
+    return joiner.join(pieces) if pieces else None
+
+
+def is_empty(raw: str | None) -> bool:
+    text = clean_text(raw)
+    return text is None or text in EMPTY_MARKERS
+
+
+def parse_int(raw: str | None) -> int | None:
+    """``3,083`` -> 3083, ``(1,234)`` -> -1234, ``1 234`` -> 1234; blank or dash -> None."""
+    if is_empty(raw):
+        return None
+    text = clean_text(raw) or ""
+    negative = text.startswith("(") and text.endswith(")")
+    body = text.strip("()").replace(",", "").replace(" ", "").replace("$", "")
+    if not re.fullmatch(r"[-+]?\d+", body):
+        raise ValueError(f"not a whole number: {raw!r}")
+    value = int(body)
+    return -value if negative else value
+
+
+def parse_float(raw: str | None) -> float | None:
+    """``1,234.5`` -> 1234.5, ``12.5%`` -> 12.5; blank or dash -> None."""
+    if is_empty(raw):
+        return None
+    text = clean_text(raw) or ""
+    negative = text.startswith("(") and text.endswith(")")
+    body = text.strip("()").replace(",", "").replace(" ", "").replace("$", "").rstrip("%")
+    if not _NUMBER.fullmatch(body):
+        raise ValueError(f"not a number: {raw!r}")
+    value = float(body)
+    return -value if negative else value
+
+
+def squeeze_spaced(raw: str) -> str:
+    """``0 3 / 2 5 / 2 0 16`` -> ``03/25/2016``: drop spaces inside an all-numeric token.
+
+    Only applied when the text is digits and date punctuation, so ``Jan 5, 2017`` keeps
+    its spaces.
+    """
+    if _SPACED_NUMERIC.match(raw):
+        return re.sub(r"\s+", "", raw)
+    return raw
+
+
+def parse_date(raw: str | None, formats: Iterable[str] = DEFAULT_DATE_FORMATS) -> str | None:
+    """A printed date -> ISO ``YYYY-MM-DD``; blank -> None; unreadable -> ValueError."""
+    if is_empty(raw):
+        return None
+    text = squeeze_spaced(clean_text(raw) or "")
+    # "Sept." is not a strptime abbreviation; "Jan." is handled by the "%b." formats.
+    text = _MONTH_ABBREVIATION.sub("Sep", text)
+    tried = list(formats)
+    for fmt in tried:
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    # Month names with a period ("Feb. 3, 2017") under formats written without one.
+    undotted = re.sub(r"^([A-Za-z]{3})\.", r"\1", text)
+    if undotted != text:
+        for fmt in tried:
+            try:
+                return datetime.strptime(undotted, fmt).date().isoformat()
+            except ValueError:
+                continue
+    raise ValueError(f"not a date in formats {', '.join(tried)}: {raw!r}")
+
+
+def parse_bool(
+    raw: str | None,
+    true_values: Iterable[str] = TRUE_WORDS,
+    false_values: Iterable[str] = FALSE_WORDS,
+) -> bool | None:
+    """A flag cell -> True/False; text that is neither -> ValueError."""
+    text = (clean_text(raw) or "").lower()
+    if text in {v.lower() for v in true_values}:
+        return True
+    if text in {v.lower() for v in false_values}:
+        return False
+    raise ValueError(f"not a yes/no flag: {raw!r}")
+
+
+def split_footnote(raw: str | None, chars: str = FOOTNOTE_CHARS) -> tuple[str | None, str | None]:
+    """``(CANCELLED)**`` -> (``(CANCELLED)``, ``**``): the value and its trailing marker."""
+    text = clean_text(raw)
+    if text is None:
+        return None, None
+    stripped = text.rstrip(chars).rstrip()
+    marker = text[len(stripped) :].strip() or None
+    return (stripped or None), marker
+
+
+def iso(day: date | str) -> str:
+    """A date or ISO string -> ISO string (for callers that accept either)."""
+    return day.isoformat() if isinstance(day, date) else date.fromisoformat(day).isoformat()

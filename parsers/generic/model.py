@@ -1,0 +1,149 @@
+"""The shapes the generic extractor works with: words on a page, tables found on one page,
+and tables as returned to callers (possibly joined over several pages)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: (x0, top, x1, bottom) in pdfplumber's page coordinates (points, origin top-left).
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(slots=True)
+class Word:
+    """One word with its box in the (possibly de-rotated) page frame."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    #: (x0, x1, text) of each character, kept so a word straddling a ruling can be split.
+    chars: tuple[tuple[float, float, str], ...] = ()
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def xmid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def ymid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class PageTable:
+    """A table found on one page, before tables continued over pages are joined."""
+
+    page: int
+    bbox: BBox
+    #: Every row of the grid, header rows first; "" for an empty cell.
+    rows: list[list[str]]
+    n_header_rows: int
+    #: x boundaries of the columns in the de-rotated frame (n_columns + 1 values).
+    col_edges: list[float]
+    #: "ruled" (cells from drawn lines) or "whitespace" (columns from text alignment).
+    method: str
+    #: Header cells spanning several columns: (row, first column, last column).
+    spans: list[tuple[int, int, int]] = field(default_factory=list)
+
+    @property
+    def n_columns(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+
+@dataclass
+class TablePiece:
+    """The part of a (possibly multi-page) table printed on one page."""
+
+    page: int
+    table_index: int
+    bbox: BBox
+    #: Index of this piece's first body row in ExtractedTable.rows, and how many it holds.
+    first_row: int
+    n_rows: int
+
+
+@dataclass
+class ExtractedTable:
+    """One table of a document: its header rows, body rows and where it is printed."""
+
+    pieces: list[TablePiece]
+    header: list[list[str]]
+    rows: list[list[str]]
+    method: str
+    spans: list[tuple[int, int, int]] = field(default_factory=list)
+
+    @property
+    def page(self) -> int:
+        return self.pieces[0].page
+
+    @property
+    def table_index(self) -> int:
+        return self.pieces[0].table_index
+
+    @property
+    def bbox(self) -> BBox:
+        return self.pieces[0].bbox
+
+    @property
+    def pages(self) -> list[int]:
+        return [p.page for p in self.pieces]
+
+    @property
+    def n_columns(self) -> int:
+        if self.header:
+            return len(self.header[0])
+        return len(self.rows[0]) if self.rows else 0
+
+    @property
+    def columns(self) -> list[str]:
+        """One name per column: the stacked header cells above it, spanned cells included."""
+        names: list[list[str]] = [[] for _ in range(self.n_columns)]
+        spanned = {(r, c0): c1 for r, c0, c1 in self.spans}
+        for r, row in enumerate(self.header):
+            for c, text in enumerate(row):
+                if not text:
+                    continue
+                for col in range(c, spanned.get((r, c), c) + 1):
+                    if not names[col] or names[col][-1] != text:
+                        names[col].append(text)
+        return [" ".join(parts) for parts in names]
+
+    def row_pages(self) -> list[int]:
+        """The page each body row is printed on."""
+        pages: list[int] = []
+        for piece in self.pieces:
+            pages.extend([piece.page] * piece.n_rows)
+        return pages
+
+    def grid(self) -> list[list[str]]:
+        """Header rows then body rows, as printed."""
+        return [*self.header, *self.rows]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape `records extract --format json` prints for one table."""
+        return {
+            "page": self.page,
+            "table_index": self.table_index,
+            "bbox": [round(v, 2) for v in self.bbox],
+            "pages": self.pages,
+            "method": self.method,
+            "columns": self.columns,
+            "header": self.header,
+            "rows": self.rows,
+            "pieces": [
+                {
+                    "page": p.page,
+                    "table_index": p.table_index,
+                    "bbox": [round(v, 2) for v in p.bbox],
+                    "first_row": p.first_row,
+                    "n_rows": p.n_rows,
+                }
+                for p in self.pieces
+            ],
+        }

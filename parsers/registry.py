@@ -1,0 +1,83 @@
+"""The explicit list of parsers, and how a file finds its parser.
+
+Python parsers are listed here by import path; declarative templates are found in
+``parsers/templates/*.toml`` (see ``parsers.template``). Imports are lazy so that a
+command that only lists sources does not load pdfplumber.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from pathlib import Path
+
+from parsers.base import Parser
+from records.exceptions import UnsupportedFile
+from records.filetypes import sniff
+
+#: name -> "module:attribute" of a parser instance or class.
+PYTHON_PARSERS: dict[str, str] = {
+    "ice-ddor": "parsers.ddor:PARSER",
+    "generic": "parsers.generic:PARSER",
+    "spreadsheet": "parsers.spreadsheet:PARSER",
+}
+
+#: Parsers tried, in order, when a file of this type names no parser.
+FALLBACK_BY_TYPE: dict[str, str] = {
+    "pdf": "generic",
+    "xlsx": "spreadsheet",
+    "xls": "spreadsheet",
+    "csv": "spreadsheet",
+}
+
+
+def _load(target: str) -> Parser:
+    module_name, _, attr = target.partition(":")
+    obj = getattr(importlib.import_module(module_name), attr)
+    return obj() if isinstance(obj, type) else obj
+
+
+@cache
+def all_parsers() -> dict[str, Parser]:
+    """Every parser by name: the Python ones, then the templates."""
+    parsers: dict[str, Parser] = {}
+    for name, target in PYTHON_PARSERS.items():
+        try:
+            parsers[name] = _load(target)
+        except (ModuleNotFoundError, AttributeError):  # TODO(lead): strict before landing
+            continue
+    try:
+        from parsers.template import load_templates
+    except ModuleNotFoundError:
+        return parsers
+    for parser in load_templates():
+        parsers[parser.name] = parser
+    return parsers
+
+
+def parser_names() -> list[str]:
+    return sorted(all_parsers())
+
+
+def get_parser(name: str) -> Parser:
+    parsers = all_parsers()
+    if name not in parsers:
+        raise KeyError(f"unknown parser {name!r} (known: {', '.join(sorted(parsers))})")
+    return parsers[name]
+
+
+def detect_parser(path: Path) -> Parser:
+    """The parser for a file no one named one for: a template that recognises it,
+    else the generic parser for its type."""
+    kind = sniff(path.read_bytes()) if path.stat().st_size else None
+    parsers = all_parsers()
+    if kind == "pdf":
+        for name, parser in parsers.items():
+            if name in FALLBACK_BY_TYPE.values():
+                continue
+            if parser.detect(path):
+                return parser
+    fallback = FALLBACK_BY_TYPE.get(kind or "")
+    if fallback and fallback in parsers:
+        return parsers[fallback]
+    raise UnsupportedFile(f"{path.name}: no parser reads files of type {kind or 'unknown'}")

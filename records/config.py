@@ -1,0 +1,272 @@
+"""The source registry: ``sources.toml`` read, validated and turned into ``Source`` objects.
+
+A bad file gives one ``ConfigError`` naming the file, the source and the field.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from records.exceptions import ConfigError
+
+DEFAULT_SOURCES = Path("sources.toml")
+DEFAULT_SCHEDULE = "0 9 * * mon"  # weekly, Monday 09:00 in the configured timezone
+DEFAULT_TIMEZONE = "America/New_York"
+DEFAULT_DOC_TYPES = ("pdf", "xlsx", "xls", "csv")
+DEFAULT_CDX = "https://web.archive.org/cdx/search/cdx"
+HOOK_EVENTS = ("on_failure", "on_stale", "on_new_document")
+
+
+@dataclass(frozen=True)
+class Hook:
+    """A notification: a shell command (payload on stdin) or a webhook URL (JSON POST)."""
+
+    command: str | None = None
+    webhook: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    contact: str = "datadesk@example.org"
+    user_agent: str | None = None
+    timezone: str = DEFAULT_TIMEZONE
+    wayback_cdx: str = DEFAULT_CDX
+    hooks: dict[str, tuple[Hook, ...]] = field(default_factory=dict)
+
+    @property
+    def agent(self) -> str:
+        return self.user_agent or f"agency-records/0.1 (newsroom data desk; +mailto:{self.contact})"
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    url: str
+    parser: str
+    agency: str = ""
+    title: str = ""
+    description: str = ""
+    start_urls: tuple[str, ...] = ()
+    link_regex: str | None = None
+    link_css: str | None = None
+    next_css: str | None = None
+    doc_types: tuple[str, ...] = DEFAULT_DOC_TYPES
+    spider: str | None = None
+    schedule: str = DEFAULT_SCHEDULE
+    source_url: str | None = None
+    license: str | None = None
+    license_url: str | None = None
+    caveats: str | None = None
+    archive_fallback: bool = False
+    wayback_cdx: str | None = None
+    download_delay: float = 1.0
+    concurrent_per_domain: int = 2
+    timeout: int = 60
+    max_bytes: int = 100 * 1024 * 1024
+    retries: int = 3
+    stale_after_periods: int = 2
+    failing_after_runs: int = 3
+    hooks: dict[str, tuple[Hook, ...]] = field(default_factory=dict)
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return self.start_urls or (self.url,)
+
+    @property
+    def allowed_domains(self) -> list[str]:
+        """Domains the crawl may visit, derived from the listing URLs (never configured)."""
+        return sorted({urlparse(u).hostname or "" for u in self.urls} - {""})
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    settings: Settings
+    sources: tuple[Source, ...]
+
+    def source(self, name: str) -> Source:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"{self.path}: no source named {name!r} (known: {known})")
+
+    def select(self, names: list[str] | tuple[str, ...]) -> list[Source]:
+        return [self.source(n) for n in names] if names else list(self.sources)
+
+
+def sources_path(option: str | Path | None = None) -> Path:
+    if option:
+        return Path(option)
+    env = os.environ.get("RECORDS_SOURCES")
+    return Path(env) if env else DEFAULT_SOURCES
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate a sources file."""
+    path = sources_path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: sources file not found")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a UTF-8 text file") from None
+    unknown_top = set(data) - {"settings", "source"}
+    if unknown_top:
+        raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown_top))}")
+    settings = _settings(path, data.get("settings", {}))
+    raw_sources = data.get("source", [])
+    if not isinstance(raw_sources, list) or not raw_sources:
+        raise ConfigError(f"{path}: no [[source]] entries")
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(raw_sources, 1):
+        source = _source(path, position, raw, settings)
+        if source.name in seen:
+            raise ConfigError(f"{path}: source {source.name!r}: field 'name': duplicate name")
+        seen.add(source.name)
+        sources.append(source)
+    return Config(path=path, settings=settings, sources=tuple(sources))
+
+
+_SOURCE_FIELDS = {f.name: f for f in fields(Source)}
+_REQUIRED = ("name", "url", "parser")
+
+
+def _settings(path: Path, raw: Any) -> Settings:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: [settings] must be a table")
+    allowed = {"contact", "user_agent", "timezone", "wayback_cdx", "hooks"}
+    for key in raw:
+        if key not in allowed:
+            raise ConfigError(f"{path}: [settings]: unknown field {key!r}")
+    timezone = raw.get("timezone", DEFAULT_TIMEZONE)
+    _check_timezone(path, "[settings]", timezone)
+    return Settings(
+        contact=str(raw.get("contact", Settings.contact)),
+        user_agent=raw.get("user_agent"),
+        timezone=timezone,
+        wayback_cdx=str(raw.get("wayback_cdx", DEFAULT_CDX)),
+        hooks=_hooks(path, "[settings]", raw.get("hooks", {})),
+    )
+
+
+def _source(path: Path, position: int, raw: Any, settings: Settings) -> Source:
+    where = f"{path}: source #{position}"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: must be a table")
+    name = raw.get("name")
+    if isinstance(name, str) and name:
+        where = f"{path}: source {name!r}"
+    for key in _REQUIRED:
+        if not raw.get(key):
+            raise ConfigError(f"{where}: field {key!r}: missing")
+    for key in raw:
+        if key not in _SOURCE_FIELDS:
+            raise ConfigError(f"{where}: unknown field {key!r}")
+    values = dict(raw)
+    for key in ("name", "url", "parser", "agency", "title", "description", "schedule"):
+        if key in values and not isinstance(values[key], str):
+            raise ConfigError(f"{where}: field {key!r}: must be a string")
+    if not _valid_name(values["name"]):
+        raise ConfigError(
+            f"{where}: field 'name': use lowercase letters, digits and dashes (got {name!r})"
+        )
+    start_urls = values.pop("start_urls", None) or []
+    if isinstance(start_urls, str):
+        start_urls = [start_urls]
+    for url in [values["url"], *start_urls]:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ConfigError(f"{where}: field 'url': not an http(s) URL: {url!r}")
+    values["start_urls"] = tuple(start_urls)
+    if "doc_types" in values:
+        types = values["doc_types"]
+        bad = [t for t in types if t not in DEFAULT_DOC_TYPES]
+        if not isinstance(types, list) or bad:
+            raise ConfigError(
+                f"{where}: field 'doc_types': allowed are {', '.join(DEFAULT_DOC_TYPES)}"
+            )
+        values["doc_types"] = tuple(types)
+    for key in ("link_regex",):
+        if values.get(key):
+            import re
+
+            try:
+                re.compile(values[key])
+            except re.error as exc:
+                raise ConfigError(f"{where}: field {key!r}: bad regular expression: {exc}") from None
+    if not values.get("link_regex") and not values.get("link_css") and not values.get("spider"):
+        raise ConfigError(f"{where}: field 'link_regex': give link_regex and/or link_css")
+    _check_parser(where, values["parser"])
+    _check_cron(where, values.get("schedule", DEFAULT_SCHEDULE), settings.timezone)
+    if "hooks" in values:
+        values["hooks"] = _hooks(path, where, values["hooks"])
+    for key in ("concurrent_per_domain",):
+        if key in values and not (isinstance(values[key], int) and 1 <= values[key] <= 2):
+            raise ConfigError(f"{where}: field {key!r}: must be 1 or 2 (be polite)")
+    try:
+        return Source(**values)
+    except TypeError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _valid_name(name: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", name))
+
+
+def _check_parser(where: str, parser: str) -> None:
+    from parsers.registry import parser_names
+
+    names = parser_names()
+    if parser not in names:
+        raise ConfigError(
+            f"{where}: field 'parser': unknown parser {parser!r} (known: {', '.join(names)})"
+        )
+
+
+def _check_cron(where: str, expression: str, timezone: str) -> None:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(expression, timezone=timezone)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{where}: field 'schedule': bad cron {expression!r}: {exc}") from None
+
+
+def _check_timezone(path: Path, where: str, timezone: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{path}: {where}: field 'timezone': unknown zone {timezone!r}") from None
+
+
+def _hooks(path: Path, where: str, raw: Any) -> dict[str, tuple[Hook, ...]]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: field 'hooks': must be a table")
+    hooks: dict[str, tuple[Hook, ...]] = {}
+    for event, entries in raw.items():
+        if event not in HOOK_EVENTS:
+            raise ConfigError(
+                f"{where}: field 'hooks': unknown event {event!r} (use {', '.join(HOOK_EVENTS)})"
+            )
+        if isinstance(entries, dict):
+            entries = [entries]
+        parsed = []
+        for entry in entries:
+            if not isinstance(entry, dict) or not (entry.get("command") or entry.get("webhook")):
+                raise ConfigError(f"{where}: field 'hooks.{event}': needs command or webhook")
+            parsed.append(Hook(command=entry.get("command"), webhook=entry.get("webhook")))
+        hooks[event] = tuple(parsed)
+    return hooks

@@ -1,0 +1,87 @@
+"""Run a crawl in a child process (the Twisted reactor cannot restart) and read its report."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from records.exceptions import RecordsError
+
+
+@dataclass
+class CrawlReport:
+    source: str
+    new: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+#: The running crawl child, so a signal handler can stop it.
+CURRENT_CHILD: subprocess.Popen[bytes] | None = None
+
+
+def crawl(
+    sources_file: Path,
+    source_names: list[str],
+    *,
+    db_path: Path,
+    archive_root: Path,
+    run_id: int | None,
+    verbose: bool = False,
+) -> list[CrawlReport]:
+    """Crawl the named sources in one child process; return one report per source."""
+    global CURRENT_CHILD
+    with tempfile.TemporaryDirectory(prefix="records-crawl-") as tmp:
+        job = Path(tmp) / "job.json"
+        report = Path(tmp) / "report.json"
+        job.write_text(
+            json.dumps(
+                {
+                    "sources_file": str(Path(sources_file).resolve()),
+                    "sources": source_names,
+                    "db": str(Path(db_path).resolve()),
+                    "archive": str(Path(archive_root).resolve()),
+                    "run_id": run_id,
+                    "log": verbose,
+                }
+            )
+        )
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_repo_root()), env.get("PYTHONPATH")]))
+        child = subprocess.Popen(
+            [sys.executable, "-m", "scrapers.crawl_child", str(job), str(report)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        CURRENT_CHILD = child
+        try:
+            _, stderr = child.communicate()
+        finally:
+            CURRENT_CHILD = None
+        if child.returncode != 0 or not report.exists():
+            tail = stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise RecordsError(
+                f"crawl of {', '.join(source_names)} failed (exit {child.returncode}): "
+                + (" | ".join(tail) or "no output")
+            )
+        return [CrawlReport(**entry) for entry in json.loads(report.read_text())]
+
+
+def stop_child() -> None:
+    """Ask a running crawl child to stop (Scrapy shuts down gracefully on SIGTERM)."""
+    child = CURRENT_CHILD
+    if child is not None and child.poll() is None:
+        child.send_signal(signal.SIGTERM)
+
+
+def _repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]

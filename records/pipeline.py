@@ -1,0 +1,322 @@
+"""The pipeline that ties the stages together: crawl -> archive -> parse -> load.
+
+The CLI, the demo and the scheduler all call ``run``; nothing else orchestrates.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from db.connect import open_db
+from db.documents import documents_to_parse, record_document
+from db.load import fail_document, load_result
+from db.runs import finish_run, record_error, start_run
+from parsers.base import ParseResult, Parser
+from parsers.registry import detect_parser, get_parser
+from records.archive import Archive
+from records.config import Config, Source
+from records.crawl import crawl
+from records.exceptions import ParseError, RecordsError
+from records.filetypes import content_type, sniff
+from records.paths import Paths
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunSummary:
+    run_id: int | None = None
+    documents_new: int = 0
+    documents_unchanged: int = 0
+    documents_failed: int = 0
+    documents_quarantined: int = 0
+    rows_added: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    status: str = "ok"
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.documents_failed == 0
+
+    def add(self, other: RunSummary) -> None:
+        self.documents_new += other.documents_new
+        self.documents_unchanged += other.documents_unchanged
+        self.documents_failed += other.documents_failed
+        self.documents_quarantined += other.documents_quarantined
+        self.rows_added += other.rows_added
+        self.errors.extend(other.errors)
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def run(
+    config: Config,
+    names: Iterable[str] = (),
+    *,
+    paths: Paths,
+    trigger: str = "cli",
+    progress: Progress = _quiet,
+    do_crawl: bool = True,
+    do_parse: bool = True,
+) -> RunSummary:
+    """Crawl, parse and load the named sources (default all); record the run."""
+    sources = config.select(list(names))
+    db = open_db(paths.db)
+    sync_sources(db, sources)
+    run_id = start_run(db, trigger=trigger, sources=[s.name for s in sources])
+    summary = RunSummary(run_id=run_id)
+    try:
+        if do_crawl:
+            crawl_sources(db, config, sources, paths=paths, run_id=run_id, summary=summary,
+                          progress=progress)
+        if do_parse:
+            summary.add(
+                parse_pending(db, Archive(paths.archive), config, sources=sources, run_id=run_id,
+                              progress=progress)
+            )
+    except KeyboardInterrupt:
+        summary.status = "interrupted"
+        raise
+    finally:
+        if summary.status != "interrupted":
+            summary.status = "ok" if summary.ok else "failed"
+        finish_run(
+            db,
+            run_id,
+            status=summary.status,
+            documents_new=summary.documents_new,
+            documents_unchanged=summary.documents_unchanged,
+            documents_failed=summary.documents_failed,
+            rows_added=summary.rows_added,
+            errors=len(summary.errors),
+        )
+    return summary
+
+
+def sync_sources(db: sqlite_utils.Database, sources: Iterable[Source]) -> None:
+    from db.clock import now
+
+    db.table("sources").upsert_all(
+        (
+            {
+                "name": s.name,
+                "agency": s.agency,
+                "title": s.title,
+                "description": s.description,
+                "url": s.url,
+                "parser": s.parser,
+                "schedule": s.schedule,
+                "source_url": s.source_url or s.url,
+                "license": s.license,
+                "license_url": s.license_url,
+                "updated": now(),
+            }
+            for s in sources
+        ),
+        pk="name",
+    )
+
+
+def crawl_sources(
+    db: sqlite_utils.Database,
+    config: Config,
+    sources: list[Source],
+    *,
+    paths: Paths,
+    run_id: int | None,
+    summary: RunSummary,
+    progress: Progress = _quiet,
+) -> None:
+    if not sources:
+        return
+    progress(f"crawling {', '.join(s.name for s in sources)} ...")
+    try:
+        reports = crawl(
+            config.path,
+            [s.name for s in sources],
+            db_path=paths.db,
+            archive_root=paths.archive,
+            run_id=run_id,
+        )
+    except RecordsError as exc:
+        record_error(db, run=run_id, stage="crawl", message=str(exc))
+        summary.errors.append({"stage": "crawl", "url": None, "message": str(exc)})
+        return
+    for report in reports:
+        summary.documents_new += len(report.new)
+        summary.documents_unchanged += report.unchanged
+        summary.errors.extend({"source": report.source, **e} for e in report.errors)
+        progress(
+            f"  {report.source}: {len(report.new)} new, {report.unchanged} unchanged,"
+            f" {len(report.errors)} error(s)"
+        )
+
+
+def parser_for(document: dict[str, Any], config: Config | None, path: Path) -> Parser:
+    """The source's parser, else the one named on the document, else one that detects it."""
+    if config is not None and document.get("source"):
+        for source in config.sources:
+            if source.name == document["source"]:
+                return get_parser(source.parser)
+    if document.get("parser"):
+        return get_parser(document["parser"])
+    return detect_parser(path)
+
+
+def _parse_in_worker(parser_name: str, path: str) -> ParseResult | str:
+    """Run one parser on one file; an expected failure comes back as its message."""
+    try:
+        return get_parser(parser_name).parse(Path(path))
+    except ParseError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - a broken file must not stop the other documents
+        return f"{type(exc).__name__}: {exc}"
+
+
+def parse_pending(
+    db: sqlite_utils.Database,
+    archive: Archive,
+    config: Config | None,
+    *,
+    sources: list[Source] | None = None,
+    documents: list[dict[str, Any]] | None = None,
+    run_id: int | None = None,
+    reparse: bool = False,
+    everything: bool = False,
+    parser_override: str | None = None,
+    workers: int | None = None,
+    progress: Progress = _quiet,
+) -> RunSummary:
+    """Parse documents waiting for it, in parallel processes, loading one document at a time."""
+    summary = RunSummary(run_id=run_id)
+    if documents is None:
+        names = [s.name for s in sources] if sources else None
+        documents = documents_to_parse(db, sources=names, reparse=reparse or everything)
+    jobs: list[tuple[dict[str, Any], Parser, Path]] = []
+    for document in documents:
+        try:
+            path = archive.get(document["sha256"])
+            parser = (
+                get_parser(parser_override) if parser_override else parser_for(document, config, path)
+            )
+        except (RecordsError, KeyError) as exc:
+            _document_failed(db, summary, document, str(exc).strip("'\""), run_id)
+            continue
+        if reparse and not everything and document.get("status") in ("parsed", "quarantined"):
+            if document.get("parser") == parser.name and document.get("parser_version") == parser.version:
+                continue
+        jobs.append((document, parser, path))
+    if not jobs:
+        return summary
+    progress(f"parsing {len(jobs)} document(s) ...")
+    for (document, parser, _), outcome in zip(jobs, _parse_all(jobs, workers), strict=True):
+        label = document.get("filename") or document["sha256"][:12]
+        if isinstance(outcome, str):
+            _document_failed(db, summary, document, f"{label}: {outcome}", run_id, parser)
+            continue
+        status, rows = load_result(db, document["sha256"], parser, outcome)
+        if status == "quarantined":
+            summary.documents_quarantined += 1
+            message = f"{label}: quarantined: {outcome.quarantine_reason()}"
+            record_error(db, run=run_id, stage="check", message=message,
+                         source=document.get("source"), url=document.get("url"),
+                         document=document["sha256"])
+            summary.errors.append({"stage": "check", "url": document.get("url"), "message": message})
+        summary.rows_added += rows
+        progress(f"  {label}: {status}, {len(outcome.rows)} rows ({parser.name} {parser.version})")
+    return summary
+
+
+def _parse_all(
+    jobs: list[tuple[dict[str, Any], Parser, Path]], workers: int | None
+) -> list[ParseResult | str]:
+    args = [(parser.name, str(path)) for _, parser, path in jobs]
+    workers = workers or min(len(args), os.cpu_count() or 1)
+    if workers <= 1 or len(args) == 1:
+        return [_parse_in_worker(*a) for a in args]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_parse_in_worker, *zip(*args, strict=True)))
+
+
+def _document_failed(
+    db: sqlite_utils.Database,
+    summary: RunSummary,
+    document: dict[str, Any],
+    message: str,
+    run_id: int | None,
+    parser: Parser | None = None,
+) -> None:
+    fail_document(db, document["sha256"], message, parser)
+    record_error(db, run=run_id, stage="parse", message=message, source=document.get("source"),
+                 url=document.get("url"), document=document["sha256"])
+    summary.documents_failed += 1
+    summary.errors.append({"stage": "parse", "url": document.get("url"), "message": message})
+
+
+def add_files(
+    files: Iterable[Path],
+    *,
+    paths: Paths,
+    config: Config | None,
+    source: str | None = None,
+    parser_name: str | None = None,
+    request_id: int | None = None,
+    progress: Progress = _quiet,
+) -> RunSummary:
+    """Archive local files (e.g. records-request responses) and parse them like crawled ones."""
+    db = open_db(paths.db)
+    archive = Archive(paths.archive)
+    run_id = start_run(db, trigger="cli", sources=[source] if source else [])
+    summary = RunSummary(run_id=run_id)
+    added: list[dict[str, Any]] = []
+    for file in files:
+        file = Path(file)
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            message = f"{file}: cannot read: {exc.strerror}"
+            record_error(db, run=run_id, stage="add", message=message, source=source)
+            summary.errors.append({"stage": "add", "url": str(file), "message": message})
+            continue
+        if not data:
+            message = f"{file}: empty file"
+            record_error(db, run=run_id, stage="add", message=message, source=source)
+            summary.errors.append({"stage": "add", "url": str(file), "message": message})
+            continue
+        sha = archive.put(data)
+        is_new = record_document(
+            db,
+            sha256=sha,
+            source=source,
+            url=None,
+            filename=file.name,
+            content_type=content_type(sniff(data)),
+            size=len(data),
+            request_id=request_id,
+        )
+        if is_new:
+            summary.documents_new += 1
+        else:
+            summary.documents_unchanged += 1
+        document = db.table("documents").get(sha)
+        if is_new or parser_name:
+            added.append(document)
+        progress(f"archived {file.name} as {sha[:12]}{'' if is_new else ' (already archived)'}")
+    parsed = parse_pending(db, archive, config, documents=added, run_id=run_id,
+                           parser_override=parser_name, progress=progress)
+    summary.add(parsed)
+    summary.status = "ok" if summary.ok else "failed"
+    finish_run(db, run_id, status=summary.status, documents_new=summary.documents_new,
+               documents_unchanged=summary.documents_unchanged,
+               documents_failed=summary.documents_failed, rows_added=summary.rows_added,
+               errors=len(summary.errors))
+    return summary

@@ -1,0 +1,66 @@
+"""What one source's crawl learned, written to the database as it happens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from db.connect import open_db
+from db.documents import record_fetch
+from db.runs import record_error
+from records.archive import Archive
+
+
+@dataclass
+class CrawlState:
+    db_path: Path
+    archive_root: Path
+    run_id: int | None
+    source: str
+    new: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.db = open_db(self.db_path, ensure=False)
+        self.archive = Archive(self.archive_root)
+
+    def fetch(
+        self,
+        url: str,
+        status: int | None,
+        *,
+        sha256: str | None = None,
+        not_modified: bool = False,
+        size: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        record_fetch(
+            self.db,
+            run=self.run_id,
+            source=self.source,
+            url=url,
+            http_status=status,
+            sha256=sha256,
+            not_modified=not_modified,
+            size=size,
+            error=error,
+        )
+
+    def error(self, url: str, stage: str, message: str) -> None:
+        self.failed += 1
+        self.errors.append({"url": url, "stage": stage, "message": message})
+        record_error(
+            self.db, run=self.run_id, source=self.source, url=url, stage=stage, message=message
+        )
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "new": self.new,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "errors": self.errors,
+        }
