@@ -29,8 +29,8 @@ from typing import Any
 import pdfplumber
 
 from parsers.base import Check, Column, ParseResult, Row, TableSpec
-from parsers.cleaning import clean_text, join_wrapped, parse_date, parse_int
 from parsers.checks import page_footer_check
+from parsers.cleaning import clean_text, join_wrapped, parse_date, parse_int
 from parsers.pdf_text import open_pdf, running_lines
 
 #: The DDOR tables are fully ruled (every cell is a stroked rectangle).
@@ -91,8 +91,7 @@ TABLES: tuple[TableSpec, ...] = (
             _col(
                 "detainers_issued",
                 "integer",
-                "Detainers ICE issued to the jurisdiction during the week (issued, not "
-                "declined).",
+                "Detainers ICE issued to the jurisdiction during the week (issued, not declined).",
             ),
         ),
         facets=("state",),
@@ -170,7 +169,9 @@ def _normalise_header(cells: list[str | None]) -> list[str]:
 def _header_section(cells: list[str | None]) -> str | None:
     header = _normalise_header(cells)
     for section, keywords in HEADER_KEYWORDS.items():
-        if len(header) == len(keywords) and all(k in h for k, h in zip(keywords, header)):
+        if len(header) == len(keywords) and all(
+            k in h for k, h in zip(keywords, header, strict=False)
+        ):
             return section
     return None
 
@@ -184,7 +185,8 @@ _MONTHS = {
 
 
 def _month_day_year(text: str) -> tuple[int | None, int | None, int | None]:
-    """'Jan. 28' -> (1, 28, None); 'February 3, 2017' -> (2, 3, 2017); '3, 2017' -> (None, 3, 2017)."""
+    """'Jan. 28' -> (1, 28, None); 'February 3, 2017' -> (2, 3, 2017);
+    '3, 2017' -> (None, 3, 2017)."""
     match = re.match(r"^\s*(?:([A-Za-z]+)\.?\s+)?(\d{1,2})(?:,?\s+(\d{4}))?\s*$", text)
     if not match:
         raise ValueError(f"not a date: {text!r}")
@@ -251,7 +253,7 @@ def _parse_pdf(path: Path, pdf: pdfplumber.PDF) -> ParseResult:
     section_iv_lines: list[dict[str, Any]] = []
     section_pages: dict[str, list[int]] = {}
 
-    for number, (page, lines) in enumerate(zip(pdf.pages, page_lines), start=1):
+    for number, (page, lines) in enumerate(zip(pdf.pages, page_lines, strict=False), start=1):
         tables = page.find_tables(DDOR_RULED_TABLE_SETTINGS)
         events: list[tuple[float, str, Any]] = []
         for line in lines:
@@ -334,7 +336,7 @@ def _take_table(
             store.rows[-1] = (
                 prev_page,
                 prev_index,
-                [join_wrapped([a, b]) for a, b in zip(prev, cleaned)],
+                [join_wrapped([a, b]) for a, b in zip(prev, cleaned, strict=False)],
             )
             continue
         store.rows.append((number, index, cleaned))
@@ -427,10 +429,12 @@ def _paragraphs(lines: list[dict[str, Any]]) -> str | None:
     """Join prose lines into paragraphs: a gap taller than the usual line step starts one."""
     if not lines:
         return None
-    steps = [b["top"] - a["top"] for a, b in zip(lines, lines[1:]) if b["top"] > a["top"]]
+    steps = [
+        b["top"] - a["top"] for a, b in zip(lines, lines[1:], strict=False) if b["top"] > a["top"]
+    ]
     usual = Counter(round(s) for s in steps).most_common(1)[0][0] if steps else 0
     paragraphs: list[list[str]] = [[lines[0]["text"]]]
-    for prev, line in zip(lines, lines[1:]):
+    for prev, line in zip(lines, lines[1:], strict=False):
         step = line["top"] - prev["top"]
         if step > usual * 1.4 or step < 0:  # a blank line, or a new page
             paragraphs.append([])

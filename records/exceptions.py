@@ -38,3 +38,8 @@ class LockHeld(RecordsError):
 
 class RequestError(RecordsError):
     """Raised by ``records.requests`` for an unknown request id or an invalid status change."""
+
+
+class TemplateError(ConfigError):
+    """Raised by ``parsers.template_spec`` when a report template (``parsers/templates/*.toml``)
+    is invalid; the message names the template file and the key at fault."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from fpdf.fonts import FontFace
 from parsers.cleaning import iso
 
 #: Fixed so that the same data always gives the same bytes (and the same SHA-256).
-CREATION_DATE = datetime(2017, 3, 20, 12, 0, tzinfo=timezone.utc)
+CREATION_DATE = datetime(2017, 3, 20, 12, 0, tzinfo=UTC)
 
 NAVY = (31, 56, 100)
 WHITE = (255, 255, 255)
@@ -234,8 +234,11 @@ def write_ddor_report(
 
     pdf.add_page()
     _section_title(pdf, titles[2])
-    _paragraph(pdf, f"The jurisdictions below have policies which {section_word.lower()} "
-                    "cooperation with ICE detainers.")
+    _paragraph(
+        pdf,
+        f"The jurisdictions below have policies which {section_word.lower()} "
+        "cooperation with ICE detainers.",
+    )
     _table(
         pdf,
         SECTION_III_WIDTHS,
@@ -285,8 +288,15 @@ CORRECTION_WITHDRAWN: tuple[tuple[str, str], ...] = (
     ("PA", "Chester County"),
     ("NC", "Richmond County"),
 )
-_COUNTRIES = ("Mexico",) * 6 + ("Guatemala", "Honduras", "El Salvador", "Dominican Republic",
-                                 "Vietnam", "Jamaica", "Nicaragua")
+_COUNTRIES = ("Mexico",) * 6 + (
+    "Guatemala",
+    "Honduras",
+    "El Salvador",
+    "Dominican Republic",
+    "Vietnam",
+    "Jamaica",
+    "Nicaragua",
+)
 _OFFENSES = (
     "Assault",
     "Burglary",
@@ -382,15 +392,19 @@ def demo_series(seed: int = 2017) -> list[DemoReport]:
     first = reports[0]
     corrected = dict(first.data)
     corrected["declined_rows"] = [
-        r for r in first.data["declined_rows"]
+        r
+        for r in first.data["declined_rows"]
         if (r["state"], r["county"]) not in CORRECTION_WITHDRAWN
     ]
     corrected["corrected"] = True
-    start, end = date.fromisoformat(first.data["period_start"]), date.fromisoformat(
-        first.data["period_end"]
+    start, end = (
+        date.fromisoformat(first.data["period_start"]),
+        date.fromisoformat(first.data["period_end"]),
     )
     reports.append(
-        DemoReport(_filename(start, end, "-corrected"), first.posted + timedelta(days=10), corrected)
+        DemoReport(
+            _filename(start, end, "-corrected"), first.posted + timedelta(days=10), corrected
+        )
     )
     return reports
 

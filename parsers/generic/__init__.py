@@ -1,0 +1,11 @@
+"""Generic table extraction for PDFs nobody wrote a template for.
+
+``extract_tables(path)`` returns every table of a PDF, ruled or not, with page, table
+index and bounding box; ``PARSER`` stores them in the ``extracted_tables`` and
+``extracted_rows`` tables.
+"""
+
+from parsers.generic.extract import extract_tables
+from parsers.generic.model import ExtractedTable, TablePiece
+
+__all__ = ["ExtractedTable", "TablePiece", "extract_tables"]

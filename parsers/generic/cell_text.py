@@ -1,0 +1,102 @@
+"""Turn the words of one cell into its text: lines in reading order, wrapped lines joined,
+leader dots dropped."""
+
+from __future__ import annotations
+
+import re
+
+from parsers.generic.model import Word
+
+#: A gap narrower than this share of the text height is kerning, not a space.
+SPACE_GAP_RATIO = 0.15
+#: Two words share a text line when they overlap vertically by at least this share.
+SAME_LINE_OVERLAP = 0.5
+
+_LEADER_RE = re.compile(r"(?:\s*[.·…_]){3,}\s*$")
+_LEADER_WORD_RE = re.compile(r"^[.·…_]+$")
+_INNER_LEADER_RE = re.compile(r"\s*(?:\.\s){3,}\.?\s*")
+
+
+def is_leader(word: Word) -> bool:
+    """True for a word made only of leader dots (". . ." between a label and its value)."""
+    return bool(_LEADER_WORD_RE.match(word.text.strip()))
+
+
+def drop_leaders(words: list[Word]) -> list[Word]:
+    """Remove runs of dot-only words (single "." words between other text are kept)."""
+    if not any(is_leader(w) for w in words):
+        return words
+    kept: list[Word] = []
+    run: list[Word] = []
+    for w in words:
+        if is_leader(w):
+            run.append(w)
+            continue
+        if len(run) == 1 and len(run[0].text) == 1:
+            kept.extend(run)
+        run = []
+        kept.append(w)
+    if len(run) == 1 and len(run[0].text) == 1:
+        kept.extend(run)
+    return kept
+
+
+def group_lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into text lines, top to bottom, each line left to right."""
+    lines: list[list[Word]] = []
+    band_top = band_bottom = 0.0
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        if lines:
+            overlap = min(band_bottom, w.bottom) - max(band_top, w.top)
+            if overlap >= SAME_LINE_OVERLAP * min(w.height, band_bottom - band_top):
+                lines[-1].append(w)
+                band_bottom = max(band_bottom, w.bottom)
+                continue
+        lines.append([w])
+        band_top, band_bottom = w.top, w.bottom
+    for line in lines:
+        line.sort(key=lambda w: w.x0)
+    return lines
+
+
+def join_line(line: list[Word]) -> str:
+    parts: list[str] = []
+    prev: Word | None = None
+    for w in line:
+        if prev is not None:
+            gap = w.x0 - prev.x1
+            parts.append(" " if gap > SPACE_GAP_RATIO * max(w.height, 1.0) else "")
+        parts.append(w.text)
+        prev = w
+    return "".join(parts)
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Join the lines of a wrapped cell; a word hyphenated at the line end is rejoined."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if not text:
+            text = line
+        elif text.endswith("-") and len(text) > 1 and text[-2].isalpha() and line[0].islower():
+            text = text[:-1] + line
+        else:
+            text = f"{text} {line}"
+    return text
+
+
+def clean(text: str) -> str:
+    """Strip trailing leader dots and runs of spaced dots, and collapse spaces."""
+    text = _LEADER_RE.sub("", text)
+    text = _INNER_LEADER_RE.sub(" ", text)
+    return " ".join(text.split())
+
+
+def cell_text(words: list[Word]) -> str:
+    if not words:
+        return ""
+    if len(words) == 1:
+        return clean(words[0].text)
+    return clean(join_wrapped([join_line(line) for line in group_lines(words)]))

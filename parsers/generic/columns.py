@@ -1,0 +1,122 @@
+"""Whitespace tables: column gutters from the words' horizontal positions, then every text
+line of the table cut into cells along those gutters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parsers.generic.cell_text import join_line, clean
+from parsers.generic.model import BBox, Word
+from parsers.generic.rows import TextLine, is_numeric
+
+#: A gutter must be at least this many text heights wide.
+MIN_GUTTER_EMS = 0.3
+#: Share of the lines that may cross a gutter (spanning header cells, overflowing text).
+GUTTER_CROSSING_SHARE = 0.08
+#: Fewest data lines (lines with numbers) for gutters to be taken from data lines only.
+MIN_DATA_LINES = 3
+#: Between words in different columns a gap must be this many text heights wide
+#: (numbers may sit closer together).
+COLUMN_SPLIT_EMS = 0.45
+#: A chunk overlapping a column by less than this (points) does not span into it.
+SPAN_OVERLAP = 2.0
+
+
+@dataclass
+class WhitespaceGrid:
+    bbox: BBox
+    bounds: list[float]
+    rows: list[list[str]]
+    #: Every row's numeric flag and vertical position, for row merging and headers.
+    line_tops: list[float]
+    line_bottoms: list[float]
+    spans: list[tuple[int, int, int]]
+
+
+def gutters(lines: list[TextLine], em: float, x0: float, x1: float) -> list[tuple[float, float]]:
+    """Vertical strips between x0 and x1 that (almost) no word of ``lines`` covers."""
+    allowed = int(GUTTER_CROSSING_SHARE * len(lines))
+    events: list[tuple[float, int]] = []
+    for line in lines:
+        for w in line.words:
+            events.append((w.x0, 1))
+            events.append((w.x1, -1))
+    events.sort()
+    found: list[tuple[float, float]] = []
+    depth = 0
+    open_at: float | None = x0
+    for x, delta in events:
+        before = depth
+        depth += delta
+        if before <= allowed < depth and open_at is not None:
+            if x - open_at >= MIN_GUTTER_EMS * em and open_at > x0:
+                found.append((open_at, x))
+            open_at = None
+        elif depth <= allowed < before:
+            open_at = x
+    return [g for g in found if x0 < g[0] and g[1] < x1]
+
+
+def _chunks(line: TextLine, mids: list[float], em: float) -> list[list[Word]]:
+    """Cut a line into cell chunks: at wide gaps, and at gutters between separate words."""
+    chunks: list[list[Word]] = [[line.words[0]]]
+    for prev, w in zip(line.words, line.words[1:], strict=False):
+        gap = w.x0 - prev.x1
+        crosses = any(prev.x1 <= m <= w.x0 for m in mids)
+        narrow_ok = is_numeric(prev.text) or is_numeric(w.text)
+        if crosses and (gap >= COLUMN_SPLIT_EMS * em or narrow_ok) or gap > 1.5 * em:
+            chunks.append([w])
+        else:
+            chunks[-1].append(w)
+    return chunks
+
+
+def _columns_of(chunk: list[Word], bounds: list[float]) -> tuple[int, int]:
+    x0, x1 = chunk[0].x0, max(w.x1 for w in chunk)
+    cols = [
+        c
+        for c in range(len(bounds) - 1)
+        if min(x1, bounds[c + 1]) - max(x0, bounds[c]) > SPAN_OVERLAP
+        or (bounds[c] <= (x0 + x1) / 2 <= bounds[c + 1])
+    ]
+    if not cols:
+        mid = (x0 + x1) / 2
+        c = max(0, min(len(bounds) - 2, sum(1 for b in bounds[1:-1] if b < mid)))
+        return c, c
+    return cols[0], cols[-1]
+
+
+def build_whitespace_grid(block: list[TextLine], em: float) -> WhitespaceGrid | None:
+    """Columns and cells of one block of lines; None when it has no column structure."""
+    tabular = [line for line in block if line.tabular]
+    data = [line for line in tabular if line.numeric]
+    basis = data if len(data) >= MIN_DATA_LINES else tabular
+    x0 = min(line.x0 for line in block)
+    x1 = max(line.x1 for line in block)
+    found = gutters(basis, em, min(line.x0 for line in basis), max(line.x1 for line in basis))
+    if not found:
+        return None
+    mids = [(a + b) / 2 for a, b in found]
+    bounds = [x0, *mids, x1]
+    n_cols = len(bounds) - 1
+    rows: list[list[str]] = []
+    spans: list[tuple[int, int, int]] = []
+    for r, line in enumerate(block):
+        row = [""] * n_cols
+        for chunk in _chunks(line, mids, em):
+            c0, c1 = _columns_of(chunk, bounds)
+            text = clean(join_line(chunk))
+            row[c0] = f"{row[c0]} {text}".strip() if row[c0] else text
+            if c1 > c0:
+                spans.append((r, c0, c1))
+        rows.append(row)
+    top = min(line.top for line in block)
+    bottom = max(line.bottom for line in block)
+    return WhitespaceGrid(
+        bbox=(x0, top, x1, bottom),
+        bounds=bounds,
+        rows=rows,
+        line_tops=[line.top for line in block],
+        line_bottoms=[line.bottom for line in block],
+        spans=spans,
+    )

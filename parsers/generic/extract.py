@@ -1,0 +1,167 @@
+"""The entry point: every table of every page, ruled or not, joined over pages.
+
+Ruled regions are read from their drawn cells; the words left outside them are searched
+for whitespace-aligned tables. Multi-page documents are read by worker processes, each
+opening the file once and handling a run of pages.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
+
+from parsers.generic.columns import build_whitespace_grid
+from parsers.generic.header import count_header_rows
+from parsers.generic.lines import RuledGrid, build_grid, find_cell_tables
+from parsers.generic.merge import join_pages
+from parsers.generic.model import ExtractedTable, PageTable, Word
+from parsers.generic.page_objects import PageContent, read_page
+from parsers.generic.rows import table_blocks, text_height, text_lines
+from records.exceptions import ParseError
+
+#: Documents with more pages than this are read by parallel worker processes.
+PARALLEL_MIN_PAGES = 4
+#: A ruled grid needs this many cells with text to count as a table (not a framed note).
+MIN_RULED_FILLED_CELLS = 3
+#: A ruled grid with more than this share of cells holding several columns of text is a
+#: frame around a whitespace table, not the table's structure.
+CRAMMED_SHARE = 0.1
+
+
+def _ruled_ok(grid: RuledGrid) -> bool:
+    rows = grid.rows
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return False
+    filled = sum(1 for row in rows for cell in row if cell)
+    if grid.crammed > max(1, CRAMMED_SHARE * filled):
+        return False
+    return filled >= MIN_RULED_FILLED_CELLS
+
+
+def _copy_row_spans(grid: RuledGrid, n_header: int) -> None:
+    """Repeat a body cell spanning several rows in each of them, so each row stands alone."""
+    for r0, r1, c in grid.row_spans:
+        if r0 >= n_header and grid.rows[r0][c]:
+            for r in range(r0 + 1, r1 + 1):
+                if not grid.rows[r][c]:
+                    grid.rows[r][c] = grid.rows[r0][c]
+
+
+def _inside(w: Word, boxes: list[tuple[float, float, float, float]]) -> bool:
+    return any(b[0] <= w.xmid <= b[2] and b[1] <= w.ymid <= b[3] for b in boxes)
+
+
+def page_tables(content: PageContent) -> list[PageTable]:
+    """Every table on one page, top to bottom."""
+    found: list[PageTable] = []
+    ruled_boxes = []
+    for cells in find_cell_tables(content):
+        grid = build_grid(cells, content.words)
+        if not _ruled_ok(grid):
+            continue
+        n_header = count_header_rows(grid.rows)
+        _copy_row_spans(grid, n_header)
+        ruled_boxes.append(grid.bbox)
+        found.append(
+            PageTable(
+                page=content.number,
+                bbox=grid.bbox,
+                rows=grid.rows,
+                n_header_rows=n_header,
+                col_edges=grid.xs,
+                method="ruled",
+                spans=grid.spans,
+            )
+        )
+    words = [w for w in content.words if not _inside(w, ruled_boxes)] if ruled_boxes else content.words
+    if words:
+        em = text_height(words)
+        for block in table_blocks(text_lines(words, em), em):
+            ws = build_whitespace_grid(block, em)
+            if ws is None:
+                continue
+            found.append(
+                PageTable(
+                    page=content.number,
+                    bbox=ws.bbox,
+                    rows=ws.rows,
+                    n_header_rows=count_header_rows(ws.rows),
+                    col_edges=ws.bounds,
+                    method="whitespace",
+                    spans=ws.spans,
+                )
+            )
+    found.sort(key=lambda t: (round(t.bbox[1]), t.bbox[0]))
+    for table in found:
+        table.bbox = content.to_page(table.bbox)
+    return found
+
+
+def _pages_worker(path: str, numbers: list[int]) -> list[list[PageTable]]:
+    with pdfplumber.open(path) as pdf:
+        out = []
+        for n in numbers:
+            page = pdf.pages[n - 1]
+            out.append(page_tables(read_page(page)))
+            page.close()
+        return out
+
+
+def _chunks(numbers: list[int], n: int) -> list[list[int]]:
+    size = -(-len(numbers) // n)
+    return [numbers[i : i + size] for i in range(0, len(numbers), size)]
+
+
+def _page_count(path: Path) -> int:
+    try:
+        with pdfplumber.open(path) as pdf:
+            return len(pdf.pages)
+    except (PdfminerException, PDFSyntaxError) as exc:
+        raise ParseError(f"{path}: not a readable PDF ({exc})") from exc
+
+
+def extract_tables(
+    path: str | Path, pages: Iterable[int] | None = None, workers: int | None = None
+) -> list[ExtractedTable]:
+    """Every table in the PDF at ``path`` (or on the 1-based ``pages``), in reading order.
+
+    ``workers`` caps the worker processes (default: CPU count); 1 reads in this process.
+    Raises ``ParseError`` when the file is not a readable PDF or a page does not exist.
+    """
+    path = Path(path)
+    n_pages = _page_count(path)
+    numbers = sorted(set(pages)) if pages is not None else list(range(1, n_pages + 1))
+    bad = [n for n in numbers if not 1 <= n <= n_pages]
+    if bad:
+        raise ParseError(f"{path}: no page {bad[0]} (the document has {n_pages} pages)")
+    n_workers = min(workers or os.cpu_count() or 1, -(-len(numbers) // 2))
+    if len(numbers) <= PARALLEL_MIN_PAGES or n_workers <= 1:
+        per_page = _pages_worker(str(path), numbers)
+    else:
+        per_page = []
+        with ProcessPoolExecutor(max_workers=n_workers) as pool:
+            for result in pool.map(
+                _pages_worker,
+                [str(path)] * n_workers,
+                _chunks(numbers, n_workers),
+            ):
+                per_page.extend(result)
+    return join_pages(_consecutive(per_page, numbers))
+
+
+def _consecutive(per_page: Sequence[list[PageTable]], numbers: list[int]) -> list[list[PageTable]]:
+    """Insert empty pages for gaps in ``numbers`` so that only adjacent pages are joined."""
+    out: list[list[PageTable]] = []
+    prev = None
+    for n, tables in zip(numbers, per_page, strict=True):
+        if prev is not None and n != prev + 1:
+            out.append([])
+        out.append(tables)
+        prev = n
+    return out

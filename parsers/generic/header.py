@@ -1,0 +1,21 @@
+"""How many leading rows of a table are its header: the rows above the first row that
+carries a number outside its first column (stacked header lines included)."""
+
+from __future__ import annotations
+
+from parsers.generic.rows import is_numeric
+
+#: Header rows beyond this are unlikely; a table of text only gets one header row.
+MAX_HEADER_ROWS = 6
+
+
+def count_header_rows(rows: list[list[str]]) -> int:
+    if len(rows) < 2:
+        return 0
+    for r, row in enumerate(rows[: MAX_HEADER_ROWS + 1]):
+        if any(is_numeric(cell) for cell in row[1:] if cell):
+            return r
+    # No numbers near the top: a text table, whose first row names the columns when
+    # it fills most of them.
+    filled = sum(1 for cell in rows[0] if cell)
+    return 1 if filled * 2 >= len(rows[0]) else 0

@@ -1,0 +1,204 @@
+"""Ruled tables: cells from the page's drawn lines and rectangle edges.
+
+pdfplumber's own edge merging and cell finding are used; the cell text is assembled here
+from words (computed once per page) instead of re-cropping the page per cell.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from pdfplumber.table import (
+    cells_to_tables,
+    edges_to_intersections,
+    intersections_to_cells,
+    merge_edges,
+)
+
+from parsers.generic.cell_text import cell_text, drop_leaders, group_lines
+from parsers.generic.model import BBox, Word
+from parsers.generic.page_objects import PageContent
+
+#: Snap/join tolerances (points) for ruling lines drawn as separate strokes; pdfplumber's
+#: defaults, which suit both thin-ruled government forms and shaded-cell tables.
+RULED_SNAP_TOLERANCE = 3.0
+RULED_JOIN_TOLERANCE = 3.0
+RULED_INTERSECTION_TOLERANCE = 3.0
+#: Grid lines closer than this are the same line drawn twice.
+GRID_MERGE_TOLERANCE = 2.0
+#: A word crossing a cell border by more than this share of its width is split by glyph.
+SPLIT_OVERHANG = 0.25
+#: A gap this many text heights wide inside a cell line means the cell holds two columns.
+CRAMMED_GAP_EMS = 1.5
+
+
+def _is_crammed(words: list[Word]) -> bool:
+    for line in group_lines(words):
+        line = drop_leaders(line)
+        for prev, w in zip(line, line[1:], strict=False):
+            if w.x0 - prev.x1 > CRAMMED_GAP_EMS * max(w.height, prev.height):
+                return True
+    return False
+
+
+@dataclass
+class RuledGrid:
+    """A ruled table: grid lines, each cell's span and the words inside."""
+
+    bbox: BBox
+    xs: list[float]
+    ys: list[float]
+    #: (row0, col0, row1, col1) inclusive grid spans of every drawn cell.
+    cells: list[tuple[int, int, int, int]]
+    rows: list[list[str]]
+    #: (row, col0, col1) of cells spanning several columns.
+    spans: list[tuple[int, int, int]]
+    #: (row0, row1, col) of cells spanning several rows.
+    row_spans: list[tuple[int, int, int]]
+    #: Cells whose text lines hold wide gaps: columns the rulings do not separate.
+    crammed: int = 0
+
+
+def _cluster(values: list[float], tolerance: float) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tolerance:
+            continue
+        out.append(v)
+    return out
+
+
+def _index(grid: list[float], v: float) -> int:
+    """Index of the grid line nearest to ``v``."""
+    i = bisect_right(grid, v)
+    if i == 0:
+        return 0
+    if i == len(grid):
+        return len(grid) - 1
+    return i if grid[i] - v < v - grid[i - 1] else i - 1
+
+
+def find_cell_tables(content: PageContent) -> list[list[BBox]]:
+    """Groups of cell boxes formed by the page's rulings (pdfplumber's lattice logic)."""
+    if len(content.edges) < 4:
+        return []
+    merged = merge_edges(
+        content.edges,
+        snap_x_tolerance=RULED_SNAP_TOLERANCE,
+        snap_y_tolerance=RULED_SNAP_TOLERANCE,
+        join_x_tolerance=RULED_JOIN_TOLERANCE,
+        join_y_tolerance=RULED_JOIN_TOLERANCE,
+    )
+    intersections = edges_to_intersections(
+        merged, RULED_INTERSECTION_TOLERANCE, RULED_INTERSECTION_TOLERANCE
+    )
+    cells = intersections_to_cells(intersections)
+    return [list(t) for t in cells_to_tables(cells)]
+
+
+def _split_word(word: Word, xs: list[float]) -> list[Word]:
+    """Split a word whose glyphs fall in different columns (text overflowing a ruling)."""
+    pieces: list[Word] = []
+    current: list[tuple[float, float, str]] = []
+    current_col = -1
+    for ch in word.chars:
+        col = bisect_right(xs, (ch[0] + ch[1]) / 2)
+        if current and col != current_col:
+            pieces.append(_piece(word, current))
+            current = []
+        current.append(ch)
+        current_col = col
+    if current:
+        pieces.append(_piece(word, current))
+    return pieces
+
+
+def _piece(word: Word, chars: list[tuple[float, float, str]]) -> Word:
+    return Word(
+        x0=chars[0][0],
+        top=word.top,
+        x1=chars[-1][1],
+        bottom=word.bottom,
+        text="".join(c[2] for c in chars).strip() or "".join(c[2] for c in chars),
+        chars=tuple(chars),
+    )
+
+
+def build_grid(cell_boxes: list[BBox], words: list[Word]) -> RuledGrid:
+    """Lay the drawn cells on a grid and fill them with the words whose centre they hold."""
+    xs = _cluster([v for c in cell_boxes for v in (c[0], c[2])], GRID_MERGE_TOLERANCE)
+    ys = _cluster([v for c in cell_boxes for v in (c[1], c[3])], GRID_MERGE_TOLERANCE)
+    owner: dict[tuple[int, int], int] = {}
+    spans: list[tuple[int, int, int, int]] = []
+    for i, (x0, top, x1, bottom) in enumerate(cell_boxes):
+        c0, c1 = _index(xs, x0), _index(xs, x1) - 1
+        r0, r1 = _index(ys, top), _index(ys, bottom) - 1
+        c1, r1 = max(c1, c0), max(r1, r0)
+        spans.append((r0, c0, r1, c1))
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                owner.setdefault((r, c), i)
+    bbox = (xs[0], ys[0], xs[-1], ys[-1])
+    inner_xs = xs[1:-1]
+    cell_words: dict[int, list[Word]] = {}
+    for w in words:
+        if not (bbox[0] <= w.xmid <= bbox[2] and bbox[1] <= w.ymid <= bbox[3]):
+            continue
+        pieces = [w]
+        if len(w.chars) > 1 and any(
+            w.x0 + SPLIT_OVERHANG * (w.x1 - w.x0) < x < w.x1 - SPLIT_OVERHANG * (w.x1 - w.x0)
+            for x in inner_xs
+        ):
+            pieces = _split_word(w, inner_xs)
+        r = bisect_right(ys, w.ymid) - 1
+        for p in pieces:
+            c = bisect_right(xs, p.xmid) - 1
+            i = owner.get((r, c))
+            if i is not None:
+                cell_words.setdefault(i, []).append(p)
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    grid = [[""] * n_cols for _ in range(n_rows)]
+    col_spans: list[tuple[int, int, int]] = []
+    row_spans: list[tuple[int, int, int]] = []
+    for i, (r0, c0, r1, c1) in enumerate(spans):
+        if r0 < n_rows and c0 < n_cols:
+            grid[r0][c0] = cell_text(cell_words.get(i, []))
+            if c1 > c0 and grid[r0][c0]:
+                col_spans.append((r0, c0, min(c1, n_cols - 1)))
+            if r1 > r0 and grid[r0][c0]:
+                row_spans.append((r0, min(r1, n_rows - 1), c0))
+    starts_c = {s[1] for s in spans}
+    starts_r = {s[0] for s in spans}
+    crammed = sum(1 for ws in cell_words.values() if len(ws) > 1 and _is_crammed(ws))
+    return _drop_empty_lines(
+        RuledGrid(bbox, xs, ys, spans, grid, col_spans, row_spans, crammed), starts_r, starts_c
+    )
+
+
+def _drop_empty_lines(grid: RuledGrid, starts_r: set[int], starts_c: set[int]) -> RuledGrid:
+    """Drop grid columns and rows where no drawn cell begins (slivers from misaligned
+    rulings); a real but empty column still has cells starting in it and is kept."""
+    keep_c = [c for c in range(len(grid.xs) - 1) if c in starts_c]
+    keep_r = [r for r in range(len(grid.ys) - 1) if r in starts_r]
+    if len(keep_c) == len(grid.xs) - 1 and len(keep_r) == len(grid.ys) - 1:
+        return grid
+    new_c = {c: i for i, c in enumerate(keep_c)}
+    new_r = {r: i for i, r in enumerate(keep_r)}
+    rows = [[grid.rows[r][c] for c in keep_c] for r in keep_r]
+    spans = []
+    for r, c0, c1 in grid.spans:
+        if r in new_r and c0 in new_c:
+            last = max((new_c[c] for c in keep_c if c0 <= c <= c1), default=new_c[c0])
+            if last > new_c[c0]:
+                spans.append((new_r[r], new_c[c0], last))
+    row_spans = []
+    for r0, r1, c in grid.row_spans:
+        if r0 in new_r and c in new_c:
+            last = max((new_r[r] for r in keep_r if r0 <= r <= r1), default=new_r[r0])
+            if last > new_r[r0]:
+                row_spans.append((new_r[r0], last, new_c[c]))
+    xs = [grid.xs[c] for c in keep_c] + [grid.xs[-1]]
+    ys = [grid.ys[r] for r in keep_r] + [grid.ys[-1]]
+    return RuledGrid(grid.bbox, xs, ys, grid.cells, rows, spans, row_spans, grid.crammed)
+

@@ -1,0 +1,174 @@
+"""Read what the extractor needs from one pdfplumber page: words and ruling edges.
+
+Pages whose text runs up or down the sheet (a landscape table printed on a portrait page,
+with or without a /Rotate entry) are turned so that text reads left to right; every
+later step then works on upright geometry and boxes are mapped back with ``to_page``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pdfplumber.page import Page
+from pdfplumber.utils.text import WordExtractor
+
+from parsers.generic.model import BBox, Word
+
+#: Characters closer than this (points) belong to the same word. Lower than pdfplumber's
+#: default of 3 so that tightly set numeric columns are not glued together.
+WORD_X_TOLERANCE = 1.5
+WORD_Y_TOLERANCE = 3.0
+#: A page is turned when more than this share of its characters is not upright.
+ROTATED_SHARE = 0.6
+#: Rulings shorter than this (points) are glyph parts or tick marks, not table lines.
+MIN_EDGE_LENGTH = 3.0
+
+Turn = Literal["none", "btt", "ttb"]
+
+
+@dataclass
+class PageContent:
+    """The words and ruling edges of one page, in an upright frame."""
+
+    number: int
+    width: float
+    height: float
+    words: list[Word]
+    edges: list[dict[str, Any]]
+    #: How the page was turned: "btt" = text read bottom-to-top, "ttb" = top-to-bottom.
+    turn: Turn
+    #: Size of the original page (before turning), for mapping boxes back.
+    page_width: float
+    page_height: float
+
+    def to_page(self, bbox: BBox) -> BBox:
+        """Map a box of the upright frame back to the page's own coordinates."""
+        x0, top, x1, bottom = bbox
+        if self.turn == "btt":
+            return (top, self.page_height - x1, bottom, self.page_height - x0)
+        if self.turn == "ttb":
+            return (self.page_width - bottom, x0, self.page_width - top, x1)
+        return bbox
+
+
+def _turn_box(obj: dict[str, Any], turn: Turn, width: float, height: float) -> tuple:
+    x0, top, x1, bottom = obj["x0"], obj["top"], obj["x1"], obj["bottom"]
+    if turn == "btt":
+        return (height - bottom, x0, height - top, x1)
+    return (top, width - x1, bottom, width - x0)
+
+
+def _page_turn(chars: list[dict[str, Any]]) -> Turn:
+    if not chars:
+        return "none"
+    sideways = [c for c in chars if not c.get("upright", True)]
+    if len(sideways) <= ROTATED_SHARE * len(chars):
+        return "none"
+    # The text matrix's second element is positive when glyphs run up the page.
+    up = sum(1 for c in sideways if c["matrix"][1] > 0)
+    return "btt" if up >= len(sideways) / 2 else "ttb"
+
+
+def _dedupe(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop characters printed twice at the same spot (fake bold) so words do not double."""
+    seen: set[tuple[str, int, int]] = set()
+    kept = []
+    for c in chars:
+        key = (c["text"], round(c["x0"]), round(c["top"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(c)
+    return kept
+
+
+def _turn_chars(chars: list[dict[str, Any]], turn: Turn, width: float, height: float) -> list:
+    turned = []
+    for c in chars:
+        x0, top, x1, bottom = _turn_box(c, turn, width, height)
+        turned.append(
+            {
+                "text": c["text"],
+                "x0": x0,
+                "x1": x1,
+                "top": top,
+                "bottom": bottom,
+                "doctop": top,
+                "width": x1 - x0,
+                "height": bottom - top,
+                "upright": True,
+                "size": c.get("size", bottom - top),
+            }
+        )
+    return turned
+
+
+def _turn_edges(edges: list[dict[str, Any]], turn: Turn, width: float, height: float) -> list:
+    turned = []
+    for e in edges:
+        x0, top, x1, bottom = _turn_box(e, turn, width, height)
+        turned.append(
+            {
+                "x0": x0,
+                "x1": x1,
+                "top": top,
+                "bottom": bottom,
+                "doctop": top,
+                "width": x1 - x0,
+                "height": bottom - top,
+                "orientation": "v" if e["orientation"] == "h" else "h",
+                "object_type": e.get("object_type", "line"),
+            }
+        )
+    return turned
+
+
+def _words(chars: list[dict[str, Any]]) -> list[Word]:
+    extractor = WordExtractor(x_tolerance=WORD_X_TOLERANCE, y_tolerance=WORD_Y_TOLERANCE)
+    words = []
+    for word, wchars in extractor.iter_extract_tuples(chars):
+        text = word["text"]
+        if not text.strip():
+            continue
+        words.append(
+            Word(
+                x0=word["x0"],
+                top=word["top"],
+                x1=word["x1"],
+                bottom=word["bottom"],
+                text=text,
+                chars=tuple((c["x0"], c["x1"], c["text"]) for c in wchars),
+            )
+        )
+    return words
+
+
+def read_page(page: Page) -> PageContent:
+    """Words and long enough ruling edges of ``page``, turned upright when needed."""
+    chars = _dedupe(page.chars)
+    edges = [
+        e
+        for e in page.edges
+        if e["orientation"] in ("h", "v")
+        and (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"])
+        >= MIN_EDGE_LENGTH
+    ]
+    width, height = float(page.width), float(page.height)
+    turn = _page_turn(chars)
+    if turn != "none":
+        chars = _turn_chars(chars, turn, width, height)
+        edges = _turn_edges(edges, turn, width, height)
+        frame_w, frame_h = height, width
+    else:
+        frame_w, frame_h = width, height
+    return PageContent(
+        number=page.page_number,
+        width=frame_w,
+        height=frame_h,
+        words=_words(chars),
+        edges=edges,
+        turn=turn,
+        page_width=width,
+        page_height=height,
+    )

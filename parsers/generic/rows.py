@@ -1,0 +1,133 @@
+"""Text lines of a page and the runs of lines that look like an unruled table.
+
+A line is split into segments at wide gaps; a line with two or more segments is
+"tabular". Tables are runs of tabular lines (with short single-segment lines in between,
+such as group labels or wrapped cells), cut at wide single-segment lines (titles, prose,
+notes) and at large vertical gaps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+
+from parsers.generic.cell_text import drop_leaders, group_lines
+from parsers.generic.model import Word
+
+#: A gap wider than this many text heights separates two segments of a line.
+SEGMENT_GAP_EMS = 0.9
+#: A vertical gap larger than this many text heights ends a table.
+BLOCK_GAP_EMS = 2.6
+#: A single-segment line wider than this share of the page's text width is prose or a title.
+PROSE_LINE_SHARE = 0.55
+#: A single-segment line at least this share of the table's width above it is a title.
+TITLE_SHARE = 0.5
+#: Fewest tabular lines a whitespace table needs.
+MIN_TABULAR_LINES = 2
+
+#: Numbers, amounts, percentages and dates, with an optional footnote mark.
+NUMERIC_RE = re.compile(r"^[\(\[]?[-–+$€£]?\s?\d[\d.,/:\-]*\s?%?[\)\]]?[*a-z†‡]{0,2}$")
+
+
+def is_numeric(text: str) -> bool:
+    return bool(NUMERIC_RE.match(text.strip()))
+
+
+@dataclass
+class TextLine:
+    words: list[Word]
+    segments: list[list[Word]] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def tabular(self) -> bool:
+        return len(self.segments) >= 2
+
+    @property
+    def numeric(self) -> bool:
+        """True when the line carries at least one number apart from its first word."""
+        return any(is_numeric(w.text) for w in self.words[1:])
+
+
+def text_height(words: list[Word]) -> float:
+    return median(w.height for w in words) if words else 10.0
+
+
+def split_segments(words: list[Word], gap: float) -> list[list[Word]]:
+    segments: list[list[Word]] = [[words[0]]]
+    for prev, w in zip(words, words[1:], strict=False):
+        if w.x0 - prev.x1 > gap:
+            segments.append([w])
+        else:
+            segments[-1].append(w)
+    return segments
+
+
+def text_lines(words: list[Word], em: float) -> list[TextLine]:
+    lines = []
+    for line_words in group_lines(words):
+        line_words = drop_leaders(line_words)
+        if not line_words:
+            continue
+        line = TextLine(line_words)
+        line.segments = split_segments(line_words, SEGMENT_GAP_EMS * em)
+        lines.append(line)
+    return lines
+
+
+def table_blocks(lines: list[TextLine], em: float) -> list[list[TextLine]]:
+    """Runs of lines that may form a table, titles and notes around them removed."""
+    if not lines:
+        return []
+    page_x0 = min(line.x0 for line in lines)
+    page_x1 = max(line.x1 for line in lines)
+    prose_width = PROSE_LINE_SHARE * (page_x1 - page_x0)
+    runs: list[list[TextLine]] = []
+    current: list[TextLine] = []
+    for line in lines:
+        wide_single = not line.tabular and line.x1 - line.x0 > prose_width
+        if current and (line.top - current[-1].bottom > BLOCK_GAP_EMS * em or wide_single):
+            runs.append(current)
+            current = []
+        if not wide_single:
+            current.append(line)
+    if current:
+        runs.append(current)
+    blocks = []
+    for run in runs:
+        blocks.extend(_trim(run))
+    return [b for b in blocks if sum(1 for line in b if line.tabular) >= MIN_TABULAR_LINES]
+
+
+def _trim(run: list[TextLine]) -> list[list[TextLine]]:
+    """Drop title lines above and note lines below the tabular lines of a run."""
+    tabular = [i for i, line in enumerate(run) if line.tabular]
+    if not tabular:
+        return []
+    first, last = tabular[0], tabular[-1]
+    width = max(run[i].x1 for i in tabular) - min(run[i].x0 for i in tabular)
+    start = first
+    # Keep short lines just above the first tabular line (stacked header parts) unless one
+    # of them is as wide as a title; everything above a title goes.
+    for i in range(first - 1, -1, -1):
+        line = run[i]
+        if line.x1 - line.x0 >= TITLE_SHARE * width:
+            break
+        start = i
+    return [run[start : last + 1]]

@@ -1,0 +1,89 @@
+"""The CLI through click's CliRunner: help texts, exit codes, clear messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from records.cli import cli
+from tests.shared import REPO, fixture
+
+COMMANDS = ["run", "crawl", "parse", "add", "status", "sources", "serve", "demo", "extract"]
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_explains_itself(command: str) -> None:
+    code, output = invoke(command, "--help")
+    assert code == 0
+    assert output.startswith(f"Usage: cli {command}") or output.startswith(f"Usage: records {command}")
+    assert len(output.splitlines()) > 3
+
+
+def test_top_level_help_lists_commands() -> None:
+    code, output = invoke("--help")
+    assert code == 0
+    for command in COMMANDS:
+        assert f"  {command} " in output
+
+
+def test_sources_lists_the_shipped_registry() -> None:
+    code, output = invoke("--sources", str(REPO / "sources.toml"), "sources")
+    assert code == 0
+    assert "ice-ddor  Weekly Declined Detainer Outcome Report (DDOR)" in output
+    assert "parser:   ice-ddor" in output
+    assert "schedule: 0 9 * * mon (America/New_York)" in output
+
+
+def test_bad_sources_file_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "s.toml"
+    bad.write_text('[[source]]\nname = "x"\nurl = "https://a.gov/"\nlink_regex="pdf"\nparser = "zzz"\n')
+    result = CliRunner().invoke(cli, ["--sources", str(bad), "run"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert f"Configuration error: {bad}: source 'x': field 'parser': unknown parser 'zzz'" in (
+        result.output
+    )
+
+
+def test_unknown_source_name_is_a_configuration_error(tmp_path: Path) -> None:
+    code, output = invoke("--sources", str(REPO / "sources.toml"), "--db",
+                          str(tmp_path / "r.db"), "run", "nope")
+    assert code == 2
+    assert "no source named 'nope' (known: ice-ddor)" in output
+
+
+def test_add_parses_a_local_file_and_a_corrupt_one_fails_clearly(tmp_path: Path) -> None:
+    corrupt = tmp_path / "broken.pdf"
+    corrupt.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 50)
+    args = ["--db", str(tmp_path / "r.db"), "--archive", str(tmp_path / "a"),
+            "--sources", str(REPO / "sources.toml")]
+    code, output = invoke(*args, "add", str(fixture("ddor/ddor2017_01-28to02-03.pdf")),
+                          str(corrupt), "--source", "ice-ddor")
+    assert code == 1
+    assert "Traceback" not in output
+    assert "2 new document(s)" in output and "371 row(s) added" in output
+    assert "broken.pdf" in output
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    statuses = {d["filename"]: d["status"] for d in db["documents"].rows}
+    assert statuses == {"ddor2017_01-28to02-03.pdf": "parsed", "broken.pdf": "failed"}
+    assert db["ddor_declined_detainers"].count == 206
+    error = next(db["errors"].rows)
+    assert error["stage"] == "parse" and "broken.pdf" in error["message"]
+
+
+def test_status_reports_runs_documents_and_errors(tmp_path: Path) -> None:
+    args = ["--db", str(tmp_path / "r.db"), "--archive", str(tmp_path / "a"),
+            "--sources", str(REPO / "sources.toml")]
+    invoke(*args, "add", str(fixture("ddor/ddor2017_01-28to02-03.pdf")), "--source", "ice-ddor")
+    code, output = invoke(*args, "status")
+    assert code == 0
+    assert "documents: 1 (1 parsed)" in output
+    assert "1 new, 371 rows, 0 error(s)" in output

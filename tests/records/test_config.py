@@ -1,0 +1,83 @@
+"""sources.toml validation: one clear message naming the file, the source and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from records.config import load_config
+from records.exceptions import ConfigError
+from tests.shared import REPO
+
+GOOD = """
+[[source]]
+name = "city-warn"
+url = "https://agency.example.gov/reports/"
+link_regex = "\\\\.pdf$"
+parser = "ice-ddor"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bad-sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_for(tmp_path: Path, text: str) -> str:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    return str(info.value)
+
+
+def test_shipped_sources_file_is_valid_and_has_ice_ddor() -> None:
+    config = load_config(REPO / "sources.toml")
+    ddor = config.source("ice-ddor")
+    assert ddor.parser == "ice-ddor"
+    assert ddor.schedule == "0 9 * * mon"
+    assert ddor.archive_fallback is True
+    assert ddor.allowed_domains == ["www.ice.gov"]
+    assert config.settings.timezone == "America/New_York"
+    assert "datadesk@example.org" in config.settings.agent
+
+
+def test_defaults_weekly_schedule_and_derived_domains(tmp_path: Path) -> None:
+    source = load_config(write(tmp_path, GOOD)).source("city-warn")
+    assert source.schedule == "0 9 * * mon"
+    assert source.allowed_domains == ["agency.example.gov"]
+    assert source.doc_types == ("pdf", "xlsx", "xls", "csv")
+
+
+def test_unknown_parser_names_file_source_and_field(tmp_path: Path) -> None:
+    message = error_for(tmp_path, GOOD.replace('parser = "ice-ddor"', 'parser = "nope"'))
+    assert message.startswith(f"{tmp_path / 'bad-sources.toml'}: source 'city-warn': field 'parser'")
+    assert "unknown parser 'nope'" in message and "ice-ddor" in message
+
+
+def test_bad_cron(tmp_path: Path) -> None:
+    message = error_for(tmp_path, GOOD + 'schedule = "every monday"\n')
+    assert "source 'city-warn': field 'schedule': bad cron 'every monday'" in message
+
+
+def test_missing_url(tmp_path: Path) -> None:
+    message = error_for(tmp_path, GOOD.replace('url = "https://agency.example.gov/reports/"\n', ""))
+    assert message.endswith("source 'city-warn': field 'url': missing")
+
+
+def test_duplicate_name(tmp_path: Path) -> None:
+    message = error_for(tmp_path, GOOD + GOOD)
+    assert message.endswith("source 'city-warn': field 'name': duplicate name")
+
+
+def test_not_a_url_unknown_field_and_bad_toml(tmp_path: Path) -> None:
+    assert "field 'url': not an http(s) URL: 'ftp://x'" in error_for(
+        tmp_path, GOOD.replace("https://agency.example.gov/reports/", "ftp://x"))
+    assert "source 'city-warn': unknown field 'linkregex'" in error_for(
+        tmp_path, GOOD + 'linkregex = "x"\n')
+    assert "not valid TOML" in error_for(tmp_path, "[[source]\nname=")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="sources file not found"):
+        load_config(tmp_path / "nope.toml")
