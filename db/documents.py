@@ -137,6 +137,22 @@ def validators_for(db: sqlite_utils.Database, url: str) -> dict[str, str]:
     return {}
 
 
+def mark_seen(db: sqlite_utils.Database, sha256: str, url: str) -> None:
+    """A 304 Not Modified: the document is still at ``url``; update ``last_seen`` only."""
+    with db.atomic():
+        db.table("documents").update(sha256, {"last_seen": now()})
+        record_document_url(db, sha256, url)
+
+
+def capture_seen(db: sqlite_utils.Database, capture_url: str) -> bool:
+    """True when a web-archive capture was already fetched (captures never change)."""
+    return bool(
+        db.execute(
+            "select 1 from document_urls where capture_url = ? limit 1", [capture_url]
+        ).fetchone()
+    )
+
+
 def _exists(db: sqlite_utils.Database, sha256: str) -> bool:
     return bool(db.execute("select 1 from documents where sha256 = ?", [sha256]).fetchone())
 

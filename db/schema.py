@@ -166,6 +166,10 @@ CORE_TABLES: list[CoreTable] = [
 #: after the core tables (parsed-row tables, records requests, page text, views).
 EXTRA_SCHEMA: list[str] = [
     "db.tables:ensure_parser_tables",
+    "db.requests:ensure_requests_schema",
+    "db.pages:ensure_pages_schema",
+    "db.views:ensure_views",
+    "db.health:ensure_health_schema",
 ]
 
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from parsers.base import Check
+
+#: How many differences a failed check lists.
+LISTED = 5
 
 _PAGE_OF = re.compile(r"\bPage\s+(\d+)\s+of\s+(\d+)\b", re.IGNORECASE)
 
@@ -61,4 +65,145 @@ def column_sums_check(
         expected="every column sums to the totals row",
         found=wrong or "all columns match",
         message=f"{len(wrong)} columns differ" if wrong else "",
+    )
+
+
+# --- checks declared in templates -----------------------------------------------------
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def _close(a: Any, b: Any, tolerance: float) -> bool:
+    if a is None or b is None:
+        return a == b
+    return abs(_number(a) - _number(b)) <= tolerance
+
+
+def _aggregate(rows: list[dict[str, Any]], how: str) -> Any:
+    """'count' | 'sum:column' | 'count:column=value' over rows."""
+    if how == "count":
+        return len(rows)
+    kind, _, rest = how.partition(":")
+    if kind == "sum":
+        total = sum(_number(r.get(rest)) for r in rows)
+        return int(total) if all(isinstance(r.get(rest), int | None) for r in rows) else total
+    if kind == "count":
+        column, _, value = rest.partition("=")
+        return sum(1 for r in rows if str(r.get(column)) == value)
+    raise ValueError(f"unknown aggregate {how!r}")
+
+
+def run_declared(spec: dict[str, Any], tables: dict[str, Any], texts: Any) -> Check:
+    """Run one ``[[checks]]`` entry of a template against its typed tables."""
+    kind = spec["kind"]
+    name = spec.get("name", kind)
+    if kind == "page_footer":
+        lines = texts.lines()
+        return page_footer_check(lines, len(lines))
+    if kind == "stated_number":
+        return _stated_number(name, spec, tables, texts)
+    table = tables[spec["table"]]
+    rows = [r.values for r in table.rows]
+    tolerance = float(spec.get("tolerance", 0))
+    if kind == "column_sums":
+        if not table.totals:
+            return Check(name, False, expected=f"a totals row in {spec['table']}", found="none")
+        stated = table.totals[-1]
+        columns = spec["columns"]
+        wrong = {}
+        for column in columns:
+            computed = _aggregate(rows, f"sum:{column}")
+            if not _close(stated.get(column), computed, tolerance):
+                wrong[column] = f"totals row {stated.get(column)!r}, rows sum to {computed!r}"
+        return Check(
+            name,
+            not wrong,
+            expected=f"{len(columns)} columns of {len(rows)} rows sum to the totals row",
+            found=wrong or "all columns match",
+            message=f"{len(wrong)} columns differ" if wrong else "",
+        )
+    if kind == "subtotals":
+        return _subtotals(name, spec, table, tolerance)
+    if kind == "group_totals":
+        return _group_totals(name, spec, rows, tables, tolerance)
+    raise ValueError(f"unknown check kind {kind!r}")
+
+
+def _stated_number(name: str, spec: dict[str, Any], tables: dict[str, Any], texts: Any) -> Check:
+    text = " ".join(texts.joined().split())
+    match = re.search(spec["pattern"], text)
+    how = spec.get("aggregate", "count")
+    found = _aggregate([r.values for r in tables[spec["table"]].rows], how)
+    if not match:
+        return Check(name, False, expected=f"text matching {spec['pattern']!r}", found=None)
+    stated = float(match.group(1).replace(",", ""))
+    stated_value: int | float = int(stated) if stated.is_integer() else stated
+    return Check(
+        name,
+        _close(stated_value, found, float(spec.get("tolerance", 0))),
+        expected=stated_value,
+        found=found,
+        message=f"document states {match.group(0)!r}; {how} of {spec['table']}",
+    )
+
+
+def _subtotals(name: str, spec: dict[str, Any], table: Any, tolerance: float) -> Check:
+    group, value = spec["group_column"], spec["value_column"]
+    rows = [r.values for r in table.rows]
+    wrong: dict[str, str] = {}
+    for _, subtotal in table.subtotals:
+        members = [r for r in rows if r.get(group) == subtotal.get(group)]
+        computed = _aggregate(members, f"sum:{value}")
+        if not _close(subtotal.get(value), computed, tolerance):
+            wrong[str(subtotal.get(group))] = (
+                f"subtotal {subtotal.get(value)!r}, {len(members)} rows sum to {computed!r}"
+            )
+    return Check(
+        name,
+        bool(table.subtotals) and not wrong,
+        expected=f"each subtotal row equals the sum of its {group} group",
+        found=wrong or f"{len(table.subtotals)} subtotals match",
+        message=f"{len(wrong)} subtotals differ" if wrong else "",
+    )
+
+
+def _group_totals(
+    name: str,
+    spec: dict[str, Any],
+    rows: list[dict[str, Any]],
+    tables: dict[str, Any],
+    tolerance: float,
+) -> Check:
+    """Detail rows grouped by a column reproduce a summary table printed in the document."""
+    exclude = spec.get("exclude", {})
+    kept = [r for r in rows if all(r.get(k) != v for k, v in exclude.items())]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    fmt = spec.get("group_format")
+    for row in kept:
+        key = row.get(spec["group_by"])
+        if fmt and key:
+            key = date.fromisoformat(key).strftime(fmt)
+        groups.setdefault(str(key), []).append(row)
+    summary = [r.values for r in tables[spec["summary_table"]].rows]
+    wrong: dict[str, str] = {}
+    for line in summary:
+        key = str(line.get(spec["summary_key"]))
+        members = groups.pop(key, [])
+        for column, how in spec["compare"].items():
+            computed = _aggregate(members, how)
+            if not _close(line.get(column), computed, tolerance):
+                wrong[f"{key} {column}"] = f"summary {line.get(column)!r}, rows give {computed!r}"
+    for key, members in groups.items():
+        wrong[key] = f"{len(members)} rows in a group the summary does not list"
+    return Check(
+        name,
+        bool(summary) and not wrong,
+        expected=(
+            f"{spec['table']} grouped by {spec['group_by']} reproduces every "
+            f"{', '.join(spec['compare'])} of {spec['summary_table']}"
+        ),
+        found=dict(list(wrong.items())[:LISTED]) or f"{len(summary)} summary rows match",
+        message=f"{len(wrong)} differences" if wrong else "",
     )

@@ -18,6 +18,7 @@ DEFAULT_DATE_FORMATS: tuple[str, ...] = (
     "%m/%d/%Y",
     "%m/%d/%y",
     "%Y-%m-%d",
+    "%Y/%m/%d",
     "%m-%d-%Y",
     "%B %d, %Y",
     "%b %d, %Y",

@@ -31,7 +31,7 @@ import pdfplumber
 from parsers.base import Check, Column, ParseResult, Row, TableSpec
 from parsers.checks import page_footer_check
 from parsers.cleaning import clean_text, join_wrapped, parse_date, parse_int
-from parsers.pdf_text import open_pdf, running_lines
+from parsers.pdf_text import first_page_text, open_pdf, running_lines
 
 #: The DDOR tables are fully ruled (every cell is a stroked rectangle).
 DDOR_RULED_TABLE_SETTINGS: dict[str, Any] = {
@@ -184,7 +184,7 @@ _MONTHS = {
 }
 
 
-def _month_day_year(text: str) -> tuple[int | None, int | None, int | None]:
+def _month_day_year(text: str) -> tuple[int | None, int, int | None]:
     """'Jan. 28' -> (1, 28, None); 'February 3, 2017' -> (2, 3, 2017);
     '3, 2017' -> (None, 3, 2017)."""
     match = re.match(r"^\s*(?:([A-Za-z]+)\.?\s+)?(\d{1,2})(?:,?\s+(\d{4}))?\s*$", text)
@@ -228,14 +228,7 @@ class DdorParser:
     tables = TABLES
 
     def detect(self, path: Path) -> bool:
-        try:
-            with pdfplumber.open(path) as pdf:
-                if not pdf.pages:
-                    return False
-                text = pdf.pages[0].extract_text() or ""
-        except Exception:  # noqa: BLE001 - detection must never fail; another parser may read it
-            return False
-        return "Declined Detainer Outcome Report" in text
+        return "Declined Detainer Outcome Report" in (first_page_text(path) or "")
 
     def parse(self, path: Path) -> ParseResult:
         with open_pdf(path) as pdf:
@@ -260,7 +253,7 @@ def _parse_pdf(path: Path, pdf: pdfplumber.PDF) -> ParseResult:
             title = _SECTION_TITLE.match(line["text"])
             if title:
                 events.append((line["top"], "title", title.group(1).upper()))
-            elif current_is_prose(line, repeated):
+            elif _is_body_line(line, repeated):
                 events.append((line["top"], "line", line))
         for index, table in enumerate(tables):
             events.append((table.bbox[1], "table", (index, table)))
@@ -287,7 +280,7 @@ def _parse_pdf(path: Path, pdf: pdfplumber.PDF) -> ParseResult:
     return result
 
 
-def current_is_prose(line: dict[str, Any], repeated: set[str]) -> bool:
+def _is_body_line(line: dict[str, Any], repeated: set[str]) -> bool:
     """A body line: not a running header/footer line."""
     text = line["text"].strip()
     return bool(text) and text not in repeated and not re.match(r"^Page \d+ of \d+$", text)
@@ -367,9 +360,9 @@ def _emit_rows(result: ParseResult, sections: dict[str, _SectionRows], problems:
         except ValueError as exc:
             bad_cells.append(f"section I page {page}: {exc}")
             issued = None
-        values = {"rank": rank, "jurisdiction": cells[0], "state": cells[1]}
-        values["detainers_issued"] = issued
-        result.rows.append(Row(TOP, page, tindex, rank - 1, values))
+        top = {"rank": rank, "jurisdiction": cells[0], "state": cells[1]}
+        top["detainers_issued"] = issued
+        result.rows.append(Row(TOP, page, tindex, rank - 1, top))
     for i, (page, tindex, cells) in enumerate(sections["II"].rows):
         values: dict[str, Any] = {
             "state": cells[0],

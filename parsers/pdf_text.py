@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,3 +49,22 @@ def running_lines(page_lines: list[list[dict[str, Any]]]) -> set[str]:
         counts.update({line["text"].strip() for line in lines if line["text"].strip()})
     threshold = max(2, int(len(page_lines) * RUNNING_LINE_SHARE))
     return {text for text, n in counts.items() if n >= threshold}
+
+
+def first_page_text(path: Path) -> str | None:
+    """Page 1 text, cached per file version (every parser's detect reads it); None when the
+    file is not a PDF pdfplumber can open."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _first_page_text(path, stamp)
+
+
+@lru_cache(maxsize=32)
+def _first_page_text(path: Path, _stamp: int) -> str | None:
+    try:
+        with pdfplumber.open(path) as pdf:
+            return (pdf.pages[0].extract_text() or "") if pdf.pages else None
+    except Exception:  # noqa: BLE001 - unreadable: no parser recognises it
+        return None

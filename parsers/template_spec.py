@@ -20,7 +20,10 @@ from parsers.cleaning import DEFAULT_DATE_FORMATS
 from records.exceptions import TemplateError
 
 #: pdfplumber settings for tables drawn with a rule around every cell.
-RULED_TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+RULED_TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+}
 #: pdfplumber settings for tables laid out with whitespace only.
 WHITESPACE_TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "text",
@@ -55,6 +58,8 @@ class ColumnSpec:
     flags: tuple[FlagSpec, ...] = ()
     true_values: tuple[str, ...] = ()
     false_values: tuple[str, ...] = ()
+    #: Cell texts that mean "no value" in this column (e.g. "-").
+    null_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,7 @@ def _column(where: str, data: dict[str, Any]) -> ColumnSpec:
         flags=flags,
         true_values=tuple(data.get("true_values", ())),
         false_values=tuple(data.get("false_values", ())),
+        null_values=tuple(data.get("null_values", ())),
     )
 
 
@@ -233,7 +239,7 @@ def parse_template(path: Path, data: dict[str, Any]) -> Template:
     name = _require(where, data, "name")
     version = _require(where, data, "version")
     if not isinstance(version, str):
-        raise TemplateError(f"{where}: version must be a string such as \"1.0\"")
+        raise TemplateError(f'{where}: version must be a string such as "1.0"')
     detect = data.get("detect", {}).get("page1", [])
     if not detect:
         raise TemplateError(f"{where}: [detect] page1 must list at least one anchor text")

@@ -243,3 +243,12 @@ def demo(no_serve: bool, host: str, port: int, workdir: str) -> None:
 
 def main() -> None:
     cli(prog_name="records")
+
+
+from records.cli_schedule import schedule  # noqa: E402 - commands defined in their own module
+
+cli.add_command(schedule)
+
+from records.cli_requests import request  # noqa: E402 - commands defined in their own module
+
+cli.add_command(request)

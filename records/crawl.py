@@ -19,10 +19,17 @@ from records.exceptions import RecordsError
 class CrawlReport:
     source: str
     new: list[str] = field(default_factory=list)
+    #: Documents seen before: 304 Not Modified, or downloaded again with the same bytes.
     unchanged: int = 0
+    #: Of ``unchanged``, those answered 304 (no body downloaded).
+    not_modified: int = 0
+    #: Documents that could not be fetched or failed the content checks.
     failed: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
 
+
+#: The crawl child's last stderr line starts with this when it fails outright.
+CRASH_MARKER = "crawl child failed: "
 
 #: The running crawl child, so a signal handler can stop it.
 CURRENT_CHILD: subprocess.Popen[bytes] | None = None
@@ -55,11 +62,14 @@ def crawl(
             )
         )
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_repo_root()), env.get("PYTHONPATH")]))
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(_repo_root()), env.get("PYTHONPATH")])
+        )
         child = subprocess.Popen(
             [sys.executable, "-m", "scrapers.crawl_child", str(job), str(report)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            # With --verbose the child's log goes straight to the terminal.
+            stderr=None if verbose else subprocess.PIPE,
             env=env,
         )
         CURRENT_CHILD = child
@@ -68,12 +78,33 @@ def crawl(
         finally:
             CURRENT_CHILD = None
         if child.returncode != 0 or not report.exists():
-            tail = stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
             raise RecordsError(
-                f"crawl of {', '.join(source_names)} failed (exit {child.returncode}): "
-                + (" | ".join(tail) or "no output")
+                f"crawl of {', '.join(source_names)} failed: "
+                + crash_reason(child.returncode, stderr or b"")
             )
-        return [CrawlReport(**entry) for entry in json.loads(report.read_text())]
+        try:
+            entries = json.loads(report.read_text())
+            return [CrawlReport(**entry) for entry in entries]
+        except (ValueError, TypeError) as exc:
+            raise RecordsError(
+                f"crawl of {', '.join(source_names)} wrote an unreadable report: {exc}"
+            ) from None
+
+
+def crash_reason(returncode: int, stderr: bytes) -> str:
+    """One line saying why the crawl child died (never a traceback)."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
+    for line in reversed(lines):
+        if line.startswith(CRASH_MARKER):
+            return line[len(CRASH_MARKER) :]
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"the crawl process was killed by {name}"
+    last = next((line for line in reversed(lines) if line), "")
+    return f"the crawl process exited with status {returncode}" + (f" ({last})" if last else "")
 
 
 def stop_child() -> None:

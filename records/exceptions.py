@@ -36,8 +36,19 @@ class LockHeld(RecordsError):
     exit_code = 3
 
 
+class Interrupted(KeyboardInterrupt):
+    """Raised by ``records.interrupt.check`` (called by ``records.pipeline`` between documents)
+    after SIGTERM or SIGINT asked a run to stop. A KeyboardInterrupt, so it unwinds like Ctrl-C
+    and no ``except Exception`` swallows it; the run is then marked ``interrupted``."""
+
+
 class RequestError(RecordsError):
     """Raised by ``records.requests`` for an unknown request id or an invalid status change."""
+
+
+class OcrError(RecordsError):
+    """Raised by ``records.ocr`` when ocrmypdf/Tesseract is missing or fails on a scanned PDF
+    (the pipeline records it and parses the original without OCR text)."""
 
 
 class TemplateError(ConfigError):

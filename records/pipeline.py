@@ -6,7 +6,7 @@ The CLI, the demo and the scheduler all call ``run``; nothing else orchestrates.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,17 +15,21 @@ from typing import Any
 import sqlite_utils
 
 from db.connect import open_db
-from db.documents import documents_to_parse, record_document
+from db.derived import NOT_PARSED_STATUSES, ocr_facts
+from db.documents import documents_to_parse
 from db.load import fail_document, load_result
 from db.runs import finish_run, record_error, start_run
 from parsers.base import ParseResult, Parser
 from parsers.registry import detect_parser, get_parser
+from records import interrupt
 from records.archive import Archive
 from records.config import Config, Source
 from records.crawl import crawl
 from records.exceptions import ParseError, RecordsError
-from records.filetypes import content_type, sniff
+from records.intake import receive_file
+from records.ocr import prepare_for_parsing
 from records.paths import Paths
+from records.requests import require_request
 
 Progress = Callable[[str], None]
 
@@ -68,23 +72,82 @@ def run(
     do_crawl: bool = True,
     do_parse: bool = True,
 ) -> RunSummary:
-    """Crawl, parse and load the named sources (default all); record the run."""
+    """Crawl, parse and load the named sources (default all); record the run.
+
+    Holds each source's lock for the whole run (``records.locks``: a second process for the
+    same source gets ``LockHeld``, exit 3) and stops cleanly on SIGTERM/SIGINT
+    (``records.interrupt``: the run ends ``interrupted``, no document half-loaded). Then calls
+    the sources' notification hooks (``scheduler.notify``).
+    """
+    from records.interrupt import stop_on_signals
+    from records.locks import hold_sources
+
     sources = config.select(list(names))
-    db = open_db(paths.db)
+    # Lock before writing anything, so the loser of a race leaves no trace but its message.
+    with hold_sources(paths.db, [s.name for s in sources], trigger=trigger) as locks:
+        with stop_on_signals():
+            db = open_db(paths.db)
+            summary = _run_locked(db, config, sources, paths=paths, trigger=trigger,
+                                  progress=progress, do_crawl=do_crawl, do_parse=do_parse,
+                                  locks=locks)
+    _notify(db, config, sources, summary)
+    return summary
+
+
+def _notify(db: sqlite_utils.Database, config: Config, sources: list[Source],
+            summary: RunSummary) -> None:
+    from scheduler.notify import after_run
+
+    if summary.run_id is None:
+        return
+    try:
+        after_run(db, config, sources, summary.run_id)
+    except Exception as exc:  # noqa: BLE001 - a notification problem must never fail the run
+        record_error(db, run=summary.run_id, stage="notify", message=f"notifications: {exc}")
+
+
+def _run_locked(
+    db: sqlite_utils.Database,
+    config: Config,
+    sources: list[Source],
+    *,
+    paths: Paths,
+    trigger: str,
+    progress: Progress,
+    do_crawl: bool,
+    do_parse: bool,
+    locks: list[Any],
+) -> RunSummary:
+    from scheduler.health import record_expectations
+
     sync_sources(db, sources)
+    record_expectations(db, config, sources)
     run_id = start_run(db, trigger=trigger, sources=[s.name for s in sources])
+    for lock in locks:
+        lock.note(run=run_id)
     summary = RunSummary(run_id=run_id)
     try:
         if do_crawl:
             crawl_sources(db, config, sources, paths=paths, run_id=run_id, summary=summary,
                           progress=progress)
+            # A stop asked for during the crawl: keep what was archived, parse it next run.
+            interrupt.check()
         if do_parse:
-            summary.add(
-                parse_pending(db, Archive(paths.archive), config, sources=sources, run_id=run_id,
-                              progress=progress)
-            )
-    except KeyboardInterrupt:
+            # Counted straight into the run's summary, so an interrupted run still says what
+            # it loaded before the stop.
+            parse_pending(db, Archive(paths.archive), config, sources=sources, run_id=run_id,
+                          progress=progress, summary=summary)
+    except KeyboardInterrupt as exc:
         summary.status = "interrupted"
+        progress(f"run {run_id} interrupted ({str(exc) or 'KeyboardInterrupt'}): documents loaded"
+                 " so far are kept; the rest are parsed by the next run")
+        raise
+    except Exception as exc:
+        # An unexpected error must leave the run `failed` (and the source's health failing),
+        # not `ok` because no error was counted yet.
+        message = f"{type(exc).__name__}: {exc}"
+        record_error(db, run=run_id, stage="run", message=message)
+        summary.errors.append({"stage": "run", "url": None, "message": message})
         raise
     finally:
         if summary.status != "interrupted":
@@ -154,9 +217,11 @@ def crawl_sources(
     for report in reports:
         summary.documents_new += len(report.new)
         summary.documents_unchanged += report.unchanged
+        summary.documents_failed += report.failed
         summary.errors.extend({"source": report.source, **e} for e in report.errors)
         progress(
-            f"  {report.source}: {len(report.new)} new, {report.unchanged} unchanged,"
+            f"  {report.source}: {len(report.new)} new, {report.unchanged} unchanged"
+            f" ({report.not_modified} not modified), {report.failed} failed,"
             f" {len(report.errors)} error(s)"
         )
 
@@ -195,16 +260,25 @@ def parse_pending(
     parser_override: str | None = None,
     workers: int | None = None,
     progress: Progress = _quiet,
+    summary: RunSummary | None = None,
 ) -> RunSummary:
-    """Parse documents waiting for it, in parallel processes, loading one document at a time."""
-    summary = RunSummary(run_id=run_id)
+    """Parse documents waiting for it, in parallel processes, loading one document at a time.
+
+    Counts go into ``summary`` when given (and it is returned), else into a new one.
+    """
+    summary = summary if summary is not None else RunSummary(run_id=run_id)
     if documents is None:
         names = [s.name for s in sources] if sources else None
         documents = documents_to_parse(db, sources=names, reparse=reparse or everything)
     jobs: list[tuple[dict[str, Any], Parser, Path]] = []
     for document in documents:
+        if document.get("status") in NOT_PARSED_STATUSES:  # unpacked ZIPs, OCR copies
+            continue
         try:
             path = archive.get(document["sha256"])
+            # OCR scanned pages (parsers read the OCR copy) and index page text for search.
+            path = prepare_for_parsing(db, archive, document, path, run_id=run_id,
+                                       errors=summary.errors)
             parser = (
                 get_parser(parser_override) if parser_override else parser_for(document, config, path)
             )
@@ -218,11 +292,17 @@ def parse_pending(
     if not jobs:
         return summary
     progress(f"parsing {len(jobs)} document(s) ...")
-    for (document, parser, _), outcome in zip(jobs, _parse_all(jobs, workers), strict=True):
+    outcomes = _parse_all(jobs, workers)
+    for (document, parser, _), outcome in zip(jobs, outcomes, strict=True):
+        # Between documents: a SIGTERM/SIGINT stops here, after the last whole document.
+        if interrupt.stop_requested():
+            outcomes.close()  # cancels the parses not started yet
+            interrupt.check()
         label = document.get("filename") or document["sha256"][:12]
         if isinstance(outcome, str):
             _document_failed(db, summary, document, f"{label}: {outcome}", run_id, parser)
             continue
+        outcome.document.update(ocr_facts(db, document["sha256"]))  # flags rows read by OCR
         status, rows = load_result(db, document["sha256"], parser, outcome)
         if status == "quarantined":
             summary.documents_quarantined += 1
@@ -238,13 +318,20 @@ def parse_pending(
 
 def _parse_all(
     jobs: list[tuple[dict[str, Any], Parser, Path]], workers: int | None
-) -> list[ParseResult | str]:
+) -> Generator[ParseResult | str, None, None]:
+    """Parse results in job order, each as soon as it is ready, so loading keeps pace and a
+    stop request (closing this generator) drops the parses not started yet."""
     args = [(parser.name, str(path)) for _, parser, path in jobs]
     workers = workers or min(len(args), os.cpu_count() or 1)
     if workers <= 1 or len(args) == 1:
-        return [_parse_in_worker(*a) for a in args]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_parse_in_worker, *zip(*args, strict=True)))
+        for a in args:
+            yield _parse_in_worker(*a)
+        return
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        yield from pool.map(_parse_in_worker, *zip(*args, strict=True))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _document_failed(
@@ -275,6 +362,8 @@ def add_files(
     """Archive local files (e.g. records-request responses) and parse them like crawled ones."""
     db = open_db(paths.db)
     archive = Archive(paths.archive)
+    if request_id is not None:
+        require_request(db, request_id)  # RequestError before anything is archived
     run_id = start_run(db, trigger="cli", sources=[source] if source else [])
     summary = RunSummary(run_id=run_id)
     added: list[dict[str, Any]] = []
@@ -292,25 +381,12 @@ def add_files(
             record_error(db, run=run_id, stage="add", message=message, source=source)
             summary.errors.append({"stage": "add", "url": str(file), "message": message})
             continue
-        sha = archive.put(data)
-        is_new = record_document(
-            db,
-            sha256=sha,
-            source=source,
-            url=None,
-            filename=file.name,
-            content_type=content_type(sniff(data)),
-            size=len(data),
-            request_id=request_id,
-        )
-        if is_new:
-            summary.documents_new += 1
-        else:
-            summary.documents_unchanged += 1
-        document = db.table("documents").get(sha)
-        if is_new or parser_name:
-            added.append(document)
-        progress(f"archived {file.name} as {sha[:12]}{'' if is_new else ' (already archived)'}")
+        # Archive and record it (a ZIP: and each member); see records.intake for bad input.
+        received = receive_file(db, archive, data, file.name, source=source,
+                                request_id=request_id, run_id=run_id, parser_name=parser_name,
+                                progress=progress)
+        received.add_to(summary)
+        added.extend(received.to_parse)
     parsed = parse_pending(db, archive, config, documents=added, run_id=run_id,
                            parser_override=parser_name, progress=progress)
     summary.add(parsed)

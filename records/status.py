@@ -1,20 +1,29 @@
-"""`records status`: the last runs, documents by status, recent errors."""
+"""`records status`: source health, the last runs, documents by status, recent errors."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
+
+import sqlite_utils
 
 from db.connect import open_db
+from records.exceptions import ConfigError
 from records.paths import Paths
+
+#: How each health state is shown; the states themselves come from the source_health view.
+HEALTH_LABELS = {"ok": "ok", "stale": "STALE", "failing": "FAILING", "never-run": "never-run"}
 
 
 def print_status(paths: Paths, *, limit: int, echo: Callable[[str], None]) -> None:
     db = open_db(paths.db)
     echo(f"database: {paths.db}")
+    print_health(db, paths, echo=echo)
     counts = list(db.query("select status, count(*) as n from documents group by status"))
     total = sum(r["n"] for r in counts)
-    echo(f"\ndocuments: {total}" + (" (" + ", ".join(f"{r['n']} {r['status']}" for r in counts) + ")" if counts else ""))
+    by_status = ", ".join(f"{r['n']} {r['status']}" for r in counts)
+    echo(f"\ndocuments: {total}" + (f" ({by_status})" if counts else ""))
     runs = list(db.query("select * from runs order by id desc limit ?", [limit]))
     echo("\nlast runs:" if runs else "\nno runs yet: try `records run` or `records demo`")
     for r in runs:
@@ -28,3 +37,45 @@ def print_status(paths: Paths, *, limit: int, echo: Callable[[str], None]) -> No
         echo("\nrecent errors:")
         for e in errors:
             echo(f"  run {e['run']} [{e['stage']}] {e['message']}")
+
+
+def print_health(db: sqlite_utils.Database, paths: Paths, *, echo: Callable[[str], None]) -> None:
+    """One line per source: ok, stale, failing or never-run, with the times behind it."""
+    from records.pipeline import sync_sources
+    from scheduler.health import describe_period, record_expectations, source_health
+
+    if paths.sources.exists():
+        # Configured sources that never ran must show up too (as never-run).
+        try:
+            from records.config import load_config
+
+            config = load_config(paths.sources)
+        except ConfigError as exc:
+            echo(f"(sources file not read: {exc})")
+        else:
+            sync_sources(db, config.sources)
+            record_expectations(db, config)
+    rows = source_health(db)
+    if not rows:
+        return
+    echo("\nsource health:")
+    for row in rows:
+        echo("  " + health_line(row, describe_period))
+
+
+def health_line(row: dict[str, Any], describe_period: Callable[[float], str]) -> str:
+    label = HEALTH_LABELS.get(row["health"], row["health"])
+    every = describe_period(row["period_seconds"])
+    parts = [f"{row['source']}: {label}"]
+    if row["health"] == "failing":
+        parts.append(f"last {row['consecutive_failures']} run(s) failed")
+    if row["health"] == "stale":
+        parts.append(
+            f"no new document for {row['stale_after_periods']} periods ({every})"
+            f" since {row['stale_since']}"
+        )
+    parts.append(f"last success {row['last_success'] or 'never'}")
+    parts.append(f"last new document {row['last_new_document'] or 'never'}")
+    if row["health"] in ("ok", "never-run"):
+        parts.append(f"expected {every}")
+    return "; ".join(parts)

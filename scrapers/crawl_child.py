@@ -1,7 +1,9 @@
 """Run Scrapy for some sources in this (child) process and write a JSON report.
 
 The Twisted reactor cannot be restarted, so every crawl gets a fresh process:
-``python -m scrapers.crawl_child JOB.json REPORT.json`` (see ``records.crawl``).
+``python -m scrapers.crawl_child JOB.json REPORT.json`` (see ``records.crawl``). If this
+process fails outright, its last stderr line starts with ``CRASH_MARKER`` and says why in
+one sentence; the parent shows that line, not a traceback.
 """
 
 from __future__ import annotations
@@ -9,13 +11,17 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
 from records.config import Source, load_config
+from records.crawl import CRASH_MARKER
 from scrapers.spiders.listing import ListingSpider
 from scrapers.state import CrawlState
 
@@ -25,21 +31,57 @@ def source_settings(source: Source, agent: str) -> dict[str, Any]:
     return {
         "USER_AGENT": agent,
         "DOWNLOAD_DELAY": source.download_delay,
-        "AUTOTHROTTLE_START_DELAY": max(source.download_delay, 0.1),
+        # AutoThrottle never goes below DOWNLOAD_DELAY; starting there keeps a source
+        # configured with no delay (a local test site) fast from its first request.
+        "AUTOTHROTTLE_START_DELAY": source.download_delay,
         "CONCURRENT_REQUESTS_PER_DOMAIN": source.concurrent_per_domain,
         "DOWNLOAD_TIMEOUT": source.timeout,
         "DOWNLOAD_MAXSIZE": source.max_bytes,
         "RETRY_TIMES": source.retries,
+        # Backoff doubles from twice the source's delay: 2, 4, 8 s at the default 1 s.
+        "RETRY_BACKOFF_BASE": 2 * source.download_delay,
     }
 
 
 def spider_class(source: Source) -> type:
+    """The source's spider: ``ListingSpider`` unless it names one (module.Class or a module
+    of ``scrapers.spiders`` defining ``Spider``)."""
     if not source.spider:
         return ListingSpider
     module_name, _, attr = source.spider.rpartition(".")
     if not module_name:
         module_name, attr = f"scrapers.spiders.{source.spider}", "Spider"
-    return getattr(importlib.import_module(module_name), attr)  # type: ignore[no-any-return]
+    cls = getattr(importlib.import_module(module_name), attr)
+    if not isinstance(cls, type):
+        raise TypeError(f"{source.spider} is not a class")
+    return cls
+
+
+def watch_errors(crawler: Any, state: CrawlState) -> None:
+    """Record a bug in a spider callback or pipeline as an error row naming the URL.
+
+    Scrapy catches these and carries on; without this they would only reach a log.
+    """
+
+    def spider_error(failure: Failure, response: Any, spider: Any) -> None:
+        state.error(
+            response.url,
+            "crawl",
+            f"{response.url}: internal error in {type(spider).__name__}:"
+            f" {failure.type.__name__}: {failure.getErrorMessage()}",
+        )
+
+    def item_error(item: Any, response: Any, spider: Any, failure: Failure) -> None:
+        url = getattr(item, "url", None) or (response.url if response is not None else None)
+        state.error(
+            url,
+            "fetch",
+            f"{url}: could not archive: {failure.type.__name__}: {failure.getErrorMessage()}",
+            document=True,
+        )
+
+    crawler.signals.connect(spider_error, signal=signals.spider_error, weak=False)
+    crawler.signals.connect(item_error, signal=signals.item_error, weak=False)
 
 
 def main(job_path: str, report_path: str) -> int:
@@ -59,14 +101,31 @@ def main(job_path: str, report_path: str) -> int:
             source=source.name,
         )
         states.append(state)
-        crawler = process.create_crawler(spider_class(source))
+        try:
+            cls = spider_class(source)
+        except (ImportError, AttributeError, TypeError) as exc:
+            state.error(source.url, "crawl", f"spider {source.spider!r} not usable: {exc}")
+            continue
+        crawler = process.create_crawler(cls)
         crawler.settings.setdict(source_settings(source, config.settings.agent), priority="spider")
-        crawler.settings.set("WAYBACK_CDX", source.wayback_cdx or config.settings.wayback_cdx)
-        process.crawl(crawler, source=source, state=state)
+        watch_errors(crawler, state)
+        cdx = source.wayback_cdx or config.settings.wayback_cdx
+        process.crawl(crawler, source=source, state=state, cdx=cdx)
     process.start()
     Path(report_path).write_text(json.dumps([s.report() for s in states]))
     return 0
 
 
+def run(argv: list[str]) -> int:
+    """``main`` with any crash turned into one marked line on stderr (after the traceback)."""
+    try:
+        return main(argv[0], argv[1])
+    except Exception as exc:  # noqa: BLE001 - the parent reports it; we must not die silently
+        traceback.print_exc()
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"{CRASH_MARKER}{type(exc).__name__}: {detail}", file=sys.stderr, flush=True)
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(run(sys.argv[1:]))

@@ -18,7 +18,7 @@ class ArchivePipeline:
         problem = content_problem(item, spider.source.doc_types)
         if problem:
             state.fetch(item.url, item.http_status, size=len(item.body), error=problem)
-            state.error(item.url, "fetch", f"{item.url}: {problem}")
+            state.error(item.url, "fetch", f"{item.url}: {problem}", document=True)
             return item
         sha = state.archive.put(item.body)
         state.fetch(item.url, item.http_status, sha256=sha, size=len(item.body))
@@ -45,15 +45,18 @@ class ArchivePipeline:
 def content_problem(item: DocumentItem, allowed: tuple[str, ...]) -> str | None:
     """Why these bytes are not a document we should archive, or None."""
     if not item.body:
-        return "empty body"
+        return "empty body; not archived"
     declared = item.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > len(item.body):
-        return f"truncated body: {len(item.body)} of {declared} bytes"
+        return f"truncated body (data loss): {len(item.body)} of {declared} bytes; not archived"
     kind = sniff(item.body)
     if kind == "html":
-        return "an HTML page, not a document (error page or login wall?)"
+        return "an HTML page, not a document (error page or login wall?); not archived"
     if kind not in allowed:
-        return f"unexpected file type {kind or 'unknown'} (expected {', '.join(allowed)})"
+        return (
+            f"unexpected file type {kind or 'unknown'} (expected {', '.join(allowed)});"
+            " not archived"
+        )
     return None
 
 

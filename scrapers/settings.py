@@ -22,6 +22,16 @@ DOWNLOAD_TIMEOUT = 60  # default 180: a stuck agency server should not hold the 
 RETRY_ENABLED = True
 RETRY_TIMES = 3  # default 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Our own: retries wait RETRY_BACKOFF_BASE * 2**(n-1) s, at most RETRY_BACKOFF_MAX (or as
+# long as Retry-After says, within that cap). See scrapers.backoff.
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 60.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapers.backoff.BackoffRetryMiddleware": 550,
+}
+# A body shorter than its Content-Length fails the download (recorded as "truncated").
+DOWNLOAD_FAIL_ON_DATALOSS = True
 DOWNLOAD_MAXSIZE = 100 * 1024 * 1024  # default 1 GiB; larger is an error row, not a crash
 DOWNLOAD_WARNSIZE = 0
 COOKIES_ENABLED = False

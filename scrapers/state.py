@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from db.connect import open_db
-from db.documents import record_fetch
+from db.documents import capture_seen, mark_seen, record_fetch, validators_for
 from db.runs import record_error
 from records.archive import Archive
 
@@ -20,6 +20,8 @@ class CrawlState:
     source: str
     new: list[str] = field(default_factory=list)
     unchanged: int = 0
+    not_modified: int = 0
+    #: Documents that could not be fetched or failed the content checks.
     failed: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
 
@@ -49,18 +51,35 @@ class CrawlState:
             error=error,
         )
 
-    def error(self, url: str, stage: str, message: str) -> None:
-        self.failed += 1
+    def error(self, url: str | None, stage: str, message: str, *, document: bool = False) -> None:
+        """Record an error; ``document`` when it means one document was not obtained."""
+        if document:
+            self.failed += 1
         self.errors.append({"url": url, "stage": stage, "message": message})
         record_error(
             self.db, run=self.run_id, source=self.source, url=url, stage=stage, message=message
         )
+
+    def validators(self, url: str) -> dict[str, str]:
+        """Stored ETag / Last-Modified (and sha256) of the newest document seen at ``url``."""
+        return validators_for(self.db, url)
+
+    def unmodified(self, url: str, sha256: str) -> None:
+        """The server answered 304 to our conditional request: nothing downloaded."""
+        self.fetch(url, 304, sha256=sha256, not_modified=True, size=0)
+        mark_seen(self.db, sha256, url)
+        self.not_modified += 1
+        self.unchanged += 1
+
+    def capture_known(self, capture_url: str) -> bool:
+        return capture_seen(self.db, capture_url)
 
     def report(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "new": self.new,
             "unchanged": self.unchanged,
+            "not_modified": self.not_modified,
             "failed": self.failed,
             "errors": self.errors,
         }

@@ -7,5 +7,13 @@ index and bounding box; ``PARSER`` stores them in the ``extracted_tables`` and
 
 from parsers.generic.extract import extract_tables
 from parsers.generic.model import ExtractedTable, TablePiece
+from parsers.generic.parser import PARSER, GenericParser, table_rows
 
-__all__ = ["ExtractedTable", "TablePiece", "extract_tables"]
+__all__ = [
+    "PARSER",
+    "ExtractedTable",
+    "GenericParser",
+    "TablePiece",
+    "extract_tables",
+    "table_rows",
+]

@@ -15,6 +15,8 @@ SAME_LINE_OVERLAP = 0.5
 _LEADER_RE = re.compile(r"(?:\s*[.·…_]){3,}\s*$")
 _LEADER_WORD_RE = re.compile(r"^[.·…_]+$")
 _INNER_LEADER_RE = re.compile(r"\s*(?:\.\s){3,}\.?\s*")
+#: "11,062 .6": a decimal point set apart from its integer part (aligned figures).
+_SPLIT_DECIMAL_RE = re.compile(r"(\d) \.(\d)")
 
 
 def is_leader(word: Word) -> bool:
@@ -91,6 +93,7 @@ def clean(text: str) -> str:
     """Strip trailing leader dots and runs of spaced dots, and collapse spaces."""
     text = _LEADER_RE.sub("", text)
     text = _INNER_LEADER_RE.sub(" ", text)
+    text = _SPLIT_DECIMAL_RE.sub(r"\1.\2", text)
     return " ".join(text.split())
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parsers.generic.cell_text import join_line, clean
+from parsers.generic.cell_text import clean, join_line
 from parsers.generic.model import BBox, Word
 from parsers.generic.rows import TextLine, is_numeric
 
@@ -55,6 +55,16 @@ def gutters(lines: list[TextLine], em: float, x0: float, x1: float) -> list[tupl
         elif depth <= allowed < before:
             open_at = x
     return [g for g in found if x0 < g[0] and g[1] < x1]
+
+
+def widest_gutter(block: list[TextLine], em: float) -> float | None:
+    """Middle of the widest gutter of a block (the gap between page columns)."""
+    tabular = [line for line in block if line.tabular] or block
+    found = gutters(tabular, em, min(line.x0 for line in block), max(line.x1 for line in block))
+    if not found:
+        return None
+    a, b = max(found, key=lambda g: g[1] - g[0])
+    return (a + b) / 2
 
 
 def _chunks(line: TextLine, mids: list[float], em: float) -> list[list[Word]]:

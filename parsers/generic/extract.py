@@ -16,13 +16,13 @@ import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from parsers.generic.columns import build_whitespace_grid
+from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, widest_gutter
 from parsers.generic.header import count_header_rows
 from parsers.generic.lines import RuledGrid, build_grid, find_cell_tables
 from parsers.generic.merge import join_pages
 from parsers.generic.model import ExtractedTable, PageTable, Word
 from parsers.generic.page_objects import PageContent, read_page
-from parsers.generic.rows import table_blocks, text_height, text_lines
+from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
 from records.exceptions import ParseError
 
 #: Documents with more pages than this are read by parallel worker processes.
@@ -32,6 +32,14 @@ MIN_RULED_FILLED_CELLS = 3
 #: A ruled grid with more than this share of cells holding several columns of text is a
 #: frame around a whitespace table, not the table's structure.
 CRAMMED_SHARE = 0.1
+#: A cell of at least this many words is running text...
+PROSE_CELL_WORDS = 5
+#: ...and a block where more than this share of cells is running text...
+PROSE_CELL_SHARE = 0.3
+#: ...with fewer than this share of numbers is prose set in page columns.
+PROSE_NUMERIC_SHARE = 0.15
+#: How many times a prose block is cut into page columns to look for tables inside.
+LAYOUT_SPLIT_DEPTH = 2
 
 
 def _ruled_ok(grid: RuledGrid) -> bool:
@@ -57,6 +65,55 @@ def _inside(w: Word, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(b[0] <= w.xmid <= b[2] and b[1] <= w.ymid <= b[3] for b in boxes)
 
 
+def _is_prose(rows: list[list[str]]) -> bool:
+    """Columns of running text (a two-column page layout) rather than a table."""
+    cells = [cell for row in rows for cell in row if cell]
+    if not cells:
+        return True
+    wordy = sum(1 for cell in cells if len(cell.split()) >= PROSE_CELL_WORDS)
+    numeric = sum(1 for cell in cells if is_numeric(cell))
+    return wordy > PROSE_CELL_SHARE * len(cells) and numeric < PROSE_NUMERIC_SHARE * len(cells)
+
+
+def _whitespace_tables(words: list[Word], em: float, depth: int) -> list[WhitespaceGrid]:
+    """Unruled tables among ``words``. A block that turns out to be page columns of prose
+    is cut at its widest gutter and each side searched again (a table inside one column
+    of a two-column page)."""
+    tables = []
+    for block in table_blocks(text_lines(words, em), em):
+        ws = build_whitespace_grid(block, em)
+        if ws is None:
+            continue
+        if not _is_prose(ws.rows):
+            tables.append(ws)
+            continue
+        if depth <= 0:
+            continue
+        cut = widest_gutter(block, em)
+        if cut is None:
+            continue
+        block_words = [w for line in block for w in line.words]
+        for side in (
+            [w for w in block_words if w.xmid < cut],
+            [w for w in block_words if w.xmid >= cut],
+        ):
+            if side:
+                tables.extend(_whitespace_tables(side, em, depth - 1))
+    return tables
+
+
+def _without_empty_rows(table: PageTable) -> PageTable:
+    """Drop rows with no text at all (blank ruled rows, spacer lines)."""
+    keep = [r for r, row in enumerate(table.rows) if any(row)]
+    if len(keep) == len(table.rows):
+        return table
+    new_index = {r: i for i, r in enumerate(keep)}
+    table.spans = [(new_index[r], c0, c1) for r, c0, c1 in table.spans if r in new_index]
+    table.n_header_rows = sum(1 for r in keep if r < table.n_header_rows)
+    table.rows = [table.rows[r] for r in keep]
+    return table
+
+
 def page_tables(content: PageContent) -> list[PageTable]:
     """Every table on one page, top to bottom."""
     found: list[PageTable] = []
@@ -79,13 +136,12 @@ def page_tables(content: PageContent) -> list[PageTable]:
                 spans=grid.spans,
             )
         )
-    words = [w for w in content.words if not _inside(w, ruled_boxes)] if ruled_boxes else content.words
+    words = content.words
+    if ruled_boxes:
+        words = [w for w in words if not _inside(w, ruled_boxes)]
     if words:
         em = text_height(words)
-        for block in table_blocks(text_lines(words, em), em):
-            ws = build_whitespace_grid(block, em)
-            if ws is None:
-                continue
+        for ws in _whitespace_tables(words, em, LAYOUT_SPLIT_DEPTH):
             found.append(
                 PageTable(
                     page=content.number,
@@ -97,6 +153,7 @@ def page_tables(content: PageContent) -> list[PageTable]:
                     spans=ws.spans,
                 )
             )
+    found = [_without_empty_rows(t) for t in found]
     found.sort(key=lambda t: (round(t.bbox[1]), t.bbox[0]))
     for table in found:
         table.bbox = content.to_page(table.bbox)

@@ -3,17 +3,26 @@ carries a number outside its first column (stacked header lines included)."""
 
 from __future__ import annotations
 
+import re
+
 from parsers.generic.rows import is_numeric
 
 #: Header rows beyond this are unlikely; a table of text only gets one header row.
 MAX_HEADER_ROWS = 6
+#: Years and year ranges ("2011", "1975-79", "2012-13") head columns more often than
+#: they fill them.
+_YEAR_RE = re.compile(r"^(19|20)\d\d([-–/](\d\d|(19|20)\d\d))?$")
+
+
+def _is_data(cell: str) -> bool:
+    return is_numeric(cell) and not _YEAR_RE.match(cell.strip())
 
 
 def count_header_rows(rows: list[list[str]]) -> int:
     if len(rows) < 2:
         return 0
     for r, row in enumerate(rows[: MAX_HEADER_ROWS + 1]):
-        if any(is_numeric(cell) for cell in row[1:] if cell):
+        if any(_is_data(cell) for cell in row[1:] if cell):
             return r
     # No numbers near the top: a text table, whose first row names the columns when
     # it fills most of them.

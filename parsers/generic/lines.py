@@ -19,6 +19,7 @@ from pdfplumber.table import (
 from parsers.generic.cell_text import cell_text, drop_leaders, group_lines
 from parsers.generic.model import BBox, Word
 from parsers.generic.page_objects import PageContent
+from parsers.generic.rows import is_numeric
 
 #: Snap/join tolerances (points) for ruling lines drawn as separate strokes; pdfplumber's
 #: defaults, which suit both thin-ruled government forms and shaded-cell tables.
@@ -29,6 +30,10 @@ RULED_INTERSECTION_TOLERANCE = 3.0
 GRID_MERGE_TOLERANCE = 2.0
 #: A word crossing a cell border by more than this share of its width is split by glyph.
 SPLIT_OVERHANG = 0.25
+#: A ruled row is cut into its text lines only when this share of them hold at least
+#: MIN_FIGURES_PER_LINE numbers each (several rows of figures between two rulings).
+BANDED_LINE_SHARE = 0.8
+MIN_FIGURES_PER_LINE = 2
 #: A gap this many text heights wide inside a cell line means the cell holds two columns.
 CRAMMED_GAP_EMS = 1.5
 
@@ -125,8 +130,59 @@ def _piece(word: Word, chars: list[tuple[float, float, str]]) -> Word:
     )
 
 
+def _banded_cuts(words: list[Word], top: float, bottom: float) -> list[float]:
+    """Where to cut a ruled row that holds several rows of figures (tables ruled only every
+    few rows): between its text lines, when at least two of its columns hold a number on
+    more than one of those lines. Wrapped labels alone do not cut a row."""
+    inside = [w for w in words if top <= w.ymid <= bottom]
+    if len(inside) < 4:
+        return []
+    lines = group_lines(inside)
+    if len(lines) < 2:
+        return []
+    numeric_lines = [[w for w in line if is_numeric(w.text)] for line in lines]
+    # Every text line (allowing one in five) must be a row of figures on its own.
+    figure_lines = sum(1 for line in numeric_lines if len(line) >= MIN_FIGURES_PER_LINE)
+    if figure_lines < max(2, BANDED_LINE_SHARE * len(lines)):
+        return []
+    stacked = 0
+    for line in numeric_lines:
+        for w in line:
+            if any(
+                other is not line and any(o.x0 < w.x1 and w.x0 < o.x1 for o in other)
+                for other in numeric_lines
+            ):
+                stacked += 1
+    if stacked < 2 * MIN_FIGURES_PER_LINE:
+        return []
+    bands = [(min(w.top for w in line), max(w.bottom for w in line)) for line in lines]
+    return [(a[1] + b[0]) / 2 for a, b in zip(bands, bands[1:], strict=False) if b[0] >= a[1] - 1]
+
+
+def _split_banded_rows(cell_boxes: list[BBox], words: list[Word], ys: list[float]) -> list[BBox]:
+    boxes = list(cell_boxes)
+    for top, bottom in zip(ys, ys[1:], strict=False):
+        cuts = _banded_cuts(words, top, bottom)
+        if not cuts:
+            continue
+        edges = [top, *cuts, bottom]
+        split: list[BBox] = []
+        for box in boxes:
+            if (
+                abs(box[1] - top) <= GRID_MERGE_TOLERANCE
+                and abs(box[3] - bottom) <= GRID_MERGE_TOLERANCE
+            ):
+                split.extend((box[0], a, box[2], b) for a, b in zip(edges, edges[1:], strict=False))
+            else:
+                split.append(box)
+        boxes = split
+    return boxes
+
+
 def build_grid(cell_boxes: list[BBox], words: list[Word]) -> RuledGrid:
     """Lay the drawn cells on a grid and fill them with the words whose centre they hold."""
+    ys = _cluster([v for c in cell_boxes for v in (c[1], c[3])], GRID_MERGE_TOLERANCE)
+    cell_boxes = _split_banded_rows(cell_boxes, words, ys)
     xs = _cluster([v for c in cell_boxes for v in (c[0], c[2])], GRID_MERGE_TOLERANCE)
     ys = _cluster([v for c in cell_boxes for v in (c[1], c[3])], GRID_MERGE_TOLERANCE)
     owner: dict[tuple[int, int], int] = {}
@@ -201,4 +257,3 @@ def _drop_empty_lines(grid: RuledGrid, starts_r: set[int], starts_c: set[int]) -
     xs = [grid.xs[c] for c in keep_c] + [grid.xs[-1]]
     ys = [grid.ys[r] for r in keep_r] + [grid.ys[-1]]
     return RuledGrid(grid.bbox, xs, ys, grid.cells, rows, spans, row_spans, grid.crammed)
-

@@ -22,7 +22,9 @@ def _same_columns(a: PageTable, b: PageTable) -> bool:
             b.col_edges[i + 1] - b.col_edges[i],
             b.col_edges[i] - b.col_edges[i - 1],
         )
-        if abs(a.col_edges[i] - b.col_edges[i]) > max(COLUMN_TOLERANCE, COLUMN_TOLERANCE_SHARE * width):
+        if abs(a.col_edges[i] - b.col_edges[i]) > max(
+            COLUMN_TOLERANCE, COLUMN_TOLERANCE_SHARE * width
+        ):
             return False
     return True
 

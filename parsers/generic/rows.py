@@ -121,13 +121,19 @@ def _trim(run: list[TextLine]) -> list[list[TextLine]]:
     if not tabular:
         return []
     first, last = tabular[0], tabular[-1]
-    width = max(run[i].x1 for i in tabular) - min(run[i].x0 for i in tabular)
+    left = min(run[i].x0 for i in tabular)
+    width = max(run[i].x1 for i in tabular) - left
+    first_column_end = max(max(w.x1 for w in run[i].segments[0]) for i in tabular)
+    em = median(w.height for i in tabular for w in run[i].words)
     start = first
     # Keep short lines just above the first tabular line (stacked header parts) unless one
-    # of them is as wide as a title; everything above a title goes.
+    # of them is a title: as wide as half the table, or starting at its left edge and
+    # running past its first column. Everything above a title goes too.
     for i in range(first - 1, -1, -1):
         line = run[i]
         if line.x1 - line.x0 >= TITLE_SHARE * width:
+            break
+        if line.x0 <= left + em and line.x1 > first_column_end + em / 2:
             break
         start = i
     return [run[start : last + 1]]

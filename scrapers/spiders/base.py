@@ -1,22 +1,38 @@
 """The shared base for every spider: it discovers document links and downloads them.
 
 Spiders never parse documents. They yield ``DocumentItem`` for the archive pipeline and
-record what went wrong (dead link, error status) in the database through ``scrapers.state``.
+record what went wrong (dead link, error status, robots.txt refusal) in the database
+through ``scrapers.state``. Documents seen before are requested conditionally, so an
+unchanged document costs a 304 and no body. A source with ``archive_fallback`` whose
+listing page is gone is crawled from the Wayback Machine instead (``scrapers.wayback``).
+
+A spider for an odd site subclasses ``AgencySpider`` and overrides ``document_links``
+(and/or ``next_page``); everything else is shared.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from records.config import Source
+from scrapers.failures import describe_failure, retry_note
 from scrapers.items import DocumentItem
+from scrapers.wayback import (
+    MAX_LISTING_CAPTURES,
+    Capture,
+    capture_url,
+    cdx_query_url,
+    parse_cdx,
+)
 
 DOC_EXTENSIONS = {
     "pdf": (".pdf",),
@@ -24,6 +40,11 @@ DOC_EXTENSIONS = {
     "xls": (".xls",),
     "csv": (".csv",),
 }
+#: Listing-page answers that mean "this page is gone", which sends a source with
+#: ``archive_fallback`` to the Wayback Machine. Other errors may be temporary.
+GONE_STATUSES = (404, 410)
+
+logger = logging.getLogger(__name__)
 
 
 class AgencySpider(scrapy.Spider):
@@ -31,27 +52,81 @@ class AgencySpider(scrapy.Spider):
 
     name = "agency"
 
-    def __init__(self, source: Source, state: Any, **kwargs: Any) -> None:
+    def __init__(self, source: Source, state: Any, cdx: str = "", **kwargs: Any) -> None:
         super().__init__(name=source.name, **kwargs)
         self.source = source
         self.state = state
+        self.cdx = cdx
         self.start_urls = list(source.urls)
         self.allowed_domains = source.allowed_domains
         self._link_re = re.compile(source.link_regex) if source.link_regex else None
+        self.links_found = 0
+        self.listings_read = 0
 
     async def start(self) -> Any:
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.listing_failed)
+            yield scrapy.Request(
+                url,
+                callback=self.parse,
+                errback=self.listing_failed,
+                meta={"listing": url, "first_page": True},
+            )
 
+    # -- listing pages ---------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        listing = response.meta.get("listing", response.url)
+        first = response.meta.get("first_page", False)
         if response.status >= 400:
-            self.state.error(response.url, "crawl", f"listing page answered HTTP {response.status}")
+            why = f"listing page answered HTTP {response.status}{_retries(response)}"
+            if first and response.status in GONE_STATUSES:
+                yield from self.fallback(listing, why)
+            else:
+                self.state.error(response.url, "crawl", f"{response.url}: {why}")
             return
-        yield from self.follow_documents(response)
+        self.listings_read += 1
+        links = self.document_links(response)
+        next_url = self.next_page(response)
+        self.links_found += len(links)
+        if first and not links and not next_url and self.source.archive_fallback:
+            # A redesigned or emptied page: the documents may survive only in the archive.
+            yield from self.fallback(listing, "listing page lists no documents")
+            return
+        for url in links:
+            yield self.document_request(url)
+        if next_url:
+            yield scrapy.Request(
+                next_url,
+                callback=self.parse,
+                errback=self.listing_failed,
+                meta={"listing": next_url},
+            )
+
+    def listing_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        listing = request.meta.get("listing", request.url)
+        why = f"listing page unreachable: {self.describe(failure)}"
+        if request.meta.get("first_page") and not failure.check(IgnoreRequest):
+            yield from self.fallback(listing, why)
+        else:
+            self.state.error(request.url, "crawl", f"{request.url}: {why}")
+
+    def closed(self, reason: str) -> None:
+        if self.listings_read and not self.links_found:
+            pages = ", ".join(self.start_urls)
+            self.state.error(
+                self.start_urls[0],
+                "crawl",
+                f"{pages}: no document links found on the listing page"
+                " (has the site changed? check link_regex / link_css)",
+            )
 
     # -- discovery -------------------------------------------------------
-    def document_links(self, response: Response) -> list[str]:
-        """Absolute document URLs on a listing page, in page order, without duplicates."""
+    def document_links(self, response: Response, base: str | None = None) -> list[str]:
+        """Absolute document URLs on a listing page, in page order, without duplicates.
+
+        ``base`` is the page's original address when ``response`` is an archived copy.
+        """
+        base = base or response.url
         if self.source.link_css:
             hrefs = response.css(self.source.link_css).css("::attr(href)").getall()
             if not hrefs:  # the selector may point at the <a> elements' containers
@@ -60,7 +135,9 @@ class AgencySpider(scrapy.Spider):
             hrefs = response.css("a::attr(href)").getall()
         links: list[str] = []
         for href in hrefs:
-            url = response.urljoin(href.strip())
+            url = _join(response, base, href)
+            if url is None:
+                continue
             if self._link_re and not self._link_re.search(url):
                 continue
             if not self.source.link_css and not self._link_re and not self._is_document(url):
@@ -69,52 +146,208 @@ class AgencySpider(scrapy.Spider):
                 links.append(url)
         return links
 
+    def next_page(self, response: Response, base: str | None = None) -> str | None:
+        """The next listing page (``next_css``), if any."""
+        if not self.source.next_css:
+            return None
+        selected = response.css(self.source.next_css)
+        hrefs = selected.css("::attr(href)").getall() or selected.xpath(".//a/@href").getall()
+        for href in hrefs:
+            url = _join(response, base or response.url, href)
+            if url:
+                return url
+        return None
+
     def _is_document(self, url: str) -> bool:
         path = urlparse(url).path.lower()
         return any(path.endswith(ext) for t in self.source.doc_types for ext in DOC_EXTENSIONS[t])
 
-    def follow_documents(self, response: Response) -> Iterator[scrapy.Request]:
-        for url in self.document_links(response):
-            yield self.document_request(url)
-
-    def document_request(self, url: str, **meta: Any) -> scrapy.Request:
+    # -- download --------------------------------------------------------
+    def document_request(self, url: str) -> scrapy.Request:
+        """A request for one document; conditional when we hold validators for its URL."""
+        known = self.state.validators(url)
+        headers = {}
+        if known.get("etag"):
+            headers["If-None-Match"] = known["etag"]
+        if known.get("last_modified"):
+            headers["If-Modified-Since"] = known["last_modified"]
         return scrapy.Request(
             url,
+            headers=headers,
             callback=self.save_document,
             errback=self.document_failed,
-            meta={"source": self.source.name, **meta},
+            # Documents are chosen by the source's link rules, wherever they are hosted.
+            meta={"document_url": url, "known_sha256": known.get("sha256"), "allow_offsite": True},
         )
 
-    # -- download --------------------------------------------------------
-    def save_document(self, response: Response) -> Iterator[DocumentItem]:
-        if response.status >= 400:
-            self.state.fetch(response.url, response.status, error=f"HTTP {response.status}")
-            self.state.error(response.url, "fetch", f"HTTP {response.status} for {response.url}")
-            return
-        yield DocumentItem(
-            source=self.source.name,
-            url=response.url,
-            body=response.body,
-            http_status=response.status,
-            headers=_headers(response),
-            capture_url=response.meta.get("capture_url"),
-            capture_time=response.meta.get("capture_time"),
-        )
+    def save_document(self, response: Response) -> Iterator[Any]:
+        url = response.meta.get("document_url", response.url)
+        if response.status == 304 and response.meta.get("known_sha256"):
+            self.state.unmodified(url, response.meta["known_sha256"])
+        elif response.status >= 300:
+            why = f"HTTP {response.status}{_retries(response)}"
+            self.state.fetch(url, response.status, error=why)
+            self.state.error(url, "fetch", f"{url}: {why}", document=True)
+        else:
+            yield DocumentItem(
+                source=self.source.name,
+                url=url,
+                body=response.body,
+                http_status=response.status,
+                headers=_headers(response, validators=not response.meta.get("capture_url")),
+                capture_url=response.meta.get("capture_url"),
+                capture_time=response.meta.get("capture_time"),
+            )
+        yield from self._next_capture(response.meta)
 
-    def listing_failed(self, failure: Failure) -> None:
-        url = failure.request.url if hasattr(failure, "request") else self.source.url
-        self.state.error(url, "crawl", f"listing page unreachable: {failure.getErrorMessage()}")
-
-    def document_failed(self, failure: Failure) -> None:
-        url = failure.request.url if hasattr(failure, "request") else "?"
-        message = failure.getErrorMessage() or failure.type.__name__
+    def document_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        url = request.meta.get("document_url", request.url)
+        message = self.describe(failure) + retry_note(request.meta.get("retry_times", 0))
+        if request.meta.get("capture_url"):
+            message += f" (Wayback capture {request.meta['capture_url']})"
         self.state.fetch(url, None, error=message)
-        self.state.error(url, "fetch", f"download failed: {message}")
+        self.state.error(url, "fetch", f"{url}: {message}", document=True)
+        yield from self._next_capture(request.meta)
+
+    def describe(self, failure: Failure) -> str:
+        settings = self.crawler.settings
+        return describe_failure(
+            failure,
+            timeout=settings.getfloat("DOWNLOAD_TIMEOUT"),
+            max_bytes=settings.getint("DOWNLOAD_MAXSIZE"),
+        )
+
+    # -- Wayback Machine fallback ----------------------------------------
+    def fallback(self, listing: str, why: str) -> Iterator[scrapy.Request]:
+        """Crawl ``listing`` from the Wayback Machine, or record why we cannot."""
+        if not self.source.archive_fallback or not self.cdx:
+            self.state.error(listing, "crawl", f"{listing}: {why}")
+            return
+        logger.warning("%s: %s; trying the Wayback Machine", listing, why)
+        yield self._cdx_request(listing, self.listing_captures, {"listing": listing, "why": why})
+
+    def _cdx_request(self, url: str, callback: Any, meta: dict[str, Any]) -> scrapy.Request:
+        return scrapy.Request(
+            cdx_query_url(self.cdx, url),
+            callback=callback,
+            errback=self.cdx_failed,
+            meta={**meta, "cdx_for": url, "allow_offsite": True},
+        )
+
+    def cdx_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self._cdx_error(request.meta, f"the Wayback CDX query failed: {self.describe(failure)}")
+
+    def _cdx_error(self, meta: dict[str, Any], what: str) -> None:
+        url = meta["cdx_for"]
+        why = f"{meta['why']}; " if meta.get("why") else ""
+        self.state.error(
+            url,
+            "crawl" if "listing" in meta else "fetch",
+            f"{url}: {why}{what}",
+            document="listing" not in meta,
+        )
+
+    def _captures(self, response: Response) -> list[Capture] | None:
+        if response.status >= 400:
+            self._cdx_error(response.meta, f"the Wayback CDX API answered HTTP {response.status}")
+            return None
+        try:
+            return parse_cdx(response.body)
+        except ValueError as exc:
+            self._cdx_error(response.meta, f"unreadable Wayback CDX answer: {exc}")
+            return None
+
+    def listing_captures(self, response: Response) -> Iterator[scrapy.Request]:
+        captures = self._captures(response)
+        if captures is None:
+            return
+        if not captures:
+            self._cdx_error(response.meta, "and the Wayback Machine has no capture of it")
+            return
+        for capture in reversed(captures[-MAX_LISTING_CAPTURES:]):
+            yield scrapy.Request(
+                capture_url(self.cdx, capture),
+                callback=self.parse_listing_capture,
+                errback=self.listing_failed,
+                meta={"original": capture.original, "allow_offsite": True},
+            )
+
+    def parse_listing_capture(self, response: Response) -> Iterator[scrapy.Request]:
+        if response.status >= 400:
+            self.state.error(
+                response.url,
+                "crawl",
+                f"{response.url}: Wayback capture answered HTTP"
+                f" {response.status}{_retries(response)}",
+            )
+            return
+        original = response.meta["original"]
+        self.listings_read += 1
+        links = self.document_links(response, base=original)
+        self.links_found += len(links)
+        for url in links:
+            # The dupe filter drops the same query made from another capture of the page.
+            yield self._cdx_request(url, self.document_captures, {"document_url": url})
+        next_url = self.next_page(response, base=original)
+        if next_url:
+            yield self._cdx_request(next_url, self.listing_captures, {"listing": next_url})
+
+    def document_captures(self, response: Response) -> Iterator[scrapy.Request]:
+        captures = self._captures(response)
+        if captures is None:
+            return
+        if not captures:
+            self._cdx_error(response.meta, "no capture of this document in the Wayback Machine")
+            return
+        # Every distinct capture, oldest first and one at a time, so that a corrected
+        # re-issue supersedes the original in the order the agency published them.
+        pending = [{"url": capture_url(self.cdx, c), "time": c.time} for c in captures]
+        yield from self._next_capture({"then": pending, "document_url": response.meta["cdx_for"]})
+
+    def _next_capture(self, meta: dict[str, Any]) -> Iterator[scrapy.Request]:
+        pending = list(meta.get("then") or [])
+        while pending:
+            capture = pending.pop(0)
+            if self.state.capture_known(capture["url"]):
+                self.state.unchanged += 1  # a capture never changes: no need to fetch it again
+                continue
+            yield scrapy.Request(
+                capture["url"],
+                callback=self.save_document,
+                errback=self.document_failed,
+                meta={
+                    "document_url": meta["document_url"],
+                    "capture_url": capture["url"],
+                    "capture_time": capture["time"],
+                    "then": pending,
+                    "allow_offsite": True,
+                },
+            )
+            return
 
 
-def _headers(response: Response) -> dict[str, str]:
+def _join(response: Response, base: str, href: str) -> str | None:
+    """Absolute http(s) URL for ``href`` on a page at ``base``; None for mailto:, #, etc."""
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    url = urljoin(base, href) if base != response.url else response.urljoin(href)
+    url = url.split("#", 1)[0]
+    return url if urlparse(url).scheme in ("http", "https") else None
+
+
+def _retries(response: Response) -> str:
+    return retry_note(response.meta.get("retry_times", 0))
+
+
+def _headers(response: Response, *, validators: bool = True) -> dict[str, str]:
+    """The headers the pipeline needs. A web archive's validators are its own, not the
+    agency's, so they are left out for captures."""
     out = {}
-    for key in (b"ETag", b"Last-Modified", b"Content-Type", b"Content-Length"):
+    keys = (b"Content-Type", b"Content-Length")
+    for key in (b"ETag", b"Last-Modified", *keys) if validators else keys:
         value = response.headers.get(key)
         if value is not None:
             out[key.decode()] = value.decode("latin-1")

@@ -1,0 +1,121 @@
+"""The text of every PDF page, crawled or received, with full-text search.
+
+``pages`` has one row per page: the document (SHA-256 of the archived original), the
+1-based page number, its text, how many characters its own text layer prints, whether it
+is a scan (no text layer, mostly image) and whether its text came from OCR. For a scanned
+document the text of OCR'd pages is read from the OCR copy (see ``db.derived``), but the
+row still names the original: a search hit cites what the agency sent.
+
+``pages_fts`` (SQLite FTS5, kept in sync by triggers) indexes ``text``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from db.derived import ocr_copy_of
+from parsers.pagetext import VERSION, PageText, read_pages
+from records.archive import Archive
+
+PAGES_COLUMNS: dict[str, type] = {
+    "document": str,
+    "page": int,
+    "text": str,
+    "chars": int,
+    "scanned": int,
+    "ocr": int,
+    "extractor_version": str,
+}
+
+
+def ensure_pages_schema(db: sqlite_utils.Database) -> None:
+    from db.schema import ensure_table
+
+    ensure_table(
+        db,
+        "pages",
+        PAGES_COLUMNS,
+        pk=("document", "page"),
+        foreign_keys=(("document", "documents", "sha256"),),
+    )
+    if not db.table("pages").detect_fts():
+        db.table("pages").enable_fts(["text"], create_triggers=True)
+
+
+def pages_indexed(db: sqlite_utils.Database, sha256: str) -> bool:
+    """True when the document's pages are indexed by the current extractor."""
+    row = db.execute(
+        "select count(*), sum(extractor_version = ?) from pages where document = ?",
+        [VERSION, sha256],
+    ).fetchone()
+    return bool(row[0]) and row[0] == row[1]
+
+
+def unread_scans(db: sqlite_utils.Database, sha256: str) -> bool:
+    """True when some scanned page of the document has no OCR text yet."""
+    row = db.execute(
+        "select 1 from pages where document = ? and scanned = 1 and ocr = 0 limit 1", [sha256]
+    ).fetchone()
+    return row is not None
+
+
+def index_pages(
+    db: sqlite_utils.Database,
+    archive: Archive,
+    sha256: str,
+    *,
+    pages: list[PageText] | None = None,
+    name: str | None = None,
+) -> int:
+    """(Re)write the page rows of an archived PDF; return how many pages it has.
+
+    ``pages`` is the original's text when the caller has read it already. Pages that were
+    OCR'd take their text from the document's OCR copy.
+    """
+    if pages is None:
+        pages = read_pages(archive.get(sha256), name)
+    texts = {p.page: p.text for p in pages}
+    ocr_pages: set[int] = set()
+    copy = ocr_copy_of(db, sha256)
+    if copy is not None and copy[0] in archive:
+        ocr_pages = set(copy[1])
+        for copied in read_pages(archive.get(copy[0]), name):
+            if copied.page in ocr_pages:
+                texts[copied.page] = copied.text
+    rows = [
+        {
+            "document": sha256,
+            "page": p.page,
+            "text": texts[p.page],
+            "chars": p.n_chars,
+            "scanned": int(p.needs_ocr),
+            "ocr": int(p.page in ocr_pages),
+            "extractor_version": VERSION,
+        }
+        for p in pages
+    ]
+    with db.atomic():
+        db.execute("delete from pages where document = ?", [sha256])
+        db.table("pages").insert_all(rows, batch_size=200)
+    return len(rows)
+
+
+def phrase_query(text: str) -> str:
+    """An FTS5 query matching ``text`` as one phrase (quotes inside are escaped)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def search_pages(db: sqlite_utils.Database, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """Pages matching an FTS5 query, best first: document, filename, page, ocr, excerpt."""
+    return list(
+        db.query(
+            "select p.document, d.filename, p.page, p.ocr,"
+            " snippet(pages_fts, 0, '[', ']', ' … ', 12) as excerpt"
+            " from pages_fts join pages p on p.rowid = pages_fts.rowid"
+            " join documents d on d.sha256 = p.document"
+            " where pages_fts match ? order by rank limit ?",
+            [query, limit],
+        )
+    )

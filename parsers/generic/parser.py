@@ -1,0 +1,129 @@
+"""The "generic" parser: any PDF's tables, stored as tables and rows with provenance.
+
+``extracted_tables`` holds one row per table part printed on a page (a table continued
+over pages has one per page, linked by ``continued_from_page``); ``extracted_rows`` holds
+each body row's cells, searchable as text.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from parsers.base import Column, ParseResult, Row, TableSpec
+from parsers.generic.extract import extract_tables
+from parsers.generic.model import ExtractedTable
+from records.exceptions import ParseError
+from records.filetypes import sniff
+
+TABLES = "extracted_tables"
+ROWS = "extracted_rows"
+
+TABLES_SPEC = TableSpec(
+    name=TABLES,
+    description=(
+        "Every table found in a PDF without a template, one row per page the table is"
+        " printed on (header cells, size and position)."
+    ),
+    columns=(
+        Column("bbox", "text", 'Position on the page in points: "x0,top,x1,bottom" from top-left.'),
+        Column("n_rows", "integer", "Body rows of the table printed on this page."),
+        Column("n_columns", "integer", "Number of columns of the table."),
+        Column("header", "text", "Header rows as printed: JSON list of rows of cell texts."),
+        Column("columns", "text", "One name per column (stacked header cells joined): JSON list."),
+        Column("method", "text", 'How the table was found: "ruled" (drawn lines) or "whitespace".'),
+        Column(
+            "continued_from_page",
+            "integer",
+            "Page of the previous part when this part continues a table from there; else empty.",
+        ),
+        Column("first_page", "integer", "Page where the whole table starts."),
+        Column("first_table_index", "integer", "Index of the table on its first page."),
+    ),
+    facets=("method", "n_columns"),
+)
+
+ROWS_SPEC = TableSpec(
+    name=ROWS,
+    description="Body rows of the tables found without a template, with where each is printed.",
+    columns=(
+        Column("cells", "text", 'Cell texts of the row, "" for an empty cell: JSON list.'),
+        Column("text", "text", 'The cells joined with " | ", for full-text search.'),
+        Column("first_page", "integer", "Page where the row's table starts."),
+        Column("first_table_index", "integer", "Index of the row's table on its first page."),
+    ),
+    fts=("text",),
+)
+
+
+def _bbox_text(bbox: tuple[float, float, float, float]) -> str:
+    return ",".join(f"{v:.1f}" for v in bbox)
+
+
+def table_rows(tables: list[ExtractedTable]) -> list[Row]:
+    """Database rows for ``tables``: their parts and their body rows."""
+    rows: list[Row] = []
+    for table in tables:
+        header = json.dumps(table.header, ensure_ascii=False)
+        columns = json.dumps(table.columns, ensure_ascii=False)
+        for n, piece in enumerate(table.pieces):
+            values = {
+                "bbox": _bbox_text(piece.bbox),
+                "n_rows": piece.n_rows,
+                "n_columns": table.n_columns,
+                "header": header,
+                "columns": columns,
+                "method": table.method,
+                "continued_from_page": table.pieces[n - 1].page if n else None,
+                "first_page": table.page,
+                "first_table_index": table.table_index,
+            }
+            rows.append(Row(TABLES, piece.page, piece.table_index, piece.first_row, values))
+            for i in range(piece.first_row, piece.first_row + piece.n_rows):
+                cells = table.rows[i]
+                rows.append(
+                    Row(
+                        ROWS,
+                        piece.page,
+                        piece.table_index,
+                        i,
+                        {
+                            "cells": json.dumps(cells, ensure_ascii=False),
+                            "text": " | ".join(cells),
+                            "first_page": table.page,
+                            "first_table_index": table.table_index,
+                        },
+                    )
+                )
+    return rows
+
+
+class GenericParser:
+    """Tables of any PDF, ruled or not, without a template."""
+
+    name = "generic"
+    version = "1.0"
+    description = (
+        "Every table of any PDF, ruled or aligned by whitespace, with page, position and"
+        " header; tables continued over pages are joined."
+    )
+    tables = (TABLES_SPEC, ROWS_SPEC)
+
+    def detect(self, path: Path) -> bool:
+        try:
+            with open(path, "rb") as f:
+                return sniff(f.read(1024)) == "pdf"
+        except OSError:
+            return False
+
+    def parse(self, path: Path) -> ParseResult:
+        if not self.detect(path):
+            raise ParseError(f"{path}: not a PDF")
+        tables = extract_tables(path)
+        return ParseResult(
+            rows=table_rows(tables),
+            document={"tables_found": len(tables)},
+        )
+
+
+PARSER = GenericParser()

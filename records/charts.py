@@ -1,0 +1,133 @@
+"""A stacked bar chart as inline SVG: no JavaScript, no chart library, prints and screenshots.
+
+Used by the Datasette plugin for declined detainers per report week by state. The input is
+(bar label, series, value) triples; series beyond the largest few are merged into "Other"
+so the colours stay distinguishable.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from html import escape
+
+#: Okabe-Ito palette (distinguishable with colour-vision deficiencies), then grey for Other.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
+OTHER_COLOUR = "#BBBBBB"
+OTHER = "Other"
+
+WIDTH = 760
+HEIGHT = 380
+MARGIN_LEFT = 56
+MARGIN_RIGHT = 150  # room for the legend
+MARGIN_TOP = 24
+MARGIN_BOTTOM = 48
+
+
+@dataclass(frozen=True)
+class Segment:
+    bar: str
+    series: str
+    value: int
+    colour: str
+
+
+def nice_ceiling(value: float) -> int:
+    """The smallest 1/2/5 x 10^n at or above ``value`` (axis maximum)."""
+    if value <= 0:
+        return 1
+    exponent = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if step * exponent >= value:
+            return int(step * exponent)
+    return int(10 * exponent)
+
+
+def group_series(
+    points: list[tuple[str, str, int]], keep: int = len(PALETTE)
+) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
+    """Bars in input order, series by total (largest first, Other last), summed values."""
+    bars: list[str] = []
+    totals: dict[str, int] = defaultdict(int)
+    for bar, series, value in points:
+        if bar not in bars:
+            bars.append(bar)
+        totals[series] += value
+    ranked = sorted(totals, key=lambda s: (-totals[s], s))
+    kept = ranked if len(ranked) <= keep else ranked[: keep - 1]
+    values: dict[tuple[str, str], int] = defaultdict(int)
+    for bar, series, value in points:
+        values[(bar, series if series in kept else OTHER)] += value
+    series_order = kept + ([OTHER] if len(kept) < len(ranked) else [])
+    return bars, series_order, dict(values)
+
+
+def stacked_bar_svg(points: list[tuple[str, str, int]], *, title: str, unit: str) -> str:
+    """An accessible SVG (role=img, <title>, a tooltip per segment) of stacked bars."""
+    bars, series, values = group_series(points)
+    colours = {s: (OTHER_COLOUR if s == OTHER else PALETTE[i]) for i, s in enumerate(series)}
+    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    totals = [sum(values.get((b, s), 0) for s in series) for b in bars]
+    top = nice_ceiling(max(totals, default=0))
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="chart-title" '
+        'font-family="Helvetica, Arial, sans-serif" font-size="12">',
+        f'<title id="chart-title">{escape(title)}</title>',
+    ]
+    for i in range(6):
+        tick = top * i / 5
+        y = MARGIN_TOP + plot_h - plot_h * i / 5
+        out.append(
+            f'<line x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="#ddd"/><text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" '
+            f'text-anchor="end" fill="#444">{tick:g}</text>'
+        )
+    slot = plot_w / max(len(bars), 1)
+    bar_w = min(slot * 0.6, 90)
+    for index, (bar, total) in enumerate(zip(bars, totals, strict=True)):
+        x = MARGIN_LEFT + slot * index + (slot - bar_w) / 2
+        y = MARGIN_TOP + plot_h
+        for name in series:
+            value = values.get((bar, name), 0)
+            if not value:
+                continue
+            h = plot_h * value / top
+            y -= h
+            out.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                f'fill="{colours[name]}"><title>{escape(name)}, {escape(bar)}: '
+                f"{escape(unit)} {value}</title></rect>"
+            )
+        out.append(
+            f'<text x="{x + bar_w / 2:.1f}" y="{y - 5:.1f}" text-anchor="middle" '
+            f'font-weight="bold">{total}</text>'
+            f'<text x="{x + bar_w / 2:.1f}" y="{MARGIN_TOP + plot_h + 18}" '
+            f'text-anchor="middle" fill="#222">{escape(bar)}</text>'
+        )
+    out.append(
+        f'<line x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT + plot_w}" y1="{MARGIN_TOP + plot_h}" '
+        f'y2="{MARGIN_TOP + plot_h}" stroke="#444"/>'
+        f'<text x="{MARGIN_LEFT + plot_w / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
+        f'fill="#444">Report week (declined date as recorded by ICE)</text>'
+    )
+    legend_x = WIDTH - MARGIN_RIGHT + 16
+    for index, name in enumerate(series):
+        y = MARGIN_TOP + index * 20
+        out.append(
+            f'<rect x="{legend_x}" y="{y}" width="12" height="12" fill="{colours[name]}"/>'
+            f'<text x="{legend_x + 18}" y="{y + 10}">{escape(name)}</text>'
+        )
+    out.append("</svg>")
+    return "\n".join(out)

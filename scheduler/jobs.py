@@ -1,0 +1,239 @@
+"""Unattended ingestion: one APScheduler job per source, from its cron ``schedule``.
+
+Jobs live in memory and are rebuilt from ``sources.toml`` at every start, under explicit ids
+(``run:<source>``, ``replace_existing``), so editing the file and restarting is the whole
+deployment story. Each job runs exactly what `records run SOURCE` runs
+(``records.pipeline.run`` with ``trigger="schedule"``), so it takes the same per-source lock:
+a cron-launched or manual run of the same source makes the job skip, never overlap.
+
+Jobs run one at a time (a one-thread executor): two sources due at 09:00 run one after the
+other, which is gentler on the machine and the agencies, and keeps one crawl child to stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+
+from records import interrupt
+from records.config import Config, Source, load_config
+from records.crawl import stop_child
+from records.exceptions import Interrupted, LockHeld, RecordsError
+from records.paths import Paths
+from scheduler.health import cadence_seconds, describe_period
+
+log = logging.getLogger("records.scheduler")
+
+#: A run that is late by up to this much (the machine was asleep, a long run of another
+#: source held the only worker) still happens; later than that it waits for the next slot.
+MISFIRE_GRACE_SECONDS = 3600
+
+JOB_DEFAULTS: dict[str, Any] = {
+    # Several missed fire times (the scheduler was paused for days) make one run, not a burst.
+    "coalesce": True,
+    # A source never runs twice at once inside the scheduler (the lock covers other processes).
+    "max_instances": 1,
+    "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+}
+
+TriggerFor = Callable[[Source, str], BaseTrigger]
+
+
+def job_id(source: Source | str) -> str:
+    return f"run:{source if isinstance(source, str) else source.name}"
+
+
+def cron_trigger(source: Source, timezone: str) -> CronTrigger:
+    """The source's cron ``schedule`` in the configured timezone."""
+    return CronTrigger.from_crontab(source.schedule, timezone=ZoneInfo(timezone))
+
+
+def make_scheduler(
+    config: Config,
+    *,
+    scheduler_class: type[BaseScheduler] = BlockingScheduler,
+    misfire_grace: int = MISFIRE_GRACE_SECONDS,
+) -> BaseScheduler:
+    return scheduler_class(
+        timezone=ZoneInfo(config.settings.timezone),
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        job_defaults={**JOB_DEFAULTS, "misfire_grace_time": misfire_grace},
+    )
+
+
+def add_source_jobs(
+    scheduler: BaseScheduler,
+    config: Config,
+    paths: Paths,
+    *,
+    trigger_for: TriggerFor = cron_trigger,
+    misfire_grace: int = MISFIRE_GRACE_SECONDS,
+    **job_options: Any,
+) -> list[str]:
+    """Add (or replace) one job per source; return the job ids."""
+    ids = []
+    for source in config.sources:
+        scheduler.add_job(
+            run_scheduled,
+            trigger=trigger_for(source, config.settings.timezone),
+            args=[str(paths.db), str(paths.archive), str(paths.sources), source.name],
+            id=job_id(source),
+            name=f"records run {source.name}",
+            replace_existing=True,
+            coalesce=JOB_DEFAULTS["coalesce"],
+            max_instances=JOB_DEFAULTS["max_instances"],
+            misfire_grace_time=misfire_grace,
+            **job_options,
+        )
+        ids.append(job_id(source))
+    return ids
+
+
+@dataclass
+class Activity:
+    """How many scheduled runs are going on, so shutdown can wait for them to wind down."""
+
+    running: int = 0
+    condition: threading.Condition = field(default_factory=threading.Condition)
+
+    def enter(self) -> None:
+        with self.condition:
+            self.running += 1
+
+    def leave(self) -> None:
+        with self.condition:
+            self.running -= 1
+            self.condition.notify_all()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        with self.condition:
+            return self.condition.wait_for(lambda: self.running == 0, timeout)
+
+
+ACTIVITY = Activity()
+
+
+def run_scheduled(db: str, archive: str, sources_file: str, name: str) -> str:
+    """The job: `records run NAME` with trigger ``schedule``; returns the run's outcome.
+
+    Never raises for an expected problem (lock held, bad config, failed run): the scheduler
+    must keep going, and each of those is logged (and, for runs, recorded in ``runs``).
+    """
+    from records.pipeline import run
+
+    if interrupt.stop_requested():
+        return "skipped: shutting down"
+    ACTIVITY.enter()
+    try:
+        paths = Paths(db=Path(db), archive=Path(archive), sources=Path(sources_file))
+        # Read the file afresh: parser or URL edits apply without restarting the scheduler.
+        config = load_config(paths.sources)
+        summary = run(config, [name], paths=paths, trigger="schedule", progress=log.info)
+    except LockHeld as exc:
+        log.warning("skipped scheduled run: %s", exc)
+        return "skipped: locked"
+    except Interrupted:
+        log.warning("scheduled run of %s interrupted", name)
+        return "interrupted"
+    except RecordsError as exc:
+        log.error("scheduled run of %s could not start: %s", name, exc)
+        return "error"
+    finally:
+        ACTIVITY.leave()
+    log.info(
+        "scheduled run %s of %s: %s; %d new, %d unchanged, %d failed, %d rows, %d error(s)",
+        summary.run_id,
+        name,
+        summary.status,
+        summary.documents_new,
+        summary.documents_unchanged,
+        summary.documents_failed,
+        summary.rows_added,
+        len(summary.errors),
+    )
+    return summary.status
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    source: str
+    job_id: str
+    trigger: str
+    next_run: datetime | None
+    every: str
+
+
+def planned_jobs(config: Config, now: datetime | None = None) -> list[PlannedJob]:
+    """Each source's job and next run time, computed without starting a scheduler."""
+    zone = ZoneInfo(config.settings.timezone)
+    now = now or datetime.now(zone)
+    plans = []
+    for source in config.sources:
+        trigger = cron_trigger(source, config.settings.timezone)
+        plans.append(
+            PlannedJob(
+                source=source.name,
+                job_id=job_id(source),
+                trigger=f"cron {source.schedule!r} ({config.settings.timezone})",
+                next_run=trigger.get_next_fire_time(None, now),
+                every=describe_period(cadence_seconds(source.schedule, config.settings.timezone)),
+            )
+        )
+    return plans
+
+
+def serve_forever(
+    paths: Paths, *, misfire_grace: int = MISFIRE_GRACE_SECONDS, echo: Callable[[str], None]
+) -> None:
+    """Run the blocking scheduler until SIGTERM/SIGINT; a running job stops cleanly first."""
+    config = load_config(paths.sources)
+    scheduler = make_scheduler(config, misfire_grace=misfire_grace)
+    add_source_jobs(scheduler, config, paths, misfire_grace=misfire_grace)
+    for plan in planned_jobs(config):
+        echo(f"{plan.job_id}: {plan.trigger}, next {_when(plan.next_run)}")
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if interrupt.stop_requested():
+            # Second signal: do not wait. SQLite rolls back the open transaction.
+            log.warning("second %s: exiting now", signal.Signals(signum).name)
+            stop_child()
+            os._exit(128 + signum)
+        log.warning("%s: stopping after the current document", signal.Signals(signum).name)
+        interrupt.request_stop(signum)
+        scheduler.shutdown(wait=False)
+
+    previous = {sig: signal.getsignal(sig) for sig in interrupt.SIGNALS}
+    for sig in interrupt.SIGNALS:
+        signal.signal(sig, stop)
+    try:
+        echo(
+            f"scheduler started ({len(config.sources)} job(s), pid {os.getpid()});"
+            " SIGTERM or Ctrl-C stops it"
+        )
+        scheduler.start()
+        # start() returns once stop() shut the scheduler down; the job thread may still be
+        # finishing its document and marking its run interrupted.
+        ACTIVITY.wait_idle()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    echo("scheduler stopped")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M %Z") if moment else "never"

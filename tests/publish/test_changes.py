@@ -1,0 +1,142 @@
+"""The changes view on a series of generated reports: three weeks and a corrected week 1.
+
+Expected differences are computed from the generated data, never typed in.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+
+from db.connect import open_db
+from db.views import ensure_views
+from parsers.base import Column, TableSpec
+from parsers.ddor import PARSER
+from records.sample_reports import CORRECTION_WITHDRAWN, demo_series
+from tests.publish.conftest import Built, Client
+
+SERIES = demo_series()
+WEEK1, WEEK2, WEEK3, CORRECTED = SERIES
+COLUMNS = ("state", "county", "facility", "citizenship", "detainer_issued_date",
+           "declined_date", "notable_criminal_activity")  # fmt: skip
+
+
+def _declined(report) -> Counter:
+    return Counter(
+        tuple(r.get(c) or None for c in COLUMNS) for r in report.data["declined_rows"]
+    )
+
+
+def _changes(built: Built, where: str, params: list) -> Counter:
+    con = sqlite3.connect(built.db)
+    rows = con.execute(f"select row_values from changes where {where}", params).fetchall()
+    return Counter(tuple(json.loads(v)[c] for c in COLUMNS) for (v,) in rows)
+
+
+def test_the_correction_lists_exactly_the_withdrawn_rows(ddor_series: Built) -> None:
+    withdrawn = Counter(
+        {k: n for k, n in _declined(WEEK1).items() if (k[0], k[1]) in CORRECTION_WITHDRAWN}
+    )
+    assert sum(withdrawn.values()) == sum(_declined(WEEK1).values()) - sum(
+        _declined(CORRECTED).values()
+    )
+    removed = _changes(
+        ddor_series,
+        "comparison = 'correction' and change = 'removed' and table_name = ?"
+        " and from_filename = ? and to_filename = ?",
+        ["ddor_declined_detainers", WEEK1.filename, CORRECTED.filename],
+    )
+    assert removed == withdrawn
+    con = sqlite3.connect(ddor_series.db)
+    assert con.execute(
+        "select count(*) from changes where comparison = 'correction' and change = 'added'"
+    ).fetchone() == (0,)
+    # Sections I and III were re-issued unchanged.
+    assert con.execute(
+        "select distinct table_name from changes where comparison = 'correction'"
+    ).fetchall() == [("ddor_declined_detainers",)]
+
+
+def test_consecutive_reports_compare_current_versions(ddor_series: Built) -> None:
+    added = _changes(
+        ddor_series,
+        "comparison = 'next report' and change = 'added' and table_name = ? and to_filename = ?",
+        ["ddor_declined_detainers", WEEK2.filename],
+    )
+    assert added == _declined(WEEK2) - _declined(CORRECTED)
+    con = sqlite3.connect(ddor_series.db)
+    pairs = con.execute(
+        "select distinct comparison, from_filename, to_filename from changes order by 2, 3"
+    ).fetchall()
+    # The superseded original is compared only with its correction.
+    assert sorted(pairs) == sorted(
+        [
+            ("correction", WEEK1.filename, CORRECTED.filename),
+            ("next report", CORRECTED.filename, WEEK2.filename),
+            ("next report", WEEK2.filename, WEEK3.filename),
+        ]
+    )
+    current = [r[0] for r in con.execute("select filename from current_documents order by 1")]
+    assert current == sorted([WEEK2.filename, WEEK3.filename, CORRECTED.filename])
+
+
+def test_new_in_latest_report_query(series_client: Client) -> None:
+    rows = series_client.json(f"/{series_client.db}/new_in_latest_report.json?_shape=array")
+    declined = Counter(
+        tuple(json.loads(r["row_values"])[c] for c in COLUMNS)
+        for r in rows
+        if r["table_name"] == "ddor_declined_detainers"
+    )
+    assert declined == _declined(WEEK3) - _declined(WEEK2)
+    assert {r["report"] for r in rows} == {WEEK3.filename}
+    assert {r["compared_with"] for r in rows} == {WEEK2.filename}
+
+
+def test_counts_use_the_corrected_report(series_client: Client) -> None:
+    rows = series_client.json(
+        f"/{series_client.db}/declined_per_week_by_state.json?_shape=array"
+    )
+    per_week = Counter()
+    for r in rows:
+        per_week[r["week_start"]] += r["declined_detainers"]
+    assert per_week == {
+        report.data["period_start"]: sum(_declined(report).values())
+        for report in (CORRECTED, WEEK2, WEEK3)
+    }
+
+
+def test_changes_page_names_both_documents(series_client: Client) -> None:
+    html = series_client.get(
+        f"/{series_client.db}/changes?comparison=correction&change=removed"
+    ).text
+    assert WEEK1.filename in html and CORRECTED.filename in html
+    withdrawn = sum(
+        (r["state"], r["county"]) in CORRECTION_WITHDRAWN for r in WEEK1.data["declined_rows"]
+    )
+    assert f"{withdrawn} rows" in html
+    assert 'href="/-/archive/' in html and "#page=" in html
+
+
+def test_views_are_not_recreated_when_unchanged(ddor_series: Built, tmp_path) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(ddor_series.db.read_bytes())
+    db = open_db(copy)
+    before = db.execute("pragma schema_version").fetchone()[0]
+    ensure_views(db)
+    assert db.execute("pragma schema_version").fetchone()[0] == before
+    # A new column in a parsed table changes the view's SQL: the view follows.
+    db.execute("alter table ddor_policies add column effective_date text")
+
+    class Wider:
+        name = PARSER.name
+        tables = tuple(
+            TableSpec(s.name, s.description, (*s.columns, Column("effective_date", "date", "x")))
+            if s.name == "ddor_policies"
+            else s
+            for s in PARSER.tables
+        )
+
+    ensure_views(db, [Wider()])  # type: ignore[list-item]
+    sql = db.execute("select sql from sqlite_master where name = 'changes'").fetchone()[0]
+    assert "'effective_date', [effective_date]" in sql

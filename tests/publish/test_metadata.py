@@ -1,0 +1,86 @@
+"""The Datasette metadata: generated, committed, complete."""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+from records.metadata import DATABASE, METADATA_FILE, build_metadata, render, runtime_metadata
+from tests.publish.conftest import Built, Client
+
+
+def test_committed_metadata_is_the_generated_one() -> None:
+    committed = METADATA_FILE.read_text(encoding="utf-8")
+    assert committed == render(build_metadata()), (
+        "datasette-metadata.json is stale: run `python -m records.metadata > "
+        "datasette-metadata.json`"
+    )
+
+
+def _published(client: Client) -> dict[str, list[str]]:
+    """Every table and view Datasette shows (not hidden), with its columns."""
+    data = client.json(f"/{client.db}.json")
+    shown = {t["name"]: t["columns"] for t in data["tables"] if not t["hidden"]}
+    database = client.ds.databases[client.db]
+    for view in client.loop.run_until_complete(database.view_names()):
+        shown[view] = client.loop.run_until_complete(database.table_columns(view))
+    return shown
+
+
+def _undescribed(client: Client) -> dict[str, list[str]]:
+    tables = client.metadata["databases"][client.db]["tables"]
+    missing: dict[str, list[str]] = {}
+    for name, columns in _published(client).items():
+        described = tables.get(name, {}).get("columns", {})
+        lacking = [c for c in columns if not described.get(c)]
+        if lacking or not tables.get(name, {}).get("description"):
+            missing[name] = lacking or ["(table description)"]
+    return missing
+
+
+def test_every_published_column_is_described(site_client: Client, series_client: Client) -> None:
+    assert _undescribed(site_client) == {}
+    assert _undescribed(series_client) == {}
+
+
+def test_the_check_notices_an_undescribed_column(ddor_series: Built, tmp_path) -> None:
+    copy = tmp_path / "records.db"
+    copy.write_bytes(ddor_series.db.read_bytes())
+    db = sqlite_utils.Database(copy)
+    db.execute("alter table ddor_policies add column effective_date text")
+    db.close()
+    client = Client(Built(copy, ddor_series.archive, tmp_path))
+    try:
+        assert _undescribed(client) == {"ddor_policies": ["effective_date"]}
+    finally:
+        client.close()
+
+
+def test_parsed_tables_carry_source_license_facets_and_caveats() -> None:
+    tables = build_metadata()["databases"][DATABASE]["tables"]
+    declined = tables["ddor_declined_detainers"]
+    assert declined["source_url"] == "https://www.ice.gov/declined-detainer-outcome-report"
+    assert declined["license"] == "Public domain (U.S. federal government work)"
+    assert declined["facets"] == ["state", "county", "citizenship", "notable_criminal_activity",
+                                  "document"]  # fmt: skip
+    assert declined["sort_desc"] == "declined_date"
+    # The caveats reporters need are on the table itself.
+    assert "when ICE recorded the decline" in declined["description"]
+    assert "suspended the series on April 13, 2017" in declined["description"]
+    assert "correction to the first report" in declined["description"]
+    assert tables["documents"]["label_column"] == "filename"
+    for name in ("ddor_top_jurisdictions", "ddor_policies"):
+        assert tables[name]["license"] == declined["license"]
+        assert tables[name]["facets"][-1] == "document"
+
+
+def test_runtime_metadata_follows_the_served_database(tmp_path) -> None:
+    metadata = runtime_metadata("weekly", tmp_path / "archive")
+    assert list(metadata["databases"]) == ["weekly"]
+    assert metadata["plugins"]["agency-records"]["archive"] == str(tmp_path / "archive")
+    assert "/weekly/new_documents.atom" in metadata["description_html"]
+    committed = json.loads(METADATA_FILE.read_text(encoding="utf-8"))
+    assert metadata["databases"]["weekly"]["tables"].keys() == (
+        committed["databases"][DATABASE]["tables"].keys()
+    )

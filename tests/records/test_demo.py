@@ -1,0 +1,41 @@
+"""`records demo --no-serve`: the offline demo crawls its own sample site and loads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from click.testing import CliRunner
+
+from records.cli import cli
+from records.sample_reports import demo_series
+
+
+def test_demo_crawls_parses_and_loads_every_sample_report(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["demo", "--no-serve", "--dir", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    reports = demo_series()
+    db = sqlite_utils.Database(tmp_path / "demo" / "records.db")
+    docs = {d["filename"]: d for d in db["documents"].rows}
+    assert sorted(docs) == sorted(r.filename for r in reports)
+    for report in reports:
+        doc = docs[report.filename]
+        assert doc["status"] == "parsed"
+        declined = db.execute(
+            "select count(*) from ddor_declined_detainers where document = ?", [doc["sha256"]]
+        ).fetchone()[0]
+        assert declined == len(report.data["declined_rows"])
+    corrected = next(r for r in reports if r.data.get("corrected"))
+    original = next(r for r in reports if r.filename == corrected.filename.replace("-corrected", ""))
+    assert docs[corrected.filename]["supersedes"] == docs[original.filename]["sha256"]
+    total = sum(len(r.data["declined_rows"]) for r in reports)
+    assert db["ddor_declined_detainers"].count == total
+    assert f"run 1: {len(reports)} new document(s), 0 unchanged" in result.output
+
+
+def test_demo_twice_finds_nothing_new(tmp_path: Path) -> None:
+    workdir = str(tmp_path / "demo")
+    CliRunner().invoke(cli, ["demo", "--no-serve", "--dir", workdir])
+    second = CliRunner().invoke(cli, ["demo", "--no-serve", "--dir", workdir])
+    assert second.exit_code == 0, second.output
+    assert f"0 new document(s), {len(demo_series())} unchanged, 0 row(s) added" in second.output

@@ -1,0 +1,83 @@
+"""records.extract: any document's tables as JSON-ready dicts and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from parsers.registry import get_parser
+from records.exceptions import ParseError
+from records.extract import extract, to_csv
+from records.sample_reports import demo_series
+from tests.shared import fixture
+
+
+def test_extract_detects_template_and_keeps_columns() -> None:
+    tables = extract(fixture("real/pdfplumber/nics-background-checks-2015-11.pdf"))
+    assert [t["table"] for t in tables] == ["fbi_nics_checks"]
+    table = tables[0]
+    assert table["page"] == 1
+    assert table["columns"][:3] == ["state", "permit", "handgun"]
+    assert len(table["rows"]) == 55
+    assert table["rows"][0][:3] == ["Alabama", 18870, 23022]
+    json.dumps(tables)  # JSON-ready
+
+
+def test_extract_generated_ddor_and_csv(tmp_path: Path) -> None:
+    report = demo_series()[0]
+    path = report.write(tmp_path)
+    tables = extract(path)  # detected as the DDOR
+    assert [t["table"] for t in tables] == [
+        "ddor_top_jurisdictions",
+        "ddor_declined_detainers",
+        "ddor_policies",
+    ]
+    declined = tables[1]
+    assert declined["page"] == 3
+    assert declined["columns"] == [
+        "state",
+        "county",
+        "facility",
+        "citizenship",
+        "detainer_issued_date",
+        "declined_date",
+        "notable_criminal_activity",
+    ]
+    first = report.data["declined_rows"][0]
+    assert declined["rows"][0] == [first[c] for c in declined["columns"]]
+    text = to_csv(tables)
+    blocks = text.split("\n\n")
+    assert len(blocks) == 3
+    parsed = list(csv.reader(io.StringIO(blocks[1])))
+    assert parsed[0] == ["table", *declined["columns"]]
+    assert len(parsed) == 1 + len(report.data["declined_rows"])
+    assert parsed[1][0] == "ddor_declined_detainers"
+    assert parsed[1][5] == first["detainer_issued_date"]
+
+
+def test_extract_named_parser_and_errors(tmp_path: Path) -> None:
+    path = fixture("real/camelot/row_span_1.pdf")
+    tables = extract(path, "ca-medi-cal-plans")
+    assert tables[0]["rows"][-1] == ["PCCM", "San Francisco", "Family Mosaic", 25]
+    assert to_csv(tables).splitlines()[:2] == [
+        "table,plan_type,county,plan_name,enrollment",
+        "medi_cal_plan_enrollment,GMC,Sacramento,Anthem Blue Cross,164380",
+    ]
+    with pytest.raises(ParseError, match="row_span_1.pdf: unknown parser 'nope'"):
+        extract(path, "nope")
+    with pytest.raises(ParseError, match="no such file"):
+        extract(tmp_path / "missing.pdf")
+
+
+def test_extract_generic_uses_its_table_specs() -> None:
+    generic = get_parser("generic")
+    tables = extract(fixture("real/camelot/12s0324.pdf"))
+    declared = {spec.name: [c.name for c in spec.columns] for spec in generic.tables}
+    assert tables, "the generic extractor found no table"
+    for table in tables:
+        assert table["columns"] == declared[table["table"]]
+        assert all(len(row) == len(table["columns"]) for row in table["rows"])

@@ -1,0 +1,153 @@
+"""SIGTERM / SIGINT during a run: the run ends `interrupted`, nothing is half-written, and
+the next run picks up where it stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+import records.pipeline as pipeline
+from db.connect import open_db
+from parsers.registry import get_parser
+from records.config import load_config
+from records.locks import holder_of
+from records.paths import Paths
+from tests.scheduler.agency_site import (
+    DDOR_ROWS,
+    GUARD_SECONDS,
+    AgencySite,
+    add_document,
+    ddor_bytes,
+    start_records,
+    write_sources,
+)
+
+DDOR_TABLES = [spec.name for spec in get_parser("ice-ddor").tables]
+
+
+def rows_of(db: sqlite_utils.Database, sha256: str) -> int:
+    return sum(
+        db.execute(f"select count(*) from [{t}] where document = ?", [sha256]).fetchone()[0]
+        for t in DDOR_TABLES
+        if db.table(t).exists()
+    )
+
+
+def assert_consistent(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("pragma integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("pragma foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
+
+
+def test_sigterm_during_crawl_marks_run_interrupted_and_loads_nothing(
+    agency_site: AgencySite, paths: Paths
+) -> None:
+    write_sources(paths.db.parent, agency_site.url)
+    add_document(agency_site, "b.pdf", ddor_bytes(copy=1), gated=True)
+    process = start_records(paths, "run", "ice-ddor")
+    try:
+        # The crawl is now waiting for b.pdf: the run is certainly in progress.
+        agency_site.gate.wait_arrived()
+        process.send_signal(signal.SIGTERM)
+        agency_site.gate.release()
+        _, stderr = process.communicate(timeout=GUARD_SECONDS)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode != 0
+    assert "interrupted (received SIGTERM)" in stderr
+
+    db = open_db(paths.db)
+    (run,) = list(db.query("select * from runs"))
+    assert (run["status"], run["trigger"]) == ("interrupted", "cli")
+    assert run["finished"] is not None
+    # Whatever the crawl archived before stopping waits, unparsed, for the next run.
+    documents = list(db.query("select sha256, status, rows from documents"))
+    assert all(d["status"] == "fetched" and d["rows"] is None for d in documents)
+    assert all(rows_of(db, d["sha256"]) == 0 for d in documents)
+    assert_consistent(paths.db)
+    assert holder_of(paths.db, "ice-ddor") is None
+
+    # The next run finishes the job: both reports, all their rows.
+    summary = pipeline.run(load_config(paths.sources), ["ice-ddor"], paths=paths)
+    assert summary.status == "ok"
+    parsed = list(db.query("select sha256, rows from documents where status = 'parsed'"))
+    assert len(parsed) == 2
+    assert [rows_of(db, d["sha256"]) for d in parsed] == [DDOR_ROWS, DDOR_ROWS]
+
+
+def test_sigterm_while_loading_finishes_that_document_and_stops(
+    agency_site: AgencySite, paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_sources(paths.db.parent, agency_site.url)
+    add_document(agency_site, "b.pdf", ddor_bytes(copy=1))
+    real_load = pipeline.load_result
+    loaded: list[str] = []
+
+    def load_then_signalled(db: Any, sha256: str, parser: Any, result: Any) -> Any:
+        # SIGTERM arrives as the first document's transaction is about to start.
+        if not loaded:
+            os.kill(os.getpid(), signal.SIGTERM)
+        loaded.append(sha256)
+        return real_load(db, sha256, parser, result)
+
+    monkeypatch.setattr(pipeline, "load_result", load_then_signalled)
+    previous_handler = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt, match="received SIGTERM"):
+        pipeline.run(load_config(paths.sources), ["ice-ddor"], paths=paths)
+    assert signal.getsignal(signal.SIGTERM) is previous_handler
+
+    db = open_db(paths.db)
+    (run,) = list(db.query("select * from runs"))
+    assert run["status"] == "interrupted"
+    assert run["rows_added"] == DDOR_ROWS
+    # The document being loaded was finished whole; the next one was never started.
+    assert len(loaded) == 1
+    first = db.table("documents").get(loaded[0])
+    assert (first["status"], first["rows"]) == ("parsed", DDOR_ROWS)
+    assert rows_of(db, loaded[0]) == DDOR_ROWS
+    (other,) = list(db.query("select * from documents where sha256 != ?", [loaded[0]]))
+    assert other["status"] == "fetched"
+    assert rows_of(db, other["sha256"]) == 0
+    assert_consistent(paths.db)
+    assert holder_of(paths.db, "ice-ddor") is None
+
+
+def test_second_signal_mid_transaction_rolls_the_document_back(
+    agency_site: AgencySite, paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_sources(paths.db.parent, agency_site.url)
+    real_insert_all = sqlite_utils.db.Table.insert_all
+    inserted: list[int] = []
+
+    def insert_then_signalled(self: sqlite_utils.db.Table, records: Any, *a: Any, **k: Any) -> Any:
+        result = real_insert_all(self, records, *a, **k)
+        if self.name in DDOR_TABLES and not inserted:
+            inserted.append(self.count)
+            # Rows are in, the transaction is open: stop now, twice (the second one forces).
+            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signal.SIGTERM)
+        return result
+
+    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", insert_then_signalled)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run(load_config(paths.sources), ["ice-ddor"], paths=paths)
+
+    assert inserted and inserted[0] > 0  # rows really were written inside the transaction
+    db = open_db(paths.db)
+    (run,) = list(db.query("select * from runs"))
+    assert run["status"] == "interrupted"
+    (document,) = list(db.query("select * from documents"))
+    assert document["status"] == "fetched"
+    assert rows_of(db, document["sha256"]) == 0
+    assert db.execute("select count(*) from document_facts").fetchone()[0] == 0
+    assert_consistent(paths.db)
