@@ -6,8 +6,10 @@ documents; each expected table is matched with the extracted table on its page (
 expected area when the ground truth names one) that shares most relations with it.
 Speed: pages per second over the scored pages, each document opened afresh per tool.
 
-Run: ``.venv/bin/python bench/bench_generic.py [--speed]`` (``--speed`` adds a timing of
-whole multi-page documents, sequential and with worker processes).
+Run: ``.venv/bin/python bench/bench_generic.py [--speed] [--unseen]`` (``--speed`` adds a
+timing of whole multi-page documents, sequential and with worker processes; ``--unseen``
+lists what is found in documents without (complete) ground truth — prose, covers, tables of
+contents, charts — so that false positives show up as a change in these counts).
 """
 
 from __future__ import annotations
@@ -317,9 +319,56 @@ def speed() -> None:
         print(f"{Path(name).name[:44]:44} {n:5} {plumber:12.2f} {single:13.2f} {parallel:15.2f}")
 
 
+#: Whole documents without complete expected tables, and what a reader finds in them (page
+#: images, table captions, SOURCES.md). Anything found elsewhere is a false positive.
+UNSEEN_DOCS = (
+    ("pdfplumber/federal-register-2020-17221.pdf", "1 table (Estimated costs, pp. 5-6)"),
+    (
+        "warn-scraper/gao-03-1003.pdf",
+        "tables 1-4: pp. 28, 32, 35, 36-41; abbreviations p. 4; figures (not tables):"
+        " pp. 2, 10, 12, 13, 16, 19, 30",
+    ),
+    ("warn-scraper/R42693.pdf", "no captioned table; table of contents p. 3"),
+    ("pdfplumber/scotus-transcript-p1.pdf", "none (line-numbered transcript)"),
+    ("pdfplumber/la-precinct-bulletin-2014-p1.pdf", "4 framed columns of contest results"),
+    ("pdfplumber/150109DSP-Milw-505-90D.pdf", "none (form; 2-column checkbox list p. 2)"),
+    ("tabula-java/labor.pdf", "none (2-column article)"),
+    ("tabula-java/cs-en-us-pbms.pdf", "2 tables (Crime Complaints, Historical Perspective)"),
+    ("tabula-java/rotated_page.pdf", "1 table (S-4, rotated page)"),
+    ("pdfplumber/senate-expenditures.pdf", "1 table"),
+    ("pdfplumber/san-jose-pd-firearm-sample.pdf", "1 fixed-width listing (2 lines a record)"),
+)
+
+
+def unseen() -> None:
+    print()
+    head = f"{'unseen document':44} {'pages':>5} {'tables':>6} {'cells':>6} {'s':>5}"
+    print(f"{head}  pages: rows x cols")
+    total_tables = total_cells = 0
+    for name, truth in UNSEEN_DOCS:
+        path = REAL / name
+        start = time.perf_counter()
+        tables = extract_tables(path, workers=1)
+        elapsed = time.perf_counter() - start
+        with pdfplumber.open(path) as pdf:
+            n = len(pdf.pages)
+        cells = sum(1 for t in tables for row in t.grid() for cell in row if cell)
+        total_tables += len(tables)
+        total_cells += cells
+        shapes = ", ".join(
+            f"{'-'.join(str(p) for p in t.pages)}: {len(t.grid())}x{t.n_columns}" for t in tables
+        )
+        print(f"{Path(name).name[:44]:44} {n:5} {len(tables):6} {cells:6} {elapsed:5.2f}  {shapes}")
+        print(f"{'':44} expected: {truth}")
+    print(f"total: {total_tables} tables, {total_cells} non-empty cells")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speed", action="store_true", help="also time whole multi-page documents")
+    parser.add_argument(
+        "--unseen", action="store_true", help="also count tables found in unseen documents"
+    )
     parser.add_argument("only", nargs="*", help="score only documents whose name contains this")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
@@ -327,6 +376,8 @@ def main() -> None:
     bench(docs)
     if args.speed:
         speed()
+    if args.unseen:
+        unseen()
 
 
 if __name__ == "__main__":

@@ -56,7 +56,8 @@ source_runs as (
         select 1 from errors er
         where er.run = r.id and (er.source = e.source or er.source is null)
       )
-    ) then 1 else 0 end as errored
+    ) then 1 else 0 end as errored,
+    row_number() over (partition by e.source order by r.started desc, r.id desc) as recency
   from expect e
   join runs r on r.status in ('ok', 'failed') and json_valid(r.sources)
   join json_each(r.sources) j on j.value = e.source
@@ -65,15 +66,16 @@ run_stats as (
   select source,
     count(*) as runs,
     min(started) as first_run,
-    max(id) as last_run_id,
-    max(case when errored = 0 then id end) as last_success_id,
+    max(case when recency = 1 then finished end) as last_run,
+    max(case when recency = 1 then status end) as last_run_status,
+    max(case when errored = 0 then started end) as last_success_started,
     max(case when errored = 0 then finished end) as last_success
   from source_runs group by source
 ),
 failures as (
   select sr.source, count(*) as consecutive_failures
   from source_runs sr join run_stats st on st.source = sr.source
-  where sr.errored = 1 and sr.id > coalesce(st.last_success_id, 0)
+  where sr.errored = 1 and sr.started > coalesce(st.last_success_started, '')
   group by sr.source
 ),
 newest as (
@@ -81,8 +83,7 @@ newest as (
   from documents where source is not null group by source
 ),
 measured as (
-  select e.*, st.runs, st.first_run, st.last_success,
-    last_run.finished as last_run, last_run.status as last_run_status,
+  select e.*, st.runs, st.first_run, st.last_success, st.last_run, st.last_run_status,
     coalesce(f.consecutive_failures, 0) as consecutive_failures,
     n.last_new_document, coalesce(n.documents, 0) as documents,
     strftime('%Y-%m-%dT%H:%M:%S+00:00',
@@ -90,7 +91,6 @@ measured as (
       + e.stale_after_periods * e.period_seconds / 86400.0) as stale_since
   from expect e
   left join run_stats st on st.source = e.source
-  left join runs last_run on last_run.id = st.last_run_id
   left join failures f on f.source = e.source
   left join newest n on n.source = e.source
 )
@@ -124,3 +124,52 @@ def ensure_health_schema(db: sqlite_utils.Database) -> None:
         if row:
             db.execute(f"DROP VIEW {HEALTH_VIEW}")
         db.execute(wanted)
+
+
+#: Published with the database (``records.metadata`` reads every EXTRA_SCHEMA module's).
+TABLE_METADATA: dict[str, dict] = {
+    HEALTH_VIEW: {
+        "title": "Source health",
+        "description": (
+            "Is each source still delivering? ok; stale (no new document for "
+            "stale_after_periods expected periods); failing (its last failing_after_runs "
+            "runs errored); never-run. Interrupted runs count neither way."
+        ),
+        "columns": {
+            "source": "Source name, as in sources.toml.",
+            "health": "ok, stale, failing or never-run.",
+            "last_run": "When the latest finished (ok or failed) run of the source ended (UTC).",
+            "last_run_status": "Status of that run: ok or failed.",
+            "last_success": "When the latest run that did not error for this source ended (UTC).",
+            "last_new_document": "When the newest document of the source was first seen (UTC).",
+            "documents": "Documents of the source in the archive.",
+            "consecutive_failures": "Runs in a row, up to the latest, that errored for it.",
+            "stale_since": (
+                "When the source is (or was) due to count as stale: the newest document's "
+                "first sighting (else the first run) plus stale_after_periods periods (UTC)."
+            ),
+            "schedule": "Cron schedule of the source (minute hour day month weekday).",
+            "timezone": "Timezone the schedule is read in.",
+            "period_seconds": "Expected time between reports, from the schedule, in seconds.",
+            "period_days": "The same in days (weekly = 7, monthly = 31).",
+            "stale_after_periods": "Periods without a new document before it counts as stale.",
+            "failing_after_runs": "Errored runs in a row before it counts as failing.",
+        },
+    },
+    EXPECTATIONS_TABLE: {
+        "title": "Source expectations",
+        "description": (
+            "What each source promises, from sources.toml, written by every run: the cadence "
+            "the source_health view measures it against."
+        ),
+        "columns": {
+            "source": "Source name, as in sources.toml.",
+            "schedule": "Cron schedule of the source (minute hour day month weekday).",
+            "timezone": "Timezone the schedule is read in.",
+            "period_seconds": "Longest regular gap between two scheduled runs, in seconds.",
+            "stale_after_periods": "Periods without a new document before it counts as stale.",
+            "failing_after_runs": "Errored runs in a row before it counts as failing.",
+            "updated": "When this row was last written (UTC).",
+        },
+    },
+}

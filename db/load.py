@@ -33,7 +33,7 @@ def parsed_table_names(db: sqlite_utils.Database, sha256: str) -> list[str]:
     return names
 
 
-_CORE_WITH_DOCUMENT = {"document_urls", "document_facts", "quarantined_rows", "errors"}
+_CORE_WITH_DOCUMENT = {"document_urls", "document_facts", "quarantined_rows", "errors", "pages"}
 
 
 def load_result(

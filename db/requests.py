@@ -116,7 +116,9 @@ def insert_request(db: sqlite_utils.Database, values: dict[str, Any], note: str 
     with db.atomic():
         table = db.table("requests")
         table.insert({**values, "notes": note, "created": stamp, "updated": stamp})
-        request_id = int(table.last_pk)
+        request_id = table.last_pk
+        if not isinstance(request_id, int):
+            raise RuntimeError("requests table returned no integer id")
         db.table("request_history").insert(
             {
                 "request": request_id,

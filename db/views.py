@@ -87,13 +87,22 @@ def _value_columns(db: sqlite_utils.Database, spec: TableSpec) -> list[str]:
     return [c.name for c in spec.columns if c.name in existing]
 
 
-def _table_changes_sql(name: str, columns: list[str]) -> str:
+def _occurrences_cte(index: int, name: str, columns: list[str]) -> str:
+    """Each row of ``name`` as JSON, numbered among identical rows of its document."""
     values = ", ".join(f"'{c}', [{c}]" for c in columns)
-    occurrences = (
-        f"select document, page, row_index, json_object({values}) as row_values, "
-        f"row_number() over (partition by document, json_object({values}) "
-        f"order by page, table_index, row_index) as occurrence from [{name}]"
-    )
+    return f"""occurrences_{index} as materialized (
+  select document, page, row_index, row_values,
+    row_number() over (
+      partition by document, row_values order by page, table_index, row_index
+    ) as occurrence
+  from (
+    select document, page, table_index, row_index, json_object({values}) as row_values
+    from [{name}]
+  )
+)"""
+
+
+def _table_changes_sql(index: int, name: str) -> str:
     # Each (document, values, occurrence) is unique, so a group holds at most one row from
     # each side; a group with one side only is a change. Grouping sorts, so this stays
     # O(n log n) where a correlated NOT EXISTS would be quadratic.
@@ -103,21 +112,23 @@ def _table_changes_sql(name: str, columns: list[str]) -> str:
     max(row_index) as row_index, row_values
   from (
     select p.comparison, p.from_document, p.to_document, 'from' as side, o.*
-    from pairs p join ({occurrences}) o on o.document = p.from_document
+    from pairs p join occurrences_{index} o on o.document = p.from_document
     union all
     select p.comparison, p.from_document, p.to_document, 'to' as side, o.*
-    from pairs p join ({occurrences}) o on o.document = p.to_document
+    from pairs p join occurrences_{index} o on o.document = p.to_document
   )
   group by comparison, from_document, to_document, row_values, occurrence
   having count(*) = 1"""
 
 
 def changes_sql(db: sqlite_utils.Database, specs: list[TableSpec]) -> str:
-    parts = [
-        _table_changes_sql(spec.name, cols)
+    tables = [
+        (spec.name, cols)
         for spec in specs
         if db.table(spec.name).exists() and (cols := _value_columns(db, spec))
     ]
+    ctes = [_PAIRS_SQL] + [_occurrences_cte(i, name, cols) for i, (name, cols) in enumerate(tables)]
+    parts = [_table_changes_sql(i, name) for i, (name, _) in enumerate(tables)]
     if not parts:
         parts = [
             "select null as comparison, null as table_name, null as change, "
@@ -125,7 +136,8 @@ def changes_sql(db: sqlite_utils.Database, specs: list[TableSpec]) -> str:
             "null as row_index, null as row_values from pairs where 0"
         ]
     body = "\n  union all\n  ".join(parts)
-    return f"""with {_PAIRS_SQL},
+    ctes_sql = ",\n".join(ctes)
+    return f"""with {ctes_sql},
 diffs as (
   {body}
 )

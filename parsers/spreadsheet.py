@@ -16,9 +16,10 @@ Provenance: ``page`` = sheet number (1-based in workbook order; a CSV is sheet 1
 row within the sheet.
 
 Header row: the first of the top ``HEADER_SCAN_ROWS`` rows filled across at least
-``HEADER_MIN_FILL`` of the sheet's width whose values are distinct and mostly labels (not
-numbers or dates). Narrower rows above it are title lines. When the first wide row is data,
-the sheet has no header and columns are named ``column_1``, ``column_2``, ...
+``HEADER_MIN_FILL`` of the sheet's width (and not one title merged across it), when its
+values are mostly labels (not numbers or dates). Rows above it (titles) are kept as the
+sheet's preamble. When that first wide row is data, the sheet has no header and columns are
+named ``column_1``, ``column_2``, ...; repeated names get ``_2``, ``_3``.
 
 Types, per column: integer, float, date (ISO text), boolean, else text. A value with a
 leading zero (ZIP code, ID) makes its column text, so ``02134`` stays ``02134``; cells like
@@ -63,7 +64,7 @@ TABLES: tuple[TableSpec, ...] = (
         " number.",
         (
             Column("sheet", "integer", "Sheet number, 1-based in workbook order (CSV: 1)."),
-            Column("sheet_name", "text", "Sheet name (CSV: the file name)."),
+            Column("sheet_name", "text", "Sheet name (CSV: 'csv')."),
             Column("hidden", "boolean", "True when the sheet is hidden in the workbook."),
             Column(
                 "header_row",
@@ -89,7 +90,7 @@ TABLES: tuple[TableSpec, ...] = (
         " the data row within the sheet (0-based).",
         (
             Column("sheet", "integer", "Sheet number, 1-based in workbook order (CSV: 1)."),
-            Column("sheet_name", "text", "Sheet name (CSV: the file name)."),
+            Column("sheet_name", "text", "Sheet name (CSV: 'csv')."),
             Column(
                 "sheet_row",
                 "integer",
@@ -139,7 +140,9 @@ def read_sheets(path: Path, label: str | None = None) -> list[Sheet]:
     kind = sniff(data)
     reader = readers.get(kind)
     if reader is None:
-        what = "a ZIP file, not an XLSX workbook" if kind == "zip" else f"a {kind.upper()} file"
+        what = (
+            "a ZIP file, not an XLSX workbook" if kind == "zip" else f"a {str(kind).upper()} file"
+        )
         raise ParseError(f"{label}: not a spreadsheet: it is {what}")
     return reader(path, label)
 
@@ -164,7 +167,8 @@ def _parse_sheet(result: ParseResult, number: int, sheet: Sheet) -> None:
     columns = [[_cell(row, c) for _, row in body] for c in range(n_columns)]
     types = [infer_type(values) for values in columns]
     preamble_lines = [
-        " ".join(_text(v) for v in row if v is not None)
+        # dict.fromkeys: a title merged across the sheet was filled into every cell.
+        " ".join(dict.fromkeys(_text(v) for v in row if v is not None))
         for row in rows[: header_index or 0]
         if _last_filled(row)
     ]
@@ -217,10 +221,11 @@ def find_header(rows: list[list[Cell]], width: int) -> int | None:
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         filled = [v for v in row if v is not None]
         if len(filled) < needed:
-            continue  # blank or title line
+            continue  # a blank row or a title line
+        if len(filled) > 1 and len({_text(v) for v in filled}) == 1:
+            continue  # a title merged across the sheet (filled into every cell)
         labels = sum(1 for v in filled if _is_label(v))
-        distinct = len({_text(v).casefold() for v in filled}) == len(filled)
-        return i if distinct and labels * 2 > len(filled) else None
+        return i if labels * 2 > len(filled) else None
     return None
 
 

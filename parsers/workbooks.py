@@ -44,8 +44,11 @@ def read_xlsx(path: Path, label: str) -> list[Sheet]:
     import openpyxl
 
     try:
-        # Not read-only: merged-cell ranges are only known in the full model.
-        book = openpyxl.load_workbook(path, data_only=True)
+        # Not read-only: merged-cell ranges are only known in the full model. A file object,
+        # because openpyxl refuses a path whose name does not end in .xlsx (archived files
+        # are named by digest).
+        with path.open("rb") as handle:
+            book = openpyxl.load_workbook(io.BytesIO(handle.read()), data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl errors alike mean a broken file
         raise ParseError(
             f"{label}: not a readable XLSX workbook ({type(exc).__name__}: {exc})"
@@ -171,7 +174,9 @@ def read_csv(path: Path, label: str) -> list[Sheet]:
         ]
     except csv.Error as exc:
         raise ParseError(f"{label}: not a readable CSV file ({exc})") from exc
-    return [Sheet(Path(label).stem or "csv", False, rows)]  # type: ignore[arg-type]
+    # Named "csv" whatever the file is called: archived files are named by digest, and the
+    # same bytes must always load the same rows.
+    return [Sheet("csv", False, rows)]  # type: ignore[arg-type]
 
 
 def _decode(data: bytes) -> str:

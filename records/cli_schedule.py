@@ -29,8 +29,13 @@ pass_paths = click.make_pass_decorator(Paths)
     metavar="SECONDS",
     help="A run late by up to this much (machine asleep, busy worker) still happens.",
 )
+@click.option(
+    "--run-now",
+    is_flag=True,
+    help="Also run every source once at start (e.g. to check a new deployment).",
+)
 @pass_paths
-def schedule(paths: Paths, list_only: bool, misfire_grace: int) -> None:
+def schedule(paths: Paths, list_only: bool, misfire_grace: int, run_now: bool) -> None:
     """Run every source on its cron `schedule` (default Mondays 09:00, in the configured
     timezone) until stopped; each run is `records run SOURCE` with trigger `schedule`.
 
@@ -54,4 +59,4 @@ def schedule(paths: Paths, list_only: bool, misfire_grace: int) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    serve_forever(paths, misfire_grace=misfire_grace, echo=click.echo)
+    serve_forever(paths, misfire_grace=misfire_grace, run_now=run_now, echo=click.echo)

@@ -77,18 +77,16 @@ def crawl(
             _, stderr = child.communicate()
         finally:
             CURRENT_CHILD = None
+        label = ", ".join(source_names) or "all sources"
         if child.returncode != 0 or not report.exists():
             raise RecordsError(
-                f"crawl of {', '.join(source_names)} failed: "
-                + crash_reason(child.returncode, stderr or b"")
+                f"crawl of {label} failed: " + crash_reason(child.returncode, stderr or b"")
             )
         try:
             entries = json.loads(report.read_text())
             return [CrawlReport(**entry) for entry in entries]
         except (ValueError, TypeError) as exc:
-            raise RecordsError(
-                f"crawl of {', '.join(source_names)} wrote an unreadable report: {exc}"
-            ) from None
+            raise RecordsError(f"crawl of {label} wrote an unreadable report: {exc}") from None
 
 
 def crash_reason(returncode: int, stderr: bytes) -> str:

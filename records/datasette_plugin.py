@@ -17,6 +17,7 @@ The archive folder comes from the plugin config ``{"agency-records": {"archive":
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 import markupsafe
 from datasette import hookimpl
 from datasette.utils.asgi import AsgiFileDownload, NotFound, Response
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader
 
 from records.charts import stacked_bar_svg
 from records.metadata import PLUGIN
@@ -44,6 +45,8 @@ DOCUMENT_COLUMNS = {
     "sha256",
     "derived_from",
 }
+#: Columns holding a whole parsed row as JSON.
+JSON_ROW_COLUMNS = {"row_values", "values_json"}
 #: Types the browser may display inline; anything else (HTML!) is sent as a download.
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv"}
 CHART_TABLE = "ddor_declined_detainers"
@@ -167,7 +170,10 @@ async def declined_chart(datasette: Any, request: Any) -> Response:
 @hookimpl
 def prepare_jinja2_environment(env: Environment) -> None:
     # Datasette finds plugin templates only in packages; ours sit next to this module.
-    env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), env.loader])
+    loaders: list[BaseLoader] = [FileSystemLoader(str(TEMPLATES))]
+    if env.loader is not None:
+        loaders.append(env.loader)
+    env.loader = ChoiceLoader(loaders)
 
 
 @hookimpl
@@ -177,6 +183,21 @@ def register_routes() -> list[tuple[str, Any]]:
         (r"^/-/archive/(?P<rest>.*)$", archive_not_found),
         (r"^/-/declined-chart(\.(?P<format>svg))?$", declined_chart),
     ]
+
+
+def _row_values_html(value: str) -> Any:
+    """A row stored as JSON (changes, quarantined rows) as 'column: value' lines."""
+    try:
+        values = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(values, dict):
+        return None
+    lines = (
+        f"<strong>{markupsafe.escape(k)}</strong>: {markupsafe.escape('' if v is None else v)}"
+        for k, v in values.items()
+    )
+    return markupsafe.Markup('<span class="row-values">' + "<br>".join(lines) + "</span>")
 
 
 def _cell(row: Any, column: str) -> Any:
@@ -200,6 +221,16 @@ def render_cell(
                 f'title="Open the archived document at page {value}">p. {value}</a>'
             )
         return None
+    if column in JSON_ROW_COLUMNS and isinstance(value, str):
+        return _row_values_html(value)
+    if column in DOCUMENT_COLUMNS and isinstance(value, dict) and "label" in value:
+        # An expanded foreign key: the file name is enough, the hash goes in the tooltip.
+        sha256 = str(value.get("value"))
+        href = datasette.urls.row(database, "documents", sha256)
+        return markupsafe.Markup(
+            f'<a href="{markupsafe.escape(href)}" title="{markupsafe.escape(sha256)}">'
+            f"{markupsafe.escape(value['label'] or sha256)}</a>"
+        )
     if column not in DOCUMENT_COLUMNS or not isinstance(value, str) or not SHA256.match(value):
         return None
     if table == "documents" and column == "sha256":
@@ -255,6 +286,37 @@ def extra_template_vars(
         return {"provenance": await _document_provenance(datasette, database or "", sha256)}
 
     return inner
+
+
+#: Table pages: fold the long column-description list into a <details> so the rows and
+#: facets are on the first screen, and repeat each description as its header's tooltip.
+_COLUMN_HELP_JS = """
+(function () {
+  var dl = document.querySelector("dl.column-descriptions");
+  if (!dl) { return; }
+  var help = {};
+  dl.querySelectorAll("dt").forEach(function (dt) {
+    var dd = dt.nextElementSibling;
+    if (dd) { help[dt.textContent.trim()] = dd.textContent.trim(); }
+  });
+  document.querySelectorAll("table.rows-and-columns th[data-column]").forEach(function (th) {
+    var text = help[th.getAttribute("data-column")];
+    if (text) { th.title = text; }
+  });
+  var details = document.createElement("details");
+  details.className = "column-help";
+  var summary = document.createElement("summary");
+  summary.textContent = "What the columns mean (" + Object.keys(help).length + ")";
+  details.appendChild(summary);
+  dl.parentNode.insertBefore(details, dl);
+  details.appendChild(dl);
+})();
+"""
+
+
+@hookimpl
+def extra_body_script(view_name: str) -> str | None:
+    return _COLUMN_HELP_JS if view_name == "table" else None
 
 
 @hookimpl

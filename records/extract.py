@@ -62,8 +62,18 @@ def _columns_seen(rows: list[Row]) -> list[str]:
 
 
 def extract(path: Path, parser_name: str | None = None) -> list[dict[str, Any]]:
-    """Parse ``path`` and return its tables, JSON-ready (ISO dates are already strings)."""
+    """Parse ``path`` and return its tables, JSON-ready (ISO dates are already strings).
+
+    With the generic extractor each table found comes out on its own, with its page, table
+    index and bounding box, rather than as the database's two generic tables.
+    """
     parser = choose_parser(path, parser_name)
+    if parser.name == "generic":
+        from parsers.generic import extract_tables
+
+        return [
+            {"table": f"p{t.page}-t{t.table_index}", **t.to_dict()} for t in extract_tables(path)
+        ]
     return tables_from_result(parser, parser.parse(path))
 
 

@@ -215,7 +215,7 @@ CORE_FACETS: dict[str, list[str]] = {
 }
 #: Facets of views (each must be a column the view returns).
 VIEW_FACETS: dict[str, list[str]] = {
-    "changes": ["comparison", "table_name", "change", "to_filename"],
+    "changes": ["comparison", "table_name", "change"],
     "current_documents": ["source", "parser"],
 }
 

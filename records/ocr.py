@@ -82,8 +82,9 @@ def run_ocr(path: Path, pages: list[int], *, name: str) -> bytes:
     missing = missing_tools()
     if missing:
         raise OcrError(
-            f"{name}: pages {_pages_text(pages)} are scans without text, but {', '.join(missing)}"
-            " is not installed (apt-get install ocrmypdf tesseract-ocr-eng)"
+            f"{name}: {_pages_text(pages)} without a text layer (scanned), but OCR is"
+            f" unavailable: {' and '.join(missing)} not found"
+            " (apt-get install ocrmypdf tesseract-ocr-eng)"
         )
     with tempfile.TemporaryDirectory(prefix="records-ocr-") as tmp:
         output = Path(tmp) / "ocr.pdf"
@@ -182,7 +183,8 @@ def prepare_for_parsing(
 
 def _pages_text(pages: list[int]) -> str:
     shown = ", ".join(str(p) for p in pages[:10])
-    return shown + (f" and {len(pages) - 10} more" if len(pages) > 10 else "")
+    more = f" and {len(pages) - 10} more" if len(pages) > 10 else ""
+    return f"page{'s' if len(pages) > 1 else ''} {shown}{more}"
 
 
 def _last_line(text: str | None) -> str:

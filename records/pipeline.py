@@ -272,6 +272,7 @@ def parse_pending(
         documents = documents_to_parse(db, sources=names, reparse=reparse or everything)
     jobs: list[tuple[dict[str, Any], Parser, Path]] = []
     for document in documents:
+        interrupt.check()  # preparing (OCR, page text) can take long: stop between documents
         if document.get("status") in NOT_PARSED_STATUSES:  # unpacked ZIPs, OCR copies
             continue
         try:

@@ -198,14 +198,23 @@ def planned_jobs(config: Config, now: datetime | None = None) -> list[PlannedJob
 
 
 def serve_forever(
-    paths: Paths, *, misfire_grace: int = MISFIRE_GRACE_SECONDS, echo: Callable[[str], None]
+    paths: Paths,
+    *,
+    misfire_grace: int = MISFIRE_GRACE_SECONDS,
+    run_now: bool = False,
+    echo: Callable[[str], None],
 ) -> None:
-    """Run the blocking scheduler until SIGTERM/SIGINT; a running job stops cleanly first."""
+    """Run the blocking scheduler until SIGTERM/SIGINT; a running job stops cleanly first.
+
+    ``run_now`` runs every source once at start (one after the other), then on schedule.
+    """
     config = load_config(paths.sources)
     scheduler = make_scheduler(config, misfire_grace=misfire_grace)
-    add_source_jobs(scheduler, config, paths, misfire_grace=misfire_grace)
+    first = {"next_run_time": datetime.now(ZoneInfo(config.settings.timezone))} if run_now else {}
+    add_source_jobs(scheduler, config, paths, misfire_grace=misfire_grace, **first)
     for plan in planned_jobs(config):
-        echo(f"{plan.job_id}: {plan.trigger}, next {_when(plan.next_run)}")
+        now = " (and now)" if run_now else ""
+        echo(f"{plan.job_id}: {plan.trigger}, next {_when(plan.next_run)}{now}")
 
     def stop(signum: int, frame: FrameType | None) -> None:
         if interrupt.stop_requested():

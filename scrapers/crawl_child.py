@@ -90,8 +90,10 @@ def main(job_path: str, report_path: str) -> int:
     sources = config.select(job["sources"])
     base = Settings()
     base.setmodule("scrapers.settings", priority="project")
+    # Scrapy's log goes to stderr only with --verbose; otherwise the database has the story.
+    base.set("LOG_INSTALL_ROOT_HANDLER", bool(job.get("log", False)), priority="cmdline")
     # One process, one reactor: every source's spider runs in it, with its own settings.
-    process = CrawlerProcess(base, install_root_handler=job.get("log", False))
+    process = CrawlerProcess(base)
     states = []
     for source in sources:
         state = CrawlState(

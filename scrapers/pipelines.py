@@ -13,7 +13,15 @@ from scrapers.items import DocumentItem
 class ArchivePipeline:
     """Check, archive and record each downloaded file. Never parses it."""
 
-    def process_item(self, item: DocumentItem, spider: Any) -> DocumentItem:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ArchivePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: DocumentItem, spider: Any = None) -> DocumentItem:
+        spider = self.crawler.spider
         state = spider.state
         problem = content_problem(item, spider.source.doc_types)
         if problem:

@@ -102,4 +102,5 @@ def cell_text(words: list[Word]) -> str:
         return ""
     if len(words) == 1:
         return clean(words[0].text)
-    return clean(join_wrapped([join_line(line) for line in group_lines(words)]))
+    lines = [drop_leaders(line) for line in group_lines(words)]
+    return clean(join_wrapped([join_line(line) for line in lines if line]))

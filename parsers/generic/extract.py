@@ -21,6 +21,7 @@ from parsers.generic.header import count_header_rows
 from parsers.generic.lines import RuledGrid, build_grid, find_cell_tables
 from parsers.generic.merge import join_pages
 from parsers.generic.model import ExtractedTable, PageTable, Word
+from parsers.generic.not_tables import is_chart, not_a_table, without_running_lines
 from parsers.generic.page_objects import PageContent, read_page
 from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
 from records.exceptions import ParseError
@@ -81,11 +82,14 @@ def _whitespace_tables(words: list[Word], em: float, depth: int) -> list[Whitesp
     of a two-column page)."""
     tables = []
     for block in table_blocks(text_lines(words, em), em):
+        if is_chart(block):
+            continue
         ws = build_whitespace_grid(block, em)
         if ws is None:
             continue
         if not _is_prose(ws.rows):
-            tables.append(ws)
+            if not not_a_table(ws.rows):
+                tables.append(ws)
             continue
         if depth <= 0:
             continue
@@ -137,6 +141,11 @@ def page_tables(content: PageContent) -> list[PageTable]:
             )
         )
     words = content.words
+    if words:
+        em = text_height(words)
+        words = without_running_lines(
+            words, text_lines(words, em), content.edges, em, content.width, content.height
+        )
     if ruled_boxes:
         words = [w for w in words if not _inside(w, ruled_boxes)]
     if words:

@@ -31,11 +31,18 @@ GRID_MERGE_TOLERANCE = 2.0
 #: A word crossing a cell border by more than this share of its width is split by glyph.
 SPLIT_OVERHANG = 0.25
 #: A ruled row is cut into its text lines only when this share of them hold at least
-#: MIN_FIGURES_PER_LINE numbers each (several rows of figures between two rulings).
-BANDED_LINE_SHARE = 0.8
+#: MIN_FIGURES_PER_LINE numbers each (several rows of figures between two rulings); it is
+#: cut above each such line, so a wrapped label stays with the figures above it.
+BANDED_LINE_SHARE = 0.5
 MIN_FIGURES_PER_LINE = 2
 #: A gap this many text heights wide inside a cell line means the cell holds two columns.
 CRAMMED_GAP_EMS = 1.5
+#: A rule with at least this many column rulings hanging from it and none at its ends is
+#: the top (or bottom) of an open-sided table (Federal Register, GPO style): its outer
+#: sides and, when missing, its closing rule are added.
+OPEN_SIDE_MIN_RULINGS = 2
+#: A column ruling this close (points) to a rule's end closes that side already.
+OPEN_SIDE_TOLERANCE = 4.0
 
 
 def _is_crammed(words: list[Word]) -> bool:
@@ -95,11 +102,60 @@ def find_cell_tables(content: PageContent) -> list[list[BBox]]:
         join_x_tolerance=RULED_JOIN_TOLERANCE,
         join_y_tolerance=RULED_JOIN_TOLERANCE,
     )
+    merged = merged + _open_side_edges(merged)
     intersections = edges_to_intersections(
         merged, RULED_INTERSECTION_TOLERANCE, RULED_INTERSECTION_TOLERANCE
     )
     cells = intersections_to_cells(intersections)
     return [list(t) for t in cells_to_tables(cells)]
+
+
+def _synthetic(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict:
+    return {
+        "orientation": orientation,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "doctop": top,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "object_type": "line",
+    }
+
+
+def _open_side_edges(edges: list[dict]) -> list[dict]:
+    """Outer sides (and a closing rule) for tables ruled only between their columns: a
+    horizontal rule wider than the column rulings that meet it, with no ruling at its
+    ends, is the full width of the table; the rulings' vertical extent is its height."""
+    tol = OPEN_SIDE_TOLERANCE
+    hs = [e for e in edges if e["orientation"] == "h"]
+    vs = [e for e in edges if e["orientation"] == "v"]
+    added: list[dict] = []
+    done: set[tuple[int, int, int, int]] = set()
+    for h in hs:
+        y = h["top"]
+        meeting = [v for v in vs if v["top"] - tol <= y <= v["bottom"] + tol]
+        inner = [v for v in meeting if h["x0"] + tol < v["x0"] < h["x1"] - tol]
+        if len(inner) < OPEN_SIDE_MIN_RULINGS:
+            continue
+        if any(abs(v["x0"] - h["x0"]) <= tol or abs(v["x0"] - h["x1"]) <= tol for v in meeting):
+            continue
+        top = min(y, min(v["top"] for v in inner))
+        bottom = max(y, max(v["bottom"] for v in inner))
+        key = (round(h["x0"]), round(h["x1"]), round(top), round(bottom))
+        if bottom - top <= tol or key in done:
+            continue
+        done.add(key)
+        added.append(_synthetic("v", h["x0"], top, h["x0"], bottom))
+        added.append(_synthetic("v", h["x1"], top, h["x1"], bottom))
+        for end in (top, bottom):
+            if not any(
+                abs(o["top"] - end) <= tol and o["x0"] <= h["x0"] + tol and o["x1"] >= h["x1"] - tol
+                for o in hs
+            ):
+                added.append(_synthetic("h", h["x0"], end, h["x1"], end))
+    return added
 
 
 def _split_word(word: Word, xs: list[float]) -> list[Word]:
@@ -156,7 +212,11 @@ def _banded_cuts(words: list[Word], top: float, bottom: float) -> list[float]:
     if stacked < 2 * MIN_FIGURES_PER_LINE:
         return []
     bands = [(min(w.top for w in line), max(w.bottom for w in line)) for line in lines]
-    return [(a[1] + b[0]) / 2 for a, b in zip(bands, bands[1:], strict=False) if b[0] >= a[1] - 1]
+    return [
+        (bands[i - 1][1] + bands[i][0]) / 2
+        for i in range(1, len(lines))
+        if len(numeric_lines[i]) >= MIN_FIGURES_PER_LINE and bands[i][0] >= bands[i - 1][1] - 1
+    ]
 
 
 def _split_banded_rows(cell_boxes: list[BBox], words: list[Word], ys: list[float]) -> list[BBox]:

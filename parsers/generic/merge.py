@@ -29,11 +29,19 @@ def _same_columns(a: PageTable, b: PageTable) -> bool:
     return True
 
 
-def _continues(prev: ExtractedTable, prev_part: PageTable, part: PageTable) -> bool:
+def _continued_header(prev: ExtractedTable, prev_part: PageTable, part: PageTable) -> int | None:
+    """How many leading rows of ``part`` are a repeated header when it continues ``prev``
+    (0: none), or None when it does not continue it. The first page's header decides: a
+    continuation whose first body row has no figures ("Up to $3,790") looks like a longer
+    header on its own."""
     if part.page != prev_part.page + 1 or not _same_columns(prev_part, part):
-        return False
-    header = part.rows[: part.n_header_rows]
-    return not header or header == prev.header
+        return None
+    if part.n_header_rows == 0:
+        return 0
+    n = len(prev.header)
+    if n and part.rows[:n] == prev.header:
+        return n
+    return None
 
 
 def _start(part: PageTable, index: int) -> ExtractedTable:
@@ -53,9 +61,12 @@ def join_pages(pages: list[list[PageTable]]) -> list[ExtractedTable]:
     last: tuple[ExtractedTable, PageTable] | None = None
     for parts in pages:
         for index, part in enumerate(parts):
-            if index == 0 and last is not None and _continues(last[0], last[1], part):
+            n_header = None
+            if index == 0 and last is not None:
+                n_header = _continued_header(last[0], last[1], part)
+            if n_header is not None and last is not None:
                 table = last[0]
-                body = part.rows[part.n_header_rows :]
+                body = part.rows[n_header:]
                 table.pieces.append(
                     TablePiece(part.page, index, part.bbox, len(table.rows), len(body))
                 )

@@ -17,7 +17,7 @@ from parsers.generic.model import BBox, Word
 
 #: Characters closer than this (points) belong to the same word. Lower than pdfplumber's
 #: default of 3 so that tightly set numeric columns are not glued together.
-WORD_X_TOLERANCE = 1.5
+WORD_X_TOLERANCE = 1.0
 WORD_Y_TOLERANCE = 3.0
 #: A page is turned when more than this share of its characters is not upright.
 ROTATED_SHARE = 0.6
@@ -81,6 +81,19 @@ def _dedupe(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen.add(key)
         kept.append(c)
     return kept
+
+
+def _drop_margin_labels(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop sideways characters printed beside the upright text (production slugs and
+    file names run up the page margin) on a page that reads left to right: they would
+    otherwise become a column glued to whatever table is beside them. Sideways text
+    within the text's width (vertical column headers) is kept."""
+    upright = [c for c in chars if c.get("upright", True)]
+    if len(upright) == len(chars) or not upright:
+        return chars
+    left = min(c["x0"] for c in upright)
+    right = max(c["x1"] for c in upright)
+    return [c for c in chars if c.get("upright", True) or left <= (c["x0"] + c["x1"]) / 2 <= right]
 
 
 def _turn_chars(chars: list[dict[str, Any]], turn: Turn, width: float, height: float) -> list:
@@ -161,6 +174,7 @@ def read_page(page: Page) -> PageContent:
         edges = _turn_edges(edges, turn, width, height)
         frame_w, frame_h = height, width
     else:
+        chars = _drop_margin_labels(chars)
         frame_w, frame_h = width, height
     return PageContent(
         number=page.page_number,

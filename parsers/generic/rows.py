@@ -25,6 +25,11 @@ PROSE_LINE_SHARE = 0.55
 TITLE_SHARE = 0.5
 #: Fewest tabular lines a whitespace table needs.
 MIN_TABULAR_LINES = 2
+#: A line set this many times larger than the page's text is a title (cover pages,
+#: headings); a line mixing sizes this far apart is layout (a logo beside a title), not a
+#: table row. Both end a table.
+DISPLAY_SIZE_RATIO = 1.6
+MIN_SIZED_CHARS = 3
 
 #: Numbers, amounts, percentages and dates, with an optional footnote mark.
 NUMERIC_RE = re.compile(r"^[\(\[]?[-–+$€£]?\s?\d[\d.,/:\-]*\s?%?[\)\]]?[*a-z†‡]{0,2}$")
@@ -58,6 +63,20 @@ class TextLine:
     @property
     def tabular(self) -> bool:
         return len(self.segments) >= 2
+
+    @property
+    def size(self) -> float:
+        return median(w.height for w in self.words)
+
+    def mixes_sizes(self) -> bool:
+        # Footnote marks set apart ("3,210 b") are small on purpose: only segments of a
+        # few characters or more count.
+        sizes = [
+            median(w.height for w in seg)
+            for seg in self.segments
+            if sum(len(w.text.strip()) for w in seg) >= MIN_SIZED_CHARS
+        ]
+        return len(sizes) > 1 and max(sizes) > DISPLAY_SIZE_RATIO * min(sizes)
 
     @property
     def numeric(self) -> bool:
@@ -101,11 +120,15 @@ def table_blocks(lines: list[TextLine], em: float) -> list[list[TextLine]]:
     runs: list[list[TextLine]] = []
     current: list[TextLine] = []
     for line in lines:
-        wide_single = not line.tabular and line.x1 - line.x0 > prose_width
-        if current and (line.top - current[-1].bottom > BLOCK_GAP_EMS * em or wide_single):
+        breaks = (
+            (not line.tabular and line.x1 - line.x0 > prose_width)
+            or line.size > DISPLAY_SIZE_RATIO * em
+            or line.mixes_sizes()
+        )
+        if current and (line.top - current[-1].bottom > BLOCK_GAP_EMS * em or breaks):
             runs.append(current)
             current = []
-        if not wide_single:
+        if not breaks:
             current.append(line)
     if current:
         runs.append(current)

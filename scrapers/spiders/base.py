@@ -104,8 +104,12 @@ class AgencySpider(scrapy.Spider):
     def listing_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         listing = request.meta.get("listing", request.url)
+        if failure.check(IgnoreRequest):  # robots.txt or offsite: not ours to fetch
+            why = f"listing page {self.describe(failure)}"
+            self.state.error(request.url, "crawl", f"{request.url}: {why}")
+            return
         why = f"listing page unreachable: {self.describe(failure)}"
-        if request.meta.get("first_page") and not failure.check(IgnoreRequest):
+        if request.meta.get("first_page"):
             yield from self.fallback(listing, why)
         else:
             self.state.error(request.url, "crawl", f"{request.url}: {why}")
@@ -177,7 +181,12 @@ class AgencySpider(scrapy.Spider):
             callback=self.save_document,
             errback=self.document_failed,
             # Documents are chosen by the source's link rules, wherever they are hosted.
-            meta={"document_url": url, "known_sha256": known.get("sha256"), "allow_offsite": True},
+            meta={
+                "document_url": url,
+                # Only a conditional request can be answered "not modified".
+                "known_sha256": known.get("sha256") if headers else None,
+                "allow_offsite": True,
+            },
         )
 
     def save_document(self, response: Response) -> Iterator[Any]:

@@ -8,18 +8,21 @@ reports and a corrected re-issue of week 1) added with the pipeline's ``add_file
 from __future__ import annotations
 
 import asyncio
+import socket
+import sqlite3
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from datasette.app import Datasette
 
-from records.metadata import runtime_metadata
-from records.serve import SETTINGS
+from records.paths import Paths
+from records.serve import build_datasette
 from tests.httpserver import serve
 from tests.shared import REPO, fixture
 
@@ -87,13 +90,19 @@ def ddor_series(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return Built(db=paths.db, archive=paths.archive, workdir=work)
 
 
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy, WAL included (copying the file alone would miss recent writes)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
 class Client:
     """Datasette's async test client, driven from sync tests on one event loop."""
 
     def __init__(self, built: Built) -> None:
         self.loop = asyncio.new_event_loop()
-        self.metadata = runtime_metadata(built.name, built.archive)
-        self.ds = Datasette([str(built.db)], metadata=self.metadata, settings=SETTINGS)
+        self.ds = build_datasette(Paths(db=built.db, archive=built.archive, sources=REPO))
+        self.metadata = self.ds.metadata()
         self.db = built.name
 
     def get(self, path: str, **kwargs: Any) -> Any:
@@ -156,3 +165,53 @@ def series_client(ddor_series: Built) -> Iterator[Client]:
     client = Client(ddor_series)
     yield client
     client.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Served:
+    url: str
+    built: Built
+    process: subprocess.Popen
+
+
+@pytest.fixture(scope="session")
+def served_series(ddor_series: Built) -> Iterator[Served]:
+    """`records serve` on the series database, as a user starts it."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(RECORDS), "--db", str(ddor_series.db), "--archive", str(ddor_series.archive),
+         "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url, process)
+        yield Served(url, ddor_series, process)
+    finally:
+        process.terminate()  # uvicorn shuts down on SIGTERM
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_for(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read() if process.stdout else ""
+            raise RuntimeError(f"records serve exited with {process.returncode}:\n{output}")
+        try:
+            with urllib.request.urlopen(f"{url}/-/versions.json", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"records serve did not answer at {url} within {timeout}s")

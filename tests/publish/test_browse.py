@@ -56,9 +56,7 @@ def test_full_text_search_on_facility_and_offense(site_client: Client) -> None:
     data = site_client.json(
         f"/{site_client.db}/ddor_declined_detainers.json?_search=%22Santa+Rita%22&_shape=objects"
     )
-    assert data["filtered_table_rows_count"] == sum(
-        "Santa Rita" in r["facility"] for r in DECLINED
-    )
+    assert data["filtered_table_rows_count"] == sum("Santa Rita" in r["facility"] for r in DECLINED)
     assert any(r["citizenship"] == "Cambodia" for r in data["rows"])
 
 

@@ -14,7 +14,7 @@ from db.views import ensure_views
 from parsers.base import Column, TableSpec
 from parsers.ddor import PARSER
 from records.sample_reports import CORRECTION_WITHDRAWN, demo_series
-from tests.publish.conftest import Built, Client
+from tests.publish.conftest import Built, Client, copy_database
 
 SERIES = demo_series()
 WEEK1, WEEK2, WEEK3, CORRECTED = SERIES
@@ -23,9 +23,7 @@ COLUMNS = ("state", "county", "facility", "citizenship", "detainer_issued_date",
 
 
 def _declined(report) -> Counter:
-    return Counter(
-        tuple(r.get(c) or None for c in COLUMNS) for r in report.data["declined_rows"]
-    )
+    return Counter(tuple(r.get(c) or None for c in COLUMNS) for r in report.data["declined_rows"])
 
 
 def _changes(built: Built, where: str, params: list) -> Counter:
@@ -94,9 +92,7 @@ def test_new_in_latest_report_query(series_client: Client) -> None:
 
 
 def test_counts_use_the_corrected_report(series_client: Client) -> None:
-    rows = series_client.json(
-        f"/{series_client.db}/declined_per_week_by_state.json?_shape=array"
-    )
+    rows = series_client.json(f"/{series_client.db}/declined_per_week_by_state.json?_shape=array")
     per_week = Counter()
     for r in rows:
         per_week[r["week_start"]] += r["declined_detainers"]
@@ -120,7 +116,7 @@ def test_changes_page_names_both_documents(series_client: Client) -> None:
 
 def test_views_are_not_recreated_when_unchanged(ddor_series: Built, tmp_path) -> None:
     copy = tmp_path / "copy.db"
-    copy.write_bytes(ddor_series.db.read_bytes())
+    copy_database(ddor_series.db, copy)
     db = open_db(copy)
     before = db.execute("pragma schema_version").fetchone()[0]
     ensure_views(db)

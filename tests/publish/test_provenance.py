@@ -16,9 +16,8 @@ SHA = hashlib.sha256(PDF.read_bytes()).hexdigest()
 
 def test_rows_link_to_their_document_and_page(site_client: Client) -> None:
     html = site_client.get(f"/{site_client.db}/ddor_declined_detainers?_sort=rowid&_size=1").text
-    assert (
-        f'<a href="/{site_client.db}/documents/{SHA}">ddor2017_01-28to02-03.pdf</a>' in html
-    )
+    link = f'<a href="/{site_client.db}/documents/{SHA}" title="{SHA}">'
+    assert f"{link}ddor2017_01-28to02-03.pdf</a>" in html
     # The first section II row is printed on page 3 (expected.json).
     assert f'href="/-/archive/{SHA}#page=3"' in html
 
@@ -97,9 +96,7 @@ def test_writes_are_refused(site_client: Client, ddor_site: Built) -> None:
     # The connection itself is read-only (mode=ro), not just the SQL validator.
     database = site_client.ds.databases[db]
     assert database.is_mutable
-    status = site_client.loop.run_until_complete(
-        database.execute_fn(lambda conn: _try_write(conn))
-    )
+    status = site_client.loop.run_until_complete(database.execute_fn(lambda conn: _try_write(conn)))
     assert re.search("readonly", status)
     assert sqlite3.connect(ddor_site.db).execute("select count(*) from documents").fetchone() == (
         1,

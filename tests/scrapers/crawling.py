@@ -36,8 +36,12 @@ def html_page(*links: str, extra: str = "") -> bytes:
 
 
 def write_sources(
-    folder: Path, url: str, *, name: str = "test-agency", settings: dict[str, Any] | None = None,
-    **fields: Any
+    folder: Path,
+    url: str,
+    *,
+    name: str = "test-agency",
+    settings: dict[str, Any] | None = None,
+    **fields: Any,
 ) -> Path:
     """A sources file with one source at ``url`` (fast politeness unless overridden)."""
     values: dict[str, Any] = {
@@ -76,9 +80,7 @@ class Crawl:
         self.db_path = folder / "records.db"
         self.archive = folder / "archive"
         open_db(self.db_path)  # the parent creates the schema before crawling, as `records` does
-        reports = crawl(
-            sources, [], db_path=self.db_path, archive_root=self.archive, run_id=run_id
-        )
+        reports = crawl(sources, [], db_path=self.db_path, archive_root=self.archive, run_id=run_id)
         assert len(reports) == 1
         self.report: CrawlReport = reports[0]
         self.db = open_db(self.db_path, ensure=False)

@@ -47,8 +47,15 @@ class FakeWayback:
             if query.get("collapse") == ["digest"] and digest == last_digest:
                 continue
             last_digest = digest
-            values = {"timestamp": timestamp, "original": url, "statuscode": str(status),
-                      "digest": digest, "urlkey": url, "mimetype": "-", "length": str(len(body))}
+            values = {
+                "timestamp": timestamp,
+                "original": url,
+                "statuscode": str(status),
+                "digest": digest,
+                "urlkey": url,
+                "mimetype": "-",
+                "length": str(len(body)),
+            }
             rows.append([values[name] for name in names])
         answer = [names, *rows] if rows else []
         return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()

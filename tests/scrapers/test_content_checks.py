@@ -6,7 +6,7 @@ from pathlib import Path
 
 from scrapers.items import DocumentItem
 from scrapers.pipelines import content_problem
-from tests.httpserver import serve
+from tests.httpserver import Route, serve
 from tests.scrapers.crawling import Crawl, html_page, tiny_pdf, write_sources
 
 LOGIN_WALL = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>Log in</body></html>"
@@ -14,9 +14,11 @@ LOGIN_WALL = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>Log
 
 def test_bad_bodies_are_errors_naming_the_url_and_not_archived(tmp_path: Path) -> None:
     good = tiny_pdf("the one good report")
-    routes = {
+    routes: dict[str, Route] = {
         "/index.html": lambda h: (
-            200, {}, html_page("good.pdf", "login.pdf", "empty.pdf", "cut.pdf", "notes.pdf")
+            200,
+            {},
+            html_page("good.pdf", "login.pdf", "empty.pdf", "cut.pdf", "notes.pdf"),
         ),
         "/good.pdf": lambda h: (200, {"Content-Type": "application/pdf"}, good),
         # The server says PDF; the bytes say otherwise.
@@ -37,11 +39,13 @@ def test_bad_bodies_are_errors_naming_the_url_and_not_archived(tmp_path: Path) -
         " Content-Length bytes arrived (after 1 retry)",
         f"{u}/empty.pdf: empty body; not archived",
         f"{u}/login.pdf: an HTML page, not a document (error page or login wall?); not archived",
-        f"{u}/notes.pdf: unexpected file type unknown (expected pdf, xlsx, xls, csv);"
-        " not archived",
+        f"{u}/notes.pdf: unexpected file type unknown (expected pdf, xlsx, xls, csv); not archived",
     ]
     assert sorted(e["url"] for e in crawl.errors()) == [
-        f"{u}/cut.pdf", f"{u}/empty.pdf", f"{u}/login.pdf", f"{u}/notes.pdf"
+        f"{u}/cut.pdf",
+        f"{u}/empty.pdf",
+        f"{u}/login.pdf",
+        f"{u}/notes.pdf",
     ]
     assert crawl.report.failed == 4 and len(crawl.report.new) == 1
     [document] = crawl.documents()
@@ -51,15 +55,19 @@ def test_bad_bodies_are_errors_naming_the_url_and_not_archived(tmp_path: Path) -
     assert [p.read_bytes() for p in archived] == [good]
     failed_fetches = crawl.rows("select url, sha256 from fetches where error is not null")
     assert sorted(f["url"] for f in failed_fetches) == [
-        f"{u}/cut.pdf", f"{u}/empty.pdf", f"{u}/login.pdf", f"{u}/notes.pdf"
+        f"{u}/cut.pdf",
+        f"{u}/empty.pdf",
+        f"{u}/login.pdf",
+        f"{u}/notes.pdf",
     ]
     assert all(f["sha256"] is None for f in failed_fetches)
 
 
 def test_content_problem_checks_declared_length_and_allowed_types() -> None:
     pdf = tiny_pdf("x")
-    item = DocumentItem("s", "https://agency.example/r.pdf", pdf[:100], 200,
-                        {"Content-Length": str(len(pdf))})
+    item = DocumentItem(
+        "s", "https://agency.example/r.pdf", pdf[:100], 200, {"Content-Length": str(len(pdf))}
+    )
     assert content_problem(item, ("pdf",)) == (
         f"truncated body (data loss): 100 of {len(pdf)} bytes; not archived"
     )

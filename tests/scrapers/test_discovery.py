@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from tests.httpserver import serve
+from tests.httpserver import Route, serve
 from tests.scrapers.crawling import Crawl, html_page, tiny_pdf, write_sources
 
 
@@ -13,23 +13,35 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _body(data: bytes) -> Route:
+    return lambda handler: (200, {}, data)
+
+
 def test_pagination_over_three_listing_pages(tmp_path: Path) -> None:
     pdfs = {n: tiny_pdf(f"week {n}") for n in (1, 2, 3)}
     nav = '<nav class="pager"><a class="next" href="{}">Next</a></nav>'
-    routes = {
+    routes: dict[str, Route] = {
         "/reports": lambda h: (200, {}, html_page("/files/w1.pdf", extra=nav.format("?page=2"))),
         "/reports?page=2": lambda h: (
-            200, {}, html_page("/files/w2.pdf", "/files/w1.pdf", extra=nav.format("?page=3"))
+            200,
+            {},
+            html_page("/files/w2.pdf", "/files/w1.pdf", extra=nav.format("?page=3")),
         ),
         # The last page links back to the first: the crawl must not loop.
         "/reports?page=3": lambda h: (
-            200, {}, html_page("/files/w3.pdf", extra=nav.format("/reports"))
+            200,
+            {},
+            html_page("/files/w3.pdf", extra=nav.format("/reports")),
         ),
-        **{f"/files/w{n}.pdf": (lambda h, b=pdf: (200, {}, b)) for n, pdf in pdfs.items()},
+        **{f"/files/w{n}.pdf": _body(pdf) for n, pdf in pdfs.items()},
     }
     with serve(routes=routes) as site:
-        sources = write_sources(tmp_path, f"{site.url}/reports", next_css="nav.pager a.next",
-                                link_regex=r"/files/w\d+\.pdf$")
+        sources = write_sources(
+            tmp_path,
+            f"{site.url}/reports",
+            next_css="nav.pager a.next",
+            link_regex=r"/files/w\d+\.pdf$",
+        )
         crawl = Crawl(tmp_path, sources)
     listing = [r for r in site.log if r.path == "/reports"]
     assert len(listing) == 3  # pages 1, 2, 3 once each (the path log drops the query)
@@ -48,15 +60,20 @@ def test_css_selector_and_doc_types_choose_links(tmp_path: Path) -> None:
         b'<li><a href="b.csv">B</a></li></ul>'
         b'<div class="sidebar"><a href="unrelated.pdf">brochure</a></div></body></html>'
     )
-    routes = {
+    routes: dict[str, Route] = {
         "/": lambda h: (200, {}, page),
         "/a.pdf": lambda h: (200, {}, pdf),
         "/b.csv": lambda h: (200, {}, csv),
         "/unrelated.pdf": lambda h: (200, {}, tiny_pdf("brochure")),
     }
     with serve(routes=routes) as site:
-        sources = write_sources(tmp_path, f"{site.url}/", link_regex=None,
-                                link_css="ul.reports", doc_types=["pdf", "csv"])
+        sources = write_sources(
+            tmp_path,
+            f"{site.url}/",
+            link_regex=None,
+            link_css="ul.reports",
+            doc_types=["pdf", "csv"],
+        )
         crawl = Crawl(tmp_path, sources)
     assert site.requests_for("/unrelated.pdf") == []
     docs = {d["url"]: d for d in crawl.documents()}
@@ -66,7 +83,7 @@ def test_css_selector_and_doc_types_choose_links(tmp_path: Path) -> None:
 
 
 def test_listing_without_matching_links_is_reported(tmp_path: Path) -> None:
-    routes = {"/": lambda h: (200, {}, html_page("about.html", "contact.html"))}
+    routes: dict[str, Route] = {"/": lambda h: (200, {}, html_page("about.html", "contact.html"))}
     with serve(routes=routes) as site:
         sources = write_sources(tmp_path, f"{site.url}/")
         crawl = Crawl(tmp_path, sources)
@@ -81,6 +98,9 @@ def test_dead_listing_page_without_fallback_is_an_error(tmp_path: Path) -> None:
         sources = write_sources(tmp_path, f"{site.url}/reports.html")
         crawl = Crawl(tmp_path, sources)
     assert [(e["stage"], e["url"], e["message"]) for e in crawl.errors()] == [
-        ("crawl", f"{site.url}/reports.html",
-         f"{site.url}/reports.html: listing page answered HTTP 404")
+        (
+            "crawl",
+            f"{site.url}/reports.html",
+            f"{site.url}/reports.html: listing page answered HTTP 404",
+        )
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from tests.httpserver import Handler, serve
+from tests.httpserver import Handler, Route, serve
 from tests.scrapers.crawling import Crawl, html_page, tiny_pdf, write_sources
 
 
@@ -72,7 +72,10 @@ def test_changed_bytes_at_same_url_supersede_the_old_version(tmp_path: Path) -> 
             return 304, {"ETag": etag}, b""
         return 200, {"Content-Type": "application/pdf", "ETag": etag}, body
 
-    routes = {"/index.html": lambda h: (200, {}, html_page("report.pdf")), "/report.pdf": report}
+    routes: dict[str, Route] = {
+        "/index.html": lambda h: (200, {}, html_page("report.pdf")),
+        "/report.pdf": report,
+    }
     with serve(routes=routes) as site:
         sources = write_sources(tmp_path, f"{site.url}/index.html")
         first = Crawl(tmp_path, sources, run_id=1)
@@ -98,7 +101,7 @@ def test_changed_bytes_at_same_url_supersede_the_old_version(tmp_path: Path) -> 
 
 def test_same_bytes_at_two_urls_are_one_document(tmp_path: Path) -> None:
     pdf = tiny_pdf("posted twice")
-    routes = {
+    routes: dict[str, Route] = {
         "/index.html": lambda h: (200, {}, html_page("a/report.pdf", "b/copy.pdf")),
         "/a/report.pdf": lambda h: (200, {}, pdf),
         "/b/copy.pdf": lambda h: (200, {}, pdf),

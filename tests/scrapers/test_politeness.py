@@ -7,22 +7,26 @@ import socket
 from pathlib import Path
 
 from scrapers.backoff import backoff_delay
-from tests.httpserver import Handler, serve
+from tests.httpserver import Handler, Route, serve
 from tests.scrapers.crawling import Crawl, html_page, tiny_pdf, write_sources
 
 
 def test_robots_txt_disallow_is_obeyed_and_recorded(tmp_path: Path) -> None:
     pdf = tiny_pdf("public")
-    routes = {
-        "/robots.txt": lambda h: (200, {"Content-Type": "text/plain"},
-                                  b"User-agent: *\nDisallow: /private/\n"),
+    routes: dict[str, Route] = {
+        "/robots.txt": lambda h: (
+            200,
+            {"Content-Type": "text/plain"},
+            b"User-agent: *\nDisallow: /private/\n",
+        ),
         "/index.html": lambda h: (200, {}, html_page("public.pdf", "private/secret.pdf")),
         "/public.pdf": lambda h: (200, {}, pdf),
         "/private/secret.pdf": lambda h: (200, {}, tiny_pdf("secret")),
     }
     with serve(routes=routes) as site:
-        sources = write_sources(tmp_path, f"{site.url}/index.html",
-                                settings={"contact": "desk@newsroom.example"})
+        sources = write_sources(
+            tmp_path, f"{site.url}/index.html", settings={"contact": "desk@newsroom.example"}
+        )
         crawl = Crawl(tmp_path, sources)
     assert site.requests_for("/private/secret.pdf") == []
     assert crawl.report.new == [hashlib.sha256(pdf).hexdigest()]
@@ -48,11 +52,13 @@ def test_server_error_is_retried_then_succeeds(tmp_path: Path) -> None:
             return 500, {"Content-Type": "text/html"}, b"<html>Internal Server Error</html>"
         return 200, {"Content-Type": "application/pdf"}, pdf
 
-    routes = {"/index.html": lambda h: (200, {}, html_page("r.pdf")), "/r.pdf": flaky}
+    routes: dict[str, Route] = {
+        "/index.html": lambda h: (200, {}, html_page("r.pdf")),
+        "/r.pdf": flaky,
+    }
     with serve(routes=routes) as site:
         # download_delay 0.1 -> backoff 0.2 s then 0.4 s before the two retries.
-        sources = write_sources(tmp_path, f"{site.url}/index.html", retries=2,
-                                download_delay=0.1)
+        sources = write_sources(tmp_path, f"{site.url}/index.html", retries=2, download_delay=0.1)
         crawl = Crawl(tmp_path, sources)
     assert [r.status for r in site.requests_for("/r.pdf")] == [500, 500, 200]
     assert crawl.report.new == [hashlib.sha256(pdf).hexdigest()]
@@ -62,7 +68,7 @@ def test_server_error_is_retried_then_succeeds(tmp_path: Path) -> None:
 
 
 def test_retries_exhausted_is_an_error_naming_the_url(tmp_path: Path) -> None:
-    routes = {
+    routes: dict[str, Route] = {
         "/index.html": lambda h: (200, {}, html_page("down.pdf")),
         "/down.pdf": lambda h: (503, {"Content-Type": "text/html"}, b"<html>busy</html>"),
     }
@@ -94,10 +100,12 @@ def test_backoff_spaces_out_retries(tmp_path: Path) -> None:
         times.append(time.monotonic())
         return 500, {}, b"<html>error</html>"
 
-    routes = {"/index.html": lambda h: (200, {}, html_page("r.pdf")), "/r.pdf": always_500}
+    routes: dict[str, Route] = {
+        "/index.html": lambda h: (200, {}, html_page("r.pdf")),
+        "/r.pdf": always_500,
+    }
     with serve(routes=routes) as site:
-        sources = write_sources(tmp_path, f"{site.url}/index.html", retries=2,
-                                download_delay=0.2)
+        sources = write_sources(tmp_path, f"{site.url}/index.html", retries=2, download_delay=0.2)
         Crawl(tmp_path, sources)
     assert len(site.requests_for("/r.pdf")) == 3
     # Backoff 0.4 s then 0.8 s (twice the delay, doubling); without it the gaps would be
@@ -107,7 +115,7 @@ def test_backoff_spaces_out_retries(tmp_path: Path) -> None:
 
 def test_oversize_document_is_an_error_not_a_crash(tmp_path: Path) -> None:
     small, big = tiny_pdf("small"), tiny_pdf("big") + b"%" + b"x" * 20_000
-    routes = {
+    routes: dict[str, Route] = {
         "/index.html": lambda h: (200, {}, html_page("small.pdf", "big.pdf")),
         "/small.pdf": lambda h: (200, {}, small),
         "/big.pdf": lambda h: (200, {}, big),
@@ -126,7 +134,7 @@ def test_unreachable_document_host_is_an_error_naming_the_url(tmp_path: Path) ->
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}/gone.pdf"
-    routes = {"/index.html": lambda h: (200, {}, html_page(dead))}
+    routes: dict[str, Route] = {"/index.html": lambda h: (200, {}, html_page(dead))}
     with serve(routes=routes) as site:
         sources = write_sources(tmp_path, f"{site.url}/index.html")
         crawl = Crawl(tmp_path, sources)
@@ -145,7 +153,10 @@ def test_slow_server_times_out_with_an_error_naming_the_url(tmp_path: Path) -> N
         time.sleep(2.5)
         return 200, {}, tiny_pdf("too late")
 
-    routes = {"/index.html": lambda h: (200, {}, html_page("slow.pdf")), "/slow.pdf": stuck}
+    routes: dict[str, Route] = {
+        "/index.html": lambda h: (200, {}, html_page("slow.pdf")),
+        "/slow.pdf": stuck,
+    }
     with serve(routes=routes) as site:
         sources = write_sources(tmp_path, f"{site.url}/index.html", timeout=1, retries=0)
         crawl = Crawl(tmp_path, sources)
@@ -159,8 +170,11 @@ def test_failure_messages_for_dns_and_size() -> None:
 
     from scrapers.failures import describe_failure
 
-    dns = Failure(CannotResolveHostError("DNS lookup failed: no results for hostname lookup: "
-                                         "reports.agency.invalid."))
+    dns = Failure(
+        CannotResolveHostError(
+            "DNS lookup failed: no results for hostname lookup: reports.agency.invalid."
+        )
+    )
     assert describe_failure(dns, timeout=60, max_bytes=100) == (
         "DNS lookup failed: no results for hostname lookup: reports.agency.invalid."
     )
@@ -168,3 +182,25 @@ def test_failure_messages_for_dns_and_size() -> None:
     assert describe_failure(cancelled, timeout=60, max_bytes=1024) == (
         "larger than the download size limit of 1024 bytes; not archived"
     )
+
+
+def test_listing_disallowed_by_robots_is_not_fetched_from_the_archive_either(
+    tmp_path: Path,
+) -> None:
+    from tests.scrapers.fake_wayback import FakeWayback
+
+    wayback = FakeWayback()
+    routes: dict[str, Route] = {"/robots.txt": lambda h: (200, {}, b"User-agent: *\nDisallow: /\n")}
+    with serve(routes=wayback.routes()) as archive_org, serve(routes=routes) as site:
+        sources = write_sources(
+            tmp_path,
+            f"{site.url}/reports.html",
+            archive_fallback=True,
+            wayback_cdx=f"{archive_org.url}/cdx/search/cdx",
+        )
+        crawl = Crawl(tmp_path, sources)
+    assert [r.path for r in site.log] == ["/robots.txt"]
+    assert wayback.queries == []
+    assert [e["message"] for e in crawl.errors()] == [
+        f"{site.url}/reports.html: listing page disallowed by the site's robots.txt; not fetched"
+    ]

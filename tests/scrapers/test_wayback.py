@@ -37,8 +37,13 @@ def test_unreachable_listing_is_crawled_from_wayback_captures(tmp_path: Path) ->
 
     with serve(routes=wayback.routes()) as archive_org:
         cdx = f"{archive_org.url}/cdx/search/cdx"
-        sources = write_sources(tmp_path, listing, archive_fallback=True, wayback_cdx=cdx,
-                                link_regex=r"doclib/[^/]+\.pdf$")
+        sources = write_sources(
+            tmp_path,
+            listing,
+            archive_fallback=True,
+            wayback_cdx=cdx,
+            link_regex=r"doclib/[^/]+\.pdf$",
+        )
         first = Crawl(tmp_path, sources, run_id=1)
         first_log = list(archive_org.log)
         archive_org.log.clear()
@@ -59,11 +64,16 @@ def test_unreachable_listing_is_crawled_from_wayback_captures(tmp_path: Path) ->
     assert docs[_sha(week2)]["capture_url"] == (
         f"{web}/20170402000000id_/{origin}/ddor/doclib/week2.pdf"
     )
-    urls = first.rows("select url, capture_url, capture_time from document_urls"
-                      " where document = ?", [_sha(week2)])
-    assert urls == [{"url": f"{origin}/ddor/doclib/week2.pdf",
-                     "capture_url": f"{web}/20170402000000id_/{origin}/ddor/doclib/week2.pdf",
-                     "capture_time": "2017-04-02T00:00:00Z"}]
+    urls = first.rows(
+        "select url, capture_url, capture_time from document_urls where document = ?", [_sha(week2)]
+    )
+    assert urls == [
+        {
+            "url": f"{origin}/ddor/doclib/week2.pdf",
+            "capture_url": f"{web}/20170402000000id_/{origin}/ddor/doclib/week2.pdf",
+            "capture_time": "2017-04-02T00:00:00Z",
+        }
+    ]
     # Each document's captures were asked for once although both listing captures link week 1.
     assert sorted(wayback.queries) == sorted(
         [listing, f"{origin}/ddor/doclib/week1.pdf", f"{origin}/ddor/doclib/week2.pdf"] * 2
@@ -81,8 +91,12 @@ def test_gone_listing_with_no_captures_names_both_problems(tmp_path: Path) -> No
     with serve(routes=wayback.routes()) as archive_org:
         with serve(routes={}) as agency:  # the listing page answers 404
             listing = f"{agency.url}/reports.html"
-            sources = write_sources(tmp_path, listing, archive_fallback=True,
-                                    settings={"wayback_cdx": f"{archive_org.url}/cdx/search/cdx"})
+            sources = write_sources(
+                tmp_path,
+                listing,
+                archive_fallback=True,
+                settings={"wayback_cdx": f"{archive_org.url}/cdx/search/cdx"},
+            )
             crawl = Crawl(tmp_path, sources)
     assert [e["message"] for e in crawl.errors()] == [
         f"{listing}: listing page answered HTTP 404; and the Wayback Machine has no capture of it"
@@ -97,8 +111,12 @@ def test_document_without_capture_is_an_error(tmp_path: Path) -> None:
     wayback.add(listing, "20170320000000", html_page("a.pdf", "lost.pdf"))
     wayback.add(f"{origin}/a.pdf", "20170320000001", tiny_pdf("a"))
     with serve(routes=wayback.routes()) as archive_org:
-        sources = write_sources(tmp_path, listing, archive_fallback=True,
-                                wayback_cdx=f"{archive_org.url}/cdx/search/cdx")
+        sources = write_sources(
+            tmp_path,
+            listing,
+            archive_fallback=True,
+            wayback_cdx=f"{archive_org.url}/cdx/search/cdx",
+        )
         crawl = Crawl(tmp_path, sources)
     assert [(e["stage"], e["message"]) for e in crawl.errors()] == [
         ("fetch", f"{origin}/lost.pdf: no capture of this document in the Wayback Machine")
@@ -124,7 +142,8 @@ def test_cdx_helpers() -> None:
     )
     captures = parse_cdx(body)
     assert [(c.timestamp, c.digest) for c in captures] == [
-        ("20170320000000", "A"), ("20170405000000", "B")
+        ("20170320000000", "A"),
+        ("20170405000000", "B"),
     ]
     assert capture_url(cdx, Capture("20170320000000", "https://a.gov/r.pdf", "A")) == (
         "https://web.archive.org/web/20170320000000id_/https://a.gov/r.pdf"
