@@ -210,7 +210,9 @@ def serve_forever(
     """
     config = load_config(paths.sources)
     scheduler = make_scheduler(config, misfire_grace=misfire_grace)
-    first = {"next_run_time": datetime.now(ZoneInfo(config.settings.timezone))} if run_now else {}
+    first: dict[str, Any] = (
+        {"next_run_time": datetime.now(ZoneInfo(config.settings.timezone))} if run_now else {}
+    )
     add_source_jobs(scheduler, config, paths, misfire_grace=misfire_grace, **first)
     for plan in planned_jobs(config):
         now = " (and now)" if run_now else ""
@@ -222,7 +224,8 @@ def serve_forever(
             log.warning("second %s: exiting now", signal.Signals(signum).name)
             stop_child()
             os._exit(128 + signum)
-        log.warning("%s: stopping after the current document", signal.Signals(signum).name)
+        busy = " after the current document" if ACTIVITY.running else ""
+        log.warning("%s: stopping%s", signal.Signals(signum).name, busy)
         interrupt.request_stop(signum)
         scheduler.shutdown(wait=False)
 

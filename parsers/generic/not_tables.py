@@ -33,10 +33,10 @@ _PAGE_HEADING_RE = re.compile(r"^(page|pages|pg\.?)$", re.IGNORECASE)
 #: Most entries of a table of contents end with a page number...
 TOC_PAGE_REF_SHARE = 0.6
 MIN_TOC_ENTRIES = 2
-#: An entry is one text cell; a long title cut in two at a wide word gap is rare.
-TOC_SPLIT_ENTRY_SHARE = 0.2
 #: ...that rarely goes back (a new list, such as "Figures", starts again).
 TOC_MAX_DESCENTS_SHARE = 0.25
+#: An entry is one text cell; a long title cut in two at a wide word gap is rare.
+TOC_SPLIT_ENTRY_SHARE = 0.2
 
 #: Fewest evenly spaced tick labels that make a chart axis.
 MIN_AXIS_TICKS = 4

@@ -73,11 +73,21 @@ def test_extract_named_parser_and_errors(tmp_path: Path) -> None:
         extract(tmp_path / "missing.pdf")
 
 
-def test_extract_generic_uses_its_table_specs() -> None:
-    generic = get_parser("generic")
+def test_extract_generic_gives_each_table_with_page_index_and_bbox() -> None:
+    """With no template, every table found comes out on its own (issue 5's output shape)."""
     tables = extract(fixture("real/camelot/12s0324.pdf"))
-    declared = {spec.name: [c.name for c in spec.columns] for spec in generic.tables}
-    assert tables, "the generic extractor found no table"
+    assert [(t["table"], t["page"], t["table_index"]) for t in tables] == [
+        ("p1-t0", 1, 0),
+        ("p1-t1", 1, 1),
+    ]
+    arrests, by_race = tables
+    assert [len(arrests["rows"]), len(arrests["columns"])] == [34, 10]
+    assert [len(by_race["rows"]), len(by_race["columns"])] == [32, 6]
+    assert arrests["rows"][0][:3] == ["Total", "11,062.6", "1,540.0"]
+    assert by_race["columns"][:3] == ["Offense charged", "Total", "White"]
+    assert by_race["rows"][0][:3] == ["Total", "10,690,561", "7,389,208"]
+    assert by_race["rows"][-1][:3] == ["Runaways", "73,616", "48,343"]
     for table in tables:
-        assert table["columns"] == declared[table["table"]]
+        x0, top, x1, bottom = table["bbox"]
+        assert 0 <= x0 < x1 and 0 <= top < bottom
         assert all(len(row) == len(table["columns"]) for row in table["rows"])

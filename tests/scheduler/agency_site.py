@@ -11,6 +11,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from db.connect import open_db
+from db.documents import record_document
+from records.archive import Archive
 from records.paths import Paths
 from tests.httpserver import Handler, Site
 from tests.shared import REPO, fixture
@@ -120,3 +123,34 @@ def start_records(paths: Paths, *args: str) -> subprocess.Popen[str]:
         env=env,
         cwd=paths.db.parent,
     )
+
+
+def archived(
+    paths: Paths, agency: AgencySite, name: str, data: bytes, *, status: str = "parsed"
+) -> str:
+    """Put ``name`` in the archive and the documents table, as an earlier run would have left
+    it (``status`` parsed: nothing to do; fetched: waiting for the parser)."""
+    sha = Archive(paths.archive).put(data)
+    db = open_db(paths.db)
+    record_document(
+        db,
+        sha256=sha,
+        source="ice-ddor",
+        url=f"{agency.url}/doclib/ddor/{name}",
+        filename=name,
+        content_type="application/pdf",
+        size=len(data),
+    )
+    db.table("documents").update(sha, {"status": status})
+    return sha
+
+
+def not_a_ddor_pdf() -> bytes:
+    """A one-page PDF that is not a DDOR report (the ice-ddor parser rejects it quickly)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(text="Press release: office hours change on Monday.")
+    return bytes(pdf.output())

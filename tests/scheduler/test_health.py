@@ -92,6 +92,7 @@ def add_run(
         }
     )
     run_id = table.last_pk
+    assert isinstance(run_id, int)
     for source, count in (errors or {}).items():
         for n in range(count):
             db.table("errors").insert(
@@ -103,7 +104,7 @@ def add_run(
                     "time": ago(days),
                 }
             )
-    return int(run_id)
+    return run_id
 
 
 def add_document(db: sqlite_utils.Database, source: str, days: float) -> None:

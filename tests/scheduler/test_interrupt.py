@@ -23,7 +23,9 @@ from tests.scheduler.agency_site import (
     GUARD_SECONDS,
     AgencySite,
     add_document,
+    archived,
     ddor_bytes,
+    not_a_ddor_pdf,
     start_records,
     write_sources,
 )
@@ -82,7 +84,11 @@ def test_sigterm_while_loading_finishes_that_document_and_stops(
     agency_site: AgencySite, paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_sources(paths.db.parent, agency_site.url)
-    add_document(agency_site, "b.pdf", ddor_bytes(copy=1))
+    # Two documents waiting for the parser, in this order: the DDOR report, then a notice.
+    report = archived(paths, agency_site, "a.pdf", ddor_bytes(), status="fetched")
+    notice_bytes = not_a_ddor_pdf()
+    notice = archived(paths, agency_site, "b.pdf", notice_bytes, status="fetched")
+    add_document(agency_site, "b.pdf", notice_bytes)
     real_load = pipeline.load_result
     loaded: list[str] = []
 
@@ -101,16 +107,19 @@ def test_sigterm_while_loading_finishes_that_document_and_stops(
 
     db = open_db(paths.db)
     (run,) = list(db.query("select * from runs"))
-    assert run["status"] == "interrupted"
-    assert run["rows_added"] == DDOR_ROWS
+    assert (run["status"], run["documents_unchanged"], run["rows_added"]) == (
+        "interrupted",
+        2,
+        DDOR_ROWS,
+    )
     # The document being loaded was finished whole; the next one was never started.
-    assert len(loaded) == 1
-    first = db.table("documents").get(loaded[0])
+    assert loaded == [report]
+    first = db.table("documents").get(report)
     assert (first["status"], first["rows"]) == ("parsed", DDOR_ROWS)
-    assert rows_of(db, loaded[0]) == DDOR_ROWS
-    (other,) = list(db.query("select * from documents where sha256 != ?", [loaded[0]]))
-    assert other["status"] == "fetched"
-    assert rows_of(db, other["sha256"]) == 0
+    assert rows_of(db, report) == DDOR_ROWS
+    second = db.table("documents").get(notice)
+    assert (second["status"], second["rows"], second["error"]) == ("fetched", None, None)
+    assert db.execute("select count(*) from quarantined_rows").fetchone()[0] == 0
     assert_consistent(paths.db)
     assert holder_of(paths.db, "ice-ddor") is None
 

@@ -20,8 +20,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 from click.testing import CliRunner
 
 from db.connect import open_db
-from db.documents import record_document
-from records.archive import Archive
 from records.cli import cli
 from records.config import load_config
 from records.paths import Paths
@@ -30,6 +28,7 @@ from tests.scheduler.agency_site import (
     DDOR_ROWS,
     GUARD_SECONDS,
     AgencySite,
+    archived,
     ddor_bytes,
     write_sources,
 )
@@ -75,23 +74,6 @@ def two_source_config(folder: Path, url: str) -> Path:
     )
     path.write_text(text)
     return path
-
-
-def already_have(paths: Paths, agency: AgencySite) -> None:
-    """Record a.pdf as archived and parsed, as an earlier run would have left it."""
-    data = ddor_bytes()
-    sha = Archive(paths.archive).put(data)
-    db = open_db(paths.db)
-    record_document(
-        db,
-        sha256=sha,
-        source="ice-ddor",
-        url=f"{agency.url}/doclib/ddor/a.pdf",
-        filename="a.pdf",
-        content_type="application/pdf",
-        size=len(data),
-    )
-    db.table("documents").update(sha, {"status": "parsed"})
 
 
 def test_list_shows_each_source_trigger_and_next_run(paths: Paths) -> None:
@@ -186,7 +168,7 @@ def test_missed_runs_within_grace_coalesce_into_one(agency_site: AgencySite, pat
     # The report is already in the database, so each run only re-checks the site: this test
     # is about how often the job runs, not what it loads.
     write_sources(paths.db.parent, agency_site.url)
-    already_have(paths, agency_site)
+    archived(paths, agency_site, "a.pdf", ddor_bytes())
     config = load_config(paths.sources)
     scheduler = make_scheduler(config, scheduler_class=BackgroundScheduler, misfire_grace=600)
     outcomes = Outcomes()

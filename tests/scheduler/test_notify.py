@@ -88,7 +88,9 @@ def add_run(db: sqlite_utils.Database, days: float, status: str, **counts: int) 
             **counts,
         }
     )
-    return int(table.last_pk)
+    run_id = table.last_pk
+    assert isinstance(run_id, int)
+    return run_id
 
 
 def test_failure_calls_command_and_webhook_and_records_broken_hooks(
