@@ -119,3 +119,25 @@ def search_pages(db: sqlite_utils.Database, query: str, *, limit: int = 20) -> l
             [query, limit],
         )
     )
+
+
+#: Datasette descriptions (published by ``records.metadata``).
+TABLE_METADATA: dict[str, dict] = {
+    "pages": {
+        "title": "Pages of every PDF (full-text search)",
+        "description": (
+            "The text of every page of every PDF, crawled or received, searchable. Scanned "
+            "pages are read by OCR (ocr = 1): their text comes from the document's OCR copy, "
+            "but the row names the original document as sent."
+        ),
+        "columns": {
+            "document": "SHA-256 of the archived PDF (links to documents).",
+            "page": "Page number (1-based).",
+            "text": "The page's text (from OCR when ocr = 1).",
+            "chars": "Characters printed by the page's own text layer (0 for a pure scan).",
+            "scanned": "1 when the page has no text layer but is mostly image: a scan.",
+            "ocr": "1 when the text was read by OCR (Tesseract) and may contain misreadings.",
+            "extractor_version": "Version of the page-text extraction.",
+        },
+    },
+}

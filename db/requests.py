@@ -181,3 +181,91 @@ def request_documents(db: sqlite_utils.Database, request_id: int) -> list[dict[s
             [request_id],
         )
     )
+
+
+#: Datasette descriptions of these tables and views (published by ``records.metadata``).
+TABLE_METADATA: dict[str, dict] = {
+    "requests": {
+        "title": "Public-records requests",
+        "description": (
+            "Public-records (FOIA, state open-records) requests filed by the newsroom, with "
+            "their current status and statutory due date. Filed and updated with "
+            "`records request new` / `records request update`."
+        ),
+        "columns": {
+            "id": "Request number (used by `records request ...` commands).",
+            "agency": "Agency the request was sent to.",
+            "subject": "What was requested.",
+            "filed": "Date the request was filed (YYYY-MM-DD).",
+            "statute_days": "Days the law gives the agency to answer, if known.",
+            "business_days": "1 when statute_days counts business days (weekends and US "
+            "federal holidays skipped), 0 for calendar days.",
+            "holiday_state": "US state whose holidays are also skipped, if any.",
+            "due": "Date the answer is due (YYYY-MM-DD); empty when no deadline is known.",
+            "status": "filed, acknowledged, partial, fulfilled, denied, appealed or withdrawn.",
+            "tracking_number": "The agency's tracking number.",
+            "notes": "Notes kept with the request, one per line.",
+            "created": "When the request was recorded (UTC).",
+            "updated": "When the request last changed (UTC).",
+        },
+    },
+    "request_history": {
+        "title": "Records-request history",
+        "description": "Every status change of every records request, the filing first.",
+        "columns": {
+            "id": "Change number.",
+            "request": "The request (links to requests).",
+            "time": "When the change was recorded (UTC).",
+            "status": "Status after the change.",
+            "previous_status": "Status before the change (empty for the filing).",
+            "due": "Due date after the change.",
+            "note": "What happened.",
+        },
+    },
+    "requests_status": {
+        "title": "Records requests: status and deadlines",
+        "description": (
+            "Each records request with its due date, whether it is still open, whether it is "
+            "overdue and by how many days (counted against today's date, UTC), and how many "
+            "documents were received for it."
+        ),
+        "columns": {
+            "id": "Request number.",
+            "agency": "Agency the request was sent to.",
+            "subject": "What was requested.",
+            "tracking_number": "The agency's tracking number.",
+            "filed": "Date filed.",
+            "due": "Date the answer is due; empty when no deadline is known.",
+            "status": "Current status.",
+            "is_open": "1 unless fulfilled, denied or withdrawn.",
+            "overdue": "1 when open and past its due date.",
+            "days_overdue": "Calendar days past the due date (0 when not overdue).",
+            "documents": "Documents received for the request (ZIP members and OCR copies "
+            "included).",
+            "notes": "Notes kept with the request.",
+            "updated": "When the request last changed (UTC).",
+        },
+    },
+    "request_documents": {
+        "title": "Documents received for records requests",
+        "description": (
+            "Every file received in answer to a records request: as sent, each file unpacked "
+            "from a ZIP (derived_from = the ZIP) and each OCR copy of a scan (derived_from = "
+            "the scan). Failed files are listed with their error."
+        ),
+        "columns": {
+            "request_id": "The request (links to requests).",
+            "agency": "Agency the request was sent to.",
+            "subject": "What was requested.",
+            "document": "SHA-256 of the archived file (links to documents).",
+            "filename": "File name as received (ZIP members: zip name/path in zip).",
+            "content_type": "Type of the file, from its content.",
+            "status": "parsed, quarantined, failed, unpacked (a ZIP) or ocr-copy.",
+            "pages": "Pages, for a PDF.",
+            "rows": "Rows parsed from it.",
+            "received": "When the file was first archived (UTC).",
+            "derived_from": "SHA-256 of the file it came from (a ZIP, or the scan it OCRs).",
+            "error": "Why the file could not be used, if it could not.",
+        },
+    },
+}

@@ -20,7 +20,9 @@ def sources_for(site_url: str, tmp_path: Path, *, extra: str = "") -> Path:
         'url = "https://www.ice.gov/declined-detainer-outcome-report"\nlink_regex',
         f'url = "{site_url}/index.html"\nlink_regex',
     )
-    text = text.replace("archive_fallback = true", f"archive_fallback = true\ndownload_delay = 0.0\n{extra}")
+    text = text.replace(
+        "archive_fallback = true", f"archive_fallback = true\ndownload_delay = 0.0\n{extra}"
+    )
     path = tmp_path / "sources.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -34,5 +36,6 @@ def ddor_site() -> Iterator[Site]:
 
 @pytest.fixture
 def paths(tmp_path: Path) -> Paths:
-    return Paths(db=tmp_path / "records.db", archive=tmp_path / "archive",
-                 sources=tmp_path / "sources.toml")
+    return Paths(
+        db=tmp_path / "records.db", archive=tmp_path / "archive", sources=tmp_path / "sources.toml"
+    )

@@ -93,8 +93,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve(root: Path | None = None, routes: dict[str, Route] | None = None,
-          conditional: bool = True) -> Iterator[Site]:
+def serve(
+    root: Path | None = None, routes: dict[str, Route] | None = None, conditional: bool = True
+) -> Iterator[Site]:
     """Serve ``root`` (and ``routes``) on 127.0.0.1 at a free port for the block."""
     site = Site(root=root, routes=dict(routes or {}), conditional=conditional)
     handler = type("BoundHandler", (Handler,), {"site": site})

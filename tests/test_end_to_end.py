@@ -14,8 +14,15 @@ from tests.httpserver import Site
 from tests.shared import expected
 
 EXPECTED = expected("ddor/ddor2017_01-28to02-03.expected.json")
-COLUMNS = ("state", "county", "facility", "citizenship", "detainer_issued_date",
-           "declined_date", "notable_criminal_activity")
+COLUMNS = (
+    "state",
+    "county",
+    "facility",
+    "citizenship",
+    "detainer_issued_date",
+    "declined_date",
+    "notable_criminal_activity",
+)
 
 
 def run_cli(tmp_path: Path, *args: str) -> tuple[int, str]:
@@ -27,29 +34,42 @@ def run_cli(tmp_path: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_run_ice_ddor_loads_every_section_ii_row_with_its_page(tmp_path: Path,
-                                                               ddor_site: Site) -> None:
+def test_run_ice_ddor_loads_every_section_ii_row_with_its_page(
+    tmp_path: Path, ddor_site: Site
+) -> None:
     sources = sources_for(ddor_site.url, tmp_path)
     code, output = run_cli(tmp_path, "--sources", str(sources), "run", "ice-ddor")
     assert code == 0, output
     assert "1 new document(s)" in output
     db = sqlite_utils.Database(tmp_path / "records.db")
     assert db["ddor_declined_detainers"].count == 206
-    rows = list(db.query(
-        "select page, row_index, " + ", ".join(COLUMNS) +
-        " from ddor_declined_detainers order by row_index"))
+    rows = list(
+        db.query(
+            "select page, row_index, "
+            + ", ".join(COLUMNS)
+            + " from ddor_declined_detainers order by row_index"
+        )
+    )
     want = EXPECTED["sections"]["II"]["rows"]
     got = [{k: r[k] for k in ("page", *COLUMNS)} for r in rows]
     # blank cells are kept as null (the ground truth writes them as "")
     assert got == [{k: (w[k] if w[k] != "" else None) for k in ("page", *COLUMNS)} for w in want]
     # spot checks a reporter would make against the PDF
-    assert got[0] == {"page": 3, "state": "CA", "county": "Alameda County",
-                      "facility": "Santa Rita Jail", "citizenship": "Cambodia",
-                      "detainer_issued_date": "2016-11-09", "declined_date": "2017-01-31",
-                      "notable_criminal_activity": "Domestic Violence"}
+    assert got[0] == {
+        "page": 3,
+        "state": "CA",
+        "county": "Alameda County",
+        "facility": "Santa Rita Jail",
+        "citizenship": "Cambodia",
+        "detainer_issued_date": "2016-11-09",
+        "declined_date": "2017-01-31",
+        "notable_criminal_activity": "Domestic Violence",
+    }
     assert got[-1]["page"] == 12
-    travis = db.execute("select count(*) from ddor_declined_detainers where county = "
-                        "'Travis County' and state = 'TX'").fetchone()[0]
+    travis = db.execute(
+        "select count(*) from ddor_declined_detainers where county = "
+        "'Travis County' and state = 'TX'"
+    ).fetchone()[0]
     assert travis == 142
 
 
@@ -66,8 +86,13 @@ def test_run_records_the_document_its_fetch_and_the_run(tmp_path: Path, ddor_sit
     assert doc["report_period_start"] == "2017-01-28"
     assert doc["report_period_end"] == "2017-02-03"
     archived = tmp_path / "archive" / doc["sha256"][:2] / doc["sha256"]
-    assert archived.read_bytes() == (Path(__file__).resolve().parents[1].parent /
-                                     "shared/fixtures/ddor/ddor2017_01-28to02-03.pdf").read_bytes()
+    assert (
+        archived.read_bytes()
+        == (
+            Path(__file__).resolve().parents[1].parent
+            / "shared/fixtures/ddor/ddor2017_01-28to02-03.pdf"
+        ).read_bytes()
+    )
     fetch_urls = [f["url"] for f in db["fetches"].rows]
     assert doc["url"] in fetch_urls
     run = next(db["runs"].rows)

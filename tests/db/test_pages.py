@@ -14,6 +14,7 @@ from parsers.pagetext import read_pages
 from records.archive import Archive
 from records.exceptions import ParseError
 from records.pipeline import parse_pending
+from records.requests import CANNED_QUERIES
 from tests.shared import fixture
 
 # Congressional Research Service, "Worker Adjustment and Retraining Notification (WARN) Act:
@@ -56,6 +57,10 @@ def test_index_and_search_a_phrase_returns_its_page(tmp_path: Path) -> None:
     hits = search_pages(db, phrase_query("Linda Levine authored"))
     assert [h["page"] for h in hits] == [11]
     assert search_pages(db, phrase_query("Linda Levine retired")) == []
+
+    canned = CANNED_QUERIES["search_pages"]["sql"]
+    rows = list(db.query(canned, {"q": phrase_query("Linda Levine authored")}))
+    assert [(r["filename"], r["page"], r["ocr"]) for r in rows] == [("R42693.pdf", 11, 0)]
 
 
 def test_reindexing_replaces_rows(tmp_path: Path) -> None:

@@ -27,12 +27,25 @@ def test_schema_creation_is_idempotent(tmp_path: Path) -> None:
 def test_provenance_columns_on_parsed_tables(tmp_path: Path) -> None:
     db = open_db(tmp_path / "r.db")
     columns = db["ddor_declined_detainers"].columns_dict
-    for name in ("document", "page", "table_index", "row_index", "parser_version", "state",
-                 "county", "facility", "citizenship", "detainer_issued_date", "declined_date",
-                 "notable_criminal_activity"):
+    for name in (
+        "document",
+        "page",
+        "table_index",
+        "row_index",
+        "parser_version",
+        "state",
+        "county",
+        "facility",
+        "citizenship",
+        "detainer_issued_date",
+        "declined_date",
+        "notable_criminal_activity",
+    ):
         assert name in columns
-    fks = {(fk.column, fk.other_table, fk.other_column)
-           for fk in db["ddor_declined_detainers"].foreign_keys}
+    fks = {
+        (fk.column, fk.other_table, fk.other_column)
+        for fk in db["ddor_declined_detainers"].foreign_keys
+    }
     assert ("document", "documents", "sha256") in fks
 
 

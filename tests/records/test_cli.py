@@ -23,7 +23,9 @@ def invoke(*args: str) -> tuple[int, str]:
 def test_every_command_explains_itself(command: str) -> None:
     code, output = invoke(command, "--help")
     assert code == 0
-    assert output.startswith(f"Usage: cli {command}") or output.startswith(f"Usage: records {command}")
+    assert output.startswith(f"Usage: cli {command}") or output.startswith(
+        f"Usage: records {command}"
+    )
     assert len(output.splitlines()) > 3
 
 
@@ -44,7 +46,9 @@ def test_sources_lists_the_shipped_registry() -> None:
 
 def test_bad_sources_file_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "s.toml"
-    bad.write_text('[[source]]\nname = "x"\nurl = "https://a.gov/"\nlink_regex="pdf"\nparser = "zzz"\n')
+    bad.write_text(
+        '[[source]]\nname = "x"\nurl = "https://a.gov/"\nlink_regex="pdf"\nparser = "zzz"\n'
+    )
     result = CliRunner().invoke(cli, ["--sources", str(bad), "run"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
@@ -54,8 +58,9 @@ def test_bad_sources_file_exits_2_with_one_line_and_no_traceback(tmp_path: Path)
 
 
 def test_unknown_source_name_is_a_configuration_error(tmp_path: Path) -> None:
-    code, output = invoke("--sources", str(REPO / "sources.toml"), "--db",
-                          str(tmp_path / "r.db"), "run", "nope")
+    code, output = invoke(
+        "--sources", str(REPO / "sources.toml"), "--db", str(tmp_path / "r.db"), "run", "nope"
+    )
     assert code == 2
     assert "no source named 'nope' (known: ice-ddor)" in output
 
@@ -63,10 +68,22 @@ def test_unknown_source_name_is_a_configuration_error(tmp_path: Path) -> None:
 def test_add_parses_a_local_file_and_a_corrupt_one_fails_clearly(tmp_path: Path) -> None:
     corrupt = tmp_path / "broken.pdf"
     corrupt.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 50)
-    args = ["--db", str(tmp_path / "r.db"), "--archive", str(tmp_path / "a"),
-            "--sources", str(REPO / "sources.toml")]
-    code, output = invoke(*args, "add", str(fixture("ddor/ddor2017_01-28to02-03.pdf")),
-                          str(corrupt), "--source", "ice-ddor")
+    args = [
+        "--db",
+        str(tmp_path / "r.db"),
+        "--archive",
+        str(tmp_path / "a"),
+        "--sources",
+        str(REPO / "sources.toml"),
+    ]
+    code, output = invoke(
+        *args,
+        "add",
+        str(fixture("ddor/ddor2017_01-28to02-03.pdf")),
+        str(corrupt),
+        "--source",
+        "ice-ddor",
+    )
     assert code == 1
     assert "Traceback" not in output
     assert "2 new document(s)" in output and "371 row(s) added" in output
@@ -80,8 +97,14 @@ def test_add_parses_a_local_file_and_a_corrupt_one_fails_clearly(tmp_path: Path)
 
 
 def test_status_reports_runs_documents_and_errors(tmp_path: Path) -> None:
-    args = ["--db", str(tmp_path / "r.db"), "--archive", str(tmp_path / "a"),
-            "--sources", str(REPO / "sources.toml")]
+    args = [
+        "--db",
+        str(tmp_path / "r.db"),
+        "--archive",
+        str(tmp_path / "a"),
+        "--sources",
+        str(REPO / "sources.toml"),
+    ]
     invoke(*args, "add", str(fixture("ddor/ddor2017_01-28to02-03.pdf")), "--source", "ice-ddor")
     code, output = invoke(*args, "status")
     assert code == 0

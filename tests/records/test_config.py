@@ -51,7 +51,9 @@ def test_defaults_weekly_schedule_and_derived_domains(tmp_path: Path) -> None:
 
 def test_unknown_parser_names_file_source_and_field(tmp_path: Path) -> None:
     message = error_for(tmp_path, GOOD.replace('parser = "ice-ddor"', 'parser = "nope"'))
-    assert message.startswith(f"{tmp_path / 'bad-sources.toml'}: source 'city-warn': field 'parser'")
+    assert message.startswith(
+        f"{tmp_path / 'bad-sources.toml'}: source 'city-warn': field 'parser'"
+    )
     assert "unknown parser 'nope'" in message and "ice-ddor" in message
 
 
@@ -72,9 +74,11 @@ def test_duplicate_name(tmp_path: Path) -> None:
 
 def test_not_a_url_unknown_field_and_bad_toml(tmp_path: Path) -> None:
     assert "field 'url': not an http(s) URL: 'ftp://x'" in error_for(
-        tmp_path, GOOD.replace("https://agency.example.gov/reports/", "ftp://x"))
+        tmp_path, GOOD.replace("https://agency.example.gov/reports/", "ftp://x")
+    )
     assert "source 'city-warn': unknown field 'linkregex'" in error_for(
-        tmp_path, GOOD + 'linkregex = "x"\n')
+        tmp_path, GOOD + 'linkregex = "x"\n'
+    )
     assert "not valid TOML" in error_for(tmp_path, "[[source]\nname=")
 
 

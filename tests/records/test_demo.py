@@ -26,7 +26,9 @@ def test_demo_crawls_parses_and_loads_every_sample_report(tmp_path: Path) -> Non
         ).fetchone()[0]
         assert declined == len(report.data["declined_rows"])
     corrected = next(r for r in reports if r.data.get("corrected"))
-    original = next(r for r in reports if r.filename == corrected.filename.replace("-corrected", ""))
+    original = next(
+        r for r in reports if r.filename == corrected.filename.replace("-corrected", "")
+    )
     assert docs[corrected.filename]["supersedes"] == docs[original.filename]["sha256"]
     total = sum(len(r.data["declined_rows"]) for r in reports)
     assert db["ddor_declined_detainers"].count == total

@@ -15,15 +15,25 @@ from tests.shared import REPO, fixture
 
 
 def invoke(tmp_path: Path, *args: str) -> str:
-    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "r.db"), "--archive",
-                                      str(tmp_path / "a"), "--sources",
-                                      str(REPO / "sources.toml"), *args])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(tmp_path / "r.db"),
+            "--archive",
+            str(tmp_path / "a"),
+            "--sources",
+            str(REPO / "sources.toml"),
+            *args,
+        ],
+    )
     assert result.exit_code == 0, result.output
     return result.output
 
 
-def test_reparse_after_a_version_bump_replaces_rows(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reparse_after_a_version_bump_replaces_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     invoke(tmp_path, "add", str(fixture("ddor/ddor2017_01-28to02-03.pdf")), "--source", "ice-ddor")
     db = sqlite_utils.Database(tmp_path / "r.db")
     assert invoke(tmp_path, "parse", "--reparse").startswith("run 2: 0 new")  # nothing to do
@@ -40,8 +50,9 @@ def test_reparse_after_a_version_bump_replaces_rows(tmp_path: Path,
     assert (doc["status"], doc["parser_version"]) == ("parsed", "1.0-test-bump")
 
 
-def test_a_failing_reparse_leaves_the_earlier_rows(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_reparse_leaves_the_earlier_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     invoke(tmp_path, "add", str(fixture("ddor/ddor2017_01-28to02-03.pdf")), "--source", "ice-ddor")
     parser = get_parser("ice-ddor")
     monkeypatch.setattr(parser, "version", "9.9")
@@ -50,10 +61,21 @@ def test_a_failing_reparse_leaves_the_earlier_rows(tmp_path: Path,
         raise ValueError("simulated parser bug")
 
     monkeypatch.setattr(parser, "parse", broken)
-    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "r.db"), "--archive",
-                                      str(tmp_path / "a"), "--sources",
-                                      str(REPO / "sources.toml"), "parse", "--reparse",
-                                      "--workers", "1"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(tmp_path / "r.db"),
+            "--archive",
+            str(tmp_path / "a"),
+            "--sources",
+            str(REPO / "sources.toml"),
+            "parse",
+            "--reparse",
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 1
     assert "simulated parser bug" in result.output
     db = sqlite_utils.Database(tmp_path / "r.db")

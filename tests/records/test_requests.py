@@ -184,3 +184,13 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
     pdf.write_text("a,b\n1,2\n")
     code, out = _run(tmp_path, "add-files", "9", str(pdf))
     assert (code, out) == (1, "Error: no records request 9 (see `records request list --all`)\n")
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(tmp_path / "r.db"), "--archive", str(tmp_path / "archive"),
+         "--sources", str(tmp_path / "none.toml"), "add", str(pdf), "--request", "9"],
+    )  # fmt: skip
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: no records request 9 (see `records request list --all`)\n",
+    )
+    assert not (tmp_path / "archive").exists()

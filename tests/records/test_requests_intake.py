@@ -18,7 +18,7 @@ from records.archive import Archive
 from records.cli import cli
 from records.intake import ZipLimits, receive_file, safe_member_name
 from records.paths import Paths
-from records.pipeline import add_files
+from records.pipeline import add_files, parse_pending
 from records.requests import file_request
 from tests.shared import fixture
 
@@ -111,6 +111,11 @@ def test_zip_of_pdf_xlsx_and_csv_lands_with_provenance(tmp_path: Path) -> None:
 
     again = add_files([bundle], paths=paths, config=None, request_id=request_id)
     assert (again.documents_new, again.documents_unchanged, again.errors) == (0, 4, [])
+
+    # `records parse --all` re-parses the members but leaves the unpacked ZIP alone.
+    reparsed = parse_pending(db, archive, None, everything=True)
+    assert (reparsed.documents_failed, reparsed.errors) == (0, [])
+    assert db.table("documents").get(zip_sha)["status"] == "unpacked"
 
 
 def _locked_pdf(path: Path) -> Path:
