@@ -136,10 +136,10 @@ def run_scheduled(db: str, archive: str, sources_file: str, name: str) -> str:
     """
     from records.pipeline import run
 
-    if interrupt.stop_requested():
-        return "skipped: shutting down"
-    ACTIVITY.enter()
+    ACTIVITY.enter()  # before the check, so a shutdown starting now waits for this job
     try:
+        if interrupt.stop_requested():
+            return "skipped: shutting down"
         paths = Paths(db=Path(db), archive=Path(archive), sources=Path(sources_file))
         # Read the file afresh: parser or URL edits apply without restarting the scheduler.
         config = load_config(paths.sources)

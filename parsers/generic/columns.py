@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parsers.generic.cell_text import clean, join_line
+from parsers.generic.header import count_header_rows
+from parsers.generic.header_cells import Placed, Zone, group_label_spans
 from parsers.generic.model import BBox, Word
 from parsers.generic.rows import TextLine, is_numeric
+from parsers.generic.wrapped_rows import join_wrapped_labels
 
 #: A gutter must be at least this many text heights wide.
 MIN_GUTTER_EMS = 0.3
@@ -67,12 +70,15 @@ def widest_gutter(block: list[TextLine], em: float) -> float | None:
     return (a + b) / 2
 
 
-def _chunks(line: TextLine, mids: list[float], em: float) -> list[list[Word]]:
-    """Cut a line into cell chunks: at wide gaps, and at gutters between separate words."""
+def _chunks(line: TextLine, found: list[tuple[float, float]], em: float) -> list[list[Word]]:
+    """Cut a line into cell chunks: at wide gaps, and where the space between two words
+    reaches into a gutter of the body. A header centred over right-aligned figures is
+    wider than they are, so the space between two header cells need not hold the gutter's
+    middle ("Under 18  18 years" over two columns)."""
     chunks: list[list[Word]] = [[line.words[0]]]
     for prev, w in zip(line.words, line.words[1:], strict=False):
         gap = w.x0 - prev.x1
-        crosses = any(prev.x1 <= m <= w.x0 for m in mids)
+        crosses = any(prev.x1 < b and a < w.x0 for a, b in found)
         narrow_ok = is_numeric(prev.text) or is_numeric(w.text)
         if crosses and (gap >= COLUMN_SPLIT_EMS * em or narrow_ok) or gap > 1.5 * em:
             chunks.append([w])
@@ -81,17 +87,24 @@ def _chunks(line: TextLine, mids: list[float], em: float) -> list[list[Word]]:
     return chunks
 
 
-def _columns_of(chunk: list[Word], bounds: list[float]) -> tuple[int, int]:
+def column_zones(found: list[tuple[float, float]], x0: float, x1: float) -> list[Zone]:
+    """Each column's extent between the gutters on either side of it (gutters excluded)."""
+    edges = [x0, *(v for gutter in found for v in gutter), x1]
+    return [(edges[i], edges[i + 1]) for i in range(0, len(edges), 2)]
+
+
+def _columns_of(chunk: list[Word], zones: list[Zone]) -> tuple[int, int]:
+    """The columns a chunk of text sits over: those whose zone it overlaps (a header
+    overhanging into the gutters belongs to the column between them), else the nearest."""
     x0, x1 = chunk[0].x0, max(w.x1 for w in chunk)
+    mid = (x0 + x1) / 2
     cols = [
         c
-        for c in range(len(bounds) - 1)
-        if min(x1, bounds[c + 1]) - max(x0, bounds[c]) > SPAN_OVERLAP
-        or (bounds[c] <= (x0 + x1) / 2 <= bounds[c + 1])
+        for c, (a, b) in enumerate(zones)
+        if min(x1, b) - max(x0, a) > SPAN_OVERLAP or a <= mid <= b
     ]
     if not cols:
-        mid = (x0 + x1) / 2
-        c = max(0, min(len(bounds) - 2, sum(1 for b in bounds[1:-1] if b < mid)))
+        c = min(range(len(zones)), key=lambda c: max(zones[c][0] - mid, mid - zones[c][1]))
         return c, c
     return cols[0], cols[-1]
 
@@ -108,25 +121,42 @@ def build_whitespace_grid(block: list[TextLine], em: float) -> WhitespaceGrid | 
         return None
     mids = [(a + b) / 2 for a, b in found]
     bounds = [x0, *mids, x1]
+    zones = column_zones(found, x0, x1)
     n_cols = len(bounds) - 1
     rows: list[list[str]] = []
     spans: list[tuple[int, int, int]] = []
+    placed: list[list[Placed]] = []
     for r, line in enumerate(block):
         row = [""] * n_cols
-        for chunk in _chunks(line, mids, em):
-            c0, c1 = _columns_of(chunk, bounds)
+        row_placed: list[Placed] = []
+        for chunk in _chunks(line, found, em):
+            c0, c1 = _columns_of(chunk, zones)
             text = clean(join_line(chunk))
             row[c0] = f"{row[c0]} {text}".strip() if row[c0] else text
+            row_placed.append(Placed(c0, c1, chunk[0].x0, max(w.x1 for w in chunk)))
             if c1 > c0:
                 spans.append((r, c0, c1))
         rows.append(row)
+        placed.append(row_placed)
+    n_header = count_header_rows(rows)
+    spans = group_label_spans(rows, placed, spans, zones, n_header, em)
+    line_x0s = [line.x0 for line in block]
+    line_tops = [line.top for line in block]
+    line_bottoms = [line.bottom for line in block]
+    keep = join_wrapped_labels(rows, line_x0s, line_tops, line_bottoms, n_header)
+    if len(keep) < len(rows):
+        new_index = {r: i for i, r in enumerate(keep)}
+        spans = [(new_index[r], c0, c1) for r, c0, c1 in spans if r in new_index]
+        rows = [rows[r] for r in keep]
+        line_tops = [line_tops[r] for r in keep]
+        line_bottoms = [line_bottoms[r] for r in keep]
     top = min(line.top for line in block)
     bottom = max(line.bottom for line in block)
     return WhitespaceGrid(
         bbox=(x0, top, x1, bottom),
         bounds=bounds,
         rows=rows,
-        line_tops=[line.top for line in block],
-        line_bottoms=[line.bottom for line in block],
+        line_tops=line_tops,
+        line_bottoms=line_bottoms,
         spans=spans,
     )

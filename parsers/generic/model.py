@@ -9,6 +9,9 @@ from typing import Any
 #: (x0, top, x1, bottom) in pdfplumber's page coordinates (points, origin top-left).
 BBox = tuple[float, float, float, float]
 
+#: A header cell spanning every column of a table this wide is its caption.
+CAPTION_MIN_COLUMNS = 3
+
 
 @dataclass(slots=True)
 class Word:
@@ -102,17 +105,32 @@ class ExtractedTable:
 
     @property
     def columns(self) -> list[str]:
-        """One name per column: the stacked header cells above it, spanned cells included."""
-        names: list[list[str]] = [[] for _ in range(self.n_columns)]
+        """One name per column: the stacked header cells above it, top to bottom. A cell
+        spanning several columns (a group label) is followed by ": " ("Male: Total"); one
+        spanning the whole width of a table of three or more columns is a caption, not a
+        column name, and is left out."""
+        n = self.n_columns
+        names: list[list[tuple[str, bool]]] = [[] for _ in range(n)]
         spanned = {(r, c0): c1 for r, c0, c1 in self.spans}
         for r, row in enumerate(self.header):
             for c, text in enumerate(row):
                 if not text:
                     continue
-                for col in range(c, spanned.get((r, c), c) + 1):
-                    if not names[col] or names[col][-1] != text:
-                        names[col].append(text)
-        return [" ".join(parts) for parts in names]
+                last = spanned.get((r, c), c)
+                if n >= CAPTION_MIN_COLUMNS and c == 0 and last >= n - 1:
+                    continue
+                for col in range(c, last + 1):
+                    if not names[col] or names[col][-1][0] != text:
+                        names[col].append((text, last > c))
+        out = []
+        for parts in names:
+            name = ""
+            for i, (text, group) in enumerate(parts):
+                name += text
+                if i < len(parts) - 1:
+                    name += ": " if group else " "
+            out.append(name)
+        return out
 
     def row_pages(self) -> list[int]:
         """The page each body row is printed on."""
