@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from records.exceptions import ConfigError, LockHeld, RecordsError
+from records.exceptions import ConfigError, Interrupted, LockHeld, RecordsError
 from records.paths import Paths
 
 
@@ -22,6 +22,12 @@ class RecordsGroup(click.Group):
         except ConfigError as exc:
             click.secho(f"Configuration error: {exc}", fg="red", err=True)
             ctx.exit(2)
+        except Interrupted:
+            # SIGTERM/SIGINT: the pipeline finished or rolled back the document in hand and
+            # marked the run interrupted. 130 is the shell's code for "stopped by a signal".
+            click.secho("Interrupted: the run stopped between documents and is marked"
+                        " 'interrupted'; nothing was half-written.", fg="yellow", err=True)
+            ctx.exit(130)
         except LockHeld as exc:
             click.secho(str(exc), fg="yellow", err=True)
             ctx.exit(3)
@@ -245,10 +251,10 @@ def main() -> None:
     cli(prog_name="records")
 
 
-from records.cli_schedule import schedule  # noqa: E402 - commands defined in their own module
+
+# Command groups that live in their own modules.
+from records.cli_requests import request  # noqa: E402 - needs `cli` defined above
+from records.cli_schedule import schedule  # noqa: E402
 
 cli.add_command(schedule)
-
-from records.cli_requests import request  # noqa: E402 - commands defined in their own module
-
 cli.add_command(request)

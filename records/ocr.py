@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ import sqlite_utils
 from db.derived import ocr_copy_of, record_ocr_copy
 from db.pages import index_pages, pages_indexed, unread_scans
 from db.runs import record_error
-from parsers.pagetext import read_pages
+from parsers.pagetext import PageText, read_pages
 from records.archive import Archive
 from records.exceptions import OcrError
 from records.filetypes import sniff
@@ -121,6 +122,91 @@ def run_ocr(path: Path, pages: list[int], *, name: str) -> bytes:
         return output.read_bytes()
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a document needs before parsing, decided from the database (main process)."""
+
+    read_pages: bool  # read its page text (and OCR the scanned pages)
+    ocr_copy: str | None = None  # sha256 of an OCR copy made earlier: parse that
+
+
+@dataclass
+class Prepared:
+    """What a worker did before parsing: page text read, OCR copy archived, or why not."""
+
+    target: Path
+    pages: list[PageText] | None = None
+    ocr_sha256: str | None = None
+    ocr_size: int = 0
+    ocr_pages: list[int] = field(default_factory=list)
+    ocr_error: str | None = None
+
+
+def plan(db: sqlite_utils.Database, archive: Archive, document: dict[str, Any],
+         path: Path) -> Plan:
+    """Nothing for a non-PDF; else reuse an earlier OCR copy, and read page text unless the
+    pages are already indexed by the current extractor with every scan read."""
+    with path.open("rb") as handle:
+        if sniff(handle.read(1024)) != "pdf":
+            return Plan(read_pages=False)
+    sha = document["sha256"]
+    copy = ocr_copy_of(db, sha)
+    if copy is not None and copy[0] in archive:
+        return Plan(read_pages=not pages_indexed(db, sha), ocr_copy=copy[0])
+    return Plan(read_pages=not (pages_indexed(db, sha) and not unread_scans(db, sha)))
+
+
+def prepare(path: Path, label: str, archive_root: Path, work: Plan) -> Prepared:
+    """Read page text and OCR the scanned pages (worker process: no database).
+
+    Raises ParseError (naming the file) when the PDF cannot be opened, e.g. encrypted. An
+    OCR failure is returned in ``ocr_error``: the original is parsed instead.
+    """
+    archive = Archive(archive_root)
+    if work.ocr_copy is not None:
+        pages = read_pages(path, label) if work.read_pages else None
+        return Prepared(target=archive.get(work.ocr_copy), pages=pages)
+    if not work.read_pages:
+        return Prepared(target=path)
+    pages = read_pages(path, label)
+    scanned = [p.page for p in pages if p.needs_ocr]
+    if not scanned:
+        return Prepared(target=path, pages=pages)
+    try:
+        data = run_ocr(path, scanned, name=label)
+    except OcrError as exc:
+        return Prepared(target=path, pages=pages, ocr_error=str(exc))
+    copy_sha = archive.put(data)
+    return Prepared(target=archive.get(copy_sha), pages=pages, ocr_sha256=copy_sha,
+                    ocr_size=len(data), ocr_pages=scanned)
+
+
+def record_prepared(
+    db: sqlite_utils.Database,
+    archive: Archive,
+    document: dict[str, Any],
+    prepared: Prepared,
+    *,
+    run_id: int | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> None:
+    """Write what ``prepare`` did: the OCR copy's documents row, an OCR error, page text."""
+    sha = document["sha256"]
+    label = document.get("filename") or sha[:12]
+    if prepared.ocr_error:
+        record_error(db, run=run_id, stage="ocr", message=prepared.ocr_error,
+                     source=document.get("source"), url=document.get("url"), document=sha)
+        if errors is not None:
+            errors.append({"stage": "ocr", "url": document.get("url"),
+                           "message": prepared.ocr_error})
+    if prepared.ocr_sha256:
+        record_ocr_copy(db, original=document, sha256=prepared.ocr_sha256,
+                        size=prepared.ocr_size, pages=prepared.ocr_pages,
+                        engine=engine_version())
+    if prepared.pages is not None:
+        index_pages(db, archive, sha, pages=prepared.pages, name=label)
+
+
 def prepare_for_parsing(
     db: sqlite_utils.Database,
     archive: Archive,
@@ -130,55 +216,12 @@ def prepare_for_parsing(
     run_id: int | None = None,
     errors: list[dict[str, Any]] | None = None,
 ) -> Path:
-    """For a PDF: OCR its scanned pages once and index its page text; return the file the
-    parser should read (the OCR copy when there is one). Other files pass through.
-
-    Raises ParseError (naming the file) when the PDF cannot be opened, e.g. encrypted. An
-    OCR failure is recorded in ``errors`` (and the errors table); parsing goes on.
-    """
-    with path.open("rb") as handle:
-        if sniff(handle.read(1024)) != "pdf":
-            return path
-    sha = document["sha256"]
-    label = document.get("filename") or sha[:12]
-    copy = ocr_copy_of(db, sha)
-    if copy is not None and copy[0] in archive:
-        if not pages_indexed(db, sha):
-            index_pages(db, archive, sha, name=label)
-        return archive.get(copy[0])
-    if pages_indexed(db, sha) and not unread_scans(db, sha):
-        return path
-    pages = read_pages(path, label)
-    scanned = [p.page for p in pages if p.needs_ocr]
-    target = path
-    if scanned:
-        try:
-            data = run_ocr(path, scanned, name=label)
-        except OcrError as exc:
-            record_error(
-                db,
-                run=run_id,
-                stage="ocr",
-                message=str(exc),
-                source=document.get("source"),
-                url=document.get("url"),
-                document=sha,
-            )
-            if errors is not None:
-                errors.append({"stage": "ocr", "url": document.get("url"), "message": str(exc)})
-        else:
-            copy_sha = archive.put(data)
-            record_ocr_copy(
-                db,
-                original=document,
-                sha256=copy_sha,
-                size=len(data),
-                pages=scanned,
-                engine=engine_version(),
-            )
-            target = archive.get(copy_sha)
-    index_pages(db, archive, sha, pages=pages, name=label)
-    return target
+    """``plan``, ``prepare`` and ``record_prepared`` in one go, in this process; return the
+    file the parser should read (the OCR copy when there is one)."""
+    label = document.get("filename") or document["sha256"][:12]
+    prepared = prepare(path, label, archive.root, plan(db, archive, document, path))
+    record_prepared(db, archive, document, prepared, run_id=run_id, errors=errors)
+    return prepared.target
 
 
 def _pages_text(pages: list[int]) -> str:

@@ -19,15 +19,14 @@ from db.derived import NOT_PARSED_STATUSES, ocr_facts
 from db.documents import documents_to_parse
 from db.load import fail_document, load_result
 from db.runs import finish_run, record_error, start_run
-from parsers.base import ParseResult, Parser
+from parsers.base import Parser, ParseResult
 from parsers.registry import detect_parser, get_parser
-from records import interrupt
+from records import interrupt, ocr
 from records.archive import Archive
 from records.config import Config, Source
 from records.crawl import crawl
 from records.exceptions import ParseError, RecordsError
 from records.intake import receive_file
-from records.ocr import prepare_for_parsing
 from records.paths import Paths
 from records.requests import require_request
 
@@ -228,23 +227,60 @@ def crawl_sources(
 
 def parser_for(document: dict[str, Any], config: Config | None, path: Path) -> Parser:
     """The source's parser, else the one named on the document, else one that detects it."""
+    named = named_parser(document, config)
+    return get_parser(named) if named else detect_parser(path)
+
+
+def named_parser(document: dict[str, Any], config: Config | None) -> str | None:
+    """The parser a document's source names, else the one that parsed it before, or None."""
     if config is not None and document.get("source"):
         for source in config.sources:
             if source.name == document["source"]:
-                return get_parser(source.parser)
-    if document.get("parser"):
-        return get_parser(document["parser"])
-    return detect_parser(path)
+                return source.parser
+    return document.get("parser") or None
 
 
-def _parse_in_worker(parser_name: str, path: str) -> ParseResult | str:
-    """Run one parser on one file; an expected failure comes back as its message."""
+@dataclass
+class _Job:
+    document: dict[str, Any]
+    parser_name: str | None  # None: detect it in the worker, from the file it parses
+    path: Path
+    plan: ocr.Plan
+
+
+@dataclass
+class _Outcome:
+    parser_name: str | None
+    prepared: ocr.Prepared | None
+    result: ParseResult | str  # a string is why the document could not be parsed
+
+
+def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
+    """Worker: read page text (OCR scans), choose the parser if none is named, parse.
+
+    No database here; an expected failure comes back as its message."""
+    label = job.document.get("filename") or job.document["sha256"][:12]
+    prepared: ocr.Prepared | None = None
+    name = job.parser_name
     try:
-        return get_parser(parser_name).parse(Path(path))
+        prepared = ocr.prepare(job.path, label, archive_root, job.plan)
+        parser = get_parser(name) if name else detect_parser(prepared.target)
+        name = parser.name
+        return _Outcome(name, prepared, parser.parse(prepared.target))
     except ParseError as exc:
-        return str(exc)
+        return _Outcome(name, prepared, _name_file(str(exc), job.path, label))
+    except RecordsError as exc:
+        return _Outcome(name, prepared, _name_file(str(exc), job.path, label))
     except Exception as exc:  # noqa: BLE001 - a broken file must not stop the other documents
-        return f"{type(exc).__name__}: {exc}"
+        return _Outcome(name, prepared, f"{type(exc).__name__}: {exc}")
+
+
+def _name_file(message: str, path: Path, label: str) -> str:
+    """Messages from parsers name the archived file by its digest: say the file's name
+    (the caller puts it in front, so a leading name is dropped)."""
+    for prefix in (f"{path.name}: ", f"{label}: "):
+        message = message.removeprefix(prefix)
+    return message.replace(path.name, label)
 
 
 def parse_pending(
@@ -264,73 +300,86 @@ def parse_pending(
 ) -> RunSummary:
     """Parse documents waiting for it, in parallel processes, loading one document at a time.
 
-    Counts go into ``summary`` when given (and it is returned), else into a new one.
+    Workers read page text, OCR scanned pages and parse; this process writes, one
+    transaction per document. Counts go into ``summary`` when given (and it is returned).
     """
     summary = summary if summary is not None else RunSummary(run_id=run_id)
     if documents is None:
         names = [s.name for s in sources] if sources else None
         documents = documents_to_parse(db, sources=names, reparse=reparse or everything)
-    jobs: list[tuple[dict[str, Any], Parser, Path]] = []
+    jobs: list[_Job] = []
     for document in documents:
-        interrupt.check()  # preparing (OCR, page text) can take long: stop between documents
+        interrupt.check()
         if document.get("status") in NOT_PARSED_STATUSES:  # unpacked ZIPs, OCR copies
             continue
         try:
             path = archive.get(document["sha256"])
-            # OCR scanned pages (parsers read the OCR copy) and index page text for search.
-            path = prepare_for_parsing(db, archive, document, path, run_id=run_id,
-                                       errors=summary.errors)
-            parser = (
-                get_parser(parser_override) if parser_override else parser_for(document, config, path)
-            )
+            plan = ocr.plan(db, archive, document, path)
+            name = parser_override or named_parser(document, config)
+            if name is None and plan.ocr_copy is not None:
+                name = detect_parser(archive.get(plan.ocr_copy)).name
+            parser = get_parser(name) if name else None
         except (RecordsError, KeyError) as exc:
             _document_failed(db, summary, document, str(exc).strip("'\""), run_id)
             continue
-        if reparse and not everything and document.get("status") in ("parsed", "quarantined"):
-            if document.get("parser") == parser.name and document.get("parser_version") == parser.version:
+        if reparse and not everything and parser is not None and document.get("status") in (
+            "parsed",
+            "quarantined",
+        ):
+            if (document.get("parser"), document.get("parser_version")) == (
+                parser.name,
+                parser.version,
+            ):
                 continue
-        jobs.append((document, parser, path))
+        jobs.append(_Job(document, name, path, plan))
     if not jobs:
         return summary
     progress(f"parsing {len(jobs)} document(s) ...")
-    outcomes = _parse_all(jobs, workers)
-    for (document, parser, _), outcome in zip(jobs, outcomes, strict=True):
+    outcomes = _parse_all(jobs, archive.root, workers)
+    for job, outcome in zip(jobs, outcomes, strict=True):
         # Between documents: a SIGTERM/SIGINT stops here, after the last whole document.
         if interrupt.stop_requested():
             outcomes.close()  # cancels the parses not started yet
             interrupt.check()
+        document = job.document
         label = document.get("filename") or document["sha256"][:12]
-        if isinstance(outcome, str):
-            _document_failed(db, summary, document, f"{label}: {outcome}", run_id, parser)
+        if outcome.prepared is not None:
+            ocr.record_prepared(db, archive, document, outcome.prepared, run_id=run_id,
+                                errors=summary.errors)
+        parser = get_parser(outcome.parser_name) if outcome.parser_name else None
+        if isinstance(outcome.result, str):
+            _document_failed(db, summary, document, f"{label}: {outcome.result}", run_id, parser)
             continue
-        outcome.document.update(ocr_facts(db, document["sha256"]))  # flags rows read by OCR
-        status, rows = load_result(db, document["sha256"], parser, outcome)
+        if parser is None:  # unreachable: a parsed result always names its parser
+            raise RuntimeError(f"{label}: parsed without a parser")
+        result = outcome.result
+        result.document.update(ocr_facts(db, document["sha256"]))  # flags rows read by OCR
+        status, rows = load_result(db, document["sha256"], parser, result)
         if status == "quarantined":
             summary.documents_quarantined += 1
-            message = f"{label}: quarantined: {outcome.quarantine_reason()}"
+            message = f"{label}: quarantined: {result.quarantine_reason()}"
             record_error(db, run=run_id, stage="check", message=message,
                          source=document.get("source"), url=document.get("url"),
                          document=document["sha256"])
             summary.errors.append({"stage": "check", "url": document.get("url"), "message": message})
         summary.rows_added += rows
-        progress(f"  {label}: {status}, {len(outcome.rows)} rows ({parser.name} {parser.version})")
+        progress(f"  {label}: {status}, {len(result.rows)} rows ({parser.name} {parser.version})")
     return summary
 
 
 def _parse_all(
-    jobs: list[tuple[dict[str, Any], Parser, Path]], workers: int | None
-) -> Generator[ParseResult | str, None, None]:
-    """Parse results in job order, each as soon as it is ready, so loading keeps pace and a
-    stop request (closing this generator) drops the parses not started yet."""
-    args = [(parser.name, str(path)) for _, parser, path in jobs]
-    workers = workers or min(len(args), os.cpu_count() or 1)
-    if workers <= 1 or len(args) == 1:
-        for a in args:
-            yield _parse_in_worker(*a)
+    jobs: list[_Job], archive_root: Path, workers: int | None
+) -> Generator[_Outcome, None, None]:
+    """Outcomes in job order, each as soon as it is ready, so loading keeps pace and a stop
+    request (closing this generator) drops the parses not started yet."""
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1 or len(jobs) == 1:
+        for job in jobs:
+            yield _prepare_and_parse(job, archive_root)
         return
     pool = ProcessPoolExecutor(max_workers=workers)
     try:
-        yield from pool.map(_parse_in_worker, *zip(*args, strict=True))
+        yield from pool.map(_prepare_and_parse, jobs, [archive_root] * len(jobs))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

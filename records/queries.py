@@ -142,3 +142,14 @@ order by d.first_seen desc, d.sha256
 limit 50""",
     },
 }
+
+
+def _with_requests_queries() -> None:
+    """Records-request queries live beside the request logic; publish them here too."""
+    from records.requests import CANNED_QUERIES
+
+    for name, query in CANNED_QUERIES.items():
+        QUERIES.setdefault(name, query)
+
+
+_with_requests_queries()

@@ -18,11 +18,13 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, widest_gutter
 from parsers.generic.header import count_header_rows
+from parsers.generic.header_cells import split_sub_headers
 from parsers.generic.lines import RuledGrid, build_grid, find_cell_tables
 from parsers.generic.merge import join_pages
 from parsers.generic.model import ExtractedTable, PageTable, Word
 from parsers.generic.not_tables import is_chart, not_a_table, without_running_lines
 from parsers.generic.page_objects import PageContent, read_page
+from parsers.generic.row_ruled import find_row_ruled_tables
 from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
 from records.exceptions import ParseError
 
@@ -128,16 +130,19 @@ def page_tables(content: PageContent) -> list[PageTable]:
             continue
         n_header = count_header_rows(grid.rows)
         _copy_row_spans(grid, n_header)
+        rows, spans, n_header = split_sub_headers(
+            grid.rows, grid.spans, grid.cell_words, grid.xs, n_header
+        )
         ruled_boxes.append(grid.bbox)
         found.append(
             PageTable(
                 page=content.number,
                 bbox=grid.bbox,
-                rows=grid.rows,
+                rows=rows,
                 n_header_rows=n_header,
                 col_edges=grid.xs,
                 method="ruled",
-                spans=grid.spans,
+                spans=spans,
             )
         )
     words = content.words
@@ -148,6 +153,22 @@ def page_tables(content: PageContent) -> list[PageTable]:
         )
     if ruled_boxes:
         words = [w for w in words if not _inside(w, ruled_boxes)]
+    if words:
+        em = text_height(words)
+        row_ruled = find_row_ruled_tables(content.edges, words, content.width, em)
+        for rr in row_ruled:
+            found.append(
+                PageTable(
+                    page=content.number,
+                    bbox=rr.bbox,
+                    rows=rr.rows,
+                    n_header_rows=count_header_rows(rr.rows),
+                    col_edges=rr.bounds,
+                    method="row-ruled",
+                )
+            )
+        if row_ruled:
+            words = [w for w in words if not _inside(w, [rr.bbox for rr in row_ruled])]
     if words:
         em = text_height(words)
         for ws in _whitespace_tables(words, em, LAYOUT_SPLIT_DEPTH):

@@ -7,7 +7,7 @@ from words (computed once per page) instead of re-cropping the page per cell.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pdfplumber.table import (
     cells_to_tables,
@@ -70,6 +70,8 @@ class RuledGrid:
     row_spans: list[tuple[int, int, int]]
     #: Cells whose text lines hold wide gaps: columns the rulings do not separate.
     crammed: int = 0
+    #: The words of each cell with text, by (row, column) of its top-left grid cell.
+    cell_words: dict[tuple[int, int], list[Word]] = field(default_factory=dict)
 
 
 def _cluster(values: list[float], tolerance: float) -> list[float]:
@@ -186,7 +188,7 @@ def _piece(word: Word, chars: list[tuple[float, float, str]]) -> Word:
     )
 
 
-def _banded_cuts(words: list[Word], top: float, bottom: float) -> list[float]:
+def figure_line_cuts(words: list[Word], top: float, bottom: float) -> list[float]:
     """Where to cut a ruled row that holds several rows of figures (tables ruled only every
     few rows): between its text lines, when at least two of its columns hold a number on
     more than one of those lines. Wrapped labels alone do not cut a row."""
@@ -222,7 +224,7 @@ def _banded_cuts(words: list[Word], top: float, bottom: float) -> list[float]:
 def _split_banded_rows(cell_boxes: list[BBox], words: list[Word], ys: list[float]) -> list[BBox]:
     boxes = list(cell_boxes)
     for top, bottom in zip(ys, ys[1:], strict=False):
-        cuts = _banded_cuts(words, top, bottom)
+        cuts = figure_line_cuts(words, top, bottom)
         if not cuts:
             continue
         edges = [top, *cuts, bottom]
@@ -277,9 +279,12 @@ def build_grid(cell_boxes: list[BBox], words: list[Word]) -> RuledGrid:
     grid = [[""] * n_cols for _ in range(n_rows)]
     col_spans: list[tuple[int, int, int]] = []
     row_spans: list[tuple[int, int, int]] = []
+    words_at: dict[tuple[int, int], list[Word]] = {}
     for i, (r0, c0, r1, c1) in enumerate(spans):
         if r0 < n_rows and c0 < n_cols:
             grid[r0][c0] = cell_text(cell_words.get(i, []))
+            if grid[r0][c0]:
+                words_at[(r0, c0)] = cell_words[i]
             if c1 > c0 and grid[r0][c0]:
                 col_spans.append((r0, c0, min(c1, n_cols - 1)))
             if r1 > r0 and grid[r0][c0]:
@@ -288,7 +293,9 @@ def build_grid(cell_boxes: list[BBox], words: list[Word]) -> RuledGrid:
     starts_r = {s[0] for s in spans}
     crammed = sum(1 for ws in cell_words.values() if len(ws) > 1 and _is_crammed(ws))
     return _drop_empty_lines(
-        RuledGrid(bbox, xs, ys, spans, grid, col_spans, row_spans, crammed), starts_r, starts_c
+        RuledGrid(bbox, xs, ys, spans, grid, col_spans, row_spans, crammed, words_at),
+        starts_r,
+        starts_c,
     )
 
 
@@ -316,4 +323,9 @@ def _drop_empty_lines(grid: RuledGrid, starts_r: set[int], starts_c: set[int]) -
                 row_spans.append((new_r[r0], last, new_c[c]))
     xs = [grid.xs[c] for c in keep_c] + [grid.xs[-1]]
     ys = [grid.ys[r] for r in keep_r] + [grid.ys[-1]]
-    return RuledGrid(grid.bbox, xs, ys, grid.cells, rows, spans, row_spans, grid.crammed)
+    words_at = {
+        (new_r[r], new_c[c]): words
+        for (r, c), words in grid.cell_words.items()
+        if r in new_r and c in new_c
+    }
+    return RuledGrid(grid.bbox, xs, ys, grid.cells, rows, spans, row_spans, grid.crammed, words_at)

@@ -138,11 +138,38 @@ def _turn_edges(edges: list[dict[str, Any]], turn: Turn, width: float, height: f
 
 
 def _words(chars: list[dict[str, Any]]) -> list[Word]:
-    extractor = WordExtractor(x_tolerance=WORD_X_TOLERANCE, y_tolerance=WORD_Y_TOLERANCE)
+    """Words of upright text, plus each run of sideways text (a vertical column header) as
+    one word read in its own direction: up the page for text turned anticlockwise, down it
+    for text turned clockwise. pdfplumber reads every sideways run top to bottom, which
+    spells upward text backwards."""
+    upright = [c for c in chars if c.get("upright", True)]
+    words = _extract(
+        upright, WordExtractor(x_tolerance=WORD_X_TOLERANCE, y_tolerance=WORD_Y_TOLERANCE)
+    )
+    sideways = [c for c in chars if not c.get("upright", True)]
+    for up in (True, False):
+        run = [c for c in sideways if (c["matrix"][1] > 0) == up]
+        if not run:
+            continue
+        extractor = WordExtractor(
+            x_tolerance=WORD_X_TOLERANCE,
+            y_tolerance=WORD_Y_TOLERANCE,
+            keep_blank_chars=True,
+            char_dir_rotated="btt" if up else "ttb",
+            line_dir_rotated="ltr" if up else "rtl",
+        )
+        # No glyph boxes: a vertical word is never split at a column ruling.
+        words.extend(_extract(run, extractor, glyphs=False))
+    return words
+
+
+def _extract(
+    chars: list[dict[str, Any]], extractor: WordExtractor, glyphs: bool = True
+) -> list[Word]:
     words = []
     for word, wchars in extractor.iter_extract_tuples(chars):
-        text = word["text"]
-        if not text.strip():
+        text = word["text"].strip()
+        if not text:
             continue
         words.append(
             Word(
@@ -150,8 +177,8 @@ def _words(chars: list[dict[str, Any]]) -> list[Word]:
                 top=word["top"],
                 x1=word["x1"],
                 bottom=word["bottom"],
-                text=text,
-                chars=tuple((c["x0"], c["x1"], c["text"]) for c in wchars),
+                text=text if not glyphs else word["text"],
+                chars=tuple((c["x0"], c["x1"], c["text"]) for c in wchars) if glyphs else (),
             )
         )
     return words

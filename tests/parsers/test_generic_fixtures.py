@@ -96,7 +96,7 @@ def test_rotated_ruled_table(name):
     assert [[_squash(c) for c in row] for row in table.grid()] == [
         [_squash(c) for c in row] for row in truth
     ]
-    assert table.columns[1] == "Nutritional Assessment (No. of individuals) 1975-79"
+    assert table.columns[1] == "Nutritional Assessment (No. of individuals): 1975-79"
 
 
 def test_ruled_table_with_spanned_header_on_page_two():
@@ -107,8 +107,8 @@ def test_ruled_table_with_spanned_header_on_page_two():
     assert len(table.header) == 2
     assert table.grid() == [[" ".join(c.split()) for c in row] for row in truth]
     assert table.columns[3:5] == [
-        "Percent Fuel Savings Improved Speed",
-        "Percent Fuel Savings Decreased Accel",
+        "Percent Fuel Savings: Improved Speed",
+        "Percent Fuel Savings: Decreased Accel",
     ]
 
 

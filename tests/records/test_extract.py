@@ -81,7 +81,7 @@ def test_extract_generic_gives_each_table_with_page_index_and_bbox() -> None:
         ("p1-t1", 1, 1),
     ]
     arrests, by_race = tables
-    assert [len(arrests["rows"]), len(arrests["columns"])] == [34, 10]
+    assert [len(arrests["rows"]), len(arrests["columns"])] == [32, 10]
     assert [len(by_race["rows"]), len(by_race["columns"])] == [32, 6]
     assert arrests["rows"][0][:3] == ["Total", "11,062.6", "1,540.0"]
     assert by_race["columns"][:3] == ["Offense charged", "Total", "White"]
