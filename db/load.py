@@ -9,7 +9,7 @@ import sqlite_utils
 
 from db.clock import now
 from db.tables import ensure_spec_table
-from parsers.base import ParseResult, Parser
+from parsers.base import Parser, ParseResult
 
 #: Fields of ``ParseResult.document`` stored on the documents row itself; the rest go to
 #: ``document_facts``.

@@ -40,16 +40,9 @@ def _load(target: str) -> Parser:
 @cache
 def all_parsers() -> dict[str, Parser]:
     """Every parser by name: the Python ones, then the templates."""
-    parsers: dict[str, Parser] = {}
-    for name, target in PYTHON_PARSERS.items():
-        try:
-            parsers[name] = _load(target)
-        except (ModuleNotFoundError, AttributeError):  # TODO(lead): strict before landing
-            continue
-    try:
-        from parsers.template import load_templates
-    except ModuleNotFoundError:
-        return parsers
+    from parsers.template import load_templates
+
+    parsers: dict[str, Parser] = {name: _load(target) for name, target in PYTHON_PARSERS.items()}
     for parser in load_templates():
         parsers[parser.name] = parser
     return parsers

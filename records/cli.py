@@ -25,8 +25,12 @@ class RecordsGroup(click.Group):
         except Interrupted:
             # SIGTERM/SIGINT: the pipeline finished or rolled back the document in hand and
             # marked the run interrupted. 130 is the shell's code for "stopped by a signal".
-            click.secho("Interrupted: the run stopped between documents and is marked"
-                        " 'interrupted'; nothing was half-written.", fg="yellow", err=True)
+            click.secho(
+                "Interrupted: the run stopped between documents and is marked"
+                " 'interrupted'; nothing was half-written.",
+                fg="yellow",
+                err=True,
+            )
             ctx.exit(130)
         except LockHeld as exc:
             click.secho(str(exc), fg="yellow", err=True)
@@ -40,13 +44,25 @@ pass_paths = click.make_pass_decorator(Paths)
 
 
 @click.group(cls=RecordsGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", type=click.Path(dir_okay=False), envvar="RECORDS_DB",
-              help="SQLite database [default: data/records.db; env RECORDS_DB].")
-@click.option("--archive", type=click.Path(file_okay=False), envvar="RECORDS_ARCHIVE",
-              help="Archive folder [default: data/archive; env RECORDS_ARCHIVE].")
-@click.option("--sources", "sources_file", type=click.Path(dir_okay=False),
-              envvar="RECORDS_SOURCES",
-              help="Sources file [default: sources.toml; env RECORDS_SOURCES].")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False),
+    envvar="RECORDS_DB",
+    help="SQLite database [default: data/records.db; env RECORDS_DB].",
+)
+@click.option(
+    "--archive",
+    type=click.Path(file_okay=False),
+    envvar="RECORDS_ARCHIVE",
+    help="Archive folder [default: data/archive; env RECORDS_ARCHIVE].",
+)
+@click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(dir_okay=False),
+    envvar="RECORDS_SOURCES",
+    help="Sources file [default: sources.toml; env RECORDS_SOURCES].",
+)
 @click.version_option(package_name="agency-records")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, archive: str | None, sources_file: str | None) -> None:
@@ -79,7 +95,9 @@ def print_summary(summary: Any) -> None:
     for error in summary.errors:
         where = error.get("url") or error.get("source") or ""
         message = error["message"]
-        line = message if where and where in message else f"{where}: {message}" if where else message
+        line = (
+            message if where and where in message else f"{where}: {message}" if where else message
+        )
         click.secho(f"  error [{error.get('stage', '?')}] {line}", fg="red", err=True)
 
 
@@ -119,14 +137,20 @@ def crawl(paths: Paths, source_names: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.option("--reparse", is_flag=True,
-              help="Also re-parse documents parsed by an older parser version.")
+@click.option(
+    "--reparse", is_flag=True, help="Also re-parse documents parsed by an older parser version."
+)
 @click.option("--all", "everything", is_flag=True, help="Re-parse every archived document.")
 @click.option("--workers", type=int, default=None, help="Parallel parser processes.")
 @click.argument("source_names", nargs=-1, metavar="[SOURCE]...")
 @pass_paths
-def parse(paths: Paths, reparse: bool, everything: bool, workers: int | None,
-          source_names: tuple[str, ...]) -> None:
+def parse(
+    paths: Paths,
+    reparse: bool,
+    everything: bool,
+    workers: int | None,
+    source_names: tuple[str, ...],
+) -> None:
     """Parse archived documents that have not been parsed yet (and, with --reparse, those
     parsed by an older parser version), replacing their rows one document at a time."""
     from db.connect import open_db
@@ -138,12 +162,26 @@ def parse(paths: Paths, reparse: bool, everything: bool, workers: int | None,
     sources = config.select(list(source_names)) if source_names else None
     db = open_db(paths.db)
     run_id = start_run(db, trigger="cli", sources=list(source_names))
-    summary = parse_pending(db, Archive(paths.archive), config, sources=sources, run_id=run_id,
-                            reparse=reparse, everything=everything, workers=workers,
-                            progress=_say)
+    summary = parse_pending(
+        db,
+        Archive(paths.archive),
+        config,
+        sources=sources,
+        run_id=run_id,
+        reparse=reparse,
+        everything=everything,
+        workers=workers,
+        progress=_say,
+    )
     summary.status = "ok" if summary.ok else "failed"
-    finish_run(db, run_id, status=summary.status, documents_failed=summary.documents_failed,
-               rows_added=summary.rows_added, errors=len(summary.errors))
+    finish_run(
+        db,
+        run_id,
+        status=summary.status,
+        documents_failed=summary.documents_failed,
+        rows_added=summary.rows_added,
+        errors=len(summary.errors),
+    )
     print_summary(summary)
     _exit_for(summary)
 
@@ -151,11 +189,18 @@ def parse(paths: Paths, reparse: bool, everything: bool, workers: int | None,
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--source", "source_name", help="Source the files belong to (optional).")
-@click.option("--parser", "parser_name", help="Parser to use [default: the source's, else detected].")
+@click.option(
+    "--parser", "parser_name", help="Parser to use [default: the source's, else detected]."
+)
 @click.option("--request", "request_id", type=int, help="Records request these files answer.")
 @pass_paths
-def add(paths: Paths, files: tuple[str, ...], source_name: str | None, parser_name: str | None,
-        request_id: int | None) -> None:
+def add(
+    paths: Paths,
+    files: tuple[str, ...],
+    source_name: str | None,
+    parser_name: str | None,
+    request_id: int | None,
+) -> None:
     """Archive local files (records-request responses, downloads) and parse them."""
     from records.pipeline import add_files
 
@@ -164,8 +209,15 @@ def add(paths: Paths, files: tuple[str, ...], source_name: str | None, parser_na
         config.source(source_name)
     if parser_name:
         _check_parser(parser_name)
-    summary = add_files([Path(f) for f in files], paths=paths, config=config, source=source_name,
-                        parser_name=parser_name, request_id=request_id, progress=_say)
+    summary = add_files(
+        [Path(f) for f in files],
+        paths=paths,
+        config=config,
+        source=source_name,
+        parser_name=parser_name,
+        request_id=request_id,
+        progress=_say,
+    )
     print_summary(summary)
     _exit_for(summary)
 
@@ -206,8 +258,9 @@ def status(paths: Paths, limit: int) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--parser", "parser_name", help="Parser to use [default: detected].")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
 def extract(file: str, parser_name: str | None, fmt: str) -> None:
     """Print what FILE parses to, without touching the database."""
     from records.extract import extract as extract_tables
@@ -237,8 +290,14 @@ def serve(paths: Paths, host: str, port: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Load the demo, print it, and stop.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--dir", "workdir", type=click.Path(file_okay=False), default="data/demo",
-              show_default=True, help="Where the demo keeps its site, database and archive.")
+@click.option(
+    "--dir",
+    "workdir",
+    type=click.Path(file_okay=False),
+    default="data/demo",
+    show_default=True,
+    help="Where the demo keeps its site, database and archive.",
+)
 def demo(no_serve: bool, host: str, port: int, workdir: str) -> None:
     """Run the whole pipeline offline on a sample agency site this project generates,
     then serve the result with Datasette."""
@@ -249,7 +308,6 @@ def demo(no_serve: bool, host: str, port: int, workdir: str) -> None:
 
 def main() -> None:
     cli(prog_name="records")
-
 
 
 # Command groups that live in their own modules.

@@ -202,7 +202,9 @@ def _source(path: Path, position: int, raw: Any, settings: Settings) -> Source:
             try:
                 re.compile(values[key])
             except re.error as exc:
-                raise ConfigError(f"{where}: field {key!r}: bad regular expression: {exc}") from None
+                raise ConfigError(
+                    f"{where}: field {key!r}: bad regular expression: {exc}"
+                ) from None
     if not values.get("link_regex") and not values.get("link_css") and not values.get("spider"):
         raise ConfigError(f"{where}: field 'link_regex': give link_regex and/or link_css")
     _check_parser(where, values["parser"])

@@ -105,8 +105,9 @@ def run_demo(
     site = workdir / "site"
     echo(f"writing the sample agency site in {site} ...")
     reports = build_site(site)
-    paths = Paths(db=workdir / "records.db", archive=workdir / "archive",
-                  sources=workdir / "sources.toml")
+    paths = Paths(
+        db=workdir / "records.db", archive=workdir / "archive", sources=workdir / "sources.toml"
+    )
     with serve_folder(site) as base_url:
         echo(f"serving it at {base_url}/index.html; crawling, parsing, loading ...")
         write_sources(paths.sources, base_url)

@@ -142,8 +142,7 @@ class Prepared:
     ocr_error: str | None = None
 
 
-def plan(db: sqlite_utils.Database, archive: Archive, document: dict[str, Any],
-         path: Path) -> Plan:
+def plan(db: sqlite_utils.Database, archive: Archive, document: dict[str, Any], path: Path) -> Plan:
     """Nothing for a non-PDF; else reuse an earlier OCR copy, and read page text unless the
     pages are already indexed by the current extractor with every scan read."""
     with path.open("rb") as handle:
@@ -177,8 +176,13 @@ def prepare(path: Path, label: str, archive_root: Path, work: Plan) -> Prepared:
     except OcrError as exc:
         return Prepared(target=path, pages=pages, ocr_error=str(exc))
     copy_sha = archive.put(data)
-    return Prepared(target=archive.get(copy_sha), pages=pages, ocr_sha256=copy_sha,
-                    ocr_size=len(data), ocr_pages=scanned)
+    return Prepared(
+        target=archive.get(copy_sha),
+        pages=pages,
+        ocr_sha256=copy_sha,
+        ocr_size=len(data),
+        ocr_pages=scanned,
+    )
 
 
 def record_prepared(
@@ -194,15 +198,28 @@ def record_prepared(
     sha = document["sha256"]
     label = document.get("filename") or sha[:12]
     if prepared.ocr_error:
-        record_error(db, run=run_id, stage="ocr", message=prepared.ocr_error,
-                     source=document.get("source"), url=document.get("url"), document=sha)
+        record_error(
+            db,
+            run=run_id,
+            stage="ocr",
+            message=prepared.ocr_error,
+            source=document.get("source"),
+            url=document.get("url"),
+            document=sha,
+        )
         if errors is not None:
-            errors.append({"stage": "ocr", "url": document.get("url"),
-                           "message": prepared.ocr_error})
+            errors.append(
+                {"stage": "ocr", "url": document.get("url"), "message": prepared.ocr_error}
+            )
     if prepared.ocr_sha256:
-        record_ocr_copy(db, original=document, sha256=prepared.ocr_sha256,
-                        size=prepared.ocr_size, pages=prepared.ocr_pages,
-                        engine=engine_version())
+        record_ocr_copy(
+            db,
+            original=document,
+            sha256=prepared.ocr_sha256,
+            size=prepared.ocr_size,
+            pages=prepared.ocr_pages,
+            engine=engine_version(),
+        )
     if prepared.pages is not None:
         index_pages(db, archive, sha, pages=prepared.pages, name=label)
 

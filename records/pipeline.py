@@ -86,15 +86,24 @@ def run(
     with hold_sources(paths.db, [s.name for s in sources], trigger=trigger) as locks:
         with stop_on_signals():
             db = open_db(paths.db)
-            summary = _run_locked(db, config, sources, paths=paths, trigger=trigger,
-                                  progress=progress, do_crawl=do_crawl, do_parse=do_parse,
-                                  locks=locks)
+            summary = _run_locked(
+                db,
+                config,
+                sources,
+                paths=paths,
+                trigger=trigger,
+                progress=progress,
+                do_crawl=do_crawl,
+                do_parse=do_parse,
+                locks=locks,
+            )
     _notify(db, config, sources, summary)
     return summary
 
 
-def _notify(db: sqlite_utils.Database, config: Config, sources: list[Source],
-            summary: RunSummary) -> None:
+def _notify(
+    db: sqlite_utils.Database, config: Config, sources: list[Source], summary: RunSummary
+) -> None:
     from scheduler.notify import after_run
 
     if summary.run_id is None:
@@ -127,19 +136,29 @@ def _run_locked(
     summary = RunSummary(run_id=run_id)
     try:
         if do_crawl:
-            crawl_sources(db, config, sources, paths=paths, run_id=run_id, summary=summary,
-                          progress=progress)
+            crawl_sources(
+                db, config, sources, paths=paths, run_id=run_id, summary=summary, progress=progress
+            )
             # A stop asked for during the crawl: keep what was archived, parse it next run.
             interrupt.check()
         if do_parse:
             # Counted straight into the run's summary, so an interrupted run still says what
             # it loaded before the stop.
-            parse_pending(db, Archive(paths.archive), config, sources=sources, run_id=run_id,
-                          progress=progress, summary=summary)
+            parse_pending(
+                db,
+                Archive(paths.archive),
+                config,
+                sources=sources,
+                run_id=run_id,
+                progress=progress,
+                summary=summary,
+            )
     except KeyboardInterrupt as exc:
         summary.status = "interrupted"
-        progress(f"run {run_id} interrupted ({str(exc) or 'KeyboardInterrupt'}): documents loaded"
-                 " so far are kept; the rest are parsed by the next run")
+        progress(
+            f"run {run_id} interrupted ({str(exc) or 'KeyboardInterrupt'}): documents loaded"
+            " so far are kept; the rest are parsed by the next run"
+        )
         raise
     except Exception as exc:
         # An unexpected error must leave the run `failed` (and the source's health failing),
@@ -322,9 +341,15 @@ def parse_pending(
         except (RecordsError, KeyError) as exc:
             _document_failed(db, summary, document, str(exc).strip("'\""), run_id)
             continue
-        if reparse and not everything and parser is not None and document.get("status") in (
-            "parsed",
-            "quarantined",
+        if (
+            reparse
+            and not everything
+            and parser is not None
+            and document.get("status")
+            in (
+                "parsed",
+                "quarantined",
+            )
         ):
             if (document.get("parser"), document.get("parser_version")) == (
                 parser.name,
@@ -344,8 +369,9 @@ def parse_pending(
         document = job.document
         label = document.get("filename") or document["sha256"][:12]
         if outcome.prepared is not None:
-            ocr.record_prepared(db, archive, document, outcome.prepared, run_id=run_id,
-                                errors=summary.errors)
+            ocr.record_prepared(
+                db, archive, document, outcome.prepared, run_id=run_id, errors=summary.errors
+            )
         parser = get_parser(outcome.parser_name) if outcome.parser_name else None
         if isinstance(outcome.result, str):
             _document_failed(db, summary, document, f"{label}: {outcome.result}", run_id, parser)
@@ -358,10 +384,18 @@ def parse_pending(
         if status == "quarantined":
             summary.documents_quarantined += 1
             message = f"{label}: quarantined: {result.quarantine_reason()}"
-            record_error(db, run=run_id, stage="check", message=message,
-                         source=document.get("source"), url=document.get("url"),
-                         document=document["sha256"])
-            summary.errors.append({"stage": "check", "url": document.get("url"), "message": message})
+            record_error(
+                db,
+                run=run_id,
+                stage="check",
+                message=message,
+                source=document.get("source"),
+                url=document.get("url"),
+                document=document["sha256"],
+            )
+            summary.errors.append(
+                {"stage": "check", "url": document.get("url"), "message": message}
+            )
         summary.rows_added += rows
         progress(f"  {label}: {status}, {len(result.rows)} rows ({parser.name} {parser.version})")
     return summary
@@ -393,8 +427,15 @@ def _document_failed(
     parser: Parser | None = None,
 ) -> None:
     fail_document(db, document["sha256"], message, parser)
-    record_error(db, run=run_id, stage="parse", message=message, source=document.get("source"),
-                 url=document.get("url"), document=document["sha256"])
+    record_error(
+        db,
+        run=run_id,
+        stage="parse",
+        message=message,
+        source=document.get("source"),
+        url=document.get("url"),
+        document=document["sha256"],
+    )
     summary.documents_failed += 1
     summary.errors.append({"stage": "parse", "url": document.get("url"), "message": message})
 
@@ -432,17 +473,38 @@ def add_files(
             summary.errors.append({"stage": "add", "url": str(file), "message": message})
             continue
         # Archive and record it (a ZIP: and each member); see records.intake for bad input.
-        received = receive_file(db, archive, data, file.name, source=source,
-                                request_id=request_id, run_id=run_id, parser_name=parser_name,
-                                progress=progress)
+        received = receive_file(
+            db,
+            archive,
+            data,
+            file.name,
+            source=source,
+            request_id=request_id,
+            run_id=run_id,
+            parser_name=parser_name,
+            progress=progress,
+        )
         received.add_to(summary)
         added.extend(received.to_parse)
-    parsed = parse_pending(db, archive, config, documents=added, run_id=run_id,
-                           parser_override=parser_name, progress=progress)
+    parsed = parse_pending(
+        db,
+        archive,
+        config,
+        documents=added,
+        run_id=run_id,
+        parser_override=parser_name,
+        progress=progress,
+    )
     summary.add(parsed)
     summary.status = "ok" if summary.ok else "failed"
-    finish_run(db, run_id, status=summary.status, documents_new=summary.documents_new,
-               documents_unchanged=summary.documents_unchanged,
-               documents_failed=summary.documents_failed, rows_added=summary.rows_added,
-               errors=len(summary.errors))
+    finish_run(
+        db,
+        run_id,
+        status=summary.status,
+        documents_new=summary.documents_new,
+        documents_unchanged=summary.documents_unchanged,
+        documents_failed=summary.documents_failed,
+        rows_added=summary.rows_added,
+        errors=len(summary.errors),
+    )
     return summary

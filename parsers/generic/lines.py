@@ -188,7 +188,7 @@ def _piece(word: Word, chars: list[tuple[float, float, str]]) -> Word:
     )
 
 
-def figure_line_cuts(words: list[Word], top: float, bottom: float) -> list[float]:
+def _banded_cuts(words: list[Word], top: float, bottom: float) -> list[float]:
     """Where to cut a ruled row that holds several rows of figures (tables ruled only every
     few rows): between its text lines, when at least two of its columns hold a number on
     more than one of those lines. Wrapped labels alone do not cut a row."""
@@ -224,7 +224,7 @@ def figure_line_cuts(words: list[Word], top: float, bottom: float) -> list[float
 def _split_banded_rows(cell_boxes: list[BBox], words: list[Word], ys: list[float]) -> list[BBox]:
     boxes = list(cell_boxes)
     for top, bottom in zip(ys, ys[1:], strict=False):
-        cuts = figure_line_cuts(words, top, bottom)
+        cuts = _banded_cuts(words, top, bottom)
         if not cuts:
             continue
         edges = [top, *cuts, bottom]

@@ -10,10 +10,9 @@ from itertools import pairwise
 from typing import Any
 
 from parsers.generic.cell_text import cell_text
-from parsers.generic.columns import column_zones, gutters
-from parsers.generic.lines import figure_line_cuts
+from parsers.generic.columns import gutters
 from parsers.generic.model import BBox, Word
-from parsers.generic.rows import text_lines
+from parsers.generic.rows import TextLine, text_lines
 
 #: Rules at least this share of the page width can separate a table's rows...
 MIN_RULE_SHARE = 0.5
@@ -38,35 +37,46 @@ class RowRuledGrid:
     rows: list[list[str]]
 
 
-def _stacks(edges: list[dict[str, Any]], width: float) -> list[list[dict[str, Any]]]:
+def _joined_rules(edges: list[dict[str, Any]]) -> list[tuple[float, float, float]]:
+    """(top, x0, x1) of each horizontal rule, pieces drawn end to end joined into one."""
+    pieces = sorted(
+        ((e["top"], e["x0"], e["x1"]) for e in edges if e["orientation"] == "h"),
+        key=lambda r: (round(r[0]), r[1]),
+    )
+    rules: list[tuple[float, float, float]] = []
+    for top, x0, x1 in pieces:
+        if rules:
+            t, a, b = rules[-1]
+            if abs(top - t) <= 1.0 and x0 <= b + DOUBLE_RULE_TOLERANCE:
+                rules[-1] = (t, a, max(b, x1))
+                continue
+        rules.append((top, x0, x1))
+    return rules
+
+
+def _stacks(edges: list[dict[str, Any]], width: float) -> list[list[tuple[float, float, float]]]:
     """Wide horizontal rules grouped by their ends, top to bottom."""
-    stacks: list[list[dict[str, Any]]] = []
-    for h in sorted(
-        (
-            e
-            for e in edges
-            if e["orientation"] == "h" and e["x1"] - e["x0"] >= MIN_RULE_SHARE * width
-        ),
-        key=lambda e: e["top"],
-    ):
+    stacks: list[list[tuple[float, float, float]]] = []
+    wide = [r for r in _joined_rules(edges) if r[2] - r[1] >= MIN_RULE_SHARE * width]
+    for rule in sorted(wide):
         for stack in stacks:
             if (
-                abs(stack[0]["x0"] - h["x0"]) <= RULE_END_TOLERANCE
-                and abs(stack[0]["x1"] - h["x1"]) <= RULE_END_TOLERANCE
+                abs(stack[0][1] - rule[1]) <= RULE_END_TOLERANCE
+                and abs(stack[0][2] - rule[2]) <= RULE_END_TOLERANCE
             ):
-                stack.append(h)
+                stack.append(rule)
                 break
         else:
-            stacks.append([h])
+            stacks.append([rule])
     return stacks
 
 
-def _rule_ys(stack: list[dict[str, Any]]) -> list[float]:
+def _rule_ys(stack: list[tuple[float, float, float]]) -> list[float]:
     ys: list[float] = []
-    for h in stack:
-        if ys and h["top"] - ys[-1] <= DOUBLE_RULE_TOLERANCE:
+    for top, _, _ in stack:
+        if ys and top - ys[-1] <= DOUBLE_RULE_TOLERANCE:
             continue
-        ys.append(h["top"])
+        ys.append(top)
     return ys
 
 
@@ -79,48 +89,56 @@ def _has_column_rulings(edges: list[dict[str, Any]], x0: float, x1: float, ys: l
     )
 
 
+def _row_cuts(lines: list[TextLine], mids: list[float]) -> list[int]:
+    """Indices of the lines of one band that start a new row: a line filling every column
+    the row's first line fills (several rows of a table ruled only every few rows). Wrapped
+    text fills fewer columns and stays in its row."""
+    cuts: list[int] = []
+    first: set[int] = set()
+    for i, line in enumerate(lines):
+        cols = {sum(1 for m in mids if m < w.xmid) for w in line.words}
+        if i and len(first) >= 2 and cols >= first:
+            cuts.append(i)
+            first = cols
+        elif not i:
+            first = cols
+    return cuts
+
+
 def _grid(
     words: list[Word], x0: float, x1: float, ys: list[float], em: float
 ) -> RowRuledGrid | None:
-    bands: list[tuple[float, float]] = []
-    for top, bottom in pairwise(ys):
-        # A band holding several lines of figures is several rows ruled as one.
-        cuts = figure_line_cuts(words, top, bottom)
-        edges = [top, *cuts, bottom]
-        bands.extend(pairwise(edges))
-    band_words = [[w for w in words if top <= w.ymid <= bottom] for top, bottom in bands]
-    filled = [(band, ws) for band, ws in zip(bands, band_words, strict=True) if ws]
-    if len(filled) < MIN_ROWS:
-        return None
-    lines = text_lines([w for _, ws in filled for w in ws], em)
-    found = gutters(lines, em, x0, x1)
+    found = gutters(text_lines(words, em), em, x0, x1)
     if not found:
         return None
-    zones = column_zones(found, x0, x1)
     mids = [(a + b) / 2 for a, b in found]
     rows: list[list[str]] = []
-    tops: list[float] = []
-    bottoms: list[float] = []
-    for (top, bottom), ws in filled:
-        cells: list[list[Word]] = [[] for _ in zones]
-        for w in ws:
-            cells[sum(1 for m in mids if m < w.xmid)].append(w)
-        rows.append([cell_text(c) for c in cells])
-        tops.append(min(w.top for w in ws))
-        bottoms.append(max(w.bottom for w in ws))
-    # Titles above and notes below the rows share the stack's outer rules: trim bands
-    # filling a single cell at both ends.
-    multi = [i for i, row in enumerate(rows) if sum(1 for c in row if c) >= 2]
+    tabular: list[bool] = []
+    boxes: list[tuple[float, float]] = []
+    for top, bottom in pairwise(ys):
+        lines = text_lines([w for w in words if top <= w.ymid <= bottom], em)
+        if not lines:
+            continue
+        starts = [0, *_row_cuts(lines, mids), len(lines)]
+        for a, b in pairwise(starts):
+            cells: list[list[Word]] = [[] for _ in range(len(mids) + 1)]
+            for line in lines[a:b]:
+                for w in line.words:
+                    cells[sum(1 for m in mids if m < w.xmid)].append(w)
+            rows.append([cell_text(c) for c in cells])
+            tabular.append(any(line.tabular for line in lines[a:b]))
+            boxes.append((lines[a].top, max(line.bottom for line in lines[a:b])))
+    # Titles above and notes below the rows share the stack's outer rules: trim rows of a
+    # single run of text (no gap between columns) at both ends.
+    multi = [i for i, t in enumerate(tabular) if t]
     if not multi:
         return None
     first, last = multi[0], multi[-1]
     rows = rows[first : last + 1]
-    if len(rows) < MIN_ROWS or len(
-        [r for r in rows if sum(1 for c in r if c) >= 2]
-    ) < MULTI_CELL_ROW_SHARE * len(rows):
+    if len(rows) < MIN_ROWS or sum(tabular[first : last + 1]) < MULTI_CELL_ROW_SHARE * len(rows):
         return None
     return RowRuledGrid(
-        bbox=(x0, tops[first], x1, bottoms[last]),
+        bbox=(x0, boxes[first][0], x1, boxes[last][1]),
         bounds=[x0, *mids, x1],
         rows=rows,
     )
@@ -135,8 +153,8 @@ def find_row_ruled_tables(
         ys = _rule_ys(stack)
         if len(ys) < MIN_ROW_RULES:
             continue
-        x0 = min(h["x0"] for h in stack)
-        x1 = max(h["x1"] for h in stack)
+        x0 = min(r[1] for r in stack)
+        x1 = max(r[2] for r in stack)
         if _has_column_rulings(edges, x0, x1, ys):
             continue
         inside = [w for w in words if x0 <= w.xmid <= x1 and ys[0] <= w.ymid <= ys[-1]]

@@ -7,7 +7,6 @@ them); Selenium is told where they are, so nothing is downloaded at test time.
 from __future__ import annotations
 
 import os
-
 import shutil
 import urllib.request
 from collections.abc import Iterator

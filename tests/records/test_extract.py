@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from parsers.registry import get_parser
 from records.exceptions import ParseError
 from records.extract import extract, to_csv
 from records.sample_reports import demo_series
