@@ -24,8 +24,12 @@ def record_document(
     derived_from: str | None = None,
     capture_url: str | None = None,
     capture_time: str | None = None,
+    link_text: str | None = None,
+    release_date: str | None = None,
 ) -> bool:
     """Record an archived file; True when these bytes were never seen before.
+
+    ``link_text`` and ``release_date`` are what the listing page said beside the link.
 
     The same bytes seen again (at the same or another URL) update ``last_seen`` and add the
     URL to ``document_urls``. New bytes at a URL that already had a document supersede the
@@ -55,6 +59,8 @@ def record_document(
                     "derived_from": derived_from,
                     "capture_url": capture_url,
                     "capture_time": capture_time,
+                    "link_text": link_text,
+                    "release_date": release_date,
                 }
             )
         else:
@@ -65,6 +71,9 @@ def record_document(
                 update["last_modified"] = last_modified
             if request_id is not None and existing.get("request_id") is None:
                 update["request_id"] = request_id
+            for key, value in (("link_text", link_text), ("release_date", release_date)):
+                if value and not existing.get(key):
+                    update[key] = value
             documents.update(sha256, update)
         if url:
             record_document_url(db, sha256, url, capture_url=capture_url, capture_time=capture_time)

@@ -73,6 +73,8 @@ CORE_TABLES: list[CoreTable] = [
             "request_id": int,
             "capture_url": str,
             "capture_time": str,
+            "link_text": str,
+            "release_date": str,
         },
         pk="sha256",
         indexes=(("source",), ("status",), ("url",)),

@@ -153,34 +153,16 @@ def parse(
 ) -> None:
     """Parse archived documents that have not been parsed yet (and, with --reparse, those
     parsed by an older parser version), replacing their rows one document at a time."""
-    from db.connect import open_db
-    from db.runs import finish_run, start_run
-    from records.archive import Archive
-    from records.pipeline import parse_pending
+    from records.pipeline import parse_archived
 
-    config = _config(paths)
-    sources = config.select(list(source_names)) if source_names else None
-    db = open_db(paths.db)
-    run_id = start_run(db, trigger="cli", sources=list(source_names))
-    summary = parse_pending(
-        db,
-        Archive(paths.archive),
-        config,
-        sources=sources,
-        run_id=run_id,
+    summary = parse_archived(
+        _config(paths),
+        source_names,
+        paths=paths,
         reparse=reparse,
         everything=everything,
         workers=workers,
         progress=_say,
-    )
-    summary.status = "ok" if summary.ok else "failed"
-    finish_run(
-        db,
-        run_id,
-        status=summary.status,
-        documents_failed=summary.documents_failed,
-        rows_added=summary.rows_added,
-        errors=len(summary.errors),
     )
     print_summary(summary)
     _exit_for(summary)

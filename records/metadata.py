@@ -101,6 +101,11 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "request_id": "Public-records request this file answers, if any.",
             "capture_url": "Web-archive capture the file was taken from, if not the live site.",
             "capture_time": "Time of that web-archive capture.",
+            "link_text": "The link's text on the agency's listing page.",
+            "release_date": (
+                "Date the listing page printed beside the link (the release date, when the "
+                "agency gives it there; the DDOR PDFs themselves do not print it)."
+            ),
         },
     },
     "document_urls": {

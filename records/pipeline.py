@@ -168,19 +168,26 @@ def _run_locked(
         summary.errors.append({"stage": "run", "url": None, "message": message})
         raise
     finally:
-        if summary.status != "interrupted":
-            summary.status = "ok" if summary.ok else "failed"
-        finish_run(
-            db,
-            run_id,
-            status=summary.status,
-            documents_new=summary.documents_new,
-            documents_unchanged=summary.documents_unchanged,
-            documents_failed=summary.documents_failed,
-            rows_added=summary.rows_added,
-            errors=len(summary.errors),
-        )
+        close_run(db, summary)
     return summary
+
+
+def close_run(db: sqlite_utils.Database, summary: RunSummary) -> None:
+    """Settle the run's status (unless interrupted) and write its counts."""
+    if summary.run_id is None:
+        raise ValueError("close_run needs a summary with a run id")
+    if summary.status != "interrupted":
+        summary.status = "ok" if summary.ok else "failed"
+    finish_run(
+        db,
+        summary.run_id,
+        status=summary.status,
+        documents_new=summary.documents_new,
+        documents_unchanged=summary.documents_unchanged,
+        documents_failed=summary.documents_failed,
+        rows_added=summary.rows_added,
+        errors=len(summary.errors),
+    )
 
 
 def sync_sources(db: sqlite_utils.Database, sources: Iterable[Source]) -> None:
@@ -496,15 +503,42 @@ def add_files(
         progress=progress,
     )
     summary.add(parsed)
-    summary.status = "ok" if summary.ok else "failed"
-    finish_run(
-        db,
-        run_id,
-        status=summary.status,
-        documents_new=summary.documents_new,
-        documents_unchanged=summary.documents_unchanged,
-        documents_failed=summary.documents_failed,
-        rows_added=summary.rows_added,
-        errors=len(summary.errors),
-    )
+    close_run(db, summary)
+    return summary
+
+
+def parse_archived(
+    config: Config,
+    names: Iterable[str] = (),
+    *,
+    paths: Paths,
+    reparse: bool = False,
+    everything: bool = False,
+    workers: int | None = None,
+    progress: Progress = _quiet,
+) -> RunSummary:
+    """`records parse`: parse archived documents (of the named sources) as a recorded run."""
+    names = list(names)
+    sources = config.select(names) if names else None
+    db = open_db(paths.db)
+    run_id = start_run(db, trigger="cli", sources=names)
+    summary = RunSummary(run_id=run_id)
+    try:
+        parse_pending(
+            db,
+            Archive(paths.archive),
+            config,
+            sources=sources,
+            run_id=run_id,
+            reparse=reparse,
+            everything=everything,
+            workers=workers,
+            progress=progress,
+            summary=summary,
+        )
+    except KeyboardInterrupt:
+        summary.status = "interrupted"
+        raise
+    finally:
+        close_run(db, summary)
     return summary

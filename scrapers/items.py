@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scrapers.listing_context import LinkContext
+
 
 @dataclass
 class DocumentItem:
@@ -15,3 +17,5 @@ class DocumentItem:
     #: For a file fetched from a web archive: the capture URL and its timestamp.
     capture_url: str | None = None
     capture_time: str | None = None
+    #: What the listing page said beside the link (``scrapers.listing_context``).
+    link: LinkContext | None = None

@@ -42,6 +42,8 @@ class ArchivePipeline:
             last_modified=item.headers.get("Last-Modified"),
             capture_url=item.capture_url,
             capture_time=item.capture_time,
+            link_text=item.link.text if item.link else None,
+            release_date=item.link.posted if item.link else None,
         )
         if is_new:
             state.new.append(sha)

@@ -85,6 +85,9 @@ def test_run_records_the_document_its_fetch_and_the_run(tmp_path: Path, ddor_sit
     assert doc["pages"] == 35
     assert doc["report_period_start"] == "2017-01-28"
     assert doc["report_period_end"] == "2017-02-03"
+    # The release date is printed only on the agency's page, beside the link.
+    assert doc["release_date"] == EXPECTED["report"]["release_date"] == "2017-03-20"
+    assert doc["link_text"].startswith("Weekly Declined Detainer Outcome Report for Recorded")
     archived = tmp_path / "archive" / doc["sha256"][:2] / doc["sha256"]
     assert (
         archived.read_bytes()

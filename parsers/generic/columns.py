@@ -21,6 +21,12 @@ MIN_DATA_LINES = 3
 #: Between words in different columns a gap must be this many text heights wide
 #: (numbers may sit closer together).
 COLUMN_SPLIT_EMS = 0.45
+#: A space between words lying this much inside a gutter (share of its width) separates
+#: two cells even when it does not reach the gutter's middle.
+GAP_IN_GUTTER_SHARE = 0.5
+#: ...when it is wider than one space of fixed-width type (0.6 text heights), so that a
+#: line of a typewritten listing is not cut at every gutter it runs over.
+INTO_GUTTER_GAP_EMS = 0.7
 #: A chunk overlapping a column by less than this (points) does not span into it.
 SPAN_OVERLAP = 2.0
 
@@ -78,9 +84,14 @@ def _chunks(line: TextLine, found: list[tuple[float, float]], em: float) -> list
     chunks: list[list[Word]] = [[line.words[0]]]
     for prev, w in zip(line.words, line.words[1:], strict=False):
         gap = w.x0 - prev.x1
-        crosses = any(prev.x1 < b and a < w.x0 for a, b in found)
+        at_mid = any(prev.x1 <= (a + b) / 2 <= w.x0 for a, b in found)
+        into = gap > 0 and any(
+            min(w.x0, b) - max(prev.x1, a) >= GAP_IN_GUTTER_SHARE * gap for a, b in found
+        )
         narrow_ok = is_numeric(prev.text) or is_numeric(w.text)
-        if crosses and (gap >= COLUMN_SPLIT_EMS * em or narrow_ok) or gap > 1.5 * em:
+        wide = gap >= COLUMN_SPLIT_EMS * em
+        into_wide = gap >= INTO_GUTTER_GAP_EMS * em
+        if (at_mid and (wide or narrow_ok)) or (into and into_wide) or gap > 1.5 * em:
             chunks.append([w])
         else:
             chunks[-1].append(w)

@@ -31,7 +31,12 @@ TABLES_SPEC = TableSpec(
         Column("n_columns", "integer", "Number of columns of the table."),
         Column("header", "text", "Header rows as printed: JSON list of rows of cell texts."),
         Column("columns", "text", "One name per column (stacked header cells joined): JSON list."),
-        Column("method", "text", 'How the table was found: "ruled" (drawn lines) or "whitespace".'),
+        Column(
+            "method",
+            "text",
+            'How the table was found: "ruled" (drawn lines), "row-ruled" (rules between rows'
+            ' only, columns from whitespace) or "whitespace".',
+        ),
         Column(
             "continued_from_page",
             "integer",
@@ -102,7 +107,7 @@ class GenericParser:
     """Tables of any PDF, ruled or not, without a template."""
 
     name = "generic"
-    version = "1.0"
+    version = "1.1"
     description = (
         "Every table of any PDF, ruled or aligned by whitespace, with page, position and"
         " header; tables continued over pages are joined."

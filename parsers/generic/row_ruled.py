@@ -28,6 +28,8 @@ MIN_COLUMN_RULING = 6.0
 #: Share of the rows that must fill two cells or more.
 MULTI_CELL_ROW_SHARE = 0.6
 MIN_ROWS = 3
+#: Share of the rows that must wrap onto several lines.
+WRAPPED_ROW_SHARE = 0.5
 
 
 @dataclass
@@ -89,20 +91,19 @@ def _has_column_rulings(edges: list[dict[str, Any]], x0: float, x1: float, ys: l
     )
 
 
-def _row_cuts(lines: list[TextLine], mids: list[float]) -> list[int]:
-    """Indices of the lines of one band that start a new row: a line filling every column
-    the row's first line fills (several rows of a table ruled only every few rows). Wrapped
-    text fills fewer columns and stays in its row."""
-    cuts: list[int] = []
+def _holds_several_rows(lines: list[TextLine], mids: list[float]) -> bool:
+    """Whether one band holds several rows: a line filling every column that an earlier
+    multi-column line of the band fills (a table ruled every few rows, or only above and
+    below its body). Wrapped text fills fewer columns than its row's first line."""
     first: set[int] = set()
-    for i, line in enumerate(lines):
+    for line in lines:
         cols = {sum(1 for m in mids if m < w.xmid) for w in line.words}
-        if i and len(first) >= 2 and cols >= first:
-            cuts.append(i)
-            first = cols
-        elif not i:
-            first = cols
-    return cuts
+        if len(cols) < 2:
+            continue
+        if first and cols >= first:
+            return True
+        first = first or cols
+    return False
 
 
 def _grid(
@@ -115,19 +116,25 @@ def _grid(
     rows: list[list[str]] = []
     tabular: list[bool] = []
     boxes: list[tuple[float, float]] = []
+    wrapped = 0
     for top, bottom in pairwise(ys):
         lines = text_lines([w for w in words if top <= w.ymid <= bottom], em)
         if not lines:
             continue
-        starts = [0, *_row_cuts(lines, mids), len(lines)]
-        for a, b in pairwise(starts):
-            cells: list[list[Word]] = [[] for _ in range(len(mids) + 1)]
-            for line in lines[a:b]:
-                for w in line.words:
-                    cells[sum(1 for m in mids if m < w.xmid)].append(w)
-            rows.append([cell_text(c) for c in cells])
-            tabular.append(any(line.tabular for line in lines[a:b]))
-            boxes.append((lines[a].top, max(line.bottom for line in lines[a:b])))
+        if _holds_several_rows(lines, mids):
+            return None
+        cells: list[list[Word]] = [[] for _ in range(len(mids) + 1)]
+        for line in lines:
+            for w in line.words:
+                cells[sum(1 for m in mids if m < w.xmid)].append(w)
+        rows.append([cell_text(c) for c in cells])
+        tabular.append(any(line.tabular for line in lines))
+        boxes.append((lines[0].top, lines[-1].bottom))
+        wrapped += len(lines) > 1
+    # One line a row is a table whitespace alone reads well (with its header above the
+    # first rule); the rules are needed where cells wrap.
+    if wrapped < WRAPPED_ROW_SHARE * len(rows):
+        return None
     # Titles above and notes below the rows share the stack's outer rules: trim rows of a
     # single run of text (no gap between columns) at both ends.
     multi = [i for i, t in enumerate(tabular) if t]

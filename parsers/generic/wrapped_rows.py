@@ -16,24 +16,37 @@ def _label_only(row: list[str]) -> bool:
     return bool(row[0]) and not any(row[1:])
 
 
-def _is_continuation(
+def _continues(
     r: int, rows: list[list[str]], x0s: list[float], tops: list[float], bottoms: list[float]
 ) -> bool:
-    """Whether line ``r + 1`` continues the label-only line ``r``: it carries the figures,
-    sits right below, and starts in lower case, or is indented under it while the line
-    after it comes back out (a group heading's items stay indented one after another)."""
-    label, nxt = rows[r], rows[r + 1]
-    if not _label_only(label) or label[0].rstrip().endswith(":"):
-        return False
-    if not nxt[0] or not any(nxt[1:]):
+    """Whether line ``r + 1`` continues the label of line ``r``: it sits right below, and
+    starts in lower case, or (when it carries the figures) is indented under it while the
+    line after it comes back out (a group heading's items stay indented one after another)."""
+    nxt = rows[r + 1]
+    if not nxt[0] or rows[r][0].rstrip().endswith(":"):
         return False
     if tops[r + 1] - bottoms[r] > MAX_LINE_GAP_EMS * (bottoms[r] - tops[r]):
         return False
     if nxt[0][0].islower():
         return True
+    if _label_only(nxt):
+        return False
     indented = x0s[r + 1] > x0s[r] + INDENT_TOLERANCE
     back_out = r + 2 >= len(rows) or x0s[r + 2] <= x0s[r] + INDENT_TOLERANCE
     return indented and back_out
+
+
+def _wrap_end(
+    r: int, rows: list[list[str]], x0s: list[float], tops: list[float], bottoms: list[float]
+) -> int | None:
+    """The line holding the figures of the label starting on label-only line ``r``, when
+    the lines from ``r`` to it are one wrapped label; else None."""
+    j = r
+    while j + 1 < len(rows) and _label_only(rows[j]) and _continues(j, rows, x0s, tops, bottoms):
+        j += 1
+        if not _label_only(rows[j]):
+            return j
+    return None
 
 
 def join_wrapped_labels(
@@ -46,9 +59,15 @@ def join_wrapped_labels(
     """Join each wrapped body-row label into the line holding its figures (in place) and
     return the indices of the rows to keep."""
     keep: list[int] = []
-    for r in range(len(rows)):
-        if r >= n_header and r + 1 < len(rows) and _is_continuation(r, rows, x0s, tops, bottoms):
-            rows[r + 1][0] = join_wrapped([rows[r][0], rows[r + 1][0]])
+    r = n_header
+    keep.extend(range(min(n_header, len(rows))))
+    while r < len(rows):
+        end = _wrap_end(r, rows, x0s, tops, bottoms)
+        if end is None:
+            keep.append(r)
+            r += 1
             continue
-        keep.append(r)
+        rows[end][0] = join_wrapped([rows[i][0] for i in range(r, end + 1)])
+        keep.append(end)
+        r = end + 1
     return keep

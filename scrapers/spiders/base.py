@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 from records.config import Source
 from scrapers.failures import describe_failure, retry_note
 from scrapers.items import DocumentItem
+from scrapers.listing_context import LinkContext, link_context
 from scrapers.wayback import (
     MAX_LISTING_CAPTURES,
     Capture,
@@ -62,6 +63,8 @@ class AgencySpider(scrapy.Spider):
         self._link_re = re.compile(source.link_regex) if source.link_regex else None
         self.links_found = 0
         self.listings_read = 0
+        #: What the listing page says beside each document link (its text, date posted).
+        self.link_contexts: dict[str, LinkContext] = {}
 
     async def start(self) -> Any:
         for url in self.start_urls:
@@ -132,14 +135,13 @@ class AgencySpider(scrapy.Spider):
         """
         base = base or response.url
         if self.source.link_css:
-            hrefs = response.css(self.source.link_css).css("::attr(href)").getall()
-            if not hrefs:  # the selector may point at the <a> elements' containers
-                hrefs = response.css(self.source.link_css).xpath(".//a/@href").getall()
+            selected = response.css(self.source.link_css)
+            anchors = selected.xpath("self::a[@href]") or selected.xpath(".//a[@href]")
         else:
-            hrefs = response.css("a::attr(href)").getall()
+            anchors = response.css("a[href]")
         links: list[str] = []
-        for href in hrefs:
-            url = _join(response, base, href)
+        for anchor in anchors:
+            url = _join(response, base, anchor.attrib.get("href", ""))
             if url is None:
                 continue
             if self._link_re and not self._link_re.search(url):
@@ -148,6 +150,7 @@ class AgencySpider(scrapy.Spider):
                 continue
             if url not in links:
                 links.append(url)
+                self.link_contexts.setdefault(url, link_context(anchor))
         return links
 
     def next_page(self, response: Response, base: str | None = None) -> str | None:
@@ -183,6 +186,7 @@ class AgencySpider(scrapy.Spider):
             # Documents are chosen by the source's link rules, wherever they are hosted.
             meta={
                 "document_url": url,
+                "link": self.link_contexts.get(url),
                 # Only a conditional request can be answered "not modified".
                 "known_sha256": known.get("sha256") if headers else None,
                 "allow_offsite": True,
@@ -206,6 +210,7 @@ class AgencySpider(scrapy.Spider):
                 headers=_headers(response, validators=not response.meta.get("capture_url")),
                 capture_url=response.meta.get("capture_url"),
                 capture_time=response.meta.get("capture_time"),
+                link=response.meta.get("link") or self.link_contexts.get(url),
             )
         yield from self._next_capture(response.meta)
 

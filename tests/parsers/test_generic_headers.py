@@ -1,0 +1,191 @@
+"""Generic extraction keeps a table's structure: stacked header rows, group labels over
+several columns, sub-headers inside a spanned ruled cell, vertical header text, wrapped row
+labels, and text-heavy tables ruled only between their rows."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from parsers.generic import extract_tables
+from tests.shared import expected, fixture
+
+ARRESTS = "real/camelot/12s0324.pdf"
+NICS = "real/pdfplumber/nics-background-checks-2015-11.pdf"
+GAO = "real/warn-scraper/gao-03-1003.pdf"
+
+
+def _camelot_rows(name: str, data_var: str) -> list[list[str]]:
+    doc = expected(f"real/camelot/expected/{name}.expected.json")
+    for test in doc["tests"]:
+        for table in test["expected"]:
+            if table["data_var"] == data_var:
+                return table["rows"]
+    raise KeyError(data_var)
+
+
+def _figure(text: str) -> str:
+    """A figure as camelot gives it, without the space before an aligned decimal point."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def arrests():
+    return extract_tables(fixture(ARRESTS))
+
+
+def test_group_labels_span_the_columns_they_sit_over(arrests):
+    by_sex, by_race = arrests
+    # "Under 18" and "18 years" sit a few points apart above neighbouring columns; each
+    # goes to its own column, and "Total", "Male", "Female" head three columns each.
+    assert by_sex.columns == [
+        "Offense charged",
+        "Total",
+        "Total: Under 18 years",
+        "Total: 18 years and over",
+        "Male: Total",
+        "Male: Under 18 years",
+        "Male: 18 years and over",
+        "Female: Total",
+        "Female: Under 18 years",
+        "Female: 18 years and over",
+    ]
+    assert by_sex.spans == [(0, 1, 3), (0, 4, 6), (0, 7, 9)]
+    # The header rows as printed, camelot's layout apart from where a group label sits
+    # (first column of its span here, the middle one there).
+    truth = _camelot_rows("12s0324", "data_network_two_tables_1")
+    assert by_sex.header[1:] == truth[1:3]
+    assert [c for c in by_sex.header[0] if c] == [c for c in truth[0] if c]
+    # A label alone over one column's own header lines is part of that column's name.
+    assert by_race.columns == [
+        "Offense charged",
+        "Total",
+        "White",
+        "Black",
+        "American Indian/Alaskan Native",
+        "Asian Pacific Islander",
+    ]
+
+
+def test_wrapped_row_label_joined_with_its_figures(arrests):
+    by_sex, by_race = arrests
+    truth = _camelot_rows("12s0324", "data_network_two_tables_1")
+    # camelot keeps "Murder and nonnegligent" as a row of its own, figures on the next.
+    murder = truth[truth.index(next(r for r in truth if r[0] == "Murder and nonnegligent")) + 1]
+    assert by_sex.rows[2] == ["Murder and nonnegligent manslaughter"] + [
+        _figure(c) for c in murder[1:]
+    ]
+    assert by_sex.rows[2][1:] == ["10.0", "0.9", "9.1", "9.0", "0.9", "8.1", "1.1", "–", "1.0"]
+    family = [r for r in by_sex.rows if r[0].startswith("Offenses against")]
+    assert family == [
+        [
+            "Offenses against the family and children",
+            "92.4",
+            "3.7",
+            "88.7",
+            "68.9",
+            "2.4",
+            "66.6",
+            "23.4",
+            "1.3",
+            "22.1",
+        ]
+    ]
+    # 34 body lines in camelot's table, two of them a wrapped label's first line.
+    assert len(by_sex.rows) == len(truth) - 3 - 2
+    assert by_race.rows[2] == [
+        "Murder and nonnegligent manslaughter",
+        "9,739",
+        "4,741",
+        "4,801",
+        "100",
+        "97",
+    ]
+
+
+def test_label_wrapped_over_three_lines_and_headings_kept_apart():
+    (checklist,) = extract_tables(fixture(GAO), pages=[32], workers=1)
+    labels = [row[0] for row in checklist.rows]
+    assert (
+        "Titles of positions to be affected and names of the workers currently holding"
+        " these jobs" in labels
+    )
+    assert "Name and telephone number of company official to contact" in labels
+    # Section headings without figures stay rows of their own, above indented items.
+    (budget,) = extract_tables(fixture("real/tabula-java/rotated_page.pdf"))
+    labels = [row[0] for row in budget.rows]
+    start = labels.index("Outlays:")
+    assert labels[start : start + 6] == [
+        "Outlays:",
+        "Appropriated (“discretionary”) programs: 2",
+        "Defense 3",
+        "Non-defense 4",
+        "Subtotal, appropriated programs",
+        "Mandatory programs:",
+    ]
+
+
+def test_sub_headers_inside_a_spanned_ruled_cell_get_their_own_columns():
+    truth = expected("real/pdfplumber/expected/nics-background-checks-2015-11.expected.json")
+    (table,) = extract_tables(fixture(NICS))
+    assert len(table.columns) == len(truth["columns"]) == 25
+    assert table.columns == [
+        "State / Territory",
+        "Permit",
+        "Handgun",
+        "Long Gun",
+        "*Other",
+        "**Multiple",
+        "Admin",
+        "Pre-Pawn: Handgun",
+        "Pre-Pawn: Long Gun",
+        "Pre-Pawn: *Other",
+        "Redemption: Handgun",
+        "Redemption: Long Gun",
+        "Redemption: *Other",
+        "Returned/Disposition: Handgun",
+        "Returned/Disposition: Long Gun",
+        "Returned/Disposition: *Other",
+        "Rentals: Handgun",
+        "Rentals: Long Gun",
+        "Private Sale: Handgun",
+        "Private Sale: Long Gun",
+        "Private Sale: *Other",
+        "Return to Seller - Private Sale: Handgun",
+        "Return to Seller - Private Sale: Long Gun",
+        "Return to Seller - Private Sale: *Other",
+        "Totals",
+    ]
+    # The caption spanning the whole table stays in the header, not in the names.
+    assert table.header[0][0] == "NICS Firearm Background Checks November - 2015"
+    assert len(table.header) == 3
+
+
+def test_vertical_header_text_reads_up_the_page():
+    truth = _camelot_rows("vertical_header", "data_network_vertical_headers")
+    (table,) = extract_tables(fixture("real/camelot/vertical_header.pdf"), pages=[1])
+    names = [c for c in table.header[-1] if c]
+    assert names == [c for c in truth[3] if c]
+    assert table.columns[2] == "STATE: Governor: Brian Calley"
+
+
+def test_text_table_ruled_between_rows_joined_over_six_pages():
+    tables = extract_tables(fixture(GAO), pages=range(36, 42), workers=1)
+    (cases,) = [t for t in tables if t.method == "row-ruled"]
+    assert cases.pages == [36, 37, 38, 39, 40, 41]
+    assert cases.columns == ["Case", "State filed", "Year", "Outcome"]
+    assert [p.n_rows for p in cases.pieces] == [11, 12, 12, 10, 11, 12]
+    assert cases.rows[0] == [
+        "Air Trans. Local 504, Transp. Workers Union of Am. v. Ogden Aviation Servs., No. 96"
+        " CV 4506 SJ, 1998 WL 191297 (E.D.N.Y. Apr. 20, 1998).",
+        "New York",
+        "1998",
+        "Court found that Ogden, seller company, was not responsible for providing WARN"
+        " notices to workers subsequently laid off by buyer company; case proceeded toward"
+        " trial.",
+    ]
+    assert cases.rows[-1][1:3] == ["Arkansas", "2001"]
+    assert all(re.fullmatch(r"199[5-9]|200[0-2]", row[2]) for row in cases.rows)
+    # The rest of those pages (appendix title, page feet) gives no other table.
+    assert len(tables) == 1
