@@ -272,9 +272,9 @@ def build_grid(cell_boxes: list[BBox], words: list[Word]) -> RuledGrid:
         r = bisect_right(ys, w.ymid) - 1
         for p in pieces:
             c = bisect_right(xs, p.xmid) - 1
-            i = owner.get((r, c))
-            if i is not None:
-                cell_words.setdefault(i, []).append(p)
+            owned = owner.get((r, c))
+            if owned is not None:
+                cell_words.setdefault(owned, []).append(p)
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     grid = [[""] * n_cols for _ in range(n_rows)]
     col_spans: list[tuple[int, int, int]] = []
