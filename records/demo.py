@@ -151,11 +151,11 @@ def print_loaded(paths: Paths, echo: Callable[[str], None]) -> None:
         [DEMO_SOURCE],
     ):
         echo(f"  {row['week']}  {row['n']:>4}  {row['filename']}")
-    echo("\nfirst rows of ddor_declined_detainers:")
+    echo("\nfirst rows of ddor_declined_detainers (current reports; p. = page in the PDF):")
     for row in db.query(
         "select r.page, r.state, r.county, r.citizenship, r.declined_date,"
         " r.notable_criminal_activity from ddor_declined_detainers r"
-        " join documents d on d.sha256 = r.document where d.source = ?"
+        " join current_documents d on d.sha256 = r.document where d.source = ?"
         " order by d.report_period_start, r.row_index limit 5",
         [DEMO_SOURCE],
     ):
