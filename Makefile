@@ -42,6 +42,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/bench_generic.py
 	$(BIN)/python bench/bench_templates.py
+	$(BIN)/python bench/bench_pipeline.py
 
 clean:
 	rm -rf $(VENV) data/demo

@@ -15,9 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from db.derived import ocr_copy_of
-from parsers.pagetext import VERSION, PageText, read_pages
-from records.archive import Archive
+from parsers.pagetext import VERSION, PageText
 
 PAGES_COLUMNS: dict[str, type] = {
     "document": str,
@@ -63,35 +61,24 @@ def unread_scans(db: sqlite_utils.Database, sha256: str) -> bool:
 
 def index_pages(
     db: sqlite_utils.Database,
-    archive: Archive,
     sha256: str,
-    *,
-    pages: list[PageText] | None = None,
-    name: str | None = None,
+    pages: list[PageText],
+    ocr_texts: dict[int, str] | None = None,
 ) -> int:
     """(Re)write the page rows of an archived PDF; return how many pages it has.
 
-    ``pages`` is the original's text when the caller has read it already. Pages that were
-    OCR'd take their text from the document's OCR copy.
+    ``pages`` is the original's text (``parsers.pagetext.read_pages``); ``ocr_texts`` the
+    text of its OCR'd pages, read from the OCR copy (``records.ocr``).
     """
-    if pages is None:
-        pages = read_pages(archive.get(sha256), name)
-    texts = {p.page: p.text for p in pages}
-    ocr_pages: set[int] = set()
-    copy = ocr_copy_of(db, sha256)
-    if copy is not None and copy[0] in archive:
-        ocr_pages = set(copy[1])
-        for copied in read_pages(archive.get(copy[0]), name):
-            if copied.page in ocr_pages:
-                texts[copied.page] = copied.text
+    ocr_texts = ocr_texts or {}
     rows = [
         {
             "document": sha256,
             "page": p.page,
-            "text": texts[p.page],
+            "text": ocr_texts.get(p.page, p.text),
             "chars": p.n_chars,
             "scanned": int(p.needs_ocr),
-            "ocr": int(p.page in ocr_pages),
+            "ocr": int(p.page in ocr_texts),
             "extractor_version": VERSION,
         }
         for p in pages

@@ -139,6 +139,8 @@ class Prepared:
     ocr_sha256: str | None = None
     ocr_size: int = 0
     ocr_pages: list[int] = field(default_factory=list)
+    #: Text of the OCR'd pages, read from the OCR copy (page -> text).
+    ocr_texts: dict[int, str] = field(default_factory=dict)
     ocr_error: str | None = None
 
 
@@ -163,8 +165,12 @@ def prepare(path: Path, label: str, archive_root: Path, work: Plan) -> Prepared:
     """
     archive = Archive(archive_root)
     if work.ocr_copy is not None:
-        pages = read_pages(path, label) if work.read_pages else None
-        return Prepared(target=archive.get(work.ocr_copy), pages=pages)
+        copy = archive.get(work.ocr_copy)
+        if not work.read_pages:
+            return Prepared(target=copy)
+        pages = read_pages(path, label)
+        scanned = [p.page for p in pages if p.needs_ocr]
+        return Prepared(target=copy, pages=pages, ocr_texts=_texts(copy, scanned, label))
     if not work.read_pages:
         return Prepared(target=path)
     pages = read_pages(path, label)
@@ -176,18 +182,25 @@ def prepare(path: Path, label: str, archive_root: Path, work: Plan) -> Prepared:
     except OcrError as exc:
         return Prepared(target=path, pages=pages, ocr_error=str(exc))
     copy_sha = archive.put(data)
+    copy = archive.get(copy_sha)
     return Prepared(
-        target=archive.get(copy_sha),
+        target=copy,
         pages=pages,
         ocr_sha256=copy_sha,
         ocr_size=len(data),
         ocr_pages=scanned,
+        ocr_texts=_texts(copy, scanned, label),
     )
+
+
+def _texts(copy: Path, pages: list[int], label: str) -> dict[int, str]:
+    """The OCR copy's text of the given pages."""
+    wanted = set(pages)
+    return {p.page: p.text for p in read_pages(copy, label) if p.page in wanted}
 
 
 def record_prepared(
     db: sqlite_utils.Database,
-    archive: Archive,
     document: dict[str, Any],
     prepared: Prepared,
     *,
@@ -196,7 +209,6 @@ def record_prepared(
 ) -> None:
     """Write what ``prepare`` did: the OCR copy's documents row, an OCR error, page text."""
     sha = document["sha256"]
-    label = document.get("filename") or sha[:12]
     if prepared.ocr_error:
         record_error(
             db,
@@ -221,7 +233,7 @@ def record_prepared(
             engine=engine_version(),
         )
     if prepared.pages is not None:
-        index_pages(db, archive, sha, pages=prepared.pages, name=label)
+        index_pages(db, sha, prepared.pages, prepared.ocr_texts)
 
 
 def prepare_for_parsing(
@@ -237,7 +249,7 @@ def prepare_for_parsing(
     file the parser should read (the OCR copy when there is one)."""
     label = document.get("filename") or document["sha256"][:12]
     prepared = prepare(path, label, archive.root, plan(db, archive, document, path))
-    record_prepared(db, archive, document, prepared, run_id=run_id, errors=errors)
+    record_prepared(db, document, prepared, run_id=run_id, errors=errors)
     return prepared.target
 
 

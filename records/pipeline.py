@@ -377,7 +377,7 @@ def parse_pending(
         label = document.get("filename") or document["sha256"][:12]
         if outcome.prepared is not None:
             ocr.record_prepared(
-                db, archive, document, outcome.prepared, run_id=run_id, errors=summary.errors
+                db, document, outcome.prepared, run_id=run_id, errors=summary.errors
             )
         parser = get_parser(outcome.parser_name) if outcome.parser_name else None
         if isinstance(outcome.result, str):

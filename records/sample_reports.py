@@ -380,15 +380,21 @@ def _filename(start: date, end: date, suffix: str = "") -> str:
     return f"ddor{start.year}_{start:%m-%d}to{end:%m-%d}{suffix}.pdf"
 
 
-def demo_series(seed: int = 2017) -> list[DemoReport]:
-    """Three consecutive weekly reports from Jan. 28, 2017, then a corrected week 1."""
+def weekly_series(weeks: int, seed: int = 2017) -> list[DemoReport]:
+    """``weeks`` consecutive weekly reports from Jan. 28, 2017 (synthetic, seeded)."""
     rng = random.Random(seed)
     reports: list[DemoReport] = []
-    for week in range(3):
+    for week in range(weeks):
         start = WEEK_ONE + timedelta(days=7 * week)
         data = _week(rng, start)
         end = date.fromisoformat(data["period_end"])
         reports.append(DemoReport(_filename(start, end), end + timedelta(days=45 + week), data))
+    return reports
+
+
+def demo_series(seed: int = 2017) -> list[DemoReport]:
+    """Three consecutive weekly reports from Jan. 28, 2017, then a corrected week 1."""
+    reports = weekly_series(3, seed)
     first = reports[0]
     corrected = dict(first.data)
     corrected["declined_rows"] = [

@@ -41,7 +41,7 @@ def _archived(tmp_path: Path, relative: str) -> tuple[sqlite_utils.Database, Arc
 
 def test_index_and_search_a_phrase_returns_its_page(tmp_path: Path) -> None:
     db, archive, sha = _archived(tmp_path, CRS_PRIMER)
-    assert index_pages(db, archive, sha) == 11
+    assert index_pages(db, sha, read_pages(archive.get(sha))) == 11
     rows = list(
         db.query("select page, scanned, ocr from pages where document = ? order by page", [sha])
     )
@@ -65,8 +65,9 @@ def test_index_and_search_a_phrase_returns_its_page(tmp_path: Path) -> None:
 
 def test_reindexing_replaces_rows(tmp_path: Path) -> None:
     db, archive, sha = _archived(tmp_path, CRS_PRIMER)
-    index_pages(db, archive, sha)
-    index_pages(db, archive, sha)
+    pages = read_pages(archive.get(sha))
+    index_pages(db, sha, pages)
+    index_pages(db, sha, pages)
     assert db.execute("select count(*) from pages").fetchone()[0] == 11
     assert len(search_pages(db, phrase_query("Linda Levine authored"))) == 1
 
