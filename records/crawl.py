@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from records.exceptions import RecordsError
+from scrapers.child_protocol import CRASH_MARKER
 
 
 @dataclass
@@ -27,9 +28,6 @@ class CrawlReport:
     failed: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
 
-
-#: The crawl child's last stderr line starts with this when it fails outright.
-CRASH_MARKER = "crawl child failed: "
 
 #: The running crawl child, so a signal handler can stop it.
 CURRENT_CHILD: subprocess.Popen[bytes] | None = None

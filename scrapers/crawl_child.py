@@ -21,7 +21,7 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from records.config import Source, load_config
-from records.crawl import CRASH_MARKER
+from scrapers.child_protocol import CRASH_MARKER
 from scrapers.spiders.listing import ListingSpider
 from scrapers.state import CrawlState
 
