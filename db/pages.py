@@ -86,6 +86,11 @@ def index_pages(
     with db.atomic():
         db.execute("delete from pages where document = ?", [sha256])
         db.table("pages").insert_all(rows, batch_size=200)
+        # Not every parser reports a page count; the page text always knows it.
+        db.execute(
+            "update documents set pages = ? where sha256 = ? and pages is null",
+            [len(rows), sha256],
+        )
     return len(rows)
 
 
@@ -115,7 +120,9 @@ TABLE_METADATA: dict[str, dict] = {
         "description": (
             "The text of every page of every PDF, crawled or received, searchable. Scanned "
             "pages are read by OCR (ocr = 1): their text comes from the document's OCR copy, "
-            "but the row names the original document as sent."
+            "but the row names the original document as sent. The page link (p. N) opens the "
+            "archived PDF at that page. For search results with an excerpt around each hit, "
+            "use the 'Search every PDF page' query."
         ),
         "columns": {
             "document": "SHA-256 of the archived PDF (links to documents).",

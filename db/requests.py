@@ -146,13 +146,16 @@ def record_status_change(
     due: str | None,
     note: str | None,
     notes: str | None,
+    tracking_number: str | None = None,
 ) -> None:
-    """Set the request's status (and due date), appending the change to its history."""
+    """Set the request's status (and due date, tracking number), appending the change to its
+    history."""
     stamp = now()
+    values = {"status": status, "due": due, "notes": notes, "updated": stamp}
+    if tracking_number is not None:
+        values["tracking_number"] = tracking_number
     with db.atomic():
-        db.table("requests").update(
-            request_id, {"status": status, "due": due, "notes": notes, "updated": stamp}
-        )
+        db.table("requests").update(request_id, values)
         db.table("request_history").insert(
             {
                 "request": request_id,
@@ -177,7 +180,9 @@ def requests_rows(db: sqlite_utils.Database, *, open_only: bool) -> list[dict[st
 def request_documents(db: sqlite_utils.Database, request_id: int) -> list[dict[str, Any]]:
     return list(
         db.query(
-            "select * from request_documents where request_id = ? order by received, document",
+            # Archive order: a ZIP, then its members as they sit in it, then the next file.
+            "select rd.* from request_documents rd join documents d on d.sha256 = rd.document"
+            " where rd.request_id = ? order by d.rowid",
             [request_id],
         )
     )

@@ -73,4 +73,14 @@ def detect_parser(path: Path) -> Parser:
     fallback = FALLBACK_BY_TYPE.get(kind or "")
     if fallback and fallback in parsers:
         return parsers[fallback]
-    raise UnsupportedFile(f"{path.name}: no parser reads files of type {kind or 'unknown'}")
+    if not path.stat().st_size:
+        raise UnsupportedFile(f"{path.name}: empty file (0 bytes); nothing to parse")
+    found = _KIND_NAMES.get(kind or "", f"a {path.suffix or 'extensionless'} file")
+    raise UnsupportedFile(
+        f"{path.name}: not a file type records can parse (this is {found});"
+        " it reads PDF, XLSX, XLS and CSV files"
+    )
+
+
+#: How an unparseable file is named in its error message.
+_KIND_NAMES = {"html": "an HTML page", "zip": "a ZIP archive (use records add to unpack it)"}

@@ -86,9 +86,11 @@ def stacked_bar_svg(points: list[tuple[str, str, int]], *, title: str, unit: str
         'font-family="Helvetica, Arial, sans-serif" font-size="12">',
         f'<title id="chart-title">{escape(title)}</title>',
     ]
-    for i in range(6):
-        tick = top * i / 5
-        y = MARGIN_TOP + plot_h - plot_h * i / 5
+    # Counts are whole numbers: an axis up to 1 or 2 gets one gridline per unit, not 0.2s.
+    steps = min(top, 5)
+    for i in range(steps + 1):
+        tick = top * i / steps
+        y = MARGIN_TOP + plot_h - plot_h * i / steps
         out.append(
             f'<line x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="#ddd"/><text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" '

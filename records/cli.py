@@ -69,7 +69,13 @@ def cli(ctx: click.Context, db: str | None, archive: str | None, sources_file: s
     """Turn agency reports and public-records responses into a database reporters can
     query, check and cite.
 
-    Typical use: `records run` weekly, `records serve` to browse in Datasette.
+    New here? `records demo` runs everything offline on a sample site. Then add your
+    agency to sources.toml (see README.md), check it with `records sources`, load it with
+    `records run`, and browse it with `records serve`.
+
+    \b
+    Exit status: 0 all went well; 1 a source or document failed (the rest loaded; see
+    `records status`); 2 usage or configuration error; 3 another process is ingesting.
     """
     ctx.obj = Paths.resolve(db, archive, sources_file)
 
@@ -123,7 +129,7 @@ def run(paths: Paths, source_names: tuple[str, ...]) -> None:
     _exit_for(summary)
 
 
-@cli.command()
+@cli.command(short_help="Only download new documents into the archive.")
 @click.argument("source_names", nargs=-1, metavar="[SOURCE]...")
 @pass_paths
 def crawl(paths: Paths, source_names: tuple[str, ...]) -> None:
@@ -136,7 +142,7 @@ def crawl(paths: Paths, source_names: tuple[str, ...]) -> None:
     _exit_for(summary)
 
 
-@cli.command()
+@cli.command(short_help="Parse archived documents not parsed yet.")
 @click.option(
     "--reparse", is_flag=True, help="Also re-parse documents parsed by an older parser version."
 )
@@ -168,7 +174,7 @@ def parse(
     _exit_for(summary)
 
 
-@cli.command()
+@cli.command(short_help="Archive and parse local files (records-request responses).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--source", "source_name", help="Source the files belong to (optional).")
 @click.option(
@@ -250,14 +256,19 @@ def extract(file: str, parser_name: str | None, fmt: str) -> None:
 
     if parser_name:
         _check_parser(parser_name)
-    tables = extract_tables(Path(file), parser_name)
+    warnings: list[str] = []
+    tables = extract_tables(Path(file), parser_name, warn=warnings.append)
     if fmt == "json":
         click.echo(json.dumps(tables, indent=2, ensure_ascii=False, default=str))
     else:
         click.echo(to_csv(tables), nl=False)
+    for warning in warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    if warnings:
+        sys.exit(1)
 
 
-@cli.command()
+@cli.command(short_help="Publish the database with Datasette (read-only).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 @pass_paths
@@ -268,7 +279,7 @@ def serve(paths: Paths, host: str, port: int) -> None:
     serve_datasette(paths, host=host, port=port)
 
 
-@cli.command()
+@cli.command(short_help="Run the offline demo end to end and serve it.")
 @click.option("--no-serve", is_flag=True, help="Load the demo, print it, and stop.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)

@@ -14,7 +14,8 @@ from records.paths import Paths
 
 pass_paths = click.make_pass_decorator(Paths)
 
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
+#: ISO first; US month/day/year too, as agencies' letters print dates (never day/month).
+_DATE = click.DateTime(formats=["%Y-%m-%d", "%m/%d/%Y"])
 
 
 def _db(paths: Paths):  # noqa: ANN202 - sqlite_utils imported lazily to keep --help fast
@@ -40,7 +41,7 @@ def request() -> None:
 @request.command("new")
 @click.option("--agency", required=True, help="Agency the request was sent to.")
 @click.option("--subject", required=True, help="What was requested.")
-@click.option("--filed", type=_DATE, help="Date filed, YYYY-MM-DD [default: today].")
+@click.option("--filed", type=_DATE, help="Date filed, YYYY-MM-DD or MM/DD/YYYY [default: today].")
 @click.option(
     "--statute-days", type=click.IntRange(min=0), help="Days the law gives the agency to answer."
 )
@@ -86,35 +87,48 @@ def new(
         note=note,
     )
     row = require_request(db, request_id)
-    if row["due"]:
-        unit = "business" if business_days else "calendar"
-        due = f"due {row['due']} ({statute_days} {unit} days after {row['filed']})"
-    else:
-        due = "no due date (give --statute-days to compute one)"
-    click.echo(f"request {request_id} filed with {row['agency']}: {due}")
+    click.echo(f"request {request_id} filed with {row['agency']}: {_due_text(row)}")
 
 
 @request.command("update")
 @click.argument("request_id", type=int, metavar="ID")
 @click.option(
     "--status",
-    required=True,
     type=click.Choice(["acknowledged", "partial", "fulfilled", "denied", "appealed", "withdrawn"]),
-    help="The request's new status.",
+    help="The request's new status [default: unchanged].",
 )
 @click.option("--note", help="What happened (kept in the request's history).")
-@click.option("--due", type=_DATE, help="New due date, YYYY-MM-DD (e.g. after an extension).")
+@click.option(
+    "--due", type=_DATE, help="New due date, YYYY-MM-DD or MM/DD/YYYY (e.g. after an extension)."
+)
+@click.option("--tracking-number", help="The agency's tracking number.")
 @pass_paths
 def update(
-    paths: Paths, request_id: int, status: str, note: str | None, due: datetime | None
+    paths: Paths,
+    request_id: int,
+    status: str | None,
+    note: str | None,
+    due: datetime | None,
+    tracking_number: str | None,
 ) -> None:
-    """Record a change in a request's status."""
+    """Record a change in a request: its status, a note, a new due date, its tracking number.
+
+    Only --note: the note is added and the status stays as it is.
+    """
     from records.requests import update_request
 
-    row = update_request(_db(paths), request_id, status=status, note=note, due=_as_date(due))
+    row = update_request(
+        _db(paths),
+        request_id,
+        status=status,
+        note=note,
+        due=_as_date(due),
+        tracking_number=tracking_number,
+    )
     click.echo(
         f"request {request_id} is now {row['status']}"
         + (f", due {row['due']}" if row["due"] else "")
+        + (f", tracking number {row['tracking_number']}" if row["tracking_number"] else "")
     )
 
 
@@ -152,18 +166,76 @@ def show(paths: Paths, request_id: int) -> None:
     db = _db(paths)
     row = require_request(db, request_id)
     click.echo(f"request {row['id']}: {row['agency']}: {row['subject']}")
-    for key in ("status", "filed", "due", "tracking_number", "statute_days"):
-        if row[key] is not None:
-            click.echo(f"  {key.replace('_', ' ')}: {row[key]}")
+    state = "closed" if row["status"] in ("fulfilled", "denied", "withdrawn") else "open"
+    click.echo(f"  status: {row['status']} ({state})")
+    click.echo(f"  filed: {row['filed']}")
+    due = _due_text(row)
+    overdue = _days_overdue(row) if state == "open" else 0
+    if overdue:
+        due += f"; OVERDUE by {overdue} day{'s' if overdue != 1 else ''}"
+    click.echo(f"  {due}")
+    if row["tracking_number"]:
+        click.echo(f"  tracking number: {row['tracking_number']}")
     click.echo("history:")
     for event in request_history(db, request_id):
-        note = f" - {event['note']}" if event["note"] else ""
-        click.echo(f"  {event['time']}  {event['status']}{note}")
+        note = f": {event['note']}" if event["note"] else ""
+        change = event["status"]
+        if event["previous_status"] == event["status"]:
+            change = "note" if event["note"] else "updated"
+        click.echo(f"  {_utc_minute(event['time'])}  {change}{note}")
     documents = request_documents(db, request_id)
-    click.echo(f"documents: {len(documents)}")
+    counts: dict[str, int] = {}
     for doc in documents:
-        error = f" ({doc['error']})" if doc["status"] == "failed" and doc["error"] else ""
-        click.echo(f"  {doc['document'][:12]}  {doc['status']:<10}  {doc['filename']}{error}")
+        counts[doc["status"]] = counts.get(doc["status"], 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    click.echo(f"documents received: {len(documents)}" + (f" ({summary})" if summary else ""))
+    for doc in documents:
+        click.echo("  " + _document_line(doc))
+
+
+def _due_text(row: dict) -> str:
+    """'due 2026-11-30 (5 business days after 2026-11-20, skipping Thanksgiving 11-26)'."""
+    from records.dates import holiday_name, holidays_between
+
+    if not row["due"]:
+        return "no due date (give --statute-days when filing, or --due when updating)"
+    if row["statute_days"] is None:
+        return f"due {row['due']}"
+    due = date.fromisoformat(row["due"])
+    filed = date.fromisoformat(row["filed"])
+    unit = "business" if row["business_days"] else "calendar"
+    why = f"{row['statute_days']} {unit} day{'s' if row['statute_days'] != 1 else ''}"
+    why += f" after {row['filed']}"
+    if row["business_days"]:
+        skipped = holidays_between(filed, due, row["holiday_state"])
+        if skipped:
+            names = ", ".join(f"{holiday_name(d, row['holiday_state'])} {d:%m-%d}" for d in skipped)
+            why += f", skipping {names}"
+    elif due.weekday() >= 5:
+        why += f"; falls on a {due:%A}"
+    return f"due {row['due']} ({why})"
+
+
+def _days_overdue(row: dict) -> int:
+    from records.dates import days_overdue
+
+    return days_overdue(date.fromisoformat(row["due"]) if row["due"] else None, date.today())
+
+
+def _utc_minute(stamp: str) -> str:
+    """'2026-11-29T05:16:04+00:00' -> '2026-11-29 05:16 UTC'."""
+    return stamp[:16].replace("T", " ") + " UTC" if len(stamp) >= 16 else stamp
+
+
+def _document_line(doc: dict) -> str:
+    what = doc["status"]
+    if doc["status"] in ("parsed", "quarantined") and doc["rows"] is not None:
+        what += f", {doc['rows']} row{'s' if doc['rows'] != 1 else ''}"
+    line = f"{doc['document'][:12]}  {doc['filename']}: {what}"
+    if doc["status"] in ("failed", "quarantined") and doc["error"]:
+        # Errors start with the file's name, already printed.
+        line += f": {doc['error'].removeprefix(doc['filename'] + ': ')}"
+    return line
 
 
 @request.command("add-files")

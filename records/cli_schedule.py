@@ -59,4 +59,6 @@ def schedule(paths: Paths, list_only: bool, misfire_grace: int, run_now: bool) -
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Its INFO lines ("Adding job tentatively ...") repeat what we print ourselves.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
     serve_forever(paths, misfire_grace=misfire_grace, run_now=run_now, echo=click.echo)

@@ -111,7 +111,12 @@ def load_config(path: str | Path | None = None) -> Config:
     """Read and validate a sources file."""
     path = sources_path(path)
     if not path.exists():
-        raise ConfigError(f"{path}: sources file not found")
+        raise ConfigError(
+            f"{path}: sources file not found in {path.resolve().parent}"
+            " (run records in the folder that holds it, or give --sources FILE)"
+        )
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder, not a sources file")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -123,6 +128,9 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"{path}: unknown section(s) {', '.join(sorted(unknown_top))}")
     settings = _settings(path, data.get("settings", {}))
     raw_sources = data.get("source", [])
+    if isinstance(raw_sources, dict):
+        # `[source]` (one bracket) is a single table; TOML needs `[[source]]` for a list.
+        raise ConfigError(f"{path}: write [[source]] (two brackets) for each source, not [source]")
     if not isinstance(raw_sources, list) or not raw_sources:
         raise ConfigError(f"{path}: no [[source]] entries")
     sources: list[Source] = []
@@ -138,6 +146,22 @@ def load_config(path: str | Path | None = None) -> Config:
 
 _SOURCE_FIELDS = {f.name: f for f in fields(Source)}
 _REQUIRED = ("name", "url", "parser")
+#: Fields checked for their TOML type before use: a wrong type would otherwise surface
+#: only inside the crawl (Scrapy failing to start, a silent run with nothing crawled).
+_TEXT_FIELDS = (
+    "name", "url", "parser", "agency", "title", "description", "link_regex", "link_css",
+    "next_css", "spider", "schedule", "source_url", "license", "license_url", "caveats",
+    "wayback_cdx",
+)  # fmt: skip
+#: field -> smallest allowed value.
+_INT_FIELDS = {
+    "timeout": 1,
+    "max_bytes": 1,
+    "retries": 0,
+    "stale_after_periods": 1,
+    "failing_after_runs": 1,
+}
+_SETTINGS_TEXT_FIELDS = ("contact", "user_agent", "timezone", "wayback_cdx")
 
 
 def _settings(path: Path, raw: Any) -> Settings:
@@ -146,7 +170,12 @@ def _settings(path: Path, raw: Any) -> Settings:
     allowed = {"contact", "user_agent", "timezone", "wayback_cdx", "hooks"}
     for key in raw:
         if key not in allowed:
-            raise ConfigError(f"{path}: [settings]: unknown field {key!r}")
+            raise ConfigError(
+                f"{path}: [settings]: unknown field {key!r}{_did_you_mean(key, allowed)}"
+            )
+    for key in _SETTINGS_TEXT_FIELDS:
+        if key in raw and not isinstance(raw[key], str):
+            raise ConfigError(f"{path}: [settings]: field {key!r}: must be a string in quotes")
     timezone = raw.get("timezone", DEFAULT_TIMEZONE)
     _check_timezone(path, "[settings]", timezone)
     return Settings(
@@ -165,16 +194,15 @@ def _source(path: Path, position: int, raw: Any, settings: Settings) -> Source:
     name = raw.get("name")
     if isinstance(name, str) and name:
         where = f"{path}: source {name!r}"
-    for key in _REQUIRED:
-        if not raw.get(key):
-            raise ConfigError(f"{where}: field {key!r}: missing")
     for key in raw:
         if key not in _SOURCE_FIELDS:
-            raise ConfigError(f"{where}: unknown field {key!r}")
+            raise ConfigError(f"{where}: unknown field {key!r}{_did_you_mean(key, _SOURCE_FIELDS)}")
+    for key in _REQUIRED:
+        if not raw.get(key):
+            hint = f" (known parsers: {', '.join(_parser_names())})" if key == "parser" else ""
+            raise ConfigError(f"{where}: field {key!r}: missing{hint}")
     values = dict(raw)
-    for key in ("name", "url", "parser", "agency", "title", "description", "schedule"):
-        if key in values and not isinstance(values[key], str):
-            raise ConfigError(f"{where}: field {key!r}: must be a string")
+    _check_types(where, values)
     if not _valid_name(values["name"]):
         raise ConfigError(
             f"{where}: field 'name': use lowercase letters, digits and dashes (got {name!r})"
@@ -182,6 +210,8 @@ def _source(path: Path, position: int, raw: Any, settings: Settings) -> Source:
     start_urls = values.pop("start_urls", None) or []
     if isinstance(start_urls, str):
         start_urls = [start_urls]
+    if not isinstance(start_urls, list) or not all(isinstance(u, str) for u in start_urls):
+        raise ConfigError(f"{where}: field 'start_urls': must be a list of URLs in quotes")
     for url in [values["url"], *start_urls]:
         parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
@@ -203,8 +233,11 @@ def _source(path: Path, position: int, raw: Any, settings: Settings) -> Source:
                 re.compile(values[key])
             except re.error as exc:
                 raise ConfigError(
-                    f"{where}: field {key!r}: bad regular expression: {exc}"
+                    f"{where}: field {key!r}: bad regular expression {values[key]!r}: {exc}"
                 ) from None
+    for key in ("link_css", "next_css"):
+        if values.get(key):
+            _check_css(where, key, values[key])
     if not values.get("link_regex") and not values.get("link_css") and not values.get("spider"):
         raise ConfigError(f"{where}: field 'link_regex': give link_regex and/or link_css")
     _check_parser(where, values["parser"])
@@ -218,6 +251,54 @@ def _source(path: Path, position: int, raw: Any, settings: Settings) -> Source:
         return Source(**values)
     except TypeError as exc:
         raise ConfigError(f"{where}: {exc}") from None
+
+
+def _check_types(where: str, values: dict[str, Any]) -> None:
+    for key in _TEXT_FIELDS:
+        if key in values and not isinstance(values[key], str):
+            raise ConfigError(f"{where}: field {key!r}: must be a string in quotes")
+    for key, low in _INT_FIELDS.items():
+        value = values.get(key)
+        if key in values and (not isinstance(value, int) or isinstance(value, bool)):
+            raise ConfigError(f"{where}: field {key!r}: must be a whole number (got {value!r})")
+        if key in values and value < low:
+            raise ConfigError(f"{where}: field {key!r}: must be at least {low} (got {value!r})")
+    delay = values.get("download_delay")
+    if "download_delay" in values and (
+        not isinstance(delay, int | float) or isinstance(delay, bool) or delay < 0
+    ):
+        raise ConfigError(
+            f"{where}: field 'download_delay': must be a number of seconds, 0 or more"
+            f" (got {delay!r})"
+        )
+    if "archive_fallback" in values and not isinstance(values["archive_fallback"], bool):
+        raise ConfigError(
+            f"{where}: field 'archive_fallback': must be true or false, without quotes"
+            f" (got {values['archive_fallback']!r})"
+        )
+
+
+def _check_css(where: str, key: str, selector: str) -> None:
+    from cssselect import SelectorError
+    from parsel.csstranslator import css2xpath
+
+    try:
+        css2xpath(selector)
+    except SelectorError as exc:
+        raise ConfigError(f"{where}: field {key!r}: bad CSS selector {selector!r}: {exc}") from None
+
+
+def _did_you_mean(key: str, known: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _parser_names() -> list[str]:
+    from parsers.registry import parser_names
+
+    return parser_names()
 
 
 def _valid_name(name: str) -> bool:
@@ -237,10 +318,10 @@ def _check_parser(where: str, parser: str) -> None:
 
 
 def _check_cron(where: str, expression: str, timezone: str) -> None:
-    from apscheduler.triggers.cron import CronTrigger
+    from scheduler.cron import crontab_trigger
 
     try:
-        CronTrigger.from_crontab(expression, timezone=timezone)
+        crontab_trigger(expression, timezone)
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"{where}: field 'schedule': bad cron {expression!r}: {exc}") from None
 

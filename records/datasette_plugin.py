@@ -9,6 +9,9 @@
 - The document page (``documents`` row) gets a provenance panel: original URL, fetch times,
   SHA-256 and download link, parser and version, status and quarantine reason.
 - ``/-/declined-chart`` (and ``.svg``): declined detainers per report week by state.
+- A records request's page lists the documents received for it.
+- ``/<db>/new_documents.atom`` on a database with no documents yet is an empty feed, not the
+  error datasette-atom 0.9 raises for a query without rows.
 
 The archive folder comes from the plugin config ``{"agency-records": {"archive": PATH}}``
 (``records serve`` sets it), else the ``RECORDS_ARCHIVE`` environment variable, else
@@ -208,10 +211,48 @@ def _cell(row: Any, column: str) -> Any:
     return value.get("value") if isinstance(value, dict) else value
 
 
+def _request_link(datasette: Any, database: str, value: Any) -> Any:
+    href = datasette.urls.row(database, "requests", str(value))
+    return markupsafe.Markup(
+        f'<a href="{markupsafe.escape(href)}" title="Records request {value}">{value}</a>'
+    )
+
+
+def _row_document(row: Any) -> str | None:
+    for column in ("document", "sha256"):
+        value = _cell(row, column)
+        if isinstance(value, str) and SHA256.match(value):
+            return value
+    return None
+
+
+def _is_request_row(row: Any, table: str | None) -> bool:
+    """A row of requests_status, or a query result shaped like one (overdue requests)."""
+    if table == "requests_status":
+        return True
+    return table is None and all(_cell(row, c) is not None for c in ("agency", "subject"))
+
+
 @hookimpl
 def render_cell(
     row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
 ) -> Any:
+    # Request numbers in views and queries link to the request (tables link by foreign key).
+    if column == "request_id" and isinstance(value, int):
+        return _request_link(datasette, database, value)
+    if column == "id" and isinstance(value, int) and _is_request_row(row, table):
+        return _request_link(datasette, database, value)
+    # In views and query results the file name leads to the document's provenance page, so
+    # a reporter never has to follow a bare hash.
+    if column == "filename" and isinstance(value, str) and table != "documents":
+        sha256 = _row_document(row)
+        if sha256:
+            href = datasette.urls.row(database, "documents", sha256)
+            return markupsafe.Markup(
+                f'<a href="{markupsafe.escape(href)}" title="Where this document came from">'
+                f"{markupsafe.escape(value)}</a>"
+            )
+        return None
     if column == "page" and isinstance(value, int):
         document = _cell(row, "document")
         if isinstance(document, str) and SHA256.match(document):
@@ -262,7 +303,11 @@ async def _document_provenance(datasette: Any, database: str, sha256: str) -> di
     superseded_by = await db.execute(
         "select sha256, filename from documents where supersedes = ?", [sha256]
     )
+    supersedes = await db.execute(
+        "select sha256, filename from documents where sha256 = ?", [document.get("supersedes")]
+    )
     return {
+        "supersedes": [dict(r) for r in supersedes.rows],
         "document": document,
         "fetches": [dict(r) for r in fetches.rows],
         "urls": [dict(r) for r in urls.rows],
@@ -272,20 +317,89 @@ async def _document_provenance(datasette: Any, database: str, sha256: str) -> di
     }
 
 
+async def _request_documents(datasette: Any, database: str, pks: str) -> dict | None:
+    """The documents received for a request (its row page), with links to each."""
+    if not pks.isdigit():
+        return None
+    db = datasette.get_database(database)
+    if "request_documents" not in await db.view_names():
+        return None
+    result = await db.execute(
+        "select document, filename, status, pages, rows, received, derived_from, error"
+        " from request_documents where request_id = ? order by received, document",
+        [int(pks)],
+    )
+    return {
+        "documents": [
+            {**dict(r), "href": datasette.urls.row(database, "documents", r["document"])}
+            for r in result.rows
+        ],
+        "list_url": datasette.urls.table(database, "request_documents") + f"?request_id={int(pks)}",
+        "history_url": datasette.urls.table(database, "request_history") + f"?request={int(pks)}",
+    }
+
+
 @hookimpl
 def extra_template_vars(
     template: str, database: str | None, table: str | None, request: Any, datasette: Any
 ) -> Any:
-    if template != "row.html" or table != "documents" or request is None:
+    if template != "row.html" or table not in ("documents", "requests") or request is None:
         return None
 
     async def inner() -> dict[str, Any]:
-        sha256 = request.url_vars.get("pks", "")
-        if not SHA256.match(sha256):
+        pks = request.url_vars.get("pks", "")
+        if table == "requests":
+            return {"received": await _request_documents(datasette, database or "", pks)}
+        if not SHA256.match(pks):
             return {}
-        return {"provenance": await _document_provenance(datasette, database or "", sha256)}
+        return {"provenance": await _document_provenance(datasette, database or "", pks)}
 
     return inner
+
+
+#: The Atom feed query; datasette-atom fails on it while the database has no documents.
+FEED = re.compile(r"/(?P<database>[^/]+)/new_documents\.atom$")
+
+
+async def _empty_feed(datasette: Any, scope: dict[str, Any]) -> bytes | None:
+    """An Atom feed without entries when the feed's database has no documents yet."""
+    match = FEED.search(scope.get("path", ""))
+    if match is None or match["database"] not in datasette.databases:
+        return None
+    db = datasette.get_database(match["database"])
+    if not await db.table_exists("documents"):
+        return None
+    if (await db.execute("select exists(select 1 from documents)")).single_value():
+        return None
+    from feedgen.feed import FeedGenerator
+
+    feed = FeedGenerator()
+    feed.id(f"urn:agency-records:{match['database']}:new-documents")
+    feed.title("Newly loaded documents")
+    feed.subtitle("No documents have been archived yet.")
+    return bytes(feed.atom_str(pretty=True))
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    def wrap(app: Any) -> Any:
+        async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            body = await _empty_feed(datasette, scope) if scope.get("type") == "http" else None
+            if body is None:
+                await app(scope, receive, send)
+                return
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"application/xml; charset=utf-8")],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+
+        return wrapped
+
+    return wrap
 
 
 #: Table pages: fold the long column-description list into a <details> so the rows and

@@ -74,3 +74,20 @@ def days_overdue(due: date | None, today: date) -> int:
 def holiday_name(day: date, subdivision: str | None = None) -> str | None:
     """The holiday observed on ``day``, for explaining a due date to the user."""
     return _calendar(subdivision).get(day)
+
+
+def is_us_state(code: str) -> bool:
+    """A subdivision (state, territory, DC) the US holiday calendar knows, e.g. "TX"."""
+    return code.upper() in holidays.country_holidays("US").subdivisions
+
+
+def holidays_between(start: date, end: date, subdivision: str | None = None) -> list[date]:
+    """Weekday holidays after ``start`` up to ``end``: the days a business-day count skipped."""
+    calendar = _calendar(subdivision)
+    days = []
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if current.weekday() not in WEEKEND and current in calendar:
+            days.append(current)
+    return days

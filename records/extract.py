@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from parsers.base import Parser, ParseResult, Row
 from parsers.registry import detect_parser, get_parser
-from records.exceptions import ParseError
+from records.exceptions import LayoutMismatch, ParseError
 
 
 def choose_parser(path: Path, parser_name: str | None = None) -> Parser:
@@ -61,11 +62,15 @@ def _columns_seen(rows: list[Row]) -> list[str]:
     return list(seen)
 
 
-def extract(path: Path, parser_name: str | None = None) -> list[dict[str, Any]]:
+def extract(
+    path: Path, parser_name: str | None = None, warn: Callable[[str], None] | None = None
+) -> list[dict[str, Any]]:
     """Parse ``path`` and return its tables, JSON-ready (ISO dates are already strings).
 
     With the generic extractor each table found comes out on its own, with its page, table
-    index and bounding box, rather than as the database's two generic tables.
+    index and bounding box, rather than as the database's two generic tables. A template
+    that finds nothing raises ``LayoutMismatch`` with its reason (an empty print would look
+    like an empty report); one whose checks fail still returns its rows and ``warn`` says why.
     """
     parser = choose_parser(path, parser_name)
     if parser.name == "generic":
@@ -74,7 +79,13 @@ def extract(path: Path, parser_name: str | None = None) -> list[dict[str, Any]]:
         return [
             {"table": f"p{t.page}-t{t.table_index}", **t.to_dict()} for t in extract_tables(path)
         ]
-    return tables_from_result(parser, parser.parse(path))
+    result = parser.parse(path)
+    reason = result.quarantine_reason()
+    if reason and not result.rows:
+        raise LayoutMismatch(reason)
+    if reason and warn is not None:
+        warn(f"would be quarantined: {reason}")
+    return tables_from_result(parser, result)
 
 
 def _csv_value(value: Any) -> str:

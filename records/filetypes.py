@@ -59,8 +59,12 @@ def _looks_like_csv(sample: bytes) -> bool:
     lines = [line for line in text.splitlines() if line.strip()][:20]
     if not lines:
         return False
-    counts = [line.count(",") for line in lines]
-    return counts[0] > 0 and all(c >= 1 for c in counts)
+    # Semicolons: what Excel writes where the decimal mark is a comma; tabs and pipes too.
+    for delimiter in (",", ";", "\t", "|"):
+        counts = [line.count(delimiter) for line in lines]
+        if counts[0] > 0 and all(c >= 1 for c in counts):
+            return True
+    return False
 
 
 def content_type(kind: str | None) -> str:

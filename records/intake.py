@@ -63,6 +63,9 @@ class ZipLimits:
 
 DEFAULT_LIMITS = ZipLimits()
 
+#: Statuses of an already archived document that receiving it again parses again.
+_RETRY_STATUSES = frozenset({"fetched", "failed"})
+
 _JUNK_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -172,8 +175,14 @@ def _receive(
             " send a PDF, XLSX, XLS or CSV",
         )
         return
-    if is_new or ctx.parser_name:
-        ctx.intake.to_parse.append(ctx.db.table("documents").get(sha))
+    document = ctx.db.table("documents").get(sha)
+    # Sent again after failing (or never parsed): try again, since what failed may be fixed
+    # by now (an OCR tool installed, a reader improved). Parsed documents are not redone.
+    if is_new or ctx.parser_name or document["status"] in _RETRY_STATUSES:
+        if document["content_type"] != content_type(kind):
+            ctx.db.table("documents").update(sha, {"content_type": content_type(kind)})
+            document["content_type"] = content_type(kind)
+        ctx.intake.to_parse.append(document)
 
 
 def _unpack(

@@ -36,16 +36,29 @@ DATABASE = "records"
 PLUGIN = "agency-records"
 
 TITLE = "Agency records"
-DESCRIPTION_HTML = (
-    "<p>Government agency reports, archived as published and parsed into tables. Every "
-    "parsed row names the <strong>document</strong> it came from and the <strong>page"
-    "</strong> it is printed on: follow the document link for the original URL, fetch time "
-    "and SHA-256, or the page number to open the archived file at that page.</p>"
-    '<p>Start with the <a href="/-/declined-chart">chart of declined detainers per week</a>, '
-    "the canned queries below, or the <code>changes</code> view (what a correction or a new "
-    'week added and removed). New documents: <a href="/records/new_documents.atom">Atom '
-    "feed</a>.</p>"
-)
+
+
+def description_html(database: str) -> str:
+    """The home and database pages' introduction, linking into ``database``.
+
+    Links are relative (no leading slash) so they keep Datasette's ``base_url`` when it is
+    served under a path prefix: both pages sit at the top of the site, where they resolve.
+    """
+    return (
+        "<p>Government agency reports, archived as published and parsed into tables. Every "
+        "parsed row names the <strong>document</strong> it came from and the <strong>page"
+        "</strong> it is printed on: follow the document link for the original URL, fetch "
+        "time and SHA-256, or the page number to open the archived file at that page.</p>"
+        '<p>Start with the <a href="-/declined-chart">chart of declined detainers per '
+        'week</a>, the canned queries below, or the <a href="'
+        f'{database}/changes">changes</a> view (what a correction or a new week added and '
+        f'removed). <a href="{database}/search_pages">Search the text of every PDF page</a>; '
+        f'follow up on <a href="{database}/requests_status">records requests</a>. New '
+        f'documents: <a href="{database}/new_documents.atom">Atom feed</a>.</p>'
+    )
+
+
+DESCRIPTION_HTML = description_html(DATABASE)
 
 _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
     "sources": {
@@ -222,6 +235,16 @@ CORE_FACETS: dict[str, list[str]] = {
 VIEW_FACETS: dict[str, list[str]] = {
     "changes": ["comparison", "table_name", "change"],
     "current_documents": ["source", "parser"],
+    "requests_status": ["status", "overdue", "agency"],
+    "request_documents": ["request_id", "status", "content_type"],
+    "pages": ["document", "ocr", "scanned"],
+}
+#: Default sorts of views and tables from ``EXTRA_SCHEMA`` modules.
+EXTRA_SORTS: dict[str, tuple[str, str]] = {
+    "requests_status": ("sort_desc", "days_overdue"),
+    "request_documents": ("sort_desc", "received"),
+    "requests": ("sort_desc", "id"),
+    "request_history": ("sort_desc", "id"),
 }
 
 
@@ -259,6 +282,9 @@ def extra_table_metadata(core: dict[str, dict[str, Any]]) -> dict[str, dict[str,
                 meta["columns"] = dict(core[meta["columns"]]["columns"])
             if name in VIEW_FACETS:
                 meta["facets"] = VIEW_FACETS[name]
+            if name in EXTRA_SORTS:
+                key, column = EXTRA_SORTS[name]
+                meta[key] = column
             tables[name] = meta
     return tables
 
@@ -380,6 +406,8 @@ def runtime_metadata(database: str, archive: Path | str, committed: Path = METAD
     if database != DATABASE:
         metadata = json.loads(text.replace(f"/{DATABASE}/", f"/{database}/"))
         metadata["databases"] = {database: metadata["databases"].pop(DATABASE)}
+        metadata["description_html"] = description_html(database)
+        metadata["databases"][database]["description_html"] = description_html(database)
     metadata.setdefault("plugins", {})[PLUGIN] = {"archive": str(Path(archive).resolve())}
     return metadata
 

@@ -404,7 +404,11 @@ def parse_pending(
                 {"stage": "check", "url": document.get("url"), "message": message}
             )
         summary.rows_added += rows
-        progress(f"  {label}: {status}, {len(result.rows)} rows ({parser.name} {parser.version})")
+        count = len(result.rows)
+        progress(
+            f"  {label}: {status}, {count} row{'' if count == 1 else 's'}"
+            f" ({parser.name} {parser.version})"
+        )
     return summary
 
 

@@ -22,7 +22,7 @@ from db.requests import (
     record_status_change,
     requests_rows,
 )
-from records.dates import days_overdue, due_date
+from records.dates import days_overdue, due_date, is_us_state
 from records.exceptions import RequestError
 
 FILED = "filed"
@@ -51,28 +51,39 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
         "title": "Overdue records requests",
         "description": "Open public-records requests past their statutory due date, most"
         " overdue first. Days are counted against today's date (UTC).",
-        "sql": "select id, agency, subject, tracking_number, filed, due, status,"
-        " days_overdue, documents from requests_status where overdue = 1"
-        " order by days_overdue desc, id",
+        "sql": """select id, agency, subject, tracking_number, filed, due, status,
+  days_overdue, documents
+from requests_status
+where overdue = 1
+order by days_overdue desc, id""",
     },
     "documents_received_this_week": {
         "title": "Documents received this week",
         "description": "Files received in answer to records requests since Monday of this"
         " week (UTC), files unpacked from ZIPs and OCR copies included.",
-        "sql": "select request_id, agency, subject, filename, content_type, status, pages,"
-        " rows, received, document from request_documents"
-        " where received >= date('now', 'weekday 0', '-6 days')"
-        " order by received desc, request_id",
+        "sql": """select request_id, agency, subject, filename, content_type, status, pages,
+  rows, received, document
+from request_documents
+where received >= date('now', 'weekday 0', '-6 days')
+order by received desc, request_id""",
     },
     "search_pages": {
         "title": "Search every PDF page",
         "description": "Full-text search of the text of every page of every PDF, crawled or"
-        " received, scanned pages read by OCR included (ocr = 1). Quote a phrase.",
-        "sql": "select d.filename, p.page, p.ocr,"
-        " snippet(pages_fts, 0, '[', ']', ' … ', 16) as excerpt, p.document"
-        " from pages_fts join pages p on p.rowid = pages_fts.rowid"
-        " join documents d on d.sha256 = p.document"
-        " where pages_fts match :q order by rank limit 100",
+        " received, scanned pages read by OCR included (ocr = 1). Type words to find pages"
+        " holding all of them (punctuation is fine); put a phrase in double quotes. The"
+        " page link opens the archived PDF at that page; the file name opens the document's"
+        " provenance.",
+        # escape_fts (a Datasette SQL function) quotes each word, so "Travis County, TX" or
+        # "U.S." search instead of failing as FTS5 syntax; an empty box matches nothing.
+        "sql": """select d.filename, p.page, p.ocr,
+  snippet(pages_fts, 0, '[', ']', ' … ', 16) as excerpt, p.document
+from pages_fts
+join pages p on p.rowid = pages_fts.rowid
+join documents d on d.sha256 = p.document
+where trim(:search) <> '' and pages_fts match escape_fts(:search)
+order by rank
+limit 100""",
     },
 }
 
@@ -109,6 +120,16 @@ def file_request(
         raise RequestError("a request needs an agency and a subject")
     if business_days and statute_days is None:
         raise RequestError("--business-days needs --statute-days (how many days the law gives)")
+    if holiday_state and not business_days:
+        # Calendar days never skip holidays: a state given here would be silently ignored.
+        raise RequestError(
+            f"--state {holiday_state} only matters with --business-days"
+            " (calendar days do not skip holidays)"
+        )
+    if holiday_state and not is_us_state(holiday_state):
+        raise RequestError(
+            f"unknown US state {holiday_state!r} for --state (give its two-letter code, e.g. TX)"
+        )
     try:
         due = due_date(filed, statute_days, business_days=business_days, subdivision=holiday_state)
     except (ValueError, NotImplementedError) as exc:
@@ -142,17 +163,26 @@ def update_request(
     db: sqlite_utils.Database,
     request_id: int,
     *,
-    status: str,
+    status: str | None = None,
     note: str | None = None,
     due: date | None = None,
+    tracking_number: str | None = None,
 ) -> dict[str, Any]:
-    """Change a request's status (and optionally its due date, e.g. after an extension)."""
+    """Change a request's status, due date (e.g. after an extension) or tracking number, or
+    just add a note; each change is a history row. ``status`` None keeps the current one."""
     request = require_request(db, request_id)
-    if status not in UPDATE_STATUSES:
-        raise RequestError(f"unknown status {status!r} (one of: {', '.join(UPDATE_STATUSES)})")
     current = request["status"]
+    if status is None:
+        if note is None and due is None and tracking_number is None:
+            raise RequestError(
+                "nothing to update: give --status, --note, --due or --tracking-number"
+            )
+        status = current
+    if status not in UPDATE_STATUSES and status != current:
+        raise RequestError(f"unknown status {status!r} (one of: {', '.join(UPDATE_STATUSES)})")
     allowed = _REOPENING.get(current)
-    if allowed is not None and status not in allowed:
+    # Staying in a closed status (a note on a withdrawn request) is not a change of status.
+    if allowed is not None and status != current and status not in allowed:
         after = f"only to {', '.join(allowed)}" if allowed else "no further"
         raise RequestError(
             f"request {request_id} is {current}: it can change {after}, not to {status}"
@@ -161,6 +191,7 @@ def update_request(
     notes = request["notes"]
     if note:
         notes = f"{notes}\n{note}" if notes else note
+    tracking = tracking_number.strip() if tracking_number else request["tracking_number"]
     record_status_change(
         db,
         request_id,
@@ -169,6 +200,7 @@ def update_request(
         due=new_due,
         note=note,
         notes=notes,
+        tracking_number=tracking or None,
     )
     updated = get_request(db, request_id)
     return updated or request

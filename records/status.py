@@ -29,7 +29,7 @@ def print_status(paths: Paths, *, limit: int, echo: Callable[[str], None]) -> No
     for r in runs:
         names = ", ".join(json.loads(r["sources"] or "[]")) or "-"
         echo(
-            f"  #{r['id']} {r['started']} {r['trigger']:<8} {r['status']:<11} {names}:"
+            f"  #{r['id']} {when(r['started'])} {r['trigger']:<8} {r['status']:<11} {names}:"
             f" {r['documents_new']} new, {r['rows_added']} rows, {r['errors']} error(s)"
         )
     errors = list(db.query("select * from errors order by id desc limit ?", [limit]))
@@ -64,18 +64,35 @@ def print_health(db: sqlite_utils.Database, paths: Paths, *, echo: Callable[[str
 
 
 def health_line(row: dict[str, Any], describe_period: Callable[[float], str]) -> str:
+    """e.g. 'quiet: STALE since 2026-11-23 14:00 UTC: no new document in 2 weekly periods;
+    last new document ...; last successful run ...'."""
     label = HEALTH_LABELS.get(row["health"], row["health"])
     every = describe_period(row["period_seconds"])
-    parts = [f"{row['source']}: {label}"]
-    if row["health"] == "failing":
-        parts.append(f"last {row['consecutive_failures']} run(s) failed")
+    failures = row["consecutive_failures"] or 0
+    limit = row["failing_after_runs"]
     if row["health"] == "stale":
-        parts.append(
-            f"no new document for {row['stale_after_periods']} periods ({every})"
-            f" since {row['stale_since']}"
+        head = (
+            f"{label} since {when(row['stale_since'])}: no new document in"
+            f" {row['stale_after_periods']} periods ({every})"
         )
-    parts.append(f"last success {row['last_success'] or 'never'}")
-    parts.append(f"last new document {row['last_new_document'] or 'never'}")
-    if row["health"] in ("ok", "never-run"):
-        parts.append(f"expected {every}")
+    elif row["health"] == "failing":
+        head = f"{label}: the last {failures} runs failed ({limit} in a row make it failing)"
+    elif row["health"] == "never-run":
+        return f"{row['source']}: {label}; expected {every}"
+    else:
+        head = f"{label}; expected {every}"
+    parts = [f"{row['source']}: {head}"]
+    if failures and row["health"] != "failing":
+        # Not failing yet, but say so: "ok" after a failed run would hide the trouble.
+        runs = "run" if failures == 1 else f"{failures} runs"
+        parts.append(f"the last {runs} failed ({limit} in a row make it failing)")
+    parts.append(f"last new document {when(row['last_new_document'])}")
+    parts.append(f"last successful run {when(row['last_success'])}")
     return "; ".join(parts)
+
+
+def when(stamp: str | None) -> str:
+    """A stored UTC timestamp as people read it: '2026-11-29 05:17 UTC' ('never' for none)."""
+    if not stamp:
+        return "never"
+    return stamp[:16].replace("T", " ") + " UTC" if len(stamp) >= 16 else stamp

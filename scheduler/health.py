@@ -13,11 +13,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
-from apscheduler.triggers.cron import CronTrigger
 
 from db.clock import now
 from db.health import EXPECTATIONS_TABLE, HEALTH_VIEW
 from records.config import Config, Source
+from scheduler.cron import crontab_trigger
 
 #: Cadence is measured on a fixed stretch of calendar so it never depends on today's date:
 #: the longest wall-clock gap between the first fire times after this moment.
@@ -36,7 +36,7 @@ def cadence_seconds(schedule: str, timezone: str) -> int:
     schedule look 25 hours long.
     """
     zone = ZoneInfo(timezone)
-    trigger = CronTrigger.from_crontab(schedule, timezone=zone)
+    trigger = crontab_trigger(schedule, zone)
     fire_times: list[datetime] = []
     previous: datetime | None = None
     moment = CADENCE_REFERENCE.replace(tzinfo=zone)

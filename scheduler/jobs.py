@@ -35,6 +35,7 @@ from records.config import Config, Source, load_config
 from records.crawl import stop_child
 from records.exceptions import Interrupted, LockHeld, RecordsError
 from records.paths import Paths
+from scheduler.cron import crontab_trigger
 from scheduler.health import cadence_seconds, describe_period
 
 log = logging.getLogger("records.scheduler")
@@ -60,7 +61,7 @@ def job_id(source: Source | str) -> str:
 
 def cron_trigger(source: Source, timezone: str) -> CronTrigger:
     """The source's cron ``schedule`` in the configured timezone."""
-    return CronTrigger.from_crontab(source.schedule, timezone=ZoneInfo(timezone))
+    return crontab_trigger(source.schedule, ZoneInfo(timezone))
 
 
 def make_scheduler(

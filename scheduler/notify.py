@@ -153,13 +153,15 @@ def _run_command(command: str, body: bytes, payload: dict[str, Any]) -> str | No
 
 def _post(url: str, body: bytes) -> str | None:
     """POST the payload to a webhook; return what went wrong, or None."""
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": "agency-records notify"},
-    )
     try:
+        # Built inside the try: a malformed URL raises ValueError here, and must fail this
+        # hook only, not the hooks after it.
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", "User-Agent": "agency-records notify"},
+        )
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:
             response.read(1024)
     except urllib.error.HTTPError as exc:
@@ -167,7 +169,7 @@ def _post(url: str, body: bytes) -> str | None:
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         return f"cannot reach webhook: {getattr(exc, 'reason', exc)}"
     except ValueError as exc:  # not a URL urllib can open
-        return str(exc)
+        return f"not a webhook URL ({exc})"
     return None
 
 
@@ -189,16 +191,20 @@ def _run_errors(db: sqlite_utils.Database, run_id: int, source: str) -> list[dic
 
 
 def _new_documents(db: sqlite_utils.Database, run_id: int, source: str) -> list[dict[str, Any]]:
-    """Documents of ``source`` whose bytes were first fetched by this run."""
+    """Documents of ``source`` not announced yet: first fetched by this run, or by an
+    interrupted run since the source's last finished run (hooks only follow finished runs,
+    so without this a report archived just before a SIGTERM would never be announced)."""
     return list(
         db.query(
-            "select d.sha256, d.url, d.filename, d.status, d.rows, d.report_period_start,"
-            " d.report_period_end from documents d"
-            " where d.source = ? and exists (select 1 from fetches f where f.run = ?"
-            "   and f.sha256 = d.sha256)"
-            " and not exists (select 1 from fetches g where g.sha256 = d.sha256 and g.run < ?)"
+            "with first as (select sha256, min(run) as run from fetches group by sha256)"
+            " select d.sha256, d.url, d.filename, d.status, d.rows, d.report_period_start,"
+            " d.report_period_end from documents d join first on first.sha256 = d.sha256"
+            " where d.source = ? and (first.run = ? or (first.run < ?"
+            "   and (select status from runs where id = first.run) = 'interrupted'"
+            "   and not exists (select 1 from runs r join json_each(r.sources) j on j.value = ?"
+            "     where r.id > first.run and r.id < ? and r.status in ('ok', 'failed'))))"
             " order by d.first_seen, d.rowid",
-            [source, run_id, run_id],
+            [source, run_id, run_id, source, run_id],
         )
     )
 

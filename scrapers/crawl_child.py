@@ -84,6 +84,17 @@ def watch_errors(crawler: Any, state: CrawlState) -> None:
     crawler.signals.connect(item_error, signal=signals.item_error, weak=False)
 
 
+def _could_not_start(failure: Failure, source: Source, state: CrawlState) -> None:
+    """A crawler that fails to start (a bad setting, a broken spider) is an error row for
+    its source; Twisted would only log it and the run would end 'ok' with nothing crawled."""
+    state.error(
+        source.url,
+        "crawl",
+        f"{source.url}: the crawl of {source.name} could not start:"
+        f" {failure.type.__name__}: {failure.getErrorMessage()}",
+    )
+
+
 def main(job_path: str, report_path: str) -> int:
     job = json.loads(Path(job_path).read_text())
     config = load_config(job["sources_file"])
@@ -112,7 +123,8 @@ def main(job_path: str, report_path: str) -> int:
         crawler.settings.setdict(source_settings(source, config.settings.agent), priority="spider")
         watch_errors(crawler, state)
         cdx = source.wayback_cdx or config.settings.wayback_cdx
-        process.crawl(crawler, source=source, state=state, cdx=cdx)
+        started = process.crawl(crawler, source=source, state=state, cdx=cdx)
+        started.addErrback(_could_not_start, source, state)
     process.start()
     Path(report_path).write_text(json.dumps([s.report() for s in states]))
     return 0

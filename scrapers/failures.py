@@ -7,6 +7,8 @@ table wants what went wrong with which URL, in plain words.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -34,7 +36,10 @@ def describe_failure(failure: Failure, *, timeout: float, max_bytes: int) -> str
         )
     if isinstance(exc, DownloadCancelledError):
         # The size limit is the only reason our crawls cancel a download mid-run.
-        return f"larger than the download size limit of {max_bytes} bytes; not archived"
+        return (
+            f"larger than the download size limit of {_size(max_bytes)}; not archived"
+            " (raise the source's max_bytes in sources.toml if the file is expected)"
+        )
     if isinstance(exc, DownloadTimeoutError):
         return f"timed out after {timeout:g} s"
     if isinstance(exc, CannotResolveHostError):
@@ -46,6 +51,21 @@ def describe_failure(failure: Failure, *, timeout: float, max_bytes: int) -> str
     if isinstance(exc, DownloadFailedError):
         return f"download failed: {detail or type(exc).__name__}"
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def _size(n: int) -> str:
+    """Bytes as a reporter reads them: '5 MB (5000000 bytes)'."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:g} MB ({n} bytes)"
+    return f"{n} bytes"
+
+
+def http_status(status: int) -> str:
+    """'HTTP 404 Not Found': the code and its standard phrase."""
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
 
 
 def retry_note(retries: int) -> str:

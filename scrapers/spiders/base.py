@@ -24,7 +24,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from records.config import Source
-from scrapers.failures import describe_failure, retry_note
+from scrapers.failures import describe_failure, http_status, retry_note
 from scrapers.items import DocumentItem
 from scrapers.listing_context import LinkContext, link_context
 from scrapers.wayback import (
@@ -80,7 +80,7 @@ class AgencySpider(scrapy.Spider):
         listing = response.meta.get("listing", response.url)
         first = response.meta.get("first_page", False)
         if response.status >= 400:
-            why = f"listing page answered HTTP {response.status}{_retries(response)}"
+            why = f"listing page answered {http_status(response.status)}{_retries(response)}"
             if first and response.status in GONE_STATUSES:
                 yield from self.fallback(listing, why)
             else:
@@ -198,7 +198,7 @@ class AgencySpider(scrapy.Spider):
         if response.status == 304 and response.meta.get("known_sha256"):
             self.state.unmodified(url, response.meta["known_sha256"])
         elif response.status >= 300:
-            why = f"HTTP {response.status}{_retries(response)}"
+            why = f"{http_status(response.status)}{_retries(response)}"
             self.state.fetch(url, response.status, error=why)
             self.state.error(url, "fetch", f"{url}: {why}", document=True)
         else:
@@ -236,7 +236,7 @@ class AgencySpider(scrapy.Spider):
     def fallback(self, listing: str, why: str) -> Iterator[scrapy.Request]:
         """Crawl ``listing`` from the Wayback Machine, or record why we cannot."""
         if not self.source.archive_fallback or not self.cdx:
-            self.state.error(listing, "crawl", f"{listing}: {why}")
+            self.state.error(listing, "crawl", f"{listing}: {why}{_gone_hint(why, self.source)}")
             return
         logger.warning("%s: %s; trying the Wayback Machine", listing, why)
         yield self._cdx_request(listing, self.listing_captures, {"listing": listing, "why": why})
@@ -293,8 +293,8 @@ class AgencySpider(scrapy.Spider):
             self.state.error(
                 response.url,
                 "crawl",
-                f"{response.url}: Wayback capture answered HTTP"
-                f" {response.status}{_retries(response)}",
+                f"{response.url}: Wayback capture answered"
+                f" {http_status(response.status)}{_retries(response)}",
             )
             return
         original = response.meta["original"]
@@ -350,6 +350,16 @@ def _join(response: Response, base: str, href: str) -> str | None:
     url = urljoin(base, href) if base != response.url else response.urljoin(href)
     url = url.split("#", 1)[0]
     return url if urlparse(url).scheme in ("http", "https") else None
+
+
+def _gone_hint(why: str, source: Source) -> str:
+    """What to do about a listing page that is gone, for a source not using the archive."""
+    if source.archive_fallback or not any(f"HTTP {s} " in why for s in GONE_STATUSES):
+        return ""
+    return (
+        f"; the page may have moved or been taken down: check the url of source"
+        f" {source.name!r}, or set archive_fallback = true to crawl its Wayback Machine copies"
+    )
 
 
 def _retries(response: Response) -> str:

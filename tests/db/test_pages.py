@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from datasette.utils import escape_fts
 
 from db.connect import open_db
 from db.documents import record_document
@@ -59,7 +60,8 @@ def test_index_and_search_a_phrase_returns_its_page(tmp_path: Path) -> None:
     assert search_pages(db, phrase_query("Linda Levine retired")) == []
 
     canned = CANNED_QUERIES["search_pages"]["sql"]
-    rows = list(db.query(canned, {"q": phrase_query("Linda Levine authored")}))
+    db.register_function(escape_fts)  # Datasette registers it on its connections
+    rows = list(db.query(canned, {"search": phrase_query("Linda Levine authored")}))
     assert [(r["filename"], r["page"], r["ocr"]) for r in rows] == [("R42693.pdf", 11, 0)]
 
 
@@ -107,3 +109,11 @@ def test_encrypted_and_broken_pdfs_name_the_file(tmp_path: Path) -> None:
     broken.write_bytes(b"%PDF-1.4\n" + b"garbage " * 50)
     with pytest.raises(ParseError, match=r"^broken\.pdf: not a readable PDF"):
         read_pages(broken)
+
+
+def test_indexing_fills_a_missing_page_count(tmp_path: Path) -> None:
+    """Regression: documents.pages stayed empty for PDFs whose parser reports no page count."""
+    db, archive, sha = _archived(tmp_path, CRS_PRIMER)
+    assert db.table("documents").get(sha)["pages"] is None
+    index_pages(db, sha, read_pages(archive.get(sha)))
+    assert db.table("documents").get(sha)["pages"] == 11

@@ -192,6 +192,7 @@ def test_templates_load_with_versions() -> None:
         "mn-major-contributions",
         "ca-medi-cal-plans",
         "ok-able-licenses",
+        "census-arrests-by-race",
     }
     assert {p.version for p in parsers.values()} == {"1.0"}
     for parser in parsers.values():

@@ -85,7 +85,7 @@ def test_runtime_metadata_follows_the_served_database(tmp_path) -> None:
     metadata = runtime_metadata("weekly", tmp_path / "archive")
     assert list(metadata["databases"]) == ["weekly"]
     assert metadata["plugins"]["agency-records"]["archive"] == str(tmp_path / "archive")
-    assert "/weekly/new_documents.atom" in metadata["description_html"]
+    assert 'href="weekly/new_documents.atom"' in metadata["description_html"]
     committed = json.loads(METADATA_FILE.read_text(encoding="utf-8"))
     assert metadata["databases"]["weekly"]["tables"].keys() == (
         committed["databases"][DATABASE]["tables"].keys()

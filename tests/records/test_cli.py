@@ -110,3 +110,25 @@ def test_status_reports_runs_documents_and_errors(tmp_path: Path) -> None:
     assert code == 0
     assert "documents: 1 (1 parsed)" in output
     assert "1 new, 371 rows, 0 error(s)" in output
+
+
+def test_top_level_help_is_not_truncated_and_says_where_to_start() -> None:
+    # Long first docstring lines used to be cut to "Archive local files (...)..." etc.
+    code, output = invoke("--help")
+    assert code == 0
+    listing = output.split("Commands:", 1)[1]
+    for command in COMMANDS:
+        line = next(line for line in listing.splitlines() if line.startswith(f"  {command} "))
+        assert not line.endswith("..."), line
+    assert "`records demo` runs everything offline" in output
+    assert "Exit status: 0 all went well" in output
+
+
+def test_add_progress_says_1_row_not_1_rows(tmp_path: Path) -> None:
+    table = tmp_path / "one.csv"
+    table.write_text("county,declined\n")  # a header only: one row, the sheet's own
+    code, output = invoke(
+        "--db", str(tmp_path / "r.db"), "--archive", str(tmp_path / "a"), "add", str(table)
+    )
+    assert code == 0
+    assert "  one.csv: parsed, 1 row (spreadsheet " in output

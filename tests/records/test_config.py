@@ -85,3 +85,57 @@ def test_not_a_url_unknown_field_and_bad_toml(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="sources file not found"):
         load_config(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('max_bytes = "5MB"', "field 'max_bytes': must be a whole number (got '5MB')"),
+        ("timeout = -5", "field 'timeout': must be at least 1 (got -5)"),
+        ('archive_fallback = "yes"', "field 'archive_fallback': must be true or false"),
+        ('download_delay = "fast"', "field 'download_delay': must be a number of seconds"),
+        ("link_css = 5", "field 'link_css': must be a string in quotes"),
+        ("start_urls = 5", "field 'start_urls': must be a list of URLs in quotes"),
+    ],
+)
+def test_wrong_value_type_is_named_not_left_to_break_the_crawl(
+    tmp_path: Path, line: str, expected: str
+) -> None:
+    # These used to pass validation; the crawl then failed to start and the run ended
+    # "ok" with nothing crawled (or, for start_urls, a traceback).
+    assert f"source 'city-warn': {expected}" in error_for(tmp_path, GOOD + line + "\n")
+
+
+def test_bad_css_selector_is_a_config_error(tmp_path: Path) -> None:
+    message = error_for(tmp_path, GOOD + 'link_css = "a[[["\n')
+    assert "source 'city-warn': field 'link_css': bad CSS selector 'a[[['" in message
+
+
+def test_misspelt_field_suggests_the_right_one(tmp_path: Path) -> None:
+    message = error_for(tmp_path, GOOD + 'link_regx = "x"\n')
+    assert message.endswith("unknown field 'link_regx' (did you mean 'link_regex'?)")
+
+
+def test_single_bracket_source_says_to_use_two(tmp_path: Path) -> None:
+    message = error_for(tmp_path, GOOD.replace("[[source]]", "[source]"))
+    assert message.endswith("write [[source]] (two brackets) for each source, not [source]")
+
+
+def test_missing_parser_lists_the_known_parsers(tmp_path: Path) -> None:
+    message = error_for(tmp_path, GOOD.replace('parser = "ice-ddor"\n', ""))
+    assert "source 'city-warn': field 'parser': missing (known parsers: " in message
+    assert "ca-warn" in message and "ice-ddor" in message
+
+
+def test_settings_field_of_wrong_type(tmp_path: Path) -> None:
+    message = error_for(tmp_path, "[settings]\ncontact = 5\n" + GOOD)
+    assert message.endswith("[settings]: field 'contact': must be a string in quotes")
+
+
+def test_missing_file_says_where_it_looked_and_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path / "sources.toml")
+    assert str(info.value) == (
+        f"{tmp_path / 'sources.toml'}: sources file not found in {tmp_path.resolve()}"
+        " (run records in the folder that holds it, or give --sources FILE)"
+    )

@@ -74,7 +74,7 @@ def test_extract_named_parser_and_errors(tmp_path: Path) -> None:
 
 def test_extract_generic_gives_each_table_with_page_index_and_bbox() -> None:
     """With no template, every table found comes out on its own (issue 5's output shape)."""
-    tables = extract(fixture("real/camelot/12s0324.pdf"))
+    tables = extract(fixture("real/camelot/12s0324.pdf"), "generic")  # it has a template now
     assert [(t["table"], t["page"], t["table_index"]) for t in tables] == [
         ("p1-t0", 1, 0),
         ("p1-t1", 1, 1),
@@ -90,3 +90,52 @@ def test_extract_generic_gives_each_table_with_page_index_and_bbox() -> None:
         x0, top, x1, bottom = table["bbox"]
         assert 0 <= x0 < x1 and 0 <= top < bottom
         assert all(len(row) == len(table["columns"]) for row in table["rows"])
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.pdf", b"", "empty.pdf: empty file (0 bytes); nothing to parse"),
+        (
+            "photo.png",
+            b"\x89PNG\r\n\x1a\n" + bytes(64),
+            "photo.png: not a file type records can parse (this is a .png file);"
+            " it reads PDF, XLSX, XLS and CSV files",
+        ),
+        (
+            "report.pdf",
+            b"<!DOCTYPE html><html><body>Session expired</body></html>",
+            "report.pdf: not a file type records can parse (this is an HTML page);"
+            " it reads PDF, XLSX, XLS and CSV files",
+        ),
+    ],
+)
+def test_unreadable_file_message_says_what_the_file_is(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    # Used to say "no parser reads files of type unknown", also for an empty file.
+    from click.testing import CliRunner
+
+    from records.cli import cli
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = CliRunner().invoke(cli, ["extract", str(path)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {message}\n"
+
+
+def test_extract_with_a_template_that_does_not_fit_says_why_instead_of_printing_nothing() -> None:
+    # Used to print an empty JSON list and exit 0, which looks like an empty report.
+    from click.testing import CliRunner
+
+    from records.cli import cli
+
+    path = fixture("real/camelot/12s0324.pdf")
+    result = CliRunner().invoke(cli, ["extract", str(path), "--parser", "ca-warn"])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: 12s0324.pdf: layout does not match template ca-warn v1.0: table ca_warn_notices:"
+        " expected header ['Notice Date',"
+    )
+    assert len(result.output.splitlines()) == 1

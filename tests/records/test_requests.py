@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -154,10 +155,13 @@ def test_cli_new_update_list_show(tmp_path: Path) -> None:
     assert (code, out) == (
         0,
         "request 1 filed with Chambers County: due 2024-12-10"
-        " (10 business days after 2024-11-25)\n",
+        " (10 business days after 2024-11-25, skipping Thanksgiving Day 11-28)\n",
     )
     code, out = _run(tmp_path, "update", "1", "--status", "acknowledged", "--note", "called")
-    assert (code, out) == (0, "request 1 is now acknowledged, due 2024-12-10\n")
+    assert (code, out) == (
+        0,
+        "request 1 is now acknowledged, due 2024-12-10, tracking number PIR-77\n",
+    )
     code, out = _run(tmp_path, "list")
     overdue = (date.today() - date(2024, 12, 10)).days
     assert code == 0
@@ -174,7 +178,67 @@ def test_cli_new_update_list_show(tmp_path: Path) -> None:
     ]
     code, out = _run(tmp_path, "show", "1")
     assert code == 0
-    assert "  tracking number: PIR-77" in out and "acknowledged - called" in out
+    assert "  tracking number: PIR-77" in out and "  acknowledged: called" in out
+
+
+def test_show_reads_as_prose_with_overdue_days_and_no_repeated_file_names(
+    tmp_path: Path,
+) -> None:
+    _run(tmp_path, "new", "--agency", "A", "--subject", "S", "--filed", "2024-12-20",
+         "--statute-days", "5", "--business-days")  # fmt: skip
+    response = tmp_path / "memo.docx"
+    with zipfile.ZipFile(response, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w/>")
+    _run(tmp_path, "add-files", "1", str(response))
+    code, out = _run(tmp_path, "show", "1")
+    overdue = (date.today() - date(2024, 12, 30)).days
+    lines = out.splitlines()
+    assert lines[1:4] == [
+        "  status: filed (open)",
+        "  filed: 2024-12-20",
+        "  due 2024-12-30 (5 business days after 2024-12-20, skipping Christmas Day 12-25);"
+        f" OVERDUE by {overdue} days",
+    ]
+    assert lines[-2] == "documents received: 1 (1 failed)"
+    assert lines[-1].endswith(
+        "  memo.docx: failed: unsupported file type (Word document): kept in the archive,"
+        " not parsed; send a PDF, XLSX, XLS or CSV"
+    )
+
+
+def test_update_with_only_a_note_or_tracking_number_keeps_the_status(tmp_path: Path) -> None:
+    _run(tmp_path, "new", "--agency", "A", "--subject", "S", "--filed", "11/02/2026",
+         "--statute-days", "10")  # fmt: skip
+    code, out = _run(tmp_path, "update", "1", "--status", "withdrawn")
+    code, out = _run(tmp_path, "update", "1", "--note", "they sent it anyway")
+    assert (code, out) == (0, "request 1 is now withdrawn, due 2026-11-12\n")
+    code, out = _run(tmp_path, "update", "1", "--tracking-number", "PIR-9")
+    assert (code, out) == (0, "request 1 is now withdrawn, due 2026-11-12, tracking number PIR-9\n")
+    code, out = _run(tmp_path, "update", "1")
+    assert (code, out) == (
+        1,
+        "Error: nothing to update: give --status, --note, --due or --tracking-number\n",
+    )
+    code, out = _run(tmp_path, "show", "1")
+    history = [line.split("UTC  ", 1)[1] for line in out.splitlines() if " UTC  " in line]
+    assert history == ["filed", "withdrawn", "note: they sent it anyway", "updated"]
+
+
+def test_state_holidays_need_business_days_and_a_known_state(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, "new", "--agency", "A", "--subject", "S",
+                     "--statute-days", "5", "--state", "tx")  # fmt: skip
+    assert (code, out) == (
+        1,
+        "Error: --state TX only matters with --business-days"
+        " (calendar days do not skip holidays)\n",
+    )
+    code, out = _run(tmp_path, "new", "--agency", "A", "--subject", "S",
+                     "--statute-days", "5", "--business-days", "--state", "ZZ")  # fmt: skip
+    assert (code, out) == (
+        1,
+        "Error: unknown US state 'ZZ' for --state (give its two-letter code, e.g. TX)\n",
+    )
 
 
 def test_cli_errors_are_one_line(tmp_path: Path) -> None:

@@ -331,3 +331,50 @@ def test_zip_limits_members_total_size_and_nesting(tmp_path: Path) -> None:
     assert sorted(d["filename"] for d in intake.to_parse) == [
         "outer.zip/middle.zip/inner.zip/deep.csv", "outer.zip/top.csv",
     ]  # fmt: skip
+
+
+def test_semicolon_latin1_and_tab_csvs_in_a_zip_are_spreadsheets_not_unsupported(
+    tmp_path: Path,
+) -> None:
+    """Excel in a comma-decimal locale writes ';' and cp1252; such CSVs used to be refused."""
+    paths = _paths(tmp_path)
+    semicolons = "Zip;Montant;Ville\n01234;1,5;Québec\n75001;2,25;Paris\n".encode("latin-1")
+    tabs = b"Zip\tCount\n02134\t3\n"
+    bundle = tmp_path / "response.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.writestr("semi.csv", semicolons)
+        zf.writestr("tabs.tsv", tabs)
+    summary = add_files([bundle], paths=paths, config=None)
+    assert (summary.documents_new, summary.documents_failed, summary.errors) == (3, 0, [])
+    db = open_db(paths.db)
+    cells = [
+        json.loads(r["cells"])
+        for r in db.query("select cells from spreadsheet_rows order by document, row_index")
+    ]
+    by_doc = {d["filename"]: d["content_type"] for d in db.query("select * from documents")}
+    assert by_doc["response.zip/semi.csv"] == by_doc["response.zip/tabs.tsv"] == "text/csv"
+    assert sorted(cells, key=json.dumps) == sorted(
+        [
+            {"Zip": "01234", "Montant": "1,5", "Ville": "Québec"},
+            {"Zip": "75001", "Montant": "2,25", "Ville": "Paris"},
+            {"Zip": "02134", "Count": 3},
+        ],
+        key=json.dumps,
+    )
+
+
+def test_file_that_failed_before_is_parsed_again_when_sent_again(tmp_path: Path) -> None:
+    paths = _paths(tmp_path)
+    csv = tmp_path / "cases.csv"
+    csv.write_bytes(b"Case,ZIP\n15-0109,05301\n")
+    add_files([csv], paths=paths, config=None)
+    db = open_db(paths.db)
+    sha = _sha(csv.read_bytes())
+    # As an older version left it: failed, its rows gone.
+    db.execute("delete from spreadsheet_rows")
+    db.table("documents").update(sha, {"status": "failed", "error": "cases.csv: old failure"})
+    again = add_files([csv], paths=paths, config=None)
+    assert (again.documents_new, again.documents_unchanged, again.rows_added) == (0, 1, 2)
+    assert db.table("documents").get(sha)["status"] == "parsed"
+    parsed = add_files([csv], paths=paths, config=None)  # parsed documents are not redone
+    assert (parsed.documents_unchanged, parsed.rows_added) == (1, 0)

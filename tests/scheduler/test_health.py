@@ -15,6 +15,7 @@ from records.cli import cli
 from records.config import load_config
 from records.paths import Paths
 from records.pipeline import sync_sources
+from records.status import when
 from scheduler.health import cadence_seconds, describe_period, record_expectations, source_health
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -200,21 +201,34 @@ def test_records_status_flags_stale_and_failing(
     start = lines.index("source health:")
     health = lines[start + 1 : start + 8]
     assert health[0] == (
-        f"  broken: FAILING; last 3 run(s) failed; last success {ago(30 - 0.01)};"
-        f" last new document {ago(6)}"
+        "  broken: FAILING: the last 3 runs failed (3 in a row make it failing);"
+        f" last new document {when(ago(6))}; last successful run {when(ago(30 - 0.01))}"
     )
     assert health[6] == (
-        f"  quiet: STALE; no new document for 2 periods (weekly) since {ago(6)};"
-        f" last success {ago(1 - 0.01)}; last new document {ago(20)}"
+        f"  quiet: STALE since {when(ago(6))}: no new document in 2 periods (weekly);"
+        f" last new document {when(ago(20))}; last successful run {when(ago(1 - 0.01))}"
     )
-    assert (
-        health[5] == "  new: never-run; last success never; last new document never;"
-        " expected weekly"
-    )
+    assert health[5] == "  new: never-run; expected weekly"
     assert health[4] == (
-        f"  monthly: ok; last success {ago(40 - 0.01)}; last new document {ago(40)};"
-        " expected monthly"
+        "  monthly: ok; expected monthly;"
+        f" last new document {when(ago(40))}; last successful run {when(ago(40 - 0.01))}"
     )
+
+
+def test_status_says_when_an_ok_source_has_failed_runs_in_a_row(
+    history: sqlite_utils.Database, paths: Paths
+) -> None:
+    """flaky failed twice after a success: not failing yet (3 needed), but not silently ok."""
+    result = CliRunner().invoke(
+        cli, ["--sources", str(paths.sources), "--db", str(paths.db), "status"]
+    )
+    (line,) = [x for x in result.output.splitlines() if x.startswith("  flaky:")]
+    assert line == (
+        "  flaky: ok; expected weekly; the last 2 runs failed (3 in a row make it failing);"
+        f" last new document {when(ago(5))}; last successful run {when(ago(20 - 0.01))}"
+    )
+    assert when(None) == "never"
+    assert when("2026-11-29T05:17:54+00:00") == "2026-11-29 05:17 UTC"
 
 
 def test_view_is_what_datasette_publishes(history: sqlite_utils.Database) -> None:

@@ -213,3 +213,43 @@ def test_unreachable_webhook_is_logged_not_raised(paths: Paths) -> None:
     assert error["message"].startswith(
         "on_failure hook 'http://127.0.0.1:9/hook' failed: cannot reach webhook:"
     )
+
+
+def test_document_fetched_by_an_interrupted_run_is_announced_by_the_next_run(
+    paths: Paths, tmp_path: Path
+) -> None:
+    calls = tmp_path / "new.log"
+    db = prepared(paths, f'on_new_document = [{{command = "cat >> {calls}; echo >> {calls}"}}]')
+    config = load_config(paths.sources)
+    sha = "b" * 64
+    db.table("documents").insert(
+        {"sha256": sha, "source": "ice-ddor", "first_seen": ago(1), "status": "fetched"}
+    )
+    url = "https://agency.example.gov/ddor/b.pdf"
+    interrupted = add_run(db, 1, "interrupted")  # SIGTERM after b.pdf was archived
+    db.table("fetches").insert({"run": interrupted, "sha256": sha, "url": url})
+    resumed = add_run(db, 0.5, "ok")  # parses b.pdf; the server answers 304 for it
+    db.table("fetches").insert({"run": resumed, "sha256": sha, "url": url, "not_modified": 1})
+    later = add_run(db, 0, "ok")
+    db.table("fetches").insert({"run": later, "sha256": sha, "url": url, "not_modified": 1})
+
+    assert after_run(db, config, config.sources, resumed) == [("ice-ddor", "on_new_document")]
+    assert after_run(db, config, config.sources, later) == []  # announced once
+    (line,) = calls.read_text().splitlines()
+    assert [d["sha256"] for d in json.loads(line)["new_documents"]] == [sha]
+
+
+def test_malformed_webhook_url_fails_that_hook_only(paths: Paths, tmp_path: Path) -> None:
+    calls = tmp_path / "after.log"
+    db = prepared(
+        paths,
+        f'on_failure = [{{webhook = "not a url"}}, {{command = "cat > {calls}"}}]',
+    )
+    config = load_config(paths.sources)
+    run_id = add_run(db, 0, "failed")
+    assert after_run(db, config, config.sources, run_id) == [("ice-ddor", "on_failure")]
+    assert json.loads(calls.read_text())["event"] == "on_failure"  # the next hook still ran
+    (error,) = list(db.query("select message from errors where stage = 'notify'"))
+    assert error["message"] == (
+        "on_failure hook 'not a url' failed: not a webhook URL (unknown url type: 'not a url')"
+    )

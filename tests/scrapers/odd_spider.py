@@ -17,3 +17,12 @@ class JsonListingSpider(AgencySpider):
     def document_links(self, response: Response, base: str | None = None) -> list[str]:
         data = json.loads(response.css("script#reports::text").get() or "[]")
         return [response.urljoin(entry["file"]) for entry in data]
+
+
+class SpiderThatCannotStart(AgencySpider):
+    """A spider whose setup fails (as a bad setting or a bug in a custom spider would)."""
+
+    name = "cannot-start"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise ValueError("listing layout option missing")

@@ -49,6 +49,26 @@ def test_unknown_spider_is_an_error_row_not_a_crash(tmp_path: Path) -> None:
     ]
 
 
+def test_spider_that_cannot_start_is_an_error_row_not_a_silent_empty_run(tmp_path: Path) -> None:
+    # Twisted only logged a crawler that failed to start: the run said 0 errors, exit 0.
+    sources = write_sources(
+        tmp_path,
+        "http://127.0.0.1:9/",
+        link_regex=None,
+        spider="tests.scrapers.odd_spider.SpiderThatCannotStart",
+    )
+    crawl_ = Crawl(tmp_path, sources)
+    assert [(e["stage"], e["source"], e["message"]) for e in crawl_.errors()] == [
+        (
+            "crawl",
+            "test-agency",
+            "http://127.0.0.1:9/: the crawl of test-agency could not start:"
+            " ValueError: listing layout option missing",
+        )
+    ]
+    assert crawl_.report.errors[0]["url"] == "http://127.0.0.1:9/"
+
+
 def test_a_crashing_child_gives_one_clear_line(tmp_path: Path) -> None:
     sources = write_sources(tmp_path, "http://127.0.0.1:9/")
     not_a_db = tmp_path / "db-is-a-folder"
@@ -101,7 +121,7 @@ def test_crawl_report_counts_reach_the_run_summary(tmp_path: Path) -> None:
         {
             "url": f"{site.url}/gone.pdf",
             "stage": "fetch",
-            "message": f"{site.url}/gone.pdf: HTTP 404",
+            "message": f"{site.url}/gone.pdf: HTTP 404 Not Found",
         }
     ]
 

@@ -101,6 +101,8 @@ def test_dead_listing_page_without_fallback_is_an_error(tmp_path: Path) -> None:
         (
             "crawl",
             f"{site.url}/reports.html",
-            f"{site.url}/reports.html: listing page answered HTTP 404",
+            f"{site.url}/reports.html: listing page answered HTTP 404 Not Found; the page"
+            " may have moved or been taken down: check the url of source 'test-agency', or"
+            " set archive_fallback = true to crawl its Wayback Machine copies",
         )
     ]

@@ -77,7 +77,7 @@ def test_retries_exhausted_is_an_error_naming_the_url(tmp_path: Path) -> None:
         crawl = Crawl(tmp_path, sources)
     assert len(site.requests_for("/down.pdf")) == 3
     assert [e["message"] for e in crawl.errors()] == [
-        f"{site.url}/down.pdf: HTTP 503 (after 2 retries)"
+        f"{site.url}/down.pdf: HTTP 503 Service Unavailable (after 2 retries)"
     ]
     assert crawl.report.failed == 1
     assert crawl.documents() == []
@@ -126,6 +126,7 @@ def test_oversize_document_is_an_error_not_a_crash(tmp_path: Path) -> None:
     assert crawl.report.new == [hashlib.sha256(small).hexdigest()]
     assert [e["message"] for e in crawl.errors()] == [
         f"{site.url}/big.pdf: larger than the download size limit of 10000 bytes; not archived"
+        " (raise the source's max_bytes in sources.toml if the file is expected)"
     ]
     assert [d["url"] for d in crawl.documents()] == [f"{site.url}/small.pdf"]
 
@@ -181,6 +182,10 @@ def test_failure_messages_for_dns_and_size() -> None:
     cancelled = Failure(DownloadCancelledError(""))
     assert describe_failure(cancelled, timeout=60, max_bytes=1024) == (
         "larger than the download size limit of 1024 bytes; not archived"
+        " (raise the source's max_bytes in sources.toml if the file is expected)"
+    )
+    assert describe_failure(cancelled, timeout=60, max_bytes=5_000_000).startswith(
+        "larger than the download size limit of 5 MB (5000000 bytes); not archived"
     )
 
 

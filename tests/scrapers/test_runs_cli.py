@@ -104,7 +104,10 @@ def test_mixed_site_loads_the_good_pdf_and_names_each_bad_url(tmp_path: Path) ->
         line.strip() for line in result.stderr.splitlines() if line.strip().startswith("error [")
     )
     assert len(error_lines) == 3
-    assert error_lines[0] == f"error [fetch] {u}/broken.pdf: HTTP 500 (after 1 retry)"
+    assert (
+        error_lines[0]
+        == f"error [fetch] {u}/broken.pdf: HTTP 500 Internal Server Error (after 1 retry)"
+    )
     assert error_lines[1] == (
         f"error [fetch] {u}/login.pdf: an HTML page, not a document (error page or login wall?);"
         " not archived"

@@ -99,7 +99,8 @@ def test_gone_listing_with_no_captures_names_both_problems(tmp_path: Path) -> No
             )
             crawl = Crawl(tmp_path, sources)
     assert [e["message"] for e in crawl.errors()] == [
-        f"{listing}: listing page answered HTTP 404; and the Wayback Machine has no capture of it"
+        f"{listing}: listing page answered HTTP 404 Not Found;"
+        " and the Wayback Machine has no capture of it"
     ]
     assert wayback.queries == [listing]
 
