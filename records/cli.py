@@ -271,12 +271,18 @@ def extract(file: str, parser_name: str | None, fmt: str) -> None:
 @cli.command(short_help="Publish the database with Datasette (read-only).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
+@click.option(
+    "--base-url",
+    default="/",
+    show_default=True,
+    help="Path prefix when served behind a proxy at a sub-path, e.g. /records/.",
+)
 @pass_paths
-def serve(paths: Paths, host: str, port: int) -> None:
+def serve(paths: Paths, host: str, port: int, base_url: str) -> None:
     """Publish the database with Datasette (read-only, with our metadata and plugins)."""
     from records.serve import serve as serve_datasette
 
-    serve_datasette(paths, host=host, port=port)
+    serve_datasette(paths, host=host, port=port, base_url=base_url)
 
 
 @cli.command(short_help="Run the offline demo end to end and serve it.")

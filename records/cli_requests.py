@@ -28,7 +28,7 @@ def _as_date(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
-@click.group()
+@click.group(short_help="Track records requests and load what agencies send back.")
 def request() -> None:
     """Track public-records requests and ingest what agencies send back.
 

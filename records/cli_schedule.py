@@ -14,7 +14,7 @@ from records.paths import Paths
 pass_paths = click.make_pass_decorator(Paths)
 
 
-@click.command()
+@click.command(short_help="Run every source on its schedule until stopped.")
 @click.option(
     "--list",
     "list_only",

@@ -369,47 +369,55 @@ def parse_pending(
     progress(f"parsing {len(jobs)} document(s) ...")
     outcomes = _parse_all(jobs, archive.root, workers)
     for job, outcome in zip(jobs, outcomes, strict=True):
-        # Between documents: a SIGTERM/SIGINT stops here, after the last whole document.
+        _load_outcome(db, job.document, outcome, summary, run_id, progress)
+        # Between documents: a SIGTERM/SIGINT stops here, once the document in hand is
+        # loaded (its parse is done: keep it), before waiting for the next one.
         if interrupt.stop_requested():
             outcomes.close()  # cancels the parses not started yet
             interrupt.check()
-        document = job.document
-        label = document.get("filename") or document["sha256"][:12]
-        if outcome.prepared is not None:
-            ocr.record_prepared(
-                db, document, outcome.prepared, run_id=run_id, errors=summary.errors
-            )
-        parser = get_parser(outcome.parser_name) if outcome.parser_name else None
-        if isinstance(outcome.result, str):
-            _document_failed(db, summary, document, f"{label}: {outcome.result}", run_id, parser)
-            continue
-        if parser is None:  # unreachable: a parsed result always names its parser
-            raise RuntimeError(f"{label}: parsed without a parser")
-        result = outcome.result
-        result.document.update(ocr_facts(db, document["sha256"]))  # flags rows read by OCR
-        status, rows = load_result(db, document["sha256"], parser, result)
-        if status == "quarantined":
-            summary.documents_quarantined += 1
-            message = f"{label}: quarantined: {result.quarantine_reason()}"
-            record_error(
-                db,
-                run=run_id,
-                stage="check",
-                message=message,
-                source=document.get("source"),
-                url=document.get("url"),
-                document=document["sha256"],
-            )
-            summary.errors.append(
-                {"stage": "check", "url": document.get("url"), "message": message}
-            )
-        summary.rows_added += rows
-        count = len(result.rows)
-        progress(
-            f"  {label}: {status}, {count} row{'' if count == 1 else 's'}"
-            f" ({parser.name} {parser.version})"
-        )
     return summary
+
+
+def _load_outcome(
+    db: sqlite_utils.Database,
+    document: dict[str, Any],
+    outcome: _Outcome,
+    summary: RunSummary,
+    run_id: int | None,
+    progress: Progress,
+) -> None:
+    """Write what a worker produced for one document: page text, then its rows or failure."""
+    label = document.get("filename") or document["sha256"][:12]
+    if outcome.prepared is not None:
+        ocr.record_prepared(db, document, outcome.prepared, run_id=run_id, errors=summary.errors)
+    parser = get_parser(outcome.parser_name) if outcome.parser_name else None
+    if isinstance(outcome.result, str):
+        _document_failed(db, summary, document, f"{label}: {outcome.result}", run_id, parser)
+        return
+    if parser is None:  # unreachable: a parsed result always names its parser
+        raise RuntimeError(f"{label}: parsed without a parser")
+    result = outcome.result
+    result.document.update(ocr_facts(db, document["sha256"]))  # flags rows read by OCR
+    status, rows = load_result(db, document["sha256"], parser, result)
+    if status == "quarantined":
+        summary.documents_quarantined += 1
+        message = f"{label}: quarantined: {result.quarantine_reason()}"
+        record_error(
+            db,
+            run=run_id,
+            stage="check",
+            message=message,
+            source=document.get("source"),
+            url=document.get("url"),
+            document=document["sha256"],
+        )
+        summary.errors.append({"stage": "check", "url": document.get("url"), "message": message})
+    summary.rows_added += rows
+    count = len(result.rows)
+    progress(
+        f"  {label}: {status}, {count} row{'' if count == 1 else 's'}"
+        f" ({parser.name} {parser.version})"
+    )
 
 
 def _parse_all(

@@ -43,15 +43,20 @@ SETTINGS: dict[str, Any] = {
 }
 
 
-def build_datasette(paths: Paths) -> Any:
+def build_datasette(paths: Paths, *, base_url: str = "/") -> Any:
     """The Datasette instance `records serve` runs (tests use the same one)."""
     from datasette.app import Datasette
 
     return Datasette(
         [str(paths.db)],  # mutable, opened read-only: Datasette connects with ?mode=ro
         metadata=runtime_metadata(paths.db.stem, paths.archive),
-        settings=SETTINGS,
+        settings={**SETTINGS, "base_url": _base_url(base_url)},
     )
+
+
+def _base_url(value: str) -> str:
+    """Datasette wants the prefix with a slash at both ends: 'news' -> '/news/'."""
+    return "/" + value.strip("/") + "/" if value.strip("/") else "/"
 
 
 def _check_port(host: str, port: int) -> None:
@@ -64,7 +69,7 @@ def _check_port(host: str, port: int) -> None:
             raise RecordsError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def serve(paths: Paths, *, host: str, port: int) -> None:
+def serve(paths: Paths, *, host: str, port: int, base_url: str = "/") -> None:
     import uvicorn
 
     db = open_db(paths.db)  # create or migrate the schema (and views) before serving
@@ -76,6 +81,6 @@ def serve(paths: Paths, *, host: str, port: int) -> None:
             f" {paths.db} could not be opened (give --archive or RECORDS_ARCHIVE)"
         )
     _check_port(host, port)
-    ds = build_datasette(paths)
+    ds = build_datasette(paths, base_url=base_url)
     asyncio.run(ds.invoke_startup())
     uvicorn.run(ds.app(), host=host, port=port, log_level="info", lifespan="on", workers=1)

@@ -18,7 +18,7 @@ from db.connect import open_db
 from records.charts import stacked_bar_svg
 from records.metadata import runtime_metadata
 from records.paths import Paths
-from records.serve import SETTINGS
+from records.serve import build_datasette
 from tests.publish.conftest import Built, Client
 from tests.shared import REPO, expected, fixture
 
@@ -166,13 +166,11 @@ def test_search_finds_a_received_pdf_page(request_client: Client) -> None:
 def test_home_page_links_keep_base_url(site_client: Client, ddor_site: Built) -> None:
     # The introduction linked to /-/declined-chart and /records/...: off the site when
     # Datasette is served under a path prefix (base_url).
-    from datasette.app import Datasette
-
-    ds = Datasette(
-        [str(ddor_site.db)],
-        metadata=runtime_metadata(ddor_site.name, ddor_site.archive),
-        settings={**SETTINGS, "base_url": "/news/"},
+    # `records serve --base-url news` builds it this way.
+    ds = build_datasette(
+        Paths(db=ddor_site.db, archive=ddor_site.archive, sources=REPO), base_url="news"
     )
+    assert ds.setting("base_url") == "/news/"
     loop = asyncio.new_event_loop()
     try:
         for page in ("/", f"/{ddor_site.name}"):
