@@ -40,7 +40,7 @@ def record_document(
     with db.atomic():
         existing = documents.get(sha256) if _exists(db, sha256) else None
         if existing is None:
-            supersedes = _latest_at_url(db, url, source) if url else None
+            supersedes = _latest_at_url(db, url) if url else None
             documents.insert(
                 {
                     "sha256": sha256,
@@ -166,7 +166,7 @@ def _exists(db: sqlite_utils.Database, sha256: str) -> bool:
     return bool(db.execute("select 1 from documents where sha256 = ?", [sha256]).fetchone())
 
 
-def _latest_at_url(db: sqlite_utils.Database, url: str, source: str | None) -> str | None:
+def _latest_at_url(db: sqlite_utils.Database, url: str) -> str | None:
     row = db.execute(
         "select d.sha256 from document_urls u join documents d on d.sha256 = u.document"
         " where u.url = ? order by d.first_seen desc, d.rowid desc limit 1",

@@ -16,16 +16,17 @@ from parsers.base import Parser, ParseResult
 DOCUMENT_FIELDS = ("report_period_start", "report_period_end", "pages")
 
 
-def clear_document_rows(db: sqlite_utils.Database, sha256: str, table_names: list[str]) -> None:
-    for name in table_names:
+def clear_document_rows(db: sqlite_utils.Database, sha256: str) -> None:
+    """Delete the document's rows from every parsed table, whatever parser wrote them."""
+    for name in parsed_table_names(db):
         if db.table(name).exists():
             db.execute(f"delete from [{name}] where document = ?", [sha256])
     db.execute("delete from quarantined_rows where document = ?", [sha256])
     db.execute("delete from document_facts where document = ?", [sha256])
 
 
-def parsed_table_names(db: sqlite_utils.Database, sha256: str) -> list[str]:
-    """Every table holding rows of this document (whatever parser wrote them)."""
+def parsed_table_names(db: sqlite_utils.Database) -> list[str]:
+    """Every table of parsed rows: those with a ``document`` column, but the core ones."""
     names = []
     for table in db.tables:
         if "document" in table.columns_dict and table.name not in _CORE_WITH_DOCUMENT:
@@ -47,7 +48,7 @@ def load_result(
     reason = result.quarantine_reason()
     status = "quarantined" if reason else "parsed"
     with db.atomic():
-        clear_document_rows(db, sha256, parsed_table_names(db, sha256))
+        clear_document_rows(db, sha256)
         for spec in parser.tables:
             ensure_spec_table(db, spec)
         if reason:

@@ -2,9 +2,10 @@
 
 ``pages`` has one row per page: the document (SHA-256 of the archived original), the
 1-based page number, its text, how many characters its own text layer prints, whether it
-is a scan (no text layer, mostly image) and whether its text came from OCR. For a scanned
-document the text of OCR'd pages is read from the OCR copy (see ``db.derived``), but the
-row still names the original: a search hit cites what the agency sent.
+is a scan (no text layer, mostly image) and whether its text came from OCR. The text is
+read in the parse workers (``records.ocr.prepare``); this module only stores and searches
+it. For a scanned document the text of OCR'd pages comes from the OCR copy, but the row
+still names the original: a search hit cites what the agency sent.
 
 ``pages_fts`` (SQLite FTS5, kept in sync by triggers) indexes ``text``.
 """

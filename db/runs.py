@@ -58,7 +58,3 @@ def record_error(
             "time": now(),
         }
     )
-
-
-def run_errors(db: sqlite_utils.Database, run_id: int) -> list[dict[str, Any]]:
-    return list(db.query("select * from errors where run = ? order by id", [run_id]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from parsers.base import PROVENANCE_COLUMNS, Parser, TableSpec
+from parsers.base import Parser, TableSpec
 
 SQL_TYPES: dict[str, type] = {
     "text": str,
@@ -54,7 +54,3 @@ def ensure_parser_tables(db: sqlite_utils.Database, parsers: list[Parser] | None
             if spec.name not in seen:
                 seen.add(spec.name)
                 ensure_spec_table(db, spec)
-
-
-def provenance_descriptions() -> dict[str, str]:
-    return dict(PROVENANCE_COLUMNS)

@@ -8,7 +8,6 @@ column descriptions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -119,7 +118,3 @@ class Parser(Protocol):
     def parse(self, path: Path) -> ParseResult:
         """Read the file and return its rows; raise ``ParseError`` when it cannot."""
         ...
-
-
-def table_map(tables: Iterable[TableSpec]) -> dict[str, TableSpec]:
-    return {t.name: t for t in tables}

@@ -8,7 +8,7 @@ what was found so an editor can open the PDF at the right page.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -37,34 +37,6 @@ def page_footer_check(page_lines: Sequence[Sequence[dict[str, Any]]], pages: int
         expected=f"'Page N of {pages}' on each of {pages} pages",
         found=wrong[:5] or f"all {pages} footers match",
         message=f"{len(wrong)} pages wrong" if wrong else "",
-    )
-
-
-def equals_check(name: str, expected: Any, found: Any, what: str = "") -> Check:
-    """A value the document states (expected) against the value computed from rows."""
-    return Check(name, expected == found, expected=expected, found=found, message=what)
-
-
-def column_sums_check(
-    name: str,
-    rows: Iterable[dict[str, Any]],
-    totals: dict[str, Any],
-    columns: Iterable[str],
-) -> Check:
-    """Each listed column of the rows sums to the value printed in the totals row."""
-    materialised = list(rows)
-    wrong: dict[str, str] = {}
-    for column in columns:
-        stated = totals.get(column)
-        computed = sum(r.get(column) or 0 for r in materialised)
-        if stated != computed:
-            wrong[column] = f"totals row {stated!r}, rows sum to {computed!r}"
-    return Check(
-        name,
-        not wrong,
-        expected="every column sums to the totals row",
-        found=wrong or "all columns match",
-        message=f"{len(wrong)} columns differ" if wrong else "",
     )
 
 

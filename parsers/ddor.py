@@ -73,10 +73,6 @@ SECTION_TABLE = {"I": TOP, "II": DECLINED, "III": POLICIES}
 KEY_CELLS = {"I": (0,), "II": (0, 1), "III": (0, 1)}
 
 
-def _col(name: str, kind: str, description: str) -> Column:
-    return Column(name, kind, description)  # type: ignore[arg-type]
-
-
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         name=TOP,
@@ -85,10 +81,10 @@ TABLES: tuple[TableSpec, ...] = (
             "detainers during the report week, as ranked by ICE."
         ),
         columns=(
-            _col("rank", "integer", "Position in ICE's top-ten list for the week (1 = most)."),
-            _col("jurisdiction", "text", "County or other jurisdiction, as ICE names it."),
-            _col("state", "text", "Two-letter state code."),
-            _col(
+            Column("rank", "integer", "Position in ICE's top-ten list for the week (1 = most)."),
+            Column("jurisdiction", "text", "County or other jurisdiction, as ICE names it."),
+            Column("state", "text", "Two-letter state code."),
+            Column(
                 "detainers_issued",
                 "integer",
                 "Detainers ICE issued to the jurisdiction during the week (issued, not declined).",
@@ -103,26 +99,26 @@ TABLES: tuple[TableSpec, ...] = (
             "week, i.e. a person released by a local jurisdiction despite an ICE detainer."
         ),
         columns=(
-            _col("state", "text", "Two-letter state code of the releasing jurisdiction."),
-            _col(
+            Column("state", "text", "Two-letter state code of the releasing jurisdiction."),
+            Column(
                 "county",
                 "text",
                 "County or jurisdiction that held the person (column 'County/Jurisdiction').",
             ),
-            _col("facility", "text", "Jail or detention facility the person was released from."),
-            _col("citizenship", "text", "Country of citizenship ICE recorded for the person."),
-            _col(
+            Column("facility", "text", "Jail or detention facility the person was released from."),
+            Column("citizenship", "text", "Country of citizenship ICE recorded for the person."),
+            Column(
                 "detainer_issued_date",
                 "date",
                 "Date ICE lodged the detainer with the jurisdiction; can be months or years "
                 "before the report week.",
             ),
-            _col(
+            Column(
                 "declined_date",
                 "date",
                 "Date ICE recorded the detainer as declined (not necessarily the release date).",
             ),
-            _col(
+            Column(
                 "notable_criminal_activity",
                 "text",
                 "ICE's general offense category for the person (NCIC-based; may be a pending "
@@ -139,9 +135,9 @@ TABLES: tuple[TableSpec, ...] = (
             "restrict cooperation with detainers, with ICE's summary of each policy."
         ),
         columns=(
-            _col("jurisdiction", "text", "County, city or state agency, as ICE names it."),
-            _col("state", "text", "Two-letter state code."),
-            _col(
+            Column("jurisdiction", "text", "County, city or state agency, as ICE names it."),
+            Column("state", "text", "Two-letter state code."),
+            Column(
                 "policy",
                 "text",
                 "ICE's description of the policy (ICE's wording, not the policy's own text).",
@@ -269,9 +265,9 @@ def _parse_pdf(path: Path, pdf: pdfplumber.PDF) -> ParseResult:
                 index, table = payload
                 current = _take_table(number, index, table, page, current, sections, problems)
 
-    _emit_rows(result, sections, problems)
+    _emit_rows(result, sections)
     text_all = "\n".join(line["text"] for lines in page_lines for line in lines)
-    _document_facts(result, pdf, page_lines, repeated, text_all, section_iv_lines, pages)
+    _document_facts(result, page_lines, repeated, text_all, section_iv_lines, pages)
     _checks(result, sections, page_lines, pages)
     if not result.rows_for(DECLINED) and not result.rows_for(POLICIES):
         problems.append("no section II or section III table found (expected ruled tables)")
@@ -352,7 +348,7 @@ def _state_codes_in_first_column(page: Any, table: Any) -> int:
     return sum(1 for w in words if _STATE_CODE.match(w["text"]))
 
 
-def _emit_rows(result: ParseResult, sections: dict[str, _SectionRows], problems: list[str]) -> None:
+def _emit_rows(result: ParseResult, sections: dict[str, _SectionRows]) -> None:
     bad_cells: list[str] = []
     for rank, (page, tindex, cells) in enumerate(sections["I"].rows, start=1):
         try:
@@ -395,7 +391,6 @@ def _emit_rows(result: ParseResult, sections: dict[str, _SectionRows], problems:
 
 def _document_facts(
     result: ParseResult,
-    pdf: pdfplumber.PDF,
     page_lines: list[list[dict[str, Any]]],
     repeated: set[str],
     text_all: str,

@@ -118,7 +118,7 @@ class SpreadsheetParser:
         return sniff(path.read_bytes()) in ("xlsx", "xls", "csv")
 
     def parse(self, path: Path) -> ParseResult:
-        return parse_sheets(path, read_sheets(path))
+        return parse_sheets(read_sheets(path))
 
 
 def read_sheets(path: Path, label: str | None = None) -> list[Sheet]:
@@ -147,7 +147,7 @@ def read_sheets(path: Path, label: str | None = None) -> list[Sheet]:
     return reader(path, label)
 
 
-def parse_sheets(path: Path, sheets: list[Sheet]) -> ParseResult:
+def parse_sheets(sheets: list[Sheet]) -> ParseResult:
     result = ParseResult()
     for number, sheet in enumerate(sheets, start=1):
         _parse_sheet(result, number, sheet)

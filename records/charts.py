@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from html import escape
 
 #: Okabe-Ito palette (distinguishable with colour-vision deficiencies), then grey for Other.
@@ -32,14 +31,6 @@ MARGIN_LEFT = 56
 MARGIN_RIGHT = 150  # room for the legend
 MARGIN_TOP = 24
 MARGIN_BOTTOM = 48
-
-
-@dataclass(frozen=True)
-class Segment:
-    bar: str
-    series: str
-    value: int
-    colour: str
 
 
 def nice_ceiling(value: float) -> int:

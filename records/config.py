@@ -183,7 +183,7 @@ def _settings(path: Path, raw: Any) -> Settings:
         user_agent=raw.get("user_agent"),
         timezone=timezone,
         wayback_cdx=str(raw.get("wayback_cdx", DEFAULT_CDX)),
-        hooks=_hooks(path, "[settings]", raw.get("hooks", {})),
+        hooks=_hooks(f"{path}: [settings]", raw.get("hooks", {})),
     )
 
 
@@ -243,7 +243,7 @@ def _source(path: Path, position: int, raw: Any, settings: Settings) -> Source:
     _check_parser(where, values["parser"])
     _check_cron(where, values.get("schedule", DEFAULT_SCHEDULE), settings.timezone)
     if "hooks" in values:
-        values["hooks"] = _hooks(path, where, values["hooks"])
+        values["hooks"] = _hooks(where, values["hooks"])
     for key in ("concurrent_per_domain",):
         if key in values and not (isinstance(values[key], int) and 1 <= values[key] <= 2):
             raise ConfigError(f"{where}: field {key!r}: must be 1 or 2 (be polite)")
@@ -258,10 +258,12 @@ def _check_types(where: str, values: dict[str, Any]) -> None:
         if key in values and not isinstance(values[key], str):
             raise ConfigError(f"{where}: field {key!r}: must be a string in quotes")
     for key, low in _INT_FIELDS.items():
-        value = values.get(key)
-        if key in values and (not isinstance(value, int) or isinstance(value, bool)):
+        if key not in values:
+            continue
+        value = values[key]
+        if not isinstance(value, int) or isinstance(value, bool):
             raise ConfigError(f"{where}: field {key!r}: must be a whole number (got {value!r})")
-        if key in values and value < low:
+        if value < low:
             raise ConfigError(f"{where}: field {key!r}: must be at least {low} (got {value!r})")
     delay = values.get("download_delay")
     if "download_delay" in values and (
@@ -335,7 +337,7 @@ def _check_timezone(path: Path, where: str, timezone: str) -> None:
         raise ConfigError(f"{path}: {where}: field 'timezone': unknown zone {timezone!r}") from None
 
 
-def _hooks(path: Path, where: str, raw: Any) -> dict[str, tuple[Hook, ...]]:
+def _hooks(where: str, raw: Any) -> dict[str, tuple[Hook, ...]]:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: field 'hooks': must be a table")
     hooks: dict[str, tuple[Hook, ...]] = {}

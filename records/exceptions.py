@@ -7,7 +7,9 @@ from __future__ import annotations
 
 
 class RecordsError(Exception):
-    """Base class: a problem we can explain to the user in one sentence."""
+    """Base class: a problem we can explain to the user in one sentence. Raised as such by
+    ``records.crawl`` (the crawl process crashed or wrote no report) and ``records.serve``
+    (the port is taken)."""
 
 
 class ConfigError(RecordsError):
@@ -19,11 +21,14 @@ class ArchiveError(RecordsError):
 
 
 class ParseError(RecordsError):
-    """Raised by a parser when a file cannot be read at all (corrupt, encrypted, wrong type)."""
+    """Raised by a parser (or ``parsers.pagetext``) when a file cannot be read at all
+    (corrupt, encrypted, wrong type), and by ``records.extract`` for a missing file or an
+    unknown parser name."""
 
 
 class LayoutMismatch(ParseError):
-    """Raised by a parser when a document does not match the layout its template expects."""
+    """Raised by ``records.extract`` when a template finds no rows in a document, with the
+    reason (the pipeline quarantines such a document instead)."""
 
 
 class UnsupportedFile(ParseError):

@@ -1,9 +1,13 @@
-"""The pipeline stage run before a PDF is parsed: OCR its scanned pages, index its page text.
+"""Before a PDF is parsed: read its page text and OCR its scanned pages, in three steps.
 
-Parsers stay pure and never OCR: this stage finds pages with no text layer (see
-``parsers.pagetext``), runs ``ocrmypdf`` (Tesseract) on those pages only, stores the result
-in the archive beside the original (which is never changed) with a ``documents`` row
-(``derived_from`` = the original, status ``ocr-copy``), and hands the copy to the parser.
+``plan`` (main process) asks the database what the document needs; ``prepare`` (a parse
+worker of ``records.pipeline``, no database) reads the page text, finds pages with no text
+layer (see ``parsers.pagetext``), runs ``ocrmypdf`` (Tesseract) on those pages only and
+stores the result in the archive beside the original (which is never changed); the parser
+then reads that copy. ``record_prepared`` (main process) writes what was done: the page
+text and the copy's ``documents`` row (``derived_from`` = the original, status ``ocr-copy``).
+Parsers stay pure and never OCR.
+
 Rows parsed from the copy are recorded against the original, flagged by the document facts
 ``ocr``/``ocr_pages``/``ocr_copy`` (``db.derived.ocr_facts``), and page rows read by OCR have
 ``pages.ocr`` = 1. A document is OCR'd once: later parses reuse the archived copy.
@@ -234,23 +238,6 @@ def record_prepared(
         )
     if prepared.pages is not None:
         index_pages(db, sha, prepared.pages, prepared.ocr_texts)
-
-
-def prepare_for_parsing(
-    db: sqlite_utils.Database,
-    archive: Archive,
-    document: dict[str, Any],
-    path: Path,
-    *,
-    run_id: int | None = None,
-    errors: list[dict[str, Any]] | None = None,
-) -> Path:
-    """``plan``, ``prepare`` and ``record_prepared`` in one go, in this process; return the
-    file the parser should read (the OCR copy when there is one)."""
-    label = document.get("filename") or document["sha256"][:12]
-    prepared = prepare(path, label, archive.root, plan(db, archive, document, path))
-    record_prepared(db, document, prepared, run_id=run_id, errors=errors)
-    return prepared.target
 
 
 def _pages_text(pages: list[int]) -> str:

@@ -6,8 +6,9 @@ The CLI, the demo and the scheduler all call ``run``; nothing else orchestrates.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from records import interrupt, ocr
 from records.archive import Archive
 from records.config import Config, Source
 from records.crawl import crawl
-from records.exceptions import ParseError, RecordsError
+from records.exceptions import RecordsError
 from records.intake import receive_file
 from records.paths import Paths
 from records.requests import require_request
@@ -47,14 +48,6 @@ class RunSummary:
     @property
     def ok(self) -> bool:
         return not self.errors and self.documents_failed == 0
-
-    def add(self, other: RunSummary) -> None:
-        self.documents_new += other.documents_new
-        self.documents_unchanged += other.documents_unchanged
-        self.documents_failed += other.documents_failed
-        self.documents_quarantined += other.documents_quarantined
-        self.rows_added += other.rows_added
-        self.errors.extend(other.errors)
 
 
 def _quiet(_: str) -> None:
@@ -134,7 +127,7 @@ def _run_locked(
     for lock in locks:
         lock.note(run=run_id)
     summary = RunSummary(run_id=run_id)
-    try:
+    with recorded_run(db, summary, progress):
         if do_crawl:
             crawl_sources(
                 db, config, sources, paths=paths, run_id=run_id, summary=summary, progress=progress
@@ -153,23 +146,33 @@ def _run_locked(
                 progress=progress,
                 summary=summary,
             )
+    return summary
+
+
+@contextmanager
+def recorded_run(
+    db: sqlite_utils.Database, summary: RunSummary, progress: Progress = _quiet
+) -> Iterator[None]:
+    """Close the run however the block ends: ``interrupted`` on a stop, ``failed`` on an
+    unexpected error, else from its counts (``close_run``)."""
+    try:
+        yield
     except KeyboardInterrupt as exc:
         summary.status = "interrupted"
         progress(
-            f"run {run_id} interrupted ({str(exc) or 'KeyboardInterrupt'}): documents loaded"
-            " so far are kept; the rest are parsed by the next run"
+            f"run {summary.run_id} interrupted ({str(exc) or 'KeyboardInterrupt'}): documents"
+            " loaded so far are kept; the rest are parsed by the next run"
         )
         raise
     except Exception as exc:
         # An unexpected error must leave the run `failed` (and the source's health failing),
         # not `ok` because no error was counted yet.
         message = f"{type(exc).__name__}: {exc}"
-        record_error(db, run=run_id, stage="run", message=message)
+        record_error(db, run=summary.run_id, stage="run", message=message)
         summary.errors.append({"stage": "run", "url": None, "message": message})
         raise
     finally:
         close_run(db, summary)
-    return summary
 
 
 def close_run(db: sqlite_utils.Database, summary: RunSummary) -> None:
@@ -251,12 +254,6 @@ def crawl_sources(
         )
 
 
-def parser_for(document: dict[str, Any], config: Config | None, path: Path) -> Parser:
-    """The source's parser, else the one named on the document, else one that detects it."""
-    named = named_parser(document, config)
-    return get_parser(named) if named else detect_parser(path)
-
-
 def named_parser(document: dict[str, Any], config: Config | None) -> str | None:
     """The parser a document's source names, else the one that parsed it before, or None."""
     if config is not None and document.get("source"):
@@ -293,8 +290,6 @@ def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
         parser = get_parser(name) if name else detect_parser(prepared.target)
         name = parser.name
         return _Outcome(name, prepared, parser.parse(prepared.target))
-    except ParseError as exc:
-        return _Outcome(name, prepared, _name_file(str(exc), job.path, label))
     except RecordsError as exc:
         return _Outcome(name, prepared, _name_file(str(exc), job.path, label))
     except Exception as exc:  # noqa: BLE001 - a broken file must not stop the other documents
@@ -348,21 +343,16 @@ def parse_pending(
         except (RecordsError, KeyError) as exc:
             _document_failed(db, summary, document, str(exc).strip("'\""), run_id)
             continue
+        # `--reparse` skips documents already parsed by the current version of their parser.
         if (
             reparse
             and not everything
             and parser is not None
-            and document.get("status")
-            in (
-                "parsed",
-                "quarantined",
-            )
+            and document.get("status") in ("parsed", "quarantined")
+            and (document.get("parser"), document.get("parser_version"))
+            == (parser.name, parser.version)
         ):
-            if (document.get("parser"), document.get("parser_version")) == (
-                parser.name,
-                parser.version,
-            ):
-                continue
+            continue
         jobs.append(_Job(document, name, path, plan))
     if not jobs:
         return summary
@@ -477,45 +467,45 @@ def add_files(
     run_id = start_run(db, trigger="cli", sources=[source] if source else [])
     summary = RunSummary(run_id=run_id)
     added: list[dict[str, Any]] = []
-    for file in files:
-        file = Path(file)
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            message = f"{file}: cannot read: {exc.strerror}"
-            record_error(db, run=run_id, stage="add", message=message, source=source)
-            summary.errors.append({"stage": "add", "url": str(file), "message": message})
-            continue
-        if not data:
-            message = f"{file}: empty file"
-            record_error(db, run=run_id, stage="add", message=message, source=source)
-            summary.errors.append({"stage": "add", "url": str(file), "message": message})
-            continue
-        # Archive and record it (a ZIP: and each member); see records.intake for bad input.
-        received = receive_file(
+    with recorded_run(db, summary, progress):
+        for file in files:
+            file = Path(file)
+            try:
+                data = file.read_bytes()
+            except OSError as exc:
+                message = f"{file}: cannot read: {exc.strerror}"
+                record_error(db, run=run_id, stage="add", message=message, source=source)
+                summary.errors.append({"stage": "add", "url": str(file), "message": message})
+                continue
+            if not data:
+                message = f"{file}: empty file"
+                record_error(db, run=run_id, stage="add", message=message, source=source)
+                summary.errors.append({"stage": "add", "url": str(file), "message": message})
+                continue
+            # Archive and record it (a ZIP: and each member); see records.intake for bad input.
+            received = receive_file(
+                db,
+                archive,
+                data,
+                file.name,
+                source=source,
+                request_id=request_id,
+                run_id=run_id,
+                parser_name=parser_name,
+                progress=progress,
+            )
+            received.add_to(summary)
+            added.extend(received.to_parse)
+        parse_pending(
             db,
             archive,
-            data,
-            file.name,
-            source=source,
-            request_id=request_id,
+            config,
+            documents=added,
             run_id=run_id,
-            parser_name=parser_name,
+            parser_override=parser_name,
             progress=progress,
+            summary=summary,
         )
-        received.add_to(summary)
-        added.extend(received.to_parse)
-    parsed = parse_pending(
-        db,
-        archive,
-        config,
-        documents=added,
-        run_id=run_id,
-        parser_override=parser_name,
-        progress=progress,
-    )
-    summary.add(parsed)
-    close_run(db, summary)
     return summary
 
 
@@ -535,7 +525,7 @@ def parse_archived(
     db = open_db(paths.db)
     run_id = start_run(db, trigger="cli", sources=names)
     summary = RunSummary(run_id=run_id)
-    try:
+    with recorded_run(db, summary, progress):
         parse_pending(
             db,
             Archive(paths.archive),
@@ -548,9 +538,4 @@ def parse_archived(
             progress=progress,
             summary=summary,
         )
-    except KeyboardInterrupt:
-        summary.status = "interrupted"
-        raise
-    finally:
-        close_run(db, summary)
     return summary

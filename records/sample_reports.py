@@ -413,8 +413,3 @@ def demo_series(seed: int = 2017) -> list[DemoReport]:
         )
     )
     return reports
-
-
-def write_demo_series(directory: Path, seed: int = 2017) -> list[Path]:
-    """Write every report of ``demo_series`` into ``directory``; returns their paths."""
-    return [report.write(directory) for report in demo_series(seed)]

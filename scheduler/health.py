@@ -25,8 +25,6 @@ CADENCE_REFERENCE = datetime(2023, 1, 2, 0, 0)  # a Monday
 #: Enough fire times to see every gap of a weekly pattern and a year of a monthly one.
 CADENCE_SAMPLES = 13
 
-HEALTH_STATES = ("ok", "stale", "failing", "never-run")
-
 
 def cadence_seconds(schedule: str, timezone: str) -> int:
     """Expected seconds between two runs of a cron schedule: its longest regular gap.

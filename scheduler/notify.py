@@ -24,7 +24,7 @@ from typing import Any
 import sqlite_utils
 
 from db.runs import record_error
-from records.config import Config, Hook, Source
+from records.config import HOOK_EVENTS, Config, Hook, Source
 from scheduler.health import source_health
 
 log = logging.getLogger("records.notify")
@@ -45,7 +45,7 @@ def after_run(
     for source in sources:
         hooks = {
             event: [*source.hooks.get(event, ()), *config.settings.hooks.get(event, ())]
-            for event in ("on_failure", "on_stale", "on_new_document")
+            for event in HOOK_EVENTS
         }
         if not any(hooks.values()):
             continue

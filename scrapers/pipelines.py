@@ -21,6 +21,7 @@ class ArchivePipeline:
         return cls(crawler)
 
     def process_item(self, item: DocumentItem, spider: Any = None) -> DocumentItem:
+        # Older Scrapy passes ``spider``, newer none (deprecated): read it from the crawler.
         spider = self.crawler.spider
         state = spider.state
         problem = content_problem(item, spider.source.doc_types)

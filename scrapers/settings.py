@@ -13,15 +13,15 @@ USER_AGENT = "agency-records/0.1 (+mailto:datadesk@example.org)"  # template: un
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # template: 1 (agency sites: two at a time at most)
-DOWNLOAD_DELAY = 1.0  # template: 1
+DOWNLOAD_DELAY = 1.0  # as the template (default 0)
 AUTOTHROTTLE_ENABLED = True  # template: commented out
-AUTOTHROTTLE_START_DELAY = 1.0
-AUTOTHROTTLE_MAX_DELAY = 30.0
-AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+AUTOTHROTTLE_START_DELAY = 1.0  # template: 5 (start at DOWNLOAD_DELAY, not slower)
+AUTOTHROTTLE_MAX_DELAY = 30.0  # template: 60 (a slow site backs off, but the run still ends)
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # as the template
 DOWNLOAD_TIMEOUT = 60  # default 180: a stuck agency server should not hold the weekly run
-RETRY_ENABLED = True
+RETRY_ENABLED = True  # default, stated because our middleware replaces the retry one
 RETRY_TIMES = 3  # default 2
-RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]  # default
 # Our own: retries wait RETRY_BACKOFF_BASE * 2**(n-1) s, at most RETRY_BACKOFF_MAX (or as
 # long as Retry-After says, within that cap). See scrapers.backoff.
 RETRY_BACKOFF_BASE = 2.0
@@ -33,14 +33,12 @@ DOWNLOADER_MIDDLEWARES = {
 # A body shorter than its Content-Length fails the download (recorded as "truncated").
 DOWNLOAD_FAIL_ON_DATALOSS = True
 DOWNLOAD_MAXSIZE = 100 * 1024 * 1024  # default 1 GiB; larger is an error row, not a crash
-DOWNLOAD_WARNSIZE = 0
-COOKIES_ENABLED = False
+DOWNLOAD_WARNSIZE = 0  # default 32 MiB: big PDFs are normal here, the warning is noise
+COOKIES_ENABLED = False  # template: commented out (default on); public pages need none
 TELNETCONSOLE_ENABLED = False  # template: on
-HTTPCACHE_ENABLED = False  # conditional requests use validators stored in the database
-ITEM_PIPELINES = {"scrapers.pipelines.ArchivePipeline": 300}
+HTTPCACHE_ENABLED = False  # default; conditional requests use validators stored in the database
+ITEM_PIPELINES = {"scrapers.pipelines.ArchivePipeline": 300}  # template: commented out
 # Let error statuses reach the spider so they are recorded, not silently dropped.
-HTTPERROR_ALLOW_ALL = True
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
-TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
-FEED_EXPORT_ENCODING = "utf-8"
-LOG_LEVEL = "WARNING"
+HTTPERROR_ALLOW_ALL = True  # default False
+FEED_EXPORT_ENCODING = "utf-8"  # as the template
+LOG_LEVEL = "WARNING"  # default DEBUG: the crawl reports to the pipeline, not the log

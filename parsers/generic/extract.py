@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
@@ -26,6 +27,7 @@ from parsers.generic.not_tables import is_chart, not_a_table, without_running_li
 from parsers.generic.page_objects import PageContent, read_page
 from parsers.generic.row_ruled import find_row_ruled_tables
 from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
+from parsers.generic.text_rules import find_underlined_listings, split_text_rules
 from records.exceptions import ParseError
 
 #: Documents with more pages than this are read by parallel worker processes.
@@ -41,6 +43,11 @@ PROSE_CELL_WORDS = 5
 PROSE_CELL_SHARE = 0.3
 #: ...with fewer than this share of numbers is prose set in page columns.
 PROSE_NUMERIC_SHARE = 0.15
+#: A title bar: two rules across this share of the page width or more, between this many
+#: text heights apart, around one line of text.
+TITLE_BAR_SHARE = 0.5
+TITLE_BAR_MIN_EMS = 0.8
+TITLE_BAR_MAX_EMS = 2.5
 #: How many times a prose block is cut into page columns to look for tables inside.
 LAYOUT_SPLIT_DEPTH = 2
 
@@ -108,6 +115,55 @@ def _whitespace_tables(words: list[Word], em: float, depth: int) -> list[Whitesp
     return tables
 
 
+def _title_bars(
+    words: list[Word], edges: list[dict[str, Any]], width: float, em: float
+) -> list[tuple[float, float]]:
+    """(top, bottom) of each title bar: two rules with the same ends across half the page
+    or more, one text line of a single segment between them ("Crime Complaints" and
+    "Historical Perspective" boxed over CompStat's two tables). Rows of a ruled table
+    match too, but their words were taken by the ruled table already."""
+    rules = sorted(
+        (
+            e
+            for e in edges
+            if e["orientation"] == "h" and e["x1"] - e["x0"] >= TITLE_BAR_SHARE * width
+        ),
+        key=lambda e: e["top"],
+    )
+    bars = []
+    for upper, lower in zip(rules, rules[1:], strict=False):
+        height = lower["top"] - upper["top"]
+        if not TITLE_BAR_MIN_EMS * em <= height <= TITLE_BAR_MAX_EMS * em:
+            continue
+        if abs(upper["x0"] - lower["x0"]) > em or abs(upper["x1"] - lower["x1"]) > em:
+            continue
+        inside = [w for w in words if upper["top"] < w.ymid < lower["top"]]
+        lines = text_lines(inside, em) if inside else []
+        if len(lines) == 1 and not lines[0].tabular:
+            bars.append((upper["top"], lower["top"]))
+    return bars
+
+
+def _split_at_title_bars(
+    words: list[Word], edges: list[dict[str, Any]], width: float, em: float
+) -> list[list[Word]]:
+    """``words`` cut into bands above, inside and below each title bar: a titled section
+    starts a new table."""
+    bands = [words]
+    for top, bottom in _title_bars(words, edges, width, em):
+        cut = []
+        for band in bands:
+            cut.extend(
+                [
+                    [w for w in band if w.ymid <= top],
+                    [w for w in band if top < w.ymid < bottom],
+                    [w for w in band if w.ymid >= bottom],
+                ]
+            )
+        bands = [b for b in cut if b]
+    return bands
+
+
 def _without_empty_rows(table: PageTable) -> PageTable:
     """Drop rows with no text at all (blank ruled rows, spacer lines)."""
     keep = [r for r, row in enumerate(table.rows) if any(row)]
@@ -153,6 +209,12 @@ def page_tables(content: PageContent) -> list[PageTable]:
         )
     if ruled_boxes:
         words = [w for w in words if not _inside(w, ruled_boxes)]
+    words, text_rules = split_text_rules(words)
+    if words and text_rules:
+        listings, words = find_underlined_listings(
+            words, text_rules, content.number, text_height(words)
+        )
+        found.extend(listings)
     if words:
         em = text_height(words)
         row_ruled = find_row_ruled_tables(content.edges, words, content.width, em)
@@ -171,7 +233,11 @@ def page_tables(content: PageContent) -> list[PageTable]:
             words = [w for w in words if not _inside(w, [rr.bbox for rr in row_ruled])]
     if words:
         em = text_height(words)
-        for ws in _whitespace_tables(words, em, LAYOUT_SPLIT_DEPTH):
+        for ws in [
+            t
+            for band in _split_at_title_bars(words, content.edges, content.width, em)
+            for t in _whitespace_tables(band, em, LAYOUT_SPLIT_DEPTH)
+        ]:
             found.append(
                 PageTable(
                     page=content.number,

@@ -13,6 +13,25 @@ BBox = tuple[float, float, float, float]
 CAPTION_MIN_COLUMNS = 3
 
 
+def unique_names(names: list[str]) -> list[str]:
+    """``names`` made loadable as SQL/CSV column names: a blank one becomes "column_N" (its
+    1-based position) and a repeated one gets "_2", "_3", ... (the first keeps its name).
+    Names are compared case-insensitively, as SQLite compares column names."""
+    out: list[str] = []
+    taken: set[str] = set()
+    reserved = {n.strip().casefold() for n in names if n.strip()}
+    for i, name in enumerate(names, 1):
+        name = name.strip()
+        base = name or f"column_{i}"
+        candidate, k = base, 1
+        while candidate.casefold() in taken or (not name and candidate.casefold() in reserved):
+            k += 1
+            candidate = f"{base}_{k}"
+        taken.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
 @dataclass(slots=True)
 class Word:
     """One word with its box in the (possibly de-rotated) page frame."""
@@ -105,10 +124,11 @@ class ExtractedTable:
 
     @property
     def columns(self) -> list[str]:
-        """One name per column: the stacked header cells above it, top to bottom. A cell
-        spanning several columns (a group label) is followed by ": " ("Male: Total"); one
-        spanning the whole width of a table of three or more columns is a caption, not a
-        column name, and is left out."""
+        """One unique, non-empty name per column: the stacked header cells above it, top to
+        bottom. A cell spanning several columns (a group label) is followed by ": " ("Male:
+        Total"); one spanning the whole width of a table of three or more columns is a
+        caption, not a column name, and is left out. Columns without a header get their
+        position ("column_4"); see ``unique_names``."""
         n = self.n_columns
         names: list[list[tuple[str, bool]]] = [[] for _ in range(n)]
         spanned = {(r, c0): c1 for r, c0, c1 in self.spans}
@@ -130,7 +150,7 @@ class ExtractedTable:
                 if i < len(parts) - 1:
                     name += ": " if group else " "
             out.append(name)
-        return out
+        return unique_names(out)
 
     def row_pages(self) -> list[int]:
         """The page each body row is printed on."""

@@ -35,7 +35,8 @@ TABLES_SPEC = TableSpec(
             "method",
             "text",
             'How the table was found: "ruled" (drawn lines), "row-ruled" (rules between rows'
-            ' only, columns from whitespace) or "whitespace".',
+            ' only, columns from whitespace), "text-ruled" (columns from "-----" typed under'
+            ' the header of a fixed-width listing) or "whitespace".',
         ),
         Column(
             "continued_from_page",
@@ -107,7 +108,7 @@ class GenericParser:
     """Tables of any PDF, ruled or not, without a template."""
 
     name = "generic"
-    version = "1.1"
+    version = "1.2"
     description = (
         "Every table of any PDF, ruled or aligned by whitespace, with page, position and"
         " header; tables continued over pages are joined."

@@ -27,6 +27,7 @@ from records.config import Source
 from scrapers.failures import describe_failure, http_status, retry_note
 from scrapers.items import DocumentItem
 from scrapers.listing_context import LinkContext, link_context
+from scrapers.state import CrawlState
 from scrapers.wayback import (
     MAX_LISTING_CAPTURES,
     Capture,
@@ -53,7 +54,7 @@ class AgencySpider(scrapy.Spider):
 
     name = "agency"
 
-    def __init__(self, source: Source, state: Any, cdx: str = "", **kwargs: Any) -> None:
+    def __init__(self, source: Source, state: CrawlState, cdx: str = "", **kwargs: Any) -> None:
         super().__init__(name=source.name, **kwargs)
         self.source = source
         self.state = state

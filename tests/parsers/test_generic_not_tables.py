@@ -98,11 +98,16 @@ def test_gao_table_between_prose_kept_whole_with_consistent_sums():
 
 @pytest.mark.parametrize(
     "name",
-    ["real/warn-scraper/R42693.pdf", "real/pdfplumber/scotus-transcript-p1.pdf"],
+    [
+        "real/warn-scraper/R42693.pdf",
+        "real/pdfplumber/scotus-transcript-p1.pdf",
+        "real/tabula-java/labor.pdf",
+    ],
 )
 def test_contents_page_and_line_numbered_transcript_give_no_table(name):
-    # R42693 page 3 is a table of contents with leader dots; the transcript numbers its
-    # lines 1-25 down the margin.
+    # R42693 page 3 is a table of contents with leader dots (its other pages are prose);
+    # the transcript numbers its lines 1-25 down the margin; labor.pdf is a two-column
+    # BLS article page with no table (no rules, no aligned figures).
     pages = [3] if "R42693" in name else None
     assert extract_tables(fixture(name), pages=pages, workers=1) == []
 

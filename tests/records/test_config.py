@@ -139,3 +139,11 @@ def test_missing_file_says_where_it_looked_and_what_to_do(tmp_path: Path) -> Non
         f"{tmp_path / 'sources.toml'}: sources file not found in {tmp_path.resolve()}"
         " (run records in the folder that holds it, or give --sources FILE)"
     )
+
+
+def test_bad_settings_hooks_name_the_file(tmp_path: Path) -> None:
+    # Regression: the [settings] hooks error left out the file, unlike every other one.
+    message = error_for(tmp_path, '[settings]\nhooks = "notify.sh"\n' + GOOD)
+    assert message == (
+        f"{tmp_path / 'bad-sources.toml'}: [settings]: field 'hooks': must be a table"
+    )

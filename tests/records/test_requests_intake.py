@@ -9,6 +9,7 @@ from hashlib import sha256
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 from fpdf import FPDF
 
@@ -378,3 +379,25 @@ def test_file_that_failed_before_is_parsed_again_when_sent_again(tmp_path: Path)
     assert db.table("documents").get(sha)["status"] == "parsed"
     parsed = add_files([csv], paths=paths, config=None)  # parsed documents are not redone
     assert (parsed.documents_unchanged, parsed.rows_added) == (1, 0)
+
+
+def test_unexpected_error_while_adding_leaves_the_run_failed_not_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: `records add` closed its run only when all went well, so a crash left it
+    # 'running' for ever (and `records parse` left it 'ok').
+    paths = _paths(tmp_path)
+    csv = tmp_path / "cases.csv"
+    csv.write_bytes(b"Case,ZIP\n15-0109,05301\n")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("records.pipeline.receive_file", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        add_files([csv], paths=paths, config=None)
+    db = open_db(paths.db)
+    [run] = db.query("select status, errors from runs")
+    assert run == {"status": "failed", "errors": 1}
+    [error] = db.query("select stage, message from errors")
+    assert error == {"stage": "run", "message": "RuntimeError: disk on fire"}
