@@ -30,8 +30,12 @@ system-deps:
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	  for attempt in 1 2 3; do \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	      $$missing && break; \
+	    [ $$attempt = 3 ] && exit 1; echo "apt-get failed; retrying in 15 s"; sleep 15; \
+	  done; \
 	fi
 
 lint: install
