@@ -19,6 +19,7 @@ from pdfplumber.table import (
 from parsers.generic.cell_text import cell_text, drop_leaders, group_lines
 from parsers.generic.model import BBox, Word
 from parsers.generic.page_objects import PageContent
+from parsers.generic.page_objects import box as object_box
 from parsers.generic.rows import is_numeric
 
 #: Snap/join tolerances (points) for ruling lines drawn as separate strokes; pdfplumber's
@@ -113,17 +114,7 @@ def find_cell_tables(content: PageContent) -> list[list[BBox]]:
 
 
 def _synthetic(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict:
-    return {
-        "orientation": orientation,
-        "x0": x0,
-        "x1": x1,
-        "top": top,
-        "bottom": bottom,
-        "doctop": top,
-        "width": x1 - x0,
-        "height": bottom - top,
-        "object_type": "line",
-    }
+    return object_box(x0, top, x1, bottom, orientation=orientation, object_type="line")
 
 
 def _open_side_edges(edges: list[dict]) -> list[dict]:

@@ -52,6 +52,20 @@ class PageContent:
         return bbox
 
 
+def box(x0: float, top: float, x1: float, bottom: float, **extra: Any) -> dict[str, Any]:
+    """A pdfplumber-style object dict (char, line) for a box in page coordinates."""
+    return {
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "doctop": top,
+        "width": x1 - x0,
+        "height": bottom - top,
+        **extra,
+    }
+
+
 def _turn_box(obj: dict[str, Any], turn: Turn, width: float, height: float) -> tuple:
     x0, top, x1, bottom = obj["x0"], obj["top"], obj["x1"], obj["bottom"]
     if turn == "btt":
@@ -101,18 +115,7 @@ def _turn_chars(chars: list[dict[str, Any]], turn: Turn, width: float, height: f
     for c in chars:
         x0, top, x1, bottom = _turn_box(c, turn, width, height)
         turned.append(
-            {
-                "text": c["text"],
-                "x0": x0,
-                "x1": x1,
-                "top": top,
-                "bottom": bottom,
-                "doctop": top,
-                "width": x1 - x0,
-                "height": bottom - top,
-                "upright": True,
-                "size": c.get("size", bottom - top),
-            }
+            box(x0, top, x1, bottom, text=c["text"], upright=True, size=c.get("size", bottom - top))
         )
     return turned
 
@@ -122,17 +125,14 @@ def _turn_edges(edges: list[dict[str, Any]], turn: Turn, width: float, height: f
     for e in edges:
         x0, top, x1, bottom = _turn_box(e, turn, width, height)
         turned.append(
-            {
-                "x0": x0,
-                "x1": x1,
-                "top": top,
-                "bottom": bottom,
-                "doctop": top,
-                "width": x1 - x0,
-                "height": bottom - top,
-                "orientation": "v" if e["orientation"] == "h" else "h",
-                "object_type": e.get("object_type", "line"),
-            }
+            box(
+                x0,
+                top,
+                x1,
+                bottom,
+                orientation="v" if e["orientation"] == "h" else "h",
+                object_type=e.get("object_type", "line"),
+            )
         )
     return turned
 
