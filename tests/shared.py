@@ -28,3 +28,31 @@ def fixture(relative: str) -> Path:
 def expected(relative: str) -> Any:
     """Load a ground-truth JSON file from the fixtures."""
     return json.loads(fixture(relative).read_text(encoding="utf-8"))
+
+
+#: The DDOR reproduction and its ground truth.
+DDOR_PDF = "ddor/ddor2017_01-28to02-03.pdf"
+DDOR_TRUTH = "ddor/ddor2017_01-28to02-03.expected.json"
+
+#: Columns of ``ddor_declined_detainers`` (DDOR section II), in the parser's order.
+DECLINED_COLUMNS = (
+    "state",
+    "county",
+    "facility",
+    "citizenship",
+    "detainer_issued_date",
+    "declined_date",
+    "notable_criminal_activity",
+)
+
+
+def storage_args(tmp_path: Path) -> list[str]:
+    """CLI options for a database and archive in ``tmp_path`` and the shipped sources file."""
+    return [
+        "--db",
+        str(tmp_path / "r.db"),
+        "--archive",
+        str(tmp_path / "a"),
+        "--sources",
+        str(REPO / "sources.toml"),
+    ]

@@ -11,18 +11,9 @@ from click.testing import CliRunner
 from records.cli import cli
 from tests.conftest import sources_for
 from tests.httpserver import Site
-from tests.shared import expected
+from tests.shared import DDOR_TRUTH, DECLINED_COLUMNS, expected
 
-EXPECTED = expected("ddor/ddor2017_01-28to02-03.expected.json")
-COLUMNS = (
-    "state",
-    "county",
-    "facility",
-    "citizenship",
-    "detainer_issued_date",
-    "declined_date",
-    "notable_criminal_activity",
-)
+EXPECTED = expected(DDOR_TRUTH)
 
 
 def run_cli(tmp_path: Path, *args: str) -> tuple[int, str]:
@@ -46,14 +37,16 @@ def test_run_ice_ddor_loads_every_section_ii_row_with_its_page(
     rows = list(
         db.query(
             "select page, row_index, "
-            + ", ".join(COLUMNS)
+            + ", ".join(DECLINED_COLUMNS)
             + " from ddor_declined_detainers order by row_index"
         )
     )
     want = EXPECTED["sections"]["II"]["rows"]
-    got = [{k: r[k] for k in ("page", *COLUMNS)} for r in rows]
+    got = [{k: r[k] for k in ("page", *DECLINED_COLUMNS)} for r in rows]
     # blank cells are kept as null (the ground truth writes them as "")
-    assert got == [{k: (w[k] if w[k] != "" else None) for k in ("page", *COLUMNS)} for w in want]
+    assert got == [
+        {k: (w[k] if w[k] != "" else None) for k in ("page", *DECLINED_COLUMNS)} for w in want
+    ]
     # spot checks a reporter would make against the PDF
     assert got[0] == {
         "page": 3,

@@ -6,6 +6,7 @@ import sqlite_utils
 
 from db.connect import open_db
 from db.schema import CORE_TABLES, ensure_schema
+from tests.shared import DECLINED_COLUMNS
 
 
 def schema_sql(db: sqlite_utils.Database) -> list[str]:
@@ -33,13 +34,7 @@ def test_provenance_columns_on_parsed_tables(tmp_path: Path) -> None:
         "table_index",
         "row_index",
         "parser_version",
-        "state",
-        "county",
-        "facility",
-        "citizenship",
-        "detainer_issued_date",
-        "declined_date",
-        "notable_criminal_activity",
+        *DECLINED_COLUMNS,
     ):
         assert name in columns
     fks = {

@@ -13,19 +13,10 @@ from parsers.ddor import DECLINED, PARSER, POLICIES, TOP, parse_period
 from parsers.registry import detect_parser, get_parser
 from records.exceptions import ParseError
 from records.sample_reports import CORRECTION_WITHDRAWN, demo_series, write_ddor_report
-from tests.shared import expected, fixture
+from tests.shared import DDOR_PDF, DDOR_TRUTH, DECLINED_COLUMNS, expected, fixture
 
-FIXTURE = "ddor/ddor2017_01-28to02-03.pdf"
-TRUTH = "ddor/ddor2017_01-28to02-03.expected.json"
-II_COLUMNS = (
-    "state",
-    "county",
-    "facility",
-    "citizenship",
-    "detainer_issued_date",
-    "declined_date",
-    "notable_criminal_activity",
-)
+FIXTURE = DDOR_PDF
+TRUTH = DDOR_TRUTH
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +74,9 @@ def test_section_i_exact(parsed: ParseResult, truth: dict) -> None:
 def test_section_ii_every_row_and_page(parsed: ParseResult, truth: dict) -> None:
     rows = parsed.rows_for(DECLINED)
     assert len(rows) == 206
-    assert tuple(rows[0].values) == II_COLUMNS
+    assert tuple(rows[0].values) == DECLINED_COLUMNS
     want = [
-        ({c: _blank_none(r[c]) for c in II_COLUMNS}, r["page"])
+        ({c: _blank_none(r[c]) for c in DECLINED_COLUMNS}, r["page"])
         for r in truth["sections"]["II"]["rows"]
     ]
     assert [(r.values, r.page) for r in rows] == want

@@ -9,7 +9,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from records.cli import cli
-from tests.shared import REPO, fixture
+from tests.shared import REPO, fixture, storage_args
 
 COMMANDS = ["run", "crawl", "parse", "add", "status", "sources", "serve", "demo", "extract"]
 
@@ -68,14 +68,7 @@ def test_unknown_source_name_is_a_configuration_error(tmp_path: Path) -> None:
 def test_add_parses_a_local_file_and_a_corrupt_one_fails_clearly(tmp_path: Path) -> None:
     corrupt = tmp_path / "broken.pdf"
     corrupt.write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 50)
-    args = [
-        "--db",
-        str(tmp_path / "r.db"),
-        "--archive",
-        str(tmp_path / "a"),
-        "--sources",
-        str(REPO / "sources.toml"),
-    ]
+    args = storage_args(tmp_path)
     code, output = invoke(
         *args,
         "add",
@@ -97,14 +90,7 @@ def test_add_parses_a_local_file_and_a_corrupt_one_fails_clearly(tmp_path: Path)
 
 
 def test_status_reports_runs_documents_and_errors(tmp_path: Path) -> None:
-    args = [
-        "--db",
-        str(tmp_path / "r.db"),
-        "--archive",
-        str(tmp_path / "a"),
-        "--sources",
-        str(REPO / "sources.toml"),
-    ]
+    args = storage_args(tmp_path)
     invoke(*args, "add", str(fixture("ddor/ddor2017_01-28to02-03.pdf")), "--source", "ice-ddor")
     code, output = invoke(*args, "status")
     assert code == 0

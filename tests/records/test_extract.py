@@ -12,7 +12,7 @@ import pytest
 from records.exceptions import ParseError
 from records.extract import extract, to_csv
 from records.sample_reports import demo_series
-from tests.shared import fixture
+from tests.shared import DECLINED_COLUMNS, fixture
 
 
 def test_extract_detects_template_and_keeps_columns() -> None:
@@ -37,15 +37,7 @@ def test_extract_generated_ddor_and_csv(tmp_path: Path) -> None:
     ]
     declined = tables[1]
     assert declined["page"] == 3
-    assert declined["columns"] == [
-        "state",
-        "county",
-        "facility",
-        "citizenship",
-        "detainer_issued_date",
-        "declined_date",
-        "notable_criminal_activity",
-    ]
+    assert declined["columns"] == list(DECLINED_COLUMNS)
     first = report.data["declined_rows"][0]
     assert declined["rows"][0] == [first[c] for c in declined["columns"]]
     text = to_csv(tables)

@@ -11,21 +11,13 @@ from click.testing import CliRunner
 
 from parsers.registry import get_parser
 from records.cli import cli
-from tests.shared import REPO, fixture
+from tests.shared import DDOR_PDF, fixture, storage_args
 
 
 def invoke(tmp_path: Path, *args: str) -> str:
     result = CliRunner().invoke(
         cli,
-        [
-            "--db",
-            str(tmp_path / "r.db"),
-            "--archive",
-            str(tmp_path / "a"),
-            "--sources",
-            str(REPO / "sources.toml"),
-            *args,
-        ],
+        [*storage_args(tmp_path), *args],
     )
     assert result.exit_code == 0, result.output
     return result.output
@@ -34,7 +26,7 @@ def invoke(tmp_path: Path, *args: str) -> str:
 def test_reparse_after_a_version_bump_replaces_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    invoke(tmp_path, "add", str(fixture("ddor/ddor2017_01-28to02-03.pdf")), "--source", "ice-ddor")
+    invoke(tmp_path, "add", str(fixture(DDOR_PDF)), "--source", "ice-ddor")
     db = sqlite_utils.Database(tmp_path / "r.db")
     assert invoke(tmp_path, "parse", "--reparse").startswith("run 2: 0 new")  # nothing to do
     assert db.execute("select count(*) from ddor_declined_detainers").fetchone()[0] == 206
@@ -53,7 +45,7 @@ def test_reparse_after_a_version_bump_replaces_rows(
 def test_a_failing_reparse_leaves_the_earlier_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    invoke(tmp_path, "add", str(fixture("ddor/ddor2017_01-28to02-03.pdf")), "--source", "ice-ddor")
+    invoke(tmp_path, "add", str(fixture(DDOR_PDF)), "--source", "ice-ddor")
     parser = get_parser("ice-ddor")
     monkeypatch.setattr(parser, "version", "9.9")
 
@@ -63,18 +55,7 @@ def test_a_failing_reparse_leaves_the_earlier_rows(
     monkeypatch.setattr(parser, "parse", broken)
     result = CliRunner().invoke(
         cli,
-        [
-            "--db",
-            str(tmp_path / "r.db"),
-            "--archive",
-            str(tmp_path / "a"),
-            "--sources",
-            str(REPO / "sources.toml"),
-            "parse",
-            "--reparse",
-            "--workers",
-            "1",
-        ],
+        [*storage_args(tmp_path), "parse", "--reparse", "--workers", "1"],
     )
     assert result.exit_code == 1
     assert "simulated parser bug" in result.output
