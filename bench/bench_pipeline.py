@@ -1,7 +1,7 @@
 """End-to-end throughput: crawl -> archive -> parse -> load for a series of weekly reports.
 
-Generates N DDOR-style weekly reports (synthetic, ``records.sample_reports``), serves them on
-127.0.0.1, and times ``records.pipeline.run`` on them: a first run that loads everything and
+Generates N DDOR-style weekly reports (synthetic, ``records.demo.sample_reports``), serves them on
+127.0.0.1, and times ``records.pipeline.run.run`` on them: a first run that loads everything and
 a second (weekly, nothing changed) run that must download and parse nothing. Prints
 documents, pages and rows per second. A script, not a test:
 
@@ -19,11 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db.connect import open_db  # noqa: E402
-from records.config import load_config  # noqa: E402
-from records.demo import DEMO_SOURCE, serve_folder, write_sources  # noqa: E402
-from records.paths import Paths  # noqa: E402
-from records.pipeline import run  # noqa: E402
-from records.sample_reports import weekly_series  # noqa: E402
+from records.core.config import load_config  # noqa: E402
+from records.core.paths import Paths  # noqa: E402
+from records.demo.run import DEMO_SOURCE, serve_folder, write_sources  # noqa: E402
+from records.demo.sample_reports import weekly_series  # noqa: E402
+from records.pipeline.run import run  # noqa: E402
 
 
 def main() -> None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import sqlite_utils
 
 from db.schema import ensure_schema
+from parsers.base import TableSpec
 
 
-def open_db(path: Path | str, *, ensure: bool = True) -> sqlite_utils.Database:
-    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+def open_db(
+    path: Path | str, *, specs: Iterable[TableSpec] = (), ensure: bool = True
+) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date,
+    with the tables of ``specs`` (the parsers' declared tables) created too."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path)
@@ -19,11 +24,11 @@ def open_db(path: Path | str, *, ensure: bool = True) -> sqlite_utils.Database:
     db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
     if ensure:
-        ensure_schema(db)
+        ensure_schema(db, specs)
     return db
 
 
-def memory_db() -> sqlite_utils.Database:
+def memory_db(specs: Iterable[TableSpec] = ()) -> sqlite_utils.Database:
     db = sqlite_utils.Database(memory=True)
-    ensure_schema(db)
+    ensure_schema(db, specs)
     return db

@@ -1,7 +1,7 @@
 """Source health, in SQL so Datasette shows the same thing `records status` prints.
 
 ``source_expectations`` holds what each source promises: its cron schedule, the expected
-period between reports derived from it (``scheduler.health.cadence_seconds``; cron cannot be
+period between reports derived from it (``records.core.cron.cadence_seconds``; cron cannot be
 read in SQL) and the thresholds from ``sources.toml``. Every run writes it.
 
 ``source_health`` is a view over ``sources``, ``runs``, ``errors`` and ``documents``:
@@ -20,7 +20,12 @@ Interrupted runs count neither way. ``ensure_health_schema`` is registered in
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlite_utils
+
+from db.clock import now
+from db.ddl import ensure_table
 
 EXPECTATIONS_TABLE = "source_expectations"
 HEALTH_VIEW = "source_health"
@@ -111,8 +116,6 @@ order by source"""
 
 def ensure_health_schema(db: sqlite_utils.Database) -> None:
     """Create the expectations table and (re-)create the view when its SQL changed."""
-    from db.schema import ensure_table
-
     ensure_table(db, EXPECTATIONS_TABLE, EXPECTATIONS_COLUMNS, pk="source")
     row = db.execute(
         "select sql from sqlite_master where type = 'view' and name = ?", [HEALTH_VIEW]
@@ -126,7 +129,7 @@ def ensure_health_schema(db: sqlite_utils.Database) -> None:
         db.execute(wanted)
 
 
-#: Published with the database (``records.metadata`` reads every EXTRA_SCHEMA module's).
+#: Published with the database (``records.publish.metadata`` reads every EXTRA_SCHEMA module's).
 TABLE_METADATA: dict[str, dict] = {
     HEALTH_VIEW: {
         "title": "Source health",
@@ -173,3 +176,12 @@ TABLE_METADATA: dict[str, dict] = {
         },
     },
 }
+
+
+def write_expectations(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    """Upsert each source's cadence and thresholds (the ``source_health`` view reads them)."""
+    if rows:
+        stamp = now()
+        db.table(EXPECTATIONS_TABLE).upsert_all(
+            ({**r, "updated": stamp} for r in rows), pk="source"
+        )

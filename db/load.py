@@ -8,7 +8,8 @@ from typing import Any
 import sqlite_utils
 
 from db.clock import now
-from db.tables import ensure_spec_table
+from db.tables import ensure_spec_tables
+from db.views import ensure_views
 from parsers.base import Parser, ParseResult
 
 #: Fields of ``ParseResult.document`` stored on the documents row itself; the rest go to
@@ -49,8 +50,8 @@ def load_result(
     status = "quarantined" if reason else "parsed"
     with db.atomic():
         clear_document_rows(db, sha256)
-        for spec in parser.tables:
-            ensure_spec_table(db, spec)
+        if ensure_spec_tables(db, parser.tables):
+            ensure_views(db)
         if reason:
             db.table("quarantined_rows").insert_all(
                 (

@@ -3,7 +3,7 @@
 ``pages`` has one row per page: the document (SHA-256 of the archived original), the
 1-based page number, its text, how many characters its own text layer prints, whether it
 is a scan (no text layer, mostly image) and whether its text came from OCR. The text is
-read in the parse workers (``records.ocr.prepare``); this module only stores and searches
+read in the parse workers (``records.pipeline.ocr.prepare``); this module only stores and searches
 it. For a scanned document the text of OCR'd pages comes from the OCR copy, but the row
 still names the original: a search hit cites what the agency sent.
 
@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
+from db.ddl import ensure_table
 from parsers.pagetext import VERSION, PageText
 
 PAGES_COLUMNS: dict[str, type] = {
@@ -30,8 +31,6 @@ PAGES_COLUMNS: dict[str, type] = {
 
 
 def ensure_pages_schema(db: sqlite_utils.Database) -> None:
-    from db.schema import ensure_table
-
     ensure_table(
         db,
         "pages",
@@ -69,7 +68,7 @@ def index_pages(
     """(Re)write the page rows of an archived PDF; return how many pages it has.
 
     ``pages`` is the original's text (``parsers.pagetext.read_pages``); ``ocr_texts`` the
-    text of its OCR'd pages, read from the OCR copy (``records.ocr``).
+    text of its OCR'd pages, read from the OCR copy (``records.pipeline.ocr``).
     """
     ocr_texts = ocr_texts or {}
     rows = [
@@ -114,7 +113,7 @@ def search_pages(db: sqlite_utils.Database, query: str, *, limit: int = 20) -> l
     )
 
 
-#: Datasette descriptions (published by ``records.metadata``).
+#: Datasette descriptions (published by ``records.publish.metadata``).
 TABLE_METADATA: dict[str, dict] = {
     "pages": {
         "title": "Pages of every PDF (full-text search)",

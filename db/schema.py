@@ -7,12 +7,19 @@ parsed rows come from the parsers' declared ``TableSpec`` (see ``db.tables``).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
+
+from db.ddl import ensure_table
+from db.foia import ensure_requests_schema
+from db.health import ensure_health_schema
+from db.pages import ensure_pages_schema
+from db.tables import ensure_spec_tables
+from db.views import ensure_views
+from parsers.base import TableSpec
 
 SCHEMA_VERSION = 1
 
@@ -164,51 +171,22 @@ CORE_TABLES: list[CoreTable] = [
     ),
 ]
 
-#: Further schema owned by other modules of ``db/``, each "module:function(db)", run in order
-#: after the core tables (parsed-row tables, records requests, page text, views).
-EXTRA_SCHEMA: list[str] = [
-    "db.tables:ensure_parser_tables",
-    "db.requests:ensure_requests_schema",
-    "db.pages:ensure_pages_schema",
-    "db.views:ensure_views",
-    "db.health:ensure_health_schema",
+#: Further schema owned by other modules of ``db/``, run in order after the core tables
+#: (records requests, page text, source health); parsed-row tables and views come last.
+EXTRA_SCHEMA: list[Callable[[sqlite_utils.Database], None]] = [
+    ensure_requests_schema,
+    ensure_pages_schema,
+    ensure_health_schema,
 ]
 
 
-def ensure_table(
-    db: sqlite_utils.Database,
-    name: str,
-    columns: dict[str, Any],
-    pk: str | tuple[str, ...] | None = None,
-    foreign_keys: Iterable[tuple[str, str, str]] = (),
-    indexes: Iterable[tuple[str, ...]] = (),
-) -> None:
-    """Create ``name`` if missing, else add any missing columns. Safe to call repeatedly."""
-    table = db.table(name)
-    if not table.exists():
-        table.create(
-            columns,
-            pk=pk,
-            foreign_keys=list(foreign_keys) or None,
-            not_null=None,
-        )
-    else:
-        existing = set(table.columns_dict)
-        for column, col_type in columns.items():
-            if column not in existing:
-                table.add_column(column, col_type)
-    for index in indexes:
-        table.create_index(list(index), if_not_exists=True)
-
-
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create or migrate every core table, then the registered extras and parser tables."""
+def ensure_schema(db: sqlite_utils.Database, specs: Iterable[TableSpec] = ()) -> None:
+    """Create or migrate every core table, the extras, the tables of ``specs`` (the parsers'
+    declared tables, handed in by the caller), and the views over every parsed-row table."""
     for spec in CORE_TABLES:
         ensure_table(db, spec.name, spec.columns, spec.pk, spec.foreign_keys, spec.indexes)
-    for target in EXTRA_SCHEMA:
-        module_name, _, function = target.partition(":")
-        hook: Callable[[sqlite_utils.Database], None] = getattr(
-            importlib.import_module(module_name), function
-        )
+    for hook in EXTRA_SCHEMA:
         hook(db)
+    ensure_spec_tables(db, specs)
+    ensure_views(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+
 import sqlite_utils
 
-from parsers.base import Parser, TableSpec
+from db.ddl import ensure_table
+from parsers.base import TableSpec
 
 SQL_TYPES: dict[str, type] = {
     "text": str,
@@ -29,8 +33,6 @@ def table_columns(spec: TableSpec) -> dict[str, type]:
 
 
 def ensure_spec_table(db: sqlite_utils.Database, spec: TableSpec) -> None:
-    from db.schema import ensure_table
-
     ensure_table(
         db,
         spec.name,
@@ -42,15 +44,52 @@ def ensure_spec_table(db: sqlite_utils.Database, spec: TableSpec) -> None:
         db.table(spec.name).enable_fts(list(spec.fts), create_triggers=True)
 
 
-def ensure_parser_tables(db: sqlite_utils.Database, parsers: list[Parser] | None = None) -> None:
-    """Create the tables of every registered parser (or of the given ones)."""
-    if parsers is None:
-        from parsers.registry import all_parsers
+TABLE_METADATA = {
+    "parsed_tables": {
+        "title": "Parsed tables",
+        "description": "Every table of parsed rows in this database, with its value columns"
+        " (the changes view compares rows on them).",
+        "columns": {
+            "name": "The table's name.",
+            "value_columns": "Its value columns (JSON list), provenance columns left out.",
+        },
+    }
+}
 
-        parsers = list(all_parsers().values())
+#: Every parsed-row table created so far, with its value columns: the views (``changes``)
+#: are built from it, so opening the database never needs the parser registry.
+PARSED_TABLES = "parsed_tables"
+
+
+def ensure_spec_tables(db: sqlite_utils.Database, specs: Iterable[TableSpec]) -> bool:
+    """Create (or migrate) the tables of the specs the caller hands in, and register them;
+    True when the register changed (the views over parsed rows must then be rebuilt)."""
+    changed = False
+    ensure_table(db, PARSED_TABLES, {"name": str, "value_columns": str}, pk="name")
     seen: set[str] = set()
-    for parser in parsers:
-        for spec in parser.tables:
-            if spec.name not in seen:
-                seen.add(spec.name)
-                ensure_spec_table(db, spec)
+    for spec in specs:
+        if spec.name in seen:
+            continue
+        seen.add(spec.name)
+        ensure_spec_table(db, spec)
+        existing = set(db.table(spec.name).columns_dict)
+        columns = [c.name for c in spec.columns if c.name in existing]
+        known = db.table(PARSED_TABLES).rows_where("name = ?", [spec.name])
+        registered = next(iter(known), None)
+        if registered is None or json.loads(registered["value_columns"]) != columns:
+            db.table(PARSED_TABLES).upsert(
+                {"name": spec.name, "value_columns": json.dumps(columns)}, pk="name"
+            )
+            changed = True
+    return changed
+
+
+def parsed_tables(db: sqlite_utils.Database) -> list[tuple[str, list[str]]]:
+    """(table, value columns) of every registered parsed-row table that exists."""
+    if not db.table(PARSED_TABLES).exists():
+        return []
+    return [
+        (row["name"], json.loads(row["value_columns"]))
+        for row in db.query(f"select * from {PARSED_TABLES} order by name")
+        if db.table(row["name"]).exists()
+    ]

@@ -4,14 +4,14 @@
 tables exist. A view is only dropped and re-created when its SQL changes (a parser added a
 column, say), so a weekly run does not churn the schema under a running Datasette.
 
-``TABLE_METADATA`` describes every view and its columns; ``records.metadata`` publishes it.
+``TABLE_METADATA`` describes every view and its columns; ``records.publish.metadata`` publishes it.
 """
 
 from __future__ import annotations
 
 import sqlite_utils
 
-from parsers.base import Parser, TableSpec
+from db.tables import parsed_tables
 
 #: A report is current unless a parsed document supersedes it (a corrected re-issue, or new
 #: bytes at the same URL). Superseded reports keep their rows so that changes can be shown.
@@ -82,11 +82,6 @@ TABLE_METADATA: dict[str, dict] = {
 }
 
 
-def _value_columns(db: sqlite_utils.Database, spec: TableSpec) -> list[str]:
-    existing = set(db.table(spec.name).columns_dict)
-    return [c.name for c in spec.columns if c.name in existing]
-
-
 def _occurrences_cte(index: int, name: str, columns: list[str]) -> str:
     """Each row of ``name`` as JSON, numbered among identical rows of its document."""
     values = ", ".join(f"'{c}', [{c}]" for c in columns)
@@ -121,12 +116,8 @@ def _table_changes_sql(index: int, name: str) -> str:
   having count(*) = 1"""
 
 
-def changes_sql(db: sqlite_utils.Database, specs: list[TableSpec]) -> str:
-    tables = [
-        (spec.name, cols)
-        for spec in specs
-        if db.table(spec.name).exists() and (cols := _value_columns(db, spec))
-    ]
+def changes_sql(db: sqlite_utils.Database) -> str:
+    tables = [(name, cols) for name, cols in parsed_tables(db) if cols]
     ctes = [_PAIRS_SQL] + [_occurrences_cte(i, name, cols) for i, (name, cols) in enumerate(tables)]
     parts = [_table_changes_sql(i, name) for i, (name, _) in enumerate(tables)]
     if not parts:
@@ -152,31 +143,17 @@ order by t.report_period_start, diffs.comparison, diffs.table_name, diffs.change
   diffs.document, diffs.page, diffs.row_index"""
 
 
-def _published_specs(parsers: list[Parser] | None) -> list[TableSpec]:
-    if parsers is None:
-        from parsers.registry import all_parsers
-
-        parsers = list(all_parsers().values())
-    specs: dict[str, TableSpec] = {}
-    for parser in parsers:
-        for spec in parser.tables:
-            specs.setdefault(spec.name, spec)
-    return list(specs.values())
-
-
-def view_definitions(
-    db: sqlite_utils.Database, parsers: list[Parser] | None = None
-) -> dict[str, str]:
+def view_definitions(db: sqlite_utils.Database) -> dict[str, str]:
     """Every view's SQL, in creation order (later views may use earlier ones)."""
     return {
         "current_documents": CURRENT_DOCUMENTS_SQL,
-        "changes": changes_sql(db, _published_specs(parsers)),
+        "changes": changes_sql(db),
     }
 
 
-def ensure_views(db: sqlite_utils.Database, parsers: list[Parser] | None = None) -> None:
+def ensure_views(db: sqlite_utils.Database) -> None:
     """Create the views, replacing any whose SQL changed (and the views after it)."""
-    definitions = view_definitions(db, parsers)
+    definitions = view_definitions(db)
     existing = {
         name: sql
         for name, sql in db.execute("select name, sql from sqlite_master where type = 'view'")

@@ -1,7 +1,7 @@
 """The plain text of each page of a PDF, and whether the page is a scan needing OCR.
 
 Pure like every parser module: a file in, values out. ``db.pages`` stores the result for
-full-text search; ``records.ocr`` uses ``needs_ocr`` to decide which pages to OCR.
+full-text search; ``records.pipeline.ocr`` uses ``needs_ocr`` to decide which pages to OCR.
 
 A page counts as a scan when it has (almost) no text layer but is mostly covered by
 images. "Almost": records offices often stamp a Bates number or a "page 3 of 9" as real
@@ -17,7 +17,7 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from records.exceptions import ParseError
+from records.core.errors import ParseError
 
 #: Version of the extraction; stored with each page so a change re-indexes old pages.
 VERSION = "1"

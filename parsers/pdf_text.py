@@ -15,7 +15,7 @@ from typing import Any
 
 import pdfplumber
 
-from records.exceptions import ParseError
+from records.core.errors import ParseError
 
 #: A line printed on at least this share of pages (of a multi-page document) is running
 #: page furniture, not content.

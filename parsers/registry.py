@@ -8,12 +8,14 @@ command that only lists sources does not load pdfplumber.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from parsers.base import Parser
-from records.exceptions import UnsupportedFile
-from records.filetypes import sniff
+from parsers.base import Parser, TableSpec
+from records.core.config import Settings
+from records.core.errors import UnsupportedFile
+from records.core.filetypes import sniff
 
 #: name -> "module:attribute" of a parser instance or class.
 PYTHON_PARSERS: dict[str, str] = {
@@ -48,8 +50,24 @@ def all_parsers() -> dict[str, Parser]:
     return parsers
 
 
-def parser_names() -> list[str]:
+def parser_names(settings: Settings | None = None) -> list[str]:
+    """The names a source's ``parser`` may take (``settings`` of the sources file in use)."""
     return sorted(all_parsers())
+
+
+def table_specs(names: Iterable[str] | None = None) -> list[TableSpec]:
+    """The tables the named parsers (default: every parser) declare, each once."""
+    parsers = all_parsers()
+    chosen = (
+        [parsers[n] for n in dict.fromkeys(names) if n in parsers]
+        if names is not None
+        else list(parsers.values())
+    )
+    specs: dict[str, TableSpec] = {}
+    for parser in chosen:
+        for spec in parser.tables:
+            specs.setdefault(spec.name, spec)
+    return list(specs.values())
 
 
 def get_parser(name: str) -> Parser:

@@ -39,8 +39,8 @@ from typing import Any
 from parsers.base import Column, ColumnType, ParseResult, Row, TableSpec
 from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS
 from parsers.workbooks import Cell, Sheet, read_csv, read_xls, read_xlsx
-from records.exceptions import ParseError
-from records.filetypes import sniff
+from records.core.errors import ParseError
+from records.core.filetypes import sniff
 
 #: Rows searched from the top of a sheet for the header.
 HEADER_SCAN_ROWS = 20

@@ -17,7 +17,7 @@ from typing import Any
 
 from parsers.base import Column, TableSpec
 from parsers.cleaning import DEFAULT_DATE_FORMATS
-from records.exceptions import TemplateError
+from records.core.errors import TemplateError
 
 #: pdfplumber settings for tables drawn with a rule around every cell.
 RULED_TABLE_SETTINGS: dict[str, Any] = {

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from records.exceptions import ParseError
+from records.core.errors import ParseError
 
 Cell = None | str | int | float | bool | datetime | date | time
 

@@ -1,10 +1,14 @@
 """Unattended ingestion: one APScheduler job per source, from its cron ``schedule``.
 
+This package decides *when*, nothing else: it is handed the function that runs a source and
+the functions that stop a run (``Controls``), and never imports the pipeline or the crawl.
+``records.pipeline.scheduled`` builds the controls: each job runs exactly what
+`records run SOURCE` runs, with ``trigger="schedule"``, so it takes the same per-source lock
+and a cron-launched or manual run of the same source makes the job skip, never overlap.
+
 Jobs live in memory and are rebuilt from ``sources.toml`` at every start, under explicit ids
 (``run:<source>``, ``replace_existing``), so editing the file and restarting is the whole
-deployment story. Each job runs exactly what `records run SOURCE` runs
-(``records.pipeline.run`` with ``trigger="schedule"``), so it takes the same per-source lock:
-a cron-launched or manual run of the same source makes the job skip, never overlap.
+deployment story.
 
 Jobs run one at a time (a one-thread executor): two sources due at 09:00 run one after the
 other, which is gentler on the machine and the agencies, and keeps one crawl child to stop.
@@ -19,7 +23,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,13 +33,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from records import interrupt
-from records.config import Config, Source, load_config
-from records.crawl import stop_child
-from records.exceptions import Interrupted, LockHeld, RecordsError
-from records.paths import Paths
-from scheduler.cron import crontab_trigger
-from scheduler.health import cadence_seconds, describe_period
+from records.core.config import Config, Source
+from records.core.cron import cadence_seconds, crontab_trigger, describe_period
 
 log = logging.getLogger("records.scheduler")
 
@@ -53,6 +51,24 @@ JOB_DEFAULTS: dict[str, Any] = {
 }
 
 TriggerFor = Callable[[Source, str], BaseTrigger]
+#: Runs one source by name and returns its outcome ("ok", "failed", "skipped: locked", ...);
+#: never raises for an expected problem, since the scheduler must keep going.
+RunSource = Callable[[str], str]
+
+#: The signals that stop the scheduler: the first lets the running job finish its document.
+SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@dataclass(frozen=True)
+class Controls:
+    """What the scheduler is handed by its caller (``records.pipeline.scheduled``)."""
+
+    #: Runs a source (the job's body).
+    run_source: RunSource
+    #: Asks the running job to stop after its current document (given the signal number).
+    stop_run: Callable[[int], None]
+    #: Stops whatever the job started (the crawl child) before the process exits at once.
+    stop_now: Callable[[], None]
 
 
 def job_id(source: Source | str) -> str:
@@ -80,7 +96,7 @@ def make_scheduler(
 def add_source_jobs(
     scheduler: BaseScheduler,
     config: Config,
-    paths: Paths,
+    run_source: RunSource,
     *,
     trigger_for: TriggerFor = cron_trigger,
     misfire_grace: int = MISFIRE_GRACE_SECONDS,
@@ -90,9 +106,9 @@ def add_source_jobs(
     ids = []
     for source in config.sources:
         scheduler.add_job(
-            run_scheduled,
+            run_job,
             trigger=trigger_for(source, config.settings.timezone),
-            args=[str(paths.db), str(paths.archive), str(paths.sources), source.name],
+            args=[run_source, source.name],
             id=job_id(source),
             name=f"records run {source.name}",
             replace_existing=True,
@@ -111,6 +127,8 @@ class Activity:
 
     running: int = 0
     condition: threading.Condition = field(default_factory=threading.Condition)
+    #: Set by the first SIGTERM/SIGINT: jobs due from now on are skipped.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def enter(self) -> None:
         with self.condition:
@@ -129,45 +147,15 @@ class Activity:
 ACTIVITY = Activity()
 
 
-def run_scheduled(db: str, archive: str, sources_file: str, name: str) -> str:
-    """The job: `records run NAME` with trigger ``schedule``; returns the run's outcome.
-
-    Never raises for an expected problem (lock held, bad config, failed run): the scheduler
-    must keep going, and each of those is logged (and, for runs, recorded in ``runs``).
-    """
-    from records.pipeline import run
-
+def run_job(run_source: RunSource, name: str) -> str:
+    """The job: run one source, unless the scheduler is shutting down."""
     ACTIVITY.enter()  # before the check, so a shutdown starting now waits for this job
     try:
-        if interrupt.stop_requested():
+        if ACTIVITY.stopping.is_set():
             return "skipped: shutting down"
-        paths = Paths(db=Path(db), archive=Path(archive), sources=Path(sources_file))
-        # Read the file afresh: parser or URL edits apply without restarting the scheduler.
-        config = load_config(paths.sources)
-        summary = run(config, [name], paths=paths, trigger="schedule", progress=log.info)
-    except LockHeld as exc:
-        log.warning("skipped scheduled run: %s", exc)
-        return "skipped: locked"
-    except Interrupted:
-        log.warning("scheduled run of %s interrupted", name)
-        return "interrupted"
-    except RecordsError as exc:
-        log.error("scheduled run of %s could not start: %s", name, exc)
-        return "error"
+        return run_source(name)
     finally:
         ACTIVITY.leave()
-    log.info(
-        "scheduled run %s of %s: %s; %d new, %d unchanged, %d failed, %d rows, %d error(s)",
-        summary.run_id,
-        name,
-        summary.status,
-        summary.documents_new,
-        summary.documents_unchanged,
-        summary.documents_failed,
-        summary.rows_added,
-        len(summary.errors),
-    )
-    return summary.status
 
 
 @dataclass(frozen=True)
@@ -199,7 +187,8 @@ def planned_jobs(config: Config, now: datetime | None = None) -> list[PlannedJob
 
 
 def serve_forever(
-    paths: Paths,
+    config: Config,
+    controls: Controls,
     *,
     misfire_grace: int = MISFIRE_GRACE_SECONDS,
     run_now: bool = False,
@@ -209,29 +198,30 @@ def serve_forever(
 
     ``run_now`` runs every source once at start (one after the other), then on schedule.
     """
-    config = load_config(paths.sources)
     scheduler = make_scheduler(config, misfire_grace=misfire_grace)
     first: dict[str, Any] = (
         {"next_run_time": datetime.now(ZoneInfo(config.settings.timezone))} if run_now else {}
     )
-    add_source_jobs(scheduler, config, paths, misfire_grace=misfire_grace, **first)
+    add_source_jobs(scheduler, config, controls.run_source, misfire_grace=misfire_grace, **first)
     for plan in planned_jobs(config):
         now = " (and now)" if run_now else ""
         echo(f"{plan.job_id}: {plan.trigger}, next {_when(plan.next_run)}{now}")
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        if interrupt.stop_requested():
+        if ACTIVITY.stopping.is_set():
             # Second signal: do not wait. SQLite rolls back the open transaction.
             log.warning("second %s: exiting now", signal.Signals(signum).name)
-            stop_child()
+            controls.stop_now()
             os._exit(128 + signum)
         busy = " after the current document" if ACTIVITY.running else ""
         log.warning("%s: stopping%s", signal.Signals(signum).name, busy)
-        interrupt.request_stop(signum)
+        ACTIVITY.stopping.set()
+        controls.stop_run(signum)
         scheduler.shutdown(wait=False)
 
-    previous = {sig: signal.getsignal(sig) for sig in interrupt.SIGNALS}
-    for sig in interrupt.SIGNALS:
+    previous = {sig: signal.getsignal(sig) for sig in SIGNALS}
+    ACTIVITY.stopping.clear()
+    for sig in SIGNALS:
         signal.signal(sig, stop)
     try:
         echo(

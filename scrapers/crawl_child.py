@@ -1,7 +1,7 @@
 """Run Scrapy for some sources in this (child) process and write a JSON report.
 
 The Twisted reactor cannot be restarted, so every crawl gets a fresh process:
-``python -m scrapers.crawl_child JOB.json REPORT.json`` (see ``records.crawl``). If this
+``python -m scrapers.crawl_child JOB.json REPORT.json`` (see ``scrapers.crawl``). If this
 process fails outright, its last stderr line starts with ``CRASH_MARKER`` and says why in
 one sentence; the parent shows that line, not a traceback.
 """
@@ -20,7 +20,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from records.config import Source, load_config
+from records.core.config import Source, load_config
 from scrapers.child_protocol import CRASH_MARKER
 from scrapers.spiders.listing import ListingSpider
 from scrapers.state import CrawlState

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from db.documents import record_document
-from records.filetypes import content_type, sniff
+from records.core.filetypes import content_type, sniff
 from scrapers.items import DocumentItem
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from db.connect import open_db
 from db.documents import capture_seen, mark_seen, record_fetch, validators_for
 from db.runs import record_error
-from records.archive import Archive
+from records.core.archive import Archive
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from records.paths import Paths
+from records.core.paths import Paths
 from tests.httpserver import Site, serve
 from tests.shared import REPO, fixture
 

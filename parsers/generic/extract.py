@@ -28,7 +28,7 @@ from parsers.generic.page_objects import PageContent, read_page
 from parsers.generic.row_ruled import find_row_ruled_tables
 from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
 from parsers.generic.text_rules import find_underlined_listings, split_text_rules
-from records.exceptions import ParseError
+from records.core.errors import ParseError
 
 #: Documents with more pages than this are read by parallel worker processes.
 PARALLEL_MIN_PAGES = 4

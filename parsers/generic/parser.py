@@ -13,8 +13,8 @@ from pathlib import Path
 from parsers.base import Column, ParseResult, Row, TableSpec
 from parsers.generic.extract import extract_tables
 from parsers.generic.model import ExtractedTable
-from records.exceptions import ParseError
-from records.filetypes import sniff
+from records.core.errors import ParseError
+from records.core.filetypes import sniff
 
 TABLES = "extracted_tables"
 ROWS = "extracted_rows"

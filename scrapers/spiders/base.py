@@ -23,7 +23,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from records.config import Source
+from records.core.config import Source
 from scrapers.failures import describe_failure, http_status, retry_note
 from scrapers.items import DocumentItem
 from scrapers.listing_context import LinkContext, link_context

@@ -12,10 +12,10 @@ from db.connect import open_db
 from db.documents import record_document
 from db.pages import index_pages, phrase_query, search_pages
 from parsers.pagetext import read_pages
-from records.archive import Archive
-from records.exceptions import ParseError
-from records.pipeline import parse_pending
-from records.requests import CANNED_QUERIES
+from records.core.archive import Archive
+from records.core.errors import ParseError
+from records.foia.requests import CANNED_QUERIES
+from records.pipeline.parse import parse_pending
 from tests.shared import fixture
 
 # Congressional Research Service, "Worker Adjustment and Retraining Notification (WARN) Act:

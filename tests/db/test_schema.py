@@ -6,6 +6,7 @@ import sqlite_utils
 
 from db.connect import open_db
 from db.schema import CORE_TABLES, ensure_schema
+from parsers.registry import table_specs
 from tests.shared import DECLINED_COLUMNS
 
 
@@ -13,10 +14,13 @@ def schema_sql(db: sqlite_utils.Database) -> list[str]:
     return sorted(r[0] for r in db.execute("select sql from sqlite_master where sql is not null"))
 
 
+DDOR_SPECS = table_specs(["ice-ddor"])
+
+
 def test_schema_creation_is_idempotent(tmp_path: Path) -> None:
-    db = open_db(tmp_path / "r.db")
+    db = open_db(tmp_path / "r.db", specs=DDOR_SPECS)
     before = schema_sql(db)
-    ensure_schema(db)
+    ensure_schema(db, DDOR_SPECS)
     ensure_schema(db)
     assert schema_sql(db) == before
     names = set(db.table_names())
@@ -25,8 +29,14 @@ def test_schema_creation_is_idempotent(tmp_path: Path) -> None:
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
-def test_provenance_columns_on_parsed_tables(tmp_path: Path) -> None:
+def test_db_creates_only_the_tables_it_is_handed(tmp_path: Path) -> None:
     db = open_db(tmp_path / "r.db")
+    assert not [name for name in db.table_names() if name.startswith("ddor_")]
+    assert list(db.query("select count(*) as n from changes")) == [{"n": 0}]
+
+
+def test_provenance_columns_on_parsed_tables(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "r.db", specs=DDOR_SPECS)
     columns = db["ddor_declined_detainers"].columns_dict
     for name in (
         "document",

@@ -11,8 +11,8 @@ from fpdf import FPDF
 from parsers.base import ParseResult
 from parsers.ddor import DECLINED, PARSER, POLICIES, TOP, parse_period
 from parsers.registry import detect_parser, get_parser
-from records.exceptions import ParseError
-from records.sample_reports import CORRECTION_WITHDRAWN, demo_series, write_ddor_report
+from records.core.errors import ParseError
+from records.demo.sample_reports import CORRECTION_WITHDRAWN, demo_series, write_ddor_report
 from tests.shared import DDOR_PDF, DDOR_TRUTH, DECLINED_COLUMNS, expected, fixture
 
 FIXTURE = DDOR_PDF

@@ -11,7 +11,7 @@ from fpdf import FPDF
 from parsers.base import Parser
 from parsers.generic import PARSER, extract_tables
 from parsers.registry import get_parser
-from records.exceptions import ParseError
+from records.core.errors import ParseError
 from tests.shared import fixture
 
 

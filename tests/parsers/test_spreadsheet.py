@@ -13,7 +13,7 @@ import xlwt
 from parsers.base import ParseResult
 from parsers.registry import detect_parser
 from parsers.spreadsheet import PARSER, ROWS_TABLE, SHEETS_TABLE
-from records.exceptions import ParseError
+from records.core.errors import ParseError
 from tests.shared import fixture
 
 

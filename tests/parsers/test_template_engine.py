@@ -11,7 +11,7 @@ from fpdf import FPDF
 from parsers.registry import get_parser
 from parsers.template import TemplateParser, combine_header, load_templates
 from parsers.template_spec import page_numbers, parse_template, read_template
-from records.exceptions import TemplateError
+from records.core.errors import TemplateError
 from tests.shared import fixture
 
 HEADER = ("Permit No.", "Holder", "Issued", "Fee")

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from records.paths import Paths
-from records.serve import build_datasette
+from records.core.paths import Paths
+from records.publish.serve import build_datasette
 from tests.httpserver import serve
 from tests.shared import REPO, fixture
 
@@ -71,10 +71,11 @@ def ddor_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture(scope="session")
 def ddor_series(tmp_path_factory: pytest.TempPathFactory) -> Built:
     from db.connect import open_db
-    from records.config import load_config
-    from records.paths import Paths
-    from records.pipeline import add_files, sync_sources
-    from records.sample_reports import demo_series
+    from db.sources import sync_sources
+    from records.core.config import load_config
+    from records.core.paths import Paths
+    from records.demo.sample_reports import demo_series
+    from records.pipeline.add import add_files
 
     work = tmp_path_factory.mktemp("ddor-series")
     (work / "pdf").mkdir()

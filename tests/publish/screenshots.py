@@ -16,8 +16,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from records.config import load_config
-from records.paths import Paths
+from records.core.config import load_config
+from records.core.paths import Paths
 from tests.publish.conftest import RECORDS, REPO, _wait_for, free_port
 from tests.publish.test_browser import chromium_driver
 
@@ -47,8 +47,9 @@ MAX_BYTES = 200_000
 
 def build(work: Path) -> Paths:
     from db.connect import open_db
-    from records.pipeline import add_files, sync_sources
-    from records.sample_reports import demo_series
+    from db.sources import sync_sources
+    from records.demo.sample_reports import demo_series
+    from records.pipeline.add import add_files
 
     (work / "pdf").mkdir()
     paths = Paths(db=work / "records.db", archive=work / "archive", sources=REPO / "sources.toml")

@@ -10,10 +10,11 @@ import sqlite3
 from collections import Counter
 
 from db.connect import open_db
+from db.tables import ensure_spec_tables
 from db.views import ensure_views
 from parsers.base import Column, TableSpec
 from parsers.ddor import PARSER
-from records.sample_reports import CORRECTION_WITHDRAWN, demo_series
+from records.demo.sample_reports import CORRECTION_WITHDRAWN, demo_series
 from tests.publish.conftest import Built, Client, copy_database
 
 SERIES = demo_series()
@@ -133,6 +134,7 @@ def test_views_are_not_recreated_when_unchanged(ddor_series: Built, tmp_path) ->
             for s in PARSER.tables
         )
 
-    ensure_views(db, [Wider()])  # type: ignore[list-item]
+    ensure_spec_tables(db, Wider.tables)
+    ensure_views(db)
     sql = db.execute("select sql from sqlite_master where name = 'changes'").fetchone()[0]
     assert "'effective_date', [effective_date]" in sql

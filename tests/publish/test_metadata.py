@@ -6,14 +6,20 @@ import json
 
 import sqlite_utils
 
-from records.metadata import DATABASE, METADATA_FILE, build_metadata, render, runtime_metadata
+from records.publish.metadata import (
+    DATABASE,
+    METADATA_FILE,
+    build_metadata,
+    render,
+    runtime_metadata,
+)
 from tests.publish.conftest import Built, Client, copy_database
 
 
 def test_committed_metadata_is_the_generated_one() -> None:
     committed = METADATA_FILE.read_text(encoding="utf-8")
     assert committed == render(build_metadata()), (
-        "datasette-metadata.json is stale: run `python -m records.metadata > "
+        "datasette-metadata.json is stale: run `python -m records.publish.metadata > "
         "datasette-metadata.json`"
     )
 

@@ -15,10 +15,11 @@ from urllib.parse import urljoin
 import pytest
 
 from db.connect import open_db
-from records.charts import stacked_bar_svg
-from records.metadata import runtime_metadata
-from records.paths import Paths
-from records.serve import build_datasette
+from parsers.registry import table_specs
+from records.core.paths import Paths
+from records.publish.charts import stacked_bar_svg
+from records.publish.metadata import runtime_metadata
+from records.publish.serve import build_datasette
 from tests.publish.conftest import Built, Client
 from tests.shared import REPO, expected, fixture
 
@@ -31,7 +32,7 @@ LICENSES = "real/camelot/m27.pdf"
 def empty_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """A fresh database, as `records serve` creates it before the first run."""
     work = tmp_path_factory.mktemp("empty")
-    open_db(work / "records.db").close()
+    open_db(work / "records.db", specs=table_specs(["ice-ddor"])).close()
     client = Client(Built(db=work / "records.db", archive=work / "archive", workdir=work))
     yield client
     client.close()
@@ -40,8 +41,8 @@ def empty_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
 @pytest.fixture(scope="module")
 def request_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """One records request answered with a PDF and a CSV (`records request add-files`)."""
-    from records.pipeline import add_files
-    from records.requests import file_request
+    from records.foia.requests import file_request
+    from records.pipeline.add import add_files
 
     work = tmp_path_factory.mktemp("request")
     paths = Paths(db=work / "records.db", archive=work / "archive", sources=REPO / "none.toml")

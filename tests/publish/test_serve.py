@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from records.serve import SETTINGS
+from records.publish.serve import SETTINGS
 from tests.publish.conftest import RECORDS, Served, free_port
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from records.archive import Archive
-from records.exceptions import ArchiveError
+from records.core.archive import Archive
+from records.core.errors import ArchiveError
 
 
 def test_content_addressed_atomic_and_read_only(tmp_path: Path) -> None:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from records.config import load_config
-from records.exceptions import ConfigError
+from parsers.registry import parser_names
+from records.core.config import load_config
+from records.core.errors import ConfigError
 from tests.shared import REPO
 
 GOOD = """
@@ -27,7 +28,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def error_for(tmp_path: Path, text: str) -> str:
     with pytest.raises(ConfigError) as info:
-        load_config(write(tmp_path, text))
+        load_config(write(tmp_path, text), known_parsers=parser_names)
     return str(info.value)
 
 

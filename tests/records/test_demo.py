@@ -8,7 +8,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from records.cli import cli
-from records.sample_reports import demo_series
+from records.demo.sample_reports import demo_series
 
 
 def test_demo_crawls_parses_and_loads_every_sample_report(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""records.extract: any document's tables as JSON-ready dicts and CSV."""
+"""records.pipeline.extract: any document's tables as JSON-ready dicts and CSV."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from records.exceptions import ParseError
-from records.extract import extract, to_csv
-from records.sample_reports import demo_series
+from records.core.errors import ParseError
+from records.demo.sample_reports import demo_series
+from records.pipeline.extract import extract, to_csv
 from tests.shared import DECLINED_COLUMNS, fixture
 
 

@@ -22,11 +22,11 @@ from fpdf import FPDF
 from db.connect import open_db
 from db.pages import phrase_query, search_pages
 from parsers.pagetext import read_pages
-from records.archive import Archive
-from records.ocr import run_ocr
-from records.paths import Paths
-from records.pipeline import add_files
-from records.requests import file_request
+from records.core.archive import Archive
+from records.core.paths import Paths
+from records.foia.requests import file_request
+from records.pipeline.add import add_files
+from records.pipeline.ocr import run_ocr
 from tests.shared import fixture
 
 SCAN = "real/tabula-java/jpeg2000.pdf"

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from db.connect import memory_db, open_db
-from db.requests import request_history
+from db.foia import request_history
 from records.cli import cli
-from records.exceptions import RequestError
-from records.requests import CANNED_QUERIES, file_request, list_requests, update_request
+from records.core.errors import RequestError
+from records.foia.requests import CANNED_QUERIES, file_request, list_requests, update_request
 
 
 def test_file_update_and_list_with_history() -> None:

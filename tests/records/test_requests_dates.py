@@ -6,7 +6,13 @@ from datetime import date
 
 import pytest
 
-from records.dates import add_business_days, days_overdue, due_date, holiday_name, is_business_day
+from records.foia.dates import (
+    add_business_days,
+    days_overdue,
+    due_date,
+    holiday_name,
+    is_business_day,
+)
 
 
 def test_calendar_days_are_plain_addition_across_a_leap_day() -> None:

@@ -15,12 +15,13 @@ from fpdf import FPDF
 
 from db.connect import open_db
 from db.pages import phrase_query, search_pages
-from records.archive import Archive
 from records.cli import cli
-from records.intake import ZipLimits, receive_file, safe_member_name
-from records.paths import Paths
-from records.pipeline import add_files, parse_pending
-from records.requests import file_request
+from records.core.archive import Archive
+from records.core.paths import Paths
+from records.foia.requests import file_request
+from records.pipeline.add import add_files
+from records.pipeline.intake import ZipLimits, receive_file, safe_member_name
+from records.pipeline.parse import parse_pending
 from tests.shared import fixture
 
 # Wisconsin DCF, Division of Safety and Permanence: 90-day summary report, Milwaukee (2 pages).
@@ -393,7 +394,7 @@ def test_unexpected_error_while_adding_leaves_the_run_failed_not_running(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("records.pipeline.receive_file", broken)
+    monkeypatch.setattr("records.pipeline.add.receive_file", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
         add_files([csv], paths=paths, config=None)
     db = open_db(paths.db)

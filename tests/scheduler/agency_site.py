@@ -13,8 +13,8 @@ from pathlib import Path
 
 from db.connect import open_db
 from db.documents import record_document
-from records.archive import Archive
-from records.paths import Paths
+from records.core.archive import Archive
+from records.core.paths import Paths
 from tests.httpserver import Handler, Site
 from tests.shared import REPO, fixture
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from records import interrupt
-from records.paths import Paths
+from records.core.paths import Paths
+from records.pipeline import interrupt
 from tests.httpserver import Handler, serve
 from tests.scheduler.agency_site import AgencySite, Gate, ddor_bytes, listing, pdf_route
 

@@ -10,10 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from records.config import load_config
-from records.exceptions import ConfigError
-from scheduler.cron import crontab_trigger, weekdays
-from scheduler.health import cadence_seconds
+from records.core.config import load_config
+from records.core.cron import cadence_seconds, crontab_trigger, weekdays
+from records.core.errors import ConfigError
 from scheduler.jobs import planned_jobs
 
 NEW_YORK = ZoneInfo("America/New_York")

@@ -11,12 +11,13 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from db.connect import open_db
+from db.sources import sync_sources
 from records.cli import cli
-from records.config import load_config
-from records.paths import Paths
-from records.pipeline import sync_sources
-from records.status import when
-from scheduler.health import cadence_seconds, describe_period, record_expectations, source_health
+from records.core.config import load_config
+from records.core.cron import cadence_seconds, describe_period
+from records.core.paths import Paths
+from records.pipeline.health import record_expectations, source_health
+from records.pipeline.status import when
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 DAY = 24 * 3600

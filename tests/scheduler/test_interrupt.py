@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-import records.pipeline as pipeline
+import records.pipeline.parse as parse_stage
+import records.pipeline.run as pipeline
 from db.connect import open_db
 from parsers.registry import get_parser
-from records.config import load_config
-from records.locks import holder_of
-from records.paths import Paths
+from records.core.config import load_config
+from records.core.paths import Paths
+from records.pipeline.locks import holder_of
 from tests.scheduler.agency_site import (
     DDOR_ROWS,
     GUARD_SECONDS,
@@ -89,7 +90,7 @@ def test_sigterm_while_loading_finishes_that_document_and_stops(
     notice_bytes = not_a_ddor_pdf()
     notice = archived(paths, agency_site, "b.pdf", notice_bytes, status="fetched")
     add_document(agency_site, "b.pdf", notice_bytes)
-    real_load = pipeline.load_result
+    real_load = parse_stage.load_result
     loaded: list[str] = []
 
     def load_then_signalled(db: Any, sha256: str, parser: Any, result: Any) -> Any:
@@ -99,7 +100,7 @@ def test_sigterm_while_loading_finishes_that_document_and_stops(
         loaded.append(sha256)
         return real_load(db, sha256, parser, result)
 
-    monkeypatch.setattr(pipeline, "load_result", load_then_signalled)
+    monkeypatch.setattr(parse_stage, "load_result", load_then_signalled)
     previous_handler = signal.getsignal(signal.SIGTERM)
     with pytest.raises(KeyboardInterrupt, match="received SIGTERM"):
         pipeline.run(load_config(paths.sources), ["ice-ddor"], paths=paths)

@@ -21,8 +21,9 @@ from click.testing import CliRunner
 
 from db.connect import open_db
 from records.cli import cli
-from records.config import load_config
-from records.paths import Paths
+from records.core.config import load_config
+from records.core.paths import Paths
+from records.pipeline.scheduled import scheduled_runner
 from scheduler.jobs import add_source_jobs, make_scheduler, planned_jobs
 from tests.scheduler.agency_site import (
     DDOR_ROWS,
@@ -99,9 +100,9 @@ def test_jobs_have_ids_cron_triggers_and_no_overlap_settings(paths: Paths) -> No
     two_source_config(paths.db.parent, "https://agency.example.gov")
     config = load_config(paths.sources)
     scheduler = make_scheduler(config, scheduler_class=BackgroundScheduler, misfire_grace=900)
-    add_source_jobs(scheduler, config, paths, misfire_grace=900)
+    add_source_jobs(scheduler, config, scheduled_runner(paths), misfire_grace=900)
     # Rebuilding from sources.toml (a restart) replaces the jobs instead of doubling them.
-    add_source_jobs(scheduler, config, paths, misfire_grace=900)
+    add_source_jobs(scheduler, config, scheduled_runner(paths), misfire_grace=900)
     scheduler.start(paused=True)
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
@@ -111,7 +112,7 @@ def test_jobs_have_ids_cron_triggers_and_no_overlap_settings(paths: Paths) -> No
         assert str(weekly.trigger) == (
             "cron[month='*', day='*', day_of_week='mon', hour='9', minute='0']"
         )
-        assert weekly.args == (str(paths.db), str(paths.archive), str(paths.sources), "ice-ddor")
+        assert weekly.args[1] == "ice-ddor"
         planned = {p.source: p.next_run for p in planned_jobs(config)}
         assert weekly.next_run_time == planned["ice-ddor"]
         assert weekly.next_run_time.weekday() == 0 and weekly.next_run_time.hour == 9
@@ -134,7 +135,10 @@ def test_scheduled_run_crawls_parses_and_is_logged_as_schedule(
     outcomes = Outcomes()
     scheduler.add_listener(outcomes, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     add_source_jobs(
-        scheduler, config, paths, trigger_for=lambda source, tz: IntervalTrigger(seconds=1)
+        scheduler,
+        config,
+        scheduled_runner(paths),
+        trigger_for=lambda source, tz: IntervalTrigger(seconds=1),
     )
     scheduler.start()
     try:
@@ -179,7 +183,7 @@ def test_missed_runs_within_grace_coalesce_into_one(agency_site: AgencySite, pat
     add_source_jobs(
         scheduler,
         config,
-        paths,
+        scheduled_runner(paths),
         misfire_grace=600,
         trigger_for=lambda source, tz: IntervalTrigger(minutes=1, start_date=missed),
         next_run_time=missed,
@@ -211,7 +215,7 @@ def test_run_missed_beyond_grace_is_skipped(agency_site: AgencySite, paths: Path
     add_source_jobs(
         scheduler,
         config,
-        paths,
+        scheduled_runner(paths),
         misfire_grace=60,
         trigger_for=lambda source, tz: IntervalTrigger(days=1, start_date=late),
         next_run_time=late,

@@ -11,10 +11,10 @@ import sys
 import pytest
 
 from db.connect import open_db
-from records.exceptions import LockHeld
-from records.locks import acquire, hold_sources, holder_of, lock_dir
-from records.paths import Paths
-from scheduler.jobs import run_scheduled
+from records.core.errors import LockHeld
+from records.core.paths import Paths
+from records.pipeline.locks import acquire, hold_sources, holder_of, lock_dir
+from records.pipeline.scheduled import scheduled_runner
 from tests.scheduler.agency_site import (
     GUARD_SECONDS,
     AgencySite,
@@ -87,7 +87,7 @@ def test_lock_names_holder_and_is_all_or_nothing(paths: Paths) -> None:
 def test_lock_of_a_killed_process_is_free_at_once(paths: Paths) -> None:
     """No stale locks: the kernel drops a dead holder's lock, whatever killed it."""
     code = (
-        "import sys; from records.locks import acquire;"
+        "import sys; from records.pipeline.locks import acquire;"
         f" lock = acquire({str(paths.db)!r}, 'ice-ddor');"
         " print('locked', flush=True); sys.stdin.read()"
     )
@@ -123,7 +123,7 @@ def test_scheduled_run_skips_a_source_another_process_holds(
 ) -> None:
     write_sources(paths.db.parent, agency_site.url)
     with hold_sources(paths.db, ["ice-ddor"], trigger="cli"):
-        outcome = run_scheduled(str(paths.db), str(paths.archive), str(paths.sources), "ice-ddor")
+        outcome = scheduled_runner(paths)("ice-ddor")
     assert outcome == "skipped: locked"
     assert agency_site.site.log == []  # never crawled
     assert open_db(paths.db).table("runs").count == 0

@@ -16,11 +16,11 @@ from typing import Any
 import sqlite_utils
 
 from db.connect import open_db
-from records.config import load_config
-from records.paths import Paths
-from records.pipeline import sync_sources
-from scheduler.health import record_expectations
-from scheduler.notify import after_run
+from db.sources import sync_sources
+from records.core.config import load_config
+from records.core.paths import Paths
+from records.pipeline.health import record_expectations
+from records.pipeline.notify import after_run
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Helpers for crawl tests: tiny documents, a one-source sources file, one crawl, DB reads.
 
-Crawls go through ``records.crawl.crawl`` (a real Scrapy child process) against servers the
+Crawls go through ``scrapers.crawl.crawl`` (a real Scrapy child process) against servers the
 tests start on 127.0.0.1 (``tests.httpserver``).
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from fpdf import FPDF
 
 from db.connect import open_db
-from records.crawl import CrawlReport, crawl
+from scrapers.crawl import CrawlReport, crawl
 
 #: Politeness turned down so a crawl of a local test site takes about a second.
 FAST = {"download_delay": 0.0, "retries": 1, "timeout": 5}

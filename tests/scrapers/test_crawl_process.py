@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from db.connect import open_db
-from records.crawl import crash_reason, crawl
-from records.exceptions import RecordsError
+from records.core.errors import RecordsError
+from scrapers.crawl import crash_reason, crawl
 from tests.httpserver import Route, serve
 from tests.scrapers.crawling import Crawl, tiny_pdf, write_sources
 
@@ -127,7 +127,7 @@ def test_crawl_report_counts_reach_the_run_summary(tmp_path: Path) -> None:
 
 
 def test_politeness_settings_come_from_the_source(tmp_path: Path) -> None:
-    from records.config import load_config
+    from records.core.config import load_config
     from scrapers.crawl_child import source_settings
 
     sources = write_sources(

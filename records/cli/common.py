@@ -1,0 +1,87 @@
+"""What every command module shares: the error-to-exit-code group, the paths decorator,
+reading the sources file, the end-of-run summary."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from records.core.config import Config, load_config
+from records.core.errors import ConfigError, Interrupted, LockHeld, RecordsError
+from records.core.paths import Paths
+
+
+class RecordsGroup(click.Group):
+    """Turns our own errors into one clear line and the documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.secho(f"Configuration error: {exc}", fg="red", err=True)
+            ctx.exit(2)
+        except Interrupted:
+            # SIGTERM/SIGINT: the pipeline finished or rolled back the document in hand and
+            # marked the run interrupted. 130 is the shell's code for "stopped by a signal".
+            click.secho(
+                "Interrupted: the run stopped between documents and is marked"
+                " 'interrupted'; nothing was half-written.",
+                fg="yellow",
+                err=True,
+            )
+            ctx.exit(130)
+        except LockHeld as exc:
+            click.secho(str(exc), fg="yellow", err=True)
+            ctx.exit(3)
+        except RecordsError as exc:
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            ctx.exit(1)
+
+
+#: Passes the ``Paths`` resolved by the ``records`` group (options > environment > defaults).
+pass_paths = click.make_pass_decorator(Paths)
+
+
+def load_sources(paths: Paths) -> Config:
+    """The sources file in use, validated, parser names included."""
+    from parsers.registry import parser_names
+
+    return load_config(paths.sources, known_parsers=parser_names)
+
+
+def say(message: str) -> None:
+    """Progress lines go to stderr, so stdout stays data (JSON, CSV, summaries)."""
+    click.echo(message, err=True)
+
+
+def print_summary(summary: Any) -> None:
+    """The end-of-run summary every ingesting command prints."""
+    click.echo(
+        f"run {summary.run_id}: {summary.documents_new} new document(s),"
+        f" {summary.documents_unchanged} unchanged, {summary.documents_failed} failed,"
+        f" {summary.documents_quarantined} quarantined; {summary.rows_added} row(s) added;"
+        f" {len(summary.errors)} error(s)"
+    )
+    for error in summary.errors:
+        where = error.get("url") or error.get("source") or ""
+        message = error["message"]
+        line = (
+            message if where and where in message else f"{where}: {message}" if where else message
+        )
+        click.secho(f"  error [{error.get('stage', '?')}] {line}", fg="red", err=True)
+
+
+def exit_for(summary: Any) -> None:
+    if not summary.ok:
+        sys.exit(1)
+
+
+def check_parser(name: str) -> None:
+    from parsers.registry import parser_names
+
+    if name not in parser_names():
+        raise click.BadParameter(
+            f"unknown parser {name!r} (known: {', '.join(parser_names())})", param_hint="--parser"
+        )

@@ -1,0 +1,108 @@
+"""`records run`, `crawl`, `parse` and `add`: the commands that ingest documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from records.cli.common import check_parser, exit_for, load_sources, pass_paths, print_summary, say
+from records.core.paths import Paths
+
+
+@click.command()
+@click.argument("source_names", nargs=-1, metavar="[SOURCE]...")
+@pass_paths
+def run(paths: Paths, source_names: tuple[str, ...]) -> None:
+    """Crawl, parse and load the named sources (default: all).
+
+    Exit status: 0 all went well, 1 some source or document failed (the rest loaded),
+    2 usage or configuration error, 3 another process is ingesting the source.
+    """
+    from records.pipeline.run import run as run_pipeline
+
+    config = load_sources(paths)
+    summary = run_pipeline(config, source_names, paths=paths, progress=say)
+    print_summary(summary)
+    exit_for(summary)
+
+
+@click.command(short_help="Only download new documents into the archive.")
+@click.argument("source_names", nargs=-1, metavar="[SOURCE]...")
+@pass_paths
+def crawl(paths: Paths, source_names: tuple[str, ...]) -> None:
+    """Download new documents of the named sources into the archive, without parsing."""
+    from records.pipeline.run import run as run_pipeline
+
+    config = load_sources(paths)
+    summary = run_pipeline(config, source_names, paths=paths, progress=say, do_parse=False)
+    print_summary(summary)
+    exit_for(summary)
+
+
+@click.command(short_help="Parse archived documents not parsed yet.")
+@click.option(
+    "--reparse", is_flag=True, help="Also re-parse documents parsed by an older parser version."
+)
+@click.option("--all", "everything", is_flag=True, help="Re-parse every archived document.")
+@click.option("--workers", type=int, default=None, help="Parallel parser processes.")
+@click.argument("source_names", nargs=-1, metavar="[SOURCE]...")
+@pass_paths
+def parse(
+    paths: Paths,
+    reparse: bool,
+    everything: bool,
+    workers: int | None,
+    source_names: tuple[str, ...],
+) -> None:
+    """Parse archived documents that have not been parsed yet (and, with --reparse, those
+    parsed by an older parser version), replacing their rows one document at a time."""
+    from records.pipeline.parse import parse_archived
+
+    summary = parse_archived(
+        load_sources(paths),
+        source_names,
+        paths=paths,
+        reparse=reparse,
+        everything=everything,
+        workers=workers,
+        progress=say,
+    )
+    print_summary(summary)
+    exit_for(summary)
+
+
+@click.command(short_help="Archive and parse local files (records-request responses).")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--source", "source_name", help="Source the files belong to (optional).")
+@click.option(
+    "--parser", "parser_name", help="Parser to use [default: the source's, else detected]."
+)
+@click.option("--request", "request_id", type=int, help="Records request these files answer.")
+@pass_paths
+def add(
+    paths: Paths,
+    files: tuple[str, ...],
+    source_name: str | None,
+    parser_name: str | None,
+    request_id: int | None,
+) -> None:
+    """Archive local files (records-request responses, downloads) and parse them."""
+    from records.pipeline.add import add_files
+
+    config = load_sources(paths) if paths.sources.exists() else None
+    if source_name and config is not None:
+        config.source(source_name)
+    if parser_name:
+        check_parser(parser_name)
+    summary = add_files(
+        [Path(f) for f in files],
+        paths=paths,
+        config=config,
+        source=source_name,
+        parser_name=parser_name,
+        request_id=request_id,
+        progress=say,
+    )
+    print_summary(summary)
+    exit_for(summary)

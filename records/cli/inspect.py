@@ -1,0 +1,61 @@
+"""`records sources`, `status` and `extract`: commands that look, and write nothing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from records.cli.common import check_parser, load_sources, pass_paths
+from records.core.paths import Paths
+
+
+@click.command()
+@pass_paths
+def sources(paths: Paths) -> None:
+    """List the configured sources."""
+    config = load_sources(paths)
+    click.echo(f"{len(config.sources)} source(s) in {config.path}:")
+    for source in config.sources:
+        click.echo(f"\n{click.style(source.name, bold=True)}  {source.title}")
+        click.echo(f"  agency:   {source.agency}")
+        click.echo(f"  url:      {source.url}")
+        click.echo(f"  parser:   {source.parser}")
+        click.echo(f"  schedule: {source.schedule} ({config.settings.timezone})")
+
+
+@click.command()
+@click.option("--limit", default=5, show_default=True, help="How many recent runs and errors.")
+@pass_paths
+def status(paths: Paths, limit: int) -> None:
+    """Show the last runs, documents by status and recent errors."""
+    from records.pipeline.status import print_status
+
+    print_status(paths, limit=limit, echo=click.echo)
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--parser", "parser_name", help="Parser to use [default: detected].")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+def extract(file: str, parser_name: str | None, fmt: str) -> None:
+    """Print what FILE parses to, without touching the database."""
+    from records.pipeline.extract import extract as extract_tables
+    from records.pipeline.extract import to_csv
+
+    if parser_name:
+        check_parser(parser_name)
+    warnings: list[str] = []
+    tables = extract_tables(Path(file), parser_name, warn=warnings.append)
+    if fmt == "json":
+        click.echo(json.dumps(tables, indent=2, ensure_ascii=False, default=str))
+    else:
+        click.echo(to_csv(tables), nl=False)
+    for warning in warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    if warnings:
+        sys.exit(1)

@@ -1,0 +1,61 @@
+"""Every error this project raises on purpose, in one place.
+
+The CLI turns these into one clear line each; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+
+class RecordsError(Exception):
+    """Base class: a problem we can explain to the user in one sentence. Raised as such by
+    ``scrapers.crawl`` (the crawl process crashed or wrote no report) and ``records.publish.serve``
+    (the port is taken)."""
+
+
+class ConfigError(RecordsError):
+    """Raised by ``records.core.config`` when a sources file (``sources.toml``) is invalid."""
+
+
+class ArchiveError(RecordsError):
+    """Raised by ``records.core.archive`` when a file cannot be stored or found in the archive."""
+
+
+class ParseError(RecordsError):
+    """Raised by a parser (or ``parsers.pagetext``) when a file cannot be read at all
+    (corrupt, encrypted, wrong type), and by ``records.pipeline.extract`` for a missing file or an
+    unknown parser name."""
+
+
+class LayoutMismatch(ParseError):
+    """Raised by ``records.pipeline.extract`` when a template finds no rows in a document, with the
+    reason (the pipeline quarantines such a document instead)."""
+
+
+class UnsupportedFile(ParseError):
+    """Raised by ``parsers.registry`` when no parser can read a file's type."""
+
+
+class LockHeld(RecordsError):
+    """Raised by ``records.pipeline.locks`` when another process is already ingesting a source."""
+
+    exit_code = 3
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised by ``records.pipeline.interrupt.check`` (called between documents) after
+    SIGTERM or SIGINT asked a run to stop. A KeyboardInterrupt, so it unwinds like Ctrl-C
+    and no ``except Exception`` swallows it; the run is then marked ``interrupted``."""
+
+
+class RequestError(RecordsError):
+    """Raised by ``records.foia.requests`` for an unknown request id or an invalid status change."""
+
+
+class OcrError(RecordsError):
+    """Raised by ``records.pipeline.ocr`` when ocrmypdf/Tesseract is missing or fails on a scan
+    (the pipeline records it and parses the original without OCR text)."""
+
+
+class TemplateError(ConfigError):
+    """Raised by ``parsers.template_spec`` when a report template (``parsers/templates/*.toml``)
+    is invalid; the message names the template file and the key at fault."""

@@ -1,0 +1,156 @@
+"""The pipeline that ties the stages together: crawl -> archive -> parse -> load.
+
+The CLI, the demo and the scheduler all call ``run``; nothing else orchestrates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlite_utils
+
+from db.connect import open_db
+from db.runs import record_error, start_run
+from db.sources import sync_sources
+from parsers.registry import table_specs
+from records.core.archive import Archive
+from records.core.config import Config, Source
+from records.core.errors import RecordsError
+from records.core.paths import Paths
+from records.pipeline import interrupt
+from records.pipeline.parse import parse_pending
+from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
+from scrapers.crawl import crawl
+
+
+def run(
+    config: Config,
+    names: Iterable[str] = (),
+    *,
+    paths: Paths,
+    trigger: str = "cli",
+    progress: Progress = quiet,
+    do_crawl: bool = True,
+    do_parse: bool = True,
+) -> RunSummary:
+    """Crawl, parse and load the named sources (default all); record the run.
+
+    Holds each source's lock for the whole run (``records.pipeline.locks``: a second process
+    for the same source gets ``LockHeld``, exit 3) and stops cleanly on SIGTERM/SIGINT
+    (``records.pipeline.interrupt``: the run ends ``interrupted``, no document half-loaded).
+    Then calls the sources' notification hooks (``records.pipeline.notify``).
+    """
+    from records.pipeline.interrupt import stop_on_signals
+    from records.pipeline.locks import hold_sources
+
+    sources = config.select(list(names))
+    # Lock before writing anything, so the loser of a race leaves no trace but its message.
+    with hold_sources(paths.db, [s.name for s in sources], trigger=trigger) as locks:
+        with stop_on_signals():
+            db = open_db(paths.db, specs=table_specs(s.parser for s in sources))
+            summary = _run_locked(
+                db,
+                config,
+                sources,
+                paths=paths,
+                trigger=trigger,
+                progress=progress,
+                do_crawl=do_crawl,
+                do_parse=do_parse,
+                locks=locks,
+            )
+    _notify(db, config, sources, summary)
+    return summary
+
+
+def _notify(
+    db: sqlite_utils.Database, config: Config, sources: list[Source], summary: RunSummary
+) -> None:
+    from records.pipeline.notify import after_run
+
+    if summary.run_id is None:
+        return
+    try:
+        after_run(db, config, sources, summary.run_id)
+    except Exception as exc:  # noqa: BLE001 - a notification problem must never fail the run
+        record_error(db, run=summary.run_id, stage="notify", message=f"notifications: {exc}")
+
+
+def _run_locked(
+    db: sqlite_utils.Database,
+    config: Config,
+    sources: list[Source],
+    *,
+    paths: Paths,
+    trigger: str,
+    progress: Progress,
+    do_crawl: bool,
+    do_parse: bool,
+    locks: list[Any],
+) -> RunSummary:
+    from records.pipeline.health import record_expectations
+
+    sync_sources(db, sources)
+    record_expectations(db, config, sources)
+    run_id = start_run(db, trigger=trigger, sources=[s.name for s in sources])
+    for lock in locks:
+        lock.note(run=run_id)
+    summary = RunSummary(run_id=run_id)
+    with recorded_run(db, summary, progress):
+        if do_crawl:
+            crawl_sources(
+                db, config, sources, paths=paths, run_id=run_id, summary=summary, progress=progress
+            )
+            # A stop asked for during the crawl: keep what was archived, parse it next run.
+            interrupt.check()
+        if do_parse:
+            # Counted straight into the run's summary, so an interrupted run still says what
+            # it loaded before the stop.
+            parse_pending(
+                db,
+                Archive(paths.archive),
+                config,
+                sources=sources,
+                run_id=run_id,
+                progress=progress,
+                summary=summary,
+            )
+    return summary
+
+
+def crawl_sources(
+    db: sqlite_utils.Database,
+    config: Config,
+    sources: list[Source],
+    *,
+    paths: Paths,
+    run_id: int | None,
+    summary: RunSummary,
+    progress: Progress = quiet,
+) -> None:
+    if not sources:
+        return
+    progress(f"crawling {', '.join(s.name for s in sources)} ...")
+    try:
+        reports = crawl(
+            config.path,
+            [s.name for s in sources],
+            db_path=paths.db,
+            archive_root=paths.archive,
+            run_id=run_id,
+        )
+    except RecordsError as exc:
+        record_error(db, run=run_id, stage="crawl", message=str(exc))
+        summary.errors.append({"stage": "crawl", "url": None, "message": str(exc)})
+        return
+    for report in reports:
+        summary.documents_new += len(report.new)
+        summary.documents_unchanged += report.unchanged
+        summary.documents_failed += report.failed
+        summary.errors.extend({"source": report.source, **e} for e in report.errors)
+        progress(
+            f"  {report.source}: {len(report.new)} new, {report.unchanged} unchanged"
+            f" ({report.not_modified} not modified), {report.failed} failed,"
+            f" {len(report.errors)} error(s)"
+        )

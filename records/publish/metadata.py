@@ -1,0 +1,421 @@
+"""The Datasette metadata, generated from what the code declares so the two cannot drift.
+
+Parsed tables take their descriptions, columns and facets from the parsers' ``TableSpec``;
+core tables from ``CORE_TABLE_METADATA`` below; views (and any other table a ``db`` module
+adds through ``db.schema.EXTRA_SCHEMA``) from that module's ``TABLE_METADATA``; source,
+licence and caveats from ``sources.toml``. Canned queries live in ``records.publish.queries``.
+
+Regenerate the committed file after changing any of those::
+
+    python -m records.publish.metadata > datasette-metadata.json
+
+``tests/publish/test_metadata.py`` fails when the committed file is stale or a published
+column has no description. ``runtime_metadata`` adapts the committed file to the database
+actually served (its name, the archive folder) for ``records serve``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from db.schema import CORE_TABLES, EXTRA_SCHEMA
+from db.tables import ensure_spec_tables
+from db.views import ensure_views
+from parsers.base import PROVENANCE_COLUMNS, Parser, TableSpec
+from records.core.config import Config, Source, load_config
+from records.publish.queries import QUERIES
+
+REPO = Path(__file__).resolve().parents[2]
+METADATA_FILE = REPO / "datasette-metadata.json"
+SOURCES_FILE = REPO / "sources.toml"
+#: The database name in the committed file: the stem of the default ``data/records.db``.
+DATABASE = "records"
+#: Key of this project's plugin configuration in the metadata's ``plugins``.
+PLUGIN = "agency-records"
+
+TITLE = "Agency records"
+
+
+def description_html(database: str) -> str:
+    """The home and database pages' introduction, linking into ``database``.
+
+    Links are relative (no leading slash) so they keep Datasette's ``base_url`` when it is
+    served under a path prefix: both pages sit at the top of the site, where they resolve.
+    """
+    return (
+        "<p>Government agency reports, archived as published and parsed into tables. Every "
+        "parsed row names the <strong>document</strong> it came from and the <strong>page"
+        "</strong> it is printed on: follow the document link for the original URL, fetch "
+        "time and SHA-256, or the page number to open the archived file at that page.</p>"
+        '<p>Start with the <a href="-/declined-chart">chart of declined detainers per '
+        'week</a>, the canned queries below, or the <a href="'
+        f'{database}/changes">changes</a> view (what a correction or a new week added and '
+        f'removed). <a href="{database}/search_pages">Search the text of every PDF page</a>; '
+        f'follow up on <a href="{database}/requests_status">records requests</a>. New '
+        f'documents: <a href="{database}/new_documents.atom">Atom feed</a>.</p>'
+    )
+
+
+DESCRIPTION_HTML = description_html(DATABASE)
+
+_CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
+    "sources": {
+        "title": "Sources",
+        "description": "The agency reports this database follows, as configured in sources.toml.",
+        "columns": {
+            "name": "Short name of the source (used by `records run NAME`).",
+            "agency": "Agency that publishes the report.",
+            "title": "Title of the report series.",
+            "description": "What the series is, and its history.",
+            "url": "Page the crawler starts from to find new documents.",
+            "parser": "Parser that turns the source's documents into rows.",
+            "schedule": "When the source is checked (cron expression, newsroom time zone).",
+            "source_url": "Page to cite as the source.",
+            "license": "Licence or copyright status of the agency's documents.",
+            "license_url": "Where the licence is explained.",
+            "updated": "When this row was last written from sources.toml (UTC).",
+        },
+    },
+    "documents": {
+        "title": "Documents",
+        "description": (
+            "Every archived file, one row per distinct content (SHA-256). A corrected or "
+            "re-issued report is a new document whose 'supersedes' names the one it replaces; "
+            "the old one and its rows are kept. Download the archived file from the sha256 "
+            "link."
+        ),
+        "columns": {
+            "sha256": "SHA-256 of the file's bytes: its identity, and its name in the archive.",
+            "source": "Source (sources.name) the file was found through; empty if added by hand.",
+            "url": "Original URL the file was downloaded from (first seen).",
+            "filename": "File name, from the URL or the added file.",
+            "content_type": "Media type of the file (from its bytes, not from the server).",
+            "bytes": "Size of the file in bytes.",
+            "pages": "Number of pages (PDF) when the parser reported it.",
+            "first_seen": "When the file was first fetched or added (UTC).",
+            "last_seen": "When the file was last seen at its URL (UTC).",
+            "etag": "ETag header the server sent with the file.",
+            "last_modified": "Last-Modified header the server sent with the file.",
+            "report_period_start": "First day of the period the report covers, as it states.",
+            "report_period_end": "Last day of the period the report covers, as it states.",
+            "status": (
+                "fetched (archived, not parsed yet), parsed, failed (the parser could not "
+                "read it) or quarantined (parsed, but a check failed; rows held back)."
+            ),
+            "parser": "Parser that read the file.",
+            "parser_version": "Version of that parser.",
+            "parsed_at": "When the file was last parsed (UTC).",
+            "rows": "Rows the parse produced, over all tables.",
+            "error": "Why the document failed or was quarantined (the quarantine reason).",
+            "supersedes": "SHA-256 of the document this one replaces (correction, re-issue).",
+            "derived_from": "SHA-256 of the file this one was made from (e.g. an OCRed copy).",
+            "request_id": "Public-records request this file answers, if any.",
+            "capture_url": "Web-archive capture the file was taken from, if not the live site.",
+            "capture_time": "Time of that web-archive capture.",
+            "link_text": "The link's text on the agency's listing page.",
+            "release_date": (
+                "Date the listing page printed beside the link (the release date, when the "
+                "agency gives it there; the DDOR PDFs themselves do not print it)."
+            ),
+        },
+    },
+    "document_urls": {
+        "title": "Document URLs",
+        "description": "Every URL each document was found at (the same file can be posted twice).",
+        "columns": {
+            "document": "SHA-256 of the document (links to documents).",
+            "url": "URL the file was found at.",
+            "first_seen": "When the file was first seen at this URL (UTC).",
+            "last_seen": "When the file was last seen at this URL (UTC).",
+            "capture_url": "Web-archive capture, when the file came from one.",
+            "capture_time": "Time of that capture.",
+        },
+    },
+    "document_facts": {
+        "title": "Document facts",
+        "description": (
+            "What a parser learned about a document as a whole, e.g. the total the report "
+            "states, whether it is marked corrected, its scope notes."
+        ),
+        "columns": {
+            "document": "SHA-256 of the document (links to documents).",
+            "name": "Name of the fact.",
+            "value": "Its value (text, or JSON for numbers and lists).",
+        },
+    },
+    "fetches": {
+        "title": "Fetches",
+        "description": "Every download attempt the crawler made, successful or not.",
+        "columns": {
+            "id": "Fetch number.",
+            "run": "Run (runs.id) the fetch belongs to.",
+            "source": "Source being crawled.",
+            "url": "URL requested.",
+            "time": "When the response arrived (UTC).",
+            "http_status": "HTTP status code of the response.",
+            "sha256": "SHA-256 of the file received (documents.sha256), if any.",
+            "not_modified": "1 when the server answered 304 Not Modified.",
+            "bytes": "Size of the response body in bytes.",
+            "error": "What went wrong, if the fetch failed.",
+        },
+    },
+    "runs": {
+        "title": "Runs",
+        "description": "Every crawl/parse run: when, why, and what it did.",
+        "columns": {
+            "id": "Run number.",
+            "started": "When the run started (UTC).",
+            "finished": "When it finished (UTC); empty while running or if it was killed.",
+            "trigger": "What started it: cli, schedule or demo.",
+            "sources": "Sources the run covered (JSON list).",
+            "status": "ok, failed (some source or document failed), or interrupted.",
+            "documents_new": "Documents seen for the first time.",
+            "documents_unchanged": "Documents fetched again with the same content.",
+            "documents_failed": "Documents that failed to parse.",
+            "rows_added": "Rows loaded into the published tables.",
+            "errors": "Number of errors recorded (see errors).",
+            "pid": "Process id of the run.",
+        },
+    },
+    "errors": {
+        "title": "Errors",
+        "description": "Errors recorded during runs, with the stage and the document or URL.",
+        "columns": {
+            "id": "Error number.",
+            "run": "Run (runs.id) during which it happened.",
+            "source": "Source concerned.",
+            "url": "URL concerned, if any.",
+            "document": "SHA-256 of the document concerned, if any.",
+            "stage": "Pipeline stage: crawl, fetch, parse, add or load.",
+            "message": "What went wrong.",
+            "time": "When (UTC).",
+        },
+    },
+    "quarantined_rows": {
+        "title": "Quarantined rows",
+        "description": (
+            "Rows of quarantined documents, held back from the published tables because a "
+            "check failed (see documents.error). Kept for inspection, not for counting."
+        ),
+        "columns": {
+            "document": "SHA-256 of the document (links to documents).",
+            "table_name": "Table the row would have gone to.",
+            "page": "Page of the document the row is printed on (1-based).",
+            "table_index": "Which table on the page (0-based).",
+            "row_index": "Row number within its table in the document (0-based).",
+            "parser_version": "Version of the parser that produced the row.",
+            "values_json": "The row's values as JSON.",
+        },
+    },
+}
+
+#: Default sort of each table (Datasette's ``sort``/``sort_desc``): newest first where there
+#: is time, the report's own order otherwise.
+SORTS: dict[str, tuple[str, str]] = {
+    "documents": ("sort_desc", "first_seen"),
+    "fetches": ("sort_desc", "id"),
+    "runs": ("sort_desc", "id"),
+    "errors": ("sort_desc", "id"),
+    "ddor_declined_detainers": ("sort_desc", "declined_date"),
+    "ddor_top_jurisdictions": ("sort", "rank"),
+}
+#: Column shown instead of the key where another table links to these.
+LABELS = {"documents": "filename", "sources": "title"}
+#: Facets of core tables (parsed tables take theirs from the TableSpec).
+CORE_FACETS: dict[str, list[str]] = {
+    "documents": ["status", "source", "parser"],
+    "errors": ["stage", "source"],
+    "quarantined_rows": ["table_name", "document"],
+    "fetches": ["http_status"],
+    "runs": ["status", "trigger"],
+}
+#: Facets of views (each must be a column the view returns).
+VIEW_FACETS: dict[str, list[str]] = {
+    "changes": ["comparison", "table_name", "change"],
+    "current_documents": ["source", "parser"],
+    "requests_status": ["status", "overdue", "agency"],
+    "request_documents": ["request_id", "status", "content_type"],
+    "pages": ["document", "ocr", "scanned"],
+}
+#: Default sorts of views and tables from ``EXTRA_SCHEMA`` modules.
+EXTRA_SORTS: dict[str, tuple[str, str]] = {
+    "requests_status": ("sort_desc", "days_overdue"),
+    "request_documents": ("sort_desc", "received"),
+    "requests": ("sort_desc", "id"),
+    "request_history": ("sort_desc", "id"),
+}
+
+
+def core_table_metadata() -> dict[str, dict[str, Any]]:
+    """The core tables' metadata; raises when a core table or column is undescribed."""
+    tables: dict[str, dict[str, Any]] = {}
+    for spec in CORE_TABLES:
+        described = _CORE_DESCRIPTIONS.get(spec.name)
+        if described is None:
+            raise KeyError(f"core table {spec.name} has no description in records.publish.metadata")
+        missing = [c for c in spec.columns if c not in described["columns"]]
+        if missing:
+            raise KeyError(f"core table {spec.name}: columns without description: {missing}")
+        tables[spec.name] = {
+            **described,
+            "columns": {c: described["columns"][c] for c in spec.columns},
+        }
+        if spec.name in CORE_FACETS:
+            tables[spec.name]["facets"] = CORE_FACETS[spec.name]
+    return tables
+
+
+def extra_table_metadata(core: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``TABLE_METADATA`` of every ``EXTRA_SCHEMA`` module (views, records requests, ...).
+
+    A ``"columns"`` value that names a table instead of listing columns (a view that selects
+    ``documents.*``) reuses that table's column descriptions.
+    """
+    tables: dict[str, dict[str, Any]] = {}
+    for hook in [*EXTRA_SCHEMA, ensure_views, ensure_spec_tables]:
+        module = sys.modules[hook.__module__]
+        for name, meta in getattr(module, "TABLE_METADATA", {}).items():
+            meta = dict(meta)
+            if isinstance(meta.get("columns"), str):
+                meta["columns"] = dict(core[meta["columns"]]["columns"])
+            if name in VIEW_FACETS:
+                meta["facets"] = VIEW_FACETS[name]
+            if name in EXTRA_SORTS:
+                key, column = EXTRA_SORTS[name]
+                meta[key] = column
+            tables[name] = meta
+    return tables
+
+
+def _title(spec: TableSpec, parser: Parser) -> str:
+    """'DDOR section II: ...' + ddor_declined_detainers -> 'DDOR section II: declined detainers'."""
+    words = spec.name.split("_")
+    if words[0] in parser.name.split("-") and len(words) > 1:
+        words = words[1:]
+    topic = " ".join(words)
+    prefix, colon, _ = spec.description.partition(":")
+    if colon and len(prefix) <= 40:
+        return f"{prefix}: {topic}"
+    return topic[:1].upper() + topic[1:]
+
+
+def _sources_note(sources: list[Source]) -> dict[str, str]:
+    """source, source_url, license, license_url for tables filled from these sources."""
+    if not sources:
+        return {
+            "source": "Files added with `records add` (see each row's document)",
+            "license": "Varies by document; see the document's source",
+        }
+    note = {
+        "source": "; ".join(f"{s.agency}: {s.title}" if s.agency else s.title for s in sources),
+        "source_url": sources[0].source_url or sources[0].url,
+    }
+    licenses = {(s.license, s.license_url) for s in sources if s.license}
+    if len(licenses) == 1:
+        license_name, license_url = licenses.pop()
+        note["license"] = license_name or ""
+        if license_url:
+            note["license_url"] = license_url
+    else:
+        note["license"] = "Varies by source; see the sources table"
+    return note
+
+
+def parsed_table_metadata(
+    parsers: list[Parser], config: Config | None
+) -> dict[str, dict[str, Any]]:
+    sources = list(config.sources) if config else []
+    tables: dict[str, dict[str, Any]] = {}
+    for parser in parsers:
+        used_by = [s for s in sources if s.parser == parser.name]
+        for spec in parser.tables:
+            if spec.name in tables:
+                continue
+            description = spec.description
+            for source in used_by:
+                if source.description:
+                    description += f" About the series: {source.description}"
+                if source.caveats:
+                    description += f" Caveats: {source.caveats}"
+            description += (
+                " Rows of a report that was later corrected or re-issued stay here, next to "
+                "the corrected rows: to count, join on current_documents (as the canned "
+                "queries do) or see the changes view."
+            )
+            meta: dict[str, Any] = {
+                "title": _title(spec, parser),
+                "description": description,
+                **_sources_note(used_by),
+                "columns": {
+                    **{c.name: c.description for c in spec.columns},
+                    **dict(PROVENANCE_COLUMNS),
+                },
+                "facets": [*spec.facets, "document"],
+            }
+            if spec.name in SORTS:
+                key, column = SORTS[spec.name]
+                meta[key] = column
+            tables[spec.name] = meta
+    return tables
+
+
+def build_metadata(parsers: list[Parser] | None = None, config: Config | None = None) -> dict:
+    """The whole metadata document for the committed file."""
+    if parsers is None:
+        from parsers.registry import all_parsers
+
+        parsers = list(all_parsers().values())
+    if config is None and SOURCES_FILE.exists():
+        config = load_config(SOURCES_FILE)
+    core = core_table_metadata()
+    tables = {**core, **extra_table_metadata(core), **parsed_table_metadata(parsers, config)}
+    for name, (key, column) in SORTS.items():
+        if name in tables and name in core:
+            tables[name][key] = column
+    for name, column in LABELS.items():
+        tables[name]["label_column"] = column
+    return {
+        "title": TITLE,
+        "description_html": DESCRIPTION_HTML,
+        "databases": {
+            DATABASE: {
+                "title": TITLE,
+                "description_html": DESCRIPTION_HTML,
+                "tables": dict(sorted(tables.items())),
+                "queries": QUERIES,
+            }
+        },
+    }
+
+
+def render(metadata: dict) -> str:
+    return json.dumps(metadata, indent=2, ensure_ascii=False) + "\n"
+
+
+def runtime_metadata(database: str, archive: Path | str, committed: Path = METADATA_FILE) -> dict:
+    """The committed metadata for the database served as ``database`` with this archive.
+
+    Database-level metadata is keyed by database name (the file's stem), so the committed
+    ``records`` entry is renamed; the archive folder reaches the plugin as plugin config.
+    Links in the descriptions that name the database are rewritten with it.
+    """
+    text = committed.read_text(encoding="utf-8")
+    metadata = json.loads(text)
+    if database != DATABASE:
+        metadata = json.loads(text.replace(f"/{DATABASE}/", f"/{database}/"))
+        metadata["databases"] = {database: metadata["databases"].pop(DATABASE)}
+        metadata["description_html"] = description_html(database)
+        metadata["databases"][database]["description_html"] = description_html(database)
+    metadata.setdefault("plugins", {})[PLUGIN] = {"archive": str(Path(archive).resolve())}
+    return metadata
+
+
+def main() -> None:
+    sys.stdout.write(render(build_metadata()))
+
+
+if __name__ == "__main__":
+    main()

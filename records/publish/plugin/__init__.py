@@ -1,0 +1,58 @@
+"""Our Datasette plugin (entry point ``agency_records`` in pyproject.toml): small hook
+modules, one concern each, composed here.
+
+- ``archive``: ``/-/archive/<sha256>``, the archived files.
+- ``cells``: links from cells to pages, documents and requests.
+- ``panels``: the provenance panel of a document, the documents of a request.
+- ``charts``: chart pages.
+- ``feed``: the Atom feed of a database with no documents yet.
+- ``static/`` and ``templates/``: found by Datasette because this plugin is a package.
+
+The archive folder comes from the plugin config ``{"agency-records": {"archive": PATH}}``
+(``records serve`` sets it), else the ``RECORDS_ARCHIVE`` environment variable, else
+``data/archive``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datasette import hookimpl
+
+from records.publish.plugin import archive, cells, charts, feed, panels
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [*archive.ROUTES, *charts.ROUTES]
+
+
+@hookimpl
+def render_cell(
+    row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any
+) -> Any:
+    return cells.render_cell(row, value, column, table, database, datasette)
+
+
+@hookimpl
+def extra_template_vars(
+    template: str, database: str | None, table: str | None, request: Any, datasette: Any
+) -> Any:
+    return panels.template_vars(template, database, table, request, datasette)
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    return feed.empty_feed_wrapper(datasette)
+
+
+@hookimpl
+def extra_js_urls(view_name: str, datasette: Any) -> list[str]:
+    if view_name != "table":
+        return []
+    return [datasette.urls.static_plugins(__name__, "column-help.js")]
+
+
+@hookimpl
+def menu_links(datasette: Any) -> list[dict[str, str]]:
+    return charts.menu_links(datasette)

@@ -1,0 +1,79 @@
+"""Panels: the document page (a ``documents`` row) gets its provenance (original URL, fetch
+times, SHA-256 and download link, parser and version, status and quarantine reason); a records
+request's page lists the documents received for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from records.publish.plugin.archive import SHA256, archive_root
+
+
+async def _document_provenance(datasette: Any, database: str, sha256: str) -> dict | None:
+    db = datasette.get_database(database)
+    row = (await db.execute("select * from documents where sha256 = ?", [sha256])).first()
+    if row is None:
+        return None
+    document = dict(row)
+    fetches = await db.execute(
+        "select time, url, http_status from fetches where sha256 = ? order by time", [sha256]
+    )
+    urls = await db.execute(
+        "select url, first_seen, last_seen from document_urls where document = ?"
+        " order by first_seen",
+        [sha256],
+    )
+    superseded_by = await db.execute(
+        "select sha256, filename from documents where supersedes = ?", [sha256]
+    )
+    supersedes = await db.execute(
+        "select sha256, filename from documents where sha256 = ?", [document.get("supersedes")]
+    )
+    return {
+        "supersedes": [dict(r) for r in supersedes.rows],
+        "document": document,
+        "fetches": [dict(r) for r in fetches.rows],
+        "urls": [dict(r) for r in urls.rows],
+        "superseded_by": [dict(r) for r in superseded_by.rows],
+        "archive_url": datasette.urls.path(f"/-/archive/{sha256}"),
+        "in_archive": (archive_root(datasette) / sha256[:2] / sha256).is_file(),
+    }
+
+
+async def _request_documents(datasette: Any, database: str, pks: str) -> dict | None:
+    """The documents received for a request (its row page), with links to each."""
+    if not pks.isdigit():
+        return None
+    db = datasette.get_database(database)
+    if "request_documents" not in await db.view_names():
+        return None
+    result = await db.execute(
+        "select document, filename, status, pages, rows, received, derived_from, error"
+        " from request_documents where request_id = ? order by received, document",
+        [int(pks)],
+    )
+    return {
+        "documents": [
+            {**dict(r), "href": datasette.urls.row(database, "documents", r["document"])}
+            for r in result.rows
+        ],
+        "list_url": datasette.urls.table(database, "request_documents") + f"?request_id={int(pks)}",
+        "history_url": datasette.urls.table(database, "request_history") + f"?request={int(pks)}",
+    }
+
+
+def template_vars(
+    template: str, database: str | None, table: str | None, request: Any, datasette: Any
+) -> Any:
+    if template != "row.html" or table not in ("documents", "requests") or request is None:
+        return None
+
+    async def inner() -> dict[str, Any]:
+        pks = request.url_vars.get("pks", "")
+        if table == "requests":
+            return {"received": await _request_documents(datasette, database or "", pks)}
+        if not SHA256.match(pks):
+            return {}
+        return {"provenance": await _document_provenance(datasette, database or "", pks)}
+
+    return inner

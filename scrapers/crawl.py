@@ -1,0 +1,114 @@
+"""Run a crawl in a child process (the Twisted reactor cannot restart) and read its report."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from records.core.errors import RecordsError
+from scrapers.child_protocol import CRASH_MARKER
+
+
+@dataclass
+class CrawlReport:
+    source: str
+    new: list[str] = field(default_factory=list)
+    #: Documents seen before: 304 Not Modified, or downloaded again with the same bytes.
+    unchanged: int = 0
+    #: Of ``unchanged``, those answered 304 (no body downloaded).
+    not_modified: int = 0
+    #: Documents that could not be fetched or failed the content checks.
+    failed: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+#: The running crawl child, so a signal handler can stop it.
+CURRENT_CHILD: subprocess.Popen[bytes] | None = None
+
+
+def crawl(
+    sources_file: Path,
+    source_names: list[str],
+    *,
+    db_path: Path,
+    archive_root: Path,
+    run_id: int | None,
+    verbose: bool = False,
+) -> list[CrawlReport]:
+    """Crawl the named sources in one child process; return one report per source."""
+    global CURRENT_CHILD
+    with tempfile.TemporaryDirectory(prefix="records-crawl-") as tmp:
+        job = Path(tmp) / "job.json"
+        report = Path(tmp) / "report.json"
+        job.write_text(
+            json.dumps(
+                {
+                    "sources_file": str(Path(sources_file).resolve()),
+                    "sources": source_names,
+                    "db": str(Path(db_path).resolve()),
+                    "archive": str(Path(archive_root).resolve()),
+                    "run_id": run_id,
+                    "log": verbose,
+                }
+            )
+        )
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(_repo_root()), env.get("PYTHONPATH")])
+        )
+        child = subprocess.Popen(
+            [sys.executable, "-m", "scrapers.crawl_child", str(job), str(report)],
+            stdout=subprocess.DEVNULL,
+            # With --verbose the child's log goes straight to the terminal.
+            stderr=None if verbose else subprocess.PIPE,
+            env=env,
+        )
+        CURRENT_CHILD = child
+        try:
+            _, stderr = child.communicate()
+        finally:
+            CURRENT_CHILD = None
+        label = ", ".join(source_names) or "all sources"
+        if child.returncode != 0 or not report.exists():
+            raise RecordsError(
+                f"crawl of {label} failed: " + crash_reason(child.returncode, stderr or b"")
+            )
+        try:
+            entries = json.loads(report.read_text())
+            return [CrawlReport(**entry) for entry in entries]
+        except (ValueError, TypeError) as exc:
+            raise RecordsError(f"crawl of {label} wrote an unreadable report: {exc}") from None
+
+
+def crash_reason(returncode: int, stderr: bytes) -> str:
+    """One line saying why the crawl child died (never a traceback)."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
+    for line in reversed(lines):
+        if line.startswith(CRASH_MARKER):
+            return line[len(CRASH_MARKER) :]
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"the crawl process was killed by {name}"
+    last = next((line for line in reversed(lines) if line), "")
+    return f"the crawl process exited with status {returncode}" + (f" ({last})" if last else "")
+
+
+def stop_child() -> None:
+    """Ask a running crawl child to stop (Scrapy shuts down gracefully on SIGTERM)."""
+    child = CURRENT_CHILD
+    if child is not None and child.poll() is None:
+        child.send_signal(signal.SIGTERM)
+
+
+def _repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
