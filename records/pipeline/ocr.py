@@ -113,6 +113,9 @@ def run_ocr(path: Path, pages: list[int], *, name: str) -> bytes:
                 capture_output=True,
                 text=True,
                 timeout=60 + PAGE_TIMEOUT_SECONDS * len(pages),
+                # One thread per Tesseract: its OpenMP threads spin on a busy machine and a
+                # page then takes minutes (past the page timeout, leaving it without text).
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"},
             )
         except subprocess.TimeoutExpired as exc:
             raise OcrError(f"{name}: OCR took longer than {exc.timeout:.0f} s; gave up") from exc
