@@ -1,5 +1,6 @@
 """Cells: a parsed row's ``page`` links to ``/-/archive/<document>#page=N`` (the browser's PDF
-viewer opens at that page); SHA-256 columns of views and queries link to the document; request
+viewer opens at that page) and, when the row's box is known, to the page as an image with the
+row highlighted; SHA-256 columns of views and queries link to the document; request
 numbers link to the request; rows stored as JSON read as 'column: value' lines."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 import markupsafe
 
 from records.publish.plugin.archive import SHA256
+from records.publish.plugin.pages import page_image_url
 
 #: Columns holding a document's SHA-256 in views and query results.
 DOCUMENT_COLUMNS = {
@@ -95,10 +97,19 @@ def render_cell(
         document = _cell(row, "document")
         if isinstance(document, str) and SHA256.match(document):
             href = datasette.urls.path(f"/-/archive/{document}#page={value}")
-            return markupsafe.Markup(
+            html = (
                 f'<a href="{markupsafe.escape(href)}" class="archive-page" '
                 f'title="Open the archived document at page {value}">p. {value}</a>'
             )
+            bbox = _cell(row, "bbox")
+            if isinstance(bbox, str) and bbox:
+                # Where the row is printed: the page as an image, the row's box marked.
+                image = page_image_url(datasette, document, value, bbox)
+                html += (
+                    f' <a href="{markupsafe.escape(image)}" class="page-image" '
+                    f'title="See this row highlighted on page {value}">(see row)</a>'
+                )
+            return markupsafe.Markup(html)
         return None
     if column in JSON_ROW_COLUMNS and isinstance(value, str):
         return _row_values_html(value)
