@@ -23,6 +23,8 @@ DOCUMENT_COLUMNS = {
     "sha256",
     "derived_from",
 }
+#: Columns naming the document of a SHA-256 column in the same row (the changes views).
+LABEL_COLUMNS = {"from_document": "from_label", "to_document": "to_label"}
 #: Columns holding a whole parsed row as JSON.
 JSON_ROW_COLUMNS = {"row_values", "values_json"}
 #: Types the browser may display inline; anything else (HTML!) is sent as a download.
@@ -30,18 +32,19 @@ INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "text/plain", "tex
 
 
 def _row_values_html(value: str) -> Any:
-    """A row stored as JSON (changes, quarantined rows) as 'column: value' lines."""
+    """A row stored as JSON (changes, quarantined rows) on one line: 'column: value · ...',
+    so a table of such rows keeps one line per row."""
     try:
         values = json.loads(value)
     except ValueError:
         return None
     if not isinstance(values, dict):
         return None
-    lines = (
+    parts = (
         f"<strong>{markupsafe.escape(k)}</strong>: {markupsafe.escape('' if v is None else v)}"
         for k, v in values.items()
     )
-    return markupsafe.Markup('<span class="row-values">' + "<br>".join(lines) + "</span>")
+    return markupsafe.Markup('<span class="row-values">' + " · ".join(parts) + "</span>")
 
 
 def _cell(row: Any, column: str) -> Any:
@@ -130,6 +133,7 @@ def render_cell(
             f'class="archive-download">Download the archived file</a>'
         )
     href = datasette.urls.row(database, "documents", value)
-    return markupsafe.Markup(
-        f'<a href="{markupsafe.escape(href)}" title="{value}">{value[:12]}…</a>'
-    )
+    # The changes views name each document briefly ("ice-ddor 2017-01-28"): say that.
+    label = _cell(row, LABEL_COLUMNS[column]) if column in LABEL_COLUMNS else None
+    text = markupsafe.escape(label) if isinstance(label, str) and label else f"{value[:12]}…"
+    return markupsafe.Markup(f'<a href="{markupsafe.escape(href)}" title="{value}">{text}</a>')
