@@ -44,7 +44,9 @@ def _row_values_html(value: str) -> Any:
         f"<strong>{markupsafe.escape(k)}</strong>: {markupsafe.escape('' if v is None else v)}"
         for k, v in values.items()
     )
-    return markupsafe.Markup('<span class="row-values">' + " · ".join(parts) + "</span>")
+    return markupsafe.Markup(
+        '<span class="row-values" style="white-space: nowrap">' + " · ".join(parts) + "</span>"
+    )
 
 
 def _cell(row: Any, column: str) -> Any:
