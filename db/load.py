@@ -59,6 +59,7 @@ def load_result(
                         "document": sha256,
                         "table_name": row.table,
                         "page": row.page,
+                        "bbox": row.bbox,
                         "table_index": row.table_index,
                         "row_index": row.row_index,
                         "parser_version": parser.version,
@@ -75,6 +76,7 @@ def load_result(
                     {
                         "document": sha256,
                         "page": row.page,
+                        "bbox": row.bbox,
                         "table_index": row.table_index,
                         "row_index": row.row_index,
                         "parser_version": parser.version,

@@ -161,6 +161,7 @@ CORE_TABLES: list[CoreTable] = [
             "document": str,
             "table_name": str,
             "page": int,
+            "bbox": str,
             "table_index": int,
             "row_index": int,
             "parser_version": str,

@@ -23,6 +23,7 @@ def table_columns(spec: TableSpec) -> dict[str, type]:
     columns: dict[str, type] = {
         "document": str,
         "page": int,
+        "bbox": str,
         "table_index": int,
         "row_index": int,
         "parser_version": str,

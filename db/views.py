@@ -55,10 +55,14 @@ TABLE_METADATA: dict[str, dict] = {
         "description": (
             "Rows added and removed between consecutive reports of a series ('next report') "
             "and between a report and the corrected re-issue that supersedes it "
-            "('correction'). Rows are compared on all their values (not on page or "
-            "position); identical rows are matched one for one. Weekly DDOR reports list "
-            "different releases each week, so between consecutive weeks most section II rows "
-            "are 'added'/'removed'; the correction shows exactly the rows ICE withdrew."
+            "('correction'), one line each. Rows are compared on all their values (not on "
+            "page or position); identical rows are matched one for one. In a correction, a "
+            "row removed and a row added at the same place that share at least half their "
+            "values are one row 'changed', its edits in what_changed. Each parsed table's "
+            "changes, its values in their own columns, are in the view changes_<table>. "
+            "Weekly DDOR reports list different releases each week, so between consecutive "
+            "weeks most section II rows are 'added'/'removed'; the correction shows exactly the "
+            "rows ICE withdrew."
         ),
         "columns": {
             "comparison": (
@@ -66,7 +70,14 @@ TABLE_METADATA: dict[str, dict] = {
                 "re-issued); 'next report': to_document is the next period's report."
             ),
             "table_name": "Table the row belongs to.",
-            "change": "'added' (in to_document only) or 'removed' (in from_document only).",
+            "change": "'added' (in to_document only), 'removed' (in from_document only) or, "
+            "in a correction, 'changed' (a row edited in place: see what_changed).",
+            "from_label": "Short name of the earlier document: its series and period (a "
+            "re-issue marked), else its file name.",
+            "to_label": "Short name of the later document: its series and period (a "
+            "re-issue marked), else its file name.",
+            "what_changed": "For a 'changed' row: each value that differs, as "
+            "'column: old → new'; empty otherwise.",
             "from_document": "SHA-256 of the earlier document (links to documents).",
             "from_filename": "File name of the earlier document.",
             "to_document": "SHA-256 of the later document (links to documents).",
@@ -76,7 +87,8 @@ TABLE_METADATA: dict[str, dict] = {
             "from_document if removed).",
             "page": "Page of that document the row is printed on (1-based).",
             "row_index": "Row number within its table in that document (0-based).",
-            "row_values": "The row's values as JSON, keyed by column name.",
+            "row_values": "The row's values as JSON, keyed by column name (the new values "
+            "of a 'changed' row).",
         },
     },
 }
@@ -86,7 +98,7 @@ def _occurrences_cte(index: int, name: str, columns: list[str]) -> str:
     """Each row of ``name`` as JSON, numbered among identical rows of its document."""
     values = ", ".join(f"'{c}', [{c}]" for c in columns)
     return f"""occurrences_{index} as materialized (
-  select document, page, row_index, row_values,
+  select document, page, table_index, row_index, row_values,
     row_number() over (
       partition by document, row_values order by page, table_index, row_index
     ) as occurrence
@@ -104,7 +116,7 @@ def _table_changes_sql(index: int, name: str) -> str:
     return f"""select comparison, '{name}' as table_name,
     case when max(side) = 'from' then 'removed' else 'added' end as change,
     from_document, to_document, max(document) as document, max(page) as page,
-    max(row_index) as row_index, row_values
+    max(table_index) as table_index, max(row_index) as row_index, row_values
   from (
     select p.comparison, p.from_document, p.to_document, 'from' as side, o.*
     from pairs p join occurrences_{index} o on o.document = p.from_document
@@ -124,31 +136,121 @@ def changes_sql(db: sqlite_utils.Database) -> str:
         parts = [
             "select null as comparison, null as table_name, null as change, "
             "null as from_document, null as to_document, null as document, null as page, "
-            "null as row_index, null as row_values from pairs where 0"
+            "null as table_index, null as row_index, null as row_values from pairs where 0"
         ]
     body = "\n  union all\n  ".join(parts)
     ctes_sql = ",\n".join(ctes)
     return f"""with {ctes_sql},
 diffs as (
   {body}
-)
-select diffs.comparison, diffs.table_name, diffs.change,
-  diffs.from_document, f.filename as from_filename,
-  diffs.to_document, t.filename as to_filename, t.report_period_start as to_period_start,
-  diffs.document, diffs.page, diffs.row_index, diffs.row_values
-from diffs
-join documents f on f.sha256 = diffs.from_document
-join documents t on t.sha256 = diffs.to_document
-order by t.report_period_start, diffs.comparison, diffs.table_name, diffs.change,
-  diffs.document, diffs.page, diffs.row_index"""
+),
+{_CHANGED_SQL}
+select d.comparison, d.table_name, d.change,
+  {_label("f")} as from_label, {_label("t")} as to_label,
+  d.what_changed,
+  d.from_document, f.filename as from_filename,
+  d.to_document, t.filename as to_filename, t.report_period_start as to_period_start,
+  d.document, d.page, d.row_index, d.row_values
+from (
+  select comparison, table_name, change, from_document, to_document, document, page,
+    table_index, row_index, row_values, null as what_changed
+  from diffs
+  where not exists (
+    select 1 from changed c
+    where c.comparison = diffs.comparison and c.from_document = diffs.from_document
+      and c.to_document = diffs.to_document and c.table_name = diffs.table_name
+      and c.page = diffs.page and c.table_index is diffs.table_index
+      and c.row_index = diffs.row_index
+  )
+  union all
+  select comparison, table_name, 'changed', from_document, to_document, document, page,
+    table_index, row_index, row_values, what_changed
+  from changed
+) d
+join documents f on f.sha256 = d.from_document
+join documents t on t.sha256 = d.to_document
+order by t.report_period_start, d.comparison, d.table_name, d.page, d.row_index, d.change"""
+
+
+#: A correction that edits a row in place: the row it removed and the row it added at the
+#: same place (page, table, row) that agree on at least half their values are one row
+#: 'changed', shown as "column: old → new" for each value that differs.
+_CHANGED_SQL = """changed as (
+  select r.comparison, r.table_name, r.from_document, r.to_document, a.document, a.page,
+    a.table_index, a.row_index, a.row_values,
+    (select group_concat(o.key || ': ' || coalesce(o.value, '') || ' → '
+        || coalesce(n.value, ''), '; ')
+      from json_each(r.row_values) o join json_each(a.row_values) n on n.key = o.key
+      where o.value is not n.value) as what_changed
+  from diffs r join diffs a
+    on a.comparison = r.comparison and a.from_document = r.from_document
+    and a.to_document = r.to_document and a.table_name = r.table_name
+    and a.page = r.page and a.table_index is r.table_index and a.row_index = r.row_index
+  where r.comparison = 'correction' and r.change = 'removed' and a.change = 'added'
+    and 2 * (select count(*) from json_each(r.row_values) o
+      join json_each(a.row_values) n on n.key = o.key and n.value is o.value)
+      >= (select count(*) from json_each(r.row_values))
+)"""
+
+
+def _label(alias: str) -> str:
+    """A short name for a document: its series and period ("ice-ddor 2017-01-28", a
+    re-issue marked), else its file name."""
+    return (
+        f"coalesce({alias}.source || ' ' || {alias}.report_period_start"
+        f" || case when {alias}.supersedes is not null then ' (re-issue)' else '' end,"
+        f" {alias}.filename, substr({alias}.sha256, 1, 12))"
+    )
+
+
+#: Each parsed table's changes with its values as columns: ``changes_<table>``.
+TABLE_CHANGES_PREFIX = "changes_"
+
+
+def table_changes_sql(name: str, columns: list[str]) -> str:
+    values = ",\n  ".join(f"json_extract(row_values, '$.{c}') as [{c}]" for c in columns)
+    return f"""select comparison, change, to_label as report, from_label as compared_with,
+  what_changed,
+  {values},
+  document, page, row_index
+from changes
+where table_name = '{name}'"""
+
+
+def table_changes_metadata(name: str, described: dict[str, str]) -> dict:
+    """Metadata of ``changes_<name>``: the changes view's descriptions, the table's own for
+    its value columns (``described``)."""
+    base = TABLE_METADATA["changes"]["columns"]
+    return {
+        "title": f"What changed in {name}",
+        "description": (
+            f"The rows of {name} added, removed or changed between reports (see the changes "
+            "view), one line each, with the row's values in their own columns."
+        ),
+        "columns": {
+            "comparison": base["comparison"],
+            "change": base["change"],
+            "report": base["to_label"],
+            "compared_with": base["from_label"],
+            "what_changed": base["what_changed"],
+            **described,
+            "document": base["document"],
+            "page": base["page"],
+            "row_index": base["row_index"],
+        },
+    }
 
 
 def view_definitions(db: sqlite_utils.Database) -> dict[str, str]:
     """Every view's SQL, in creation order (later views may use earlier ones)."""
-    return {
+    views = {
         "current_documents": CURRENT_DOCUMENTS_SQL,
         "changes": changes_sql(db),
     }
+    for name, columns in parsed_tables(db):
+        if columns:
+            views[TABLE_CHANGES_PREFIX + name] = table_changes_sql(name, columns)
+    return views
 
 
 def ensure_views(db: sqlite_utils.Database) -> None:

@@ -18,6 +18,11 @@ ColumnType = Literal["text", "integer", "float", "date", "boolean"]
 PROVENANCE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("document", "SHA-256 of the archived file this row came from (links to documents)."),
     ("page", "Page of the document the row is printed on (1-based)."),
+    (
+        "bbox",
+        'Where the row is printed on its page: "x0,top,x1,bottom" in PDF points from the'
+        " top-left corner (the union of its cells); empty for spreadsheets.",
+    ),
     ("table_index", "Which table on the page (0-based) the row belongs to."),
     ("row_index", "Row number within its table in the document (0-based)."),
     ("parser_version", "Version of the parser that produced the row."),
@@ -61,6 +66,31 @@ class Row:
     table_index: int
     row_index: int
     values: dict[str, Any]
+    #: The row's box on its page, "x0,top,x1,bottom" in PDF points (None: not a PDF).
+    bbox: str | None = None
+
+
+#: A box on a page: (x0, top, x1, bottom) in PDF points, origin top-left (pdfplumber's).
+Box = tuple[float, float, float, float]
+
+
+def union_box(boxes: list[Box]) -> Box | None:
+    """The smallest box holding all ``boxes`` (None when there are none)."""
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def bbox_text(box: Box | None) -> str | None:
+    """A box as stored in the ``bbox`` column: "x0,top,x1,bottom", points to 0.1."""
+    if box is None:
+        return None
+    return ",".join(f"{v:.1f}" for v in box)
 
 
 @dataclass

@@ -28,7 +28,7 @@ from typing import Any
 
 import pdfplumber
 
-from parsers.base import Check, Column, ParseResult, Row, TableSpec
+from parsers.base import Box, Check, Column, ParseResult, Row, TableSpec, bbox_text, union_box
 from parsers.checks import page_footer_check
 from parsers.cleaning import clean_text, join_wrapped, parse_date, parse_int
 from parsers.pdf_text import first_page_text, open_pdf, running_lines
@@ -151,9 +151,10 @@ TABLES: tuple[TableSpec, ...] = (
 
 @dataclass
 class _SectionRows:
-    """Raw cells of one section's logical table, with the page each row starts on."""
+    """Raw cells of one section's logical table, with the page each row starts on and its
+    box there."""
 
-    rows: list[tuple[int, int, list[str | None]]] = field(default_factory=list)
+    rows: list[tuple[int, int, list[str | None], Box]] = field(default_factory=list)
     #: page -> (rows parsed on the page, state codes printed in the first column)
     per_page: dict[int, list[int]] = field(default_factory=dict)
 
@@ -315,20 +316,26 @@ def _take_table(
     store = sections[section]
     keys = KEY_CELLS[section]
     parsed = 0
-    for raw in body:
+    # table.extract() gives one list of cells per table.rows entry, in the same order.
+    boxes = [row.bbox for row in table.rows]
+    for raw, box in zip(body, boxes[len(boxes) - len(body) :], strict=True):
         cleaned = [clean_text(c) for c in raw]
         if all(c is None for c in cleaned):
             continue
         if store.rows and all(cleaned[k] is None for k in keys):
             # A row cut by the page break (or a wrapped line drawn as its own ruled row).
-            prev_page, prev_index, prev = store.rows[-1]
+            # Its box stays on the page it starts on, grown by a wrapped line on that page.
+            prev_page, prev_index, prev, prev_box = store.rows[-1]
+            if prev_page == number:
+                prev_box = union_box([prev_box, box]) or prev_box
             store.rows[-1] = (
                 prev_page,
                 prev_index,
                 [join_wrapped([a, b]) for a, b in zip(prev, cleaned, strict=False)],
+                prev_box,
             )
             continue
-        store.rows.append((number, index, cleaned))
+        store.rows.append((number, index, cleaned, box))
         parsed += 1
     if section == "II":
         store.per_page[number] = [parsed, _state_codes_in_first_column(page, table)]
@@ -350,7 +357,7 @@ def _state_codes_in_first_column(page: Any, table: Any) -> int:
 
 def _emit_rows(result: ParseResult, sections: dict[str, _SectionRows]) -> None:
     bad_cells: list[str] = []
-    for rank, (page, tindex, cells) in enumerate(sections["I"].rows, start=1):
+    for rank, (page, tindex, cells, box) in enumerate(sections["I"].rows, start=1):
         try:
             issued = parse_int(cells[2])
         except ValueError as exc:
@@ -358,8 +365,8 @@ def _emit_rows(result: ParseResult, sections: dict[str, _SectionRows]) -> None:
             issued = None
         top = {"rank": rank, "jurisdiction": cells[0], "state": cells[1]}
         top["detainers_issued"] = issued
-        result.rows.append(Row(TOP, page, tindex, rank - 1, top))
-    for i, (page, tindex, cells) in enumerate(sections["II"].rows):
+        result.rows.append(Row(TOP, page, tindex, rank - 1, top, bbox_text(box)))
+    for i, (page, tindex, cells, box) in enumerate(sections["II"].rows):
         values: dict[str, Any] = {
             "state": cells[0],
             "county": cells[1],
@@ -374,10 +381,10 @@ def _emit_rows(result: ParseResult, sections: dict[str, _SectionRows]) -> None:
                 bad_cells.append(f"section II page {page} {name}: {exc}")
                 values[name] = raw
         ordered = {c.name: values[c.name] for c in TABLES[1].columns}
-        result.rows.append(Row(DECLINED, page, tindex, i, ordered))
-    for i, (page, tindex, cells) in enumerate(sections["III"].rows):
+        result.rows.append(Row(DECLINED, page, tindex, i, ordered, bbox_text(box)))
+    for i, (page, tindex, cells, box) in enumerate(sections["III"].rows):
         values = {"jurisdiction": cells[0], "state": cells[1], "policy": cells[2]}
-        result.rows.append(Row(POLICIES, page, tindex, i, values))
+        result.rows.append(Row(POLICIES, page, tindex, i, values, bbox_text(box)))
     result.checks.append(
         Check(
             "cells_typed",

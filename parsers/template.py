@@ -19,7 +19,7 @@ from typing import Any
 import pdfplumber
 
 from parsers import checks as check_kinds
-from parsers.base import Check, ParseResult, Row, TableSpec
+from parsers.base import Box, Check, ParseResult, Row, TableSpec, bbox_text, union_box
 from parsers.cleaning import (
     clean_text,
     join_wrapped,
@@ -47,6 +47,8 @@ class RawRow:
     page: int
     table_index: int
     values: dict[str, str | None]
+    #: The row's box on its page (cells of wrapped lines joined into it included).
+    bbox: Box | None = None
 
 
 @dataclass
@@ -61,6 +63,7 @@ class TableState:
     stopped: bool = False
     fill: dict[str, str | None] = field(default_factory=dict)
     pending: list[dict[str, str | None]] = field(default_factory=list)
+    pending_boxes: list[tuple[int, Box]] = field(default_factory=list)
 
 
 @dataclass
@@ -171,9 +174,12 @@ def _page_regions(table: TableTemplate, pdf: pdfplumber.PDF) -> dict[int, tuple[
 
 def _extract_page(
     page: Any, tables: list[TableTemplate], regions: dict[str, tuple[float, float]]
-) -> list[tuple[float, TableTemplate | None, list[TableTemplate], list[list[str | None]]]]:
+) -> list[
+    tuple[float, TableTemplate | None, list[TableTemplate], list[list[str | None]], list[Box]]
+]:
     """Every pdfplumber table on the page for these templates, in reading order, each with
-    the template whose header it carries (or None) and the templates it may continue."""
+    the template whose header it carries (or None), the templates it may continue and the
+    box of each of its rows."""
     groups: dict[tuple[Any, ...], list[TableTemplate]] = {}
     for table in tables:
         groups.setdefault(_settings_key(table), []).append(table)
@@ -200,7 +206,9 @@ def _extract_page(
             if not allowed:
                 continue
             owner = next((m for m in allowed if find_header(m, cells) is not None), None)
-            found.append((top, owner, allowed, cells))
+            # table.extract() gives one list of cells per table.rows entry, in order.
+            boxes = [row.bbox for row in table.rows]
+            found.append((top, owner, allowed, cells, boxes))
     found.sort(key=lambda item: item[0])
     return found
 
@@ -209,11 +217,12 @@ def _take_rows(
     table: TableTemplate,
     state: TableState,
     cells: list[list[str | None]],
+    boxes: list[Box],
     page: int,
     table_index: int,
 ) -> None:
     names = [c.name for c in table.columns]
-    for raw in cells:
+    for raw, box in zip(cells, boxes, strict=True):
         if state.stopped:
             return
         cleaned = [clean_text(c) for c in raw]
@@ -231,28 +240,34 @@ def _take_rows(
         if _matches(table.totals_row, values) or _matches(table.subtotal_rows, values):
             filled = {**values, **{c: values[c] or state.fill.get(c) for c in table.fill_down}}
             if _matches(table.totals_row, values):
-                state.totals.append(RawRow(page, table_index, filled))
+                state.totals.append(RawRow(page, table_index, filled, box))
             else:
-                state.subtotals.append((len(state.rows), RawRow(page, table_index, filled)))
+                state.subtotals.append((len(state.rows), RawRow(page, table_index, filled, box)))
             continue
         keys = table.key_columns
         if keys and all(values.get(k) is None for k in keys):
             if table.wrapped == "next":
                 state.pending.append(values)
+                state.pending_boxes.append((page, box))
             elif state.rows:
-                last = state.rows[-1].values
+                last_row = state.rows[-1]
                 for name in names:
-                    last[name] = join_wrapped([last[name], values[name]])
+                    last_row.values[name] = join_wrapped([last_row.values[name], values[name]])
+                if last_row.page == page and last_row.bbox is not None:
+                    last_row.bbox = union_box([last_row.bbox, box])
             continue
         for earlier in reversed(state.pending):
             for name in names:
                 values[name] = join_wrapped([earlier[name], values[name]])
+        # Wrapped lines printed above the row on the same page are part of its box.
+        box = union_box([box, *(b for p, b in state.pending_boxes if p == page)]) or box
         state.pending.clear()
+        state.pending_boxes.clear()
         for name in table.fill_down:
             if values[name] is None:
                 values[name] = state.fill.get(name)
             state.fill[name] = values[name]
-        state.rows.append(RawRow(page, table_index, values))
+        state.rows.append(RawRow(page, table_index, values, box))
 
 
 def _matches(match: Any, values: dict[str, str | None]) -> bool:
@@ -271,13 +286,14 @@ def _read_tables(
     for number in pages:
         active = [t for t in template.tables if number in regions[t.name]]
         bands = {t.name: regions[t.name][number] for t in active}
-        for index, (_, owner, allowed, cells) in enumerate(
+        for index, (_, owner, allowed, cells, boxes) in enumerate(
             _extract_page(pdf.pages[number - 1], active, bands)
         ):
             if owner is not None:
                 state = states[owner.name]
                 state.header_seen = True
-                body = cells[find_header(owner, cells) or 0 :]
+                start = find_header(owner, cells) or 0
+                body, boxes = cells[start:], boxes[start:]
                 current = owner
             elif (
                 current is not None
@@ -298,7 +314,7 @@ def _read_tables(
                     elif not state.header_seen:
                         unmatched[table.name].append(f"page {number}: {describe_found(cells)}")
                 continue
-            _take_rows(current, states[current.name], body, number, index)
+            _take_rows(current, states[current.name], body, boxes, number, index)
     return states, problems, unmatched
 
 
@@ -353,7 +369,14 @@ def _type_tables(
     for table in template.tables:
         state = states[table.name]
         rows = [
-            Row(table.name, raw.page, raw.table_index, i, type_row(table, raw, problems))
+            Row(
+                table.name,
+                raw.page,
+                raw.table_index,
+                i,
+                type_row(table, raw, problems),
+                bbox_text(raw.bbox),
+            )
             for i, raw in enumerate(state.rows)
         ]
         totals = [type_row(table, raw, problems) for raw in state.totals]

@@ -3,7 +3,7 @@ line of the table cut into cells along those gutters."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parsers.generic.cell_text import clean, join_line
 from parsers.generic.header import count_header_rows
@@ -40,6 +40,8 @@ class WhitespaceGrid:
     line_tops: list[float]
     line_bottoms: list[float]
     spans: list[tuple[int, int, int]]
+    #: Each row's box: its lines (a wrapped label's first line included), across the table.
+    row_boxes: list[BBox] = field(default_factory=list)
 
 
 def gutters(lines: list[TextLine], em: float, x0: float, x1: float) -> list[tuple[float, float]]:
@@ -155,6 +157,11 @@ def build_whitespace_grid(block: list[TextLine], em: float) -> WhitespaceGrid | 
     line_tops = [line.top for line in block]
     line_bottoms = [line.bottom for line in block]
     keep = join_wrapped_labels(rows, line_x0s, line_tops, line_bottoms, n_header)
+    # A kept row starts where the row kept before it ends (the lines joined into it).
+    row_boxes = [
+        (x0, line_tops[keep[i - 1] + 1 if i else r], x1, line_bottoms[r])
+        for i, r in enumerate(keep)
+    ]
     if len(keep) < len(rows):
         new_index = {r: i for i, r in enumerate(keep)}
         spans = [(new_index[r], c0, c1) for r, c0, c1 in spans if r in new_index]
@@ -170,4 +177,5 @@ def build_whitespace_grid(block: list[TextLine], em: float) -> WhitespaceGrid | 
         line_tops=line_tops,
         line_bottoms=line_bottoms,
         spans=spans,
+        row_boxes=row_boxes,
     )

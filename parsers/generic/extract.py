@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
+from parsers.base import union_box
 from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, widest_gutter
 from parsers.generic.header import count_header_rows
 from parsers.generic.header_cells import split_sub_headers
@@ -173,6 +175,8 @@ def _without_empty_rows(table: PageTable) -> PageTable:
     table.spans = [(new_index[r], c0, c1) for r, c0, c1 in table.spans if r in new_index]
     table.n_header_rows = sum(1 for r in keep if r < table.n_header_rows)
     table.rows = [table.rows[r] for r in keep]
+    if table.row_boxes:
+        table.row_boxes = [table.row_boxes[r] for r in keep]
     return table
 
 
@@ -186,9 +190,14 @@ def page_tables(content: PageContent) -> list[PageTable]:
             continue
         n_header = count_header_rows(grid.rows)
         _copy_row_spans(grid, n_header)
+        bands = [(grid.xs[0], a, grid.xs[-1], b) for a, b in pairwise(grid.ys)]
+        body_boxes = bands[n_header:]
+        header_box = union_box(bands[:n_header]) or grid.bbox
         rows, spans, n_header = split_sub_headers(
             grid.rows, grid.spans, grid.cell_words, grid.xs, n_header
         )
+        # Split sub-headers add header rows only: the body rows keep their grid rows.
+        row_boxes = [header_box] * (len(rows) - len(body_boxes)) + body_boxes
         ruled_boxes.append(grid.bbox)
         found.append(
             PageTable(
@@ -199,6 +208,7 @@ def page_tables(content: PageContent) -> list[PageTable]:
                 col_edges=grid.xs,
                 method="ruled",
                 spans=spans,
+                row_boxes=row_boxes,
             )
         )
     words = content.words
@@ -227,6 +237,7 @@ def page_tables(content: PageContent) -> list[PageTable]:
                     n_header_rows=count_header_rows(rr.rows),
                     col_edges=rr.bounds,
                     method="row-ruled",
+                    row_boxes=rr.row_boxes,
                 )
             )
         if row_ruled:
@@ -247,12 +258,14 @@ def page_tables(content: PageContent) -> list[PageTable]:
                     col_edges=ws.bounds,
                     method="whitespace",
                     spans=ws.spans,
+                    row_boxes=ws.row_boxes,
                 )
             )
     found = [_without_empty_rows(t) for t in found]
     found.sort(key=lambda t: (round(t.bbox[1]), t.bbox[0]))
     for table in found:
         table.bbox = content.to_page(table.bbox)
+        table.row_boxes = [content.to_page(b) for b in table.row_boxes]
     return found
 
 

@@ -46,8 +46,9 @@ def _continued_header(prev: ExtractedTable, prev_part: PageTable, part: PageTabl
 
 def _start(part: PageTable, index: int) -> ExtractedTable:
     body = part.rows[part.n_header_rows :]
+    boxes = part.row_boxes[part.n_header_rows :]
     return ExtractedTable(
-        pieces=[TablePiece(part.page, index, part.bbox, 0, len(body))],
+        pieces=[TablePiece(part.page, index, part.bbox, 0, len(body), boxes)],
         header=part.rows[: part.n_header_rows],
         rows=body,
         method=part.method,
@@ -67,8 +68,9 @@ def join_pages(pages: list[list[PageTable]]) -> list[ExtractedTable]:
             if n_header is not None and last is not None:
                 table = last[0]
                 body = part.rows[n_header:]
+                boxes = part.row_boxes[n_header:]
                 table.pieces.append(
-                    TablePiece(part.page, index, part.bbox, len(table.rows), len(body))
+                    TablePiece(part.page, index, part.bbox, len(table.rows), len(body), boxes)
                 )
                 table.rows.extend(body)
                 current = table

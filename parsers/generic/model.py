@@ -72,6 +72,8 @@ class PageTable:
     method: str
     #: Header cells spanning several columns: (row, first column, last column).
     spans: list[tuple[int, int, int]] = field(default_factory=list)
+    #: The box of each row (aligned with ``rows``; empty when not known).
+    row_boxes: list[BBox] = field(default_factory=list)
 
     @property
     def n_columns(self) -> int:
@@ -88,6 +90,8 @@ class TablePiece:
     #: Index of this piece's first body row in ExtractedTable.rows, and how many it holds.
     first_row: int
     n_rows: int
+    #: The box of each of this piece's body rows on its page (empty when not known).
+    row_boxes: list[BBox] = field(default_factory=list)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from parsers.base import Column, ParseResult, Row, TableSpec
+from parsers.base import Column, ParseResult, Row, TableSpec, bbox_text
 from parsers.generic.extract import extract_tables
 from parsers.generic.model import ExtractedTable
 from records.core.errors import ParseError
@@ -62,10 +62,6 @@ ROWS_SPEC = TableSpec(
 )
 
 
-def _bbox_text(bbox: tuple[float, float, float, float]) -> str:
-    return ",".join(f"{v:.1f}" for v in bbox)
-
-
 def table_rows(tables: list[ExtractedTable]) -> list[Row]:
     """Database rows for ``tables``: their parts and their body rows."""
     rows: list[Row] = []
@@ -74,7 +70,7 @@ def table_rows(tables: list[ExtractedTable]) -> list[Row]:
         columns = json.dumps(table.columns, ensure_ascii=False)
         for n, piece in enumerate(table.pieces):
             values = {
-                "bbox": _bbox_text(piece.bbox),
+                "bbox": bbox_text(piece.bbox),
                 "n_rows": piece.n_rows,
                 "n_columns": table.n_columns,
                 "header": header,
@@ -84,9 +80,19 @@ def table_rows(tables: list[ExtractedTable]) -> list[Row]:
                 "first_page": table.page,
                 "first_table_index": table.table_index,
             }
-            rows.append(Row(TABLES, piece.page, piece.table_index, piece.first_row, values))
+            rows.append(
+                Row(
+                    TABLES,
+                    piece.page,
+                    piece.table_index,
+                    piece.first_row,
+                    values,
+                    bbox_text(piece.bbox),
+                )
+            )
             for i in range(piece.first_row, piece.first_row + piece.n_rows):
                 cells = table.rows[i]
+                box = piece.row_boxes[i - piece.first_row] if piece.row_boxes else None
                 rows.append(
                     Row(
                         ROWS,
@@ -99,6 +105,7 @@ def table_rows(tables: list[ExtractedTable]) -> list[Row]:
                             "first_page": table.page,
                             "first_table_index": table.table_index,
                         },
+                        bbox_text(box),
                     )
                 )
     return rows

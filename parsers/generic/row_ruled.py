@@ -5,7 +5,7 @@ unruled table. Without the rules such a table reads as prose set in page columns
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
@@ -37,6 +37,8 @@ class RowRuledGrid:
     bbox: BBox
     bounds: list[float]
     rows: list[list[str]]
+    #: Each row's box: the band between its rules, across the table.
+    row_boxes: list[BBox] = field(default_factory=list)
 
 
 def _joined_rules(edges: list[dict[str, Any]]) -> list[tuple[float, float, float]]:
@@ -116,6 +118,7 @@ def _grid(
     rows: list[list[str]] = []
     tabular: list[bool] = []
     boxes: list[tuple[float, float]] = []
+    bands: list[BBox] = []
     wrapped = 0
     for top, bottom in pairwise(ys):
         lines = text_lines([w for w in words if top <= w.ymid <= bottom], em)
@@ -130,6 +133,7 @@ def _grid(
         rows.append([cell_text(c) for c in cells])
         tabular.append(any(line.tabular for line in lines))
         boxes.append((lines[0].top, lines[-1].bottom))
+        bands.append((x0, top, x1, bottom))
         wrapped += len(lines) > 1
     # One line a row is a table whitespace alone reads well (with its header above the
     # first rule); the rules are needed where cells wrap.
@@ -148,6 +152,7 @@ def _grid(
         bbox=(x0, boxes[first][0], x1, boxes[last][1]),
         bounds=[x0, *mids, x1],
         rows=rows,
+        row_boxes=bands[first : last + 1],
     )
 
 

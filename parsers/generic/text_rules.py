@@ -146,9 +146,11 @@ def _listing(
         for cell in _cells(lines[i], line_runs, em)
     ]
     rows = [header]
+    record_words: list[list[Word]] = [[w for i, _ in stack for w in lines[i]]]
     for r in range(n_records):
         record = body[r * k : (r + 1) * k]
         rows.append([cell for j, i in enumerate(record) for cell in _cells(lines[i], runs[j], em)])
+        record_words.append([w for i in record for w in lines[i]])
     taken = [i for i, _ in stack] + body[: n_records * k]
     used.update(taken)
     all_words = [w for i in taken for w in lines[i]]
@@ -166,4 +168,8 @@ def _listing(
         n_header_rows=1,
         col_edges=edges,
         method="text-ruled",
+        # Each record's lines, across the listing.
+        row_boxes=[
+            (x0, min(w.top for w in ws), x1, max(w.bottom for w in ws)) for ws in record_words
+        ],
     )

@@ -1,4 +1,5 @@
-"""`records run`, `crawl`, `parse` and `add`: the commands that ingest documents."""
+"""`records run`, `crawl`, `parse` and `add`: the commands that ingest documents (with a
+progress bar on a terminal, plain lines otherwise: ``records.cli.progress``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from records.cli.common import check_parser, exit_for, load_sources, pass_paths, print_summary, say
+from records.cli.common import check_parser, exit_for, load_sources, pass_paths, print_summary
+from records.cli.progress import progress_reporter
 from records.core.paths import Paths
 
 
@@ -22,7 +24,7 @@ def run(paths: Paths, source_names: tuple[str, ...]) -> None:
     from records.pipeline.run import run as run_pipeline
 
     config = load_sources(paths)
-    summary = run_pipeline(config, source_names, paths=paths, progress=say)
+    summary = run_pipeline(config, source_names, paths=paths, progress=progress_reporter())
     print_summary(summary)
     exit_for(summary)
 
@@ -35,7 +37,9 @@ def crawl(paths: Paths, source_names: tuple[str, ...]) -> None:
     from records.pipeline.run import run as run_pipeline
 
     config = load_sources(paths)
-    summary = run_pipeline(config, source_names, paths=paths, progress=say, do_parse=False)
+    summary = run_pipeline(
+        config, source_names, paths=paths, progress=progress_reporter(), do_parse=False
+    )
     print_summary(summary)
     exit_for(summary)
 
@@ -66,7 +70,7 @@ def parse(
         reparse=reparse,
         everything=everything,
         workers=workers,
-        progress=say,
+        progress=progress_reporter(),
     )
     print_summary(summary)
     exit_for(summary)
@@ -102,7 +106,7 @@ def add(
         source=source_name,
         parser_name=parser_name,
         request_id=request_id,
-        progress=say,
+        progress=progress_reporter(),
     )
     print_summary(summary)
     exit_for(summary)

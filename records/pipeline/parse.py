@@ -24,6 +24,7 @@ from records.core.config import Config, Source
 from records.core.errors import RecordsError
 from records.core.paths import Paths
 from records.pipeline import interrupt, ocr
+from records.pipeline.progress import ParseProgress
 from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
 
 
@@ -130,14 +131,19 @@ def parse_pending(
     if not jobs:
         return summary
     progress(f"parsing {len(jobs)} document(s) ...")
+    counts = ParseProgress(progress, [job.document for job in jobs], [job.path for job in jobs])
     outcomes = _parse_all(jobs, archive.root, workers)
-    for job, outcome in zip(jobs, outcomes, strict=True):
-        _load_outcome(db, job.document, outcome, summary, run_id, progress)
-        # Between documents: a SIGTERM/SIGINT stops here, once the document in hand is
-        # loaded (its parse is done: keep it), before waiting for the next one.
-        if interrupt.stop_requested():
-            outcomes.close()  # cancels the parses not started yet
-            interrupt.check()
+    try:
+        for index, (job, outcome) in enumerate(zip(jobs, outcomes, strict=True)):
+            _load_outcome(db, job.document, outcome, summary, run_id, progress)
+            counts.loaded(index, len(outcome.prepared.ocr_pages) if outcome.prepared else 0)
+            # Between documents: a SIGTERM/SIGINT stops here, once the document in hand is
+            # loaded (its parse is done: keep it), before waiting for the next one.
+            if interrupt.stop_requested():
+                outcomes.close()  # cancels the parses not started yet
+                interrupt.check()
+    finally:
+        counts.close()
     return summary
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from db.schema import CORE_TABLES, EXTRA_SCHEMA
 from db.tables import ensure_spec_tables
-from db.views import ensure_views
+from db.views import TABLE_CHANGES_PREFIX, ensure_views, table_changes_metadata
 from parsers.base import PROVENANCE_COLUMNS, Parser, TableSpec
 from records.core.config import Config, Source, load_config
 from records.publish.queries import QUERIES
@@ -204,6 +204,7 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "document": "SHA-256 of the document (links to documents).",
             "table_name": "Table the row would have gone to.",
             "page": "Page of the document the row is printed on (1-based).",
+            "bbox": dict(PROVENANCE_COLUMNS)["bbox"],
             "table_index": "Which table on the page (0-based).",
             "row_index": "Row number within its table in the document (0-based).",
             "parser_version": "Version of the parser that produced the row.",
@@ -359,6 +360,13 @@ def parsed_table_metadata(
                 key, column = SORTS[spec.name]
                 meta[key] = column
             tables[spec.name] = meta
+            changes = table_changes_metadata(
+                spec.name, {c.name: c.description for c in spec.columns}
+            )
+            tables[TABLE_CHANGES_PREFIX + spec.name] = {
+                **changes,
+                "facets": ["comparison", "change"],
+            }
     return tables
 
 

@@ -41,12 +41,14 @@ def test_provenance_columns_on_parsed_tables(tmp_path: Path) -> None:
     for name in (
         "document",
         "page",
+        "bbox",
         "table_index",
         "row_index",
         "parser_version",
         *DECLINED_COLUMNS,
     ):
         assert name in columns
+    assert columns["bbox"] is str
     fks = {
         (fk.column, fk.other_table, fk.other_column)
         for fk in db["ddor_declined_detainers"].foreign_keys

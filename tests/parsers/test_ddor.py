@@ -253,3 +253,53 @@ def test_not_a_pdf(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="report.pdf: not a readable PDF"):
         PARSER.parse(bad)
     assert PARSER.detect(bad) is False
+
+
+def _ruled_row_box(page, word: str) -> tuple[float, float, float, float]:
+    """Independently of the parser: the ruled row printing ``word`` (its first occurrence),
+    from the page's drawn lines — the rulings just above and below the word, the table's
+    outermost vertical rulings across that band."""
+    hit = next(w for w in page.extract_words() if w["text"] == word)
+    middle = (hit["top"] + hit["bottom"]) / 2
+    horizontal = [e for e in page.edges if e["orientation"] == "h"]
+    above = max(e["top"] for e in horizontal if e["top"] < middle)
+    below = min(e["top"] for e in horizontal if e["top"] > middle)
+    vertical = [
+        e
+        for e in page.edges
+        if e["orientation"] == "v" and e["top"] <= above + 1 and e["bottom"] >= below - 1
+    ]
+    return (
+        min(e["x0"] for e in vertical),
+        above,
+        max(e["x0"] for e in vertical),
+        below,
+    )
+
+
+def test_rows_carry_their_ruled_box(parsed: ParseResult) -> None:
+    import pdfplumber
+
+    rows = {
+        (r.table, r.page, r.values.get("facility") or r.values.get("jurisdiction")): r
+        for r in parsed.rows
+    }
+    with pdfplumber.open(fixture(FIXTURE)) as pdf:
+        for table, page, key, word in (
+            (DECLINED, 3, "Santa Rita Jail", "Santa"),
+            (TOP, 2, "Clark County", "Clark"),
+            (POLICIES, 34, "Milwaukee County", "Milwaukee"),
+        ):
+            row = rows[(table, page, key)]
+            expected_box = _ruled_row_box(pdf.pages[page - 1], word)
+            assert row.bbox == ",".join(f"{v:.1f}" for v in expected_box)
+            # Every word printed inside the box is the row's own text, nothing more.
+            x0, top, x1, bottom = expected_box
+            inside = pdf.pages[page - 1].within_bbox(expected_box).extract_text()
+            printed = " ".join(inside.split())
+            for value in row.values.values():
+                if isinstance(value, str) and "-" not in value:
+                    assert " ".join(value.split()) in printed
+    assert all(r.bbox for r in parsed.rows)
+    # Exact values of the first section II row as read from the drawing: x 54 to 738.
+    assert rows[(DECLINED, 3, "Santa Rita Jail")].bbox == "54.0,181.5,738.0,203.0"

@@ -91,3 +91,34 @@ def test_unreadable_pdf_raises_parse_error_naming_the_file(tmp_path: Path) -> No
 def test_missing_page_raises_parse_error() -> None:
     with pytest.raises(ParseError, match="no page 4 "):
         extract_tables(fixture("real/camelot/us-030.pdf"), pages=[2, 4])
+
+
+def test_rows_carry_their_box_on_the_page() -> None:
+    """A body row's box holds exactly the words of its printed line (read here with
+    pdfplumber), across the table; a table part's box is the table's. The same table on a
+    page turned sideways gets the turned boxes."""
+    import pdfplumber
+
+    path = fixture("real/pdfplumber/nics-background-checks-2015-11.pdf")
+    result = PARSER.parse(path)
+    (part,) = result.rows_for("extracted_tables")
+    assert part.bbox == part.values["bbox"] == "33.1,24.0,975.3,569.3"
+    body = result.rows_for("extracted_rows")
+    assert len(body) == 57 and all(r.bbox for r in body)
+    with pdfplumber.open(path) as pdf:
+        words = pdf.pages[0].extract_words()
+    for row in body[:5]:
+        x0, top, x1, bottom = (float(v) for v in row.bbox.split(","))
+        assert (x0, x1) == (33.1, 975.3)
+        cells = [c for c in json.loads(row.values["cells"]) if c]
+        label = next(w for w in words if w["text"] == cells[0].split()[0])
+        line = [w for w in words if abs(w["top"] - label["top"]) < 1]
+        inside = [w for w in words if top <= (w["top"] + w["bottom"]) / 2 <= bottom]
+        assert inside == line
+        # (Compared without spaces: "98 452" is printed as two words, one cell.)
+        assert "".join(w["text"] for w in inside) == "".join("".join(cells).split())
+    assert body[0].bbox == "33.1,79.3,975.3,86.9"
+    turned = PARSER.parse(fixture("real/pdfplumber/nics-background-checks-2015-11-rotated.pdf"))
+    first = turned.rows_for("extracted_rows")[0]
+    # Turned a quarter: the page's x is the upright page's y (612 points high).
+    assert first.bbox == f"{612 - 86.9:.1f},33.1,{612 - 79.3:.1f},975.3" == "525.1,33.1,532.7,975.3"

@@ -102,3 +102,28 @@ def test_checks_and_facts(result: ParseResult) -> None:
         "report_period_start": "2015-07-01",
         "report_period_end": "2016-03-25",
     }
+
+
+def test_rows_carry_their_box_on_the_page(result: ParseResult) -> None:
+    """Each row's box holds exactly its own printed line: checked against pdfplumber's words
+    and drawn rulings of page 1, read here independently of the template engine."""
+    import pdfplumber
+
+    from tests.shared import fixture
+
+    assert all(r.bbox for r in result.rows)
+    first, second = result.rows[0], result.rows[1]
+    assert (first.page, first.values["company"]) == (1, "Maxim Integrated Product")
+    with pdfplumber.open(fixture(PDF)) as pdf:
+        page = pdf.pages[0]
+        words = page.extract_words()
+        rulings = {round(e["top"], 1) for e in page.edges if e["orientation"] == "h"}
+    for row in (first, second):
+        x0, top, x1, bottom = (float(v) for v in row.bbox.split(","))
+        assert top in rulings and bottom in rulings
+        inside = [w for w in words if top <= (w["top"] + w["bottom"]) / 2 <= bottom]
+        assert inside and all(x0 <= w["x0"] and w["x1"] <= x1 for w in inside)
+        line = " ".join(w["text"] for w in inside)
+        assert row.values["company"] in line and row.values["city"] in line
+    assert first.bbox == "28.6,118.0,762.7,131.2"
+    assert second.bbox == "28.6,131.2,762.7,144.4"

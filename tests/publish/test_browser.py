@@ -98,3 +98,83 @@ def test_chart_renders_in_the_browser(browser: Any, served_series: Served) -> No
     assert bars, "no bars drawn"
     svg = browser.find_element(By.CSS_SELECTOR, ".records-chart svg")
     assert svg.size["width"] > 300 and svg.size["height"] > 150
+
+
+def _image_size(browser: Any) -> tuple[int, int]:
+    """Natural size of the image the browser shows (a PNG opened on its own)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    image = browser.find_element(By.TAG_NAME, "img")
+    WebDriverWait(browser, 30).until(
+        lambda b: b.execute_script("return arguments[0].complete", image)
+    )
+    return tuple(browser.execute_script(
+        "return [arguments[0].naturalWidth, arguments[0].naturalHeight]", image
+    ))  # fmt: skip
+
+
+def test_a_row_leads_to_its_page_highlighted(browser: Any, served_series: Served) -> None:
+    import sqlite3
+
+    from selenium.webdriver.common.by import By
+
+    first = (
+        sqlite3.connect(served_series.built.db)
+        .execute("select document, page, bbox from ddor_declined_detainers order by rowid limit 1")
+        .fetchone()
+    )
+    browser.get(f"{served_series.url}/series/ddor_declined_detainers?_sort=rowid")
+    cell = browser.find_element(By.CSS_SELECTOR, "table.rows-and-columns tbody tr td.col-page")
+    # Both ways to the page: the PDF at that page, and the page image with the row marked.
+    pdf = cell.find_element(By.CSS_SELECTOR, "a.archive-page").get_attribute("href")
+    assert pdf == f"{served_series.url}/-/archive/{first[0]}#page={first[1]}"
+    cell.find_element(By.CSS_SELECTOR, "a.page-image").click()
+    assert browser.current_url == (
+        f"{served_series.url}/-/archive/{first[0]}/page/{first[1]}.png?box={first[2]}"
+    )
+    width, height = _image_size(browser)
+    assert width == 1000 and height > 500  # a whole landscape page, about 1,000 px wide
+
+    # The document page shows its pages as thumbnails, each leading to the page image.
+    browser.get(f"{served_series.url}/series/documents/{first[0]}")
+    thumbnails = browser.find_elements(By.CSS_SELECTOR, ".page-thumbnails img")
+    assert len(thumbnails) > 1
+    browser.execute_script("arguments[0].scrollIntoView()", thumbnails[0])
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 30).until(
+        lambda b: b.execute_script(
+            "return arguments[0].complete && arguments[0].naturalWidth", thumbnails[0]
+        )
+    )
+    assert thumbnails[0].size["width"] == 152  # 150 px and a 1 px border each side
+    assert browser.execute_script("return arguments[0].naturalWidth", thumbnails[0]) == 1000
+
+
+def test_changes_read_one_line_per_row(browser: Any, served_series: Served) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{served_series.url}/series/changes?comparison=correction&_size=max")
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
+    assert rows
+    one_line = rows[0].find_element(By.CSS_SELECTOR, "td.col-change").size["height"]
+    for row in rows:
+        # Every cell of the row, its values included, is one text line high.
+        assert row.size["height"] <= one_line + 2
+        values = row.find_element(By.CSS_SELECTOR, "td.col-row_values").text
+        assert "\n" not in values and "state: " in values
+        # Documents go by short labels, the re-issue marked.
+        assert row.find_element(By.CSS_SELECTOR, "td.col-from_document a").text == (
+            "ice-ddor 2017-01-28"
+        )
+        assert row.find_element(By.CSS_SELECTOR, "td.col-to_document a").text == (
+            "ice-ddor 2017-01-28 (re-issue)"
+        )
+    # The table's own changes view: its values in their own columns.
+    browser.get(f"{served_series.url}/series/changes_ddor_declined_detainers?comparison=correction")
+    headers = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns th")]
+    for column in ("change", "report", "compared_with", "state", "county", "facility"):
+        assert any(h.split("\n")[0].strip() == column for h in headers), (column, headers)
+    cells = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody td.col-state")
+    assert cells and all(len(c.text) == 2 for c in cells)

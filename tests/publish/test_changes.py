@@ -138,3 +138,71 @@ def test_views_are_not_recreated_when_unchanged(ddor_series: Built, tmp_path) ->
     ensure_views(db)
     sql = db.execute("select sql from sqlite_master where name = 'changes'").fetchone()[0]
     assert "'effective_date', [effective_date]" in sql
+
+
+def test_a_row_edited_by_a_correction_is_one_changed_row(tmp_path) -> None:
+    """A correction that edits a row in place (no row withdrawn): one 'changed' row naming
+    the edited values, old → new; the table's own changes view has the values as columns."""
+    from dataclasses import replace
+
+    from db.sources import sync_sources
+    from records.core.config import load_config
+    from records.core.paths import Paths
+    from records.pipeline.add import add_files
+    from tests.shared import REPO
+
+    rows = [dict(r) for r in WEEK1.data["declined_rows"]]
+    edited = 3
+    old = dict(rows[edited])
+    rows[edited]["citizenship"] = "Canada" if old["citizenship"] != "Canada" else "Peru"
+    rows[edited]["notable_criminal_activity"] = "Fraud"
+    corrected = replace(CORRECTED, data={**WEEK1.data, "declined_rows": rows, "corrected": True})
+    paths = Paths(db=tmp_path / "e.db", archive=tmp_path / "a", sources=REPO / "sources.toml")
+    config = load_config(paths.sources)
+    sync_sources(open_db(paths.db), config.sources)
+    (tmp_path / "pdf").mkdir()
+    for report in (WEEK1, corrected):
+        summary = add_files([report.write(tmp_path / "pdf")], paths=paths, config=config,
+                            source="ice-ddor")  # fmt: skip
+        assert summary.ok, summary.errors
+    con = sqlite3.connect(paths.db)
+    con.row_factory = sqlite3.Row
+    (row,) = con.execute("select * from changes").fetchall()
+    assert (row["comparison"], row["table_name"], row["change"]) == (
+        "correction",
+        "ddor_declined_detainers",
+        "changed",
+    )
+    assert row["what_changed"] == (
+        f"citizenship: {old['citizenship']} → {rows[edited]['citizenship']}; "
+        f"notable_criminal_activity: {old['notable_criminal_activity']} → Fraud"
+    )
+    assert row["from_label"] == "ice-ddor 2017-01-28"
+    assert row["to_label"] == "ice-ddor 2017-01-28 (re-issue)"
+    assert json.loads(row["row_values"]) == rows[edited]
+    (wide,) = con.execute("select * from changes_ddor_declined_detainers").fetchall()
+    assert {c: wide[c] for c in COLUMNS} == rows[edited]
+    assert (wide["report"], wide["compared_with"], wide["change"]) == (
+        "ice-ddor 2017-01-28 (re-issue)",
+        "ice-ddor 2017-01-28",
+        "changed",
+    )
+
+
+def test_each_table_has_its_changes_with_values_as_columns(ddor_series: Built) -> None:
+    con = sqlite3.connect(ddor_series.db)
+    con.row_factory = sqlite3.Row
+    for table in ("ddor_declined_detainers", "ddor_top_jurisdictions", "ddor_policies"):
+        long = con.execute(
+            "select row_values, change, document, page, row_index from changes"
+            " where table_name = ? order by document, page, row_index, change",
+            [table],
+        ).fetchall()
+        wide = con.execute(
+            f"select * from changes_{table} order by document, page, row_index, change"
+        ).fetchall()
+        assert len(wide) == len(long) > 0
+        for w, r in zip(wide, long, strict=True):
+            values = json.loads(r["row_values"])
+            assert {c: w[c] for c in values} == values
+            assert (w["change"], w["document"], w["page"]) == (r[1], r[2], r[3])

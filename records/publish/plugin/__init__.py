@@ -2,6 +2,7 @@
 modules, one concern each, composed here.
 
 - ``archive``: ``/-/archive/<sha256>``, the archived files.
+- ``pages``: ``/-/archive/<sha256>/page/<n>.png``, a page as an image, a row's box marked.
 - ``cells``: links from cells to pages, documents and requests.
 - ``panels``: the provenance panel of a document, the documents of a request.
 - ``charts``: chart pages.
@@ -19,12 +20,13 @@ from typing import Any
 
 from datasette import hookimpl
 
-from records.publish.plugin import archive, cells, charts, feed, panels
+from records.publish.plugin import archive, cells, charts, feed, pages, panels
 
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [*archive.ROUTES, *charts.ROUTES]
+    # Page images first: the archive's catch-all answers every other /-/archive/ path.
+    return [*pages.ROUTES, *archive.ROUTES, *charts.ROUTES]
 
 
 @hookimpl

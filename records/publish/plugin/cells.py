@@ -1,5 +1,6 @@
 """Cells: a parsed row's ``page`` links to ``/-/archive/<document>#page=N`` (the browser's PDF
-viewer opens at that page); SHA-256 columns of views and queries link to the document; request
+viewer opens at that page) and, when the row's box is known, to the page as an image with the
+row highlighted; SHA-256 columns of views and queries link to the document; request
 numbers link to the request; rows stored as JSON read as 'column: value' lines."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 import markupsafe
 
 from records.publish.plugin.archive import SHA256
+from records.publish.plugin.pages import page_image_url
 
 #: Columns holding a document's SHA-256 in views and query results.
 DOCUMENT_COLUMNS = {
@@ -21,6 +23,8 @@ DOCUMENT_COLUMNS = {
     "sha256",
     "derived_from",
 }
+#: Columns naming the document of a SHA-256 column in the same row (the changes views).
+LABEL_COLUMNS = {"from_document": "from_label", "to_document": "to_label"}
 #: Columns holding a whole parsed row as JSON.
 JSON_ROW_COLUMNS = {"row_values", "values_json"}
 #: Types the browser may display inline; anything else (HTML!) is sent as a download.
@@ -28,18 +32,21 @@ INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "text/plain", "tex
 
 
 def _row_values_html(value: str) -> Any:
-    """A row stored as JSON (changes, quarantined rows) as 'column: value' lines."""
+    """A row stored as JSON (changes, quarantined rows) on one line: 'column: value · ...',
+    so a table of such rows keeps one line per row."""
     try:
         values = json.loads(value)
     except ValueError:
         return None
     if not isinstance(values, dict):
         return None
-    lines = (
+    parts = (
         f"<strong>{markupsafe.escape(k)}</strong>: {markupsafe.escape('' if v is None else v)}"
         for k, v in values.items()
     )
-    return markupsafe.Markup('<span class="row-values">' + "<br>".join(lines) + "</span>")
+    return markupsafe.Markup(
+        '<span class="row-values" style="white-space: nowrap">' + " · ".join(parts) + "</span>"
+    )
 
 
 def _cell(row: Any, column: str) -> Any:
@@ -95,10 +102,19 @@ def render_cell(
         document = _cell(row, "document")
         if isinstance(document, str) and SHA256.match(document):
             href = datasette.urls.path(f"/-/archive/{document}#page={value}")
-            return markupsafe.Markup(
+            html = (
                 f'<a href="{markupsafe.escape(href)}" class="archive-page" '
                 f'title="Open the archived document at page {value}">p. {value}</a>'
             )
+            bbox = _cell(row, "bbox")
+            if isinstance(bbox, str) and bbox:
+                # Where the row is printed: the page as an image, the row's box marked.
+                image = page_image_url(datasette, document, value, bbox)
+                html += (
+                    f' <a href="{markupsafe.escape(image)}" class="page-image" '
+                    f'title="See this row highlighted on page {value}">(see row)</a>'
+                )
+            return markupsafe.Markup(html)
         return None
     if column in JSON_ROW_COLUMNS and isinstance(value, str):
         return _row_values_html(value)
@@ -119,6 +135,7 @@ def render_cell(
             f'class="archive-download">Download the archived file</a>'
         )
     href = datasette.urls.row(database, "documents", value)
-    return markupsafe.Markup(
-        f'<a href="{markupsafe.escape(href)}" title="{value}">{value[:12]}…</a>'
-    )
+    # The changes views name each document briefly ("ice-ddor 2017-01-28"): say that.
+    label = _cell(row, LABEL_COLUMNS[column]) if column in LABEL_COLUMNS else None
+    text = markupsafe.escape(label) if isinstance(label, str) and label else f"{value[:12]}…"
+    return markupsafe.Markup(f'<a href="{markupsafe.escape(href)}" title="{value}">{text}</a>')

@@ -1,5 +1,6 @@
 """Panels: the document page (a ``documents`` row) gets its provenance (original URL, fetch
-times, SHA-256 and download link, parser and version, status and quarantine reason); a records
+times, SHA-256 and download link, parser and version, status and quarantine reason) and
+thumbnails of its first pages; a records
 request's page lists the documents received for it."""
 
 from __future__ import annotations
@@ -7,6 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from records.publish.plugin.archive import SHA256, archive_root
+from records.publish.plugin.pages import page_image_url
+
+#: Page thumbnails shown on a document's page (each is rendered when first asked for).
+THUMBNAILS = 40
 
 
 async def _document_provenance(datasette: Any, database: str, sha256: str) -> dict | None:
@@ -29,6 +34,7 @@ async def _document_provenance(datasette: Any, database: str, sha256: str) -> di
     supersedes = await db.execute(
         "select sha256, filename from documents where sha256 = ?", [document.get("supersedes")]
     )
+    in_archive = (archive_root(datasette) / sha256[:2] / sha256).is_file()
     return {
         "supersedes": [dict(r) for r in supersedes.rows],
         "document": document,
@@ -36,8 +42,20 @@ async def _document_provenance(datasette: Any, database: str, sha256: str) -> di
         "urls": [dict(r) for r in urls.rows],
         "superseded_by": [dict(r) for r in superseded_by.rows],
         "archive_url": datasette.urls.path(f"/-/archive/{sha256}"),
-        "in_archive": (archive_root(datasette) / sha256[:2] / sha256).is_file(),
+        "in_archive": in_archive,
+        "thumbnails": _thumbnails(datasette, document) if in_archive else [],
     }
+
+
+def _thumbnails(datasette: Any, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The first pages of a PDF as images (rendered on demand, so only the first few)."""
+    pages = document.get("pages")
+    if document.get("content_type") != "application/pdf" or not isinstance(pages, int):
+        return []
+    return [
+        {"page": n, "src": page_image_url(datasette, document["sha256"], n)}
+        for n in range(1, min(pages, THUMBNAILS) + 1)
+    ]
 
 
 async def _request_documents(datasette: Any, database: str, pks: str) -> dict | None:
