@@ -4,6 +4,8 @@ killed mid-parse, a stop on the coordinator, an unreachable scheduler."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import signal
@@ -25,6 +27,7 @@ from records.cli import cli
 from records.core.archive import Archive
 from records.core.paths import Paths
 from records.pipeline import interrupt
+from records.pipeline.cluster import _sees_archive
 from tests.conftest import sources_for
 from tests.httpserver import Site
 from tests.records.cluster_helpers import (
@@ -36,6 +39,7 @@ from tests.records.cluster_helpers import (
     parse_tasks_on_scheduler,
     worker_left,
 )
+from tests.records.test_ocr import _letter_and_scan_pdf
 from tests.scheduler.agency_site import ddor_bytes, start_records, write_sources
 from tests.shared import DDOR_TRUTH, DECLINED_COLUMNS, expected
 
@@ -198,7 +202,10 @@ def test_a_worker_killed_mid_parse_is_replaced_and_the_document_loads(
     sha = archived_ddor(parse_paths)
     with local_cluster() as (running, client):
         client.register_plugin(HoldParses())
-        process = start_records(parse_paths, "parse", "--cluster", running.scheduler_address)
+        # The workers read the archive folder themselves (same machine: same path).
+        process = start_records(
+            parse_paths, "parse", "--cluster", running.scheduler_address, "--shared-archive"
+        )
         try:
             killed = kill_held_worker(client)
             let_parses_go(client)
@@ -206,6 +213,7 @@ def test_a_worker_killed_mid_parse_is_replaced_and_the_document_loads(
         finally:
             stdout, stderr = finish(process)
     assert process.returncode == 0, stderr
+    assert "2 worker thread(s), workers read the shared archive" in stderr
     assert again["worker"] != killed
     assert f"a.pdf: parsed on worker {again['worker']}" in stderr
     db = open_db(parse_paths.db)
@@ -275,6 +283,56 @@ def test_sigterm_on_the_coordinator_cancels_the_parses_and_loads_nothing(
     assert (document["status"], document["rows"]) == ("fetched", None)
     assert db["ddor_declined_detainers"].count == 0
     assert db["pages"].count == 0
+
+
+@pytest.mark.ocr
+def test_a_scan_ocrd_on_a_worker_is_archived_by_the_coordinator(
+    tmp_path: Path, cluster: tuple[LocalCluster, Client]
+) -> None:
+    """Without a shared archive the worker's OCR copy comes back as bytes and is archived
+    here, beside the original, as a local OCR would have left it."""
+    running, _ = cluster
+    response = _letter_and_scan_pdf(tmp_path)
+    code, output = run_cli(
+        tmp_path,
+        "add",
+        str(response),
+        "--parser",
+        "generic",
+        "--cluster",
+        running.scheduler_address,
+    )
+    assert code == 0, output
+    assert "documents sent to workers" in output
+    db = sqlite_utils.Database(tmp_path / "records.db")
+    docs = {d["filename"]: d for d in db.query("select * from documents")}
+    original, copy = docs["response.pdf"], docs["response.ocr.pdf"]
+    assert (original["status"], copy["status"], copy["derived_from"]) == (
+        "parsed",
+        "ocr-copy",
+        original["sha256"],
+    )
+    archived = tmp_path / "archive" / copy["sha256"][:2] / copy["sha256"]
+    assert hashlib.sha256(archived.read_bytes()).hexdigest() == copy["sha256"]
+    facts = {
+        f["name"]: f["value"]
+        for f in db.query("select * from document_facts where document = ?", [original["sha256"]])
+    }
+    assert (facts["ocr"], facts["ocr_copy"]) == ("true", copy["sha256"])
+    pages = list(db.query("select page, scanned, ocr, text from pages order by page"))
+    assert [(p["page"], p["scanned"], p["ocr"]) for p in pages] == [(1, 0, 0), (2, 1, 1)]
+    assert "WALLISVILLE" in pages[1]["text"]
+    # Nothing points into the worker's temporary folder.
+    assert "records-parse-" not in json.dumps(list(db.query("select * from documents")))
+
+
+def test_a_worker_sees_a_shared_archive_only_with_the_probe_in_it(tmp_path: Path) -> None:
+    probe = tmp_path / ".cluster-check-x"
+    assert not _sees_archive(str(probe), "token")
+    probe.write_text("token", encoding="utf-8")
+    assert _sees_archive(str(probe), "token")
+    assert not _sees_archive(str(probe), "another")
+    assert list(tmp_path.iterdir()) == [probe]
 
 
 def free_port() -> int:
