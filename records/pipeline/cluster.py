@@ -17,12 +17,14 @@ At most ``WINDOW_PER_THREAD`` jobs per worker thread are in flight, so a backfil
 thousands of documents does not hold them all in memory. A worker that dies mid-parse is
 replaced by the scheduler, which runs the task again elsewhere (up to its
 ``distributed.scheduler.allowed-failures``, 3 by default); after that the document is failed
-with Dask's message, which names the last worker.
+with Dask's message, which names the last worker. Losing the scheduler stops the run with a
+``ClusterError``; the documents not loaded yet stay waiting.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import tempfile
 import uuid
@@ -64,9 +66,45 @@ def connect(
     Raises ``ClusterError`` naming the address before any work starts when the scheduler
     cannot be reached, has no worker, or (``shared_archive``) a worker cannot see the archive.
     """
+    timeout = connect_timeout()
+    # Dask logs its own connection troubles with tracebacks; a reporter gets our one line.
+    quieted = _quiet_dask_logs()
+    try:
+        with _client(address, timeout) as client:
+            _check_workers(client, address, timeout, archive, shared_archive)
+            threads = sum(client.nthreads().values())
+            how = "workers read the shared archive"
+            progress(
+                f"parsing on the Dask cluster at {address}: {threads} worker thread(s),"
+                f" {how if shared_archive else 'documents sent to workers'}"
+            )
+            yield Cluster(
+                client, address, archive, shared_archive=shared_archive, progress=progress
+            )
+    finally:
+        for logger, level in quieted.items():
+            logger.setLevel(level)
+
+
+def _quiet_dask_logs() -> dict[logging.Logger, int]:
+    """Raise every ``distributed`` logger to CRITICAL; return their levels to restore."""
+    import distributed  # noqa: F401 - its import configures (creates) the loggers
+
+    names = ["distributed"] + [
+        name for name in logging.root.manager.loggerDict if name.startswith("distributed.")
+    ]
+    levels = {}
+    for name in names:
+        logger = logging.getLogger(name)
+        levels[logger] = logger.level
+        logger.setLevel(logging.CRITICAL)
+    return levels
+
+
+@contextmanager
+def _client(address: str, timeout: float) -> Iterator[Any]:
     from distributed import Client
 
-    timeout = connect_timeout()
     try:
         client = Client(address, timeout=timeout, set_as_default=False)
     except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address
@@ -75,21 +113,23 @@ def connect(
             " start it with `dask scheduler`, or parse on this machine with --cluster local"
         ) from None
     try:
-        try:
-            client.wait_for_workers(1, timeout=timeout)
-        except TimeoutError:
-            raise ClusterError(
-                f"the Dask scheduler at {address} has no workers (waited {timeout:g} s);"
-                f" start some with `dask worker {address}`"
-            ) from None
-        if shared_archive:
-            _check_shared(client, address, archive)
-        threads = sum(client.nthreads().values())
-        how = "workers read the shared archive" if shared_archive else "documents sent to workers"
-        progress(f"parsing on the Dask cluster at {address}: {threads} worker thread(s), {how}")
-        yield Cluster(client, address, archive, shared_archive=shared_archive, progress=progress)
+        yield client
     finally:
         client.close()
+
+
+def _check_workers(
+    client: Any, address: str, timeout: float, archive: Archive, shared_archive: bool
+) -> None:
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError:
+        raise ClusterError(
+            f"the Dask scheduler at {address} has no workers (waited {timeout:g} s);"
+            f" start some with `dask worker {address}`"
+        ) from None
+    if shared_archive:
+        _check_shared(client, address, archive)
 
 
 @dataclass
@@ -190,6 +230,8 @@ class Cluster:
 
     def _collect(self, job: Any, future: Any, failed: Failed) -> Any:
         """Wait for one job's outcome, looking for a stop request meanwhile."""
+        from concurrent.futures import CancelledError
+
         from distributed import TimeoutError as WaitTimeout
         from distributed.scheduler import KilledWorker
 
@@ -204,6 +246,15 @@ class Cluster:
                 interrupt.check()
             except KilledWorker as exc:
                 return failed(job, f"the Dask cluster at {self.address} lost it: {exc}")
+            except CancelledError as exc:
+                # Not by us (we cancel only once we stop waiting): the scheduler went away.
+                # Stop the run rather than fail every document still to come; those not
+                # loaded stay waiting for the next run.
+                raise ClusterError(
+                    f"lost the Dask scheduler at {self.address} while parsing {label}"
+                    f" ({' '.join(str(exc).split())});"
+                    " the documents not loaded yet are parsed by the next run"
+                ) from None
             except Exception as exc:  # noqa: BLE001 - one document's failure, not the run's
                 return failed(
                     job,

@@ -216,6 +216,7 @@ def test_a_worker_killed_mid_parse_is_replaced_and_the_document_loads(
     assert "2 worker thread(s), workers read the shared archive" in stderr
     assert again["worker"] != killed
     assert f"a.pdf: parsed on worker {again['worker']}" in stderr
+    assert "Traceback" not in stderr
     db = open_db(parse_paths.db)
     assert db["documents"].get(sha)["status"] == "parsed"
     for table, count in DDOR_TABLE_ROWS.items():
@@ -333,6 +334,31 @@ def test_a_worker_sees_a_shared_archive_only_with_the_probe_in_it(tmp_path: Path
     assert _sees_archive(str(probe), "token")
     assert not _sees_archive(str(probe), "another")
     assert list(tmp_path.iterdir()) == [probe]
+
+
+def test_losing_the_scheduler_stops_the_run_and_leaves_the_document_waiting(
+    parse_paths: Paths,
+) -> None:
+    sha = archived_ddor(parse_paths)
+    with local_cluster() as (running, client):
+        client.register_plugin(HoldParses())
+        address = running.scheduler_address
+        process = start_records(parse_paths, "parse", "--cluster", address)
+        try:
+            next_started(client)
+            client.shutdown()  # the scheduler and its workers go away mid-parse
+            stdout, stderr = finish(process)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 1, stderr
+    assert f"Error: lost the Dask scheduler at {address} while parsing a.pdf" in stderr
+    assert "Traceback" not in stderr
+    db = open_db(parse_paths.db)
+    (run,) = list(db.query("select status from runs"))
+    assert run["status"] == "failed"
+    assert db["documents"].get(sha)["status"] == "fetched"  # parsed by the next run
+    assert not db["ddor_declined_detainers"].exists() or db["ddor_declined_detainers"].count == 0
 
 
 def free_port() -> int:
