@@ -33,7 +33,9 @@ def local_cluster(**scheduler_kwargs: Any) -> Iterator[tuple[LocalCluster, Clien
             n_workers=2,
             threads_per_worker=1,
             host="127.0.0.1",
-            dashboard_address=None,
+            # No fixed port: its HTTP server (health, dashboard) on any free one of 127.0.0.1,
+            # so parallel test processes never collide on 8787.
+            dashboard_address="127.0.0.1:0",
             scheduler_kwargs=scheduler_kwargs,
             # Under load a worker can take a while to start; never fail on that.
             timeout=GUARD_SECONDS,
