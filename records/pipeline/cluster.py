@@ -73,11 +73,8 @@ def connect(
         with _client(address, timeout) as client:
             _check_workers(client, address, timeout, archive, shared_archive)
             threads = sum(client.nthreads().values())
-            how = "workers read the shared archive"
-            progress(
-                f"parsing on the Dask cluster at {address}: {threads} worker thread(s),"
-                f" {how if shared_archive else 'documents sent to workers'}"
-            )
+            how = "workers read the shared archive" if shared_archive else "documents sent"
+            progress(f"parsing on the Dask cluster at {address}: {threads} worker thread(s), {how}")
             yield Cluster(
                 client, address, archive, shared_archive=shared_archive, progress=progress
             )

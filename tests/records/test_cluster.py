@@ -304,7 +304,7 @@ def test_a_scan_ocrd_on_a_worker_is_archived_by_the_coordinator(
         running.scheduler_address,
     )
     assert code == 0, output
-    assert "documents sent to workers" in output
+    assert "worker thread(s), documents sent" in output
     db = sqlite_utils.Database(tmp_path / "records.db")
     docs = {d["filename"]: d for d in db.query("select * from documents")}
     original, copy = docs["response.pdf"], docs["response.ocr.pdf"]
@@ -384,6 +384,24 @@ def test_an_unreachable_cluster_is_one_error_before_anything_is_done(
     assert f"Error: cannot reach the Dask scheduler at {address} within 1 s" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "r.db").exists()  # no run was started, nothing crawled
+
+
+def test_a_scheduler_without_workers_is_one_error_before_anything_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECORDS_CLUSTER_TIMEOUT", "1")
+    sources = write_sources(tmp_path, "http://127.0.0.1:9")
+    with LocalCluster(
+        n_workers=0, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+    ) as empty:
+        monkeypatch.setenv("RECORDS_CLUSTER", empty.scheduler_address)  # no --cluster option
+        code, output = run_cli(tmp_path, "--sources", str(sources), "parse")
+    assert code == 1, output
+    assert (
+        f"Error: the Dask scheduler at {empty.scheduler_address} has no workers (waited 1 s);"
+        f" start some with `dask worker {empty.scheduler_address}`"
+    ) in output
+    assert not (tmp_path / "records.db").exists()
 
 
 def test_the_cluster_comes_from_the_environment_then_the_settings(tmp_path: Path) -> None:
