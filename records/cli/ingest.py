@@ -3,7 +3,9 @@ progress bar on a terminal, plain lines otherwise: ``records.cli.progress``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,10 +14,33 @@ from records.cli.progress import progress_reporter
 from records.core.paths import Paths
 
 
+def cluster_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--cluster`` and ``--shared-archive``: where the parse stage runs (docs/scaling.md)."""
+    command = click.option(
+        "--shared-archive/--send-documents",
+        "shared_archive",
+        default=None,
+        help="Cluster workers read the archive folder at this same path (a shared mount),"
+        " or get each document sent with its job [default: [settings] shared_archive, else"
+        " send].",
+    )(command)
+    return click.option(
+        "--cluster",
+        metavar="tcp://HOST:PORT",
+        envvar="RECORDS_CLUSTER",
+        default=None,
+        help="Parse on this Dask scheduler's workers; `local`: this machine [default:"
+        " [settings] cluster, else this machine; env RECORDS_CLUSTER].",
+    )(command)
+
+
 @click.command()
 @click.argument("source_names", nargs=-1, metavar="[SOURCE]...")
+@cluster_options
 @pass_paths
-def run(paths: Paths, source_names: tuple[str, ...]) -> None:
+def run(
+    paths: Paths, source_names: tuple[str, ...], cluster: str | None, shared_archive: bool | None
+) -> None:
     """Crawl, parse and load the named sources (default: all).
 
     Exit status: 0 all went well, 1 some source or document failed (the rest loaded),
@@ -24,7 +49,14 @@ def run(paths: Paths, source_names: tuple[str, ...]) -> None:
     from records.pipeline.run import run as run_pipeline
 
     config = load_sources(paths)
-    summary = run_pipeline(config, source_names, paths=paths, progress=progress_reporter())
+    summary = run_pipeline(
+        config,
+        source_names,
+        paths=paths,
+        progress=progress_reporter(),
+        cluster=cluster,
+        shared_archive=shared_archive,
+    )
     print_summary(summary)
     exit_for(summary)
 
@@ -51,6 +83,7 @@ def crawl(paths: Paths, source_names: tuple[str, ...]) -> None:
 @click.option("--all", "everything", is_flag=True, help="Re-parse every archived document.")
 @click.option("--workers", type=int, default=None, help="Parallel parser processes.")
 @click.argument("source_names", nargs=-1, metavar="[SOURCE]...")
+@cluster_options
 @pass_paths
 def parse(
     paths: Paths,
@@ -58,6 +91,8 @@ def parse(
     everything: bool,
     workers: int | None,
     source_names: tuple[str, ...],
+    cluster: str | None,
+    shared_archive: bool | None,
 ) -> None:
     """Parse archived documents that have not been parsed yet (and, with --reparse, those
     parsed by an older parser version), replacing their rows one document at a time."""
@@ -71,6 +106,8 @@ def parse(
         everything=everything,
         workers=workers,
         progress=progress_reporter(),
+        cluster=cluster,
+        shared_archive=shared_archive,
     )
     print_summary(summary)
     exit_for(summary)
@@ -83,6 +120,7 @@ def parse(
     "--parser", "parser_name", help="Parser to use [default: the source's, else detected]."
 )
 @click.option("--request", "request_id", type=int, help="Records request these files answer.")
+@cluster_options
 @pass_paths
 def add(
     paths: Paths,
@@ -90,6 +128,8 @@ def add(
     source_name: str | None,
     parser_name: str | None,
     request_id: int | None,
+    cluster: str | None,
+    shared_archive: bool | None,
 ) -> None:
     """Archive local files (records-request responses, downloads) and parse them."""
     from records.pipeline.add import add_files
@@ -107,6 +147,8 @@ def add(
         parser_name=parser_name,
         request_id=request_id,
         progress=progress_reporter(),
+        cluster=cluster,
+        shared_archive=shared_archive,
     )
     print_summary(summary)
     exit_for(summary)

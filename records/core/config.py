@@ -38,6 +38,10 @@ class Settings:
     timezone: str = DEFAULT_TIMEZONE
     wayback_cdx: str = DEFAULT_CDX
     hooks: dict[str, tuple[Hook, ...]] = field(default_factory=dict)
+    #: Dask scheduler address for the parse stage (docs/scaling.md); None: this machine.
+    cluster: str | None = None
+    #: The cluster's workers see the archive folder at the same path (docs/scaling.md).
+    shared_archive: bool = False
 
     @property
     def agent(self) -> str:
@@ -170,13 +174,15 @@ _INT_FIELDS = {
     "stale_after_periods": 1,
     "failing_after_runs": 1,
 }
-_SETTINGS_TEXT_FIELDS = ("contact", "user_agent", "timezone", "wayback_cdx")
+_SETTINGS_TEXT_FIELDS = ("contact", "user_agent", "timezone", "wayback_cdx", "cluster")
 
 
 def _settings(path: Path, raw: Any) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: [settings] must be a table")
-    allowed = {"contact", "user_agent", "timezone", "wayback_cdx", "hooks"}
+    allowed = {
+        "contact", "user_agent", "timezone", "wayback_cdx", "hooks", "cluster", "shared_archive",
+    }  # fmt: skip
     for key in raw:
         if key not in allowed:
             raise ConfigError(
@@ -185,6 +191,10 @@ def _settings(path: Path, raw: Any) -> Settings:
     for key in _SETTINGS_TEXT_FIELDS:
         if key in raw and not isinstance(raw[key], str):
             raise ConfigError(f"{path}: [settings]: field {key!r}: must be a string in quotes")
+    if "shared_archive" in raw and not isinstance(raw["shared_archive"], bool):
+        raise ConfigError(
+            f"{path}: [settings]: field 'shared_archive': must be true or false, without quotes"
+        )
     timezone = raw.get("timezone", DEFAULT_TIMEZONE)
     _check_timezone(path, "[settings]", timezone)
     return Settings(
@@ -193,6 +203,8 @@ def _settings(path: Path, raw: Any) -> Settings:
         timezone=timezone,
         wayback_cdx=str(raw.get("wayback_cdx", DEFAULT_CDX)),
         hooks=_hooks(f"{path}: [settings]", raw.get("hooks", {})),
+        cluster=raw.get("cluster") or None,
+        shared_archive=bool(raw.get("shared_archive", False)),
     )
 
 
@@ -210,8 +222,8 @@ def _source(
             raise ConfigError(f"{where}: unknown field {key!r}{_did_you_mean(key, _SOURCE_FIELDS)}")
     for key in _REQUIRED:
         if not raw.get(key):
-            known = key == "parser" and parsers
-            hint = f" (known parsers: {', '.join(parsers)})" if known else ""
+            known = parsers if key == "parser" and parsers else None
+            hint = f" (known parsers: {', '.join(known)})" if known else ""
             raise ConfigError(f"{where}: field {key!r}: missing{hint}")
     values = dict(raw)
     _check_types(where, values)

@@ -59,3 +59,8 @@ class OcrError(RecordsError):
 class TemplateError(ConfigError):
     """Raised by ``parsers.template_spec`` when a report template (``parsers/templates/*.toml``)
     is invalid; the message names the template file and the key at fault."""
+
+
+class ClusterError(RecordsError):
+    """Raised by ``records.pipeline.cluster`` when the Dask cluster given by ``--cluster``
+    cannot be reached, has no workers, or its workers cannot see a ``--shared-archive``."""

@@ -12,6 +12,7 @@ from records.core.archive import Archive
 from records.core.config import Config
 from records.core.paths import Paths
 from records.foia.requests import require_request
+from records.pipeline.executors import Executor, executor_for
 from records.pipeline.intake import receive_file
 from records.pipeline.parse import parse_pending
 from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
@@ -26,8 +27,39 @@ def add_files(
     parser_name: str | None = None,
     request_id: int | None = None,
     progress: Progress = quiet,
+    cluster: str | None = None,
+    shared_archive: bool | None = None,
 ) -> RunSummary:
-    """Archive local files (e.g. records-request responses) and parse them like crawled ones."""
+    """Archive local files (e.g. records-request responses) and parse them like crawled ones
+    (on the Dask cluster ``cluster``, else ``[settings] cluster``, when there is one)."""
+    archive = Archive(paths.archive)
+    settings = config.settings if config is not None else None
+    with executor_for(
+        settings, archive, cluster=cluster, shared_archive=shared_archive, progress=progress
+    ) as executor:
+        return _add_files(
+            files,
+            paths=paths,
+            config=config,
+            source=source,
+            parser_name=parser_name,
+            request_id=request_id,
+            progress=progress,
+            executor=executor,
+        )
+
+
+def _add_files(
+    files: Iterable[Path],
+    *,
+    paths: Paths,
+    config: Config | None,
+    source: str | None,
+    parser_name: str | None,
+    request_id: int | None,
+    progress: Progress,
+    executor: Executor | None,
+) -> RunSummary:
     db = open_db(paths.db)
     archive = Archive(paths.archive)
     if request_id is not None:
@@ -73,5 +105,6 @@ def add_files(
             parser_override=parser_name,
             progress=progress,
             summary=summary,
+            executor=executor,
         )
     return summary

@@ -3,9 +3,7 @@ OCR, tables) and loaded here, one transaction per document."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Generator, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from records.core.errors import RecordsError
 from records.core.paths import Paths
 from records.pipeline import interrupt, ocr
 from records.pipeline.progress import ParseProgress
+from records.pipeline.executors import Executor, LocalPool, executor_for
 from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
 
 
@@ -92,11 +91,14 @@ def parse_pending(
     workers: int | None = None,
     progress: Progress = quiet,
     summary: RunSummary | None = None,
+    executor: Executor | None = None,
 ) -> RunSummary:
     """Parse documents waiting for it, in parallel processes, loading one document at a time.
 
     Workers read page text, OCR scanned pages and parse; this process writes, one
     transaction per document. Counts go into ``summary`` when given (and it is returned).
+    ``executor`` runs the workers (``records.pipeline.executors``; default: ``workers``
+    processes on this machine).
     """
     summary = summary if summary is not None else RunSummary(run_id=run_id)
     if documents is None:
@@ -132,7 +134,7 @@ def parse_pending(
         return summary
     progress(f"parsing {len(jobs)} document(s) ...")
     counts = ParseProgress(progress, [job.document for job in jobs], [job.path for job in jobs])
-    outcomes = _parse_all(jobs, archive.root, workers)
+    outcomes = _parse_all(jobs, archive.root, workers, executor)
     try:
         for index, (job, outcome) in enumerate(zip(jobs, outcomes, strict=True)):
             _load_outcome(db, job.document, outcome, summary, run_id, progress)
@@ -190,20 +192,17 @@ def _load_outcome(
 
 
 def _parse_all(
-    jobs: list[_Job], archive_root: Path, workers: int | None
+    jobs: list[_Job], archive_root: Path, workers: int | None, executor: Executor | None = None
 ) -> Generator[_Outcome, None, None]:
     """Outcomes in job order, each as soon as it is ready, so loading keeps pace and a stop
     request (closing this generator) drops the parses not started yet."""
-    workers = workers or min(len(jobs), os.cpu_count() or 1)
-    if workers <= 1 or len(jobs) == 1:
-        for job in jobs:
-            yield _prepare_and_parse(job, archive_root)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        yield from pool.map(_prepare_and_parse, jobs, [archive_root] * len(jobs))
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    executor = executor if executor is not None else LocalPool(workers)
+    return executor.map(_prepare_and_parse, jobs, archive_root, _lost)
+
+
+def _lost(job: _Job, message: str) -> _Outcome:
+    """The outcome of a parse the executor lost (every cluster worker running it died)."""
+    return _Outcome(job.parser_name, None, message)
 
 
 def _document_failed(
@@ -237,24 +236,35 @@ def parse_archived(
     everything: bool = False,
     workers: int | None = None,
     progress: Progress = quiet,
+    cluster: str | None = None,
+    shared_archive: bool | None = None,
 ) -> RunSummary:
-    """`records parse`: parse archived documents (of the named sources) as a recorded run."""
+    """`records parse`: parse archived documents (of the named sources) as a recorded run.
+
+    ``cluster``: a Dask scheduler's address, else ``[settings] cluster``, else this machine."""
     names = list(names)
     sources = config.select(names) if names else None
-    db = open_db(paths.db, specs=table_specs(s.parser for s in config.sources))
-    run_id = start_run(db, trigger="cli", sources=names)
-    summary = RunSummary(run_id=run_id)
-    with recorded_run(db, summary, progress):
-        parse_pending(
-            db,
-            Archive(paths.archive),
-            config,
-            sources=sources,
-            run_id=run_id,
-            reparse=reparse,
-            everything=everything,
-            workers=workers,
-            progress=progress,
-            summary=summary,
-        )
+    archive = Archive(paths.archive)
+    # Connect first: an unreachable cluster is one error before anything is written.
+    chosen = executor_for(
+        config.settings, archive, cluster=cluster, shared_archive=shared_archive, progress=progress
+    )
+    with chosen as executor:
+        db = open_db(paths.db, specs=table_specs(s.parser for s in config.sources))
+        run_id = start_run(db, trigger="cli", sources=names)
+        summary = RunSummary(run_id=run_id)
+        with recorded_run(db, summary, progress):
+            parse_pending(
+                db,
+                archive,
+                config,
+                sources=sources,
+                run_id=run_id,
+                reparse=reparse,
+                everything=everything,
+                workers=workers,
+                progress=progress,
+                summary=summary,
+                executor=executor,
+            )
     return summary

@@ -19,6 +19,7 @@ from records.core.config import Config, Source
 from records.core.errors import RecordsError
 from records.core.paths import Paths
 from records.pipeline import interrupt
+from records.pipeline.executors import Executor, executor_for
 from records.pipeline.parse import parse_pending
 from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
 from scrapers.crawl import crawl
@@ -33,20 +34,34 @@ def run(
     progress: Progress = quiet,
     do_crawl: bool = True,
     do_parse: bool = True,
+    cluster: str | None = None,
+    shared_archive: bool | None = None,
 ) -> RunSummary:
     """Crawl, parse and load the named sources (default all); record the run.
 
     Holds each source's lock for the whole run (``records.pipeline.locks``: a second process
     for the same source gets ``LockHeld``, exit 3) and stops cleanly on SIGTERM/SIGINT
     (``records.pipeline.interrupt``: the run ends ``interrupted``, no document half-loaded).
-    Then calls the sources' notification hooks (``records.pipeline.notify``).
+    Then calls the sources' notification hooks (``records.pipeline.notify``). ``cluster``
+    (else ``[settings] cluster``): parse on that Dask cluster (``records.pipeline.cluster``).
     """
     from records.pipeline.interrupt import stop_on_signals
     from records.pipeline.locks import hold_sources
 
     sources = config.select(list(names))
+    # Connect first: an unreachable cluster is one error before anything is crawled or written.
+    chosen = executor_for(
+        config.settings if do_parse else None,
+        Archive(paths.archive),
+        cluster=cluster if do_parse else None,
+        shared_archive=shared_archive,
+        progress=progress,
+    )
     # Lock before writing anything, so the loser of a race leaves no trace but its message.
-    with hold_sources(paths.db, [s.name for s in sources], trigger=trigger) as locks:
+    with (
+        chosen as executor,
+        hold_sources(paths.db, [s.name for s in sources], trigger=trigger) as locks,
+    ):
         with stop_on_signals():
             db = open_db(paths.db, specs=table_specs(s.parser for s in sources))
             summary = _run_locked(
@@ -59,6 +74,7 @@ def run(
                 do_crawl=do_crawl,
                 do_parse=do_parse,
                 locks=locks,
+                executor=executor,
             )
     _notify(db, config, sources, summary)
     return summary
@@ -88,6 +104,7 @@ def _run_locked(
     do_crawl: bool,
     do_parse: bool,
     locks: list[Any],
+    executor: Executor | None = None,
 ) -> RunSummary:
     from records.pipeline.health import record_expectations
 
@@ -115,6 +132,7 @@ def _run_locked(
                 run_id=run_id,
                 progress=progress,
                 summary=summary,
+                executor=executor,
             )
     return summary
 

@@ -1,0 +1,90 @@
+"""Where the parse stage's worker function runs: this machine's processes, or a Dask cluster.
+
+``records.pipeline.parse`` hands an executor its worker function and the jobs; the executor
+yields the outcomes in job order, each as soon as it is ready, so the coordinating process
+loads one document while the next ones are parsed. Closing the generator drops (cancels) the
+parses not started yet. Whichever executor runs it, the same worker function does the work,
+so rows, provenance and errors are the same.
+
+``LocalPool`` (the default) is a ``ProcessPoolExecutor`` on this machine; ``--cluster ADDRESS``
+(env ``RECORDS_CLUSTER``, ``[settings] cluster``) selects ``records.pipeline.cluster.Cluster``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+from records.core.archive import Archive
+from records.core.config import Settings
+from records.pipeline.summary import Progress, quiet
+
+#: The worker function: (job, archive root) -> outcome; must be importable by name.
+WorkerFunction = Callable[[Any, Path], Any]
+#: Makes the outcome of a job whose parse was lost (e.g. every worker running it died).
+Failed = Callable[[Any, str], Any]
+
+#: `--cluster local` parses on this machine even when sources.toml names a cluster.
+LOCAL = "local"
+
+
+class Executor(Protocol):
+    def map(
+        self, fn: WorkerFunction, jobs: Sequence[Any], archive_root: Path, failed: Failed
+    ) -> Generator[Any, None, None]: ...
+
+
+class LocalPool:
+    """This machine: worker processes (one per core by default), or inline for one job."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers
+
+    def map(
+        self, fn: WorkerFunction, jobs: Sequence[Any], archive_root: Path, failed: Failed
+    ) -> Generator[Any, None, None]:
+        workers = self.workers or min(len(jobs), os.cpu_count() or 1)
+        if workers <= 1 or len(jobs) == 1:
+            for job in jobs:
+                yield fn(job, archive_root)
+            return
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
+            yield from pool.map(fn, jobs, [archive_root] * len(jobs))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def cluster_address(option: str | None, settings: Settings | None) -> str | None:
+    """The cluster to parse on: ``--cluster``/``RECORDS_CLUSTER``, else ``[settings] cluster``;
+    None (or ``local``): this machine."""
+    value = option if option else (settings.cluster if settings is not None else None)
+    return None if not value or value == LOCAL else value
+
+
+@contextmanager
+def executor_for(
+    settings: Settings | None,
+    archive: Archive,
+    *,
+    cluster: str | None = None,
+    shared_archive: bool | None = None,
+    progress: Progress = quiet,
+) -> Iterator[Executor | None]:
+    """Connect to the cluster chosen by ``cluster`` or ``settings`` for the block
+    (``ClusterError`` at once when it cannot be reached); None when there is none:
+    ``parse_pending`` then uses a ``LocalPool``."""
+    address = cluster_address(cluster, settings)
+    if address is None:
+        yield None
+        return
+    from records.pipeline.cluster import connect
+
+    if shared_archive is None:
+        shared_archive = settings.shared_archive if settings is not None else False
+    with connect(address, archive, shared_archive=shared_archive, progress=progress) as executor:
+        yield executor
