@@ -22,8 +22,8 @@ from records.core.config import Config, Source
 from records.core.errors import RecordsError
 from records.core.paths import Paths
 from records.pipeline import interrupt, ocr
-from records.pipeline.progress import ParseProgress
 from records.pipeline.executors import Executor, LocalPool, executor_for
+from records.pipeline.progress import ParseProgress
 from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
 
 
