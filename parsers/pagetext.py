@@ -59,7 +59,7 @@ def read_pages(path: Path, name: str | None = None) -> list[PageText]:
         for page in pdf.pages:
             try:
                 pages.append(_read_page(page))
-            except Exception as exc:  # noqa: BLE001 - one broken page spoils the document
+            except Exception as exc:  # one broken page spoils the document
                 raise ParseError(
                     f"{label}: page {page.page_number} cannot be read ({type(exc).__name__}: {exc})"
                 ) from exc

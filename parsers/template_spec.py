@@ -285,7 +285,7 @@ def _table(where: str, data: dict[str, Any]) -> TableTemplate:
         pages=str(data["pages"]) if "pages" in data else None,
         start_after=_regex(where, data["start_after"]) if "start_after" in data else None,
         stop_before=_regex(where, data["stop_before"]) if "stop_before" in data else None,
-        crop=tuple(crop) if crop else None,  # type: ignore[arg-type]
+        crop=tuple(crop) if crop else None,
         header_rows=int(data.get("header_rows", 1)),
         header_search_rows=int(data.get("header_search_rows", 6)),
         key_columns=tuple(data.get("key_columns", ())),

@@ -141,7 +141,7 @@ def run(argv: list[str]) -> int:
     """``main`` with any crash turned into one marked line on stderr (after the traceback)."""
     try:
         return main(argv[0], argv[1])
-    except Exception as exc:  # noqa: BLE001 - the parent reports it; we must not die silently
+    except Exception as exc:  # the parent reports it; we must not die silently
         traceback.print_exc()
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(f"{CRASH_MARKER}{type(exc).__name__}: {detail}", file=sys.stderr, flush=True)
