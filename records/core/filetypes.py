@@ -69,4 +69,3 @@ def _looks_like_csv(sample: bytes) -> bool:
 
 def content_type(kind: str | None) -> str:
     return KNOWN_TYPES.get(kind or "", ("application/octet-stream", ""))[0]
-
