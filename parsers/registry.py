@@ -64,8 +64,16 @@ def all_parsers() -> dict[str, Parser]:
 
 
 def parser_names(settings: Settings | None = None) -> list[str]:
-    """The names a source's ``parser`` may take (``settings`` of the sources file in use)."""
-    return sorted(all_parsers())
+    """The names a source's ``parser`` may take (``settings`` of the sources file in use).
+
+    Read without importing any parser (so without pdfplumber): a command that only checks
+    the sources file (``records sources``) stays light. The Python parsers by their key, the
+    templates by the ``name`` in their TOML.
+    """
+    from parsers.template_spec import TEMPLATES_DIR, read_template
+
+    templates = [read_template(p).name for p in sorted(TEMPLATES_DIR.glob("*.toml"))]
+    return sorted({*PYTHON_PARSERS, *templates})
 
 
 def table_specs(names: Iterable[str] | None = None) -> list[TableSpec]:

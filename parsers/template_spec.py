@@ -19,6 +19,8 @@ from parsers.base import REPORT_PERIOD, CannedQuery, Chart, Column, TableSpec
 from parsers.cleaning import DEFAULT_DATE_FORMATS
 from records.core.errors import TemplateError
 
+#: Where the report templates live (package data of ``parsers``).
+TEMPLATES_DIR = Path(__file__).with_name("templates")
 #: pdfplumber settings for tables drawn with a rule around every cell.
 RULED_TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
