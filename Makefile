@@ -41,7 +41,7 @@ system-deps:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy parsers db
+	$(BIN)/mypy --strict parsers db
 
 bench: install
 	$(BIN)/python bench/bench_generic.py

@@ -28,8 +28,8 @@ import pdfplumber
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.adjacency import Relations, Score, relations, score_table  # noqa: E402
-from parsers.generic import extract_tables  # noqa: E402
+from bench.adjacency import Relations, Score, relations, score_table
+from parsers.generic import extract_tables
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
 

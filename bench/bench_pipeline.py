@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db.connect import open_db  # noqa: E402
-from records.core.config import load_config  # noqa: E402
-from records.core.paths import Paths  # noqa: E402
-from records.demo.run import DEMO_SOURCE, serve_folder, write_sources  # noqa: E402
-from records.demo.sample_reports import weekly_series  # noqa: E402
-from records.pipeline.run import run  # noqa: E402
+from db.connect import open_db
+from records.core.config import load_config
+from records.core.paths import Paths
+from records.demo.run import DEMO_SOURCE, serve_folder, write_sources
+from records.demo.sample_reports import weekly_series
+from records.pipeline.run import run
 
 
 def main() -> None:

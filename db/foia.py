@@ -188,7 +188,7 @@ def request_documents(db: sqlite_utils.Database, request_id: int) -> list[dict[s
 
 
 #: Datasette descriptions of these tables and views (published by ``records.publish.metadata``).
-TABLE_METADATA: dict[str, dict] = {
+TABLE_METADATA: dict[str, dict[str, Any]] = {
     "requests": {
         "title": "Public-records requests",
         "description": (

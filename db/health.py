@@ -130,7 +130,7 @@ def ensure_health_schema(db: sqlite_utils.Database) -> None:
 
 
 #: Published with the database (``records.publish.metadata`` reads every EXTRA_SCHEMA module's).
-TABLE_METADATA: dict[str, dict] = {
+TABLE_METADATA: dict[str, dict[str, Any]] = {
     HEALTH_VIEW: {
         "title": "Source health",
         "description": (

@@ -114,7 +114,7 @@ def search_pages(db: sqlite_utils.Database, query: str, *, limit: int = 20) -> l
 
 
 #: Datasette descriptions (published by ``records.publish.metadata``).
-TABLE_METADATA: dict[str, dict] = {
+TABLE_METADATA: dict[str, dict[str, Any]] = {
     "pages": {
         "title": "Pages of every PDF (full-text search)",
         "description": (

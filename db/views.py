@@ -41,7 +41,7 @@ _PAIRS_SQL = """pairs as (
   where previous is not null
 )"""
 
-TABLE_METADATA: dict[str, dict] = {
+TABLE_METADATA: dict[str, dict[str, object]] = {
     "current_documents": {
         "title": "Current documents",
         "description": (

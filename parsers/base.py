@@ -39,8 +39,61 @@ class Column:
 
 
 @dataclass(frozen=True)
+class CannedQuery:
+    """A named SQL query published with the table it reads (Datasette canned query).
+
+    Count through ``current_documents`` so a corrected report is counted once.
+    """
+
+    name: str
+    title: str
+    description: str
+    sql: str
+
+    def metadata(self) -> dict[str, str]:
+        return {"title": self.title, "description": self.description, "sql": self.sql}
+
+
+#: A chart's ``x`` may name this instead of a column: the report period of each row's
+#: document (``report_period_start`` to ``report_period_end``), one bar per report.
+REPORT_PERIOD = "report_period"
+ChartPer = Literal["month", "year"]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A stacked bar chart of one table, served at ``/-/charts/<name>`` (and ``.svg``).
+
+    One bar per ``x`` value (a column, bucketed ``per`` month or year when it is a date, or
+    ``REPORT_PERIOD``); the bar's height is the sum of ``value`` (a column) or, when
+    ``value`` is None, the number of rows; bars are split by ``group`` when given.
+    Only rows of current documents are counted (a corrected report replaces the original).
+    """
+
+    name: str
+    title: str
+    table: str
+    x: str
+    value: str | None = None
+    group: str | None = None
+    per: ChartPer | None = None
+    #: What one unit of a bar is, plural ("declined detainers", "employees").
+    unit: str = "rows"
+    #: Labels of the x axis and of the group column in the chart's table.
+    x_label: str = ""
+    group_label: str = ""
+    #: A paragraph under the title: what is counted, and the caveats.
+    description: str = ""
+    #: Said instead of the chart while the table is empty.
+    empty: str = ""
+    #: A canned query (declared with the table) that publishes the chart's numbers.
+    query: str | None = None
+
+
+@dataclass(frozen=True)
 class TableSpec:
-    """A table a parser fills: its database name, description and columns."""
+    """A table a parser fills: its database name, description and columns, and what is
+    published with it (default sort, label column, canned queries, charts)."""
 
     name: str
     description: str
@@ -49,6 +102,29 @@ class TableSpec:
     facets: tuple[str, ...] = ()
     #: Free-text columns to index for full-text search.
     fts: tuple[str, ...] = ()
+    #: Default sort of the table page, ascending (``sort``) or descending (``sort_desc``).
+    sort: str | None = None
+    sort_desc: str | None = None
+    #: Column shown instead of the key where another table links to this one.
+    label_column: str | None = None
+    #: Canned queries and charts over this table; published only where the table exists.
+    queries: tuple[CannedQuery, ...] = ()
+    charts: tuple[Chart, ...] = ()
+
+    def __post_init__(self) -> None:
+        names = {c.name for c in self.columns}
+        named = [self.sort, self.sort_desc, self.label_column, *self.facets, *self.fts]
+        for chart in self.charts:
+            if chart.table != self.name:
+                raise ValueError(
+                    f"chart {chart.name!r} is declared on {self.name}, not {chart.table}"
+                )
+            named += [chart.value, chart.group, None if chart.x == REPORT_PERIOD else chart.x]
+        unknown = sorted({n for n in named if n is not None} - names)
+        if unknown:
+            raise ValueError(f"table {self.name} names unknown columns {unknown}")
+        if self.sort and self.sort_desc:
+            raise ValueError(f"table {self.name}: give sort or sort_desc, not both")
 
     def column(self, name: str) -> Column:
         for col in self.columns:

@@ -49,8 +49,8 @@ def _number(value: Any) -> float:
 
 def _close(a: Any, b: Any, tolerance: float) -> bool:
     if a is None or b is None:
-        return a == b
-    return abs(_number(a) - _number(b)) <= tolerance
+        return bool(a == b)
+    return bool(abs(_number(a) - _number(b)) <= tolerance)
 
 
 def _aggregate(rows: list[dict[str, Any]], how: str) -> Any:

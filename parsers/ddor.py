@@ -31,6 +31,7 @@ import pdfplumber
 from parsers.base import Box, Check, Column, ParseResult, Row, TableSpec, bbox_text, union_box
 from parsers.checks import page_footer_check
 from parsers.cleaning import clean_text, join_wrapped, parse_date, parse_int
+from parsers.ddor_publish import DECLINED_CHARTS, DECLINED_QUERIES, TOP_QUERIES
 from parsers.pdf_text import first_page_text, open_pdf, running_lines
 
 #: The DDOR tables are fully ruled (every cell is a stroked rectangle).
@@ -91,6 +92,8 @@ TABLES: tuple[TableSpec, ...] = (
             ),
         ),
         facets=("state",),
+        sort="rank",
+        queries=TOP_QUERIES,
     ),
     TableSpec(
         name=DECLINED,
@@ -127,6 +130,9 @@ TABLES: tuple[TableSpec, ...] = (
         ),
         facets=("state", "county", "citizenship", "notable_criminal_activity"),
         fts=("notable_criminal_activity", "facility"),
+        sort_desc="declined_date",
+        queries=DECLINED_QUERIES,
+        charts=DECLINED_CHARTS,
     ),
     TableSpec(
         name=POLICIES,

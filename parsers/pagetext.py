@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
 from records.core.errors import ParseError
 
 #: Version of the extraction; stored with each page so a change re-indexes old pages.
@@ -49,6 +46,10 @@ def read_pages(path: Path, name: str | None = None) -> list[PageText]:
 
     ``name`` is what to call the file in messages (archived files are named by digest).
     """
+    # Imported here, not at the top: ``db.pages`` stores ``PageText``, and commands that
+    # open the database without parsing (``records status``) must not load pdfplumber.
+    import pdfplumber
+
     label = name or path.name
     try:
         pdf = pdfplumber.open(path)
@@ -59,7 +60,7 @@ def read_pages(path: Path, name: str | None = None) -> list[PageText]:
         for page in pdf.pages:
             try:
                 pages.append(_read_page(page))
-            except Exception as exc:  # noqa: BLE001 - one broken page spoils the document
+            except Exception as exc:  # one broken page spoils the document
                 raise ParseError(
                     f"{label}: page {page.page_number} cannot be read ({type(exc).__name__}: {exc})"
                 ) from exc
@@ -105,6 +106,8 @@ def _image_share(page: Any) -> float:
 
 
 def _open_error(label: str, exc: Exception) -> str:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
     cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
     if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or isinstance(
         exc, PDFPasswordIncorrect | PDFEncryptionError

@@ -66,5 +66,5 @@ def _first_page_text(path: Path, _stamp: int) -> str | None:
     try:
         with pdfplumber.open(path) as pdf:
             return (pdf.pages[0].extract_text() or "") if pdf.pages else None
-    except Exception:  # noqa: BLE001 - unreadable: no parser recognises it
+    except Exception:  # unreadable: no parser recognises it
         return None

@@ -1,14 +1,14 @@
 """The explicit list of parsers, and how a file finds its parser.
 
-Python parsers are listed here by import path; declarative templates are found in
-``parsers/templates/*.toml`` (see ``parsers.template``). Imports are lazy so that a
-command that only lists sources does not load pdfplumber.
+Python parsers are listed here as loader functions (each imports its module when called, so
+that a command that only lists sources does not load pdfplumber; mypy and editors follow
+them); declarative templates are found in ``parsers/templates/*.toml`` (see
+``parsers.template``).
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
@@ -17,11 +17,30 @@ from records.core.config import Settings
 from records.core.errors import UnsupportedFile
 from records.core.filetypes import sniff
 
-#: name -> "module:attribute" of a parser instance or class.
-PYTHON_PARSERS: dict[str, str] = {
-    "ice-ddor": "parsers.ddor:PARSER",
-    "generic": "parsers.generic:PARSER",
-    "spreadsheet": "parsers.spreadsheet:PARSER",
+
+def _ddor() -> Parser:
+    from parsers.ddor import PARSER
+
+    return PARSER
+
+
+def _generic() -> Parser:
+    from parsers.generic import PARSER
+
+    return PARSER
+
+
+def _spreadsheet() -> Parser:
+    from parsers.spreadsheet import PARSER
+
+    return PARSER
+
+
+#: name -> loader of the parser of that name.
+PYTHON_PARSERS: dict[str, Callable[[], Parser]] = {
+    "ice-ddor": _ddor,
+    "generic": _generic,
+    "spreadsheet": _spreadsheet,
 }
 
 #: Parsers tried, in order, when a file of this type names no parser.
@@ -33,26 +52,28 @@ FALLBACK_BY_TYPE: dict[str, str] = {
 }
 
 
-def _load(target: str) -> Parser:
-    module_name, _, attr = target.partition(":")
-    obj = getattr(importlib.import_module(module_name), attr)
-    return obj() if isinstance(obj, type) else obj
-
-
 @cache
 def all_parsers() -> dict[str, Parser]:
     """Every parser by name: the Python ones, then the templates."""
     from parsers.template import load_templates
 
-    parsers: dict[str, Parser] = {name: _load(target) for name, target in PYTHON_PARSERS.items()}
+    parsers: dict[str, Parser] = {name: load() for name, load in PYTHON_PARSERS.items()}
     for parser in load_templates():
         parsers[parser.name] = parser
     return parsers
 
 
 def parser_names(settings: Settings | None = None) -> list[str]:
-    """The names a source's ``parser`` may take (``settings`` of the sources file in use)."""
-    return sorted(all_parsers())
+    """The names a source's ``parser`` may take (``settings`` of the sources file in use).
+
+    Read without importing any parser (so without pdfplumber): a command that only checks
+    the sources file (``records sources``) stays light. The Python parsers by their key, the
+    templates by the ``name`` in their TOML.
+    """
+    from parsers.template_spec import TEMPLATES_DIR, read_template
+
+    templates = [read_template(p).name for p in sorted(TEMPLATES_DIR.glob("*.toml"))]
+    return sorted({*PYTHON_PARSERS, *templates})
 
 
 def table_specs(names: Iterable[str] | None = None) -> list[TableSpec]:

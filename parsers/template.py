@@ -30,6 +30,7 @@ from parsers.cleaning import (
 )
 from parsers.pdf_text import first_page_text, open_pdf
 from parsers.template_spec import (
+    TEMPLATES_DIR,
     ColumnSpec,
     TableTemplate,
     Template,
@@ -37,7 +38,6 @@ from parsers.template_spec import (
     read_template,
 )
 
-TEMPLATES_DIR = Path(__file__).with_name("templates")
 #: How many unreadable cells a check message lists before "and N more".
 LISTED_PROBLEMS = 5
 

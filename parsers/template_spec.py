@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parsers.base import Column, TableSpec
+from parsers.base import REPORT_PERIOD, CannedQuery, Chart, Column, TableSpec
 from parsers.cleaning import DEFAULT_DATE_FORMATS
 from records.core.errors import TemplateError
 
+#: Where the report templates live (package data of ``parsers``).
+TEMPLATES_DIR = Path(__file__).with_name("templates")
 #: pdfplumber settings for tables drawn with a rule around every cell.
 RULED_TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
@@ -93,6 +95,11 @@ class TableTemplate:
     required: bool = True
     facets: tuple[str, ...] = ()
     fts: tuple[str, ...] = ()
+    sort: str | None = None
+    sort_desc: str | None = None
+    label_column: str | None = None
+    queries: tuple[CannedQuery, ...] = ()
+    charts: tuple[Chart, ...] = ()
 
     @property
     def headers(self) -> list[str]:
@@ -104,7 +111,18 @@ class TableTemplate:
             columns.append(Column(col.name, col.type, col.description))  # type: ignore[arg-type]
             for flag in col.flags:
                 columns.append(Column(flag.column, "boolean", flag.description))
-        return TableSpec(self.name, self.description, tuple(columns), self.facets, self.fts)
+        return TableSpec(
+            self.name,
+            self.description,
+            tuple(columns),
+            self.facets,
+            self.fts,
+            sort=self.sort,
+            sort_desc=self.sort_desc,
+            label_column=self.label_column,
+            queries=self.queries,
+            charts=self.charts,
+        )
 
 
 @dataclass(frozen=True)
@@ -186,6 +204,53 @@ def _row_match(where: str, data: dict[str, Any] | None, columns: set[str]) -> Ro
     return RowMatch(column, _regex(where, _require(where, data, "pattern")))
 
 
+def _query(where: str, data: dict[str, Any]) -> CannedQuery:
+    name = _require(where, data, "name")
+    where = f"{where} query {name!r}"
+    return CannedQuery(
+        name=name,
+        title=_require(where, data, "title"),
+        description=_require(where, data, "description"),
+        sql=_require(where, data, "sql"),
+    )
+
+
+_CHART_KEYS = {"name", "title", "x", "value", "group", "per", "unit", "x_label",
+               "group_label", "description", "empty", "query"}  # fmt: skip
+
+
+def _chart(where: str, table: str, data: dict[str, Any], names: set[str]) -> Chart:
+    name = _require(where, data, "name")
+    where = f"{where} chart {name!r}"
+    unknown_keys = sorted(set(data) - _CHART_KEYS)
+    if unknown_keys:
+        raise TemplateError(f"{where}: unknown keys {unknown_keys}")
+    x = _require(where, data, "x")
+    for key in ("value", "group"):
+        if data.get(key) is not None and data[key] not in names:
+            raise TemplateError(f"{where}: {key} names unknown column {data[key]!r}")
+    if x != REPORT_PERIOD and x not in names:
+        raise TemplateError(f"{where}: x must be a column or {REPORT_PERIOD!r}, not {x!r}")
+    per = data.get("per")
+    if per not in (None, "month", "year"):
+        raise TemplateError(f"{where}: per must be 'month' or 'year', not {per!r}")
+    return Chart(
+        name=name,
+        title=_require(where, data, "title"),
+        table=table,
+        x=x,
+        value=data.get("value"),
+        group=data.get("group"),
+        per=per,
+        unit=data.get("unit", "rows"),
+        x_label=data.get("x_label", ""),
+        group_label=data.get("group_label", ""),
+        description=data.get("description", ""),
+        empty=data.get("empty", ""),
+        query=data.get("query"),
+    )
+
+
 def _table(where: str, data: dict[str, Any]) -> TableTemplate:
     name = _require(where, data, "name")
     where = f"{where} table {name!r}"
@@ -205,6 +270,11 @@ def _table(where: str, data: dict[str, Any]) -> TableTemplate:
         unknown = set(data.get(listed, ())) - names
         if unknown:
             raise TemplateError(f"{where}: {listed} names unknown columns {sorted(unknown)}")
+    for single in ("sort", "sort_desc", "label_column"):
+        if single in data and data[single] not in names:
+            raise TemplateError(f"{where}: {single} names unknown column {data[single]!r}")
+    if "sort" in data and "sort_desc" in data:
+        raise TemplateError(f"{where}: give sort or sort_desc, not both")
     wrapped = data.get("wrapped", "previous")
     if wrapped not in ("previous", "next"):
         raise TemplateError(f"{where}: wrapped must be 'previous' or 'next', not {wrapped!r}")
@@ -217,7 +287,7 @@ def _table(where: str, data: dict[str, Any]) -> TableTemplate:
         pages=str(data["pages"]) if "pages" in data else None,
         start_after=_regex(where, data["start_after"]) if "start_after" in data else None,
         stop_before=_regex(where, data["stop_before"]) if "stop_before" in data else None,
-        crop=tuple(crop) if crop else None,  # type: ignore[arg-type]
+        crop=tuple(crop) if crop else None,
         header_rows=int(data.get("header_rows", 1)),
         header_search_rows=int(data.get("header_search_rows", 6)),
         key_columns=tuple(data.get("key_columns", ())),
@@ -230,6 +300,11 @@ def _table(where: str, data: dict[str, Any]) -> TableTemplate:
         required=bool(data.get("required", True)),
         facets=tuple(data.get("facets", ())),
         fts=tuple(data.get("fts", ())),
+        sort=data.get("sort"),
+        sort_desc=data.get("sort_desc"),
+        label_column=data.get("label_column"),
+        queries=tuple(_query(where, q) for q in data.get("queries", ())),
+        charts=tuple(_chart(where, name, c, names) for c in data.get("charts", ())),
     )
 
 

@@ -118,7 +118,7 @@ def _open_xls_plain(path: Path, label: str) -> Any:
 
     try:
         return xlrd.open_workbook(path, on_demand=True)
-    except Exception as exc:  # noqa: BLE001 - see read_xls
+    except Exception as exc:  # see read_xls
         raise ParseError(_xls_error(label, exc)) from exc
 
 
@@ -140,10 +140,11 @@ def _xls_value(book: Any, sheet: Any, r: int, c: int) -> Cell:
     if kind == xlrd.XL_CELL_BOOLEAN:
         return bool(cell.value)
     if kind == xlrd.XL_CELL_ERROR:
-        return xlrd.error_text_from_code.get(cell.value, "#ERROR")
+        return str(xlrd.error_text_from_code.get(cell.value, "#ERROR"))
     if kind == xlrd.XL_CELL_DATE:
         try:
-            return xlrd.xldate_as_datetime(cell.value, book.datemode)
+            when: datetime = xlrd.xldate_as_datetime(cell.value, book.datemode)
+            return when
         except (xlrd.xldate.XLDateError, ValueError, OverflowError):
             return cell.value  # type: ignore[no-any-return]
     value = float(cell.value)

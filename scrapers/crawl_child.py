@@ -18,6 +18,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
 from twisted.python.failure import Failure
 
 from records.core.config import Source, load_config
@@ -43,14 +44,20 @@ def source_settings(source: Source, agent: str) -> dict[str, Any]:
     }
 
 
-def spider_class(source: Source) -> type:
-    """The source's spider: ``ListingSpider`` unless it names one (module.Class or a module
-    of ``scrapers.spiders`` defining ``Spider``)."""
+def spider_class(source: Source, settings: Settings) -> type:
+    """The source's spider: ``ListingSpider`` unless it names one, by its Scrapy name (a
+    spider in ``scrapers/spiders/``, found by Scrapy's ``SpiderLoader`` as ``scrapy list``
+    finds it) or as ``module.Class`` (a spider kept elsewhere, e.g. in the tests)."""
     if not source.spider:
         return ListingSpider
+    if "." not in source.spider:
+        try:
+            return SpiderLoader.from_settings(settings).load(source.spider)
+        except KeyError:
+            raise LookupError(
+                f"no spider named {source.spider!r} in scrapers/spiders (see `scrapy list`)"
+            ) from None
     module_name, _, attr = source.spider.rpartition(".")
-    if not module_name:
-        module_name, attr = f"scrapers.spiders.{source.spider}", "Spider"
     cls = getattr(importlib.import_module(module_name), attr)
     if not isinstance(cls, type):
         raise TypeError(f"{source.spider} is not a class")
@@ -115,8 +122,8 @@ def main(job_path: str, report_path: str) -> int:
         )
         states.append(state)
         try:
-            cls = spider_class(source)
-        except (ImportError, AttributeError, TypeError) as exc:
+            cls = spider_class(source, base)
+        except (ImportError, AttributeError, TypeError, LookupError) as exc:
             state.error(source.url, "crawl", f"spider {source.spider!r} not usable: {exc}")
             continue
         crawler = process.create_crawler(cls)
@@ -134,7 +141,7 @@ def run(argv: list[str]) -> int:
     """``main`` with any crash turned into one marked line on stderr (after the traceback)."""
     try:
         return main(argv[0], argv[1])
-    except Exception as exc:  # noqa: BLE001 - the parent reports it; we must not die silently
+    except Exception as exc:  # the parent reports it; we must not die silently
         traceback.print_exc()
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         print(f"{CRASH_MARKER}{type(exc).__name__}: {detail}", file=sys.stderr, flush=True)

@@ -43,10 +43,10 @@ class Site:
 class Handler(BaseHTTPRequestHandler):
     site: Site
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:  # stdlib name
         return None
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:  # stdlib name
         path = self.path.split("?", 1)[0]
         route = self.site.routes.get(self.path) or self.site.routes.get(path)
         if route is not None:

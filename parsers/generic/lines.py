@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Any
 
 from pdfplumber.table import (
     cells_to_tables,
@@ -113,18 +114,18 @@ def find_cell_tables(content: PageContent) -> list[list[BBox]]:
     return [list(t) for t in cells_to_tables(cells)]
 
 
-def _synthetic(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict:
+def _synthetic(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
     return object_box(x0, top, x1, bottom, orientation=orientation, object_type="line")
 
 
-def _open_side_edges(edges: list[dict]) -> list[dict]:
+def _open_side_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Outer sides (and a closing rule) for tables ruled only between their columns: a
     horizontal rule wider than the column rulings that meet it, with no ruling at its
     ends, is the full width of the table; the rulings' vertical extent is its height."""
     tol = OPEN_SIDE_TOLERANCE
     hs = [e for e in edges if e["orientation"] == "h"]
     vs = [e for e in edges if e["orientation"] == "v"]
-    added: list[dict] = []
+    added: list[dict[str, Any]] = []
     done: set[tuple[int, int, int, int]] = set()
     for h in hs:
         y = h["top"]

@@ -66,7 +66,9 @@ def box(x0: float, top: float, x1: float, bottom: float, **extra: Any) -> dict[s
     }
 
 
-def _turn_box(obj: dict[str, Any], turn: Turn, width: float, height: float) -> tuple:
+def _turn_box(
+    obj: dict[str, Any], turn: Turn, width: float, height: float
+) -> tuple[float, float, float, float]:
     x0, top, x1, bottom = obj["x0"], obj["top"], obj["x1"], obj["bottom"]
     if turn == "btt":
         return (height - bottom, x0, height - top, x1)
@@ -110,7 +112,9 @@ def _drop_margin_labels(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [c for c in chars if c.get("upright", True) or left <= (c["x0"] + c["x1"]) / 2 <= right]
 
 
-def _turn_chars(chars: list[dict[str, Any]], turn: Turn, width: float, height: float) -> list:
+def _turn_chars(
+    chars: list[dict[str, Any]], turn: Turn, width: float, height: float
+) -> list[dict[str, Any]]:
     turned = []
     for c in chars:
         x0, top, x1, bottom = _turn_box(c, turn, width, height)
@@ -120,7 +124,9 @@ def _turn_chars(chars: list[dict[str, Any]], turn: Turn, width: float, height: f
     return turned
 
 
-def _turn_edges(edges: list[dict[str, Any]], turn: Turn, width: float, height: float) -> list:
+def _turn_edges(
+    edges: list[dict[str, Any]], turn: Turn, width: float, height: float
+) -> list[dict[str, Any]]:
     turned = []
     for e in edges:
         x0, top, x1, bottom = _turn_box(e, turn, width, height)

@@ -120,7 +120,7 @@ class GenericParser:
         "Every table of any PDF, ruled or aligned by whitespace, with page, position and"
         " header; tables continued over pages are joined."
     )
-    tables = (TABLES_SPEC, ROWS_SPEC)
+    tables: tuple[TableSpec, ...] = (TABLES_SPEC, ROWS_SPEC)
 
     def detect(self, path: Path) -> bool:
         try:

@@ -17,7 +17,7 @@ from records.core.paths import Paths
 _DATE = click.DateTime(formats=["%Y-%m-%d", "%m/%d/%Y"])
 
 
-def _db(paths: Paths):  # noqa: ANN202 - sqlite_utils imported lazily to keep --help fast
+def _db(paths: Paths):  # sqlite_utils imported lazily to keep --help fast
     from db.connect import open_db
 
     return open_db(paths.db)

@@ -56,9 +56,6 @@ class Archive:
             raise
         return digest
 
-    def put_file(self, path: Path) -> str:
-        return self.put(Path(path).read_bytes())
-
     def get(self, sha256: str) -> Path:
         path = self.path_for(sha256)
         if not path.exists():

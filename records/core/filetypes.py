@@ -69,7 +69,3 @@ def _looks_like_csv(sample: bytes) -> bool:
 
 def content_type(kind: str | None) -> str:
     return KNOWN_TYPES.get(kind or "", ("application/octet-stream", ""))[0]
-
-
-def extension(kind: str | None) -> str:
-    return KNOWN_TYPES.get(kind or "", ("", ""))[1]

@@ -65,7 +65,7 @@ def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
         return _Outcome(name, prepared, parser.parse(prepared.target))
     except RecordsError as exc:
         return _Outcome(name, prepared, _name_file(str(exc), job.path, label))
-    except Exception as exc:  # noqa: BLE001 - a broken file must not stop the other documents
+    except Exception as exc:  # a broken file must not stop the other documents
         return _Outcome(name, prepared, f"{type(exc).__name__}: {exc}")
 
 

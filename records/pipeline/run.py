@@ -89,7 +89,7 @@ def _notify(
         return
     try:
         after_run(db, config, sources, summary.run_id)
-    except Exception as exc:  # noqa: BLE001 - a notification problem must never fail the run
+    except Exception as exc:  # a notification problem must never fail the run
         record_error(db, run=summary.run_id, stage="notify", message=f"notifications: {exc}")
 
 

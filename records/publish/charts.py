@@ -1,15 +1,18 @@
-"""A stacked bar chart as inline SVG: no JavaScript, no chart library, prints and screenshots.
+"""Charts a parser declares (``parsers.base.Chart``): their SQL, bar labels, and a stacked bar
+chart as inline SVG (no JavaScript, no chart library; prints and screenshots).
 
-Used by the Datasette plugin for declined detainers per report week by state. The input is
-(bar label, series, value) triples; series beyond the largest few are merged into "Other"
-so the colours stay distinguishable.
+The SVG input is (bar label, series, value) triples; series beyond the largest few are
+merged into "Other" so the colours stay distinguishable.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from datetime import date
 from html import escape
+
+from parsers.base import REPORT_PERIOD, Chart
 
 #: Okabe-Ito palette (distinguishable with colour-vision deficiencies), then grey for Other.
 PALETTE = (
@@ -63,7 +66,9 @@ def group_series(
     return bars, series_order, dict(values)
 
 
-def stacked_bar_svg(points: list[tuple[str, str, int]], *, title: str, unit: str) -> str:
+def stacked_bar_svg(
+    points: list[tuple[str, str, int]], *, title: str, unit: str, x_label: str = ""
+) -> str:
     """An accessible SVG (role=img, <title>, a tooltip per segment) of stacked bars."""
     bars, series, values = group_series(points)
     colours = {s: (OTHER_COLOUR if s == OTHER else PALETTE[i]) for i, s in enumerate(series)}
@@ -113,7 +118,7 @@ def stacked_bar_svg(points: list[tuple[str, str, int]], *, title: str, unit: str
         f'<line x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT + plot_w}" y1="{MARGIN_TOP + plot_h}" '
         f'y2="{MARGIN_TOP + plot_h}" stroke="#444"/>'
         f'<text x="{MARGIN_LEFT + plot_w / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
-        f'fill="#444">Report week (declined date as recorded by ICE)</text>'
+        f'fill="#444">{escape(x_label)}</text>'
     )
     legend_x = WIDTH - MARGIN_RIGHT + 16
     for index, name in enumerate(series):
@@ -124,3 +129,54 @@ def stacked_bar_svg(points: list[tuple[str, str, int]], *, title: str, unit: str
         )
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def chart_sql(chart: Chart) -> str:
+    """One row per bar and series: x, x_end (report periods only), series, value.
+
+    Rows count only through ``current_documents``, so a corrected report counts once.
+    """
+    if chart.x == REPORT_PERIOD:
+        x, x_end = "d.report_period_start", "d.report_period_end"
+    else:
+        column = f"t.{_quoted(chart.x)}"
+        x = {"month": f"substr({column}, 1, 7)", "year": f"substr({column}, 1, 4)"}.get(
+            chart.per or "", column
+        )
+        x_end = "null"
+    series = f"t.{_quoted(chart.group)}" if chart.group else "null"
+    value = f"coalesce(sum(t.{_quoted(chart.value)}), 0)" if chart.value else "count(*)"
+    return (
+        f"select {x} as x, {x_end} as x_end, {series} as series, {value} as value\n"
+        f"from {_quoted(chart.table)} t\njoin current_documents d on d.sha256 = t.document\n"
+        "group by 1, 2, 3\norder by 1, 2, 3"
+    )
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def bar_label(chart: Chart, x: object, x_end: object) -> str:
+    """'Jan 28–Feb 3, 2017' for a report period, 'Jul 2015' for a month, else the value."""
+    if x is None:
+        return "(none)"
+    text = str(x)
+    if chart.x == REPORT_PERIOD and x_end is not None:
+        a, b = _day(text), _day(str(x_end))
+        if a and b:
+            left = f"{a:%b} {a.day}"
+            right = f"{b.day}" if (a.year, a.month) == (b.year, b.month) else f"{b:%b} {b.day}"
+            return f"{left}–{right}, {b.year}"
+    if chart.per == "month":
+        month = _day(text + "-01")
+        if month:
+            return f"{month:%b %Y}"
+    return text

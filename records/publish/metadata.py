@@ -1,36 +1,43 @@
 """The Datasette metadata, generated from what the code declares so the two cannot drift.
 
-Parsed tables take their descriptions, columns and facets from the parsers' ``TableSpec``;
-core tables from ``CORE_TABLE_METADATA`` below; views (and any other table a ``db`` module
-adds through ``db.schema.EXTRA_SCHEMA``) from that module's ``TABLE_METADATA``; source,
-licence and caveats from ``sources.toml``. Canned queries live in ``records.publish.queries``.
+Parsed tables take their descriptions, columns, facets, default sort, label column, canned
+queries and charts from the parsers' ``TableSpec``; core tables from ``_CORE_DESCRIPTIONS``
+below; views (and any other table a ``db`` module adds through ``db.schema.EXTRA_SCHEMA``)
+from that module's ``TABLE_METADATA``; source, licence and caveats from the sources file in
+use. Core canned queries live in ``records.publish.queries``.
 
-Regenerate the committed file after changing any of those::
+``records serve`` builds it at start-up (``runtime_metadata``) for the database it serves:
+named after the database file, with the archive folder, the sources file in use, and only
+the tables, queries and charts of tables that database has, so a deployment that loads only
+WARN notices shows nothing of the DDOR. The committed ``datasette-metadata.json`` is the same
+document for every parser and the repository's ``sources.toml`` (for ``datasette -m``);
+regenerate it after changing any of those::
 
-    python -m records.publish.metadata > datasette-metadata.json
+    python -m records.publish.metadata sources.toml > datasette-metadata.json
 
 ``tests/publish/test_metadata.py`` fails when the committed file is stale or a published
-column has no description. ``runtime_metadata`` adapts the committed file to the database
-actually served (its name, the archive folder) for ``records serve``.
+column has no description.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import sqlite3
 import sys
+from collections.abc import Collection
+from dataclasses import asdict
+from html import escape
 from pathlib import Path
 from typing import Any
 
 from db.schema import CORE_TABLES, EXTRA_SCHEMA
 from db.tables import ensure_spec_tables
 from db.views import TABLE_CHANGES_PREFIX, ensure_views, table_changes_metadata
-from parsers.base import PROVENANCE_COLUMNS, Parser, TableSpec
+from parsers.base import PROVENANCE_COLUMNS, Chart, Parser, TableSpec
 from records.core.config import Config, Source, load_config
 from records.publish.queries import QUERIES
 
-REPO = Path(__file__).resolve().parents[2]
-METADATA_FILE = REPO / "datasette-metadata.json"
-SOURCES_FILE = REPO / "sources.toml"
 #: The database name in the committed file: the stem of the default ``data/records.db``.
 DATABASE = "records"
 #: Key of this project's plugin configuration in the metadata's ``plugins``.
@@ -39,27 +46,33 @@ PLUGIN = "agency-records"
 TITLE = "Agency records"
 
 
-def description_html(database: str) -> str:
-    """The home and database pages' introduction, linking into ``database``.
+def description_html(database: str, charts: Collection[Chart] = ()) -> str:
+    """The home and database pages' introduction, linking into ``database`` and to the
+    charts of the tables it has.
 
     Links are relative (no leading slash) so they keep Datasette's ``base_url`` when it is
     served under a path prefix: both pages sit at the top of the site, where they resolve.
     """
+    chart_links = ", ".join(
+        f'<a href="-/charts/{escape(c.name)}">{escape(c.title)}</a>' for c in charts
+    )
+    start = (
+        f"<p>Charts: {chart_links}.</p><p>Start with the charts, the canned queries below, or "
+        if charts
+        else "<p>Start with the canned queries below, or "
+    )
     return (
         "<p>Government agency reports, archived as published and parsed into tables. Every "
         "parsed row names the <strong>document</strong> it came from and the <strong>page"
         "</strong> it is printed on: follow the document link for the original URL, fetch "
         "time and SHA-256, or the page number to open the archived file at that page.</p>"
-        '<p>Start with the <a href="-/declined-chart">chart of declined detainers per '
-        'week</a>, the canned queries below, or the <a href="'
+        f'{start}the <a href="'
         f'{database}/changes">changes</a> view (what a correction or a new week added and '
         f'removed). <a href="{database}/search_pages">Search the text of every PDF page</a>; '
         f'follow up on <a href="{database}/requests_status">records requests</a>. New '
         f'documents: <a href="{database}/new_documents.atom">Atom feed</a>.</p>'
     )
 
-
-DESCRIPTION_HTML = description_html(DATABASE)
 
 _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
     "sources": {
@@ -213,15 +226,13 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
     },
 }
 
-#: Default sort of each table (Datasette's ``sort``/``sort_desc``): newest first where there
-#: is time, the report's own order otherwise.
+#: Default sort of core tables (Datasette's ``sort``/``sort_desc``): newest first where there
+#: is time. Parsed tables declare theirs on their ``TableSpec``.
 SORTS: dict[str, tuple[str, str]] = {
     "documents": ("sort_desc", "first_seen"),
     "fetches": ("sort_desc", "id"),
     "runs": ("sort_desc", "id"),
     "errors": ("sort_desc", "id"),
-    "ddor_declined_detainers": ("sort_desc", "declined_date"),
-    "ddor_top_jurisdictions": ("sort", "rank"),
 }
 #: Column shown instead of the key where another table links to these.
 LABELS = {"documents": "filename", "sources": "title"}
@@ -356,9 +367,9 @@ def parsed_table_metadata(
                 },
                 "facets": [*spec.facets, "document"],
             }
-            if spec.name in SORTS:
-                key, column = SORTS[spec.name]
-                meta[key] = column
+            for key in ("sort", "sort_desc", "label_column"):
+                if getattr(spec, key):
+                    meta[key] = getattr(spec, key)
             tables[spec.name] = meta
             changes = table_changes_metadata(
                 spec.name, {c.name: c.description for c in spec.columns}
@@ -370,59 +381,107 @@ def parsed_table_metadata(
     return tables
 
 
-def build_metadata(parsers: list[Parser] | None = None, config: Config | None = None) -> dict:
-    """The whole metadata document for the committed file."""
+def _declared_specs(parsers: list[Parser]) -> list[TableSpec]:
+    specs: dict[str, TableSpec] = {}
+    for parser in parsers:
+        for spec in parser.tables:
+            specs.setdefault(spec.name, spec)
+    return list(specs.values())
+
+
+def declared_queries(specs: list[TableSpec]) -> dict[str, dict[str, Any]]:
+    """The canned queries: the core ones, then those the tables declare."""
+    queries = dict(QUERIES)
+    for spec in specs:
+        for query in spec.queries:
+            queries.setdefault(query.name, query.metadata())
+    return queries
+
+
+def declared_charts(specs: list[TableSpec]) -> list[Chart]:
+    return [chart for spec in specs for chart in spec.charts]
+
+
+def build_metadata(
+    parsers: list[Parser] | None = None,
+    config: Config | None = None,
+    *,
+    present: Collection[str] | None = None,
+    database: str = DATABASE,
+) -> dict[str, Any]:
+    """The whole metadata document: every parser's tables (default), or only the tables,
+    views, queries and charts of the tables in ``present`` (a database's table names)."""
     if parsers is None:
         from parsers.registry import all_parsers
 
         parsers = list(all_parsers().values())
-    if config is None and SOURCES_FILE.exists():
-        config = load_config(SOURCES_FILE)
+    specs = [s for s in _declared_specs(parsers) if present is None or s.name in present]
     core = core_table_metadata()
     tables = {**core, **extra_table_metadata(core), **parsed_table_metadata(parsers, config)}
+    if present is not None:
+        tables = {name: meta for name, meta in tables.items() if name in present}
     for name, (key, column) in SORTS.items():
         if name in tables and name in core:
             tables[name][key] = column
     for name, column in LABELS.items():
-        tables[name]["label_column"] = column
-    return {
-        "title": TITLE,
-        "description_html": DESCRIPTION_HTML,
-        "databases": {
-            DATABASE: {
-                "title": TITLE,
-                "description_html": DESCRIPTION_HTML,
-                "tables": dict(sorted(tables.items())),
-                "queries": QUERIES,
-            }
-        },
-    }
+        if name in tables:
+            tables[name]["label_column"] = column
+    charts = declared_charts(specs)
+    description = description_html(database, charts)
+    # A deep copy: Datasette adds keys to the dicts it is given (a query's "name"), which
+    # must not leak into the module-level declarations or the next build.
+    return copy.deepcopy(
+        {
+            "title": TITLE,
+            "description_html": description,
+            "databases": {
+                database: {
+                    "title": TITLE,
+                    "description_html": description,
+                    "tables": dict(sorted(tables.items())),
+                    "queries": declared_queries(specs),
+                }
+            },
+            "plugins": {PLUGIN: {"charts": [asdict(c) for c in charts]}},
+        }
+    )
 
 
-def render(metadata: dict) -> str:
+def render(metadata: dict[str, Any]) -> str:
     return json.dumps(metadata, indent=2, ensure_ascii=False) + "\n"
 
 
-def runtime_metadata(database: str, archive: Path | str, committed: Path = METADATA_FILE) -> dict:
-    """The committed metadata for the database served as ``database`` with this archive.
+def database_tables(path: Path) -> set[str]:
+    """Names of the tables and views of the database at ``path`` (none if it does not exist)."""
+    if not path.is_file():
+        return set()
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = con.execute("select name from sqlite_master where type in ('table', 'view')")
+        return {name for (name,) in rows}
+    finally:
+        con.close()
 
-    Database-level metadata is keyed by database name (the file's stem), so the committed
-    ``records`` entry is renamed; the archive folder reaches the plugin as plugin config.
-    Links in the descriptions that name the database are rewritten with it.
+
+def runtime_metadata(db: Path, archive: Path | str, sources: Path | None = None) -> dict[str, Any]:
+    """The metadata ``records serve`` gives Datasette for the database file ``db``.
+
+    Database-level metadata is keyed by database name (the file's stem); the archive folder
+    and the charts reach the plugin as plugin config. Table notes (source, licence, caveats)
+    come from ``sources`` when it is a sources file.
     """
-    text = committed.read_text(encoding="utf-8")
-    metadata = json.loads(text)
-    if database != DATABASE:
-        metadata = json.loads(text.replace(f"/{DATABASE}/", f"/{database}/"))
-        metadata["databases"] = {database: metadata["databases"].pop(DATABASE)}
-        metadata["description_html"] = description_html(database)
-        metadata["databases"][database]["description_html"] = description_html(database)
-    metadata.setdefault("plugins", {})[PLUGIN] = {"archive": str(Path(archive).resolve())}
+    config = load_config(sources) if sources is not None and sources.is_file() else None
+    metadata = build_metadata(config=config, present=database_tables(db), database=db.stem)
+    metadata["plugins"][PLUGIN]["archive"] = str(Path(archive).resolve())
     return metadata
 
 
-def main() -> None:
-    sys.stdout.write(render(build_metadata()))
+def main(argv: list[str] | None = None) -> None:
+    """``python -m records.publish.metadata [SOURCES_FILE]``: the metadata for every parser."""
+    args = sys.argv[1:] if argv is None else argv
+    sources = Path(args[0] if args else "sources.toml")
+    config = load_config(sources) if sources.is_file() else None
+    sys.stdout.write(render(build_metadata(config=config)))
 
 
 if __name__ == "__main__":

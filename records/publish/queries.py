@@ -1,4 +1,5 @@
-"""Canned queries published with Datasette (``records.publish.metadata`` puts them in the metadata).
+"""Canned queries over the core tables and views, published with Datasette
+(``records.publish.metadata`` puts them in the metadata, with those the parsed tables declare).
 
 Every count joins ``current_documents`` so a corrected report is counted once, in its
 corrected form. Queries with a ``:parameter`` treat an empty value as "all".
@@ -8,59 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-#: Declined detainers per report week and state, current reports only (also drawn by the
-#: chart at /-/declined-chart).
-DECLINED_PER_WEEK_BY_STATE = """select d.report_period_start as week_start,
-  d.report_period_end as week_end, x.state, count(*) as declined_detainers
-from ddor_declined_detainers x
-join current_documents d on d.sha256 = x.document
-group by d.report_period_start, d.report_period_end, x.state
-order by week_start, x.state"""
+from records.foia.requests import CANNED_QUERIES
 
-QUERIES: dict[str, dict[str, Any]] = {
-    "declined_by_jurisdiction_and_week": {
-        "title": "Declined detainers by jurisdiction and week",
-        "description": (
-            "DDOR section II rows counted per report week, state and county, from current "
-            "reports (a corrected report replaces the original). Leave state empty for all."
-        ),
-        "sql": """select d.report_period_start as week_start, d.report_period_end as week_end,
-  x.state, x.county, count(*) as declined_detainers,
-  min(x.declined_date) as first_declined, max(x.declined_date) as last_declined
-from ddor_declined_detainers x
-join current_documents d on d.sha256 = x.document
-where :state = '' or x.state = upper(:state)
-group by d.report_period_start, d.report_period_end, x.state, x.county
-order by week_start, declined_detainers desc, x.state, x.county""",
-    },
-    "declined_per_week_by_state": {
-        "title": "Declined detainers per week by state",
-        "description": (
-            "The numbers behind the chart at /-/declined-chart: section II rows per report "
-            "week and state, current reports only."
-        ),
-        "sql": DECLINED_PER_WEEK_BY_STATE,
-    },
-    "top_jurisdictions_over_time": {
-        "title": "Top jurisdictions over time",
-        "description": (
-            "DDOR section I across report weeks: how often each jurisdiction was in ICE's "
-            "top ten by detainers issued, its best rank, and its rank (detainers) each week."
-        ),
-        "sql": """select jurisdiction, state, count(*) as weeks_in_top_ten,
-  min(rank) as best_rank, sum(detainers_issued) as detainers_issued_total,
-  group_concat(week_start || ': #' || rank || ' (' || detainers_issued || ')', '; ')
-    as rank_by_week
-from (
-  select t.jurisdiction, t.state, t.rank, t.detainers_issued,
-    d.report_period_start as week_start
-  from ddor_top_jurisdictions t
-  join current_documents d on d.sha256 = t.document
-  order by d.report_period_start
-)
-group by jurisdiction, state
-order by weeks_in_top_ten desc, detainers_issued_total desc, jurisdiction""",
-    },
+CORE_QUERIES: dict[str, dict[str, Any]] = {
     "documents_and_status": {
         "title": "Documents and their status",
         "description": (
@@ -144,12 +95,6 @@ limit 50""",
 }
 
 
-def _with_requests_queries() -> None:
-    """Records-request queries live beside the request logic; publish them here too."""
-    from records.foia.requests import CANNED_QUERIES
-
-    for name, query in CANNED_QUERIES.items():
-        QUERIES.setdefault(name, query)
-
-
-_with_requests_queries()
+#: Every core canned query: the ones above, then the records-request ones (kept beside the
+#: request logic in ``records.foia.requests``). Parsed tables bring their own (``TableSpec``).
+QUERIES: dict[str, dict[str, Any]] = {**CORE_QUERIES, **CANNED_QUERIES}

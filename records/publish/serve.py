@@ -6,9 +6,10 @@ is left running. The database is opened in read-only mode (``mode=ro``), not as 
 would neither see new rows nor survive WAL checkpoints. Datasette never writes: 0.65 has no
 write API and runs arbitrary SQL, after checking it is a SELECT, on read-only connections.
 
-The committed ``datasette-metadata.json`` is adapted to the served database's name and the
-archive folder (``records.publish.metadata.runtime_metadata``). Limits are set in ``SETTINGS``;
-docs/publishing.md explains them.
+The metadata is built at start-up from the parsers and the sources file in use, for the
+tables the served database has (``records.publish.metadata.runtime_metadata``): nothing is
+read from the repository, so an installed ``records`` serves from any folder. Limits are set
+in ``SETTINGS``; docs/publishing.md explains them.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def build_datasette(paths: Paths, *, base_url: str = "/") -> Any:
 
     return Datasette(
         [str(paths.db)],  # mutable, opened read-only: Datasette connects with ?mode=ro
-        metadata=runtime_metadata(paths.db.stem, paths.archive),
+        metadata=runtime_metadata(paths.db, paths.archive, paths.sources),
         settings={**SETTINGS, "base_url": _base_url(base_url)},
     )
 

@@ -6,8 +6,21 @@ through ``scrapers.state``. Documents seen before are requested conditionally, s
 unchanged document costs a 304 and no body. A source with ``archive_fallback`` whose
 listing page is gone is crawled from the Wayback Machine instead (``scrapers.wayback``).
 
-A spider for an odd site subclasses ``AgencySpider`` and overrides ``document_links``
-(and/or ``next_page``); everything else is shared.
+A spider for an odd site, in three steps (``springfield_police.py`` is a worked example):
+
+1. Add ``scrapers/spiders/<place>_<agency>.py`` with a class that subclasses
+   ``AgencySpider`` and sets ``name`` (the spider's name, e.g. ``"springfield-police"``).
+   Scrapy's own ``SpiderLoader`` finds it there (``SPIDER_MODULES`` in
+   ``scrapers/settings.py``): ``scrapy list`` shows it.
+2. Override ``document_links(response)`` (the document URLs a listing response names) and,
+   if the listing has more pages, ``next_page(response)``. Everything else (conditional
+   requests, content checks, archiving, error rows, Wayback fallback) is shared.
+3. Name it in the source: ``spider = "springfield-police"`` in ``sources.toml``, and test it
+   against a copy of the site served on 127.0.0.1 (``tests/scrapers/test_springfield_police.py``).
+
+``scrapy crawl NAME -a source=SOURCE`` runs one source's crawl outside ``records`` (archive and
+database from ``RECORDS_DB``/``RECORDS_ARCHIVE``/``RECORDS_SOURCES`` or their defaults); its
+documents are parsed by the next ``records parse``.
 """
 
 from __future__ import annotations
@@ -23,7 +36,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from records.core.config import Source
+from db.connect import open_db
+from records.core.config import Source, load_config
+from records.core.paths import Paths
 from scrapers.failures import describe_failure, http_status, retry_note
 from scrapers.items import DocumentItem
 from scrapers.listing_context import LinkContext, link_context
@@ -49,12 +64,29 @@ GONE_STATUSES = (404, 410)
 logger = logging.getLogger(__name__)
 
 
+def _standalone(name: str, sources: str | None) -> tuple[Source, CrawlState]:
+    """The source named on ``scrapy crawl``'s command line and a crawl state for it (no run)."""
+    paths = Paths.resolve(sources=sources)
+    (source,) = load_config(paths.sources).select([name])
+    open_db(paths.db).close()  # the schema, as `records` creates it before crawling
+    return source, CrawlState(paths.db, paths.archive, run_id=None, source=source.name)
+
+
 class AgencySpider(scrapy.Spider):
-    """Base spider configured from one ``Source``."""
+    """Base spider configured from one ``Source``. Not a spider of its own: it has no name,
+    so ``scrapy list`` leaves it out."""
 
-    name = "agency"
-
-    def __init__(self, source: Source, state: CrawlState, cdx: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        source: Source | str,
+        state: CrawlState | None = None,
+        cdx: str = "",
+        **kwargs: Any,
+    ) -> None:
+        if isinstance(source, str):  # scrapy crawl NAME -a source=SOURCE
+            source, state = _standalone(source, kwargs.pop("sources", None))
+        if state is None:
+            raise TypeError("AgencySpider needs the crawl state of its source")
         super().__init__(name=source.name, **kwargs)
         self.source = source
         self.state = state

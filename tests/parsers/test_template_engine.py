@@ -223,3 +223,37 @@ def test_header_helpers() -> None:
     assert page_numbers("1-3,5", 10) == [1, 2, 3, 5]
     assert page_numbers("8-", 10) == [8, 9, 10]
     assert page_numbers(None, 2) == [1, 2]
+
+
+def test_template_declares_sort_queries_and_charts() -> None:
+    table = TEMPLATE["tables"][0]
+    first = table["columns"][0]["name"]
+    data = dict(
+        TEMPLATE,
+        tables=[
+            dict(
+                table,
+                sort_desc=first,
+                queries=[{"name": "q", "title": "Q", "description": "d", "sql": "select 1"}],
+                charts=[{"name": "c", "title": "C", "x": "report_period", "group": first}],
+            )
+        ],
+    )
+    spec = TemplateParser(parse_template(Path("t.toml"), data)).tables[0]
+    assert spec.sort_desc == first and spec.sort is None
+    assert [(q.name, q.sql) for q in spec.queries] == [("q", "select 1")]
+    (chart,) = spec.charts
+    assert (chart.table, chart.x, chart.group, chart.value) == (
+        spec.name,
+        "report_period",
+        first,
+        None,
+    )
+    bad = dict(table, charts=[{"name": "c", "title": "C", "x": "nope"}])
+    with pytest.raises(TemplateError, match="t.toml table .* chart 'c': x must be a column"):
+        parse_template(Path("t.toml"), dict(TEMPLATE, tables=[bad]))
+    bad = dict(table, charts=[{"name": "c", "title": "C", "x": first, "value": "nope"}])
+    with pytest.raises(TemplateError, match="value names unknown column 'nope'"):
+        parse_template(Path("t.toml"), dict(TEMPLATE, tables=[bad]))
+    with pytest.raises(TemplateError, match="sort names unknown column 'nope'"):
+        parse_template(Path("t.toml"), dict(TEMPLATE, tables=[dict(table, sort="nope")]))

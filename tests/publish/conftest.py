@@ -102,7 +102,9 @@ class Client:
 
     def __init__(self, built: Built) -> None:
         self.loop = asyncio.new_event_loop()
-        self.ds = build_datasette(Paths(db=built.db, archive=built.archive, sources=REPO))
+        self.ds = build_datasette(
+            Paths(db=built.db, archive=built.archive, sources=REPO / "sources.toml")
+        )
         self.metadata = self.ds.metadata()
         self.db = built.name
 

@@ -38,7 +38,7 @@ SHOTS = (
         "h3",
         760,
     ),
-    ("chart.png", "/-/declined-chart", None, 620),
+    ("chart.png", "/-/charts/declined-detainers", None, 620),
     ("database.png", "/records", None, 900),
 )
 WIDTH = 1200

@@ -139,11 +139,11 @@ def test_atom_feed_lists_the_new_document(site_client: Client, ddor_site: Built)
 
 
 def test_chart_draws_the_weekly_totals(site_client: Client) -> None:
-    svg = site_client.get("/-/declined-chart.svg")
+    svg = site_client.get("/-/charts/declined-detainers.svg")
     assert svg.headers["content-type"].startswith("image/svg+xml")
     assert ">206</text>" in svg.text  # the bar's total label
     texas = sum(r["state"] == "TX" for r in DECLINED)
     assert f"TX, Jan 28–Feb 3, 2017: declined detainers: {texas}</title>" in svg.text
-    page = site_client.get("/-/declined-chart")
+    page = site_client.get("/-/charts/declined-detainers")
     assert page.status_code == 200 and "<svg" in page.text
     assert f"/{site_client.db}/declined_per_week_by_state" in page.text

@@ -93,7 +93,7 @@ def test_follow_a_row_to_its_document_and_pdf(browser: Any, served_series: Serve
 def test_chart_renders_in_the_browser(browser: Any, served_series: Served) -> None:
     from selenium.webdriver.common.by import By
 
-    browser.get(f"{served_series.url}/-/declined-chart")
+    browser.get(f"{served_series.url}/-/charts/declined-detainers")
     bars = browser.find_elements(By.CSS_SELECTOR, ".records-chart svg rect title")
     assert bars, "no bars drawn"
     svg = browser.find_element(By.CSS_SELECTOR, ".records-chart svg")

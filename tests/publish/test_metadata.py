@@ -6,21 +6,22 @@ import json
 
 import sqlite_utils
 
-from records.publish.metadata import (
-    DATABASE,
-    METADATA_FILE,
-    build_metadata,
-    render,
-    runtime_metadata,
-)
+from db.connect import open_db
+from parsers.registry import table_specs
+from records.core.config import load_config
+from records.publish.metadata import DATABASE, build_metadata, render, runtime_metadata
 from tests.publish.conftest import Built, Client, copy_database
+from tests.shared import REPO
+
+METADATA_FILE = REPO / "datasette-metadata.json"
+CONFIG = load_config(REPO / "sources.toml")
 
 
 def test_committed_metadata_is_the_generated_one() -> None:
     committed = METADATA_FILE.read_text(encoding="utf-8")
-    assert committed == render(build_metadata()), (
-        "datasette-metadata.json is stale: run `python -m records.publish.metadata > "
-        "datasette-metadata.json`"
+    assert committed == render(build_metadata(config=CONFIG)), (
+        "datasette-metadata.json is stale: run `python -m records.publish.metadata "
+        "sources.toml > datasette-metadata.json`"
     )
 
 
@@ -70,7 +71,7 @@ def test_the_check_notices_an_undescribed_column(
 
 
 def test_parsed_tables_carry_source_license_facets_and_caveats() -> None:
-    tables = build_metadata()["databases"][DATABASE]["tables"]
+    tables = build_metadata(config=CONFIG)["databases"][DATABASE]["tables"]
     declined = tables["ddor_declined_detainers"]
     assert declined["source_url"] == "https://www.ice.gov/declined-detainer-outcome-report"
     assert declined["license"] == "Public domain (U.S. federal government work)"
@@ -87,12 +88,41 @@ def test_parsed_tables_carry_source_license_facets_and_caveats() -> None:
         assert tables[name]["facets"][-1] == "document"
 
 
-def test_runtime_metadata_follows_the_served_database(tmp_path) -> None:
-    metadata = runtime_metadata("weekly", tmp_path / "archive")
+def test_runtime_metadata_follows_the_served_database(ddor_series: Built, tmp_path) -> None:
+    copy = tmp_path / "weekly.db"
+    copy_database(ddor_series.db, copy)
+    metadata = runtime_metadata(copy, tmp_path / "archive", REPO / "sources.toml")
     assert list(metadata["databases"]) == ["weekly"]
     assert metadata["plugins"]["agency-records"]["archive"] == str(tmp_path / "archive")
     assert 'href="weekly/new_documents.atom"' in metadata["description_html"]
-    committed = json.loads(METADATA_FILE.read_text(encoding="utf-8"))
-    assert metadata["databases"]["weekly"]["tables"].keys() == (
-        committed["databases"][DATABASE]["tables"].keys()
+    tables = metadata["databases"]["weekly"]["tables"]
+    assert tables["ddor_declined_detainers"]["license"] == (
+        "Public domain (U.S. federal government work)"
     )
+    # Only the tables the database has: no template's tables, no generic extractor's.
+    assert "ca_warn_notices" not in tables and "extracted_rows" not in tables
+    queries = metadata["databases"]["weekly"]["queries"]
+    assert {"declined_per_week_by_state", "top_jurisdictions_over_time", "search_pages"} <= set(
+        queries
+    )
+    charts = [c["name"] for c in metadata["plugins"]["agency-records"]["charts"]]
+    assert charts == ["declined-detainers"]
+
+
+def test_runtime_metadata_drops_what_the_database_lacks(tmp_path) -> None:
+    # A newsroom that loads only its state's WARN notices: no DDOR table, query or chart.
+    open_db(tmp_path / "warn.db", specs=table_specs(["ca-warn"])).close()
+    metadata = runtime_metadata(tmp_path / "warn.db", tmp_path / "archive")
+    database = metadata["databases"]["warn"]
+    assert not [t for t in database["tables"] if t.startswith("ddor_")]
+    assert not [q for q, v in database["queries"].items() if "ddor_" in v["sql"]]
+    assert "detainer" not in json.dumps(metadata).lower()
+    charts = [c["name"] for c in metadata["plugins"]["agency-records"]["charts"]]
+    assert charts == ["warn-employees-per-month"]
+    assert 'href="-/charts/warn-employees-per-month"' in metadata["description_html"]
+
+
+def test_metadata_of_a_missing_database_lists_no_parsed_table(tmp_path) -> None:
+    metadata = runtime_metadata(tmp_path / "none.db", tmp_path / "archive")
+    assert metadata["databases"]["none"]["tables"] == {}
+    assert metadata["plugins"]["agency-records"]["charts"] == []

@@ -88,7 +88,7 @@ def test_atom_feed_of_an_empty_database_is_an_empty_feed(empty_client: Client) -
 
 
 def test_chart_of_an_empty_database_says_nothing_is_loaded(empty_client: Client) -> None:
-    html = empty_client.get("/-/declined-chart").text
+    html = empty_client.get("/-/charts/declined-detainers").text
     assert "No DDOR reports are loaded yet" in html
     assert 'id="chart-title"' not in html and ">0.2<" not in html
 
@@ -165,11 +165,12 @@ def test_search_finds_a_received_pdf_page(request_client: Client) -> None:
 
 
 def test_home_page_links_keep_base_url(site_client: Client, ddor_site: Built) -> None:
-    # The introduction linked to /-/declined-chart and /records/...: off the site when
+    # The introduction linked to the chart and /records/...: off the site when
     # Datasette is served under a path prefix (base_url).
     # `records serve --base-url news` builds it this way.
     ds = build_datasette(
-        Paths(db=ddor_site.db, archive=ddor_site.archive, sources=REPO), base_url="news"
+        Paths(db=ddor_site.db, archive=ddor_site.archive, sources=REPO / "sources.toml"),
+        base_url="news",
     )
     assert ds.setting("base_url") == "/news/"
     loop = asyncio.new_event_loop()
@@ -181,14 +182,14 @@ def test_home_page_links_keep_base_url(site_client: Client, ddor_site: Built) ->
             links = re.findall(r'href="([^"#]+)"', response.text)
             resolved = {urljoin(page_url, href) for href in links if "://" not in href}
             assert resolved and all(u.startswith("http://localhost/news/") for u in resolved)
-            for target in ("-/declined-chart", f"{ddor_site.name}/search_pages"):
+            for target in ("-/charts/declined-detainers", f"{ddor_site.name}/search_pages"):
                 assert f"http://localhost/news/{target}" in resolved
     finally:
         loop.close()
 
 
 def test_runtime_description_names_the_served_database(tmp_path: Path) -> None:
-    metadata = runtime_metadata("series", tmp_path)
+    metadata = runtime_metadata(tmp_path / "series.db", tmp_path)
     for html in (metadata["description_html"], metadata["databases"]["series"]["description_html"]):
         assert 'href="series/new_documents.atom"' in html and "records/" not in html
 

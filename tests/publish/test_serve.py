@@ -33,7 +33,7 @@ def test_serve_publishes_with_metadata_plugins_and_settings(served_series: Serve
         assert settings[name] == value, name
     databases = json.loads(_get(f"{served_series.url}/-/databases.json")[2])
     assert [(d["name"], d["is_mutable"]) for d in databases] == [("series", True)]
-    status, content_type, _ = _get(f"{served_series.url}/-/declined-chart.svg")
+    status, content_type, _ = _get(f"{served_series.url}/-/charts/declined-detainers.svg")
     assert status == 200 and content_type.startswith("image/svg+xml")
     status, content_type, body = _get(f"{served_series.url}/series/new_documents.atom")
     assert status == 200 and body.count(b"<entry>") == 4

@@ -249,7 +249,7 @@ def test_records_add_with_request_unpacks_zips_too(tmp_path: Path) -> None:
     ]
 
 
-def _receive(tmp_path: Path, data: bytes, name: str, limits: ZipLimits):  # noqa: ANN202
+def _receive(tmp_path: Path, data: bytes, name: str, limits: ZipLimits):
     db = open_db(tmp_path / "r.db")
     return db, receive_file(db, Archive(tmp_path / "archive"), data, name, limits=limits)
 

@@ -70,11 +70,11 @@ def add_document(agency: AgencySite, name: str, body: bytes, *, gated: bool = Fa
     agency.site.routes[f"/doclib/ddor/{name}"] = route
 
 
-def pdf_route(body: bytes):  # noqa: ANN202 - a tests.httpserver Route
+def pdf_route(body: bytes):  # a tests.httpserver Route
     return lambda _: (200, PDF_HEADERS, body)
 
 
-def gated_route(body: bytes, gate: Gate):  # noqa: ANN202 - a tests.httpserver Route
+def gated_route(body: bytes, gate: Gate):  # a tests.httpserver Route
     def route(_: Handler) -> tuple[int, dict[str, str], bytes]:
         gate.arrived.set()
         gate.released.wait(GUARD_SECONDS)

@@ -69,7 +69,7 @@ def test_bad_day_of_week_is_refused(field: str) -> None:
 
 
 def test_sunday_zero_in_sources_toml_runs_on_sunday_and_eight_is_a_config_error(
-    tmp_path,  # noqa: ANN001 - pytest fixture
+    tmp_path,  # pytest fixture
 ) -> None:
     sources = tmp_path / "sources.toml"
     body = (

@@ -35,10 +35,10 @@ def webhook_receiver() -> Iterator[Receiver]:
     receiver = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             return None
 
-        def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        def do_POST(self) -> None:  # stdlib name
             body = self.rfile.read(int(self.headers["Content-Length"]))
             receiver.posts.append((self.path, dict(self.headers), json.loads(body)))
             self.send_response(204 if self.path == "/ok" else 500)
