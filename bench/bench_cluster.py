@@ -20,14 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from distributed import LocalCluster  # noqa: E402
+from distributed import LocalCluster
 
-from records.core.config import load_config  # noqa: E402
-from records.core.paths import Paths  # noqa: E402
-from records.demo.run import DEMO_SOURCE, write_sources  # noqa: E402
-from records.demo.sample_reports import weekly_series  # noqa: E402
-from records.pipeline.add import add_files  # noqa: E402
-from records.pipeline.parse import parse_archived  # noqa: E402
+from records.core.config import load_config
+from records.core.paths import Paths
+from records.demo.run import DEMO_SOURCE, write_sources
+from records.demo.sample_reports import weekly_series
+from records.pipeline.add import add_files
+from records.pipeline.parse import parse_archived
 
 
 def reparse(paths: Paths, *, cluster: str = "local", workers: int | None = None) -> float:

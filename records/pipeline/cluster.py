@@ -104,7 +104,7 @@ def _client(address: str, timeout: float) -> Iterator[Any]:
 
     try:
         client = Client(address, timeout=timeout, set_as_default=False)
-    except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address
+    except Exception as exc:
         raise ClusterError(
             f"cannot reach the Dask scheduler at {address} within {timeout:g} s ({exc});"
             " start it with `dask scheduler`, or parse on this machine with --cluster local"
@@ -252,7 +252,7 @@ class Cluster:
                     f" ({' '.join(str(exc).split())});"
                     " the documents not loaded yet are parsed by the next run"
                 ) from None
-            except Exception as exc:  # noqa: BLE001 - one document's failure, not the run's
+            except Exception as exc:
                 return failed(
                     job,
                     f"the Dask cluster at {self.address} could not parse it:"
