@@ -9,6 +9,8 @@ column, say), so a weekly run does not churn the schema under a running Datasett
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import sqlite_utils
 
 from db.tables import parsed_tables
@@ -217,10 +219,10 @@ from changes
 where table_name = '{name}'"""
 
 
-def table_changes_metadata(name: str, described: dict[str, str]) -> dict:
+def table_changes_metadata(name: str, described: dict[str, str]) -> dict[str, Any]:
     """Metadata of ``changes_<name>``: the changes view's descriptions, the table's own for
     its value columns (``described``)."""
-    base = TABLE_METADATA["changes"]["columns"]
+    base = cast(dict[str, str], TABLE_METADATA["changes"]["columns"])
     return {
         "title": f"What changed in {name}",
         "description": (
