@@ -18,11 +18,12 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, widest_gutter
+from parsers.generic.completeness import Completeness, check, words_inside
 from parsers.generic.header import count_header_rows
 from parsers.generic.header_cells import split_sub_headers
 from parsers.generic.lines import RuledGrid, build_grid, find_cell_tables
 from parsers.generic.merge import join_pages
-from parsers.generic.model import ExtractedTable, PageTable, Word
+from parsers.generic.model import BBox, ExtractedTable, PageTable, Word
 from parsers.generic.not_tables import is_chart, not_a_table, without_running_lines
 from parsers.generic.page_objects import PageContent, read_page
 from parsers.generic.row_ruled import find_row_ruled_tables
@@ -176,8 +177,57 @@ def _without_empty_rows(table: PageTable) -> PageTable:
     return table
 
 
+def _whitespace_fallback(inside: list[Word], bbox: BBox, page: int) -> PageTable | None:
+    """The words of a table's area read as one whitespace table (columns from alignment),
+    every text line a row: the other method for a table whose cells miss some of them."""
+    if not inside:
+        return None
+    em = text_height(inside)
+    lines = text_lines(inside, em)
+    if not any(line.tabular for line in lines):
+        return None
+    ws = build_whitespace_grid(lines, em)
+    if ws is None or len(ws.rows) < 2 or len(ws.bounds) < 3:
+        return None
+    return PageTable(
+        page=page,
+        bbox=bbox,
+        rows=ws.rows,
+        n_header_rows=count_header_rows(ws.rows),
+        col_edges=ws.bounds,
+        method="whitespace",
+        spans=ws.spans,
+    )
+
+
+def _complete(table: PageTable, words: list[Word], found: Completeness | None = None) -> PageTable:
+    """``table`` when every word of its area (among ``words``) is in exactly one of its
+    cells (``found``, when the check was made on the cells as first read); else the area
+    read by the other method when that one is complete; else the table that misses least,
+    with a warning naming what is missing."""
+    inside = words_inside(words, table.bbox)
+    if found is None:
+        found = check(inside, table.rows)
+    if found.complete:
+        return table
+    other: PageTable | None = None
+    if table.method != "whitespace":
+        other = _whitespace_fallback(inside, table.bbox, table.page)
+    if other is not None:
+        other_found = check(inside, other.rows)
+        if other_found.complete:
+            return other
+        if other_found.missing_chars + other_found.extra_chars < (
+            found.missing_chars + found.extra_chars
+        ):
+            table, found = other, other_found
+    table.warnings.append(f"page {table.page}: {found.warning()}")
+    return table
+
+
 def page_tables(content: PageContent) -> list[PageTable]:
-    """Every table on one page, top to bottom."""
+    """Every table on one page, top to bottom. Each one passes the completeness check
+    (``_complete``) against the words it was built from."""
     found: list[PageTable] = []
     ruled_boxes = []
     for cells in find_cell_tables(content):
@@ -185,12 +235,14 @@ def page_tables(content: PageContent) -> list[PageTable]:
         if not _ruled_ok(grid):
             continue
         n_header = count_header_rows(grid.rows)
+        # Checked before row-spanning cells are repeated in each row, which is on purpose.
+        read = check(words_inside(content.words, grid.bbox), grid.rows)
         _copy_row_spans(grid, n_header)
         rows, spans, n_header = split_sub_headers(
             grid.rows, grid.spans, grid.cell_words, grid.xs, n_header
         )
         ruled_boxes.append(grid.bbox)
-        found.append(
+        table = _complete(
             PageTable(
                 page=content.number,
                 bbox=grid.bbox,
@@ -199,8 +251,11 @@ def page_tables(content: PageContent) -> list[PageTable]:
                 col_edges=grid.xs,
                 method="ruled",
                 spans=spans,
-            )
+            ),
+            content.words,
+            read,
         )
+        found.append(table)
     words = content.words
     if words:
         em = text_height(words)
@@ -211,22 +266,26 @@ def page_tables(content: PageContent) -> list[PageTable]:
         words = [w for w in words if not _inside(w, ruled_boxes)]
     words, text_rules = split_text_rules(words)
     if words and text_rules:
-        listings, words = find_underlined_listings(
+        listings, rest = find_underlined_listings(
             words, text_rules, content.number, text_height(words)
         )
-        found.extend(listings)
+        found.extend(_complete(t, words) for t in listings)
+        words = rest
     if words:
         em = text_height(words)
         row_ruled = find_row_ruled_tables(content.edges, words, content.width, em)
         for rr in row_ruled:
             found.append(
-                PageTable(
-                    page=content.number,
-                    bbox=rr.bbox,
-                    rows=rr.rows,
-                    n_header_rows=count_header_rows(rr.rows),
-                    col_edges=rr.bounds,
-                    method="row-ruled",
+                _complete(
+                    PageTable(
+                        page=content.number,
+                        bbox=rr.bbox,
+                        rows=rr.rows,
+                        n_header_rows=count_header_rows(rr.rows),
+                        col_edges=rr.bounds,
+                        method="row-ruled",
+                    ),
+                    words,
                 )
             )
         if row_ruled:
@@ -239,14 +298,17 @@ def page_tables(content: PageContent) -> list[PageTable]:
             for t in _whitespace_tables(band, em, LAYOUT_SPLIT_DEPTH)
         ]:
             found.append(
-                PageTable(
-                    page=content.number,
-                    bbox=ws.bbox,
-                    rows=ws.rows,
-                    n_header_rows=count_header_rows(ws.rows),
-                    col_edges=ws.bounds,
-                    method="whitespace",
-                    spans=ws.spans,
+                _complete(
+                    PageTable(
+                        page=content.number,
+                        bbox=ws.bbox,
+                        rows=ws.rows,
+                        n_header_rows=count_header_rows(ws.rows),
+                        col_edges=ws.bounds,
+                        method="whitespace",
+                        spans=ws.spans,
+                    ),
+                    words,
                 )
             )
     found = [_without_empty_rows(t) for t in found]

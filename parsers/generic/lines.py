@@ -260,12 +260,16 @@ def build_grid(cell_boxes: list[BBox], words: list[Word]) -> RuledGrid:
             for x in inner_xs
         ):
             pieces = _split_word(w, inner_xs)
-        r = bisect_right(ys, w.ymid) - 1
+        r = min(bisect_right(ys, w.ymid) - 1, len(ys) - 2)
         for p in pieces:
-            c = bisect_right(xs, p.xmid) - 1
+            c = min(bisect_right(xs, p.xmid) - 1, len(xs) - 2)
             owned = owner.get((r, c))
-            if owned is not None:
-                cell_words.setdefault(owned, []).append(p)
+            if owned is None:
+                # Printed in a grid slot no drawn cell covers (a totals row whose label
+                # cell is not closed): the slot between the grid lines is its cell.
+                owned = owner[(r, c)] = len(spans)
+                spans.append((r, c, r, c))
+            cell_words.setdefault(owned, []).append(p)
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     grid = [[""] * n_cols for _ in range(n_rows)]
     col_spans: list[tuple[int, int, int]] = []

@@ -72,6 +72,9 @@ class PageTable:
     method: str
     #: Header cells spanning several columns: (row, first column, last column).
     spans: list[tuple[int, int, int]] = field(default_factory=list)
+    #: Why the table's cells cannot be trusted whole (words of its area in no cell, text
+    #: copied into several cells); empty when every word is in exactly one cell.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def n_columns(self) -> int:
@@ -99,6 +102,8 @@ class ExtractedTable:
     rows: list[list[str]]
     method: str
     spans: list[tuple[int, int, int]] = field(default_factory=list)
+    #: Completeness warnings of its parts, each naming its page (see PageTable.warnings).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def page(self) -> int:
@@ -174,6 +179,7 @@ class ExtractedTable:
             "columns": self.columns,
             "header": self.header,
             "rows": self.rows,
+            "warnings": self.warnings,
             "pieces": [
                 {
                     "page": p.page,

@@ -1,0 +1,134 @@
+"""Pages in the shapes the generic extractor got wrong on documents outside the fixtures,
+drawn with fpdf2 (issue 13). Each builder writes one PDF and returns the cells a reader of
+the page sees, so that tests assert exact cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+FONT_SIZE = 8.0
+LINE_H = 10.0
+
+
+def _page(orientation: str = "P") -> FPDF:
+    pdf = FPDF(orientation=orientation, unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=FONT_SIZE)
+    pdf.set_line_width(0.5)
+    return pdf
+
+
+def _text(pdf: FPDF, x: float, y: float, w: float, text: str, align: str = "L") -> None:
+    """``text`` in a box ``w`` wide whose top is ``y``."""
+    pdf.set_xy(x, y)
+    pdf.cell(w, LINE_H, text, align=align)
+
+
+def white_background_grid(path: Path) -> list[list[str]]:
+    """Failure mode 1: full-width horizontal rules, one vertical rule after the label
+    column, and white filled rectangles as cell backgrounds (one across the header row,
+    two behind the label and first value of each body row). The rectangles' edges make a
+    grid that covers only the first value column of the body."""
+    pdf = _page()
+    x0, label_w, col_w, row_h, top = 40.0, 120.0, 48.0, 16.0, 100.0
+    years = [str(y) for y in range(2016, 2024)]
+    labels = ["Exports", "Imports", "Balance", "Reserves", "Debt"]
+    right = x0 + label_w + col_w * len(years)
+    grid = [["", *years]]
+    grid += [
+        [label, *(f"{(r * 37 + c * 11) % 90 + 10}.{c}" for c in range(len(years)))]
+        for r, label in enumerate(labels, 1)
+    ]
+    pdf.set_fill_color(255, 255, 255)
+    for r, row in enumerate(grid):
+        y = top + r * row_h
+        if r == 0:
+            pdf.rect(x0, y, right - x0, row_h, style="F")
+        else:
+            pdf.rect(x0, y, label_w, row_h, style="F")
+            pdf.rect(x0 + label_w, y, col_w, row_h, style="F")
+        _text(pdf, x0 + 2, y + 3, label_w - 4, row[0])
+        for c, value in enumerate(row[1:]):
+            _text(pdf, x0 + label_w + c * col_w, y + 3, col_w - 4, value, align="R")
+    for r in range(len(grid) + 1):
+        pdf.line(x0, top + r * row_h, right, top + r * row_h)
+    pdf.line(x0 + label_w, top, x0 + label_w, top + row_h * len(grid))
+    pdf.output(str(path))
+    return grid
+
+
+def unclosed_cell(path: Path) -> list[list[str]]:
+    """A ruled grid whose last row has a cell drawn for its label only, its figure printed
+    where no cell is drawn (a totals row left open). Labels are set flush right against the
+    values, so no text line has a gap wide enough for whitespace columns either."""
+    pdf = _page()
+    x0, top, w0, w1, row_h = 72.0, 200.0, 100.0, 80.0, 16.0
+    rows = [["Region", "Total"], ["North", "12"], ["South", "34"]]
+    for r, (label, value) in enumerate(rows):
+        y = top + r * row_h
+        pdf.rect(x0, y, w0, row_h)
+        if r < len(rows) - 1:
+            pdf.rect(x0 + w0, y, w1, row_h)
+        _text(pdf, x0, y + 3, w0, label, align="R")
+        _text(pdf, x0 + w0, y + 3, w1, value)
+    pdf.output(str(path))
+    return rows
+
+
+#: Failure mode 2's register: (case, parties, subject, decision), each cell's printed lines.
+REGISTER = (
+    (["Case number"], ["Parties"], ["Subject of the dispute"], ["Decision"]),
+    (
+        ["2021-0147"],
+        ["Smith Holdings Ltd v.", "Regional Water Board"],
+        ["Permit for abstraction", "from the river Aire"],
+        ["Appeal allowed"],
+    ),
+    (
+        ["2021-0152"],
+        ["Jones"],
+        ["Unpaid rates on three", "commercial units in the", "town centre"],
+        ["Dismissed"],
+    ),
+    (
+        ["2021-0160", "(joined)"],
+        ["Northern Transport", "Cooperative v. City", "Council of Leeds"],
+        ["Licence for a bus", "route"],
+        ["Referred back", "to the council"],
+    ),
+    (
+        ["2022-0003"],
+        ["Patel v. Patel"],
+        ["Division of a jointly", "owned farm, with", "water rights and", "grazing leases"],
+        ["Settled"],
+    ),
+)
+
+
+def wrapped_register(path: Path, column_rulings: bool = False) -> list[list[str]]:
+    """Failure mode 2: a register ruled only between its records (a rule above and below
+    the header too), four columns whose cells wrap over one to four lines; one record wraps
+    in every column. With ``column_rulings`` the columns are ruled as well."""
+    pdf = _page()
+    x0, top = 40.0, 200.0
+    widths = [90.0, 150.0, 170.0, 100.0]
+    xs = [x0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    y = top
+    pdf.line(x0, y, xs[-1], y)
+    for record in REGISTER:
+        y += 3
+        for c, lines in enumerate(record):
+            for i, line in enumerate(lines):
+                _text(pdf, xs[c] + 2, y + i * LINE_H, widths[c] - 4, line)
+        y += max(len(lines) for lines in record) * LINE_H + 3
+        pdf.line(x0, y, xs[-1], y)
+    if column_rulings:
+        for x in xs:
+            pdf.line(x, top, x, y)
+    pdf.output(str(path))
+    return [[" ".join(lines) for lines in record] for record in REGISTER]
