@@ -31,6 +31,12 @@ MIN_TABULAR_LINES = 2
 DISPLAY_SIZE_RATIO = 1.6
 MIN_SIZED_CHARS = 3
 
+#: A header of at most this many lines, this many text heights above the figures at most,
+#: is joined to them across a gap wider than BLOCK_GAP_EMS.
+HEADER_MAX_LINES = 4
+HEADER_GAP_EMS = 5.0
+YEAR_RE = re.compile(r"^(?:19|20)\d\d[*a-z]?$")
+
 #: Numbers, amounts, percentages and dates, with an optional footnote mark.
 NUMERIC_RE = re.compile(r"^[\(\[]?[-–+$€£]?\s?\d[\d.,/:\-]*\s?%?[\)\]]?[*a-z†‡]{0,2}$")
 
@@ -119,6 +125,8 @@ def table_blocks(lines: list[TextLine], em: float) -> list[list[TextLine]]:
     prose_width = PROSE_LINE_SHARE * (page_x1 - page_x0)
     runs: list[list[TextLine]] = []
     current: list[TextLine] = []
+    #: Whether each run ended at a vertical gap (not at a title or prose line).
+    at_gap: list[bool] = []
     for line in lines:
         breaks = (
             (not line.tabular and line.x1 - line.x0 > prose_width)
@@ -127,15 +135,48 @@ def table_blocks(lines: list[TextLine], em: float) -> list[list[TextLine]]:
         )
         if current and (line.top - current[-1].bottom > BLOCK_GAP_EMS * em or breaks):
             runs.append(current)
+            at_gap.append(not breaks)
             current = []
         if not breaks:
             current.append(line)
     if current:
         runs.append(current)
+        at_gap.append(False)
+    runs = _headers_joined(runs, at_gap, em)
     blocks = []
     for run in runs:
         blocks.extend(_trim(run))
     return [b for b in blocks if sum(1 for line in b if line.tabular) >= MIN_TABULAR_LINES]
+
+
+def _is_header_run(run: list[TextLine]) -> bool:
+    """A few lines of column headings: no figures but years, at least one line of several
+    headings."""
+    if len(run) > HEADER_MAX_LINES or not any(line.tabular for line in run):
+        return False
+    return all(
+        not is_numeric(w.text) or YEAR_RE.match(w.text.strip()) for line in run for w in line.words
+    )
+
+
+def _headers_joined(runs: list[list[TextLine]], at_gap: list[bool], em: float) -> list:
+    """A run of column headings set apart from the figures below by a wider gap than the
+    rows (a statement's two-level header) belongs to them: joined, so that the table
+    keeps its header and its columns their names."""
+    out: list[list[TextLine]] = []
+    for i, run in enumerate(runs):
+        if out and at_gap[i - 1] and _is_header_run(out[-1]):
+            head = out[-1]
+            below = sum(1 for line in run if line.numeric)
+            near = run[0].top - head[-1].bottom <= HEADER_GAP_EMS * em
+            x0 = min(line.x0 for line in run)
+            x1 = max(line.x1 for line in run)
+            inside = all(x0 - em <= line.x0 and line.x1 <= x1 + em for line in head)
+            if near and inside and below >= MIN_TABULAR_LINES:
+                out[-1] = head + run
+                continue
+        out.append(run)
+    return out
 
 
 def _trim(run: list[TextLine]) -> list[list[TextLine]]:

@@ -132,3 +132,49 @@ def wrapped_register(path: Path, column_rulings: bool = False) -> list[list[str]
             pdf.line(x, top, x, y)
     pdf.output(str(path))
     return [[" ".join(lines) for lines in record] for record in REGISTER]
+
+
+def two_level_header_statement(path: Path) -> list[list[str]]:
+    """Failure mode 3: an unruled statement with a 3-line header (group titles centred over
+    sub-titles that wrap onto a second line), set apart from the figures by more than two
+    line heights, and "..." nil markers where no figure is available."""
+    pdf = _page()
+    x0, label_w, col_w, top = 40.0, 130.0, 55.0, 200.0
+    subs = [
+        ("Taxes", ""),
+        ("Grants", "received"),
+        ("Other", "revenue"),
+        ("Current", "spending"),
+        ("Capital", "spending"),
+        ("Interest", "payments"),
+    ]
+    body = [
+        ["Central government", "1,204.5", "310.2", "88.1", "1,012.7", "240.0", "95.3"],
+        ["State governments", "845.0", "...", "41.7", "790.2", "120.4", "..."],
+        ["Local authorities", "312.9", "205.6", "...", "420.1", "66.3", "12.8"],
+        ["Social security funds", "650.3", "...", "15.0", "702.9", "...", "0.4"],
+        ["Total", "3,012.7", "515.8", "144.8", "2,925.9", "426.7", "108.5"],
+    ]
+
+    def col_x(c: int) -> float:
+        return x0 + label_w + c * col_w
+
+    _text(pdf, x0, 120, 400, "Table 3. General government operations, 2022 (billions)")
+    _text(pdf, col_x(0), top, 3 * col_w, "Revenue", align="C")
+    _text(pdf, col_x(3), top, 3 * col_w, "Expenditure", align="C")
+    for c, (first, second) in enumerate(subs):
+        _text(pdf, col_x(c), top + LINE_H, col_w - 2, first, align="R")
+        _text(pdf, col_x(c), top + 2 * LINE_H, col_w - 2, second, align="R")
+    _text(pdf, x0, top + 2 * LINE_H, label_w, "Sector")
+    y = top + 3 * LINE_H + 20
+    for r, row in enumerate(body):
+        _text(pdf, x0, y + r * (LINE_H + 2), label_w, row[0])
+        for c, value in enumerate(row[1:]):
+            _text(pdf, col_x(c), y + r * (LINE_H + 2), col_w - 2, value, align="R")
+    pdf.output(str(path))
+    header = [
+        ["", "Revenue", "", "", "Expenditure", "", ""],
+        ["", *(first for first, _ in subs)],
+        ["Sector", *(second for _, second in subs)],
+    ]
+    return [*header, *body]

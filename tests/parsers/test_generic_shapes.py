@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from parsers.generic import extract_tables
+from parsers.generic.cell_text import clean, drop_leaders
+from parsers.generic.model import Word
 from tests.parsers import generic_pages as pages
 
 
@@ -25,3 +27,46 @@ def test_register_ruled_between_records_gives_one_row_a_record(
     assert table.columns == ["Case number", "Parties", "Subject of the dispute", "Decision"]
     assert table.method == ("ruled" if column_rulings else "row-ruled")
     assert table.warnings == []
+
+
+def test_two_level_header_stays_with_its_figures_and_nil_markers_are_kept(
+    tmp_path: Path,
+) -> None:
+    """Failure mode 3: the 3-line header, set apart by a wider gap than the rows, came out
+    as a table of its own shifted one column right, the body's columns named column_1...;
+    "..." (not available) cells were blanked as leader dots."""
+    path = tmp_path / "statement.pdf"
+    expected = pages.two_level_header_statement(path)
+    (table,) = extract_tables(path)
+    assert table.grid() == expected
+    assert table.columns == [
+        "Sector",
+        "Revenue: Taxes",
+        "Revenue: Grants received",
+        "Revenue: Other revenue",
+        "Expenditure: Current spending",
+        "Expenditure: Capital spending",
+        "Expenditure: Interest payments",
+    ]
+    assert len(table.header) == 3
+    assert table.rows[1] == ["State governments", "845.0", "...", "41.7", "790.2", "120.4", "..."]
+    assert table.warnings == []
+
+
+def test_nil_marker_kept_leaders_dropped() -> None:
+    def line(*placed: tuple[float, str]) -> list[Word]:
+        return [Word(x, 0.0, x + 5.0 * len(t), 8.0, t) for x, t in placed]
+
+    # "..." alone in a column, a column gap on either side: not available.
+    nil = line((0, "Taxes"), (100, "..."), (150, "12"))
+    assert [w.text for w in drop_leaders(nil)] == ["Taxes", "...", "12"]
+    # Dots joined to the label, or a long run of them: leaders.
+    assert [w.text for w in drop_leaders(line((0, "Taxes"), (27, "..."), (150, "12")))] == [
+        "Taxes",
+        "12",
+    ]
+    assert [w.text for w in drop_leaders(line((0, "Taxes"), (60, "........"), (150, "12")))] == [
+        "Taxes",
+        "12",
+    ]
+    assert clean("...") == "..." and clean("Taxes ......") == "Taxes"
