@@ -20,8 +20,9 @@ from pdfplumber.utils.exceptions import PdfminerException
 from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, widest_gutter
 from parsers.generic.completeness import Completeness, check, words_inside
 from parsers.generic.header import count_header_rows
+from parsers.generic.header_above import attach_header_above
 from parsers.generic.header_cells import split_sub_headers
-from parsers.generic.lines import RuledGrid, build_grid, find_cell_tables
+from parsers.generic.lines import RuledGrid, build_grid, find_cell_tables, is_frame
 from parsers.generic.merge import join_pages
 from parsers.generic.model import BBox, ExtractedTable, PageTable, Word
 from parsers.generic.not_tables import is_chart, not_a_table, without_running_lines
@@ -58,7 +59,7 @@ def _ruled_ok(grid: RuledGrid) -> bool:
     if len(rows) < 2 or len(rows[0]) < 2:
         return False
     filled = sum(1 for row in rows for cell in row if cell)
-    if grid.crammed > max(1, CRAMMED_SHARE * filled):
+    if grid.crammed > max(1, CRAMMED_SHARE * filled) or is_frame(grid):
         return False
     return filled >= MIN_RULED_FILLED_CELLS
 
@@ -255,6 +256,9 @@ def page_tables(content: PageContent) -> list[PageTable]:
             content.words,
             read,
         )
+        if table.method == "ruled" and content.words:
+            attach_header_above(table, content.words, text_height(content.words))
+        ruled_boxes[-1] = table.bbox
         found.append(table)
     words = content.words
     if words:

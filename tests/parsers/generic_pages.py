@@ -178,3 +178,72 @@ def two_level_header_statement(path: Path) -> list[list[str]]:
         ["Sector", *(second for _, second in subs)],
     ]
     return [*header, *body]
+
+
+def year_and_unit_rows(path: Path) -> list[list[str]]:
+    """Failure mode 4a: a ruled grid with its year row printed just above the top rule
+    (outside the grid) and a unit row inside the grid under the column headings, in the
+    same drawn row as no other text."""
+    pdf = _page()
+    x0, label_w, col_w, row_h, top = 60.0, 140.0, 70.0, 14.0, 250.0
+    years = ["2021", "2022", "2023"]
+    rows = [
+        ["Indicator", "Output", "Prices", "Jobs"],
+        ["", "EUR million", "%", "thousand"],
+        ["Agriculture", "4,210", "2.1", "96.4"],
+        ["Industry", "18,032", "3.4", "310.2"],
+        ["Services", "41,877", "1.8", "802.5"],
+    ]
+    xs = [x0, x0 + label_w, *(x0 + label_w + (c + 1) * col_w for c in range(3))]
+    for c, year in enumerate(years):
+        _text(pdf, xs[c + 1], top - LINE_H - 2, col_w, year, align="C")
+    for r, row in enumerate(rows):
+        y = top + r * row_h
+        for c, value in enumerate(row):
+            align = "L" if c == 0 else "R"
+            _text(pdf, xs[c] + 2, y + 2, xs[c + 1] - xs[c] - 4, value, align=align)
+    bottom = top + len(rows) * row_h
+    for r in (0, 2, len(rows)):
+        pdf.line(x0, top + r * row_h, xs[-1], top + r * row_h)
+    for x in xs:
+        pdf.line(x, top, x, bottom)
+    pdf.output(str(path))
+    return [["", *years], *rows]
+
+
+def page_frame(path: Path) -> list[list[str]]:
+    """Failure mode 4b: a border drawn round the page, its top band cut into three boxes
+    (office, title, date), the rest of the page one big box holding prose and an unruled
+    table of figures. Returns that table's cells."""
+    pdf = _page()
+    left, top, right, bottom = 30.0, 30.0, 565.0, 812.0
+    pdf.rect(left, top, right - left, bottom - top)
+    band = top + 40
+    pdf.line(left, band, right, band)
+    pdf.line(160, top, 160, band)
+    pdf.line(440, top, 440, band)
+    _text(pdf, left + 6, top + 15, 120, "Regional Statistics Office")
+    _text(pdf, 170, top + 15, 260, "Monthly Bulletin", align="C")
+    _text(pdf, 450, top + 15, 110, "March 2023", align="R")
+    prose = [
+        "Registered unemployment fell in March for the third month running, while the",
+        "number of vacancies notified to the employment service rose in every district.",
+        "The figures below are provisional and will be revised with the quarterly survey.",
+    ]
+    for i, line in enumerate(prose):
+        _text(pdf, 60, 110 + i * LINE_H, 480, line)
+    table = [
+        ["District", "Unemployed", "Vacancies", "Rate %"],
+        ["North", "4,210", "1,032", "5.2"],
+        ["East", "3,118", "870", "4.7"],
+        ["South", "5,904", "1,210", "6.1"],
+        ["West", "2,877", "655", "4.4"],
+    ]
+    for r, row in enumerate(table):
+        y = 170 + r * (LINE_H + 2)
+        _text(pdf, 60, y, 120, row[0])
+        for c, value in enumerate(row[1:]):
+            _text(pdf, 200 + c * 90, y, 80, value, align="R")
+    _text(pdf, 60, 260, 480, "Next release: April 2023.")
+    pdf.output(str(path))
+    return table

@@ -70,3 +70,34 @@ def test_nil_marker_kept_leaders_dropped() -> None:
         "12",
     ]
     assert clean("...") == "..." and clean("Taxes ......") == "Taxes"
+
+
+def test_year_row_above_a_ruled_grid_and_its_unit_row_are_kept(tmp_path: Path) -> None:
+    """Failure mode 4: the year row printed just above the top rule was lost (one line is
+    no whitespace table); it is the grid's first header row now. The unit row inside the
+    heading cells stays with each heading, so every column keeps its unit."""
+    path = tmp_path / "years.pdf"
+    expected = pages.year_and_unit_rows(path)
+    (table,) = extract_tables(path)
+    assert table.header == [
+        ["", "2021", "2022", "2023"],
+        ["Indicator", "Output EUR million", "Prices %", "Jobs thousand"],
+    ]
+    assert table.rows == expected[3:]
+    assert table.columns == [
+        "Indicator",
+        "2021 Output EUR million",
+        "2022 Prices %",
+        "2023 Jobs thousand",
+    ]
+    assert (table.method, table.warnings) == ("ruled", [])
+
+
+def test_page_border_is_not_a_table(tmp_path: Path) -> None:
+    """Failure mode 4: a border round the page with a title band made a 3-column "table"
+    holding the whole page's text in one cell; the table inside is found instead."""
+    path = tmp_path / "framed.pdf"
+    expected = pages.page_frame(path)
+    (table,) = extract_tables(path)
+    assert table.grid() == expected
+    assert (table.method, table.warnings) == ("whitespace", [])
