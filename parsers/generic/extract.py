@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, widest_gutter
 from parsers.generic.completeness import Completeness, check, words_inside
+from parsers.generic.dotted_rules import dotted_rule_edges
 from parsers.generic.header import count_header_rows
 from parsers.generic.header_above import attach_header_above
 from parsers.generic.header_cells import split_sub_headers
@@ -229,6 +231,9 @@ def _complete(table: PageTable, words: list[Word], found: Completeness | None = 
 def page_tables(content: PageContent) -> list[PageTable]:
     """Every table on one page, top to bottom. Each one passes the completeness check
     (``_complete``) against the words it was built from."""
+    dotted = dotted_rule_edges(content.specks)
+    if dotted:
+        content = replace(content, edges=[*content.edges, *dotted])
     found: list[PageTable] = []
     ruled_boxes = []
     for cells in find_cell_tables(content):

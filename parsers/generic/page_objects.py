@@ -7,7 +7,7 @@ later step then works on upright geometry and boxes are mapped back with ``to_pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pdfplumber.page import Page
@@ -23,6 +23,8 @@ WORD_Y_TOLERANCE = 3.0
 ROTATED_SHARE = 0.6
 #: Rulings shorter than this (points) are glyph parts or tick marks, not table lines.
 MIN_EDGE_LENGTH = 3.0
+#: Filled shapes at most this big (points) either way are specks: the dots of a dotted rule.
+SPECK_SIZE = 2.0
 
 Turn = Literal["none", "btt", "ttb"]
 
@@ -41,6 +43,8 @@ class PageContent:
     #: Size of the original page (before turning), for mapping boxes back.
     page_width: float
     page_height: float
+    #: Boxes of tiny filled shapes (see SPECK_SIZE), from which dotted rules are read.
+    specks: list[BBox] = field(default_factory=list)
 
     def to_page(self, bbox: BBox) -> BBox:
         """Map a box of the upright frame back to the page's own coordinates."""
@@ -195,13 +199,20 @@ def read_page(page: Page) -> PageContent:
         >= MIN_EDGE_LENGTH
     ]
     width, height = float(page.width), float(page.height)
+    small = [
+        r
+        for r in (*page.rects, *page.curves)
+        if r["x1"] - r["x0"] <= SPECK_SIZE and r["bottom"] - r["top"] <= SPECK_SIZE
+    ]
     turn = _page_turn(chars)
     if turn != "none":
         chars = _turn_chars(chars, turn, width, height)
         edges = _turn_edges(edges, turn, width, height)
+        specks = [_turn_box(r, turn, width, height) for r in small]
         frame_w, frame_h = height, width
     else:
         chars = _drop_margin_labels(chars)
+        specks = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in small]
         frame_w, frame_h = width, height
     return PageContent(
         number=page.page_number,
@@ -212,4 +223,5 @@ def read_page(page: Page) -> PageContent:
         turn=turn,
         page_width=width,
         page_height=height,
+        specks=specks,
     )

@@ -35,6 +35,9 @@ MIN_SIZED_CHARS = 3
 #: is joined to them across a gap wider than BLOCK_GAP_EMS.
 HEADER_MAX_LINES = 4
 HEADER_GAP_EMS = 5.0
+#: A sub-heading this many text heights below a table, over figures in the same columns,
+#: starts a section of the same table (key figures grouped under headings).
+SECTION_GAP_EMS = 5.0
 YEAR_RE = re.compile(r"^(?:19|20)\d\d[*a-z]?$")
 
 #: Numbers, amounts, percentages and dates, with an optional footnote mark.
@@ -162,7 +165,8 @@ def _is_header_run(run: list[TextLine]) -> bool:
 def _headers_joined(runs: list[list[TextLine]], at_gap: list[bool], em: float) -> list:
     """A run of column headings set apart from the figures below by a wider gap than the
     rows (a statement's two-level header) belongs to them: joined, so that the table
-    keeps its header and its columns their names."""
+    keeps its header and its columns their names. So does a section under a sub-heading
+    set apart from the table above it (``_next_section``)."""
     out: list[list[TextLine]] = []
     for i, run in enumerate(runs):
         if out and at_gap[i - 1] and _is_header_run(out[-1]):
@@ -175,8 +179,34 @@ def _headers_joined(runs: list[list[TextLine]], at_gap: list[bool], em: float) -
             if near and inside and below >= MIN_TABULAR_LINES:
                 out[-1] = head + run
                 continue
+        if out and at_gap[i - 1] and _next_section(out[-1], run, em):
+            out[-1] = out[-1] + run
+            continue
         out.append(run)
     return out
+
+
+def _last_ends(run: list[TextLine]) -> list[float]:
+    return sorted(line.segments[-1][-1].x1 for line in run if line.tabular)
+
+
+def _next_section(above: list[TextLine], run: list[TextLine], em: float) -> bool:
+    """Whether ``run`` continues the table ``above`` after a sub-heading: it starts with a
+    single heading at the table's left edge right over a line of figures, within
+    SECTION_GAP_EMS of it, and its figures end where those above end (same columns)."""
+    if len(run) < 2 or run[0].tabular or not run[1].numeric:
+        return False
+    if run[0].top - above[-1].bottom > SECTION_GAP_EMS * em:
+        return False
+    left = min(line.x0 for line in above)
+    if abs(run[0].x0 - left) > em:
+        return False
+    ends_above, ends = _last_ends(above), _last_ends(run)
+    if not ends_above or not ends:
+        return False
+    return abs(median(ends_above) - median(ends)) <= em and (
+        max(len(line.segments) for line in run) == max(len(line.segments) for line in above)
+    )
 
 
 def _trim(run: list[TextLine]) -> list[list[TextLine]]:

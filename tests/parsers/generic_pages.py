@@ -247,3 +247,101 @@ def page_frame(path: Path) -> list[list[str]]:
     _text(pdf, 60, 260, 480, "Next release: April 2023.")
     pdf.output(str(path))
     return table
+
+
+#: Failure mode 5's key figures: sub-heading, then (label, value) items.
+KEY_FIGURES = (
+    (
+        "Population",
+        [
+            ("Total population", "5,430,000"),
+            ("Under 15 years", "812,400"),
+            ("Over 65 years", "1,120,300"),
+        ],
+    ),
+    (
+        "Economy",
+        [
+            ("GDP (EUR billion)", "251.9"),
+            ("GDP growth (%)", "2.4"),
+            ("Unemployment rate (%)", "6.1"),
+        ],
+    ),
+    (
+        "Public finances",
+        [
+            ("Revenue (% of GDP)", "42.7"),
+            ("Expenditure (% of GDP)", "44.9"),
+            ("Debt (% of GDP)", "58.3"),
+        ],
+    ),
+    ("Trade", [("Exports (EUR billion)", "132.0"), ("Imports (EUR billion)", "127.4")]),
+)
+
+
+def key_figures(path: Path, heading_gap: float = 2.0) -> list[list[str]]:
+    """Failure mode 5a: a two-column key-figures statement, its items grouped under
+    sub-headings set apart by ``heading_gap`` blank lines above each."""
+    pdf = _page()
+    x0, value_x, y = 70.0, 300.0, 200.0
+    _text(pdf, x0, 160, 300, "Key figures 2022")
+    rows = []
+    for heading, items in KEY_FIGURES:
+        y += heading_gap * LINE_H
+        _text(pdf, x0, y, 200, heading)
+        rows.append([heading, ""])
+        y += LINE_H + 2
+        for label, value in items:
+            _text(pdf, x0 + 10, y, 200, label)
+            _text(pdf, value_x, y, 80, value, align="R")
+            rows.append([label, value])
+            y += LINE_H + 2
+    pdf.output(str(path))
+    return rows
+
+
+def _dotted(pdf: FPDF, x0: float, y0: float, x1: float, y1: float, step: float = 3.0) -> None:
+    """A rule drawn as a row of dots (tiny filled squares), as some publishers draw grids."""
+    n = int(max(abs(x1 - x0), abs(y1 - y0)) / step)
+    for i in range(n + 1):
+        x = x0 + (x1 - x0) * i / n
+        y = y0 + (y1 - y0) * i / n
+        pdf.rect(x - 0.4, y - 0.4, 0.8, 0.8, style="F")
+
+
+def dotted_grid(path: Path) -> list[list[str]]:
+    """Failure mode 5b: a grid ruled with dotted lines between every row and column, its
+    header cells wrapping over two lines."""
+    pdf = _page()
+    x0, top, row_h = 60.0, 200.0, 16.0
+    widths = [150.0, 80.0, 80.0, 80.0]
+    header = [
+        ("Port of", "landing"),
+        ("Catch", "(tonnes)"),
+        ("Value", "(EUR 000)"),
+        ("Vessels", ""),
+    ]
+    body = [
+        ["Killybegs", "61,204", "48,310", "112"],
+        ["Castletownbere", "22,870", "39,044", "87"],
+        ["Dingle", "3,115", "6,920", "41"],
+        ["Howth", "2,460", "5,118", "38"],
+    ]
+    xs = [x0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    header_h = 2 * LINE_H + 6
+    ys = [top, top + header_h, *(top + header_h + (r + 1) * row_h for r in range(len(body)))]
+    for c, (first, second) in enumerate(header):
+        _text(pdf, xs[c] + 3, top + 3, widths[c] - 6, first)
+        _text(pdf, xs[c] + 3, top + 3 + LINE_H, widths[c] - 6, second)
+    for r, row in enumerate(body):
+        for c, value in enumerate(row):
+            align = "L" if c == 0 else "R"
+            _text(pdf, xs[c] + 3, ys[r + 1] + 3, widths[c] - 6, value, align=align)
+    for y in ys:
+        _dotted(pdf, xs[0], y, xs[-1], y)
+    for x in xs:
+        _dotted(pdf, x, ys[0], x, ys[-1])
+    pdf.output(str(path))
+    return [[" ".join(p for p in cell if p) for cell in header], *body]

@@ -101,3 +101,28 @@ def test_page_border_is_not_a_table(tmp_path: Path) -> None:
     (table,) = extract_tables(path)
     assert table.grid() == expected
     assert (table.method, table.warnings) == ("whitespace", [])
+
+
+@pytest.mark.parametrize("heading_gap", [0.5, 2.0])
+def test_key_figures_under_sub_headings_are_one_table(tmp_path: Path, heading_gap: float) -> None:
+    """Failure mode 5: a key-figures statement came out as one table per sub-heading (set
+    apart by two blank lines), each sub-heading its header; it is one table, headings as
+    rows of their own, with no header."""
+    path = tmp_path / "key.pdf"
+    expected = pages.key_figures(path, heading_gap=heading_gap)
+    (table,) = extract_tables(path)
+    assert table.header == []
+    assert table.rows == expected
+    assert table.columns == ["column_1", "column_2"]
+    assert table.warnings == []
+
+
+def test_grid_ruled_with_dotted_lines_is_a_ruled_table(tmp_path: Path) -> None:
+    """Failure mode 5: rules drawn as rows of dots were no rules, and the grid was read by
+    whitespace: six columns, the wrapped header cells two rows off their columns."""
+    path = tmp_path / "dotted.pdf"
+    expected = pages.dotted_grid(path)
+    (table,) = extract_tables(path)
+    assert table.grid() == expected
+    assert table.columns == ["Port of landing", "Catch (tonnes)", "Value (EUR 000)", "Vessels"]
+    assert (table.method, table.warnings) == ("ruled", [])
