@@ -19,6 +19,9 @@ from parsers.generic.model import BBox, Word
 #: default of 3 so that tightly set numeric columns are not glued together.
 WORD_X_TOLERANCE = 1.0
 WORD_Y_TOLERANCE = 3.0
+#: A character printed again within this share of its width (and of its size up or down)
+#: of the same character is an overprint (fake bold), not a second character.
+OVERPRINT_SHARE = 0.4
 #: A page is turned when more than this share of its characters is not upright.
 ROTATED_SHARE = 0.6
 #: Rulings shorter than this (points) are glyph parts or tick marks, not table lines.
@@ -89,14 +92,22 @@ def _page_turn(chars: list[dict[str, Any]]) -> Turn:
 
 
 def _dedupe(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop characters printed twice at the same spot (fake bold) so words do not double."""
-    seen: set[tuple[str, int, int]] = set()
+    """Drop characters printed twice at (nearly) the same spot so words do not double:
+    fake bold overprints each glyph a fraction of a point to the side. A repeated letter
+    ("ll") is a whole glyph width further on."""
+    seen: dict[tuple[str, int], list[tuple[float, float]]] = {}
     kept = []
     for c in chars:
-        key = (c["text"], round(c["x0"]), round(c["top"]))
-        if key in seen:
+        x0, top = c["x0"], c["top"]
+        tolerance = OVERPRINT_SHARE * (c["x1"] - x0)
+        key = (c["text"], round(top))
+        if any(
+            abs(x - x0) <= tolerance and abs(t - top) <= OVERPRINT_SHARE * c.get("size", 1.0)
+            for d in (-1, 0, 1)
+            for x, t in seen.get((c["text"], key[1] + d), ())
+        ):
             continue
-        seen.add(key)
+        seen.setdefault(key, []).append((x0, top))
         kept.append(c)
     return kept
 

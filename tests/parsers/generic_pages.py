@@ -345,3 +345,57 @@ def dotted_grid(path: Path) -> list[list[str]]:
         _dotted(pdf, x, ys[0], x, ys[-1])
     pdf.output(str(path))
     return [[" ".join(p for p in cell if p) for cell in header], *body]
+
+
+def chart_bullets_footer(path: Path, bullet: str = "-") -> None:
+    """Failure mode 6: a page with no table: a bar chart (value axis labels down its left
+    side, category labels under it, values over the bars), a list bulleted with dashes and a
+    footer."""
+    pdf = _page()
+    _text(pdf, 60, 80, 400, "Figure 2. Arrivals by region, 2022 (thousands)")
+    base, left, scale = 300.0, 100.0, 4.0
+    for tick in range(0, 50, 10):
+        _text(pdf, left - 32, base - tick * scale - LINE_H / 2, 25, str(tick), align="R")
+        pdf.line(left - 4, base - tick * scale, left, base - tick * scale)
+    pdf.line(left, base, left, base - 45 * scale)
+    pdf.line(left, base, left + 330, base)
+    bars = [("North", 12.4), ("South", 31.0), ("East", 22.7), ("West", 40.2)]
+    pdf.set_fill_color(120, 120, 120)
+    for i, (name, value) in enumerate(bars):
+        x = left + 20 + i * 80
+        pdf.rect(x, base - value * scale, 40, value * scale, style="F")
+        _text(pdf, x - 10, base - value * scale - LINE_H - 2, 60, f"{value}", align="C")
+        _text(pdf, x - 10, base + 4, 60, name, align="C")
+    items = [
+        "Arrivals rose in every region except the north.",
+        "The west had the most visitors for the fourth year.",
+        "Figures for December are provisional.",
+    ]
+    for i, item in enumerate(items):
+        y = 360 + i * (LINE_H + 4)
+        _text(pdf, 70, y, 15, bullet.format(n=i + 1))
+        _text(pdf, 90, y, 400, item)
+    _text(pdf, 60, 800, 300, "Source: Regional Statistics Office")
+    _text(pdf, 440, 800, 100, "Page 7", align="R")
+    pdf.output(str(path))
+
+
+def fake_bold_table(path: Path, offset: float = 0.35) -> list[list[str]]:
+    """Failure mode 6: a whitespace table whose header row and first column are printed
+    twice, ``offset`` points apart (overprinted fake bold)."""
+    pdf = _page()
+    rows = [
+        ["Month", "Arrivals", "Nights"],
+        ["January", "1,204", "3,310"],
+        ["February", "1,388", "3,922"],
+        ["March", "1,906", "5,004"],
+    ]
+    for r, row in enumerate(rows):
+        y = 200 + r * (LINE_H + 2)
+        for c, value in enumerate(row):
+            x = 60 + c * 110
+            passes = (0.0, offset) if r == 0 or c == 0 else (0.0,)
+            for dx in passes:
+                _text(pdf, x + dx, y, 100, value, align="L" if c == 0 else "R")
+    pdf.output(str(path))
+    return rows

@@ -10,6 +10,7 @@ import pytest
 from parsers.generic import extract_tables
 from parsers.generic.cell_text import clean, drop_leaders
 from parsers.generic.model import Word
+from parsers.generic.not_tables import is_list
 from tests.parsers import generic_pages as pages
 
 
@@ -126,3 +127,29 @@ def test_grid_ruled_with_dotted_lines_is_a_ruled_table(tmp_path: Path) -> None:
     assert table.grid() == expected
     assert table.columns == ["Port of landing", "Catch (tonnes)", "Value (EUR 000)", "Vessels"]
     assert (table.method, table.warnings) == ("ruled", [])
+
+
+@pytest.mark.parametrize("bullet", ["-", "{n}.", "({n})"])
+def test_chart_list_and_footer_are_no_tables(tmp_path: Path, bullet: str) -> None:
+    """Failure mode 6: a numbered list became a 2-column table (marker, item); the chart's
+    axis labels and the footer were, and stay, no table."""
+    path = tmp_path / "chart.pdf"
+    pages.chart_bullets_footer(path, bullet=bullet)
+    assert extract_tables(path) == []
+
+
+@pytest.mark.parametrize("offset", [0.25, 0.6])
+def test_overprinted_fake_bold_is_read_once(tmp_path: Path, offset: float) -> None:
+    """Failure mode 6: a header and first column printed twice a fraction of a point apart
+    read "Moontth"; a character printed again within 0.4 of its width is the same one."""
+    path = tmp_path / "bold.pdf"
+    expected = pages.fake_bold_table(path, offset=offset)
+    (table,) = extract_tables(path)
+    assert table.grid() == expected
+    assert table.warnings == []
+
+
+def test_numbered_list_is_no_table_but_numbered_figures_are() -> None:
+    assert is_list([["1.", "Arrivals rose."], ["", "in every region"], ["2.", "The west."]])
+    assert not is_list([["1.", "Arrivals"], ["2.", "1,204"]])
+    assert not is_list([["1.", "Arrivals", "1,204"], ["2.", "Nights", "3,310"]])
