@@ -92,3 +92,28 @@ def check(words: list[Word], rows: list[list[str]]) -> Completeness:
             if key and key not in joined:
                 missing_words.append(w.text.strip())
     return Completeness(len(words), missing, extra, missing_words)
+
+
+def words_reaching_cells(words: list[Word], rows: list[list[str]]) -> int:
+    """How many of ``words`` (read independently, e.g. by pdfplumber) reached a cell of
+    ``rows``: a word whose text is one of the cells' words, each cell word counted once;
+    else one whose text lies inside a cell (split at a ruling, a hyphenated word rejoined,
+    "11,062 .6" joined). Sideways text may be read in either direction."""
+    tokens: Counter[str] = Counter(
+        _key(token) for row in rows for cell in row for token in cell.split()
+    )
+    joined = "\x00".join(_key(cell) for row in rows for cell in row if cell)
+    reached = 0
+    for w in words:
+        key = _key(w.text)
+        if not key:
+            reached += 1
+            continue
+        for k in (key, key[::-1]):
+            if tokens[k] > 0:
+                tokens[k] -= 1
+                reached += 1
+                break
+        else:
+            reached += key in joined or key[::-1] in joined
+    return reached

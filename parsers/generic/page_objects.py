@@ -98,18 +98,25 @@ def _dedupe(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: dict[tuple[str, int], list[tuple[float, float]]] = {}
     kept = []
     for c in chars:
-        x0, top = c["x0"], c["top"]
-        tolerance = OVERPRINT_SHARE * (c["x1"] - x0)
-        key = (c["text"], round(top))
-        if any(
-            abs(x - x0) <= tolerance and abs(t - top) <= OVERPRINT_SHARE * c.get("size", 1.0)
-            for d in (-1, 0, 1)
-            for x, t in seen.get((c["text"], key[1] + d), ())
-        ):
-            continue
-        seen.setdefault(key, []).append((x0, top))
-        kept.append(c)
+        x0, top, text = c["x0"], c["top"], c["text"]
+        row = round(top)
+        if not _overprint(seen, c, text, row):
+            seen.setdefault((text, row), []).append((x0, top))
+            kept.append(c)
     return kept
+
+
+def _overprint(
+    seen: dict[tuple[str, int], list[tuple[float, float]]], c: dict[str, Any], text: str, row: int
+) -> bool:
+    x0, top = c["x0"], c["top"]
+    tol_x = OVERPRINT_SHARE * (c["x1"] - x0)
+    tol_y = OVERPRINT_SHARE * c.get("size", 1.0)
+    for key in ((text, row), (text, row - 1), (text, row + 1)):
+        for x, t in seen.get(key, ()):
+            if -tol_x <= x - x0 <= tol_x and -tol_y <= t - top <= tol_y:
+                return True
+    return False
 
 
 def _drop_margin_labels(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
