@@ -18,6 +18,7 @@ import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
+from parsers.generic.cell_text import join_wrapped
 from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, widest_gutter
 from parsers.generic.completeness import Completeness, check, words_inside
 from parsers.generic.dotted_rules import dotted_rule_edges
@@ -64,6 +65,40 @@ def _ruled_ok(grid: RuledGrid) -> bool:
     if grid.crammed > max(1, CRAMMED_SHARE * filled) or is_frame(grid):
         return False
     return filled >= MIN_RULED_FILLED_CELLS
+
+
+def _join_record_rows(grid: RuledGrid, n_header: int) -> None:
+    """Join the grid rows of one record: when most columns hold one cell spanning the same
+    rows and the others hold text (no figures) split by rules line by line, those rows are
+    the wrapped lines of one record, not rows of their own (a register whose long column
+    is ruled under each line). Copying the spanning cells would repeat the record."""
+    n_cols = len(grid.rows[0]) if grid.rows else 0
+    groups: dict[tuple[int, int], set[int]] = {}
+    for r0, r1, c in grid.row_spans:
+        if r0 >= n_header:
+            groups.setdefault((r0, r1), set()).add(c)
+    drop: set[int] = set()
+    for (r0, r1), spanning in groups.items():
+        if 2 * len(spanning) <= n_cols or any(r in drop for r in range(r0, r1 + 1)):
+            continue
+        others = [c for c in range(n_cols) if c not in spanning]
+        parts = {c: [grid.rows[r][c] for r in range(r0, r1 + 1)] for c in others}
+        if any(is_numeric(text) for texts in parts.values() for text in texts if text):
+            continue
+        for c, texts in parts.items():
+            grid.rows[r0][c] = join_wrapped(texts)
+        drop.update(range(r0 + 1, r1 + 1))
+    if not drop:
+        return
+    keep = [r for r in range(len(grid.rows)) if r not in drop]
+    new_index = {r: i for i, r in enumerate(keep)}
+    grid.rows = [grid.rows[r] for r in keep]
+    grid.spans = [(new_index[r], c0, c1) for r, c0, c1 in grid.spans if r in new_index]
+    grid.row_spans = [
+        (new_index[r0], new_index[r1], c)
+        for r0, r1, c in grid.row_spans
+        if r0 in new_index and r1 in new_index
+    ]
 
 
 def _copy_row_spans(grid: RuledGrid, n_header: int) -> None:
@@ -243,6 +278,7 @@ def page_tables(content: PageContent) -> list[PageTable]:
         n_header = count_header_rows(grid.rows)
         # Checked before row-spanning cells are repeated in each row, which is on purpose.
         read = check(words_inside(content.words, grid.bbox), grid.rows)
+        _join_record_rows(grid, n_header)
         _copy_row_spans(grid, n_header)
         rows, spans, n_header = split_sub_headers(
             grid.rows, grid.spans, grid.cell_words, grid.xs, n_header

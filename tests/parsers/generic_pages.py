@@ -108,10 +108,14 @@ REGISTER = (
 )
 
 
-def wrapped_register(path: Path, column_rulings: bool = False) -> list[list[str]]:
+def wrapped_register(
+    path: Path, column_rulings: bool = False, line_rules: bool = False
+) -> list[list[str]]:
     """Failure mode 2: a register ruled only between its records (a rule above and below
     the header too), four columns whose cells wrap over one to four lines; one record wraps
-    in every column. With ``column_rulings`` the columns are ruled as well."""
+    in every column. With ``column_rulings`` the columns are ruled as well; with
+    ``line_rules`` (and column rulings) the subject column also has a rule under each of
+    its lines, so that the other columns' cells span several drawn rows."""
     pdf = _page()
     x0, top = 40.0, 200.0
     widths = [90.0, 150.0, 170.0, 100.0]
@@ -125,9 +129,12 @@ def wrapped_register(path: Path, column_rulings: bool = False) -> list[list[str]
         for c, lines in enumerate(record):
             for i, line in enumerate(lines):
                 _text(pdf, xs[c] + 2, y + i * LINE_H, widths[c] - 4, line)
+        if line_rules and record is not REGISTER[0]:
+            for i in range(1, len(record[2])):
+                pdf.line(xs[2], y + i * LINE_H, xs[3], y + i * LINE_H)
         y += max(len(lines) for lines in record) * LINE_H + 3
         pdf.line(x0, y, xs[-1], y)
-    if column_rulings:
+    if column_rulings or line_rules:
         for x in xs:
             pdf.line(x, top, x, y)
     pdf.output(str(path))

@@ -14,15 +14,19 @@ from parsers.generic.not_tables import is_list
 from tests.parsers import generic_pages as pages
 
 
-@pytest.mark.parametrize("column_rulings", [False, True])
+@pytest.mark.parametrize(
+    ("column_rulings", "line_rules"), [(False, False), (True, False), (True, True)]
+)
 def test_register_ruled_between_records_gives_one_row_a_record(
-    tmp_path: Path, column_rulings: bool
+    tmp_path: Path, column_rulings: bool, line_rules: bool
 ) -> None:
     """Failure mode 2: one record wrapping in every column made the rules-between-rows
     reader give up, and every text line became a row (records in 2-4 fragments, the header
-    row lost). Each band between two rules is one record, the header band the header."""
+    row lost). Each band between two rules is one record, the header band the header.
+    With a rule under each line of one column, the other columns' cells were copied into
+    each line's row (each record 2-4 times); those rows are joined into the record."""
     path = tmp_path / "register.pdf"
-    expected = pages.wrapped_register(path, column_rulings=column_rulings)
+    expected = pages.wrapped_register(path, column_rulings=column_rulings, line_rules=line_rules)
     (table,) = extract_tables(path)
     assert table.grid() == expected
     assert table.columns == ["Case number", "Parties", "Subject of the dispute", "Decision"]
