@@ -264,7 +264,7 @@ def _complete(table: PageTable, words: list[Word], found: Completeness | None = 
 
 
 def page_tables(content: PageContent) -> list[PageTable]:
-    """Every table on one page, top to bottom. Each one passes the completeness check
+    """Every table on one page, top to bottom, each checked for completeness
     (``_complete``) against the words it was built from."""
     dotted = dotted_rule_edges(content.specks)
     if dotted:
