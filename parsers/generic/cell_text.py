@@ -15,6 +15,10 @@ SAME_LINE_OVERLAP = 0.5
 _LEADER_RE = re.compile(r"(?:\s*[.·…_]){3,}\s*$")
 _LEADER_WORD_RE = re.compile(r"^[.·…_]+$")
 _INNER_LEADER_RE = re.compile(r"\s*(?:\.\s){3,}\.?\s*")
+#: A nil marker ("not available"): two or three dots or an ellipsis, alone in a cell...
+_NIL_RE = re.compile(r"^(?:\.{2,3}|…)$")
+#: ...set apart from its neighbours on the line by this many text heights.
+NIL_GAP_EMS = 0.9
 #: "11,062 .6": a decimal point set apart from its integer part (aligned figures).
 _SPLIT_DECIMAL_RE = re.compile(r"(\d) \.(\d)")
 
@@ -24,23 +28,45 @@ def is_leader(word: Word) -> bool:
     return bool(_LEADER_WORD_RE.match(word.text.strip()))
 
 
+def is_nil_marker(words: list[Word], i: int) -> bool:
+    """True for a short dot word standing alone where a figure would be ("..." or "…" for
+    "not available" in statistical tables): two or three dots (or an ellipsis), set apart
+    from the words on either side by a column gap, not joined to a label as leaders are."""
+    w = words[i]
+    text = w.text.strip()
+    if not _NIL_RE.match(text):
+        return False
+    gap = NIL_GAP_EMS * w.height
+    before = i == 0 or w.x0 - words[i - 1].x1 >= gap
+    after = i == len(words) - 1 or words[i + 1].x0 - w.x1 >= gap
+    return before and after
+
+
 def drop_leaders(words: list[Word]) -> list[Word]:
-    """Remove runs of dot-only words (single "." words between other text are kept)."""
+    """Remove runs of dot-only words (single "." words between other text, and nil markers
+    standing alone in a column, are kept)."""
     if not any(is_leader(w) for w in words):
         return words
     kept: list[Word] = []
-    run: list[Word] = []
-    for w in words:
+    run: list[int] = []
+    for i, w in enumerate(words):
         if is_leader(w):
-            run.append(w)
+            run.append(i)
             continue
-        if len(run) == 1 and len(run[0].text) == 1:
-            kept.extend(run)
+        kept.extend(_kept_run(words, run))
         run = []
         kept.append(w)
-    if len(run) == 1 and len(run[0].text) == 1:
-        kept.extend(run)
+    kept.extend(_kept_run(words, run))
     return kept
+
+
+def _kept_run(words: list[Word], run: list[int]) -> list[Word]:
+    if len(run) != 1:
+        return []
+    w = words[run[0]]
+    if len(w.text) == 1 or is_nil_marker(words, run[0]):
+        return [w]
+    return []
 
 
 def group_lines(words: list[Word]) -> list[list[Word]]:
@@ -91,6 +117,8 @@ def join_wrapped(lines: list[str]) -> str:
 
 def clean(text: str) -> str:
     """Strip trailing leader dots and runs of spaced dots, and collapse spaces."""
+    if _NIL_RE.match(text.strip()):
+        return text.strip()
     text = _LEADER_RE.sub("", text)
     text = _INNER_LEADER_RE.sub(" ", text)
     text = _SPLIT_DECIMAL_RE.sub(r"\1.\2", text)

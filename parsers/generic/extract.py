@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,16 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from parsers.base import union_box
+from parsers.generic.cell_text import join_wrapped
 from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, widest_gutter
+from parsers.generic.completeness import Completeness, check, words_inside
+from parsers.generic.dotted_rules import dotted_rule_edges
 from parsers.generic.header import count_header_rows
+from parsers.generic.header_above import attach_header_above
 from parsers.generic.header_cells import split_sub_headers
-from parsers.generic.lines import RuledGrid, build_grid, find_cell_tables
+from parsers.generic.lines import RuledGrid, build_grid, find_cell_tables, is_frame
 from parsers.generic.merge import join_pages
-from parsers.generic.model import ExtractedTable, PageTable, Word
+from parsers.generic.model import BBox, ExtractedTable, PageTable, Word
 from parsers.generic.not_tables import is_chart, not_a_table, without_running_lines
 from parsers.generic.page_objects import PageContent, read_page
 from parsers.generic.row_ruled import find_row_ruled_tables
@@ -59,9 +64,48 @@ def _ruled_ok(grid: RuledGrid) -> bool:
     if len(rows) < 2 or len(rows[0]) < 2:
         return False
     filled = sum(1 for row in rows for cell in row if cell)
-    if grid.crammed > max(1, CRAMMED_SHARE * filled):
+    if grid.crammed > max(1, CRAMMED_SHARE * filled) or is_frame(grid):
         return False
     return filled >= MIN_RULED_FILLED_CELLS
+
+
+def _join_record_rows(grid: RuledGrid, n_header: int, bands: list[BBox]) -> list[BBox]:
+    """Join the grid rows of one record: when most columns hold one cell spanning the same
+    rows and the others hold text (no figures) split by rules line by line, those rows are
+    the wrapped lines of one record, not rows of their own (a register whose long column
+    is ruled under each line). Copying the spanning cells would repeat the record.
+
+    Returns the rows' boxes (``bands``, one per grid row), a joined record's merged."""
+    n_cols = len(grid.rows[0]) if grid.rows else 0
+    groups: dict[tuple[int, int], set[int]] = {}
+    for r0, r1, c in grid.row_spans:
+        if r0 >= n_header:
+            groups.setdefault((r0, r1), set()).add(c)
+    drop: set[int] = set()
+    for (r0, r1), spanning in groups.items():
+        if 2 * len(spanning) <= n_cols or any(r in drop for r in range(r0, r1 + 1)):
+            continue
+        others = [c for c in range(n_cols) if c not in spanning]
+        parts = {c: [grid.rows[r][c] for r in range(r0, r1 + 1)] for c in others}
+        if any(is_numeric(text) for texts in parts.values() for text in texts if text):
+            continue
+        for c, texts in parts.items():
+            grid.rows[r0][c] = join_wrapped(texts)
+        drop.update(range(r0 + 1, r1 + 1))
+        if len(bands) == len(grid.rows):
+            bands[r0] = union_box(bands[r0 : r1 + 1]) or bands[r0]
+    if not drop:
+        return bands
+    keep = [r for r in range(len(grid.rows)) if r not in drop]
+    new_index = {r: i for i, r in enumerate(keep)}
+    grid.rows = [grid.rows[r] for r in keep]
+    grid.spans = [(new_index[r], c0, c1) for r, c0, c1 in grid.spans if r in new_index]
+    grid.row_spans = [
+        (new_index[r0], new_index[r1], c)
+        for r0, r1, c in grid.row_spans
+        if r0 in new_index and r1 in new_index
+    ]
+    return [bands[r] for r in keep] if len(bands) > max(keep, default=-1) else bands
 
 
 def _copy_row_spans(grid: RuledGrid, n_header: int) -> None:
@@ -180,8 +224,61 @@ def _without_empty_rows(table: PageTable) -> PageTable:
     return table
 
 
+def _whitespace_fallback(inside: list[Word], bbox: BBox, page: int) -> PageTable | None:
+    """The words of a table's area read as one whitespace table (columns from alignment),
+    every text line a row: the other method for a table whose cells miss some of them."""
+    if not inside:
+        return None
+    em = text_height(inside)
+    lines = text_lines(inside, em)
+    if not any(line.tabular for line in lines):
+        return None
+    ws = build_whitespace_grid(lines, em)
+    if ws is None or len(ws.rows) < 2 or len(ws.bounds) < 3:
+        return None
+    return PageTable(
+        page=page,
+        bbox=bbox,
+        rows=ws.rows,
+        n_header_rows=count_header_rows(ws.rows),
+        col_edges=ws.bounds,
+        method="whitespace",
+        spans=ws.spans,
+        row_boxes=ws.row_boxes,
+    )
+
+
+def _complete(table: PageTable, words: list[Word], found: Completeness | None = None) -> PageTable:
+    """``table`` when every word of its area (among ``words``) is in exactly one of its
+    cells (``found``, when the check was made on the cells as first read); else the area
+    read by the other method when that one is complete; else the table that misses least,
+    with a warning naming what is missing."""
+    inside = words_inside(words, table.bbox)
+    if found is None:
+        found = check(inside, table.rows)
+    if found.complete:
+        return table
+    other: PageTable | None = None
+    if table.method != "whitespace":
+        other = _whitespace_fallback(inside, table.bbox, table.page)
+    if other is not None:
+        other_found = check(inside, other.rows)
+        if other_found.complete:
+            return other
+        if other_found.missing_chars + other_found.extra_chars < (
+            found.missing_chars + found.extra_chars
+        ):
+            table, found = other, other_found
+    table.warnings.append(f"page {table.page}: {found.warning()}")
+    return table
+
+
 def page_tables(content: PageContent) -> list[PageTable]:
-    """Every table on one page, top to bottom."""
+    """Every table on one page, top to bottom, each checked for completeness
+    (``_complete``) against the words it was built from."""
+    dotted = dotted_rule_edges(content.specks)
+    if dotted:
+        content = replace(content, edges=[*content.edges, *dotted])
     found: list[PageTable] = []
     ruled_boxes = []
     for cells in find_cell_tables(content):
@@ -189,8 +286,11 @@ def page_tables(content: PageContent) -> list[PageTable]:
         if not _ruled_ok(grid):
             continue
         n_header = count_header_rows(grid.rows)
-        _copy_row_spans(grid, n_header)
+        # Checked before row-spanning cells are repeated in each row, which is on purpose.
+        read = check(words_inside(content.words, grid.bbox), grid.rows)
         bands = [(grid.xs[0], a, grid.xs[-1], b) for a, b in pairwise(grid.ys)]
+        bands = _join_record_rows(grid, n_header, bands)
+        _copy_row_spans(grid, n_header)
         body_boxes = bands[n_header:]
         header_box = union_box(bands[:n_header]) or grid.bbox
         rows, spans, n_header = split_sub_headers(
@@ -199,7 +299,7 @@ def page_tables(content: PageContent) -> list[PageTable]:
         # Split sub-headers add header rows only: the body rows keep their grid rows.
         row_boxes = [header_box] * (len(rows) - len(body_boxes)) + body_boxes
         ruled_boxes.append(grid.bbox)
-        found.append(
+        table = _complete(
             PageTable(
                 page=content.number,
                 bbox=grid.bbox,
@@ -209,8 +309,14 @@ def page_tables(content: PageContent) -> list[PageTable]:
                 method="ruled",
                 spans=spans,
                 row_boxes=row_boxes,
-            )
+            ),
+            content.words,
+            read,
         )
+        if table.method == "ruled" and content.words:
+            attach_header_above(table, content.words, text_height(content.words))
+        ruled_boxes[-1] = table.bbox
+        found.append(table)
     words = content.words
     if words:
         em = text_height(words)
@@ -221,23 +327,27 @@ def page_tables(content: PageContent) -> list[PageTable]:
         words = [w for w in words if not _inside(w, ruled_boxes)]
     words, text_rules = split_text_rules(words)
     if words and text_rules:
-        listings, words = find_underlined_listings(
+        listings, rest = find_underlined_listings(
             words, text_rules, content.number, text_height(words)
         )
-        found.extend(listings)
+        found.extend(_complete(t, words) for t in listings)
+        words = rest
     if words:
         em = text_height(words)
         row_ruled = find_row_ruled_tables(content.edges, words, content.width, em)
         for rr in row_ruled:
             found.append(
-                PageTable(
-                    page=content.number,
-                    bbox=rr.bbox,
-                    rows=rr.rows,
-                    n_header_rows=count_header_rows(rr.rows),
-                    col_edges=rr.bounds,
-                    method="row-ruled",
-                    row_boxes=rr.row_boxes,
+                _complete(
+                    PageTable(
+                        page=content.number,
+                        bbox=rr.bbox,
+                        rows=rr.rows,
+                        n_header_rows=count_header_rows(rr.rows),
+                        col_edges=rr.bounds,
+                        method="row-ruled",
+                        row_boxes=rr.row_boxes,
+                    ),
+                    words,
                 )
             )
         if row_ruled:
@@ -250,15 +360,18 @@ def page_tables(content: PageContent) -> list[PageTable]:
             for t in _whitespace_tables(band, em, LAYOUT_SPLIT_DEPTH)
         ]:
             found.append(
-                PageTable(
-                    page=content.number,
-                    bbox=ws.bbox,
-                    rows=ws.rows,
-                    n_header_rows=count_header_rows(ws.rows),
-                    col_edges=ws.bounds,
-                    method="whitespace",
-                    spans=ws.spans,
-                    row_boxes=ws.row_boxes,
+                _complete(
+                    PageTable(
+                        page=content.number,
+                        bbox=ws.bbox,
+                        rows=ws.rows,
+                        n_header_rows=count_header_rows(ws.rows),
+                        col_edges=ws.bounds,
+                        method="whitespace",
+                        spans=ws.spans,
+                        row_boxes=ws.row_boxes,
+                    ),
+                    words,
                 )
             )
     found = [_without_empty_rows(t) for t in found]

@@ -23,6 +23,10 @@ def count_header_rows(rows: list[list[str]]) -> int:
         return 0
     for r, row in enumerate(rows[: MAX_HEADER_ROWS + 1]):
         if any(_is_data(cell) for cell in row[1:] if cell):
+            # A row right above the figures with text in its first cell only is the
+            # sub-heading of the rows below it ("Population" over its items), not a header.
+            while r > 0 and rows[r - 1][0] and not any(rows[r - 1][1:]):
+                r -= 1
             return r
     # No numbers near the top: a text table, whose first row names the columns when
     # it fills most of them.

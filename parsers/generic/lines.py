@@ -39,12 +39,27 @@ BANDED_LINE_SHARE = 0.5
 MIN_FIGURES_PER_LINE = 2
 #: A gap this many text heights wide inside a cell line means the cell holds two columns.
 CRAMMED_GAP_EMS = 1.5
+#: A cell holding columns of text over this many lines is a page or layout frame.
+FRAME_MIN_LINES = 6
 #: A rule with at least this many column rulings hanging from it and none at its ends is
 #: the top (or bottom) of an open-sided table (Federal Register, GPO style): its outer
 #: sides and, when missing, its closing rule are added.
 OPEN_SIDE_MIN_RULINGS = 2
 #: A column ruling this close (points) to a rule's end closes that side already.
 OPEN_SIDE_TOLERANCE = 4.0
+
+
+def is_frame(grid: RuledGrid) -> bool:
+    """A box drawn round a page or a layout, not a table: one of its cells holds half of
+    its words or more over many lines, and columns of text inside it (prose and a table of
+    figures below a page's title band)."""
+    total = sum(len(ws) for ws in grid.cell_words.values())
+    for ws in grid.cell_words.values():
+        if 2 * len(ws) < total or len(group_lines(ws)) < FRAME_MIN_LINES:
+            continue
+        if _is_crammed(ws):
+            return True
+    return False
 
 
 def _is_crammed(words: list[Word]) -> bool:
@@ -261,12 +276,16 @@ def build_grid(cell_boxes: list[BBox], words: list[Word]) -> RuledGrid:
             for x in inner_xs
         ):
             pieces = _split_word(w, inner_xs)
-        r = bisect_right(ys, w.ymid) - 1
+        r = min(bisect_right(ys, w.ymid) - 1, len(ys) - 2)
         for p in pieces:
-            c = bisect_right(xs, p.xmid) - 1
+            c = min(bisect_right(xs, p.xmid) - 1, len(xs) - 2)
             owned = owner.get((r, c))
-            if owned is not None:
-                cell_words.setdefault(owned, []).append(p)
+            if owned is None:
+                # Printed in a grid slot no drawn cell covers (a totals row whose label
+                # cell is not closed): the slot between the grid lines is its cell.
+                owned = owner[(r, c)] = len(spans)
+                spans.append((r, c, r, c))
+            cell_words.setdefault(owned, []).append(p)
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     grid = [[""] * n_cols for _ in range(n_rows)]
     col_spans: list[tuple[int, int, int]] = []

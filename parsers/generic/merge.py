@@ -53,6 +53,7 @@ def _start(part: PageTable, index: int) -> ExtractedTable:
         rows=body,
         method=part.method,
         spans=list(part.spans),
+        warnings=list(part.warnings),
     )
 
 
@@ -73,6 +74,7 @@ def join_pages(pages: list[list[PageTable]]) -> list[ExtractedTable]:
                     TablePiece(part.page, index, part.bbox, len(table.rows), len(body), boxes)
                 )
                 table.rows.extend(body)
+                table.warnings.extend(part.warnings)
                 current = table
             else:
                 current = _start(part, index)

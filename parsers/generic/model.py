@@ -74,6 +74,9 @@ class PageTable:
     spans: list[tuple[int, int, int]] = field(default_factory=list)
     #: The box of each row (aligned with ``rows``; empty when not known).
     row_boxes: list[BBox] = field(default_factory=list)
+    #: Why the table's cells cannot be trusted whole (words of its area in no cell, text
+    #: copied into several cells); empty when every word is in exactly one cell.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def n_columns(self) -> int:
@@ -103,6 +106,8 @@ class ExtractedTable:
     rows: list[list[str]]
     method: str
     spans: list[tuple[int, int, int]] = field(default_factory=list)
+    #: Completeness warnings of its parts, each naming its page (see PageTable.warnings).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def page(self) -> int:
@@ -178,6 +183,7 @@ class ExtractedTable:
             "columns": self.columns,
             "header": self.header,
             "rows": self.rows,
+            "warnings": self.warnings,
             "pieces": [
                 {
                     "page": p.page,

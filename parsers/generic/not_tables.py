@@ -8,6 +8,7 @@ Decisions (see bench/README.md, "Generic extraction"):
 - The tick labels and category names of a chart line up in rows and columns but hold no
   data beyond what the drawing shows; a row of evenly spaced axis ticks from 0 gives it away.
 - A page with printed line numbers is running text, however well its numbers line up.
+- A bulleted or numbered list (marker, then the item's text) is text, not a 2-column table.
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ TOC_SPLIT_ENTRY_SHARE = 0.2
 
 #: Fewest evenly spaced tick labels that make a chart axis.
 MIN_AXIS_TICKS = 4
+
+#: List markers: bullets and dashes, "1." "2)" "(3)", "a." "(b)", "iv.".
+_LIST_MARKER_RE = re.compile(
+    r"^(?:[-–—•·▪■●○◦*o>]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,5}[.)]|\(\d{1,2}\))$"
+)
+#: A list has this many items at least, and most of its rows start one.
+MIN_LIST_ITEMS = 2
+LIST_MARKER_SHARE = 0.5
 
 #: Share of the rows whose first cell counts lines (1, 2, 3, ...) on a line-numbered page.
 LINE_NUMBER_SHARE = 0.7
@@ -187,5 +196,20 @@ def is_line_numbered(rows: list[list[str]]) -> bool:
     return figures < LINE_NUMBERED_FIGURES_SHARE * max(1, len(other))
 
 
+def is_list(rows: list[list[str]]) -> bool:
+    """A bulleted or numbered list: a marker ("-", "1.", "(a)") then the item's text, its
+    wrapped lines under the text, nothing else; no figures in the items."""
+    markers = 0
+    for row in rows:
+        if any(row[2:]) or (row[1:2] and is_numeric(row[1])):
+            return False
+        first = row[0].strip()
+        if _LIST_MARKER_RE.match(first):
+            markers += 1
+        elif first:
+            return False
+    return markers >= MIN_LIST_ITEMS and markers >= LIST_MARKER_SHARE * len(rows)
+
+
 def not_a_table(rows: list[list[str]]) -> bool:
-    return is_table_of_contents(rows) or is_line_numbered(rows)
+    return is_table_of_contents(rows) or is_line_numbered(rows) or is_list(rows)

@@ -7,7 +7,7 @@ later step then works on upright geometry and boxes are mapped back with ``to_pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pdfplumber.page import Page
@@ -19,10 +19,15 @@ from parsers.generic.model import BBox, Word
 #: default of 3 so that tightly set numeric columns are not glued together.
 WORD_X_TOLERANCE = 1.0
 WORD_Y_TOLERANCE = 3.0
+#: A character printed again within this share of its width (and of its size up or down)
+#: of the same character is an overprint (fake bold), not a second character.
+OVERPRINT_SHARE = 0.4
 #: A page is turned when more than this share of its characters is not upright.
 ROTATED_SHARE = 0.6
 #: Rulings shorter than this (points) are glyph parts or tick marks, not table lines.
 MIN_EDGE_LENGTH = 3.0
+#: Filled shapes at most this big (points) either way are specks: the dots of a dotted rule.
+SPECK_SIZE = 2.0
 
 Turn = Literal["none", "btt", "ttb"]
 
@@ -41,6 +46,8 @@ class PageContent:
     #: Size of the original page (before turning), for mapping boxes back.
     page_width: float
     page_height: float
+    #: Boxes of tiny filled shapes (see SPECK_SIZE), from which dotted rules are read.
+    specks: list[BBox] = field(default_factory=list)
 
     def to_page(self, bbox: BBox) -> BBox:
         """Map a box of the upright frame back to the page's own coordinates."""
@@ -87,16 +94,31 @@ def _page_turn(chars: list[dict[str, Any]]) -> Turn:
 
 
 def _dedupe(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop characters printed twice at the same spot (fake bold) so words do not double."""
-    seen: set[tuple[str, int, int]] = set()
+    """Drop characters printed twice at (nearly) the same spot so words do not double:
+    fake bold overprints each glyph a fraction of a point to the side. A repeated letter
+    ("ll") is a whole glyph width further on."""
+    seen: dict[tuple[str, int], list[tuple[float, float]]] = {}
     kept = []
     for c in chars:
-        key = (c["text"], round(c["x0"]), round(c["top"]))
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(c)
+        x0, top, text = c["x0"], c["top"], c["text"]
+        row = round(top)
+        if not _overprint(seen, c, text, row):
+            seen.setdefault((text, row), []).append((x0, top))
+            kept.append(c)
     return kept
+
+
+def _overprint(
+    seen: dict[tuple[str, int], list[tuple[float, float]]], c: dict[str, Any], text: str, row: int
+) -> bool:
+    x0, top = c["x0"], c["top"]
+    tol_x = OVERPRINT_SHARE * (c["x1"] - x0)
+    tol_y = OVERPRINT_SHARE * c.get("size", 1.0)
+    for key in ((text, row), (text, row - 1), (text, row + 1)):
+        for x, t in seen.get(key, ()):
+            if -tol_x <= x - x0 <= tol_x and -tol_y <= t - top <= tol_y:
+                return True
+    return False
 
 
 def _drop_margin_labels(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -201,13 +223,20 @@ def read_page(page: Page) -> PageContent:
         >= MIN_EDGE_LENGTH
     ]
     width, height = float(page.width), float(page.height)
+    small = [
+        r
+        for r in (*page.rects, *page.curves)
+        if r["x1"] - r["x0"] <= SPECK_SIZE and r["bottom"] - r["top"] <= SPECK_SIZE
+    ]
     turn = _page_turn(chars)
     if turn != "none":
         chars = _turn_chars(chars, turn, width, height)
         edges = _turn_edges(edges, turn, width, height)
+        specks = [_turn_box(r, turn, width, height) for r in small]
         frame_w, frame_h = height, width
     else:
         chars = _drop_margin_labels(chars)
+        specks = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in small]
         frame_w, frame_h = width, height
     return PageContent(
         number=page.page_number,
@@ -218,4 +247,5 @@ def read_page(page: Page) -> PageContent:
         turn=turn,
         page_width=width,
         page_height=height,
+        specks=specks,
     )

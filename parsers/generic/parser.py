@@ -45,6 +45,13 @@ TABLES_SPEC = TableSpec(
         ),
         Column("first_page", "integer", "Page where the whole table starts."),
         Column("first_table_index", "integer", "Index of the table on its first page."),
+        Column(
+            "warnings",
+            "text",
+            "Why the table's cells may not hold every word printed in its area (words in no"
+            " cell, text copied into several cells): JSON list, each naming its page; empty"
+            " when every word is in exactly one cell.",
+        ),
     ),
     facets=("method", "n_columns"),
 )
@@ -68,6 +75,7 @@ def table_rows(tables: list[ExtractedTable]) -> list[Row]:
     for table in tables:
         header = json.dumps(table.header, ensure_ascii=False)
         columns = json.dumps(table.columns, ensure_ascii=False)
+        warnings = json.dumps(table.warnings, ensure_ascii=False) if table.warnings else None
         for n, piece in enumerate(table.pieces):
             values = {
                 "bbox": bbox_text(piece.bbox),
@@ -79,6 +87,7 @@ def table_rows(tables: list[ExtractedTable]) -> list[Row]:
                 "continued_from_page": table.pieces[n - 1].page if n else None,
                 "first_page": table.page,
                 "first_table_index": table.table_index,
+                "warnings": warnings,
             }
             rows.append(
                 Row(
@@ -115,7 +124,7 @@ class GenericParser:
     """Tables of any PDF, ruled or not, without a template."""
 
     name = "generic"
-    version = "1.2"
+    version = "1.3"
     description = (
         "Every table of any PDF, ruled or aligned by whitespace, with page, position and"
         " header; tables continued over pages are joined."
@@ -135,7 +144,10 @@ class GenericParser:
         tables = extract_tables(path)
         return ParseResult(
             rows=table_rows(tables),
-            document={"tables_found": len(tables)},
+            document={
+                "tables_found": len(tables),
+                "tables_flagged": sum(1 for t in tables if t.warnings),
+            },
         )
 
 

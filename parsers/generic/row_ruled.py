@@ -12,7 +12,7 @@ from typing import Any
 from parsers.generic.cell_text import cell_text
 from parsers.generic.columns import gutters
 from parsers.generic.model import BBox, Word
-from parsers.generic.rows import TextLine, text_lines
+from parsers.generic.rows import TextLine, is_numeric, text_lines
 
 #: Rules at least this share of the page width can separate a table's rows...
 MIN_RULE_SHARE = 0.5
@@ -30,6 +30,11 @@ MULTI_CELL_ROW_SHARE = 0.6
 MIN_ROWS = 3
 #: Share of the rows that must wrap onto several lines.
 WRAPPED_ROW_SHARE = 0.5
+#: A stack is ruled every few rows (its bands are not rows) when more than this share of
+#: its wrapped bands hold a line filling every column the band's first line fills.
+SEVERAL_ROWS_SHARE = 0.5
+#: A line with this many figures is a row of its own, never a wrapped part of one.
+MIN_FIGURES = 2
 
 
 @dataclass
@@ -93,19 +98,23 @@ def _has_column_rulings(edges: list[dict[str, Any]], x0: float, x1: float, ys: l
     )
 
 
-def _holds_several_rows(lines: list[TextLine], mids: list[float]) -> bool:
+def _several_rows(lines: list[TextLine], mids: list[float]) -> str:
     """Whether one band holds several rows: a line filling every column that an earlier
     multi-column line of the band fills (a table ruled every few rows, or only above and
-    below its body). Wrapped text fills fewer columns than its row's first line."""
+    below its body). Wrapped text mostly fills fewer columns than its row's first line.
+    "figures" when such a line holds two figures or more (a row of its own for sure),
+    "text" when it holds text only (a record wrapping in every column looks so too), else
+    ""."""
     first: set[int] = set()
     for line in lines:
         cols = {sum(1 for m in mids if m < w.xmid) for w in line.words}
         if len(cols) < 2:
             continue
         if first and cols >= first:
-            return True
+            figures = sum(1 for w in line.words if is_numeric(w.text))
+            return "figures" if figures >= MIN_FIGURES else "text"
         first = first or cols
-    return False
+    return ""
 
 
 def _grid(
@@ -119,13 +128,15 @@ def _grid(
     tabular: list[bool] = []
     boxes: list[tuple[float, float]] = []
     bands: list[BBox] = []
-    wrapped = 0
+    wrapped = several = 0
     for top, bottom in pairwise(ys):
         lines = text_lines([w for w in words if top <= w.ymid <= bottom], em)
         if not lines:
             continue
-        if _holds_several_rows(lines, mids):
+        several_rows = _several_rows(lines, mids)
+        if several_rows == "figures":
             return None
+        several += several_rows == "text"
         cells: list[list[Word]] = [[] for _ in range(len(mids) + 1)]
         for line in lines:
             for w in line.words:
@@ -138,6 +149,10 @@ def _grid(
     # One line a row is a table whitespace alone reads well (with its header above the
     # first rule); the rules are needed where cells wrap.
     if wrapped < WRAPPED_ROW_SHARE * len(rows):
+        return None
+    # A table of text ruled every few rows has several full rows in most bands; a register
+    # whose records wrap in every column looks so in a few bands only.
+    if several > SEVERAL_ROWS_SHARE * wrapped:
         return None
     # Titles above and notes below the rows share the stack's outer rules: trim rows of a
     # single run of text (no gap between columns) at both ends.

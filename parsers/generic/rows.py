@@ -31,6 +31,15 @@ MIN_TABULAR_LINES = 2
 DISPLAY_SIZE_RATIO = 1.6
 MIN_SIZED_CHARS = 3
 
+#: A header of at most this many lines, this many text heights above the figures at most,
+#: is joined to them across a gap wider than BLOCK_GAP_EMS.
+HEADER_MAX_LINES = 4
+HEADER_GAP_EMS = 5.0
+#: A sub-heading this many text heights below a table, over figures in the same columns,
+#: starts a section of the same table (key figures grouped under headings).
+SECTION_GAP_EMS = 5.0
+YEAR_RE = re.compile(r"^(?:19|20)\d\d[*a-z]?$")
+
 #: Numbers, amounts, percentages and dates, with an optional footnote mark.
 NUMERIC_RE = re.compile(r"^[\(\[]?[-–+$€£]?\s?\d[\d.,/:\-]*\s?%?[\)\]]?[*a-z†‡]{0,2}$")
 
@@ -119,6 +128,8 @@ def table_blocks(lines: list[TextLine], em: float) -> list[list[TextLine]]:
     prose_width = PROSE_LINE_SHARE * (page_x1 - page_x0)
     runs: list[list[TextLine]] = []
     current: list[TextLine] = []
+    #: Whether each run ended at a vertical gap (not at a title or prose line).
+    at_gap: list[bool] = []
     for line in lines:
         breaks = (
             (not line.tabular and line.x1 - line.x0 > prose_width)
@@ -127,15 +138,75 @@ def table_blocks(lines: list[TextLine], em: float) -> list[list[TextLine]]:
         )
         if current and (line.top - current[-1].bottom > BLOCK_GAP_EMS * em or breaks):
             runs.append(current)
+            at_gap.append(not breaks)
             current = []
         if not breaks:
             current.append(line)
     if current:
         runs.append(current)
+        at_gap.append(False)
+    runs = _headers_joined(runs, at_gap, em)
     blocks = []
     for run in runs:
         blocks.extend(_trim(run))
     return [b for b in blocks if sum(1 for line in b if line.tabular) >= MIN_TABULAR_LINES]
+
+
+def _is_header_run(run: list[TextLine]) -> bool:
+    """A few lines of column headings: no figures but years, at least one line of several
+    headings."""
+    if len(run) > HEADER_MAX_LINES or not any(line.tabular for line in run):
+        return False
+    return all(
+        not is_numeric(w.text) or YEAR_RE.match(w.text.strip()) for line in run for w in line.words
+    )
+
+
+def _headers_joined(runs: list[list[TextLine]], at_gap: list[bool], em: float) -> list:
+    """A run of column headings set apart from the figures below by a wider gap than the
+    rows (a statement's two-level header) belongs to them: joined, so that the table
+    keeps its header and its columns their names. So does a section under a sub-heading
+    set apart from the table above it (``_next_section``)."""
+    out: list[list[TextLine]] = []
+    for i, run in enumerate(runs):
+        if out and at_gap[i - 1] and _is_header_run(out[-1]):
+            head = out[-1]
+            below = sum(1 for line in run if line.numeric)
+            near = run[0].top - head[-1].bottom <= HEADER_GAP_EMS * em
+            x0 = min(line.x0 for line in run)
+            x1 = max(line.x1 for line in run)
+            inside = all(x0 - em <= line.x0 and line.x1 <= x1 + em for line in head)
+            if near and inside and below >= MIN_TABULAR_LINES:
+                out[-1] = head + run
+                continue
+        if out and at_gap[i - 1] and _next_section(out[-1], run, em):
+            out[-1] = out[-1] + run
+            continue
+        out.append(run)
+    return out
+
+
+def _last_ends(run: list[TextLine]) -> list[float]:
+    return sorted(line.segments[-1][-1].x1 for line in run if line.tabular)
+
+
+def _next_section(above: list[TextLine], run: list[TextLine], em: float) -> bool:
+    """Whether ``run`` continues the table ``above`` after a sub-heading: it starts with a
+    single heading at the table's left edge right over a line of figures, within
+    SECTION_GAP_EMS of it, and its figures end where those above end (same columns)."""
+    if len(run) < 2 or run[0].tabular or not run[1].numeric:
+        return False
+    if run[0].top - above[-1].bottom > SECTION_GAP_EMS * em:
+        return False
+    left = min(line.x0 for line in above)
+    if abs(run[0].x0 - left) > em:
+        return False
+    ends_above, ends = _last_ends(above), _last_ends(run)
+    if not ends_above or not ends:
+        return False
+    return abs(median(ends_above) - median(ends)) <= em and (
+        max(len(line.segments) for line in run) == max(len(line.segments) for line in above)
+    )
 
 
 def _trim(run: list[TextLine]) -> list[list[TextLine]]:

@@ -70,15 +70,20 @@ def extract(
     With the generic extractor each table found comes out on its own, with its page, table
     index and bounding box, rather than as the database's two generic tables. A template
     that finds nothing raises ``LayoutMismatch`` with its reason (an empty print would look
-    like an empty report); one whose checks fail still returns its rows and ``warn`` says why.
+    like an empty report); one whose checks fail still returns its rows and ``warn`` says why,
+    as it does for each generic table whose cells miss words printed in its area.
     """
     parser = choose_parser(path, parser_name)
     if parser.name == "generic":
         from parsers.generic import extract_tables
 
-        return [
-            {"table": f"p{t.page}-t{t.table_index}", **t.to_dict()} for t in extract_tables(path)
-        ]
+        found = extract_tables(path)
+        # Completeness warnings (words of a table's area in no cell) go to ``warn`` too.
+        if warn is not None:
+            for t in found:
+                for message in t.warnings:
+                    warn(f"table p{t.page}-t{t.table_index}: {message}")
+        return [{"table": f"p{t.page}-t{t.table_index}", **t.to_dict()} for t in found]
     result = parser.parse(path)
     reason = result.quarantine_reason()
     if reason and not result.rows:

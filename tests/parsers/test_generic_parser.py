@@ -36,7 +36,7 @@ def test_registered_and_declares_its_tables() -> None:
     parser = get_parser("generic")
     assert parser is PARSER
     assert isinstance(parser, Parser)
-    assert (parser.name, parser.version) == ("generic", "1.2")
+    assert (parser.name, parser.version) == ("generic", "1.3")
     names = {t.name: t for t in parser.tables}
     assert set(names) == {"extracted_tables", "extracted_rows"}
     assert names["extracted_rows"].fts == ("text",)
@@ -74,7 +74,7 @@ def test_rows_carry_provenance_and_link_continued_parts(tmp_path: Path) -> None:
     assert json.loads(rows[0].values["cells"]) == ["C-1", "10"]
     for row in result.rows:
         assert all(isinstance(v, str | int | float | type(None)) for v in row.values.values())
-    assert result.document == {"tables_found": 1}
+    assert result.document == {"tables_found": 1, "tables_flagged": 0}
 
 
 def test_unreadable_pdf_raises_parse_error_naming_the_file(tmp_path: Path) -> None:

@@ -131,3 +131,31 @@ def test_extract_with_a_template_that_does_not_fit_says_why_instead_of_printing_
         " expected header ['Notice Date',"
     )
     assert len(result.output.splitlines()) == 1
+
+
+def test_extract_generic_warns_of_a_table_with_words_in_no_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: a generic table's completeness warning reaches the JSON and stderr (exit 1,
+    as for a template whose checks fail), the printed tables unchanged."""
+    from click.testing import CliRunner
+
+    import parsers.generic
+    from records.cli import cli
+    from tests.parsers.generic_pages import white_background_grid
+
+    path = tmp_path / "backgrounds.pdf"
+    cells = white_background_grid(path)
+    (table,) = parsers.generic.extract_tables(path)
+    warning = "page 1: 1 of 60 words inside the table's area are in no cell ('34')"
+    table.warnings.append(warning)
+    monkeypatch.setattr(parsers.generic, "extract_tables", lambda _path: [table])
+    said: list[str] = []
+    (found,) = extract(path, "generic", warn=said.append)
+    assert [*found["header"], *found["rows"]] == cells
+    assert found["warnings"] == [warning]
+    assert said == [f"table p1-t0: {warning}"]
+    result = CliRunner().invoke(cli, ["extract", str(path), "--parser", "generic"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)[0]["warnings"] == [warning]
+    assert result.stderr == f"Warning: table p1-t0: {warning}\n"

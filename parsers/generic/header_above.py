@@ -1,0 +1,55 @@
+"""Header lines printed just above a ruled grid, outside its top rule (a row of years over
+the columns' headings): they name the grid's columns, so they become its first header row
+instead of being left to the whitespace reader, which finds no table in one line."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from parsers.generic.cell_text import cell_text, group_lines
+from parsers.generic.model import PageTable, Word
+from parsers.generic.rows import split_segments
+
+#: The line's bottom is at most this many text heights above the grid's top rule.
+ABOVE_GAP_EMS = 1.2
+#: Words in a line further apart than this many text heights are separate headings.
+SEGMENT_GAP_EMS = 0.9
+
+
+def attach_header_above(table: PageTable, words: list[Word], em: float) -> list[Word]:
+    """Prepend the line right above ``table`` (a ruled grid) as a header row when it has two
+    headings or more, each inside one of the grid's columns, and none outside the grid's
+    width. Returns the words taken."""
+    x0, top, x1, _ = table.bbox
+    near = [
+        w
+        for w in words
+        if w.bottom <= top + 1 and top - w.bottom <= ABOVE_GAP_EMS * em and x0 <= w.xmid <= x1
+    ]
+    if not near:
+        return []
+    line = group_lines(near)[-1]
+    edges = table.col_edges
+    if any(w.x0 < x0 - 1 or w.x1 > x1 + 1 for w in line):
+        return []
+    segments = split_segments(line, SEGMENT_GAP_EMS * em)
+    if len(segments) < 2:
+        return []
+    cells: list[list[Word]] = [[] for _ in range(len(edges) - 1)]
+    for segment in segments:
+        cols = {min(bisect_right(edges, w.xmid) - 1, len(cells) - 1) for w in segment}
+        first = bisect_right(edges, segment[0].x0 + 1) - 1
+        last = bisect_right(edges, segment[-1].x1 - 1) - 1
+        if len(cols) > 1 or first != last:
+            return []  # a heading across a column rule: not this grid's header
+        cells[cols.pop()].extend(segment)
+    if sum(1 for c in cells if c) < 2:
+        return []
+    table.rows.insert(0, [cell_text(c) for c in cells])
+    table.n_header_rows += 1
+    table.spans = [(r + 1, c0, c1) for r, c0, c1 in table.spans]
+    top = min(w.top for w in line)
+    if table.row_boxes:
+        table.row_boxes.insert(0, (x0, top, x1, table.bbox[1]))
+    table.bbox = (x0, top, x1, table.bbox[3])
+    return line
