@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+from parsers.pdf_pages import open_document
 from records.exceptions import ParseError
 
 #: Version of the extraction; stored with each page so a change re-indexes old pages.
@@ -51,26 +51,27 @@ def read_pages(path: Path, name: str | None = None) -> list[PageText]:
     """
     label = name or path.name
     try:
-        pdf = pdfplumber.open(path)
+        document = open_document(path)
     except Exception as exc:  # pdfminer raises many unrelated types for bad files
         raise ParseError(_open_error(label, exc)) from exc
     try:
-        pages = []
-        for page in pdf.pages:
-            try:
-                pages.append(_read_page(page))
-            except Exception as exc:  # noqa: BLE001 - one broken page spoils the document
-                raise ParseError(
-                    f"{label}: page {page.page_number} cannot be read ({type(exc).__name__}: {exc})"
-                ) from exc
-            finally:
-                page.close()
+        with document:
+            pages = []
+            for page in document.pages:
+                try:
+                    pages.append(_read_page(page))
+                except Exception as exc:  # noqa: BLE001 - one broken page spoils the document
+                    raise ParseError(
+                        f"{label}: page {page.page_number} cannot be read "
+                        f"({type(exc).__name__}: {exc})"
+                    ) from exc
+                finally:
+                    # The parse reads the same page next: kept unless the document is huge.
+                    document.done_with(page)
     except ParseError:
         raise
     except Exception as exc:  # the page tree itself is broken
         raise ParseError(_open_error(label, exc)) from exc
-    finally:
-        pdf.close()
     if not pages:
         raise ParseError(f"{label}: PDF has no pages")
     return pages
