@@ -32,6 +32,7 @@ from parsers.base import Check, Column, ParseResult, Row, TableSpec
 from parsers.checks import page_footer_check
 from parsers.cleaning import clean_text, join_wrapped, parse_date, parse_int
 from parsers.pdf_text import first_page_text, open_pdf, running_lines
+from parsers.table_cells import extract_cells
 
 #: The DDOR tables are fully ruled (every cell is a stroked rectangle).
 DDOR_RULED_TABLE_SETTINGS: dict[str, Any] = {
@@ -296,7 +297,7 @@ def _take_table(
     problems: list[str],
 ) -> str | None:
     """Assign one ruled table's rows to a section; returns the section now current."""
-    cells = table.extract()
+    cells = extract_cells(table)
     if not cells:
         return current
     section = _header_section(cells[0])

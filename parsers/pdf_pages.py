@@ -18,9 +18,9 @@ Two readers (``[settings] pdf_reader``):
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from collections import OrderedDict
 from pathlib import Path
 from types import TracebackType
 from typing import Any
