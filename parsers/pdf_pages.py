@@ -17,6 +17,7 @@ Two readers (``[settings] pdf_reader``):
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from typing import Any
 from unicodedata import normalize as normalize_unicode
 
 import pdfplumber
+from pdfminer import pdfinterp, psparser
 from pdfminer.layout import LTChar, LTPage
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFPageInterpreter
@@ -122,6 +124,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         self.mb_x0, self.mb_top = page.mediabox[:2]
         self.doctop = page.initial_doctop
         self.norm = page.pdf.unicode_norm
+        self.fonts: dict[int, list[Any]] = {}
 
     def tag_cur_item(self) -> None:
         """As pdfplumber's: the marked-content tag goes on the object made last, which is
@@ -132,6 +135,29 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
             last["tag"] = _plain(self.cur_tag)
             return
         super().tag_cur_item()
+
+    def _font(self, font: Any) -> list[Any]:
+        """What never changes for a font: writing direction, name, descent, and each
+        character code's text and width as pdfminer looks them up."""
+        entry = self.fonts.get(id(font))
+        if entry is None or entry[0] is not font:
+            name = font.fontname
+            name = fix_fontname_bytes(name) if isinstance(name, bytes) else _plain(name)
+            entry = [font, font.is_vertical(), name, font.get_descent(), {}]
+            self.fonts[id(font)] = entry
+        return entry
+
+    def _glyph(self, font: Any, glyphs: dict[int, tuple[str, float]], cid: int) -> Any:
+        try:
+            text = font.to_unichr(cid)
+            if not isinstance(text, str):
+                raise TypeError(str(type(text)))
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        if self.norm is not None:
+            text = normalize_unicode(self.norm, text)
+        glyph = glyphs[cid] = (text, font.char_width(cid))
+        return glyph
 
     def render_char(  # type: ignore[override]
         self,
@@ -144,36 +170,43 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         ncs: Any,
         graphicstate: Any,
     ) -> float:
-        try:
-            text = font.to_unichr(cid)
-            if not isinstance(text, str):
-                raise TypeError(str(type(text)))
-        except PDFUnicodeNotDefined:
-            text = self.handle_undefined_char(font, cid)
-        textwidth = font.char_width(cid)
+        _, vertical, fontname, font_descent, glyphs = self._font(font)
+        glyph = glyphs.get(cid)
+        if glyph is None:
+            glyph = self._glyph(font, glyphs, cid)
+        text, textwidth = glyph
         adv = textwidth * fontsize * scaling
-        if font.is_vertical():
-            textdisp = font.char_disp(cid)
-            (vx, vy) = textdisp
+        if vertical:
+            (vx, vy) = font.char_disp(cid)
             vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
             vy = (1000 - vy) * fontsize * 0.001
             bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
         else:
-            descent = font.get_descent() * fontsize
+            descent = font_descent * fontsize
             bbox = (0, descent + rise, adv, descent + rise + fontsize)
-        (a, b, c, d, _e, _f) = matrix
+        (a, b, c, d, e, f) = matrix
         upright = a * d * scaling > 0 and b * c <= 0
-        (x0, y0, x1, y1) = apply_matrix_rect(matrix, bbox)
-        if x1 < x0:
-            (x0, x1) = (x1, x0)
-        if y1 < y0:
-            (y0, y1) = (y1, y0)
+        if b == 0 and c == 0:
+            # apply_matrix_rect's arithmetic for an unrotated matrix (its four corners
+            # reduce to two x and two y values).
+            left, right = a * bbox[0] + e, a * bbox[2] + e
+            low, high = d * bbox[1] + f, d * bbox[3] + f
+            x0, x1 = (left, right) if left <= right else (right, left)
+            y0, y1 = (low, high) if low <= high else (high, low)
+        else:
+            (x0, y0, x1, y1) = apply_matrix_rect(matrix, bbox)
+            if x1 < x0:
+                (x0, x1) = (x1, x0)
+            if y1 < y0:
+                (y0, y1) = (y1, y0)
         width = x1 - x0
         height = y1 - y0
-        fontname = font.fontname
+        top = (self.height - y1) + self.mb_top
+        scolor = graphicstate.scolor
+        ncolor = graphicstate.ncolor
         attr = {
             "matrix": matrix,  # numbers pdfminer multiplied out: nothing to resolve
-            "fontname": _plain(fontname),
+            "fontname": fontname,
             "adv": adv,
             "upright": upright,
             "x0": x0,
@@ -182,34 +215,50 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
             "y1": y1,
             "width": width,
             "height": height,
-            "size": width if font.is_vertical() else height,
+            "size": width if vertical else height,
             "mcid": _plain(self.cur_mcid),
             "tag": _plain(self.cur_tag),
             "object_type": "char",
             "page_number": self.pageno,
             "ncs": _decode_name(ncs.name),
-            "text": normalize_unicode(self.norm, text) if self.norm is not None else text,
-            "stroking_color": (
-                graphicstate.scolor
-                if isinstance(graphicstate.scolor, tuple)
-                else (graphicstate.scolor,)
-            ),
-            "non_stroking_color": (
-                graphicstate.ncolor
-                if isinstance(graphicstate.ncolor, tuple)
-                else (graphicstate.ncolor,)
-            ),
+            "text": text,
+            "stroking_color": scolor if isinstance(scolor, tuple) else (scolor,),
+            "non_stroking_color": ncolor if isinstance(ncolor, tuple) else (ncolor,),
+            "top": top,
+            "bottom": (self.height - y0) + self.mb_top,
+            "doctop": self.doctop + top,
         }
-        if isinstance(fontname, bytes):
-            attr["fontname"] = fix_fontname_bytes(fontname)
-        attr["top"] = (self.height - y1) + self.mb_top
-        attr["bottom"] = (self.height - y0) + self.mb_top
-        attr["doctop"] = self.doctop + attr["top"]
         if self.mb_x0 != 0:
             attr["x0"] = x0 + self.mb_x0
             attr["x1"] = x1 + self.mb_x0
         self.cur_item.add(attr)  # type: ignore[arg-type]
         return adv
+
+
+def _no_log(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+class _TokenLog:
+    """pdfminer's module logger, minus the cost of its per-token ``debug`` calls (a few
+    per character: several per cent of reading a page) while debug logging is off."""
+
+    def __init__(self, real: logging.Logger) -> None:
+        self.real = real
+        self.debug: Any = _no_log
+
+    def refresh(self) -> None:
+        self.debug = self.real.debug if self.real.isEnabledFor(logging.DEBUG) else _no_log
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+_TOKEN_LOGS: list[_TokenLog] = []
+for _module in (psparser, pdfinterp):
+    if not isinstance(getattr(_module, "log"), _TokenLog):  # noqa: B009 - not re-wrapped
+        setattr(_module, "log", _TokenLog(getattr(_module, "log")))  # noqa: B009, B010
+    _TOKEN_LOGS.append(getattr(_module, "log"))  # noqa: B009
 
 
 class FastPage(Page):
@@ -224,6 +273,8 @@ class FastPage(Page):
             return super().layout
         if hasattr(self, "_layout"):
             return self._layout
+        for log in _TOKEN_LOGS:
+            log.refresh()
         device = _CharDicts(self)
         interpreter = PDFPageInterpreter(self.pdf.rsrcmgr, device)
         try:
