@@ -37,6 +37,8 @@ class Settings:
     timezone: str = DEFAULT_TIMEZONE
     wayback_cdx: str = DEFAULT_CDX
     hooks: dict[str, tuple[Hook, ...]] = field(default_factory=dict)
+    #: How PDF pages are read (``parsers.pdf_pages``): "fast", or pdfplumber's own reader.
+    pdf_reader: str = "fast"
 
     @property
     def agent(self) -> str:
@@ -161,13 +163,15 @@ _INT_FIELDS = {
     "stale_after_periods": 1,
     "failing_after_runs": 1,
 }
-_SETTINGS_TEXT_FIELDS = ("contact", "user_agent", "timezone", "wayback_cdx")
+_SETTINGS_TEXT_FIELDS = ("contact", "user_agent", "timezone", "wayback_cdx", "pdf_reader")
+#: The values of [settings] pdf_reader (the readers of ``parsers.pdf_pages``).
+PDF_READERS = ("fast", "pdfplumber")
 
 
 def _settings(path: Path, raw: Any) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: [settings] must be a table")
-    allowed = {"contact", "user_agent", "timezone", "wayback_cdx", "hooks"}
+    allowed = {"contact", "user_agent", "timezone", "wayback_cdx", "hooks", "pdf_reader"}
     for key in raw:
         if key not in allowed:
             raise ConfigError(
@@ -178,12 +182,19 @@ def _settings(path: Path, raw: Any) -> Settings:
             raise ConfigError(f"{path}: [settings]: field {key!r}: must be a string in quotes")
     timezone = raw.get("timezone", DEFAULT_TIMEZONE)
     _check_timezone(path, "[settings]", timezone)
+    pdf_reader = raw.get("pdf_reader", Settings.pdf_reader)
+    if pdf_reader not in PDF_READERS:
+        raise ConfigError(
+            f"{path}: [settings]: field 'pdf_reader': {pdf_reader!r} is not one of "
+            + ", ".join(repr(r) for r in PDF_READERS)
+        )
     return Settings(
         contact=str(raw.get("contact", Settings.contact)),
         user_agent=raw.get("user_agent"),
         timezone=timezone,
         wayback_cdx=str(raw.get("wayback_cdx", DEFAULT_CDX)),
         hooks=_hooks(f"{path}: [settings]", raw.get("hooks", {})),
+        pdf_reader=pdf_reader,
     )
 
 

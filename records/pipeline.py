@@ -21,6 +21,7 @@ from db.documents import documents_to_parse
 from db.load import fail_document, load_result
 from db.runs import finish_run, record_error, start_run
 from parsers.base import Parser, ParseResult
+from parsers.pdf_pages import use_reader
 from parsers.registry import detect_parser, get_parser
 from records import interrupt, ocr
 from records.archive import Archive
@@ -269,6 +270,7 @@ class _Job:
     parser_name: str | None  # None: detect it in the worker, from the file it parses
     path: Path
     plan: ocr.Plan
+    pdf_reader: str = "fast"
 
 
 @dataclass
@@ -286,6 +288,7 @@ def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
     prepared: ocr.Prepared | None = None
     name = job.parser_name
     try:
+        use_reader(job.pdf_reader)
         prepared = ocr.prepare(job.path, label, archive_root, job.plan)
         parser = get_parser(name) if name else detect_parser(prepared.target)
         name = parser.name
@@ -353,7 +356,8 @@ def parse_pending(
             == (parser.name, parser.version)
         ):
             continue
-        jobs.append(_Job(document, name, path, plan))
+        reader = config.settings.pdf_reader if config is not None else "fast"
+        jobs.append(_Job(document, name, path, plan, reader))
     if not jobs:
         return summary
     progress(f"parsing {len(jobs)} document(s) ...")
