@@ -46,13 +46,13 @@ from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 READERS = ("fast", "pdfplumber")
 DEFAULT_READER = "fast"
 
-#: Documents kept open per process (a worker handles one document at a time; two let a
-#: parse of an OCR copy follow the original's page text without evicting it).
-CACHED_DOCUMENTS = 2
-#: Above this many objects read and kept for one document, a page is let go once the
-#: stage reading it is done with it (a 10,000-page records response would otherwise hold
-#: every character of every page in memory); it is then read again by the next stage.
-KEPT_OBJECTS = 2_000_000
+#: Documents kept open per process: a worker handles one document at a time (when it
+#: parses an OCR copy, the original's pages are not needed once their text is read).
+CACHED_DOCUMENTS = 1
+#: Above this many objects read and kept for one document (about 1 KB each: a few hundred
+#: MB), a page is let go once the stage reading it is done with it, so a 10,000-page
+#: records response is not held in memory whole; the next stage then reads it again.
+KEPT_OBJECTS = 400_000
 
 _PLAIN = (float, int, bool, str, type(None))
 
@@ -351,6 +351,9 @@ class Document:
         self.path = path
         self.pdf = pdf
         self.cached = cached
+        #: Objects of the pages kept by ``done_with``, and those pages' numbers.
+        self._kept = 0
+        self._kept_pages: set[int] = set()
 
     @property
     def pages(self) -> list[Page]:
@@ -359,8 +362,17 @@ class Document:
     def done_with(self, page: Page) -> None:
         """The caller has what it needs from ``page``: keep its objects for the next stage
         unless the document already holds too many (then let them go)."""
-        if not self.cached or self.objects_kept() > KEPT_OBJECTS:
+        if not self.cached:
             page.close()
+            return
+        if page.page_number in self._kept_pages:
+            return
+        held = page.objects_read() if isinstance(page, FastPage) else 0
+        if self._kept + held > KEPT_OBJECTS:
+            page.close()
+            return
+        self._kept += held
+        self._kept_pages.add(page.page_number)
 
     def objects_kept(self) -> int:
         return sum(p.objects_read() for p in self.pdf.pages if isinstance(p, FastPage))
