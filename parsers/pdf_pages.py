@@ -43,6 +43,8 @@ from pdfplumber.page import (
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
+from parsers.pdf_tokens import reading_fast
+
 READERS = ("fast", "pdfplumber")
 DEFAULT_READER = "fast"
 
@@ -278,7 +280,8 @@ class FastPage(Page):
         device = _CharDicts(self)
         interpreter = PDFPageInterpreter(self.pdf.rsrcmgr, device)
         try:
-            interpreter.process_page(self.page_obj)
+            with reading_fast():
+                interpreter.process_page(self.page_obj)
         except Exception as e:
             raise PdfminerException(e) from e
         self._layout: LTPage = device.get_result()
