@@ -1,7 +1,11 @@
 """Pages per second, side by side in one run: our templates and generic extraction against
 plain pdfplumber ``extract_tables()`` and camelot's stream method, on the same pages.
 
-    .venv/bin/python bench/bench_speed.py [--rounds 5] [--tools NAME,...]
+    .venv/bin/python bench/bench_speed.py [--rounds 5] [--tools NAME,...] [--baseline DIR]
+
+``--baseline DIR`` adds our templates and generic extractor as they are in another
+checkout (``git worktree add DIR <commit>``, or ``git archive <commit> | tar -x -C DIR``,
+with ``shared/`` beside it), so before and after are timed in the same run.
 
 Each measure runs in a process of its own (started fresh, so no tool profits from another's
 caches or imports); tools take turns within each round, in an order that rotates from round
@@ -45,6 +49,8 @@ TOOLS = {
     "generic-plumber": "our generic extractor, one process, pdf_reader = pdfplumber",
     "pdfplumber": "plain pdfplumber page.extract_tables() on every page",
     "camelot-stream": "camelot.read_pdf(pages='all', flavor='stream')",
+    "templates-baseline": "our template as in the --baseline checkout",
+    "generic-baseline": "our generic extractor as in the --baseline checkout",
 }
 
 
@@ -58,14 +64,22 @@ RATIOS = (
     ("generic", "pdfplumber"),
     ("generic", "generic-plumber"),
     ("generic", "camelot-stream"),
+    ("templates", "templates-baseline"),
+    ("templates-baseline", "camelot-stream"),
+    ("templates-baseline", "pdfplumber"),
+    ("generic", "generic-baseline"),
+    ("generic-baseline", "pdfplumber"),
 )
 
 
 def _run_one(tool: str, parser: str, path: Path) -> None:
     if tool.startswith(("templates", "generic")):
-        from parsers.pdf_pages import use_reader
-
-        use_reader("pdfplumber" if tool.endswith("-plumber") else "fast")
+        try:
+            from parsers.pdf_pages import use_reader
+        except ImportError:  # a checkout from before the fast reader: its only reader
+            pass
+        else:
+            use_reader("pdfplumber" if tool.endswith("-plumber") else "fast")
     if tool.startswith("templates"):
         from parsers.registry import get_parser
 
@@ -145,19 +159,29 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--rounds", type=int, default=5, help="measures per tool (median)")
     options.add_argument("--tools", default=",".join(TOOLS), help="comma-separated tools")
+    options.add_argument("--baseline", type=Path, help="another checkout to time as well")
     options.add_argument("--child", help=argparse.SUPPRESS)
+    options.add_argument("--repo", help=argparse.SUPPRESS)
     args = options.parse_args()
     if args.child:
+        if args.repo:  # a baseline checkout's parsers (and its tests/shared.py)
+            sys.path.insert(0, args.repo)
         child(args.child)
         return
-    tools = [t for t in args.tools.split(",") if t in TOOLS and _available(t)]
+    wanted = [t for t in args.tools.split(",") if not t.endswith("-baseline")]
+    if args.baseline:
+        wanted += ["templates-baseline", "generic-baseline"]
+    tools = [t for t in wanted if t in TOOLS and _available(t)]
     pages = _pages()
     runs: dict[str, list[dict[str, float]]] = {t: [] for t in tools}
     for round_ in range(args.rounds):
         order = tools[round_ % len(tools) :] + tools[: round_ % len(tools)]
         for tool in order:
+            command = [sys.executable, __file__, "--child", tool]
+            if tool.endswith("-baseline"):
+                command += ["--repo", str(args.baseline.resolve())]
             out = subprocess.run(
-                [sys.executable, __file__, "--child", tool],
+                command,
                 check=True,
                 capture_output=True,
                 text=True,
