@@ -25,13 +25,18 @@ from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import (
     ESC_STRING,
     HEX_PAIR,
+    KEYWORD_ARRAY_BEGIN,
+    KEYWORD_ARRAY_END,
     KEYWORD_DICT_BEGIN,
     KEYWORD_DICT_END,
     KWD,
     LIT,
     PSEOF,
     SPC,
+    PSKeyword,
+    literal_name,
 )
+from pdfminer.utils import choplist
 
 _TOKEN = re.compile(
     rb"""
@@ -171,6 +176,48 @@ def tokenize(data: bytes, boundaries: list[int]) -> list[tuple[int, Any]]:
     return tokens
 
 
+def assemble(tokens: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+    """The objects pdfminer's parser makes of ``tokens`` in a content stream: each token as
+    it is, except arrays and dictionaries gathered (a dictionary's keys by literal name,
+    None values left out). Raises _Unsupported for what pdfminer treats specially or as an
+    error (procedures, an operator inside an array, unbalanced or odd constructs)."""
+    out: list[tuple[int, Any]] = []
+    stack: list[tuple[int, bool, list[Any]]] = []  # (position, is a dict, items)
+    for pos, token in tokens:
+        if type(token) is PSKeyword:
+            if token is KEYWORD_ARRAY_BEGIN or token is KEYWORD_DICT_BEGIN:
+                stack.append((pos, token is KEYWORD_DICT_BEGIN, []))
+                continue
+            if token is KEYWORD_ARRAY_END or token is KEYWORD_DICT_END:
+                if not stack or stack[-1][1] != (token is KEYWORD_DICT_END):
+                    raise _Unsupported("unbalanced array or dictionary")
+                start, is_dict, items = stack.pop()
+                if is_dict:
+                    if len(items) % 2:
+                        raise _Unsupported("odd dictionary")
+                    value: Any = {
+                        literal_name(k): v for (k, v) in choplist(2, items) if v is not None
+                    }
+                else:
+                    value = items
+                pos = start
+            elif stack:
+                raise _Unsupported("operator inside an array or dictionary")
+            elif token.name in (b"{", b"}"):
+                raise _Unsupported("procedure")
+            else:
+                value = token
+        else:
+            value = token
+        if stack:
+            stack[-1][2].append(value)
+        else:
+            out.append((pos, value))
+    if stack:
+        raise _Unsupported("array or dictionary still open at the end")
+    return out
+
+
 _active = threading.local()
 
 
@@ -181,6 +228,7 @@ class FastContentParser(pdfinterp.PDFContentParser):
     def __init__(self, streams: Any) -> None:
         super().__init__(streams)
         self._ready: list[tuple[int, Any]] | None = None
+        self._objects: list[tuple[int, Any]] | None = None
         if not getattr(_active, "on", False):
             return
         try:
@@ -200,8 +248,22 @@ class FastContentParser(pdfinterp.PDFContentParser):
             return
         if any(t is self.KEYWORD_BI for _, t in tokens):
             return  # inline images: pdfminer reads their data from its buffers
+        try:
+            objects = assemble(tokens)
+        except _Unsupported:
+            pass  # pdfminer's parser makes the objects of these tokens
+        else:
+            objects.reverse()
+            self._objects = objects
         tokens.reverse()
         self._ready = tokens
+
+    def nextobject(self) -> tuple[int, Any]:
+        if self._objects is None:
+            return super().nextobject()
+        if not self._objects:
+            raise PSEOF("Unexpected EOF")
+        return self._objects.pop()
 
     def nexttoken(self) -> tuple[int, Any]:
         if self._ready is None:

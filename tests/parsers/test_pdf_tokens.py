@@ -79,3 +79,42 @@ def test_inline_images_are_left_to_pdfminer() -> None:
     with reading_fast():
         parser = FastContentParser([stream])
     assert parser._ready is None
+
+
+def _objects(data: bytes, fast: bool) -> tuple[Any, bool]:
+    """The objects of ``data`` (or the type of error pdfminer raises on them), and whether
+    they came from ``assemble``."""
+    stream = PDFStream({}, data)
+    stream.objid = 1
+    if fast:
+        with reading_fast():
+            parser = FastContentParser([stream])
+    else:
+        parser = FastContentParser([stream])
+    used_fast = parser._objects is not None
+    out = []
+    while True:
+        try:
+            out.append(parser.nextobject()[1])
+        except PSEOF:
+            return out, used_fast
+        except Exception as exc:  # noqa: BLE001 - compared with the other path's
+            return type(exc), used_fast
+
+
+@pytest.mark.parametrize(
+    ("data", "fast"),
+    [
+        (b"[(A) -120 (B) [1 [2]] /N] TJ", True),
+        (b"/Span <</MCID 3 /Alt (x) /Sub <</A 1>>>> BDC (t) Tj EMC", True),
+        (b"/Span <</Null null>> BDC", False),  # null is an operator token to pdfminer
+        (b"[1 2", False),  # an array still open at the end
+        (b"[1 Tj] 2", False),  # an operator inside an array
+        (b"<</A>> BDC", False),  # odd dictionary: pdfminer raises
+        (b"{ 1 2 } ]", False),
+    ],
+)
+def test_objects_are_pdfminers(data: bytes, fast: bool) -> None:
+    objects, used_fast = _objects(data, fast=True)
+    assert used_fast == fast
+    assert objects == _objects(data, fast=False)[0]
