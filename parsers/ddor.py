@@ -33,6 +33,7 @@ from parsers.checks import page_footer_check
 from parsers.cleaning import clean_text, join_wrapped, parse_date, parse_int
 from parsers.ddor_publish import DECLINED_CHARTS, DECLINED_QUERIES, TOP_QUERIES
 from parsers.pdf_text import first_page_text, open_pdf, running_lines
+from parsers.table_cells import extract_cells
 
 #: The DDOR tables are fully ruled (every cell is a stroked rectangle).
 DDOR_RULED_TABLE_SETTINGS: dict[str, Any] = {
@@ -303,7 +304,7 @@ def _take_table(
     problems: list[str],
 ) -> str | None:
     """Assign one ruled table's rows to a section; returns the section now current."""
-    cells = table.extract()
+    cells = extract_cells(table)
     if not cells:
         return current
     section = _header_section(cells[0])

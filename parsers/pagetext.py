@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+from parsers.pdf_pages import open_document
 from records.core.errors import ParseError
 
 #: Version of the extraction; stored with each page so a change re-indexes old pages.
@@ -48,30 +51,30 @@ def read_pages(path: Path, name: str | None = None) -> list[PageText]:
     """
     # Imported here, not at the top: ``db.pages`` stores ``PageText``, and commands that
     # open the database without parsing (``records status``) must not load pdfplumber.
-    import pdfplumber
 
     label = name or path.name
     try:
-        pdf = pdfplumber.open(path)
+        document = open_document(path)
     except Exception as exc:  # pdfminer raises many unrelated types for bad files
         raise ParseError(_open_error(label, exc)) from exc
     try:
-        pages = []
-        for page in pdf.pages:
-            try:
-                pages.append(_read_page(page))
-            except Exception as exc:  # one broken page spoils the document
-                raise ParseError(
-                    f"{label}: page {page.page_number} cannot be read ({type(exc).__name__}: {exc})"
-                ) from exc
-            finally:
-                page.close()
+        with document:
+            pages = []
+            for page in document.pages:
+                try:
+                    pages.append(_read_page(page))
+                except Exception as exc:  # one broken page spoils the document
+                    raise ParseError(
+                        f"{label}: page {page.page_number} cannot be read "
+                        f"({type(exc).__name__}: {exc})"
+                    ) from exc
+                finally:
+                    # The parse reads the same page next: kept unless the document is huge.
+                    document.done_with(page)
     except ParseError:
         raise
     except Exception as exc:  # the page tree itself is broken
         raise ParseError(_open_error(label, exc)) from exc
-    finally:
-        pdf.close()
     if not pages:
         raise ParseError(f"{label}: PDF has no pages")
     return pages
@@ -106,7 +109,6 @@ def _image_share(page: Any) -> float:
 
 
 def _open_error(label: str, exc: Exception) -> str:
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
     if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or isinstance(

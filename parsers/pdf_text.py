@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 
+from parsers.pdf_pages import open_document
 from records.core.errors import ParseError
 
 #: A line printed on at least this share of pages (of a multi-page document) is running
@@ -24,20 +24,19 @@ RUNNING_LINE_SHARE = 0.8
 
 @contextmanager
 def open_pdf(path: Path) -> Iterator[pdfplumber.PDF]:
-    """pdfplumber.open with a ParseError naming the file when it is not a readable PDF."""
+    """The PDF (``parsers.pdf_pages``: pages already read in this process are not read
+    again) with a ParseError naming the file when it is not a readable PDF."""
     if not path.exists():
         raise ParseError(f"{path}: file not found")
     try:
-        pdf = pdfplumber.open(path)
-        pages = pdf.pages  # forces the page tree to be read
+        document = open_document(path)
+        pages = document.pages  # forces the page tree to be read
     except Exception as exc:  # pdfminer raises many unrelated types for bad files
         raise ParseError(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    try:
+    with document:
         if not pages:
             raise ParseError(f"{path.name}: PDF has no pages")
-        yield pdf
-    finally:
-        pdf.close()
+        yield document.pdf
 
 
 def running_lines(page_lines: list[list[dict[str, Any]]]) -> set[str]:
@@ -52,19 +51,12 @@ def running_lines(page_lines: list[list[dict[str, Any]]]) -> set[str]:
 
 
 def first_page_text(path: Path) -> str | None:
-    """Page 1 text, cached per file version (every parser's detect reads it); None when the
-    file is not a PDF pdfplumber can open."""
+    """Page 1 text (every parser's detect reads it: page 1 is read once per process and
+    file version, and the parse goes on with the same page); None when the file is not a
+    PDF pdfplumber can open."""
     try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        return None
-    return _first_page_text(path, stamp)
-
-
-@lru_cache(maxsize=32)
-def _first_page_text(path: Path, _stamp: int) -> str | None:
-    try:
-        with pdfplumber.open(path) as pdf:
-            return (pdf.pages[0].extract_text() or "") if pdf.pages else None
+        with open_document(path) as document:
+            pages = document.pages
+            return (pages[0].extract_text() or "") if pages else None
     except Exception:  # unreadable: no parser recognises it
         return None

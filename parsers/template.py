@@ -29,6 +29,7 @@ from parsers.cleaning import (
     parse_int,
 )
 from parsers.pdf_text import first_page_text, open_pdf
+from parsers.table_cells import extract_cells
 from parsers.template_spec import (
     TEMPLATES_DIR,
     ColumnSpec,
@@ -198,7 +199,7 @@ def _extract_page(
                 )
             )
         for table in area.find_tables(first.settings):
-            cells = table.extract()
+            cells = extract_cells(table)
             if not cells:
                 continue
             top = table.bbox[1]

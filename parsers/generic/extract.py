@@ -15,7 +15,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -35,6 +34,7 @@ from parsers.generic.page_objects import PageContent, read_page
 from parsers.generic.row_ruled import find_row_ruled_tables
 from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
 from parsers.generic.text_rules import find_underlined_listings, split_text_rules
+from parsers.pdf_pages import is_open, open_document
 from records.core.errors import ParseError
 
 #: Documents with more pages than this are read by parallel worker processes.
@@ -383,13 +383,22 @@ def page_tables(content: PageContent) -> list[PageTable]:
 
 
 def _pages_worker(path: str, numbers: list[int]) -> list[list[PageTable]]:
-    with pdfplumber.open(path) as pdf:
+    with open_document(Path(path)) as document:
         out = []
         for n in numbers:
-            page = pdf.pages[n - 1]
+            page = document.pages[n - 1]
             out.append(page_tables(read_page(page)))
-            page.close()
+            document.done_with(page)
         return out
+
+
+def _pages_read(path: Path, numbers: list[int]) -> bool:
+    """Whether this process holds the objects of all these pages already."""
+    if not is_open(path):
+        return False
+    with open_document(path) as document:
+        pages = document.pages
+        return all(getattr(pages[n - 1], "objects_read", lambda: 0)() for n in numbers)
 
 
 def _chunks(numbers: list[int], n: int) -> list[list[int]]:
@@ -399,8 +408,8 @@ def _chunks(numbers: list[int], n: int) -> list[list[int]]:
 
 def _page_count(path: Path) -> int:
     try:
-        with pdfplumber.open(path) as pdf:
-            return len(pdf.pages)
+        with open_document(path) as document:
+            return len(document.pages)
     except (PdfminerException, PDFSyntaxError) as exc:
         raise ParseError(f"{path}: not a readable PDF ({exc})") from exc
 
@@ -420,6 +429,8 @@ def extract_tables(
     if bad:
         raise ParseError(f"{path}: no page {bad[0]} (the document has {n_pages} pages)")
     n_workers = min(workers or os.cpu_count() or 1, -(-len(numbers) // 2))
+    if workers is None and _pages_read(path, numbers):
+        n_workers = 1  # this process has the pages already (page text was read from them)
     if len(numbers) <= PARALLEL_MIN_PAGES or n_workers <= 1:
         per_page = _pages_worker(str(path), numbers)
     else:

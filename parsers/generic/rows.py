@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from statistics import median
+from typing import Any
 
 from parsers.generic.cell_text import drop_leaders, group_lines
 from parsers.generic.model import Word
@@ -162,7 +163,7 @@ def _is_header_run(run: list[TextLine]) -> bool:
     )
 
 
-def _headers_joined(runs: list[list[TextLine]], at_gap: list[bool], em: float) -> list:
+def _headers_joined(runs: list[list[TextLine]], at_gap: list[bool], em: float) -> list[Any]:
     """A run of column headings set apart from the figures below by a wider gap than the
     rows (a statement's two-level header) belongs to them: joined, so that the table
     keeps its header and its columns their names. So does a section under a sub-heading

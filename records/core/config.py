@@ -42,6 +42,8 @@ class Settings:
     cluster: str | None = None
     #: The cluster's workers see the archive folder at the same path (docs/scaling.md).
     shared_archive: bool = False
+    #: How PDF pages are read (``parsers.pdf_pages``): "fast", or pdfplumber's own reader.
+    pdf_reader: str = "fast"
 
     @property
     def agent(self) -> str:
@@ -174,7 +176,16 @@ _INT_FIELDS = {
     "stale_after_periods": 1,
     "failing_after_runs": 1,
 }
-_SETTINGS_TEXT_FIELDS = ("contact", "user_agent", "timezone", "wayback_cdx", "cluster")
+_SETTINGS_TEXT_FIELDS = (
+    "contact",
+    "user_agent",
+    "timezone",
+    "wayback_cdx",
+    "cluster",
+    "pdf_reader",
+)
+#: The values of [settings] pdf_reader (the readers of ``parsers.pdf_pages``).
+PDF_READERS = ("fast", "pdfplumber")
 
 
 def _settings(path: Path, raw: Any) -> Settings:
@@ -182,6 +193,7 @@ def _settings(path: Path, raw: Any) -> Settings:
         raise ConfigError(f"{path}: [settings] must be a table")
     allowed = {
         "contact", "user_agent", "timezone", "wayback_cdx", "hooks", "cluster", "shared_archive",
+        "pdf_reader",
     }  # fmt: skip
     for key in raw:
         if key not in allowed:
@@ -197,6 +209,12 @@ def _settings(path: Path, raw: Any) -> Settings:
         )
     timezone = raw.get("timezone", DEFAULT_TIMEZONE)
     _check_timezone(path, "[settings]", timezone)
+    pdf_reader = raw.get("pdf_reader", Settings.pdf_reader)
+    if pdf_reader not in PDF_READERS:
+        raise ConfigError(
+            f"{path}: [settings]: field 'pdf_reader': {pdf_reader!r} is not one of "
+            + ", ".join(repr(r) for r in PDF_READERS)
+        )
     return Settings(
         contact=str(raw.get("contact", Settings.contact)),
         user_agent=raw.get("user_agent"),
@@ -205,6 +223,7 @@ def _settings(path: Path, raw: Any) -> Settings:
         hooks=_hooks(f"{path}: [settings]", raw.get("hooks", {})),
         cluster=raw.get("cluster") or None,
         shared_archive=bool(raw.get("shared_archive", False)),
+        pdf_reader=pdf_reader,
     )
 
 

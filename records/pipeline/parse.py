@@ -16,6 +16,7 @@ from db.documents import documents_to_parse
 from db.load import fail_document, load_result
 from db.runs import record_error, start_run
 from parsers.base import Parser, ParseResult
+from parsers.pdf_pages import use_reader
 from parsers.registry import detect_parser, get_parser, table_specs
 from records.core.archive import Archive
 from records.core.config import Config, Source
@@ -42,6 +43,7 @@ class _Job:
     parser_name: str | None  # None: detect it in the worker, from the file it parses
     path: Path
     plan: ocr.Plan
+    pdf_reader: str = "fast"  # [settings] pdf_reader: how the worker reads PDF pages
 
 
 @dataclass
@@ -59,6 +61,7 @@ def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
     prepared: ocr.Prepared | None = None
     name = job.parser_name
     try:
+        use_reader(job.pdf_reader)
         prepared = ocr.prepare(job.path, label, archive_root, job.plan)
         parser = get_parser(name) if name else detect_parser(prepared.target)
         name = parser.name
@@ -129,7 +132,8 @@ def parse_pending(
             == (parser.name, parser.version)
         ):
             continue
-        jobs.append(_Job(document, name, path, plan))
+        reader = config.settings.pdf_reader if config is not None else "fast"
+        jobs.append(_Job(document, name, path, plan, reader))
     if not jobs:
         return summary
     progress(f"parsing {len(jobs)} document(s) ...")

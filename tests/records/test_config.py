@@ -148,3 +148,15 @@ def test_bad_settings_hooks_name_the_file(tmp_path: Path) -> None:
     assert message == (
         f"{tmp_path / 'bad-sources.toml'}: [settings]: field 'hooks': must be a table"
     )
+
+
+def test_pdf_reader_setting_defaults_to_fast_and_names_a_reader(tmp_path: Path) -> None:
+    from parsers.pdf_pages import READERS
+    from records.core.config import PDF_READERS
+
+    assert PDF_READERS == READERS
+    assert load_config(write(tmp_path, GOOD)).settings.pdf_reader == "fast"
+    chosen = '[settings]\npdf_reader = "pdfplumber"\n' + GOOD
+    assert load_config(write(tmp_path, chosen)).settings.pdf_reader == "pdfplumber"
+    message = error_for(tmp_path, '[settings]\npdf_reader = "pdfium"\n' + GOOD)
+    assert message.endswith("field 'pdf_reader': 'pdfium' is not one of 'fast', 'pdfplumber'")

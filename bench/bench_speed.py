@@ -1,0 +1,220 @@
+"""Pages per second, side by side in one run: our templates and generic extraction against
+plain pdfplumber ``extract_tables()`` and camelot's stream method, on the same pages.
+
+    .venv/bin/python bench/bench_speed.py [--rounds 5] [--tools NAME,...] [--baseline DIR]
+
+``--baseline DIR`` adds our templates and generic extractor as they are in another
+checkout (``git worktree add DIR <commit>``, or ``git archive <commit> | tar -x -C DIR``,
+with ``shared/`` beside it), so before and after are timed in the same run.
+
+Each measure runs in a process of its own (started fresh, so no tool profits from another's
+caches or imports); tools take turns within each round, in an order that rotates from round
+to round, so a machine busy with something else slows them alike. Printed: the median over
+rounds of each tool's pages per second on each fixture and over all of them, and the
+ratios of ours to the others. A script, not a test: timings depend on the machine.
+
+camelot is in the ``bench`` extra (``pip install -e '.[bench]'``), never a runtime
+dependency; without it the camelot column is left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+#: Report templates (and the DDOR parser) with the fixture each is tested on.
+TEMPLATE_FIXTURES: dict[str, str] = {
+    "ca-warn": "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
+    "fbi-nics": "real/pdfplumber/nics-background-checks-2015-11.pdf",
+    "mn-major-contributions": "real/tabula-java/schools.pdf",
+    "ca-medi-cal-plans": "real/camelot/row_span_1.pdf",
+    "ok-able-licenses": "real/camelot/m27.pdf",
+    "ice-ddor": "ddor/ddor2017_01-28to02-03.pdf",
+}
+
+#: tool -> what it runs on one fixture (see ``_run_one``).
+TOOLS = {
+    "templates": "our template (or DDOR parser), pdf_reader = fast",
+    "templates-plumber": "our template, pdf_reader = pdfplumber (pdfplumber's own pages)",
+    "generic": "our generic extractor, one process, pdf_reader = fast",
+    "generic-plumber": "our generic extractor, one process, pdf_reader = pdfplumber",
+    "pdfplumber": "plain pdfplumber page.extract_tables() on every page",
+    "camelot-stream": "camelot.read_pdf(pages='all', flavor='stream')",
+    "templates-baseline": "our template as in the --baseline checkout",
+    "generic-baseline": "our generic extractor as in the --baseline checkout",
+}
+
+
+#: Ratios printed: (ours, the other).
+RATIOS = (
+    ("templates", "camelot-stream"),
+    ("templates", "pdfplumber"),
+    ("templates", "templates-plumber"),
+    ("templates-plumber", "camelot-stream"),
+    ("templates-plumber", "pdfplumber"),
+    ("generic", "pdfplumber"),
+    ("generic", "generic-plumber"),
+    ("generic", "camelot-stream"),
+    ("templates", "templates-baseline"),
+    ("templates-baseline", "camelot-stream"),
+    ("templates-baseline", "pdfplumber"),
+    ("generic", "generic-baseline"),
+    ("generic-baseline", "pdfplumber"),
+)
+
+
+def _run_one(tool: str, parser: str, path: Path) -> None:
+    if tool.startswith(("templates", "generic")):
+        try:
+            from parsers.pdf_pages import use_reader
+        except ImportError:  # a checkout from before the fast reader: its only reader
+            pass
+        else:
+            use_reader("pdfplumber" if tool.endswith("-plumber") else "fast")
+    if tool.startswith("templates"):
+        from parsers.registry import get_parser
+
+        get_parser(parser).parse(path)
+    elif tool.startswith("generic"):
+        from parsers.generic import extract_tables
+
+        extract_tables(path, workers=1)
+    elif tool == "pdfplumber":
+        import pdfplumber
+
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_tables()
+    elif tool == "camelot-stream":
+        import camelot
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "No tables found in table area" per page
+            camelot.read_pdf(str(path), pages="all", flavor="stream")
+    else:
+        raise SystemExit(f"unknown tool {tool!r}")
+
+
+def _imports(tool: str) -> None:
+    """Import the tool's modules before the clock starts (startup is not parsing)."""
+    import pdfplumber  # noqa: F401
+
+    if tool.startswith("templates"):
+        import parsers.ddor
+        import parsers.registry
+        import parsers.template
+    elif tool.startswith("generic"):
+        import parsers.generic  # noqa: F401
+    elif tool == "camelot-stream":
+        import camelot  # noqa: F401
+
+
+def child(tool: str) -> None:
+    """One measure: every fixture once with ``tool``; prints seconds per fixture as JSON."""
+    from tests.shared import fixture
+
+    _imports(tool)
+    seconds = {}
+    for parser, relative in TEMPLATE_FIXTURES.items():
+        path = fixture(relative)
+        started = time.perf_counter()
+        _run_one(tool, parser, path)
+        seconds[parser] = time.perf_counter() - started
+    print(json.dumps(seconds))
+
+
+def _pages() -> dict[str, int]:
+    import pdfplumber
+
+    from tests.shared import fixture
+
+    counts = {}
+    for parser, relative in TEMPLATE_FIXTURES.items():
+        with pdfplumber.open(fixture(relative)) as pdf:
+            counts[parser] = len(pdf.pages)
+    return counts
+
+
+def _available(tool: str) -> bool:
+    if tool != "camelot-stream":
+        return True
+    try:
+        import camelot  # noqa: F401
+    except ImportError:
+        print("camelot-py not installed (pip install -e '.[bench]'): camelot-stream left out")
+        return False
+    return True
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--rounds", type=int, default=5, help="measures per tool (median)")
+    options.add_argument("--tools", default=",".join(TOOLS), help="comma-separated tools")
+    options.add_argument("--baseline", type=Path, help="another checkout to time as well")
+    options.add_argument("--child", help=argparse.SUPPRESS)
+    options.add_argument("--repo", help=argparse.SUPPRESS)
+    args = options.parse_args()
+    if args.child:
+        if args.repo:  # a baseline checkout's parsers (and its tests/shared.py)
+            sys.path.insert(0, args.repo)
+        child(args.child)
+        return
+    wanted = [t for t in args.tools.split(",") if not t.endswith("-baseline")]
+    if args.baseline:
+        wanted += ["templates-baseline", "generic-baseline"]
+    tools = [t for t in wanted if t in TOOLS and _available(t)]
+    pages = _pages()
+    runs: dict[str, list[dict[str, float]]] = {t: [] for t in tools}
+    for round_ in range(args.rounds):
+        order = tools[round_ % len(tools) :] + tools[: round_ % len(tools)]
+        for tool in order:
+            command = [sys.executable, __file__, "--child", tool]
+            if tool.endswith("-baseline"):
+                command += ["--repo", str(args.baseline.resolve())]
+            out = subprocess.run(
+                command,
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=REPO,
+            ).stdout
+            runs[tool].append(json.loads(out.strip().splitlines()[-1]))
+        print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
+    _report(tools, runs, pages)
+
+
+def _median_rate(runs: list[dict[str, float]], names: list[str], pages: dict[str, int]) -> float:
+    total = sum(pages[n] for n in names)
+    return statistics.median(total / sum(run[n] for n in names) for run in runs)
+
+
+def _report(tools: list[str], runs: dict[str, list[dict[str, float]]], pages: dict) -> None:
+    names = list(TEMPLATE_FIXTURES)
+    width = max(len(t) for t in tools)
+    print(f"pages/s, median of {len(next(iter(runs.values())))} measures, each in its own process")
+    print(f"{'fixture':24} {'pages':>5} " + " ".join(f"{t:>{width}}" for t in tools))
+    rates: dict[str, dict[str, float]] = {t: {} for t in tools}
+    for name in [*names, "all six"]:
+        subset = names if name == "all six" else [name]
+        for tool in tools:
+            rates[tool][name] = _median_rate(runs[tool], subset, pages)
+        n_pages = sum(pages[n] for n in subset)
+        print(f"{name:24} {n_pages:5d} " + " ".join(f"{rates[t][name]:>{width}.1f}" for t in tools))
+    print()
+    for ours, other in RATIOS:
+        if ours in rates and other in rates:
+            ratio = rates[ours]["all six"] / rates[other]["all six"]
+            print(f"{ours} / {other}: {ratio:.2f}x (pages/s over all six fixtures)")
+
+
+if __name__ == "__main__":
+    main()

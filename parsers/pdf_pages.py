@@ -1,0 +1,443 @@
+"""Reading a PDF's pages once per process, for every stage that needs them.
+
+Page text for search, OCR decisions, parser detection and the parse itself all ask for the
+same pages of the same file in one worker process. ``open_document`` hands them one
+``Document`` (cached per file version), whose pages keep the objects read from them, so
+each page's content stream is interpreted once however many stages look at it.
+
+Two readers (``[settings] pdf_reader``):
+
+- ``"fast"`` (default): pdfminer reads the page as in pdfplumber, but characters are turned
+  into pdfplumber's dicts by a specialised path (pdfplumber resolves every attribute of
+  every character through its generic converter, which is most of its time), and pages
+  are cached per process. The dicts are the ones pdfplumber makes, key for key and value
+  for value; ``tests/parsers/test_pdf_pages.py`` checks that on every fixture.
+- ``"pdfplumber"``: pdfplumber's own page objects, a fresh open per call, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from unicodedata import normalize as normalize_unicode
+
+import pdfplumber
+from pdfminer import pdfinterp, psparser
+from pdfminer.layout import LTChar, LTPage
+from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdfpage import PDFPage
+from pdfminer.utils import apply_matrix_rect
+from pdfplumber.page import (
+    ALL_ATTRS,
+    Page,
+    PDFPageAggregatorWithMarkedContent,
+    fix_fontname_bytes,
+)
+from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
+
+from parsers.pdf_tokens import reading_fast
+
+READERS = ("fast", "pdfplumber")
+DEFAULT_READER = "fast"
+
+#: Documents kept open per process: a worker handles one document at a time (when it
+#: parses an OCR copy, the original's pages are not needed once their text is read).
+CACHED_DOCUMENTS = 1
+#: Above this many objects read and kept for one document (about 1 KB each: a few hundred
+#: MB), a page is let go once the stage reading it is done with it, so a 10,000-page
+#: records response is not held in memory whole; the next stage then reads it again.
+KEPT_OBJECTS = 400_000
+
+_PLAIN = (float, int, bool, str, type(None))
+
+_lock = threading.Lock()
+_cache: OrderedDict[tuple[str, int, int, str], Document] = OrderedDict()
+
+
+def use_reader(name: str) -> None:
+    """Choose the reader for this process (``READERS``); ValueError for another name."""
+    if name not in READERS:
+        raise ValueError(f"unknown pdf_reader {name!r} (known: {', '.join(READERS)})")
+    global _reader
+    _reader = name
+
+
+_reader = DEFAULT_READER
+
+
+def current_reader() -> str:
+    return _reader
+
+
+@contextmanager
+def reading_with(name: str) -> Iterator[None]:
+    """Use reader ``name`` inside the block (benchmarks, the readers' comparison test)."""
+    previous = _reader
+    use_reader(name)
+    forget()
+    try:
+        yield
+    finally:
+        use_reader(previous)
+        forget()
+
+
+def _plain(value: Any) -> Any:
+    """``resolve_all(value)`` without its cost for the plain values characters hold."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is tuple and all(type(v) in _PLAIN for v in value):
+        return value
+    return resolve_all(value)
+
+
+_decoded: dict[Any, Any] = {}
+
+
+def _decode_name(name: Any) -> Any:
+    try:
+        return _decoded[name]
+    except (KeyError, TypeError):
+        value = resolve_and_decode(name)
+        if isinstance(name, str | bytes):
+            _decoded[name] = value
+        return value
+
+
+class _CharDicts(PDFPageAggregatorWithMarkedContent):
+    """pdfplumber's device, except that a character goes straight to the dict pdfplumber
+    would make of it: the same arithmetic as pdfminer's ``LTChar`` (bounding box through
+    the text matrix, descent below the baseline, upright test) and as pdfplumber's
+    ``Page.process_object``, without the object in between."""
+
+    def __init__(self, page: FastPage) -> None:
+        super().__init__(page.pdf.rsrcmgr, pageno=page.page_number, laparams=None)
+        self.page = page
+        self.height = page.height
+        self.mb_x0, self.mb_top = page.mediabox[:2]
+        self.doctop = page.initial_doctop
+        self.norm = page.pdf.unicode_norm
+        self.fonts: dict[int, list[Any]] = {}
+
+    def tag_cur_item(self) -> None:
+        """As pdfplumber's: the marked-content tag goes on the object made last, which is
+        a character's dict when a path or image made none."""
+        objects: list[Any] = self.cur_item._objs
+        if objects and type(objects[-1]) is dict:
+            last: Any = objects[-1]
+            last["mcid"] = _plain(self.cur_mcid)
+            last["tag"] = _plain(self.cur_tag)
+            return
+        super().tag_cur_item()
+
+    def _font(self, font: Any) -> list[Any]:
+        """What never changes for a font: writing direction, name, descent, and each
+        character code's text and width as pdfminer looks them up."""
+        entry = self.fonts.get(id(font))
+        if entry is None or entry[0] is not font:
+            name = font.fontname
+            name = fix_fontname_bytes(name) if isinstance(name, bytes) else _plain(name)
+            entry = [font, font.is_vertical(), name, font.get_descent(), {}]
+            self.fonts[id(font)] = entry
+        return entry
+
+    def _glyph(self, font: Any, glyphs: dict[int, tuple[str, float]], cid: int) -> Any:
+        try:
+            text = font.to_unichr(cid)
+            if not isinstance(text, str):
+                raise TypeError(str(type(text)))
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        if self.norm is not None:
+            text = normalize_unicode(self.norm, text)
+        glyph = glyphs[cid] = (text, font.char_width(cid))
+        return glyph
+
+    def render_char(
+        self,
+        matrix: Any,
+        font: Any,
+        fontsize: float,
+        scaling: float,
+        rise: float,
+        cid: int,
+        ncs: Any,
+        graphicstate: Any,
+    ) -> float:
+        _, vertical, fontname, font_descent, glyphs = self._font(font)
+        glyph = glyphs.get(cid)
+        if glyph is None:
+            glyph = self._glyph(font, glyphs, cid)
+        text, textwidth = glyph
+        adv = textwidth * fontsize * scaling
+        if vertical:
+            (vx, vy) = font.char_disp(cid)
+            vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+            vy = (1000 - vy) * fontsize * 0.001
+            bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+        else:
+            descent = font_descent * fontsize
+            bbox = (0, descent + rise, adv, descent + rise + fontsize)
+        (a, b, c, d, e, f) = matrix
+        upright = a * d * scaling > 0 and b * c <= 0
+        if b == 0 and c == 0:
+            # apply_matrix_rect's arithmetic for an unrotated matrix (its four corners
+            # reduce to two x and two y values).
+            left, right = a * bbox[0] + e, a * bbox[2] + e
+            low, high = d * bbox[1] + f, d * bbox[3] + f
+            x0, x1 = (left, right) if left <= right else (right, left)
+            y0, y1 = (low, high) if low <= high else (high, low)
+        else:
+            (x0, y0, x1, y1) = apply_matrix_rect(matrix, bbox)
+            if x1 < x0:
+                (x0, x1) = (x1, x0)
+            if y1 < y0:
+                (y0, y1) = (y1, y0)
+        width = x1 - x0
+        height = y1 - y0
+        top = (self.height - y1) + self.mb_top
+        scolor = graphicstate.scolor
+        ncolor = graphicstate.ncolor
+        attr = {
+            "matrix": matrix,  # numbers pdfminer multiplied out: nothing to resolve
+            "fontname": fontname,
+            "adv": adv,
+            "upright": upright,
+            "x0": x0,
+            "y0": y0,
+            "x1": x1,
+            "y1": y1,
+            "width": width,
+            "height": height,
+            "size": width if vertical else height,
+            "mcid": _plain(self.cur_mcid),
+            "tag": _plain(self.cur_tag),
+            "object_type": "char",
+            "page_number": self.pageno,
+            "ncs": _decode_name(ncs.name),
+            "text": text,
+            "stroking_color": scolor if isinstance(scolor, tuple) else (scolor,),
+            "non_stroking_color": ncolor if isinstance(ncolor, tuple) else (ncolor,),
+            "top": top,
+            "bottom": (self.height - y0) + self.mb_top,
+            "doctop": self.doctop + top,
+        }
+        if self.mb_x0 != 0:
+            attr["x0"] = x0 + self.mb_x0
+            attr["x1"] = x1 + self.mb_x0
+        self.cur_item.add(attr)  # type: ignore[arg-type]
+        return float(adv)
+
+
+def _no_log(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+class _TokenLog:
+    """pdfminer's module logger, minus the cost of its per-token ``debug`` calls (a few
+    per character: several per cent of reading a page) while debug logging is off."""
+
+    def __init__(self, real: logging.Logger) -> None:
+        self.real = real
+        self.debug: Any = _no_log
+
+    def refresh(self) -> None:
+        self.debug = self.real.debug if self.real.isEnabledFor(logging.DEBUG) else _no_log
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+_TOKEN_LOGS: list[_TokenLog] = []
+for _module in (psparser, pdfinterp):
+    if not isinstance(getattr(_module, "log"), _TokenLog):  # noqa: B009 - not re-wrapped
+        setattr(_module, "log", _TokenLog(getattr(_module, "log")))  # noqa: B009, B010
+    _TOKEN_LOGS.append(getattr(_module, "log"))  # noqa: B009
+
+
+class FastPage(Page):
+    """A pdfplumber page whose characters become dicts through a specialised path.
+
+    Everything else (crop, within_bbox, search, text extraction, table finding) is
+    pdfplumber's own code working on these dicts."""
+
+    @property
+    def layout(self) -> LTPage:
+        if self.pdf.laparams is not None:  # layout analysis needs pdfminer's objects
+            return super().layout
+        if hasattr(self, "_layout"):
+            return self._layout
+        for log in _TOKEN_LOGS:
+            log.refresh()
+        device = _CharDicts(self)
+        interpreter = PDFPageInterpreter(self.pdf.rsrcmgr, device)
+        try:
+            with reading_fast():
+                interpreter.process_page(self.page_obj)
+        except Exception as e:
+            raise PdfminerException(e) from e
+        self._layout: LTPage = device.get_result()
+        return self._layout
+
+    def process_object(self, obj: Any) -> Any:
+        if type(obj) is dict:  # a character, made by _CharDicts
+            return obj
+        if type(obj) is not LTChar:
+            return super().process_object(obj)
+        attr = {k: _plain(v) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
+        attr["object_type"] = "char"
+        attr["page_number"] = self.page_number
+        if hasattr(obj, "ncs"):
+            attr["ncs"] = _decode_name(obj.ncs.name)
+        text = obj.get_text()
+        norm = self.pdf.unicode_norm
+        attr["text"] = normalize_unicode(norm, text) if norm is not None else text
+        gs = obj.graphicstate
+        attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
+        attr["non_stroking_color"] = gs.ncolor if isinstance(gs.ncolor, tuple) else (gs.ncolor,)
+        if isinstance(attr["fontname"], bytes):
+            attr["fontname"] = fix_fontname_bytes(attr["fontname"])
+        mb_x0, mb_top = self.mediabox[:2]
+        if "y0" in attr:
+            height = self.height
+            attr["top"] = (height - attr["y1"]) + mb_top
+            attr["bottom"] = (height - attr["y0"]) + mb_top
+            attr["doctop"] = self.initial_doctop + attr["top"]
+        if "x0" in attr and mb_x0 != 0:
+            attr["x0"] = attr["x0"] + mb_x0
+            attr["x1"] = attr["x1"] + mb_x0
+        return attr
+
+    def objects_read(self) -> int:
+        """How many objects this page holds now (0 when not read or let go)."""
+        objects = self.__dict__.get("_objects")
+        return sum(len(v) for v in objects.values()) if objects else 0
+
+
+class FastPDF(pdfplumber.PDF):
+    """pdfplumber's PDF whose pages are ``FastPage``s."""
+
+    @property
+    def pages(self) -> list[Page]:
+        if hasattr(self, "_pages"):
+            return self._pages
+        doctop: float = 0
+        self._pages: list[Page] = []
+        try:
+            for i, page_obj in enumerate(PDFPage.create_pages(self.doc)):
+                page = FastPage(self, page_obj, page_number=i + 1, initial_doctop=doctop)
+                self._pages.append(page)
+                doctop += page.height
+        except PdfminerException:
+            raise
+        except Exception as exc:  # pdfminer raises many types for a broken page tree
+            del self._pages
+            raise PdfminerException(exc) from exc
+        return self._pages
+
+
+class Document:
+    """One opened PDF and its pages, shared by the stages of one process.
+
+    Use as a context manager: a cached document stays open when the block ends (the next
+    stage reads the same pages); an uncached one (``pdf_reader = "pdfplumber"``) closes."""
+
+    def __init__(self, path: Path, pdf: pdfplumber.PDF, cached: bool) -> None:
+        self.path = path
+        self.pdf = pdf
+        self.cached = cached
+        #: Objects of the pages kept by ``done_with``, and those pages' numbers.
+        self._kept = 0
+        self._kept_pages: set[int] = set()
+
+    @property
+    def pages(self) -> list[Page]:
+        return self.pdf.pages
+
+    def done_with(self, page: Page) -> None:
+        """The caller has what it needs from ``page``: keep its objects for the next stage
+        unless the document already holds too many (then let them go)."""
+        if not self.cached:
+            page.close()
+            return
+        if page.page_number in self._kept_pages:
+            return
+        held = page.objects_read() if isinstance(page, FastPage) else 0
+        if self._kept + held > KEPT_OBJECTS:
+            page.close()
+            return
+        self._kept += held
+        self._kept_pages.add(page.page_number)
+
+    def objects_kept(self) -> int:
+        return sum(p.objects_read() for p in self.pdf.pages if isinstance(p, FastPage))
+
+    def close(self) -> None:
+        self.pdf.close()
+
+    def __enter__(self) -> Document:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not self.cached:
+            self.close()
+
+
+def _key(path: Path) -> tuple[str, int, int, str]:
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size, _reader)
+
+
+def open_document(path: Path) -> Document:
+    """The document at ``path``: the one this process has open for this version of the
+    file, else newly opened. Raises what pdfplumber raises for an unreadable file (callers
+    word the error) and OSError when the file is missing."""
+    path = Path(path)
+    if _reader == "pdfplumber":
+        return Document(path, pdfplumber.open(path), cached=False)
+    key = _key(path)
+    with _lock:
+        document = _cache.get(key)
+        if document is not None:
+            _cache.move_to_end(key)
+            return document
+    document = Document(path, FastPDF.open(path), cached=True)
+    with _lock:
+        _cache[key] = document
+        while len(_cache) > CACHED_DOCUMENTS:
+            _, old = _cache.popitem(last=False)
+            old.close()
+    return document
+
+
+def is_open(path: Path) -> bool:
+    """Whether this process holds ``path`` open already (its pages may be read)."""
+    try:
+        key = _key(Path(path))
+    except OSError:
+        return False
+    with _lock:
+        return key in _cache
+
+
+def forget(path: Path | None = None) -> None:
+    """Close the cached document for ``path`` (every one when None)."""
+    with _lock:
+        keys = [k for k in _cache if path is None or k[0] == str(Path(path).resolve())]
+        documents = [_cache.pop(k) for k in keys]
+    for document in documents:
+        document.close()

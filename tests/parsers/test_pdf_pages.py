@@ -1,0 +1,190 @@
+"""The fast page reader gives what pdfplumber's own reader gives, and each page is read
+once per process whatever the stages that look at it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+from pdfminer.pdftypes import PDFStream
+from records.demo.sample_reports import weekly_series
+
+from parsers import pdf_pages
+from parsers.ddor import PARSER as DDOR
+from parsers.generic import extract_tables
+from parsers.pagetext import read_pages
+from parsers.pdf_pages import FastPDF, open_document, reading_with, use_reader
+from parsers.registry import detect_parser, get_parser
+from records.core.errors import ParseError
+from tests.shared import FIXTURES, fixture
+
+#: Every template with the fixture its tests parse.
+TEMPLATE_FIXTURES = [
+    ("ca-warn", "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf"),
+    ("fbi-nics", "real/pdfplumber/nics-background-checks-2015-11.pdf"),
+    ("fbi-nics", "real/pdfplumber/nics-background-checks-2015-11-rotated.pdf"),
+    ("mn-major-contributions", "real/tabula-java/schools.pdf"),
+    ("ca-warn", "real/tabula-java/schools.pdf"),
+    ("ca-medi-cal-plans", "real/camelot/row_span_1.pdf"),
+    ("ok-able-licenses", "real/camelot/m27.pdf"),
+    ("census-arrests-by-race", "real/camelot/12s0324.pdf"),
+]
+
+#: The real documents the generic extractor's tests read.
+GENERIC_FIXTURES = [
+    "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
+    "real/pdfplumber/nics-background-checks-2015-11.pdf",
+    "real/pdfplumber/nics-background-checks-2015-11-rotated.pdf",
+    "real/pdfplumber/federal-register-2020-17221.pdf",
+    "real/camelot/12s0324.pdf",
+    "real/camelot/us-030.pdf",
+    "real/camelot/us-007.pdf",
+    "real/camelot/vertical_header.pdf",
+    "real/camelot/row_span_1.pdf",
+    "real/camelot/health.pdf",
+    "real/tabula-java/schools.pdf",
+    "real/tabula-java/rotated_page.pdf",
+    "real/tabula-java/argentina_diputados_voting_record.pdf",
+    "real/warn-scraper/gao-03-1003.pdf",
+]
+#: Pages the tests read, for the long documents.
+GENERIC_PAGES = {"real/warn-scraper/gao-03-1003.pdf": [1, 2, 3, 28, 32, *range(36, 42)]}
+
+#: Every fixture PDF once (the DDOR site serves a copy of the DDOR fixture).
+ALL_PDFS = sorted(
+    str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*.pdf") if "site" not in p.parts
+)
+
+
+def _comparable(value: Any) -> Any:
+    """Objects as values: a stream (an image's data, its colour space) belongs to its own
+    opened PDF, so it is compared by object number and bytes."""
+    if isinstance(value, PDFStream):
+        return ("stream", value.objid, value.rawdata)
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_comparable(v) for v in value)
+    return value
+
+
+@pytest.mark.parametrize("relative", ALL_PDFS)
+def test_every_object_of_every_fixture_page_is_pdfplumbers(relative: str) -> None:
+    path = fixture(relative)
+    try:
+        plain = pdfplumber.open(path)
+        plain_pages = plain.pages
+    except Exception as exc:
+        with pytest.raises(type(exc)):
+            _ = FastPDF.open(path).pages
+        return
+    with plain, FastPDF.open(path) as fast:
+        assert len(fast.pages) == len(plain_pages)
+        for mine, theirs in zip(fast.pages, plain_pages, strict=True):
+            assert list(mine.objects) == list(theirs.objects)
+            assert _comparable(mine.objects) == _comparable(theirs.objects), relative
+            assert (mine.bbox, mine.initial_doctop) == (theirs.bbox, theirs.initial_doctop)
+
+
+def _both(parse: Any) -> tuple[Any, Any]:
+    with reading_with("pdfplumber"):
+        before = parse()
+    with reading_with("fast"):
+        after = parse()
+    return before, after
+
+
+@pytest.mark.parametrize(("name", "relative"), TEMPLATE_FIXTURES)
+def test_templates_parse_the_same_with_either_reader(name: str, relative: str) -> None:
+    path = fixture(relative)
+    before, after = _both(lambda: (detect_parser(path).name, get_parser(name).parse(path)))
+    # A template that found nothing would compare equal too: it must say why.
+    assert before[1].rows or before[1].quarantine
+    assert after == before
+
+
+def test_ddor_parses_the_same_with_either_reader(tmp_path: Path) -> None:
+    paths = [fixture("ddor/ddor2017_01-28to02-03.pdf")]
+    paths += [report.write(tmp_path) for report in weekly_series(3)]
+    for path in paths:
+        before, after = _both(lambda p=path: DDOR.parse(p))
+        assert len(before.rows) > 10
+        assert after == before, path.name
+
+
+@pytest.mark.parametrize("relative", GENERIC_FIXTURES)
+def test_generic_extraction_is_the_same_with_either_reader(relative: str) -> None:
+    path = fixture(relative)
+    pages = GENERIC_PAGES.get(relative)
+    before, after = _both(
+        lambda: [t.to_dict() for t in extract_tables(path, pages=pages, workers=1)]
+    )
+    assert before
+    assert after == before
+
+
+def test_page_text_is_the_same_with_either_reader() -> None:
+    path = fixture("real/pdfplumber/federal-register-2020-17221.pdf")
+    before, after = _both(lambda: read_pages(path))
+    assert after == before
+
+
+def test_each_page_is_read_once_for_page_text_detection_and_parse(monkeypatch) -> None:
+    reads: list[int] = []
+    real_layout = pdf_pages.FastPage.layout.fget
+
+    def counting(page: pdf_pages.FastPage) -> Any:
+        if not hasattr(page, "_layout"):
+            reads.append(page.page_number)
+        return real_layout(page)
+
+    monkeypatch.setattr(pdf_pages.FastPage, "layout", property(counting))
+    path = fixture("ddor/ddor2017_01-28to02-03.pdf")
+    with reading_with("fast"):
+        pages = read_pages(path)
+        parser = detect_parser(path)
+        result = parser.parse(path)
+    assert parser.name == "ice-ddor" and len(result.rows) > 300
+    assert sorted(reads) == list(range(1, len(pages) + 1))
+
+
+def test_detection_reads_page_one_only(monkeypatch) -> None:
+    reads: list[int] = []
+    real_layout = pdf_pages.FastPage.layout.fget
+
+    def counting(page: pdf_pages.FastPage) -> Any:
+        if not hasattr(page, "_layout"):
+            reads.append(page.page_number)
+        return real_layout(page)
+
+    monkeypatch.setattr(pdf_pages.FastPage, "layout", property(counting))
+    path = fixture("real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf")
+    with reading_with("fast"):
+        assert detect_parser(path).name == "ca-warn"
+        with open_document(path) as document:
+            assert len(document.pages) == 16
+    assert reads == [1]
+
+
+def test_a_huge_document_lets_pages_go_after_each_stage(monkeypatch) -> None:
+    monkeypatch.setattr(pdf_pages, "KEPT_OBJECTS", 1000)
+    path = fixture("ddor/ddor2017_01-28to02-03.pdf")
+    with reading_with("fast"):
+        read_pages(path)
+        with open_document(path) as document:
+            assert document.objects_kept() <= 1000 + max(len(p.chars) for p in document.pages[:1])
+
+
+def test_an_unknown_reader_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown pdf_reader 'pdfium2'"):
+        use_reader("pdfium2")
+
+
+def test_a_broken_pdf_is_named_with_either_reader(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nnot really a pdf")
+    for name in ("fast", "pdfplumber"):
+        with reading_with(name), pytest.raises(ParseError, match="broken.pdf"):
+            read_pages(broken)
