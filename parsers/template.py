@@ -29,7 +29,9 @@ from parsers.cleaning import (
     parse_int,
 )
 from parsers.pdf_text import first_page_text, open_pdf
+from parsers.template_layout import Layout, describe_drift, match_layout, similar
 from parsers.template_spec import (
+    EXTRA_COLUMN,
     ColumnSpec,
     TableTemplate,
     Template,
@@ -61,6 +63,8 @@ class TableState:
     stopped: bool = False
     fill: dict[str, str | None] = field(default_factory=dict)
     pending: list[dict[str, str | None]] = field(default_factory=list)
+    #: The edition's header, from the table that carried it (continuations follow it).
+    layout: Layout | None = None
 
 
 @dataclass
@@ -97,13 +101,30 @@ def combine_header(rows: list[list[str | None]]) -> list[str]:
 
 def find_header(table: TableTemplate, cells: list[list[str | None]]) -> int | None:
     """Index of the first body row when the template's header is in the first rows."""
-    want = [_norm(h) for h in table.headers]
+    found = find_layout(table, cells)
+    return found[0] if found else None
+
+
+def find_layout(table: TableTemplate, cells: list[list[str | None]]) -> tuple[int, Layout] | None:
+    """(first body row, the edition's layout) when the template's header is in the first
+    rows; optional columns may be missing and, with ``extra_columns = "keep"``, unknown
+    columns present (``parsers.template_layout``)."""
     last_start = min(table.header_search_rows, len(cells) - table.header_rows)
     for start in range(0, last_start + 1):
-        got = combine_header(cells[start : start + table.header_rows])
-        if len(got) == len(want) and [_norm(g) for g in got] == want:
-            return start + table.header_rows
+        layout = match_layout(table, combine_header(cells[start : start + table.header_rows]))
+        if layout is not None:
+            return start + table.header_rows, layout
     return None
+
+
+def header_drift(table: TableTemplate, cells: list[list[str | None]]) -> str:
+    """What changed in a header that is nearly the template's: '' when none is close."""
+    last_start = min(table.header_search_rows, len(cells) - table.header_rows)
+    for start in range(0, last_start + 1):
+        found = combine_header(cells[start : start + table.header_rows])
+        if similar(table, found):
+            return describe_drift(table, found)
+    return ""
 
 
 def describe_found(cells: list[list[str | None]]) -> str:
@@ -213,6 +234,7 @@ def _take_rows(
     table_index: int,
 ) -> None:
     names = [c.name for c in table.columns]
+    layout = state.layout or Layout(tuple(table.headers), tuple(names))
     for raw in cells:
         if state.stopped:
             return
@@ -225,9 +247,9 @@ def _take_rows(
             return
         if any(p.search(text) for p in table.skip_rows):
             continue
-        if [_norm(c) for c in cleaned] == [_norm(h) for h in table.headers]:
+        if layout.is_header(cleaned):
             continue  # the header repeated inside the table
-        values = dict(zip(names, cleaned, strict=False))
+        values = layout.values(table, cleaned)
         if _matches(table.totals_row, values) or _matches(table.subtotal_rows, values):
             filled = {**values, **{c: values[c] or state.fill.get(c) for c in table.fill_down}}
             if _matches(table.totals_row, values):
@@ -255,6 +277,10 @@ def _take_rows(
         state.rows.append(RawRow(page, table_index, values))
 
 
+def _width(table: TableTemplate, state: TableState) -> int:
+    return state.layout.width if state.layout is not None else len(table.columns)
+
+
 def _matches(match: Any, values: dict[str, str | None]) -> bool:
     return match is not None and bool(match.pattern.search(values.get(match.column) or ""))
 
@@ -277,14 +303,15 @@ def _read_tables(
             if owner is not None:
                 state = states[owner.name]
                 state.header_seen = True
-                body = cells[find_header(owner, cells) or 0 :]
+                start, state.layout = find_layout(owner, cells) or (0, None)
+                body = cells[start:]
                 current = owner
             elif (
                 current is not None
                 and current in allowed
                 and states[current.name].header_seen
                 and not states[current.name].stopped
-                and len(cells[0]) == len(current.columns)
+                and len(cells[0]) == _width(current, states[current.name])
             ):
                 body = cells
             else:
@@ -296,7 +323,11 @@ def _read_tables(
                             f"{describe_found(cells)}; expected {len(table.columns)} columns"
                         )
                     elif not state.header_seen:
-                        unmatched[table.name].append(f"page {number}: {describe_found(cells)}")
+                        drift = header_drift(table, cells)
+                        unmatched[table.name].append(
+                            f"page {number}: {describe_found(cells)}"
+                            + (f" ({drift})" if drift else "")
+                        )
                 continue
             _take_rows(current, states[current.name], body, number, index)
     return states, problems, unmatched
@@ -343,6 +374,8 @@ def type_row(table: TableTemplate, raw: RawRow, problems: list[str]) -> dict[str
             problems.append(f"page {raw.page} {table.name}.{column.name}: {exc}")
             values[column.name] = text  # kept as printed, for inspection
         values.update(flags)
+    if table.extra_columns == "keep":
+        values[EXTRA_COLUMN] = raw.values.get(EXTRA_COLUMN)
     return values
 
 

@@ -35,6 +35,10 @@ TABLE_PRESETS: dict[str, dict[str, Any]] = {
     "whitespace": WHITESPACE_TABLE_SETTINGS,
 }
 COLUMN_TYPES = ("text", "integer", "float", "date", "boolean")
+#: What a table does with printed columns it does not know: store them as text, or refuse.
+EXTRA_COLUMNS = ("refuse", "keep")
+#: The text column that holds a kept edition's unknown columns, as JSON {header: text}.
+EXTRA_COLUMN = "extra_columns"
 CHECK_KINDS = ("column_sums", "group_totals", "subtotals", "stated_number", "page_footer")
 
 
@@ -60,6 +64,8 @@ class ColumnSpec:
     false_values: tuple[str, ...] = ()
     #: Cell texts that mean "no value" in this column (e.g. "-").
     null_values: tuple[str, ...] = ()
+    #: Absent in some editions of the report: its header may be missing, its value is null.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,8 @@ class TableTemplate:
     required: bool = True
     facets: tuple[str, ...] = ()
     fts: tuple[str, ...] = ()
+    #: "keep": columns the template does not know are stored as text (``EXTRA_COLUMN``).
+    extra_columns: str = "refuse"
 
     @property
     def headers(self) -> list[str]:
@@ -104,6 +112,15 @@ class TableTemplate:
             columns.append(Column(col.name, col.type, col.description))  # type: ignore[arg-type]
             for flag in col.flags:
                 columns.append(Column(flag.column, "boolean", flag.description))
+        if self.extra_columns == "keep":
+            columns.append(
+                Column(
+                    EXTRA_COLUMN,
+                    "text",
+                    "Columns this edition of the report prints that the template does not"
+                    " know, as JSON {printed header: cell text}.",
+                )
+            )
         return TableSpec(self.name, self.description, tuple(columns), self.facets, self.fts)
 
 
@@ -174,6 +191,7 @@ def _column(where: str, data: dict[str, Any]) -> ColumnSpec:
         true_values=tuple(data.get("true_values", ())),
         false_values=tuple(data.get("false_values", ())),
         null_values=tuple(data.get("null_values", ())),
+        optional=bool(data.get("optional", False)),
     )
 
 
@@ -209,6 +227,13 @@ def _table(where: str, data: dict[str, Any]) -> TableTemplate:
     if wrapped not in ("previous", "next"):
         raise TemplateError(f"{where}: wrapped must be 'previous' or 'next', not {wrapped!r}")
     crop = data.get("crop")
+    extra_columns = data.get("extra_columns", "refuse")
+    if extra_columns not in EXTRA_COLUMNS:
+        raise TemplateError(
+            f"{where}: extra_columns must be 'keep' or 'refuse', not {extra_columns!r}"
+        )
+    if extra_columns == "keep" and EXTRA_COLUMN in names:
+        raise TemplateError(f"{where}: a column may not be named {EXTRA_COLUMN!r}")
     return TableTemplate(
         name=name,
         description=_require(where, data, "description"),
@@ -230,6 +255,7 @@ def _table(where: str, data: dict[str, Any]) -> TableTemplate:
         required=bool(data.get("required", True)),
         facets=tuple(data.get("facets", ())),
         fts=tuple(data.get("fts", ())),
+        extra_columns=extra_columns,
     )
 
 

@@ -168,8 +168,8 @@ def test_column_removed_quarantine(parser: TemplateParser, tmp_path: Path) -> No
     assert (result.quarantine or "").startswith(
         "drifted.pdf: layout does not match template test-permits v1.0: table permits: "
         "expected header ['Permit No.', 'Holder', 'Issued', 'Fee'] (4 columns), found "
-        "page 1: 3 columns, first row ['Permit No.', 'Holder', 'Fee']; "
-        "page 2: 3 columns, first row ['P-0"
+        "page 1: 3 columns, first row ['Permit No.', 'Holder', 'Fee'] "
+        "(columns removed: 'Issued'); page 2: 3 columns, first row ['P-0"
     )
 
 
