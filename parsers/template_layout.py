@@ -88,7 +88,9 @@ def match_layout(table: TableTemplate, found: list[str]) -> Layout | None:
 def describe_drift(table: TableTemplate, found: list[str]) -> str:
     """What changed from the template's header to ``found``: columns added, removed and
     renamed, by their printed header texts; '' when nothing can be named."""
-    want = [c.header for c in table.columns]
+    printed = {norm(f) for f in found}
+    # An optional column this edition leaves out is no change.
+    want = [c.header for c in table.columns if not c.optional or norm(c.header) in printed]
     matcher = difflib.SequenceMatcher(a=[norm(w) for w in want], b=[norm(f) for f in found])
     added: list[str] = []
     removed: list[str] = []
@@ -97,9 +99,7 @@ def describe_drift(table: TableTemplate, found: list[str]) -> str:
         if op == "insert":
             added += found[b0:b1]
         elif op == "delete":
-            removed += [
-                w for w, c in zip(want[a0:a1], table.columns[a0:a1], strict=True) if not c.optional
-            ]
+            removed += want[a0:a1]
         elif op == "replace" and a1 - a0 == b1 - b0:
             renamed += [f"{w!r} -> {f!r}" for w, f in zip(want[a0:a1], found[b0:b1], strict=True)]
         elif op == "replace":
