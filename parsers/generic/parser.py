@@ -19,6 +19,14 @@ from records.core.filetypes import sniff
 TABLES = "extracted_tables"
 ROWS = "extracted_rows"
 
+#: Set on the rows of a document a template refused (see ``db.load``): which template, and why.
+LAYOUT_DRIFT_COLUMN = Column(
+    "layout_drift",
+    "text",
+    "Set when a template refused this document's layout (a column added, removed or renamed):"
+    " which template and why. The document is quarantined; these rows stand in for it.",
+)
+
 TABLES_SPEC = TableSpec(
     name=TABLES,
     description=(
@@ -45,6 +53,7 @@ TABLES_SPEC = TableSpec(
         ),
         Column("first_page", "integer", "Page where the whole table starts."),
         Column("first_table_index", "integer", "Index of the table on its first page."),
+        LAYOUT_DRIFT_COLUMN,
     ),
     facets=("method", "n_columns"),
 )
@@ -57,6 +66,7 @@ ROWS_SPEC = TableSpec(
         Column("text", "text", 'The cells joined with " | ", for full-text search.'),
         Column("first_page", "integer", "Page where the row's table starts."),
         Column("first_table_index", "integer", "Index of the row's table on its first page."),
+        LAYOUT_DRIFT_COLUMN,
     ),
     fts=("text",),
 )

@@ -50,11 +50,16 @@ def extract(file: str, parser_name: str | None, fmt: str) -> None:
     if parser_name:
         check_parser(parser_name)
     warnings: list[str] = []
-    tables = extract_tables(Path(file), parser_name, warn=warnings.append)
+    notices: list[str] = []
+    tables = extract_tables(Path(file), parser_name, warn=warnings.append, notice=notices.append)
     if fmt == "json":
         click.echo(json.dumps(tables, indent=2, ensure_ascii=False, default=str))
     else:
         click.echo(to_csv(tables), nl=False)
+    # A template that refused the file: the generic tables are printed, and this says why
+    # (exit 0: what is printed is a complete generic extraction).
+    for note in notices:
+        click.secho(f"Warning: {note}", fg="yellow", err=True)
     for warning in warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     if warnings:

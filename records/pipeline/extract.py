@@ -63,7 +63,10 @@ def _columns_seen(rows: list[Row]) -> list[str]:
 
 
 def extract(
-    path: Path, parser_name: str | None = None, warn: Callable[[str], None] | None = None
+    path: Path,
+    parser_name: str | None = None,
+    warn: Callable[[str], None] | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Parse ``path`` and return its tables, JSON-ready (ISO dates are already strings).
 
@@ -71,21 +74,39 @@ def extract(
     index and bounding box, rather than as the database's two generic tables. A template
     that finds nothing raises ``LayoutMismatch`` with its reason (an empty print would look
     like an empty report); one whose checks fail still returns its rows and ``warn`` says why.
+    A template that was only detected (no ``parser_name``) and refuses the layout gives way
+    to the generic extractor: its tables are returned and ``notice`` says why.
     """
     parser = choose_parser(path, parser_name)
     if parser.name == "generic":
-        from parsers.generic import extract_tables
-
-        return [
-            {"table": f"p{t.page}-t{t.table_index}", **t.to_dict()} for t in extract_tables(path)
-        ]
+        return _generic_tables(path)
     result = parser.parse(path)
+    if parser_name is None and result.quarantine is not None and _is_pdf(path):
+        if notice is not None:
+            notice(
+                f"{result.quarantine}; showing the tables the generic extractor finds instead"
+                f" (name a parser with --parser to see what {parser.name} reads)"
+            )
+        return _generic_tables(path)
     reason = result.quarantine_reason()
     if reason and not result.rows:
         raise LayoutMismatch(reason)
     if reason and warn is not None:
         warn(f"would be quarantined: {reason}")
     return tables_from_result(parser, result)
+
+
+def _generic_tables(path: Path) -> list[dict[str, Any]]:
+    from parsers.generic import extract_tables
+
+    return [{"table": f"p{t.page}-t{t.table_index}", **t.to_dict()} for t in extract_tables(path)]
+
+
+def _is_pdf(path: Path) -> bool:
+    from records.core.filetypes import sniff
+
+    with open(path, "rb") as f:
+        return sniff(f.read(1024)) == "pdf"
 
 
 def _csv_value(value: Any) -> str:

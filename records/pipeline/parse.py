@@ -49,6 +49,8 @@ class _Outcome:
     parser_name: str | None
     prepared: ocr.Prepared | None
     result: ParseResult | str  # a string is why the document could not be parsed
+    #: The generic extractor's reading of a document whose layout the parser refused.
+    drift: ParseResult | None = None
 
 
 def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
@@ -62,11 +64,26 @@ def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
         prepared = ocr.prepare(job.path, label, archive_root, job.plan)
         parser = get_parser(name) if name else detect_parser(prepared.target)
         name = parser.name
-        return _Outcome(name, prepared, parser.parse(prepared.target))
+        result = parser.parse(prepared.target)
+        return _Outcome(name, prepared, result, _drift_tables(parser, result, prepared.target))
     except RecordsError as exc:
         return _Outcome(name, prepared, _name_file(str(exc), job.path, label))
     except Exception as exc:  # noqa: BLE001 - a broken file must not stop the other documents
         return _Outcome(name, prepared, f"{type(exc).__name__}: {exc}")
+
+
+def _drift_tables(parser: Parser, result: ParseResult, path: Path) -> ParseResult | None:
+    """When a parser refuses a PDF's layout, the generic extractor's tables, so the data
+    stays visible (flagged ``layout_drift``) while the document is quarantined."""
+    if result.quarantine is None or parser.name == "generic":
+        return None
+    generic = get_parser("generic")
+    if not generic.detect(path):
+        return None
+    try:
+        return generic.parse(path)
+    except Exception:  # noqa: BLE001 - the quarantine stands; the stand-in is a bonus
+        return None
 
 
 def _name_file(message: str, path: Path, label: str) -> str:
@@ -161,7 +178,12 @@ def _load_outcome(
         raise RuntimeError(f"{label}: parsed without a parser")
     result = outcome.result
     result.document.update(ocr_facts(db, document["sha256"]))  # flags rows read by OCR
-    status, rows = load_result(db, document["sha256"], parser, result)
+    drift = None
+    if outcome.drift is not None and result.quarantine is not None:
+        # The archived file is named by its digest: say the document's name.
+        why = result.quarantine.replace(document["sha256"], label)
+        drift = (get_parser("generic"), outcome.drift, why)
+    status, rows = load_result(db, document["sha256"], parser, result, drift=drift)
     if status == "quarantined":
         summary.documents_quarantined += 1
         message = f"{label}: quarantined: {result.quarantine_reason()}"
@@ -175,6 +197,8 @@ def _load_outcome(
             document=document["sha256"],
         )
         summary.errors.append({"stage": "check", "url": document.get("url"), "message": message})
+        if drift is not None:
+            progress(f"  {label}: its tables loaded by the generic extractor, flagged layout_drift")
     summary.rows_added += rows
     count = len(result.rows)
     progress(
