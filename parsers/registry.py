@@ -1,20 +1,24 @@
 """The explicit list of parsers, and how a file finds its parser.
 
 Python parsers are listed here by import path; declarative templates are found in
-``parsers/templates/*.toml`` (see ``parsers.template``). Imports are lazy so that a
-command that only lists sources does not load pdfplumber.
+``parsers/templates/*.toml`` (see ``parsers.template``) and in the folders a newsroom adds:
+``[settings] templates = [...]`` in ``sources.toml`` and the ``RECORDS_TEMPLATES``
+environment variable (folders separated by ``os.pathsep``). Every function takes the
+sources file's ``Settings`` (None: the package's templates and the environment's). Imports
+are lazy so that a command that only lists sources does not load pdfplumber.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 from parsers.base import Parser, TableSpec
 from records.core.config import Settings
-from records.core.errors import UnsupportedFile
+from records.core.errors import ConfigError, UnsupportedFile
 from records.core.filetypes import sniff
 
 #: name -> "module:attribute" of a parser instance or class.
@@ -39,25 +43,58 @@ def _load(target: str) -> Parser:
     return obj() if isinstance(obj, type) else obj
 
 
+#: Folders of templates, besides the package's and the sources file's (``os.pathsep``).
+TEMPLATES_ENV = "RECORDS_TEMPLATES"
+
+
+def template_dirs(settings: Settings | None = None) -> tuple[Path, ...]:
+    """Where templates are read from: the package's folder, the sources file's
+    ``[settings] templates``, then ``RECORDS_TEMPLATES``; each folder once."""
+    from parsers.template import TEMPLATES_DIR
+
+    folders = [TEMPLATES_DIR, *(settings.templates if settings else ())]
+    folders += [Path(p) for p in os.environ.get(TEMPLATES_ENV, "").split(os.pathsep) if p]
+    return tuple(dict.fromkeys(f.expanduser().resolve() for f in folders))
+
+
+def all_parsers(settings: Settings | None = None) -> dict[str, Parser]:
+    """Every parser by name: the Python ones, then the templates of every folder."""
+    return _parsers_in(template_dirs(settings))
+
+
 @cache
-def all_parsers() -> dict[str, Parser]:
-    """Every parser by name: the Python ones, then the templates."""
+def _parsers_in(folders: tuple[Path, ...]) -> dict[str, Parser]:
     from parsers.template import load_templates
 
     parsers: dict[str, Parser] = {name: _load(target) for name, target in PYTHON_PARSERS.items()}
-    for parser in load_templates():
-        parsers[parser.name] = parser
+    where: dict[str, str] = {
+        name: f"{target} (a Python parser)" for name, target in PYTHON_PARSERS.items()
+    }
+    for folder in folders:
+        if not folder.is_dir():
+            raise ConfigError(f"{folder}: template folder not found ({TEMPLATES_ENV}?)")
+        for parser in load_templates(folder):
+            path = str(parser.template.path)
+            if parser.name in where:
+                raise ConfigError(
+                    f"template name {parser.name!r} is used twice: {where[parser.name]}"
+                    f" and {path} (rename one: a template's name is its parser's name)"
+                )
+            where[parser.name] = path
+            parsers[parser.name] = parser
     return parsers
 
 
 def parser_names(settings: Settings | None = None) -> list[str]:
     """The names a source's ``parser`` may take (``settings`` of the sources file in use)."""
-    return sorted(all_parsers())
+    return sorted(all_parsers(settings))
 
 
-def table_specs(names: Iterable[str] | None = None) -> list[TableSpec]:
+def table_specs(
+    names: Iterable[str] | None = None, settings: Settings | None = None
+) -> list[TableSpec]:
     """The tables the named parsers (default: every parser) declare, each once."""
-    parsers = all_parsers()
+    parsers = all_parsers(settings)
     chosen = (
         [parsers[n] for n in dict.fromkeys(names) if n in parsers]
         if names is not None
@@ -70,18 +107,18 @@ def table_specs(names: Iterable[str] | None = None) -> list[TableSpec]:
     return list(specs.values())
 
 
-def get_parser(name: str) -> Parser:
-    parsers = all_parsers()
+def get_parser(name: str, settings: Settings | None = None) -> Parser:
+    parsers = all_parsers(settings)
     if name not in parsers:
         raise KeyError(f"unknown parser {name!r} (known: {', '.join(sorted(parsers))})")
     return parsers[name]
 
 
-def detect_parser(path: Path) -> Parser:
+def detect_parser(path: Path, settings: Settings | None = None) -> Parser:
     """The parser for a file no one named one for: a template that recognises it,
     else the generic parser for its type."""
     kind = sniff(path.read_bytes()) if path.stat().st_size else None
-    parsers = all_parsers()
+    parsers = all_parsers(settings)
     if kind == "pdf":
         for name, parser in parsers.items():
             if name in FALLBACK_BY_TYPE.values():

@@ -38,6 +38,9 @@ class Settings:
     timezone: str = DEFAULT_TIMEZONE
     wayback_cdx: str = DEFAULT_CDX
     hooks: dict[str, tuple[Hook, ...]] = field(default_factory=dict)
+    #: Folders of report templates (``*.toml``) searched besides ``parsers/templates/``,
+    #: resolved against the sources file's folder.
+    templates: tuple[Path, ...] = ()
 
     @property
     def agent(self) -> str:
@@ -176,7 +179,7 @@ _SETTINGS_TEXT_FIELDS = ("contact", "user_agent", "timezone", "wayback_cdx")
 def _settings(path: Path, raw: Any) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: [settings] must be a table")
-    allowed = {"contact", "user_agent", "timezone", "wayback_cdx", "hooks"}
+    allowed = {"contact", "user_agent", "timezone", "wayback_cdx", "hooks", "templates"}
     for key in raw:
         if key not in allowed:
             raise ConfigError(
@@ -193,7 +196,25 @@ def _settings(path: Path, raw: Any) -> Settings:
         timezone=timezone,
         wayback_cdx=str(raw.get("wayback_cdx", DEFAULT_CDX)),
         hooks=_hooks(f"{path}: [settings]", raw.get("hooks", {})),
+        templates=_template_dirs(path, raw.get("templates", [])),
     )
+
+
+def _template_dirs(path: Path, raw: Any) -> tuple[Path, ...]:
+    """``[settings] templates``: folders of templates, relative to the sources file."""
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(d, str) and d for d in raw):
+        raise ConfigError(f"{path}: [settings]: field 'templates': must be a list of folders")
+    folders = []
+    for entry in raw:
+        folder = (path.resolve().parent / Path(entry).expanduser()).resolve()
+        if not folder.is_dir():
+            raise ConfigError(
+                f"{path}: [settings]: field 'templates': {entry!r} is not a folder ({folder})"
+            )
+        folders.append(folder)
+    return tuple(folders)
 
 
 def _source(
@@ -210,8 +231,8 @@ def _source(
             raise ConfigError(f"{where}: unknown field {key!r}{_did_you_mean(key, _SOURCE_FIELDS)}")
     for key in _REQUIRED:
         if not raw.get(key):
-            known = key == "parser" and parsers
-            hint = f" (known parsers: {', '.join(parsers)})" if known else ""
+            known = parsers if key == "parser" and parsers else None
+            hint = f" (known parsers: {', '.join(known)})" if known else ""
             raise ConfigError(f"{where}: field {key!r}: missing{hint}")
     values = dict(raw)
     _check_types(where, values)

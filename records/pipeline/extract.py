@@ -16,17 +16,20 @@ from typing import Any
 
 from parsers.base import Parser, ParseResult, Row
 from parsers.registry import detect_parser, get_parser
+from records.core.config import Settings
 from records.core.errors import LayoutMismatch, ParseError
 
 
-def choose_parser(path: Path, parser_name: str | None = None) -> Parser:
+def choose_parser(
+    path: Path, parser_name: str | None = None, settings: Settings | None = None
+) -> Parser:
     """The named parser (ParseError listing the known ones when unknown), else detection."""
     if not path.is_file():
         raise ParseError(f"{path}: no such file")
     if parser_name is None:
-        return detect_parser(path)
+        return detect_parser(path, settings)
     try:
-        return get_parser(parser_name)
+        return get_parser(parser_name, settings)
     except KeyError as exc:
         raise ParseError(f"{path.name}: {exc.args[0]}") from exc
 
@@ -67,6 +70,7 @@ def extract(
     parser_name: str | None = None,
     warn: Callable[[str], None] | None = None,
     notice: Callable[[str], None] | None = None,
+    settings: Settings | None = None,
 ) -> list[dict[str, Any]]:
     """Parse ``path`` and return its tables, JSON-ready (ISO dates are already strings).
 
@@ -77,7 +81,7 @@ def extract(
     A template that was only detected (no ``parser_name``) and refuses the layout gives way
     to the generic extractor: its tables are returned and ``notice`` says why.
     """
-    parser = choose_parser(path, parser_name)
+    parser = choose_parser(path, parser_name, settings)
     if parser.name == "generic":
         return _generic_tables(path)
     result = parser.parse(path)

@@ -20,7 +20,7 @@ from db.runs import record_error, start_run
 from parsers.base import Parser, ParseResult
 from parsers.registry import detect_parser, get_parser, table_specs
 from records.core.archive import Archive
-from records.core.config import Config, Source
+from records.core.config import Config, Settings, Source
 from records.core.errors import RecordsError
 from records.core.paths import Paths
 from records.pipeline import interrupt, ocr
@@ -42,6 +42,8 @@ class _Job:
     parser_name: str | None  # None: detect it in the worker, from the file it parses
     path: Path
     plan: ocr.Plan
+    #: The sources file's settings: where its template folders are.
+    settings: Settings | None = None
 
 
 @dataclass
@@ -62,22 +64,26 @@ def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
     name = job.parser_name
     try:
         prepared = ocr.prepare(job.path, label, archive_root, job.plan)
-        parser = get_parser(name) if name else detect_parser(prepared.target)
+        settings = job.settings
+        parser = get_parser(name, settings) if name else detect_parser(prepared.target, settings)
         name = parser.name
         result = parser.parse(prepared.target)
-        return _Outcome(name, prepared, result, _drift_tables(parser, result, prepared.target))
+        drift = _drift_tables(parser, result, prepared.target, settings)
+        return _Outcome(name, prepared, result, drift)
     except RecordsError as exc:
         return _Outcome(name, prepared, _name_file(str(exc), job.path, label))
     except Exception as exc:  # noqa: BLE001 - a broken file must not stop the other documents
         return _Outcome(name, prepared, f"{type(exc).__name__}: {exc}")
 
 
-def _drift_tables(parser: Parser, result: ParseResult, path: Path) -> ParseResult | None:
+def _drift_tables(
+    parser: Parser, result: ParseResult, path: Path, settings: Settings | None
+) -> ParseResult | None:
     """When a parser refuses a PDF's layout, the generic extractor's tables, so the data
     stays visible (flagged ``layout_drift``) while the document is quarantined."""
     if result.quarantine is None or parser.name == "generic":
         return None
-    generic = get_parser("generic")
+    generic = get_parser("generic", settings)
     if not generic.detect(path):
         return None
     try:
@@ -118,6 +124,7 @@ def parse_pending(
     if documents is None:
         names = [s.name for s in sources] if sources else None
         documents = documents_to_parse(db, sources=names, reparse=reparse or everything)
+    settings = config.settings if config is not None else None
     jobs: list[_Job] = []
     for document in documents:
         interrupt.check()
@@ -128,8 +135,8 @@ def parse_pending(
             plan = ocr.plan(db, archive, document, path)
             name = parser_override or named_parser(document, config)
             if name is None and plan.ocr_copy is not None:
-                name = detect_parser(archive.get(plan.ocr_copy)).name
-            parser = get_parser(name) if name else None
+                name = detect_parser(archive.get(plan.ocr_copy), settings).name
+            parser = get_parser(name, settings) if name else None
         except (RecordsError, KeyError) as exc:
             _document_failed(db, summary, document, str(exc).strip("'\""), run_id)
             continue
@@ -143,13 +150,13 @@ def parse_pending(
             == (parser.name, parser.version)
         ):
             continue
-        jobs.append(_Job(document, name, path, plan))
+        jobs.append(_Job(document, name, path, plan, settings))
     if not jobs:
         return summary
     progress(f"parsing {len(jobs)} document(s) ...")
     outcomes = _parse_all(jobs, archive.root, workers)
     for job, outcome in zip(jobs, outcomes, strict=True):
-        _load_outcome(db, job.document, outcome, summary, run_id, progress)
+        _load_outcome(db, job.document, outcome, summary, run_id, progress, settings)
         # Between documents: a SIGTERM/SIGINT stops here, once the document in hand is
         # loaded (its parse is done: keep it), before waiting for the next one.
         if interrupt.stop_requested():
@@ -165,12 +172,13 @@ def _load_outcome(
     summary: RunSummary,
     run_id: int | None,
     progress: Progress,
+    settings: Settings | None = None,
 ) -> None:
     """Write what a worker produced for one document: page text, then its rows or failure."""
     label = document.get("filename") or document["sha256"][:12]
     if outcome.prepared is not None:
         ocr.record_prepared(db, document, outcome.prepared, run_id=run_id, errors=summary.errors)
-    parser = get_parser(outcome.parser_name) if outcome.parser_name else None
+    parser = get_parser(outcome.parser_name, settings) if outcome.parser_name else None
     if isinstance(outcome.result, str):
         _document_failed(db, summary, document, f"{label}: {outcome.result}", run_id, parser)
         return
@@ -182,7 +190,7 @@ def _load_outcome(
     if outcome.drift is not None and result.quarantine is not None:
         # The archived file is named by its digest: say the document's name.
         why = result.quarantine.replace(document["sha256"], label)
-        drift = (get_parser("generic"), outcome.drift, why)
+        drift = (get_parser("generic", settings), outcome.drift, why)
     status, rows = load_result(db, document["sha256"], parser, result, drift=drift)
     if status == "quarantined":
         summary.documents_quarantined += 1
@@ -259,7 +267,7 @@ def parse_archived(
     """`records parse`: parse archived documents (of the named sources) as a recorded run."""
     names = list(names)
     sources = config.select(names) if names else None
-    db = open_db(paths.db, specs=table_specs(s.parser for s in config.sources))
+    db = open_db(paths.db, specs=table_specs((s.parser for s in config.sources), config.settings))
     run_id = start_run(db, trigger="cli", sources=names)
     summary = RunSummary(run_id=run_id)
     with recorded_run(db, summary, progress):

@@ -48,7 +48,7 @@ def run(
     # Lock before writing anything, so the loser of a race leaves no trace but its message.
     with hold_sources(paths.db, [s.name for s in sources], trigger=trigger) as locks:
         with stop_on_signals():
-            db = open_db(paths.db, specs=table_specs(s.parser for s in sources))
+            db = open_db(paths.db, specs=table_specs((s.parser for s in sources), config.settings))
             summary = _run_locked(
                 db,
                 config,

@@ -364,12 +364,12 @@ def parsed_table_metadata(
 
 def build_metadata(parsers: list[Parser] | None = None, config: Config | None = None) -> dict:
     """The whole metadata document for the committed file."""
+    if config is None and SOURCES_FILE.exists():
+        config = load_config(SOURCES_FILE)
     if parsers is None:
         from parsers.registry import all_parsers
 
-        parsers = list(all_parsers().values())
-    if config is None and SOURCES_FILE.exists():
-        config = load_config(SOURCES_FILE)
+        parsers = list(all_parsers(config.settings if config else None).values())
     core = core_table_metadata()
     tables = {**core, **extra_table_metadata(core), **parsed_table_metadata(parsers, config)}
     for name, (key, column) in SORTS.items():

@@ -75,10 +75,11 @@ async def _layout_drift(datasette: Any, db: Any, document: dict[str, Any]) -> di
 
 def _template_tables(parser_name: str | None) -> list[str]:
     from parsers.registry import get_parser
+    from records.core.errors import RecordsError
 
     try:
         return [t.name for t in get_parser(parser_name or "").tables]
-    except KeyError:
+    except (KeyError, RecordsError):  # a template from a folder this server does not see
         return []
 
 
