@@ -29,6 +29,8 @@ from parsers.cleaning import (
     parse_int,
 )
 from parsers.pdf_text import first_page_text, open_pdf
+from parsers.template_generic import page_tables as generic_page_tables
+from parsers.template_generic import uses_generic
 from parsers.template_layout import Layout, describe_drift, match_layout, similar
 from parsers.template_spec import (
     EXTRA_COLUMN,
@@ -212,11 +214,10 @@ def _extract_page(
                     page.height if bottom is None else bottom,
                 )
             )
-        for table in area.find_tables(first.settings):
-            cells = table.extract()
+        for bbox, cells in _find_tables(page, area, first):
             if not cells:
                 continue
-            top = table.bbox[1]
+            top = bbox[1]
             allowed = [m for m in members if regions[m.name][0] - 1 <= top <= regions[m.name][1]]
             if not allowed:
                 continue
@@ -224,6 +225,19 @@ def _extract_page(
             found.append((top, owner, allowed, cells))
     found.sort(key=lambda item: item[0])
     return found
+
+
+def _find_tables(page: Any, area: Any, table: TableTemplate) -> list[tuple[Any, list[Any]]]:
+    """(bbox, cells) of the tables in ``area``: pdfplumber's with the table's settings, or
+    the generic extractor's (``settings = "generic"``), kept when inside the crop."""
+    if not uses_generic(table.settings):
+        return [(t.bbox, t.extract()) for t in area.find_tables(table.settings)]
+    x0, top, x1, bottom = area.bbox
+    return [
+        (bbox, cells)
+        for bbox, cells in generic_page_tables(Path(page.pdf.stream.name), page.page_number)
+        if x0 <= (bbox[0] + bbox[2]) / 2 <= x1 and top <= (bbox[1] + bbox[3]) / 2 <= bottom
+    ]
 
 
 def _take_rows(

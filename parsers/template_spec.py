@@ -29,10 +29,12 @@ WHITESPACE_TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "text",
     "horizontal_strategy": "text",
 }
-#: Named presets a template can use instead of spelling out the settings.
+#: Named presets a template can use instead of spelling out the settings; "generic": the
+#: tables the generic extractor finds (``parsers.template_generic``).
 TABLE_PRESETS: dict[str, dict[str, Any]] = {
     "ruled": RULED_TABLE_SETTINGS,
     "whitespace": WHITESPACE_TABLE_SETTINGS,
+    "generic": {"finder": "generic"},
 }
 COLUMN_TYPES = ("text", "integer", "float", "date", "boolean")
 #: What a table does with printed columns it does not know: store them as text, or refuse.
