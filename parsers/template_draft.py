@@ -26,6 +26,7 @@ from parsers.template import combine_header, type_value
 from parsers.template_generic import header_cells
 from parsers.template_layout import snake_case
 from parsers.template_spec import ColumnSpec, page_numbers
+from records.core.errors import ParseError
 
 #: Cell texts that mean "no value" when a column prints them.
 NULL_MARKERS = ("-", "--", "—", "–", "N/A", "n/a", "NA", "*", ".", "(X)", "x", "X")
@@ -87,16 +88,32 @@ def draft_template(path: Path, name: str | None = None, pages: str | None = None
         for piece in table.pieces:
             per_page[piece.page] = per_page.get(piece.page, 0) + 1
     taken: set[str] = set()
+    fingerprints: dict[tuple[str, ...], DraftTable] = {}
     for n, table in enumerate(tables):
         where = f"page {table.page} table {table.table_index}"
         if not table.header or not table.rows:
             skipped.append(f"{where}: no header row found, so nothing to fingerprint it by")
+            continue
+        fingerprint = tuple(combine_header(header_cells(table.header, table.spans)))
+        if fingerprint in fingerprints:
+            # The same header again: the same kind of table, read into the same one.
+            fingerprints[fingerprint].notes.append(
+                f"{where} has the same header: its rows are read into this table too"
+            )
             continue
         base = _table_name(name, table, n, len(tables))
         while base in taken:
             base += "_2"
         taken.add(base)
         drafted.append(_draft_table(base, table, per_page))
+        fingerprints[fingerprint] = drafted[-1]
+    if not drafted:
+        raise ParseError(
+            f"{path.name}: the generic extractor finds no table with a header"
+            + (f" on pages {pages}" if pages else "")
+            + ": nothing to draft a template from"
+            + (f" ({'; '.join(skipped)})" if skipped else "")
+        )
     return _toml(path, name, _detect(path), drafted, skipped)
 
 
