@@ -70,7 +70,7 @@ class DraftTable:
     pages: str
     crop: tuple[float, float, float, float] | None
     header_rows: int
-    totals: list[str] | None
+    totals: list[str | None] | None
     sums: list[str]
     facets: list[str]
     notes: list[str]
