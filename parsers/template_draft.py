@@ -126,8 +126,9 @@ def _draft_table(name: str, table: ExtractedTable, per_page: dict[int, int]) -> 
     body = [[clean_text(c) for c in row] for row in table.rows]
     totals = None
     marked = [i for i, r in enumerate(body) if r and r[0] and TOTALS_TEXT.match(r[0])]
-    if marked:
-        totals = body.pop(marked[-1])
+    # One such row is the table's total; several are subtotals of groups: kept as data.
+    if len(marked) == 1:
+        totals = body.pop(marked[0])
     columns = [
         _infer(DraftColumn(names[i], headers[i]), [r[i] if i < len(r) else None for r in body])
         for i in range(len(headers))
@@ -150,6 +151,11 @@ def _draft_table(name: str, table: ExtractedTable, per_page: dict[int, int]) -> 
         )
     if totals is not None:
         notes.append(f"the row {totals[0]!r} is a totals row: kept aside for the check")
+    elif len(marked) > 1:
+        notes.append(
+            f"{len(marked)} rows start {body[marked[0]][0]!r}: subtotals, kept as rows (see"
+            " subtotal_rows and the subtotals check to set them aside)"
+        )
     return DraftTable(
         name=name,
         source=table,
