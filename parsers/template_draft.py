@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -91,10 +91,17 @@ def draft_template(path: Path, name: str | None = None, pages: str | None = None
     fingerprints: dict[tuple[str, ...], DraftTable] = {}
     for n, table in enumerate(tables):
         where = f"page {table.page} table {table.table_index}"
-        if not table.header or not table.rows:
-            skipped.append(f"{where}: no header row found, so nothing to fingerprint it by")
-            continue
+        headless = not table.header
+        if headless:
+            if len(table.rows) < 2 or not any(table.rows[0]):
+                skipped.append(f"{where}: no header and too few rows to fingerprint it by")
+                continue
+            # No header printed: its first row is the fingerprint (and is not loaded).
+            table = replace(table, header=[table.rows[0]], rows=table.rows[1:], spans=[])
         fingerprint = tuple(combine_header(header_cells(table.header, table.spans)))
+        if not any(fingerprint):
+            skipped.append(f"{where}: its header cells are empty, nothing to fingerprint it by")
+            continue
         if fingerprint in fingerprints:
             # The same header again: the same kind of table, read into the same one.
             fingerprints[fingerprint].notes.append(
@@ -105,11 +112,11 @@ def draft_template(path: Path, name: str | None = None, pages: str | None = None
         while base in taken:
             base += "_2"
         taken.add(base)
-        drafted.append(_draft_table(base, table, per_page))
+        drafted.append(_draft_table(base, table, per_page, headless))
         fingerprints[fingerprint] = drafted[-1]
     if not drafted:
         raise ParseError(
-            f"{path.name}: the generic extractor finds no table with a header"
+            f"{path.name}: the generic extractor finds no table to recognise by a header"
             + (f" on pages {pages}" if pages else "")
             + ": nothing to draft a template from"
             + (f" ({'; '.join(skipped)})" if skipped else "")
@@ -120,9 +127,11 @@ def draft_template(path: Path, name: str | None = None, pages: str | None = None
 # --- one table ------------------------------------------------------------------------
 
 
-def _draft_table(name: str, table: ExtractedTable, per_page: dict[int, int]) -> DraftTable:
+def _draft_table(
+    name: str, table: ExtractedTable, per_page: dict[int, int], headless: bool = False
+) -> DraftTable:
     headers = combine_header(header_cells(table.header, table.spans))
-    names = _column_names(headers)
+    names = _column_names([""] * len(headers) if headless else headers)
     body = [[clean_text(c) for c in row] for row in table.rows]
     totals = None
     marked = [i for i, r in enumerate(body) if r and r[0] and TOTALS_TEXT.match(r[0])]
@@ -142,6 +151,11 @@ def _draft_table(name: str, table: ExtractedTable, per_page: dict[int, int]) -> 
         f"{first if first == last else f'{first}-{last}'} ({table.method}),"
         f" {len(table.rows)} body rows"
     ]
+    if headless:
+        notes.append(
+            "no header printed: the first row is the fingerprint (it is not loaded);"
+            " name the columns"
+        )
     if crowded:
         # No crop: with the generic finder the tables of a page are already apart, and the
         # header tells which is which (a crop would hide this table's other pages).

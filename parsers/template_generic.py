@@ -52,9 +52,9 @@ def header_cells(
 
 def page_tables(path: Path, page: int) -> list[tuple[BBox, list[list[str | None]]]]:
     """(bbox, cells) of every table part the generic extractor finds on ``page``: the
-    header rows (where the table starts) then the part's body rows. A table without a
-    header is left out: no template table can claim it, and it continues none (the
-    generic extractor joins a table continued over pages itself)."""
+    header rows (where the table starts) then the part's body rows. A table printed
+    without a header is recognised by its first row (``records template draft`` makes that
+    row the fingerprint)."""
     return _by_page(path.resolve(), path.stat().st_mtime_ns).get(page, [])
 
 
@@ -68,8 +68,6 @@ def _by_page(path: Path, _stamp: int) -> dict[int, list[tuple[BBox, list[list[st
             body: list[list[str | None]] = [
                 list(r) for r in table.rows[piece.first_row : piece.first_row + piece.n_rows]
             ]
-            if n == 0 and not table.header:
-                continue  # nothing to recognise it by, and it continues no table
             head = header_cells(table.header, table.spans) if n == 0 else []
             found.setdefault(piece.page, []).append((piece.bbox, head + body))
     return found

@@ -119,6 +119,6 @@ def test_multi_page_report_with_two_tables(tmp_path: Path, monkeypatch: pytest.M
 
 def test_nothing_to_draft_says_so() -> None:
     with pytest.raises(
-        ParseError, match="scotus-transcript-p1.pdf: the generic extractor finds no table"
+        ParseError, match="scotus-transcript-p1.pdf: the generic extractor finds no table to"
     ):
         draft_template(fixture("real/pdfplumber/scotus-transcript-p1.pdf"))
