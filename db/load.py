@@ -14,6 +14,8 @@ from parsers.base import Parser, ParseResult
 
 #: Fields of ``ParseResult.document`` stored on the documents row itself; the rest go to
 #: ``document_facts``.
+#: The column of a generic table row that stands in for a template's refused document.
+LAYOUT_DRIFT = "layout_drift"
 DOCUMENT_FIELDS = ("report_period_start", "report_period_end", "pages")
 
 
@@ -39,12 +41,20 @@ _CORE_WITH_DOCUMENT = {"document_urls", "document_facts", "quarantined_rows", "e
 
 
 def load_result(
-    db: sqlite_utils.Database, sha256: str, parser: Parser, result: ParseResult
+    db: sqlite_utils.Database,
+    sha256: str,
+    parser: Parser,
+    result: ParseResult,
+    *,
+    drift: tuple[Parser, ParseResult, str] | None = None,
 ) -> tuple[str, int]:
     """Replace the document's rows with ``result``; return (status, rows loaded).
 
     A quarantined result (failed check, drifted layout) keeps its rows in
-    ``quarantined_rows`` for inspection, not in the published tables.
+    ``quarantined_rows`` for inspection, not in the published tables. ``drift`` is the
+    generic extractor, its result and the refusal for a document whose layout ``parser``
+    refused: those tables are loaded, flagged ``layout_drift`` with the reason, so the data
+    stays visible.
     """
     reason = result.quarantine_reason()
     status = "quarantined" if reason else "parsed"
@@ -88,6 +98,8 @@ def load_result(
                 if name not in declared:
                     raise ValueError(f"parser {parser.name} returned rows for undeclared {name}")
                 db.table(name).insert_all(rows, batch_size=500)
+        if reason and drift is not None:
+            _load_drift(db, sha256, parser, *drift)
         facts = {k: v for k, v in result.document.items() if k not in DOCUMENT_FIELDS}
         if facts:
             db.table("document_facts").insert_all(
@@ -106,6 +118,35 @@ def load_result(
         if result.document.get("corrected") and result.document.get("report_period_start"):
             _mark_superseded_report(db, sha256, result.document)
     return status, len(result.rows) if status == "parsed" else 0
+
+
+def _load_drift(
+    db: sqlite_utils.Database,
+    sha256: str,
+    parser: Parser,
+    generic: Parser,
+    extracted: ParseResult,
+    why: str,
+) -> None:
+    """The generic tables of a refused document, each row saying which template refused it."""
+    if ensure_spec_tables(db, generic.tables):
+        ensure_views(db)
+    flag = f"{parser.name} v{parser.version} refused the layout: {why}"
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for row in extracted.rows:
+        by_table.setdefault(row.table, []).append(
+            {
+                "document": sha256,
+                "page": row.page,
+                "table_index": row.table_index,
+                "row_index": row.row_index,
+                "parser_version": generic.version,
+                **row.values,
+                LAYOUT_DRIFT: flag,
+            }
+        )
+    for name, rows in by_table.items():
+        db.table(name).insert_all(rows, batch_size=500)
 
 
 def fail_document(

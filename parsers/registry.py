@@ -3,18 +3,22 @@
 Python parsers are listed here as loader functions (each imports its module when called, so
 that a command that only lists sources does not load pdfplumber; mypy and editors follow
 them); declarative templates are found in ``parsers/templates/*.toml`` (see
-``parsers.template``).
+``parsers.template``) and in the folders a newsroom adds: ``[settings] templates = [...]`` in
+``sources.toml`` and the ``RECORDS_TEMPLATES`` environment variable (folders separated by
+``os.pathsep``). Every function takes the sources file's ``Settings`` (None: the package's
+templates and the environment's).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
 from parsers.base import Parser, TableSpec
 from records.core.config import Settings
-from records.core.errors import UnsupportedFile
+from records.core.errors import ConfigError, UnsupportedFile
 from records.core.filetypes import sniff
 
 
@@ -52,14 +56,43 @@ FALLBACK_BY_TYPE: dict[str, str] = {
 }
 
 
+#: Folders of templates, besides the package's and the sources file's (``os.pathsep``).
+TEMPLATES_ENV = "RECORDS_TEMPLATES"
+
+
+def template_dirs(settings: Settings | None = None) -> tuple[Path, ...]:
+    """Where templates are read from: the package's folder, the sources file's
+    ``[settings] templates``, then ``RECORDS_TEMPLATES``; each folder once."""
+    from parsers.template_spec import TEMPLATES_DIR
+
+    folders = [TEMPLATES_DIR, *(settings.templates if settings else ())]
+    folders += [Path(p) for p in os.environ.get(TEMPLATES_ENV, "").split(os.pathsep) if p]
+    return tuple(dict.fromkeys(f.expanduser().resolve() for f in folders))
+
+
+def all_parsers(settings: Settings | None = None) -> dict[str, Parser]:
+    """Every parser by name: the Python ones, then the templates of every folder."""
+    return _parsers_in(template_dirs(settings))
+
+
 @cache
-def all_parsers() -> dict[str, Parser]:
-    """Every parser by name: the Python ones, then the templates."""
+def _parsers_in(folders: tuple[Path, ...]) -> dict[str, Parser]:
     from parsers.template import load_templates
 
     parsers: dict[str, Parser] = {name: load() for name, load in PYTHON_PARSERS.items()}
-    for parser in load_templates():
-        parsers[parser.name] = parser
+    where: dict[str, str] = {name: f"the Python parser {name!r}" for name in PYTHON_PARSERS}
+    for folder in folders:
+        if not folder.is_dir():
+            raise ConfigError(f"{folder}: template folder not found ({TEMPLATES_ENV}?)")
+        for parser in load_templates(folder):
+            path = str(parser.template.path)
+            if parser.name in where:
+                raise ConfigError(
+                    f"template name {parser.name!r} is used twice: {where[parser.name]}"
+                    f" and {path} (rename one: a template's name is its parser's name)"
+                )
+            where[parser.name] = path
+            parsers[parser.name] = parser
     return parsers
 
 
@@ -68,17 +101,24 @@ def parser_names(settings: Settings | None = None) -> list[str]:
 
     Read without importing any parser (so without pdfplumber): a command that only checks
     the sources file (``records sources``) stays light. The Python parsers by their key, the
-    templates by the ``name`` in their TOML.
+    templates by the ``name`` in their TOML (a name clash is found when they are loaded).
     """
-    from parsers.template_spec import TEMPLATES_DIR, read_template
+    from parsers.template_spec import read_template
 
-    templates = [read_template(p).name for p in sorted(TEMPLATES_DIR.glob("*.toml"))]
+    templates = [
+        read_template(p).name
+        for folder in template_dirs(settings)
+        if folder.is_dir()
+        for p in sorted(folder.glob("*.toml"))
+    ]
     return sorted({*PYTHON_PARSERS, *templates})
 
 
-def table_specs(names: Iterable[str] | None = None) -> list[TableSpec]:
+def table_specs(
+    names: Iterable[str] | None = None, settings: Settings | None = None
+) -> list[TableSpec]:
     """The tables the named parsers (default: every parser) declare, each once."""
-    parsers = all_parsers()
+    parsers = all_parsers(settings)
     chosen = (
         [parsers[n] for n in dict.fromkeys(names) if n in parsers]
         if names is not None
@@ -91,18 +131,18 @@ def table_specs(names: Iterable[str] | None = None) -> list[TableSpec]:
     return list(specs.values())
 
 
-def get_parser(name: str) -> Parser:
-    parsers = all_parsers()
+def get_parser(name: str, settings: Settings | None = None) -> Parser:
+    parsers = all_parsers(settings)
     if name not in parsers:
         raise KeyError(f"unknown parser {name!r} (known: {', '.join(sorted(parsers))})")
     return parsers[name]
 
 
-def detect_parser(path: Path) -> Parser:
+def detect_parser(path: Path, settings: Settings | None = None) -> Parser:
     """The parser for a file no one named one for: a template that recognises it,
     else the generic parser for its type."""
     kind = sniff(path.read_bytes()) if path.stat().st_size else None
-    parsers = all_parsers()
+    parsers = all_parsers(settings)
     if kind == "pdf":
         for name, parser in parsers.items():
             if name in FALLBACK_BY_TYPE.values():

@@ -30,7 +30,11 @@ from parsers.cleaning import (
 )
 from parsers.pdf_text import first_page_text, open_pdf
 from parsers.table_cells import extract_cells
+from parsers.template_generic import page_tables as generic_page_tables
+from parsers.template_generic import uses_generic
+from parsers.template_layout import Layout, describe_drift, match_layout, similar
 from parsers.template_spec import (
+    EXTRA_COLUMN,
     TEMPLATES_DIR,
     ColumnSpec,
     TableTemplate,
@@ -65,6 +69,8 @@ class TableState:
     fill: dict[str, str | None] = field(default_factory=dict)
     pending: list[dict[str, str | None]] = field(default_factory=list)
     pending_boxes: list[tuple[int, Box]] = field(default_factory=list)
+    #: The edition's header, from the table that carried it (continuations follow it).
+    layout: Layout | None = None
 
 
 @dataclass
@@ -101,13 +107,30 @@ def combine_header(rows: list[list[str | None]]) -> list[str]:
 
 def find_header(table: TableTemplate, cells: list[list[str | None]]) -> int | None:
     """Index of the first body row when the template's header is in the first rows."""
-    want = [_norm(h) for h in table.headers]
+    found = find_layout(table, cells)
+    return found[0] if found else None
+
+
+def find_layout(table: TableTemplate, cells: list[list[str | None]]) -> tuple[int, Layout] | None:
+    """(first body row, the edition's layout) when the template's header is in the first
+    rows; optional columns may be missing and, with ``extra_columns = "keep"``, unknown
+    columns present (``parsers.template_layout``)."""
     last_start = min(table.header_search_rows, len(cells) - table.header_rows)
     for start in range(0, last_start + 1):
-        got = combine_header(cells[start : start + table.header_rows])
-        if len(got) == len(want) and [_norm(g) for g in got] == want:
-            return start + table.header_rows
+        layout = match_layout(table, combine_header(cells[start : start + table.header_rows]))
+        if layout is not None:
+            return start + table.header_rows, layout
     return None
+
+
+def header_drift(table: TableTemplate, cells: list[list[str | None]]) -> str:
+    """What changed in a header that is nearly the template's: '' when none is close."""
+    last_start = min(table.header_search_rows, len(cells) - table.header_rows)
+    for start in range(0, last_start + 1):
+        found = combine_header(cells[start : start + table.header_rows])
+        if similar(table, found):
+            return describe_drift(table, found)
+    return ""
 
 
 def describe_found(cells: list[list[str | None]]) -> str:
@@ -198,20 +221,36 @@ def _extract_page(
                     page.height if bottom is None else bottom,
                 )
             )
-        for table in area.find_tables(first.settings):
-            cells = extract_cells(table)
+        for bbox, cells, boxes in _find_tables(page, area, first):
             if not cells:
                 continue
-            top = table.bbox[1]
+            top = bbox[1]
             allowed = [m for m in members if regions[m.name][0] - 1 <= top <= regions[m.name][1]]
             if not allowed:
                 continue
             owner = next((m for m in allowed if find_header(m, cells) is not None), None)
-            # table.extract() gives one list of cells per table.rows entry, in order.
-            boxes = [row.bbox for row in table.rows]
             found.append((top, owner, allowed, cells, boxes))
     found.sort(key=lambda item: item[0])
     return found
+
+
+def _find_tables(
+    page: Any, area: Any, table: TableTemplate
+) -> list[tuple[Any, list[Any], list[Box]]]:
+    """(bbox, cells, row boxes) of the tables in ``area``: pdfplumber's with the table's
+    settings, or the generic extractor's (``settings = "generic"``), kept when inside the
+    crop. One box per list of cells (``extract_cells`` gives one per ``table.rows`` entry)."""
+    if not uses_generic(table.settings):
+        return [
+            (t.bbox, extract_cells(t), [row.bbox for row in t.rows])
+            for t in area.find_tables(table.settings)
+        ]
+    x0, top, x1, bottom = area.bbox
+    return [
+        (bbox, cells, boxes)
+        for bbox, cells, boxes in generic_page_tables(Path(page.pdf.stream.name), page.page_number)
+        if x0 <= (bbox[0] + bbox[2]) / 2 <= x1 and top <= (bbox[1] + bbox[3]) / 2 <= bottom
+    ]
 
 
 def _take_rows(
@@ -223,6 +262,7 @@ def _take_rows(
     table_index: int,
 ) -> None:
     names = [c.name for c in table.columns]
+    layout = state.layout or Layout(tuple(table.headers), tuple(names))
     for raw, box in zip(cells, boxes, strict=True):
         if state.stopped:
             return
@@ -235,9 +275,9 @@ def _take_rows(
             return
         if any(p.search(text) for p in table.skip_rows):
             continue
-        if [_norm(c) for c in cleaned] == [_norm(h) for h in table.headers]:
+        if layout.is_header(cleaned):
             continue  # the header repeated inside the table
-        values = dict(zip(names, cleaned, strict=False))
+        values = layout.values(table, cleaned)
         if _matches(table.totals_row, values) or _matches(table.subtotal_rows, values):
             filled = {**values, **{c: values[c] or state.fill.get(c) for c in table.fill_down}}
             if _matches(table.totals_row, values):
@@ -271,6 +311,10 @@ def _take_rows(
         state.rows.append(RawRow(page, table_index, values, box))
 
 
+def _width(table: TableTemplate, state: TableState) -> int:
+    return state.layout.width if state.layout is not None else len(table.columns)
+
+
 def _matches(match: Any, values: dict[str, str | None]) -> bool:
     return match is not None and bool(match.pattern.search(values.get(match.column) or ""))
 
@@ -293,7 +337,7 @@ def _read_tables(
             if owner is not None:
                 state = states[owner.name]
                 state.header_seen = True
-                start = find_header(owner, cells) or 0
+                start, state.layout = find_layout(owner, cells) or (0, None)
                 body, boxes = cells[start:], boxes[start:]
                 current = owner
             elif (
@@ -301,7 +345,7 @@ def _read_tables(
                 and current in allowed
                 and states[current.name].header_seen
                 and not states[current.name].stopped
-                and len(cells[0]) == len(current.columns)
+                and len(cells[0]) == _width(current, states[current.name])
             ):
                 body = cells
             else:
@@ -313,7 +357,11 @@ def _read_tables(
                             f"{describe_found(cells)}; expected {len(table.columns)} columns"
                         )
                     elif not state.header_seen:
-                        unmatched[table.name].append(f"page {number}: {describe_found(cells)}")
+                        drift = header_drift(table, cells)
+                        unmatched[table.name].append(
+                            f"page {number}: {describe_found(cells)}"
+                            + (f" ({drift})" if drift else "")
+                        )
                 continue
             _take_rows(current, states[current.name], body, boxes, number, index)
     return states, problems, unmatched
@@ -360,6 +408,8 @@ def type_row(table: TableTemplate, raw: RawRow, problems: list[str]) -> dict[str
             problems.append(f"page {raw.page} {table.name}.{column.name}: {exc}")
             values[column.name] = text  # kept as printed, for inspection
         values.update(flags)
+    if table.extra_columns == "keep":
+        values[EXTRA_COLUMN] = raw.values.get(EXTRA_COLUMN)
     return values
 
 

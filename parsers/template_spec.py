@@ -31,12 +31,18 @@ WHITESPACE_TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "text",
     "horizontal_strategy": "text",
 }
-#: Named presets a template can use instead of spelling out the settings.
+#: Named presets a template can use instead of spelling out the settings; "generic": the
+#: tables the generic extractor finds (``parsers.template_generic``).
 TABLE_PRESETS: dict[str, dict[str, Any]] = {
     "ruled": RULED_TABLE_SETTINGS,
     "whitespace": WHITESPACE_TABLE_SETTINGS,
+    "generic": {"finder": "generic"},
 }
 COLUMN_TYPES = ("text", "integer", "float", "date", "boolean")
+#: What a table does with printed columns it does not know: store them as text, or refuse.
+EXTRA_COLUMNS = ("refuse", "keep")
+#: The text column that holds a kept edition's unknown columns, as JSON {header: text}.
+EXTRA_COLUMN = "extra_columns"
 CHECK_KINDS = ("column_sums", "group_totals", "subtotals", "stated_number", "page_footer")
 
 
@@ -62,6 +68,8 @@ class ColumnSpec:
     false_values: tuple[str, ...] = ()
     #: Cell texts that mean "no value" in this column (e.g. "-").
     null_values: tuple[str, ...] = ()
+    #: Absent in some editions of the report: its header may be missing, its value is null.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,8 @@ class TableTemplate:
     label_column: str | None = None
     queries: tuple[CannedQuery, ...] = ()
     charts: tuple[Chart, ...] = ()
+    #: "keep": columns the template does not know are stored as text (``EXTRA_COLUMN``).
+    extra_columns: str = "refuse"
 
     @property
     def headers(self) -> list[str]:
@@ -111,6 +121,15 @@ class TableTemplate:
             columns.append(Column(col.name, col.type, col.description))  # type: ignore[arg-type]
             for flag in col.flags:
                 columns.append(Column(flag.column, "boolean", flag.description))
+        if self.extra_columns == "keep":
+            columns.append(
+                Column(
+                    EXTRA_COLUMN,
+                    "text",
+                    "Columns this edition of the report prints that the template does not"
+                    " know, as JSON {printed header: cell text}.",
+                )
+            )
         return TableSpec(
             self.name,
             self.description,
@@ -192,6 +211,7 @@ def _column(where: str, data: dict[str, Any]) -> ColumnSpec:
         true_values=tuple(data.get("true_values", ())),
         false_values=tuple(data.get("false_values", ())),
         null_values=tuple(data.get("null_values", ())),
+        optional=bool(data.get("optional", False)),
     )
 
 
@@ -279,6 +299,13 @@ def _table(where: str, data: dict[str, Any]) -> TableTemplate:
     if wrapped not in ("previous", "next"):
         raise TemplateError(f"{where}: wrapped must be 'previous' or 'next', not {wrapped!r}")
     crop = data.get("crop")
+    extra_columns = data.get("extra_columns", "refuse")
+    if extra_columns not in EXTRA_COLUMNS:
+        raise TemplateError(
+            f"{where}: extra_columns must be 'keep' or 'refuse', not {extra_columns!r}"
+        )
+    if extra_columns == "keep" and EXTRA_COLUMN in names:
+        raise TemplateError(f"{where}: a column may not be named {EXTRA_COLUMN!r}")
     return TableTemplate(
         name=name,
         description=_require(where, data, "description"),
@@ -305,6 +332,7 @@ def _table(where: str, data: dict[str, Any]) -> TableTemplate:
         label_column=data.get("label_column"),
         queries=tuple(_query(where, q) for q in data.get("queries", ())),
         charts=tuple(_chart(where, name, c, names) for c in data.get("charts", ())),
+        extra_columns=extra_columns,
     )
 
 

@@ -27,6 +27,9 @@ class CrawlReport:
     #: Documents that could not be fetched or failed the content checks.
     failed: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    #: Links that look like documents (by extension or declared type) but matched no
+    #: pattern of the source; also recorded as an ``errors`` row with stage ``discover``.
+    unmatched_links: list[str] = field(default_factory=list)
 
 
 #: The running crawl child, so a signal handler can stop it.

@@ -24,6 +24,8 @@ class CrawlState:
     #: Documents that could not be fetched or failed the content checks.
     failed: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    #: Links that looked like documents but matched none of the source's link rules.
+    unmatched_links: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.db = open_db(self.db_path, ensure=False)
@@ -60,6 +62,19 @@ class CrawlState:
             self.db, run=self.run_id, source=self.source, url=url, stage=stage, message=message
         )
 
+    def unmatched(self, links: list[str], message: str) -> None:
+        """Document-looking links the source's rules skipped: a note in the ``errors`` table
+        (stage ``discover``), not a failure of the run."""
+        self.unmatched_links.extend(u for u in links if u not in self.unmatched_links)
+        record_error(
+            self.db,
+            run=self.run_id,
+            source=self.source,
+            url=links[0] if links else None,
+            stage="discover",
+            message=message,
+        )
+
     def validators(self, url: str) -> dict[str, str]:
         """Stored ETag / Last-Modified (and sha256) of the newest document seen at ``url``."""
         return validators_for(self.db, url)
@@ -82,4 +97,5 @@ class CrawlState:
             "not_modified": self.not_modified,
             "failed": self.failed,
             "errors": self.errors,
+            "unmatched_links": self.unmatched_links,
         }

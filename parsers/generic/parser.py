@@ -19,6 +19,14 @@ from records.core.filetypes import sniff
 TABLES = "extracted_tables"
 ROWS = "extracted_rows"
 
+#: Set on the rows of a document a template refused (see ``db.load``): which template, and why.
+LAYOUT_DRIFT_COLUMN = Column(
+    "layout_drift",
+    "text",
+    "Set when a template refused this document's layout (a column added, removed or renamed):"
+    " which template and why. The document is quarantined; these rows stand in for it.",
+)
+
 TABLES_SPEC = TableSpec(
     name=TABLES,
     description=(
@@ -52,6 +60,7 @@ TABLES_SPEC = TableSpec(
             " cell, text copied into several cells): JSON list, each naming its page; empty"
             " when every word is in exactly one cell.",
         ),
+        LAYOUT_DRIFT_COLUMN,
     ),
     facets=("method", "n_columns"),
 )
@@ -64,6 +73,7 @@ ROWS_SPEC = TableSpec(
         Column("text", "text", 'The cells joined with " | ", for full-text search.'),
         Column("first_page", "integer", "Page where the row's table starts."),
         Column("first_table_index", "integer", "Index of the row's table on its first page."),
+        LAYOUT_DRIFT_COLUMN,
     ),
     fts=("text",),
 )

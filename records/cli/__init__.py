@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from records.cli import foia, ingest, inspect, publish, schedule
+from records.cli import foia, ingest, inspect, publish, schedule, template
 from records.cli.common import RecordsGroup
 from records.core.paths import Paths
 
@@ -61,6 +61,7 @@ for command in (
     publish.demo,
     schedule.schedule,
     foia.request,
+    template.template,
 ):
     cli.add_command(command)
 

@@ -78,10 +78,19 @@ def exit_for(summary: Any) -> None:
         sys.exit(1)
 
 
-def check_parser(name: str) -> None:
+def check_parser(name: str, settings: Any = None) -> None:
     from parsers.registry import parser_names
 
-    if name not in parser_names():
+    known = parser_names(settings)
+    if name not in known:
         raise click.BadParameter(
-            f"unknown parser {name!r} (known: {', '.join(parser_names())})", param_hint="--parser"
+            f"unknown parser {name!r} (known: {', '.join(known)})", param_hint="--parser"
         )
+
+
+def sources_settings(paths: Paths) -> Any:
+    """The sources file's ``[settings]`` (its template folders) when there is a sources
+    file; None for commands that work without one, such as ``records extract``."""
+    if not paths.sources.exists():
+        return None
+    return load_config(paths.sources).settings

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from records.cli.common import check_parser, load_sources, pass_paths
+from records.cli.common import check_parser, load_sources, pass_paths, sources_settings
 from records.core.paths import Paths
 
 
@@ -42,19 +42,28 @@ def status(paths: Paths, limit: int) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
 )
-def extract(file: str, parser_name: str | None, fmt: str) -> None:
+@pass_paths
+def extract(paths: Paths, file: str, parser_name: str | None, fmt: str) -> None:
     """Print what FILE parses to, without touching the database."""
     from records.pipeline.extract import extract as extract_tables
     from records.pipeline.extract import to_csv
 
+    settings = sources_settings(paths)
     if parser_name:
-        check_parser(parser_name)
+        check_parser(parser_name, settings)
     warnings: list[str] = []
-    tables = extract_tables(Path(file), parser_name, warn=warnings.append)
+    notices: list[str] = []
+    tables = extract_tables(
+        Path(file), parser_name, warn=warnings.append, notice=notices.append, settings=settings
+    )
     if fmt == "json":
         click.echo(json.dumps(tables, indent=2, ensure_ascii=False, default=str))
     else:
         click.echo(to_csv(tables), nl=False)
+    # A template that refused the file: the generic tables are printed, and this says why
+    # (exit 0: what is printed is a complete generic extraction).
+    for note in notices:
+        click.secho(f"Warning: {note}", fg="yellow", err=True)
     for warning in warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     if warnings:

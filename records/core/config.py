@@ -44,6 +44,9 @@ class Settings:
     shared_archive: bool = False
     #: How PDF pages are read (``parsers.pdf_pages``): "fast", or pdfplumber's own reader.
     pdf_reader: str = "fast"
+    #: Folders of report templates (``*.toml``) searched besides ``parsers/templates/``,
+    #: resolved against the sources file's folder.
+    templates: tuple[Path, ...] = ()
 
     @property
     def agent(self) -> str:
@@ -193,7 +196,7 @@ def _settings(path: Path, raw: Any) -> Settings:
         raise ConfigError(f"{path}: [settings] must be a table")
     allowed = {
         "contact", "user_agent", "timezone", "wayback_cdx", "hooks", "cluster", "shared_archive",
-        "pdf_reader",
+        "pdf_reader", "templates",
     }  # fmt: skip
     for key in raw:
         if key not in allowed:
@@ -224,7 +227,25 @@ def _settings(path: Path, raw: Any) -> Settings:
         cluster=raw.get("cluster") or None,
         shared_archive=bool(raw.get("shared_archive", False)),
         pdf_reader=pdf_reader,
+        templates=_template_dirs(path, raw.get("templates", [])),
     )
+
+
+def _template_dirs(path: Path, raw: Any) -> tuple[Path, ...]:
+    """``[settings] templates``: folders of templates, relative to the sources file."""
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(d, str) and d for d in raw):
+        raise ConfigError(f"{path}: [settings]: field 'templates': must be a list of folders")
+    folders = []
+    for entry in raw:
+        folder = (path.resolve().parent / Path(entry).expanduser()).resolve()
+        if not folder.is_dir():
+            raise ConfigError(
+                f"{path}: [settings]: field 'templates': {entry!r} is not a folder ({folder})"
+            )
+        folders.append(folder)
+    return tuple(folders)
 
 
 def _source(

@@ -16,17 +16,20 @@ from typing import Any
 
 from parsers.base import Parser, ParseResult, Row
 from parsers.registry import detect_parser, get_parser
+from records.core.config import Settings
 from records.core.errors import LayoutMismatch, ParseError
 
 
-def choose_parser(path: Path, parser_name: str | None = None) -> Parser:
+def choose_parser(
+    path: Path, parser_name: str | None = None, settings: Settings | None = None
+) -> Parser:
     """The named parser (ParseError listing the known ones when unknown), else detection."""
     if not path.is_file():
         raise ParseError(f"{path}: no such file")
     if parser_name is None:
-        return detect_parser(path)
+        return detect_parser(path, settings)
     try:
-        return get_parser(parser_name)
+        return get_parser(parser_name, settings)
     except KeyError as exc:
         raise ParseError(f"{path.name}: {exc.args[0]}") from exc
 
@@ -63,7 +66,11 @@ def _columns_seen(rows: list[Row]) -> list[str]:
 
 
 def extract(
-    path: Path, parser_name: str | None = None, warn: Callable[[str], None] | None = None
+    path: Path,
+    parser_name: str | None = None,
+    warn: Callable[[str], None] | None = None,
+    notice: Callable[[str], None] | None = None,
+    settings: Settings | None = None,
 ) -> list[dict[str, Any]]:
     """Parse ``path`` and return its tables, JSON-ready (ISO dates are already strings).
 
@@ -72,25 +79,45 @@ def extract(
     that finds nothing raises ``LayoutMismatch`` with its reason (an empty print would look
     like an empty report); one whose checks fail still returns its rows and ``warn`` says why,
     as it does for each generic table whose cells miss words printed in its area.
+    A template that was only detected (no ``parser_name``) and refuses the layout gives way
+    to the generic extractor: its tables are returned and ``notice`` says why.
     """
-    parser = choose_parser(path, parser_name)
+    parser = choose_parser(path, parser_name, settings)
     if parser.name == "generic":
-        from parsers.generic import extract_tables
-
-        found = extract_tables(path)
-        # Completeness warnings (words of a table's area in no cell) go to ``warn`` too.
-        if warn is not None:
-            for t in found:
-                for message in t.warnings:
-                    warn(f"table p{t.page}-t{t.table_index}: {message}")
-        return [{"table": f"p{t.page}-t{t.table_index}", **t.to_dict()} for t in found]
+        return _generic_tables(path, warn)
     result = parser.parse(path)
+    if parser_name is None and result.quarantine is not None and _is_pdf(path):
+        if notice is not None:
+            notice(
+                f"{result.quarantine}; showing the tables the generic extractor finds instead"
+                f" (name a parser with --parser to see what {parser.name} reads)"
+            )
+        return _generic_tables(path)
     reason = result.quarantine_reason()
     if reason and not result.rows:
         raise LayoutMismatch(reason)
     if reason and warn is not None:
         warn(f"would be quarantined: {reason}")
     return tables_from_result(parser, result)
+
+
+def _generic_tables(path: Path, warn: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+    from parsers.generic import extract_tables
+
+    found = extract_tables(path)
+    # Completeness warnings (words of a table's area in no cell) go to ``warn`` too.
+    if warn is not None:
+        for t in found:
+            for message in t.warnings:
+                warn(f"table p{t.page}-t{t.table_index}: {message}")
+    return [{"table": f"p{t.page}-t{t.table_index}", **t.to_dict()} for t in found]
+
+
+def _is_pdf(path: Path) -> bool:
+    from records.core.filetypes import sniff
+
+    with open(path, "rb") as f:
+        return sniff(f.read(1024)) == "pdf"
 
 
 def _csv_value(value: Any) -> str:

@@ -19,7 +19,7 @@ from parsers.base import Parser, ParseResult
 from parsers.pdf_pages import use_reader
 from parsers.registry import detect_parser, get_parser, table_specs
 from records.core.archive import Archive
-from records.core.config import Config, Source
+from records.core.config import Config, Settings, Source
 from records.core.errors import RecordsError
 from records.core.paths import Paths
 from records.pipeline import interrupt, ocr
@@ -44,6 +44,8 @@ class _Job:
     path: Path
     plan: ocr.Plan
     pdf_reader: str = "fast"  # [settings] pdf_reader: how the worker reads PDF pages
+    #: The sources file's settings: where its template folders are.
+    settings: Settings | None = None
 
 
 @dataclass
@@ -51,6 +53,8 @@ class _Outcome:
     parser_name: str | None
     prepared: ocr.Prepared | None
     result: ParseResult | str  # a string is why the document could not be parsed
+    #: The generic extractor's reading of a document whose layout the parser refused.
+    drift: ParseResult | None = None
 
 
 def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
@@ -63,13 +67,32 @@ def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
     try:
         use_reader(job.pdf_reader)
         prepared = ocr.prepare(job.path, label, archive_root, job.plan)
-        parser = get_parser(name) if name else detect_parser(prepared.target)
+        settings = job.settings
+        parser = get_parser(name, settings) if name else detect_parser(prepared.target, settings)
         name = parser.name
-        return _Outcome(name, prepared, parser.parse(prepared.target))
+        result = parser.parse(prepared.target)
+        drift = _drift_tables(parser, result, prepared.target, settings)
+        return _Outcome(name, prepared, result, drift)
     except RecordsError as exc:
         return _Outcome(name, prepared, _name_file(str(exc), job.path, label))
     except Exception as exc:  # a broken file must not stop the other documents
         return _Outcome(name, prepared, f"{type(exc).__name__}: {exc}")
+
+
+def _drift_tables(
+    parser: Parser, result: ParseResult, path: Path, settings: Settings | None
+) -> ParseResult | None:
+    """When a parser refuses a PDF's layout, the generic extractor's tables, so the data
+    stays visible (flagged ``layout_drift``) while the document is quarantined."""
+    if result.quarantine is None or parser.name == "generic":
+        return None
+    generic = get_parser("generic", settings)
+    if not generic.detect(path):
+        return None
+    try:
+        return generic.parse(path)
+    except Exception:
+        return None
 
 
 def _name_file(message: str, path: Path, label: str) -> str:
@@ -107,6 +130,7 @@ def parse_pending(
     if documents is None:
         names = [s.name for s in sources] if sources else None
         documents = documents_to_parse(db, sources=names, reparse=reparse or everything)
+    settings = config.settings if config is not None else None
     jobs: list[_Job] = []
     for document in documents:
         interrupt.check()
@@ -117,8 +141,8 @@ def parse_pending(
             plan = ocr.plan(db, archive, document, path)
             name = parser_override or named_parser(document, config)
             if name is None and plan.ocr_copy is not None:
-                name = detect_parser(archive.get(plan.ocr_copy)).name
-            parser = get_parser(name) if name else None
+                name = detect_parser(archive.get(plan.ocr_copy), settings).name
+            parser = get_parser(name, settings) if name else None
         except (RecordsError, KeyError) as exc:
             _document_failed(db, summary, document, str(exc).strip("'\""), run_id)
             continue
@@ -133,7 +157,7 @@ def parse_pending(
         ):
             continue
         reader = config.settings.pdf_reader if config is not None else "fast"
-        jobs.append(_Job(document, name, path, plan, reader))
+        jobs.append(_Job(document, name, path, plan, reader, settings))
     if not jobs:
         return summary
     progress(f"parsing {len(jobs)} document(s) ...")
@@ -141,7 +165,7 @@ def parse_pending(
     outcomes = _parse_all(jobs, archive.root, workers, executor)
     try:
         for index, (job, outcome) in enumerate(zip(jobs, outcomes, strict=True)):
-            _load_outcome(db, job.document, outcome, summary, run_id, progress)
+            _load_outcome(db, job.document, outcome, summary, run_id, progress, settings)
             counts.loaded(index, len(outcome.prepared.ocr_pages) if outcome.prepared else 0)
             # Between documents: a SIGTERM/SIGINT stops here, once the document in hand is
             # loaded (its parse is done: keep it), before waiting for the next one.
@@ -160,12 +184,13 @@ def _load_outcome(
     summary: RunSummary,
     run_id: int | None,
     progress: Progress,
+    settings: Settings | None = None,
 ) -> None:
     """Write what a worker produced for one document: page text, then its rows or failure."""
     label = document.get("filename") or document["sha256"][:12]
     if outcome.prepared is not None:
         ocr.record_prepared(db, document, outcome.prepared, run_id=run_id, errors=summary.errors)
-    parser = get_parser(outcome.parser_name) if outcome.parser_name else None
+    parser = get_parser(outcome.parser_name, settings) if outcome.parser_name else None
     if isinstance(outcome.result, str):
         _document_failed(db, summary, document, f"{label}: {outcome.result}", run_id, parser)
         return
@@ -173,7 +198,12 @@ def _load_outcome(
         raise RuntimeError(f"{label}: parsed without a parser")
     result = outcome.result
     result.document.update(ocr_facts(db, document["sha256"]))  # flags rows read by OCR
-    status, rows = load_result(db, document["sha256"], parser, result)
+    drift = None
+    if outcome.drift is not None and result.quarantine is not None:
+        # The archived file is named by its digest: say the document's name.
+        why = result.quarantine.replace(document["sha256"], label)
+        drift = (get_parser("generic", settings), outcome.drift, why)
+    status, rows = load_result(db, document["sha256"], parser, result, drift=drift)
     if status == "quarantined":
         summary.documents_quarantined += 1
         message = f"{label}: quarantined: {result.quarantine_reason()}"
@@ -187,6 +217,8 @@ def _load_outcome(
             document=document["sha256"],
         )
         summary.errors.append({"stage": "check", "url": document.get("url"), "message": message})
+        if drift is not None:
+            progress(f"  {label}: its tables loaded by the generic extractor, flagged layout_drift")
     summary.rows_added += rows
     count = len(result.rows)
     progress(
@@ -254,7 +286,8 @@ def parse_archived(
         config.settings, archive, cluster=cluster, shared_archive=shared_archive, progress=progress
     )
     with chosen as executor:
-        db = open_db(paths.db, specs=table_specs(s.parser for s in config.sources))
+        specs = table_specs((s.parser for s in config.sources), config.settings)
+        db = open_db(paths.db, specs=specs)
         run_id = start_run(db, trigger="cli", sources=names)
         summary = RunSummary(run_id=run_id)
         with recorded_run(db, summary, progress):

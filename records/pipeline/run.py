@@ -63,7 +63,7 @@ def run(
         hold_sources(paths.db, [s.name for s in sources], trigger=trigger) as locks,
     ):
         with stop_on_signals():
-            db = open_db(paths.db, specs=table_specs(s.parser for s in sources))
+            db = open_db(paths.db, specs=table_specs((s.parser for s in sources), config.settings))
             summary = _run_locked(
                 db,
                 config,
@@ -170,5 +170,13 @@ def crawl_sources(
         progress(
             f"  {report.source}: {len(report.new)} new, {report.unchanged} unchanged"
             f" ({report.not_modified} not modified), {report.failed} failed,"
-            f" {len(report.errors)} error(s)"
+            f" {len(report.errors)} error(s)" + _unmatched_note(report.unmatched_links)
         )
+
+
+def _unmatched_note(links: list[str]) -> str:
+    """The crawl line's warning about document-looking links that matched no pattern."""
+    if not links:
+        return ""
+    shown = ", ".join(links[:3]) + (f" and {len(links) - 3} more" if len(links) > 3 else "")
+    return f"; {len(links)} document-looking link(s) matched no pattern: {shown}"

@@ -414,7 +414,7 @@ def build_metadata(
     if parsers is None:
         from parsers.registry import all_parsers
 
-        parsers = list(all_parsers().values())
+        parsers = list(all_parsers(config.settings if config else None).values())
     specs = [s for s in _declared_specs(parsers) if present is None or s.name in present]
     core = core_table_metadata()
     tables = {**core, **extra_table_metadata(core), **parsed_table_metadata(parsers, config)}

@@ -77,7 +77,7 @@ def _configured_specs(paths: Paths) -> list[TableSpec]:
     if not paths.sources.exists():
         return []
     config = load_config(paths.sources, known_parsers=parser_names)
-    return table_specs(source.parser for source in config.sources)
+    return table_specs((source.parser for source in config.sources), config.settings)
 
 
 def serve(paths: Paths, *, host: str, port: int, base_url: str = "/") -> None:

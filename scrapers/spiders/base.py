@@ -57,6 +57,13 @@ DOC_EXTENSIONS = {
     "xls": (".xls",),
     "csv": (".csv",),
 }
+#: Link endings that look like a document whatever the source downloads: a link ending so
+#: that matches no pattern is reported, so a too-narrow ``link_regex`` is noticed.
+DOCUMENT_LOOKING = (".pdf", ".xlsx", ".xls", ".csv", ".zip")
+#: ``<a type="...">`` values (a content type a page may declare) that look like a document.
+DOCUMENT_TYPES = ("pdf", "spreadsheet", "excel", "csv", "zip")
+#: How many unmatched document links a crawl's note lists by URL.
+LISTED_UNMATCHED = 10
 #: Listing-page answers that mean "this page is gone", which sends a source with
 #: ``archive_fallback`` to the Wayback Machine. Other errors may be temporary.
 GONE_STATUSES = (404, 410)
@@ -95,6 +102,8 @@ class AgencySpider(scrapy.Spider):
         self.allowed_domains = source.allowed_domains
         self._link_re = re.compile(source.link_regex) if source.link_regex else None
         self.links_found = 0
+        #: Links that look like documents but matched no pattern (reported at the end).
+        self.unmatched_links: list[str] = []
         self.listings_read = 0
         #: What the listing page says beside each document link (its text, date posted).
         self.link_contexts: dict[str, LinkContext] = {}
@@ -151,6 +160,8 @@ class AgencySpider(scrapy.Spider):
             self.state.error(request.url, "crawl", f"{request.url}: {why}")
 
     def closed(self, reason: str) -> None:
+        if self.unmatched_links:
+            self.state.unmatched(self.unmatched_links, _unmatched_message(self))
         if self.listings_read and not self.links_found:
             pages = ", ".join(self.start_urls)
             self.state.error(
@@ -177,14 +188,31 @@ class AgencySpider(scrapy.Spider):
             url = _join(response, base, anchor.attrib.get("href", ""))
             if url is None:
                 continue
-            if self._link_re and not self._link_re.search(url):
+            if self._link_re and not self.link_matches(url):
+                self._note_unmatched(url, anchor.attrib.get("type", ""))
                 continue
             if not self.source.link_css and not self._link_re and not self._is_document(url):
+                self._note_unmatched(url, anchor.attrib.get("type", ""))
                 continue
             if url not in links:
                 links.append(url)
                 self.link_contexts.setdefault(url, link_context(anchor))
         return links
+
+    def link_matches(self, url: str) -> bool:
+        """The source's ``link_regex`` against the absolute URL, and against it without its
+        query string: a cache-buster (``report.pdf?v=2``) must not hide a document."""
+        if self._link_re is None:
+            return True
+        return bool(self._link_re.search(url) or self._link_re.search(_without_query(url)))
+
+    def _note_unmatched(self, url: str, declared_type: str) -> None:
+        path = urlparse(url).path.lower()
+        looks = path.endswith(DOCUMENT_LOOKING) or any(
+            t in declared_type.lower() for t in DOCUMENT_TYPES
+        )
+        if looks and url not in self.unmatched_links:
+            self.unmatched_links.append(url)
 
     def next_page(self, response: Response, base: str | None = None) -> str | None:
         """The next listing page (``next_css``), if any."""
@@ -383,6 +411,26 @@ def _join(response: Response, base: str, href: str) -> str | None:
     url = urljoin(base, href) if base != response.url else response.urljoin(href)
     url = url.split("#", 1)[0]
     return url if urlparse(url).scheme in ("http", "https") else None
+
+
+def _without_query(url: str) -> str:
+    """``url`` without its query string (the fragment is already gone, see ``_join``)."""
+    return url.split("?", 1)[0]
+
+
+def _unmatched_message(spider: AgencySpider) -> str:
+    links = spider.unmatched_links
+    shown = ", ".join(links[:LISTED_UNMATCHED])
+    more = f" and {len(links) - LISTED_UNMATCHED} more" if len(links) > LISTED_UNMATCHED else ""
+    rule = (
+        f"link_regex {spider.source.link_regex!r}"
+        if spider.source.link_regex
+        else f"doc_types {list(spider.source.doc_types)}"
+    )
+    return (
+        f"{len(links)} link(s) that look like documents matched no pattern of source"
+        f" {spider.source.name!r} ({rule}): {shown}{more}"
+    )
 
 
 def _gone_hint(why: str, source: Source) -> str:

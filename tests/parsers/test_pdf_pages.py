@@ -9,7 +9,6 @@ from typing import Any
 import pdfplumber
 import pytest
 from pdfminer.pdftypes import PDFStream
-from records.demo.sample_reports import weekly_series
 
 from parsers import pdf_pages
 from parsers.ddor import PARSER as DDOR
@@ -18,6 +17,7 @@ from parsers.pagetext import read_pages
 from parsers.pdf_pages import FastPDF, open_document, reading_with, use_reader
 from parsers.registry import detect_parser, get_parser
 from records.core.errors import ParseError
+from records.demo.sample_reports import weekly_series
 from tests.shared import FIXTURES, fixture
 
 #: Every template with the fixture its tests parse.

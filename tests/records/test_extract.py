@@ -20,9 +20,9 @@ def test_extract_detects_template_and_keeps_columns() -> None:
     assert [t["table"] for t in tables] == ["fbi_nics_checks"]
     table = tables[0]
     assert table["page"] == 1
-    assert table["columns"][:3] == ["state", "permit", "handgun"]
+    assert table["columns"][:4] == ["state", "permit", "permit_recheck", "handgun"]
     assert len(table["rows"]) == 55
-    assert table["rows"][0][:3] == ["Alabama", 18870, 23022]
+    assert table["rows"][0][:4] == ["Alabama", 18870, None, 23022]
     json.dumps(tables)  # JSON-ready
 
 

@@ -93,12 +93,12 @@ def test_sigterm_while_loading_finishes_that_document_and_stops(
     real_load = parse_stage.load_result
     loaded: list[str] = []
 
-    def load_then_signalled(db: Any, sha256: str, parser: Any, result: Any) -> Any:
+    def load_then_signalled(db: Any, sha256: str, parser: Any, result: Any, **kw: Any) -> Any:
         # SIGTERM arrives as the first document's transaction is about to start.
         if not loaded:
             os.kill(os.getpid(), signal.SIGTERM)
         loaded.append(sha256)
-        return real_load(db, sha256, parser, result)
+        return real_load(db, sha256, parser, result, **kw)
 
     monkeypatch.setattr(parse_stage, "load_result", load_then_signalled)
     previous_handler = signal.getsignal(signal.SIGTERM)

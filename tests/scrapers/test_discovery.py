@@ -106,3 +106,59 @@ def test_dead_listing_page_without_fallback_is_an_error(tmp_path: Path) -> None:
             " set archive_fallback = true to crawl its Wayback Machine copies",
         )
     ]
+
+
+def test_query_string_link_matches_a_pattern_ending_in_pdf(tmp_path: Path) -> None:
+    """Agencies add cache-busters: ``report.pdf?v=2`` is the document ``report.pdf``."""
+    pdf = tiny_pdf("report with a cache-buster")
+    page = html_page("/doclib/x/report.pdf?v=2", "/doclib/x/notes.pdf#page=3")
+    routes: dict[str, Route] = {
+        "/reports": lambda h: (200, {}, page),
+        "/doclib/x/report.pdf": _body(pdf),
+        "/doclib/x/notes.pdf": _body(tiny_pdf("notes")),
+    }
+    with serve(routes=routes) as site:
+        sources = write_sources(tmp_path, f"{site.url}/reports", link_regex=r"doclib/.*\.pdf$")
+        crawl = Crawl(tmp_path, sources)
+    assert sorted(d["url"] for d in crawl.documents()) == [
+        f"{site.url}/doclib/x/notes.pdf",
+        f"{site.url}/doclib/x/report.pdf?v=2",
+    ]
+    assert _sha(pdf) in crawl.report.new
+    assert crawl.report.unmatched_links == []
+    assert crawl.errors() == []
+
+
+def test_document_links_no_pattern_matched_are_listed(tmp_path: Path) -> None:
+    """A too-narrow pattern is noticed: document-looking links it skipped are reported
+    (a note in ``errors`` with stage ``discover``), the HTML links are not."""
+    page = html_page(
+        "/files/weekly-1.pdf",
+        "/files/Weekly-2.PDF",
+        "/files/summary.xlsx?ver=3",
+        "/files/bundle.zip",
+        "/about.html",
+        extra='<a href="/get?id=7" type="application/pdf">download</a>',
+    )
+    routes: dict[str, Route] = {
+        "/": lambda h: (200, {}, page),
+        "/files/weekly-1.pdf": _body(tiny_pdf("week 1")),
+    }
+    with serve(routes=routes) as site:
+        sources = write_sources(tmp_path, f"{site.url}/", link_regex=r"weekly-\d+\.pdf$")
+        crawl = Crawl(tmp_path, sources)
+    skipped = [
+        f"{site.url}/files/Weekly-2.PDF",
+        f"{site.url}/files/summary.xlsx?ver=3",
+        f"{site.url}/files/bundle.zip",
+        f"{site.url}/get?id=7",
+    ]
+    assert crawl.report.unmatched_links == skipped
+    assert [d["url"] for d in crawl.documents()] == [f"{site.url}/files/weekly-1.pdf"]
+    (note,) = crawl.errors()
+    assert note["stage"] == "discover"
+    assert note["source"] == "test-agency"
+    assert note["message"] == (
+        "4 link(s) that look like documents matched no pattern of source 'test-agency'"
+        " (link_regex 'weekly-\\\\d+\\\\.pdf$'): " + ", ".join(skipped)
+    )

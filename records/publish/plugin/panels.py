@@ -36,6 +36,7 @@ async def _document_provenance(datasette: Any, database: str, sha256: str) -> di
     )
     in_archive = (archive_root(datasette) / sha256[:2] / sha256).is_file()
     return {
+        "drift": await _layout_drift(datasette, db, document),
         "supersedes": [dict(r) for r in supersedes.rows],
         "document": document,
         "fetches": [dict(r) for r in fetches.rows],
@@ -56,6 +57,48 @@ def _thumbnails(datasette: Any, document: dict[str, Any]) -> list[dict[str, Any]
         {"page": n, "src": page_image_url(datasette, document["sha256"], n)}
         for n in range(1, min(pages, THUMBNAILS) + 1)
     ]
+
+
+async def _layout_drift(datasette: Any, db: Any, document: dict[str, Any]) -> dict | None:
+    """For a document a template refused: why it is not in the template's tables, and where
+    its tables are instead (loaded by the generic extractor, flagged ``layout_drift``)."""
+    if document.get("status") != "quarantined" or "extracted_tables" not in await db.table_names():
+        return None
+    columns = await db.table_columns("extracted_tables")
+    if "layout_drift" not in columns:
+        return None
+    found = await db.execute(
+        "select count(*) as n, max(layout_drift) as why from extracted_tables"
+        " where document = ? and layout_drift is not null",
+        [document["sha256"]],
+    )
+    row = found.first()
+    if row is None or not row["n"]:
+        return None
+    rows = await db.execute(
+        "select count(*) from extracted_rows where document = ? and layout_drift is not null",
+        [document["sha256"]],
+    )
+    return {
+        "tables": row["n"],
+        "rows": rows.first()[0],
+        "why": row["why"],
+        "template_tables": _template_tables(document.get("parser")),
+        "tables_url": datasette.urls.table(db.name, "extracted_tables")
+        + f"?document={document['sha256']}",
+        "rows_url": datasette.urls.table(db.name, "extracted_rows")
+        + f"?document={document['sha256']}",
+    }
+
+
+def _template_tables(parser_name: str | None) -> list[str]:
+    from parsers.registry import get_parser
+    from records.core.errors import RecordsError
+
+    try:
+        return [t.name for t in get_parser(parser_name or "").tables]
+    except (KeyError, RecordsError):  # a template from a folder this server does not see
+        return []
 
 
 async def _request_documents(datasette: Any, database: str, pks: str) -> dict | None:
