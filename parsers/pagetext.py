@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
-from parsers.pdf_pages import open_document
 from records.core.errors import ParseError
 
 #: Version of the extraction; stored with each page so a change re-indexes old pages.
@@ -51,6 +48,7 @@ def read_pages(path: Path, name: str | None = None) -> list[PageText]:
     """
     # Imported here, not at the top: ``db.pages`` stores ``PageText``, and commands that
     # open the database without parsing (``records status``) must not load pdfplumber.
+    from parsers.pdf_pages import open_document
 
     label = name or path.name
     try:
@@ -109,6 +107,7 @@ def _image_share(page: Any) -> float:
 
 
 def _open_error(label: str, exc: Exception) -> str:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
     if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or isinstance(

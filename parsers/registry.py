@@ -80,20 +80,35 @@ def _parsers_in(folders: tuple[Path, ...]) -> dict[str, Parser]:
     from parsers.template import load_templates
 
     parsers: dict[str, Parser] = {name: load() for name, load in PYTHON_PARSERS.items()}
-    where: dict[str, str] = {name: f"the Python parser {name!r}" for name in PYTHON_PARSERS}
+    where = _python_parsers_where()
+    for folder in _existing(folders):
+        for parser in load_templates(folder):
+            _claim(where, parser.name, str(parser.template.path))
+            parsers[parser.name] = parser
+    return parsers
+
+
+def _python_parsers_where() -> dict[str, str]:
+    return {name: f"the Python parser {name!r}" for name in PYTHON_PARSERS}
+
+
+def _existing(folders: Iterable[Path]) -> list[Path]:
+    """The template folders, each checked to exist (a missing one is a ConfigError)."""
+    folders = list(folders)
     for folder in folders:
         if not folder.is_dir():
             raise ConfigError(f"{folder}: template folder not found ({TEMPLATES_ENV}?)")
-        for parser in load_templates(folder):
-            path = str(parser.template.path)
-            if parser.name in where:
-                raise ConfigError(
-                    f"template name {parser.name!r} is used twice: {where[parser.name]}"
-                    f" and {path} (rename one: a template's name is its parser's name)"
-                )
-            where[parser.name] = path
-            parsers[parser.name] = parser
-    return parsers
+    return folders
+
+
+def _claim(where: dict[str, str], name: str, path: str) -> None:
+    """Record that ``path`` defines parser ``name``; a name defined twice is a ConfigError."""
+    if name in where:
+        raise ConfigError(
+            f"template name {name!r} is used twice: {where[name]}"
+            f" and {path} (rename one: a template's name is its parser's name)"
+        )
+    where[name] = path
 
 
 def parser_names(settings: Settings | None = None) -> list[str]:
@@ -101,17 +116,15 @@ def parser_names(settings: Settings | None = None) -> list[str]:
 
     Read without importing any parser (so without pdfplumber): a command that only checks
     the sources file (``records sources``) stays light. The Python parsers by their key, the
-    templates by the ``name`` in their TOML (a name clash is found when they are loaded).
+    templates by the ``name`` in their TOML; a name defined twice is a ConfigError.
     """
     from parsers.template_spec import read_template
 
-    templates = [
-        read_template(p).name
-        for folder in template_dirs(settings)
-        if folder.is_dir()
-        for p in sorted(folder.glob("*.toml"))
-    ]
-    return sorted({*PYTHON_PARSERS, *templates})
+    where = _python_parsers_where()
+    for folder in _existing(template_dirs(settings)):
+        for path in sorted(folder.glob("*.toml")):
+            _claim(where, read_template(path).name, str(path))
+    return sorted(where)
 
 
 def table_specs(
