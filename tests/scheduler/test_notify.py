@@ -185,8 +185,10 @@ def test_stale_is_announced_once_per_quiet_spell(paths: Paths, tmp_path: Path) -
     calls = tmp_path / "stale.log"
     db = prepared(paths, f'on_stale = [{{command = "cat >> {calls}; echo >> {calls}"}}]')
     config = load_config(paths.sources)
+    # Read the clock once: under load a second can pass between two calls.
+    first_seen = ago(30)
     db.table("documents").insert(
-        {"sha256": "a" * 64, "source": "ice-ddor", "first_seen": ago(30), "status": "parsed"}
+        {"sha256": "a" * 64, "source": "ice-ddor", "first_seen": first_seen, "status": "parsed"}
     )
     add_run(db, 30, "ok")
     add_run(db, 21, "ok")  # the document was 9 days old: not stale yet (14 days)
@@ -199,7 +201,7 @@ def test_stale_is_announced_once_per_quiet_spell(paths: Paths, tmp_path: Path) -
     assert (sent["event"], sent["health"], sent["last_new_document"]) == (
         "on_stale",
         "stale",
-        ago(30),
+        first_seen,
     )
     assert sent["stale_since"] == ago(30 - 14)
 
