@@ -56,8 +56,12 @@ def webhook_receiver() -> Iterator[Receiver]:
         server.server_close()
 
 
+#: One clock reading for the whole module, so values compared later never straddle a second.
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
 def ago(days: float) -> str:
-    return (datetime.now(UTC).replace(microsecond=0) - timedelta(days=days)).isoformat()
+    return (NOW - timedelta(days=days)).isoformat()
 
 
 def prepared(paths: Paths, source_hooks: str, settings_hooks: str = "") -> sqlite_utils.Database:
