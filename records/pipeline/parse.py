@@ -20,11 +20,14 @@ from db.runs import record_error, start_run
 from parsers.base import Parser, ParseResult
 from parsers.registry import detect_parser, get_parser, table_specs
 from records.core.archive import Archive
-from records.core.config import Config, Source
+from records.core.config import DEFAULT_PARSE_TIMEOUT, Config, Source
 from records.core.errors import RecordsError
+from records.core.faults import crash_point
 from records.core.paths import Paths
 from records.pipeline import interrupt, ocr
+from records.pipeline.deadruns import close_dead_runs
 from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
+from records.pipeline.timelimit import ParseTimedOut, limit_message, time_limit
 
 
 def named_parser(document: dict[str, Any], config: Config | None) -> str | None:
@@ -42,6 +45,8 @@ class _Job:
     parser_name: str | None  # None: detect it in the worker, from the file it parses
     path: Path
     plan: ocr.Plan
+    #: Seconds the parse may take ([settings] parse_timeout); None: no limit.
+    time_limit: float | None = None
 
 
 @dataclass
@@ -59,14 +64,23 @@ def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
     prepared: ocr.Prepared | None = None
     name = job.parser_name
     try:
-        prepared = ocr.prepare(job.path, label, archive_root, job.plan)
-        parser = get_parser(name) if name else detect_parser(prepared.target)
-        name = parser.name
-        return _Outcome(name, prepared, parser.parse(prepared.target))
+        with time_limit(job.time_limit):
+            prepared = ocr.prepare(job.path, label, archive_root, job.plan)
+            parser = get_parser(name) if name else detect_parser(prepared.target)
+            name = parser.name
+            result = parser.parse(prepared.target)
+        return _Outcome(name, prepared, result)
+    except ParseTimedOut:
+        # Page text read before the limit is not kept: the document is retried whole.
+        return _Outcome(name, None, limit_message(job.time_limit or 0))
     except RecordsError as exc:
         return _Outcome(name, prepared, _name_file(str(exc), job.path, label))
     except Exception as exc:  # noqa: BLE001 - a broken file must not stop the other documents
         return _Outcome(name, prepared, f"{type(exc).__name__}: {exc}")
+
+
+def parse_timeout(config: Config | None) -> float:
+    return config.settings.parse_timeout if config is not None else DEFAULT_PARSE_TIMEOUT
 
 
 def _name_file(message: str, path: Path, label: str) -> str:
@@ -126,13 +140,16 @@ def parse_pending(
             == (parser.name, parser.version)
         ):
             continue
-        jobs.append(_Job(document, name, path, plan))
+        jobs.append(_Job(document, name, path, plan, parse_timeout(config)))
     if not jobs:
         return summary
     progress(f"parsing {len(jobs)} document(s) ...")
     outcomes = _parse_all(jobs, archive.root, workers)
     for job, outcome in zip(jobs, outcomes, strict=True):
-        _load_outcome(db, job.document, outcome, summary, run_id, progress)
+        # One transaction per document: page text, OCR copy, rows, facts, status and its
+        # error rows commit together or not at all (a kill in between leaves no trace).
+        with db.atomic():
+            _load_outcome(db, job.document, outcome, summary, run_id, progress)
         # Between documents: a SIGTERM/SIGINT stops here, once the document in hand is
         # loaded (its parse is done: keep it), before waiting for the next one.
         if interrupt.stop_requested():
@@ -153,6 +170,7 @@ def _load_outcome(
     label = document.get("filename") or document["sha256"][:12]
     if outcome.prepared is not None:
         ocr.record_prepared(db, document, outcome.prepared, run_id=run_id, errors=summary.errors)
+        crash_point("after-page-text")
     parser = get_parser(outcome.parser_name) if outcome.parser_name else None
     if isinstance(outcome.result, str):
         _document_failed(db, summary, document, f"{label}: {outcome.result}", run_id, parser)
@@ -232,23 +250,32 @@ def parse_archived(
     workers: int | None = None,
     progress: Progress = quiet,
 ) -> RunSummary:
-    """`records parse`: parse archived documents (of the named sources) as a recorded run."""
+    """`records parse`: parse archived documents (of the named sources) as a recorded run.
+
+    Takes the same source locks as `records run` (a run loading the same documents makes
+    this exit 3, and the other way round) and stops between documents on SIGTERM/SIGINT."""
+    from records.pipeline.interrupt import stop_on_signals
+    from records.pipeline.locks import hold_sources
+
     names = list(names)
     sources = config.select(names) if names else None
-    db = open_db(paths.db, specs=table_specs(s.parser for s in config.sources))
-    run_id = start_run(db, trigger="cli", sources=names)
-    summary = RunSummary(run_id=run_id)
-    with recorded_run(db, summary, progress):
-        parse_pending(
-            db,
-            Archive(paths.archive),
-            config,
-            sources=sources,
-            run_id=run_id,
-            reparse=reparse,
-            everything=everything,
-            workers=workers,
-            progress=progress,
-            summary=summary,
-        )
+    locked = [s.name for s in (sources or config.sources)]
+    with hold_sources(paths.db, locked, trigger="cli"), stop_on_signals():
+        db = open_db(paths.db, specs=table_specs(s.parser for s in config.sources))
+        close_dead_runs(db)
+        run_id = start_run(db, trigger="cli", sources=names)
+        summary = RunSummary(run_id=run_id)
+        with recorded_run(db, summary, progress):
+            parse_pending(
+                db,
+                Archive(paths.archive),
+                config,
+                sources=sources,
+                run_id=run_id,
+                reparse=reparse,
+                everything=everything,
+                workers=workers,
+                progress=progress,
+                summary=summary,
+            )
     return summary
