@@ -212,7 +212,8 @@ def serve_forever(
             # Second signal: do not wait. SQLite rolls back the open transaction.
             log.warning("second %s: exiting now", signal.Signals(signum).name)
             controls.stop_now()
-            os._exit(128 + signum)
+            # 130 like every other command stopped by a signal (not 128 + SIGTERM).
+            os._exit(130)
         busy = " after the current document" if ACTIVITY.running else ""
         log.warning("%s: stopping%s", signal.Signals(signum).name, busy)
         ACTIVITY.stopping.set()

@@ -79,6 +79,12 @@ def parse(
     "--parser", "parser_name", help="Parser to use [default: the source's, else detected]."
 )
 @click.option("--request", "request_id", type=int, help="Records request these files answer.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse files larger than this [default: [settings] max_bytes, 500 MB].",
+)
 @pass_paths
 def add(
     paths: Paths,
@@ -86,6 +92,7 @@ def add(
     source_name: str | None,
     parser_name: str | None,
     request_id: int | None,
+    max_bytes: int | None,
 ) -> None:
     """Archive local files (records-request responses, downloads) and parse them."""
     from records.pipeline.add import add_files
@@ -103,6 +110,7 @@ def add(
         parser_name=parser_name,
         request_id=request_id,
         progress=say,
+        max_bytes=max_bytes,
     )
     print_summary(summary)
     exit_for(summary)

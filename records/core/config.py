@@ -5,10 +5,12 @@ A bad file gives one ``ConfigError`` naming the file, the source and the field.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -21,6 +23,12 @@ DEFAULT_TIMEZONE = "America/New_York"
 DEFAULT_DOC_TYPES = ("pdf", "xlsx", "xls", "csv")
 DEFAULT_CDX = "https://web.archive.org/cdx/search/cdx"
 HOOK_EVENTS = ("on_failure", "on_stale", "on_new_document")
+#: Seconds one document may take to parse before it is failed (``[settings] parse_timeout``).
+DEFAULT_PARSE_TIMEOUT = 600
+#: Seconds a whole crawl (all the run's sources) may take (``[settings] crawl_timeout``).
+DEFAULT_CRAWL_TIMEOUT = 6 * 3600
+#: Largest file `records add` accepts, in bytes (``[settings] max_bytes``, or --max-bytes).
+DEFAULT_ADD_MAX_BYTES = 500 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,9 @@ class Settings:
     timezone: str = DEFAULT_TIMEZONE
     wayback_cdx: str = DEFAULT_CDX
     hooks: dict[str, tuple[Hook, ...]] = field(default_factory=dict)
+    parse_timeout: int = DEFAULT_PARSE_TIMEOUT
+    crawl_timeout: int = DEFAULT_CRAWL_TIMEOUT
+    max_bytes: int = DEFAULT_ADD_MAX_BYTES
 
     @property
     def agent(self) -> str:
@@ -171,12 +182,14 @@ _INT_FIELDS = {
     "failing_after_runs": 1,
 }
 _SETTINGS_TEXT_FIELDS = ("contact", "user_agent", "timezone", "wayback_cdx")
+#: [settings] limits: field -> smallest allowed value.
+_SETTINGS_INT_FIELDS = {"parse_timeout": 1, "crawl_timeout": 1, "max_bytes": 1}
 
 
 def _settings(path: Path, raw: Any) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: [settings] must be a table")
-    allowed = {"contact", "user_agent", "timezone", "wayback_cdx", "hooks"}
+    allowed = {"contact", "user_agent", "timezone", "wayback_cdx", "hooks", *_SETTINGS_INT_FIELDS}
     for key in raw:
         if key not in allowed:
             raise ConfigError(
@@ -185,6 +198,13 @@ def _settings(path: Path, raw: Any) -> Settings:
     for key in _SETTINGS_TEXT_FIELDS:
         if key in raw and not isinstance(raw[key], str):
             raise ConfigError(f"{path}: [settings]: field {key!r}: must be a string in quotes")
+    for key, low in _SETTINGS_INT_FIELDS.items():
+        value = raw.get(key, low)
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise ConfigError(
+                f"{path}: [settings]: field {key!r}: must be a whole number, at least {low}"
+                f" (got {value!r})"
+            )
     timezone = raw.get("timezone", DEFAULT_TIMEZONE)
     _check_timezone(path, "[settings]", timezone)
     return Settings(
@@ -193,6 +213,9 @@ def _settings(path: Path, raw: Any) -> Settings:
         timezone=timezone,
         wayback_cdx=str(raw.get("wayback_cdx", DEFAULT_CDX)),
         hooks=_hooks(f"{path}: [settings]", raw.get("hooks", {})),
+        parse_timeout=raw.get("parse_timeout", DEFAULT_PARSE_TIMEOUT),
+        crawl_timeout=raw.get("crawl_timeout", DEFAULT_CRAWL_TIMEOUT),
+        max_bytes=raw.get("max_bytes", DEFAULT_ADD_MAX_BYTES),
     )
 
 
@@ -283,10 +306,14 @@ def _check_types(where: str, values: dict[str, Any]) -> None:
             raise ConfigError(f"{where}: field {key!r}: must be at least {low} (got {value!r})")
     delay = values.get("download_delay")
     if "download_delay" in values and (
-        not isinstance(delay, int | float) or isinstance(delay, bool) or delay < 0
+        not isinstance(delay, int | float)
+        or isinstance(delay, bool)
+        # inf would wait forever between requests; nan compares false with everything.
+        or not math.isfinite(delay)
+        or delay < 0
     ):
         raise ConfigError(
-            f"{where}: field 'download_delay': must be a number of seconds, 0 or more"
+            f"{where}: field 'download_delay': must be a number of seconds, finite, 0 or more"
             f" (got {delay!r})"
         )
     if "archive_fallback" in values and not isinstance(values["archive_fallback"], bool):
@@ -320,12 +347,19 @@ def _valid_name(name: str) -> bool:
 
 
 def _check_cron(where: str, expression: str, timezone: str) -> None:
+    from datetime import datetime
+
     from records.core.cron import crontab_trigger
 
     try:
-        crontab_trigger(expression, timezone)
+        trigger = crontab_trigger(expression, timezone)
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"{where}: field 'schedule': bad cron {expression!r}: {exc}") from None
+    # A valid-looking date that never occurs (30 February) would leave the source never run.
+    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+        raise ConfigError(
+            f"{where}: field 'schedule': cron {expression!r} never fires (no such date)"
+        )
 
 
 def _check_timezone(path: Path, where: str, timezone: str) -> None:
