@@ -149,6 +149,10 @@ ACTIVITY = Activity()
 
 def run_job(run_source: RunSource, name: str) -> str:
     """The job: run one source, unless the scheduler is shutting down."""
+    # SIGTERM/SIGINT must reach the main thread, whose handler stops the run: taken by this
+    # thread, they would leave the main thread asleep until the next job is due.
+    if threading.current_thread() is not threading.main_thread():
+        signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     ACTIVITY.enter()  # before the check, so a shutdown starting now waits for this job
     try:
         if ACTIVITY.stopping.is_set():

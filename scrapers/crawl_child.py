@@ -140,6 +140,9 @@ def die_with_parent(parent: int, workdir: Path | None) -> None:
 
 
 def main(job_path: str, report_path: str) -> int:
+    # Started from a scheduler job thread, this process inherits that thread's blocked
+    # SIGTERM/SIGINT (scheduler.jobs.run_job); the parent stops us with SIGTERM.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     job = json.loads(Path(job_path).read_text())
     if job.get("parent"):
         die_with_parent(int(job["parent"]), Path(job["workdir"]) if job.get("workdir") else None)

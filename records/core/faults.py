@@ -5,6 +5,8 @@ this point: ``RECORDS_CRASH_AT=mid-load`` (or ``mid-load:exit``) makes the proce
 once with ``os._exit(CRASH_EXIT)``, skipping every ``finally`` and ``atexit``; ``mid-load:kill``
 makes it SIGKILL itself, the way the OOM killer or ``kill -9`` would. Both are how a real
 process dies without cleaning up, which is what the suite checks the pipeline survives.
+``name:stop`` makes it SIGSTOP itself there instead, so a test can send signals to a process
+held at a known point and then let it go on (SIGCONT), without racing it.
 
 The points are listed in ``POINTS`` so a typo in a test is an error, not a test that never
 crashes. They cost one dictionary lookup when unset.
@@ -46,6 +48,9 @@ def crash_point(name: str) -> None:
         return
     if name not in POINTS:
         raise ValueError(f"unknown crash point {name!r}")
+    if how == "stop":
+        os.kill(os.getpid(), signal.SIGSTOP)
+        return
     if how == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
     os._exit(CRASH_EXIT)
