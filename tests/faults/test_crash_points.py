@@ -93,4 +93,3 @@ def test_run_killed_at_crash_point_recovers_on_the_next_run(
     assert loaded == ALL_ROWS
     assert not work.processes()
     assert not work.crawl_folders()
-
