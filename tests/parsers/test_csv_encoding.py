@@ -14,11 +14,11 @@ from records.cli import cli
 from records.core.errors import ParseError
 
 MIXED = (
-    "county,releases\n".encode()
-    + "Peñasco,3\n".encode("utf-8")
+    b"county,releases\n"
+    + "Peñasco,3\n".encode()
     # Appended from a Windows export: the same letters in cp1252.
     + "Española,4\n".encode("cp1252")
-    + "Cañon City,5\n".encode("utf-8")
+    + "Cañon City,5\n".encode()
 )
 
 
