@@ -55,11 +55,13 @@ class Workspace:
         env["TMPDIR"] = str(self.tmp)
         return env
 
-    def command(self, *args: str) -> list[str]:
+    def command(self, *args: str, prelude: str = "") -> list[str]:
+        """The `records` command line; ``prelude`` is Python run first (to break the
+        machine in a known way: a tiny disk, a failing write)."""
         return [
             sys.executable,
             "-c",
-            "from records.cli import main; main()",
+            prelude + "\nfrom records.cli import main; main()",
             "--sources",
             str(self.sources),
             "--db",
@@ -79,9 +81,11 @@ class Workspace:
             cwd=self.root,
         )
 
-    def records(self, *args: str, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
+    def records(
+        self, *args: str, crash_at: str | None = None, prelude: str = ""
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            self.command(*args),
+            self.command(*args, prelude=prelude),
             capture_output=True,
             text=True,
             env=self.env(crash_at),
