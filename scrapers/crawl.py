@@ -97,8 +97,9 @@ def crawl(
             raise RecordsError(f"crawl of {label} wrote an unreadable report: {exc}") from None
 
 
-#: After a stop request past the time limit, how long the child may take to shut down.
-STOP_GRACE_SECONDS = 30
+#: After a stop request past the time limit, how long the child may take to shut down
+#: (Scrapy waits for downloads in flight) before it is killed.
+STOP_GRACE_SECONDS = 10
 
 
 def _wait(

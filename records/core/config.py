@@ -233,8 +233,7 @@ def _source(
             raise ConfigError(f"{where}: unknown field {key!r}{_did_you_mean(key, _SOURCE_FIELDS)}")
     for key in _REQUIRED:
         if not raw.get(key):
-            known = key == "parser" and parsers
-            hint = f" (known parsers: {', '.join(parsers)})" if known else ""
+            hint = f" (known parsers: {', '.join(parsers)})" if key == "parser" and parsers else ""
             raise ConfigError(f"{where}: field {key!r}: missing{hint}")
     values = dict(raw)
     _check_types(where, values)
