@@ -113,6 +113,9 @@ def run_ocr(path: Path, pages: list[int], *, name: str) -> bytes:
                 capture_output=True,
                 text=True,
                 timeout=60 + PAGE_TIMEOUT_SECONDS * len(pages),
+                # Tesseract's OpenMP threads spin while waiting for a core: on a busy
+                # machine one page went from 3 s to past the page timeout (empty text).
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"},
             )
         except subprocess.TimeoutExpired as exc:
             raise OcrError(f"{name}: OCR took longer than {exc.timeout:.0f} s; gave up") from exc
