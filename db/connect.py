@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from db.migrate import migration_lock
 from db.schema import ensure_schema
 from parsers.base import TableSpec
 
@@ -21,10 +22,14 @@ def open_db(
     db = sqlite_utils.Database(path)
     # Several processes (a scheduled run, the crawl child, Datasette) share the file.
     db.execute("PRAGMA busy_timeout = 30000")
-    db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
-    if ensure:
-        ensure_schema(db, specs)
+    if db.journal_mode == "wal" and not ensure:
+        return db
+    # The WAL switch and the schema, one process at a time (db.migrate).
+    with migration_lock(path):
+        db.enable_wal()
+        if ensure:
+            ensure_schema(db, specs)
     return db
 
 

@@ -11,6 +11,7 @@ from db.clock import now
 from db.tables import ensure_spec_tables
 from db.views import ensure_views
 from parsers.base import Parser, ParseResult
+from records.core.faults import crash_point
 
 #: Fields of ``ParseResult.document`` stored on the documents row itself; the rest go to
 #: ``document_facts``.
@@ -98,6 +99,7 @@ def load_result(
                 if name not in declared:
                     raise ValueError(f"parser {parser.name} returned rows for undeclared {name}")
                 db.table(name).insert_all(rows, batch_size=500)
+                crash_point("mid-load")
         if reason and drift is not None:
             _load_drift(db, sha256, parser, *drift)
         facts = {k: v for k, v in result.document.items() if k not in DOCUMENT_FIELDS}
@@ -114,6 +116,7 @@ def load_result(
             "error": reason,
         }
         update.update({k: result.document[k] for k in DOCUMENT_FIELDS if k in result.document})
+        crash_point("before-status-update")
         db.table("documents").update(sha256, update)
         if result.document.get("corrected") and result.document.get("report_period_start"):
             _mark_superseded_report(db, sha256, result.document)

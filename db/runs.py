@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from typing import Any
 
 import sqlite_utils
@@ -25,6 +26,7 @@ def start_run(db: sqlite_utils.Database, *, trigger: str, sources: list[str]) ->
             "rows_added": 0,
             "errors": 0,
             "pid": os.getpid(),
+            "host": socket.gethostname(),
         }
     )
     run_id = table.last_pk

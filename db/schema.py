@@ -137,6 +137,7 @@ CORE_TABLES: list[CoreTable] = [
             "rows_added": int,
             "errors": int,
             "pid": int,
+            "host": str,
         },
         pk="id",
     ),

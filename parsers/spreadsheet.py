@@ -152,6 +152,10 @@ def parse_sheets(sheets: list[Sheet]) -> ParseResult:
     for number, sheet in enumerate(sheets, start=1):
         _parse_sheet(result, number, sheet)
     result.document["sheets"] = len(sheets)
+    encodings = [sheet.encoding for sheet in sheets if sheet.encoding]
+    if encodings:
+        # Stored as a document fact: a reader can see how the bytes were read.
+        result.document["encoding"] = encodings[0]
     return result
 
 

@@ -24,9 +24,9 @@ Cell = None | str | int | float | bool | datetime | date | time
 #: A number format that only pads with zeros: the digits shown are the value's text.
 _ZERO_PADDED = re.compile(r"^0+$")
 
-#: Encodings tried for CSV, in order: UTF-8 (with or without BOM), then what Excel on
-#: Windows writes. latin-1 decodes anything, so it comes last.
-CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "cp1252", "latin-1")
+#: Encodings read in CSV, line by line (``decode_lines``): UTF-8 (with or without BOM), then
+#: what Excel on Windows writes.
+CSV_ENCODINGS: tuple[str, ...] = ("utf-8", "cp1252")
 
 CSV_DELIMITERS = ",;\t|"
 
@@ -38,6 +38,8 @@ class Sheet:
     name: str
     hidden: bool
     rows: list[list[Cell]]
+    #: How a CSV's bytes were decoded (see ``decode_lines``); None for workbooks.
+    encoding: str | None = None
 
 
 def read_xlsx(path: Path, label: str) -> list[Sheet]:
@@ -162,7 +164,7 @@ def read_csv(path: Path, label: str) -> list[Sheet]:
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
         raise ParseError(f"{label}: not a text CSV file (it contains NUL bytes)")
-    text = _decode(data)
+    text, encoding = decode_lines(data, label)
     sample = text[:65536]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS)
@@ -177,16 +179,44 @@ def read_csv(path: Path, label: str) -> list[Sheet]:
         raise ParseError(f"{label}: not a readable CSV file ({exc})") from exc
     # Named "csv" whatever the file is called: archived files are named by digest, and the
     # same bytes must always load the same rows.
-    return [Sheet("csv", False, rows)]  # type: ignore[arg-type]
+    return [Sheet("csv", False, rows, encoding)]  # type: ignore[arg-type]
 
 
-def _decode(data: bytes) -> str:
-    for encoding in CSV_ENCODINGS:
+def decode_lines(data: bytes, label: str) -> tuple[str, str]:
+    """The text of a CSV file and how it was decoded: "utf-8", "cp1252", or
+    "utf-8 with N cp1252 line(s)" for a file pasted together from both (one export appended
+    to another), where decoding the whole file as cp1252 would turn "Peñasco" into
+    "PeÃ±asco" without a word. Each line is read as UTF-8 when it is valid UTF-8, else as
+    cp1252; a line that is neither is refused (ParseError naming the line and both
+    encodings), never guessed at."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    lines = data.splitlines(keepends=True)
+    if lines and lines[0].startswith(b"\xef\xbb\xbf"):
+        lines[0] = lines[0][3:]
+    texts: list[str] = []
+    fallback = 0
+    utf8_only = 0  # lines with characters beyond ASCII, valid as UTF-8
+    for number, line in enumerate(lines, start=1):
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
+            texts.append(line.decode("utf-8"))
+            utf8_only += not line.isascii()
             continue
-    return data.decode("latin-1", errors="replace")
+        except UnicodeDecodeError:
+            pass
+        try:
+            texts.append(line.decode("cp1252"))
+        except UnicodeDecodeError as exc:
+            raise ParseError(
+                f"{label}: line {number} is neither UTF-8 nor cp1252 (Windows-1252) text"
+                f" (byte 0x{line[exc.start]:02x}); not guessing its encoding"
+            ) from None
+        fallback += 1
+    if not utf8_only:
+        return "".join(texts), "cp1252"
+    return "".join(texts), f"utf-8 with {fallback} cp1252 line(s)"
 
 
 def _zero_padded(value: int | float, number_format: str | None) -> str | None:

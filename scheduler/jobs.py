@@ -149,6 +149,10 @@ ACTIVITY = Activity()
 
 def run_job(run_source: RunSource, name: str) -> str:
     """The job: run one source, unless the scheduler is shutting down."""
+    # SIGTERM/SIGINT must reach the main thread, whose handler stops the run: taken by this
+    # thread, they would leave the main thread asleep until the next job is due.
+    if threading.current_thread() is not threading.main_thread():
+        signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     ACTIVITY.enter()  # before the check, so a shutdown starting now waits for this job
     try:
         if ACTIVITY.stopping.is_set():
@@ -212,7 +216,8 @@ def serve_forever(
             # Second signal: do not wait. SQLite rolls back the open transaction.
             log.warning("second %s: exiting now", signal.Signals(signum).name)
             controls.stop_now()
-            os._exit(128 + signum)
+            # 130 like every other command stopped by a signal (not 128 + SIGTERM).
+            os._exit(130)
         busy = " after the current document" if ACTIVITY.running else ""
         log.warning("%s: stopping%s", signal.Signals(signum).name, busy)
         ACTIVITY.stopping.set()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from records.core.errors import RecordsError
+from records.core.faults import crash_point
 from scrapers.child_protocol import CRASH_MARKER
 
 
@@ -44,8 +45,13 @@ def crawl(
     archive_root: Path,
     run_id: int | None,
     verbose: bool = False,
+    time_limit: float | None = None,
 ) -> list[CrawlReport]:
-    """Crawl the named sources in one child process; return one report per source."""
+    """Crawl the named sources in one child process; return one report per source.
+
+    The child dies with this process (``scrapers.crawl_child.die_with_parent``), taking its
+    temp folder along; a crawl running past ``time_limit`` seconds is stopped (SIGTERM, then
+    SIGKILL) and reported as an error naming the limit."""
     global CURRENT_CHILD
     with tempfile.TemporaryDirectory(prefix="records-crawl-") as tmp:
         job = Path(tmp) / "job.json"
@@ -59,6 +65,9 @@ def crawl(
                     "archive": str(Path(archive_root).resolve()),
                     "run_id": run_id,
                     "log": verbose,
+                    # The child removes it if this process dies first (no finally runs here).
+                    "workdir": tmp,
+                    "parent": os.getpid(),
                 }
             )
         )
@@ -74,11 +83,12 @@ def crawl(
             env=env,
         )
         CURRENT_CHILD = child
+        label = ", ".join(source_names) or "all sources"
+        crash_point("crawl-parent")
         try:
-            _, stderr = child.communicate()
+            _, stderr = _wait(child, time_limit, label)
         finally:
             CURRENT_CHILD = None
-        label = ", ".join(source_names) or "all sources"
         if child.returncode != 0 or not report.exists():
             raise RecordsError(
                 f"crawl of {label} failed: " + crash_reason(child.returncode, stderr or b"")
@@ -88,6 +98,29 @@ def crawl(
             return [CrawlReport(**entry) for entry in entries]
         except (ValueError, TypeError) as exc:
             raise RecordsError(f"crawl of {label} wrote an unreadable report: {exc}") from None
+
+
+#: After a stop request past the time limit, how long the child may take to shut down
+#: (Scrapy waits for downloads in flight) before it is killed.
+STOP_GRACE_SECONDS = 10
+
+
+def _wait(
+    child: subprocess.Popen[bytes], time_limit: float | None, label: str
+) -> tuple[bytes | None, bytes | None]:
+    try:
+        return child.communicate(timeout=time_limit)
+    except subprocess.TimeoutExpired:
+        child.send_signal(signal.SIGTERM)
+        try:
+            child.communicate(timeout=STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+        raise RecordsError(
+            f"crawl of {label} stopped: it ran longer than {time_limit:.0f} s"
+            " ([settings] crawl_timeout); what was archived is kept"
+        ) from None
 
 
 def crash_reason(returncode: int, stderr: bytes) -> str:

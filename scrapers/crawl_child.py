@@ -8,9 +8,15 @@ one sentence; the parent shows that line, not a traceback.
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import json
+import os
+import shutil
+import signal
 import sys
+import threading
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -102,8 +108,51 @@ def _could_not_start(failure: Failure, source: Source, state: CrawlState) -> Non
     )
 
 
+#: Linux prctl(2) option: the signal this process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
+#: Exit status of a crawl child that left because its parent died.
+PARENT_GONE_EXIT = 75
+#: How often the watch thread checks that the parent is still there.
+PARENT_WATCH_SECONDS = 0.2
+
+
+def die_with_parent(parent: int, workdir: Path | None) -> None:
+    """Leave at once (removing ``workdir``, the parent's temp folder) when the parent dies.
+
+    Without the parent the source lock is gone, so this process must stop writing now, not
+    after Scrapy's graceful shutdown. Linux sends SIGUSR1 on the parent's death (prctl
+    PR_SET_PDEATHSIG); a thread watching the parent pid covers other systems and the parent
+    dying before prctl was called.
+    """
+
+    def leave(*_: object) -> None:
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
+        os._exit(PARENT_GONE_EXIT)
+
+    if sys.platform.startswith("linux"):
+        signal.signal(signal.SIGUSR1, leave)
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGUSR1), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watch thread below still notices
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_WATCH_SECONDS)
+        leave()
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
 def main(job_path: str, report_path: str) -> int:
+    # Started from a scheduler job thread, this process inherits that thread's blocked
+    # SIGTERM/SIGINT (scheduler.jobs.run_job); the parent stops us with SIGTERM.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     job = json.loads(Path(job_path).read_text())
+    if job.get("parent"):
+        die_with_parent(int(job["parent"]), Path(job["workdir"]) if job.get("workdir") else None)
     config = load_config(job["sources_file"])
     sources = config.select(job["sources"])
     base = Settings()

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from db.documents import record_document
+from records.core.faults import crash_point
 from records.core.filetypes import content_type, sniff
 from scrapers.items import DocumentItem
 
@@ -30,6 +31,7 @@ class ArchivePipeline:
             state.error(item.url, "fetch", f"{item.url}: {problem}", document=True)
             return item
         sha = state.archive.put(item.body)
+        crash_point("after-archive-write")
         state.fetch(item.url, item.http_status, sha256=sha, size=len(item.body))
         is_new = record_document(
             state.db,

@@ -10,6 +10,7 @@ from db.connect import open_db
 from db.documents import capture_seen, mark_seen, record_fetch, validators_for
 from db.runs import record_error
 from records.core.archive import Archive
+from records.core.faults import crash_point
 
 
 @dataclass
@@ -52,6 +53,7 @@ class CrawlState:
             size=size,
             error=error,
         )
+        crash_point("crawl-child")
 
     def error(self, url: str | None, stage: str, message: str, *, document: bool = False) -> None:
         """Record an error; ``document`` when it means one document was not obtained."""

@@ -3,7 +3,13 @@ reading the sources file, the end-of-run summary."""
 
 from __future__ import annotations
 
+import signal
+import sqlite3
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 import click
@@ -18,7 +24,8 @@ class RecordsGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with signals_interrupt():
+                return super().invoke(ctx)
         except ConfigError as exc:
             click.secho(f"Configuration error: {exc}", fg="red", err=True)
             ctx.exit(2)
@@ -32,12 +39,55 @@ class RecordsGroup(click.Group):
                 err=True,
             )
             ctx.exit(130)
+        except KeyboardInterrupt as exc:
+            # A second signal, or a signal to a command with no graceful stop (status,
+            # extract): never click's "Aborted!" and exit 1.
+            why = f" ({exc})" if str(exc) else ""
+            click.secho(
+                f"Interrupted{why}: an open transaction was rolled back; nothing was half-written.",
+                fg="yellow",
+                err=True,
+            )
+            ctx.exit(130)
         except LockHeld as exc:
             click.secho(str(exc), fg="yellow", err=True)
             ctx.exit(3)
         except RecordsError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)
             ctx.exit(1)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            # A full disk or a damaged database: one line naming the file, no traceback.
+            from records.cli.problems import explain
+
+            found = explain(exc, ctx.find_object(Paths))
+            if found is None:
+                raise
+            message, code = found
+            click.secho(f"Error: {message}", fg="red", err=True)
+            ctx.exit(code)
+
+
+@contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """SIGTERM stops a command like Ctrl-C does (KeyboardInterrupt, exit 130), not with the
+    default 143. Commands with a graceful stop (run, parse, add, schedule) install their
+    own handlers inside this block."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous not in (signal.SIG_DFL, None):
+        yield
+        return
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"received {signal.Signals(signum).name}")
 
 
 #: Passes the ``Paths`` resolved by the ``records`` group (options > environment > defaults).

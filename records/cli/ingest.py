@@ -121,6 +121,12 @@ def parse(
 )
 @click.option("--request", "request_id", type=int, help="Records request these files answer.")
 @cluster_options
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse files larger than this [default: [settings] max_bytes, 500 MB].",
+)
 @pass_paths
 def add(
     paths: Paths,
@@ -130,6 +136,7 @@ def add(
     request_id: int | None,
     cluster: str | None,
     shared_archive: bool | None,
+    max_bytes: int | None,
 ) -> None:
     """Archive local files (records-request responses, downloads) and parse them."""
     from records.pipeline.add import add_files
@@ -149,6 +156,7 @@ def add(
         progress=progress_reporter(),
         cluster=cluster,
         shared_archive=shared_archive,
+        max_bytes=max_bytes,
     )
     print_summary(summary)
     exit_for(summary)

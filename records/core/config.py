@@ -5,10 +5,12 @@ A bad file gives one ``ConfigError`` naming the file, the source and the field.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -21,6 +23,12 @@ DEFAULT_TIMEZONE = "America/New_York"
 DEFAULT_DOC_TYPES = ("pdf", "xlsx", "xls", "csv")
 DEFAULT_CDX = "https://web.archive.org/cdx/search/cdx"
 HOOK_EVENTS = ("on_failure", "on_stale", "on_new_document")
+#: Seconds one document may take to parse before it is failed (``[settings] parse_timeout``).
+DEFAULT_PARSE_TIMEOUT = 600
+#: Seconds a whole crawl (all the run's sources) may take (``[settings] crawl_timeout``).
+DEFAULT_CRAWL_TIMEOUT = 6 * 3600
+#: Largest file `records add` accepts, in bytes (``[settings] max_bytes``, or --max-bytes).
+DEFAULT_ADD_MAX_BYTES = 500 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,9 @@ class Settings:
     #: Folders of report templates (``*.toml``) searched besides ``parsers/templates/``,
     #: resolved against the sources file's folder.
     templates: tuple[Path, ...] = ()
+    parse_timeout: int = DEFAULT_PARSE_TIMEOUT
+    crawl_timeout: int = DEFAULT_CRAWL_TIMEOUT
+    max_bytes: int = DEFAULT_ADD_MAX_BYTES
 
     @property
     def agent(self) -> str:
@@ -189,6 +200,8 @@ _SETTINGS_TEXT_FIELDS = (
 )
 #: The values of [settings] pdf_reader (the readers of ``parsers.pdf_pages``).
 PDF_READERS = ("fast", "pdfplumber")
+#: [settings] limits: field -> smallest allowed value.
+_SETTINGS_INT_FIELDS = {"parse_timeout": 1, "crawl_timeout": 1, "max_bytes": 1}
 
 
 def _settings(path: Path, raw: Any) -> Settings:
@@ -196,7 +209,7 @@ def _settings(path: Path, raw: Any) -> Settings:
         raise ConfigError(f"{path}: [settings] must be a table")
     allowed = {
         "contact", "user_agent", "timezone", "wayback_cdx", "hooks", "cluster", "shared_archive",
-        "pdf_reader", "templates",
+        "pdf_reader", "templates", *_SETTINGS_INT_FIELDS,
     }  # fmt: skip
     for key in raw:
         if key not in allowed:
@@ -210,6 +223,13 @@ def _settings(path: Path, raw: Any) -> Settings:
         raise ConfigError(
             f"{path}: [settings]: field 'shared_archive': must be true or false, without quotes"
         )
+    for key, low in _SETTINGS_INT_FIELDS.items():
+        value = raw.get(key, low)
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise ConfigError(
+                f"{path}: [settings]: field {key!r}: must be a whole number, at least {low}"
+                f" (got {value!r})"
+            )
     timezone = raw.get("timezone", DEFAULT_TIMEZONE)
     _check_timezone(path, "[settings]", timezone)
     pdf_reader = raw.get("pdf_reader", Settings.pdf_reader)
@@ -228,6 +248,9 @@ def _settings(path: Path, raw: Any) -> Settings:
         shared_archive=bool(raw.get("shared_archive", False)),
         pdf_reader=pdf_reader,
         templates=_template_dirs(path, raw.get("templates", [])),
+        parse_timeout=raw.get("parse_timeout", DEFAULT_PARSE_TIMEOUT),
+        crawl_timeout=raw.get("crawl_timeout", DEFAULT_CRAWL_TIMEOUT),
+        max_bytes=raw.get("max_bytes", DEFAULT_ADD_MAX_BYTES),
     )
 
 
@@ -335,10 +358,14 @@ def _check_types(where: str, values: dict[str, Any]) -> None:
             raise ConfigError(f"{where}: field {key!r}: must be at least {low} (got {value!r})")
     delay = values.get("download_delay")
     if "download_delay" in values and (
-        not isinstance(delay, int | float) or isinstance(delay, bool) or delay < 0
+        not isinstance(delay, int | float)
+        or isinstance(delay, bool)
+        # inf would wait forever between requests; nan compares false with everything.
+        or not math.isfinite(delay)
+        or delay < 0
     ):
         raise ConfigError(
-            f"{where}: field 'download_delay': must be a number of seconds, 0 or more"
+            f"{where}: field 'download_delay': must be a number of seconds, finite, 0 or more"
             f" (got {delay!r})"
         )
     if "archive_fallback" in values and not isinstance(values["archive_fallback"], bool):
@@ -372,12 +399,19 @@ def _valid_name(name: str) -> bool:
 
 
 def _check_cron(where: str, expression: str, timezone: str) -> None:
+    from datetime import datetime
+
     from records.core.cron import crontab_trigger
 
     try:
-        crontab_trigger(expression, timezone)
+        trigger = crontab_trigger(expression, timezone)
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"{where}: field 'schedule': bad cron {expression!r}: {exc}") from None
+    # A valid-looking date that never occurs (30 February) would leave the source never run.
+    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+        raise ConfigError(
+            f"{where}: field 'schedule': cron {expression!r} never fires (no such date)"
+        )
 
 
 def _check_timezone(path: Path, where: str, timezone: str) -> None:

@@ -9,9 +9,11 @@ from typing import Any
 from db.connect import open_db
 from db.runs import record_error, start_run
 from records.core.archive import Archive
-from records.core.config import Config
+from records.core.config import DEFAULT_ADD_MAX_BYTES, Config
 from records.core.paths import Paths
 from records.foia.requests import require_request
+from records.pipeline import interrupt
+from records.pipeline.deadruns import close_dead_runs
 from records.pipeline.executors import Executor, executor_for
 from records.pipeline.intake import receive_file
 from records.pipeline.parse import parse_pending
@@ -29,14 +31,25 @@ def add_files(
     progress: Progress = quiet,
     cluster: str | None = None,
     shared_archive: bool | None = None,
+    max_bytes: int | None = None,
 ) -> RunSummary:
     """Archive local files (e.g. records-request responses) and parse them like crawled ones
-    (on the Dask cluster ``cluster``, else ``[settings] cluster``, when there is one)."""
+    (on the Dask cluster ``cluster``, else ``[settings] cluster``, when there is one).
+
+    A file larger than ``max_bytes`` (default ``[settings] max_bytes``) is refused with an
+    error naming it; the others go on. SIGTERM/SIGINT stop between documents."""
+    from records.pipeline.interrupt import stop_on_signals
+
+    if max_bytes is None:
+        max_bytes = config.settings.max_bytes if config is not None else DEFAULT_ADD_MAX_BYTES
     archive = Archive(paths.archive)
     settings = config.settings if config is not None else None
-    with executor_for(
-        settings, archive, cluster=cluster, shared_archive=shared_archive, progress=progress
-    ) as executor:
+    with (
+        executor_for(
+            settings, archive, cluster=cluster, shared_archive=shared_archive, progress=progress
+        ) as executor,
+        stop_on_signals(),
+    ):
         return _add_files(
             files,
             paths=paths,
@@ -46,6 +59,7 @@ def add_files(
             request_id=request_id,
             progress=progress,
             executor=executor,
+            max_bytes=max_bytes,
         )
 
 
@@ -59,41 +73,57 @@ def _add_files(
     request_id: int | None,
     progress: Progress,
     executor: Executor | None,
+    max_bytes: int,
 ) -> RunSummary:
     db = open_db(paths.db)
     archive = Archive(paths.archive)
     if request_id is not None:
         require_request(db, request_id)  # RequestError before anything is archived
+    close_dead_runs(db)
     run_id = start_run(db, trigger="cli", sources=[source] if source else [])
     summary = RunSummary(run_id=run_id)
     added: list[dict[str, Any]] = []
     with recorded_run(db, summary, progress):
         for file in files:
             file = Path(file)
+            interrupt.check()
+
+            def refuse(message: str, file: Path = file) -> None:
+                record_error(db, run=run_id, stage="add", message=message, source=source)
+                summary.errors.append({"stage": "add", "url": str(file), "message": message})
+
             try:
+                size = file.stat().st_size
+                if size > max_bytes:
+                    refuse(
+                        f"{file}: {size} bytes, over the limit of {max_bytes} bytes"
+                        " ([settings] max_bytes or --max-bytes); not added"
+                    )
+                    continue
                 data = file.read_bytes()
             except OSError as exc:
-                message = f"{file}: cannot read: {exc.strerror}"
-                record_error(db, run=run_id, stage="add", message=message, source=source)
-                summary.errors.append({"stage": "add", "url": str(file), "message": message})
+                refuse(f"{file}: cannot read: {exc.strerror}")
                 continue
             if not data:
-                message = f"{file}: empty file"
-                record_error(db, run=run_id, stage="add", message=message, source=source)
-                summary.errors.append({"stage": "add", "url": str(file), "message": message})
+                refuse(f"{file}: empty file")
                 continue
             # Archive and record it (a ZIP: and each member); records.pipeline.intake: bad input.
-            received = receive_file(
-                db,
-                archive,
-                data,
-                file.name,
-                source=source,
-                request_id=request_id,
-                run_id=run_id,
-                parser_name=parser_name,
-                progress=progress,
-            )
+            try:
+                received = receive_file(
+                    db,
+                    archive,
+                    data,
+                    file.name,
+                    source=source,
+                    request_id=request_id,
+                    run_id=run_id,
+                    parser_name=parser_name,
+                    progress=progress,
+                )
+            except OSError as exc:
+                # Disk full (ENOSPC) or a read-only archive: say which file; the others go on.
+                refuse(f"{file}: cannot archive in {archive.root}: {exc.strerror or exc}")
+                continue
             received.add_to(summary)
             added.extend(received.to_parse)
         parse_pending(

@@ -6,11 +6,16 @@ so the document being loaded finishes its one transaction and the next one never
 ``check`` then raises ``Interrupted`` and ``records.pipeline.run.run`` marks the run.
 
 A second signal means "now": KeyboardInterrupt is raised wherever the code is, and the open
-``db.atomic()`` transaction rolls back, so even then no document is half-loaded.
+``db.atomic()`` transaction rolls back, so even then no document is half-loaded
+(``timeout N records run`` sends SIGTERM twice, to the process and to its group: that is
+this case). A third signal leaves at once with status 130 (the next command then closes
+the run as dead, ``records.pipeline.deadruns``). Every path ends in exit status 130
+(``records.cli.common.RecordsGroup``).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -23,6 +28,10 @@ from scrapers.crawl import stop_child
 #: Set once a stop was asked for; shared by every thread (the scheduler runs jobs in one).
 STOP = threading.Event()
 _reason = "stop requested"
+#: Whether a second signal already asked for "now".
+_hurried = False
+#: Exit status of every signal path: the shell's "stopped by a signal".
+SIGNAL_EXIT = 130
 
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -54,10 +63,15 @@ def reset() -> None:
 
 
 def _handle(signum: int, frame: FrameType | None) -> None:
+    global _hurried
     if STOP.is_set():
-        # Second signal: stop at once; the open transaction rolls back.
         stop_child()
-        raise KeyboardInterrupt
+        if _hurried:
+            # Third signal: whatever is hanging, leave now.
+            os._exit(SIGNAL_EXIT)
+        # Second signal: stop at once; the open transaction rolls back.
+        _hurried = True
+        raise KeyboardInterrupt(f"second {signal.Signals(signum).name}: stopped at once")
     request_stop(signum)
 
 
@@ -71,8 +85,10 @@ def stop_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    global _hurried
     previous = {sig: signal.getsignal(sig) for sig in SIGNALS}
     STOP.clear()
+    _hurried = False
     for sig in SIGNALS:
         signal.signal(sig, _handle)
     try:

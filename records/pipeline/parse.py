@@ -19,13 +19,16 @@ from parsers.base import Parser, ParseResult
 from parsers.pdf_pages import use_reader
 from parsers.registry import detect_parser, get_parser, table_specs
 from records.core.archive import Archive
-from records.core.config import Config, Settings, Source
+from records.core.config import DEFAULT_PARSE_TIMEOUT, Config, Settings, Source
 from records.core.errors import RecordsError
+from records.core.faults import crash_point
 from records.core.paths import Paths
 from records.pipeline import interrupt, ocr
+from records.pipeline.deadruns import close_dead_runs
 from records.pipeline.executors import Executor, LocalPool, executor_for
 from records.pipeline.progress import ParseProgress
 from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
+from records.pipeline.timelimit import ParseTimedOut, limit_message, time_limit
 
 
 def named_parser(document: dict[str, Any], config: Config | None) -> str | None:
@@ -46,6 +49,8 @@ class _Job:
     pdf_reader: str = "fast"  # [settings] pdf_reader: how the worker reads PDF pages
     #: The sources file's settings: where its template folders are.
     settings: Settings | None = None
+    #: Seconds the parse may take ([settings] parse_timeout); None: no limit.
+    time_limit: float | None = None
 
 
 @dataclass
@@ -66,13 +71,19 @@ def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
     name = job.parser_name
     try:
         use_reader(job.pdf_reader)
-        prepared = ocr.prepare(job.path, label, archive_root, job.plan)
         settings = job.settings
-        parser = get_parser(name, settings) if name else detect_parser(prepared.target, settings)
-        name = parser.name
-        result = parser.parse(prepared.target)
-        drift = _drift_tables(parser, result, prepared.target, settings)
+        with time_limit(job.time_limit):
+            prepared = ocr.prepare(job.path, label, archive_root, job.plan)
+            parser = (
+                get_parser(name, settings) if name else detect_parser(prepared.target, settings)
+            )
+            name = parser.name
+            result = parser.parse(prepared.target)
+            drift = _drift_tables(parser, result, prepared.target, settings)
         return _Outcome(name, prepared, result, drift)
+    except ParseTimedOut:
+        # Page text read before the limit is not kept: the document is retried whole.
+        return _Outcome(name, None, limit_message(job.time_limit or 0))
     except RecordsError as exc:
         return _Outcome(name, prepared, _name_file(str(exc), job.path, label))
     except Exception as exc:  # a broken file must not stop the other documents
@@ -93,6 +104,10 @@ def _drift_tables(
         return generic.parse(path)
     except Exception:
         return None
+
+
+def parse_timeout(config: Config | None) -> float:
+    return config.settings.parse_timeout if config is not None else DEFAULT_PARSE_TIMEOUT
 
 
 def _name_file(message: str, path: Path, label: str) -> str:
@@ -157,7 +172,17 @@ def parse_pending(
         ):
             continue
         reader = config.settings.pdf_reader if config is not None else "fast"
-        jobs.append(_Job(document, name, path, plan, reader, settings))
+        jobs.append(
+            _Job(
+                document,
+                name,
+                path,
+                plan,
+                pdf_reader=reader,
+                settings=settings,
+                time_limit=parse_timeout(config),
+            )
+        )
     if not jobs:
         return summary
     progress(f"parsing {len(jobs)} document(s) ...")
@@ -165,7 +190,10 @@ def parse_pending(
     outcomes = _parse_all(jobs, archive.root, workers, executor)
     try:
         for index, (job, outcome) in enumerate(zip(jobs, outcomes, strict=True)):
-            _load_outcome(db, job.document, outcome, summary, run_id, progress, settings)
+            # One transaction per document: page text, OCR copy, rows, facts, status and
+            # its error rows commit together or not at all (a kill in between leaves no trace).
+            with db.atomic():
+                _load_outcome(db, job.document, outcome, summary, run_id, progress, settings)
             counts.loaded(index, len(outcome.prepared.ocr_pages) if outcome.prepared else 0)
             # Between documents: a SIGTERM/SIGINT stops here, once the document in hand is
             # loaded (its parse is done: keep it), before waiting for the next one.
@@ -190,6 +218,7 @@ def _load_outcome(
     label = document.get("filename") or document["sha256"][:12]
     if outcome.prepared is not None:
         ocr.record_prepared(db, document, outcome.prepared, run_id=run_id, errors=summary.errors)
+        crash_point("after-page-text")
     parser = get_parser(outcome.parser_name, settings) if outcome.parser_name else None
     if isinstance(outcome.result, str):
         _document_failed(db, summary, document, f"{label}: {outcome.result}", run_id, parser)
@@ -277,17 +306,25 @@ def parse_archived(
 ) -> RunSummary:
     """`records parse`: parse archived documents (of the named sources) as a recorded run.
 
-    ``cluster``: a Dask scheduler's address, else ``[settings] cluster``, else this machine."""
+    ``cluster``: a Dask scheduler's address, else ``[settings] cluster``, else this machine.
+
+    Takes the same source locks as `records run` (a run loading the same documents makes
+    this exit 3, and the other way round) and stops between documents on SIGTERM/SIGINT."""
+    from records.pipeline.interrupt import stop_on_signals
+    from records.pipeline.locks import hold_sources
+
     names = list(names)
     sources = config.select(names) if names else None
+    locked = [s.name for s in (sources or config.sources)]
     archive = Archive(paths.archive)
     # Connect first: an unreachable cluster is one error before anything is written.
     chosen = executor_for(
         config.settings, archive, cluster=cluster, shared_archive=shared_archive, progress=progress
     )
-    with chosen as executor:
+    with chosen as executor, hold_sources(paths.db, locked, trigger="cli"), stop_on_signals():
         specs = table_specs((s.parser for s in config.sources), config.settings)
         db = open_db(paths.db, specs=specs)
+        close_dead_runs(db)
         run_id = start_run(db, trigger="cli", sources=names)
         summary = RunSummary(run_id=run_id)
         with recorded_run(db, summary, progress):

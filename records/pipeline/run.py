@@ -19,6 +19,7 @@ from records.core.config import Config, Source
 from records.core.errors import RecordsError
 from records.core.paths import Paths
 from records.pipeline import interrupt
+from records.pipeline.deadruns import close_dead_runs
 from records.pipeline.executors import Executor, executor_for
 from records.pipeline.parse import parse_pending
 from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
@@ -110,6 +111,7 @@ def _run_locked(
 
     sync_sources(db, sources)
     record_expectations(db, config, sources)
+    close_dead_runs(db)
     run_id = start_run(db, trigger=trigger, sources=[s.name for s in sources])
     for lock in locks:
         lock.note(run=run_id)
@@ -157,6 +159,7 @@ def crawl_sources(
             db_path=paths.db,
             archive_root=paths.archive,
             run_id=run_id,
+            time_limit=config.settings.crawl_timeout,
         )
     except RecordsError as exc:
         record_error(db, run=run_id, stage="crawl", message=str(exc))

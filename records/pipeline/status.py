@@ -13,6 +13,7 @@ from records.core.config import load_config
 from records.core.cron import cadence_seconds, describe_period
 from records.core.errors import ConfigError
 from records.core.paths import Paths
+from records.pipeline.deadruns import DEAD_MESSAGE, dead_runs
 from records.pipeline.health import source_health
 
 #: How each health state is shown; the states themselves come from the source_health view.
@@ -34,13 +35,19 @@ def print_status(paths: Paths, *, limit: int, echo: Callable[[str], None]) -> No
     by_status = ", ".join(f"{r['n']} {r['status']}" for r in counts)
     echo(f"\ndocuments: {total}" + (f" ({by_status})" if counts else ""))
     runs = list(db.query("select * from runs order by id desc limit ?", [limit]))
+    # Read only: a run whose process died is shown as interrupted; the next ingesting
+    # command writes it so (records.pipeline.deadruns).
+    dead = {run["id"]: run for run in dead_runs(db)}
     echo("\nlast runs:" if runs else "\nno runs yet: try `records run` or `records demo`")
     for r in runs:
         names = ", ".join(json.loads(r["sources"] or "[]")) or "-"
+        state = "interrupted" if r["id"] in dead else r["status"]
         echo(
-            f"  #{r['id']} {when(r['started'])} {r['trigger']:<8} {r['status']:<11} {names}:"
+            f"  #{r['id']} {when(r['started'])} {r['trigger']:<8} {state:<11} {names}:"
             f" {r['documents_new']} new, {r['rows_added']} rows, {r['errors']} error(s)"
         )
+        if r["id"] in dead:
+            echo("      " + DEAD_MESSAGE.format(pid=r["pid"], host=r["host"]))
     errors = list(db.query("select * from errors order by id desc limit ?", [limit]))
     if errors:
         echo("\nrecent errors:")

@@ -184,13 +184,17 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "finished": "When it finished (UTC); empty while running or if it was killed.",
             "trigger": "What started it: cli, schedule or demo.",
             "sources": "Sources the run covered (JSON list).",
-            "status": "ok, failed (some source or document failed), or interrupted.",
+            "status": (
+                "running, ok, failed (some source or document failed), or interrupted"
+                " (stopped by a signal, or its process died: see docs/failures.md)."
+            ),
             "documents_new": "Documents seen for the first time.",
             "documents_unchanged": "Documents fetched again with the same content.",
             "documents_failed": "Documents that failed to parse.",
             "rows_added": "Rows loaded into the published tables.",
             "errors": "Number of errors recorded (see errors).",
             "pid": "Process id of the run.",
+            "host": "Machine the run ran on (with pid, how a dead run is recognised).",
         },
     },
     "errors": {

@@ -205,7 +205,7 @@ def served_series(ddor_series: Built) -> Iterator[Served]:
             process.wait()
 
 
-def _wait_for(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+def _wait_for(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

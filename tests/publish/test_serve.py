@@ -15,7 +15,7 @@ from tests.publish.conftest import RECORDS, Served, free_port
 
 def _get(url: str) -> tuple[int, str, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=60) as response:
             return response.status, response.headers["content-type"], response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers["content-type"], exc.read()

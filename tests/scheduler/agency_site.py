@@ -93,7 +93,7 @@ def write_sources(
         blocks.append(
             f'[[source]]\nname = "{name}"\nurl = "{site_url}/index.html"\n'
             'link_regex = "doclib/ddor/[^/]+\\\\.pdf$"\nparser = "ice-ddor"\n'
-            "download_delay = 0.0\nretries = 0\ntimeout = 20\n"
+            "download_delay = 0.0\nretries = 0\ntimeout = 120\n"
         )
     path = folder / "sources.toml"
     path.write_text("\n".join(blocks) + extra, encoding="utf-8")

@@ -148,10 +148,14 @@ def test_unreachable_document_host_is_an_error_naming_the_url(tmp_path: Path) ->
 
 
 def test_slow_server_times_out_with_an_error_naming_the_url(tmp_path: Path) -> None:
-    import time
+    import threading
+
+    # The answer is held until the crawl is over, so it is late however busy the machine is
+    # (a fixed sleep could end before a slow crawl's 1 s timeout even started counting).
+    crawl_over = threading.Event()
 
     def stuck(handler: Handler) -> tuple[int, dict[str, str], bytes]:
-        time.sleep(2.5)
+        crawl_over.wait(120)
         return 200, {}, tiny_pdf("too late")
 
     routes: dict[str, Route] = {
@@ -160,7 +164,10 @@ def test_slow_server_times_out_with_an_error_naming_the_url(tmp_path: Path) -> N
     }
     with serve(routes=routes) as site:
         sources = write_sources(tmp_path, f"{site.url}/index.html", timeout=1, retries=0)
-        crawl = Crawl(tmp_path, sources)
+        try:
+            crawl = Crawl(tmp_path, sources)
+        finally:
+            crawl_over.set()
     assert [e["message"] for e in crawl.errors()] == [f"{site.url}/slow.pdf: timed out after 1 s"]
     assert crawl.documents() == []
 

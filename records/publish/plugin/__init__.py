@@ -7,6 +7,7 @@ modules, one concern each, composed here.
 - ``panels``: the provenance panel of a document, the documents of a request.
 - ``charts``: chart pages.
 - ``feed``: the Atom feed of a database with no documents yet.
+- ``limits``: the response-size and value-size caps, and no server paths shown.
 - ``static/`` and ``templates/``: found by Datasette because this plugin is a package.
 
 The archive folder comes from the plugin config ``{"agency-records": {"archive": PATH}}``
@@ -20,7 +21,7 @@ from typing import Any
 
 from datasette import hookimpl
 
-from records.publish.plugin import archive, cells, charts, feed, pages, panels
+from records.publish.plugin import archive, cells, charts, feed, limits, pages, panels
 
 
 @hookimpl
@@ -45,7 +46,19 @@ def extra_template_vars(
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    return feed.empty_feed_wrapper(datasette)
+    feed_wrapper = feed.empty_feed_wrapper(datasette)
+    limits_wrapper = limits.limits_wrapper(datasette)
+    return lambda app: limits_wrapper(feed_wrapper(app))
+
+
+@hookimpl
+def prepare_connection(conn: Any) -> None:
+    limits.prepare_connection(conn)
+
+
+@hookimpl
+def startup(datasette: Any) -> None:
+    limits.refuse_database_list()
 
 
 @hookimpl

@@ -57,7 +57,8 @@ async def archive_file(datasette: Any, request: Any) -> Any:
     root = archive_root(datasette)
     path = (root / sha256[:2] / sha256).resolve()
     if not path.is_relative_to(root) or not path.is_file():
-        raise NotFound(f"Document {sha256} is not in the archive at {root}")
+        # Never the folder's path: visitors need not know the server's layout.
+        raise NotFound(f"Document {sha256} is not in the archive")
     content_type = document.get("content_type") or "application/octet-stream"
     disposition = "inline" if content_type in INLINE_TYPES else "attachment"
     filename = _safe_filename(document.get("filename"), sha256)
