@@ -32,14 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 #: Report templates (and the DDOR parser) with the fixture each is tested on.
-TEMPLATE_FIXTURES: dict[str, str] = {
-    "ca-warn": "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
-    "fbi-nics": "real/pdfplumber/nics-background-checks-2015-11.pdf",
-    "mn-major-contributions": "real/tabula-java/schools.pdf",
-    "ca-medi-cal-plans": "real/camelot/row_span_1.pdf",
-    "ok-able-licenses": "real/camelot/m27.pdf",
-    "ice-ddor": "ddor/ddor2017_01-28to02-03.pdf",
-}
+from bench.bench_templates import FIXTURES as TEMPLATE_FIXTURES  # noqa: E402
 
 #: tool -> what it runs on one fixture (see ``_run_one``).
 TOOLS = {

@@ -49,8 +49,9 @@ def _safe_filename(name: str | None, sha256: str) -> str:
     return cleaned or sha256
 
 
-async def archive_file(datasette: Any, request: Any) -> Any:
-    sha256 = request.url_vars["sha256"]
+async def archived(datasette: Any, sha256: str) -> tuple[dict[str, Any], Path]:
+    """The document row and archived file of ``sha256``; NotFound unless the database knows
+    the document and its file lies inside the archive."""
     document = await find_document(datasette, sha256)
     if document is None:
         raise NotFound(f"No document with SHA-256 {sha256}")
@@ -59,6 +60,12 @@ async def archive_file(datasette: Any, request: Any) -> Any:
     if not path.is_relative_to(root) or not path.is_file():
         # Never the folder's path: visitors need not know the server's layout.
         raise NotFound(f"Document {sha256} is not in the archive")
+    return document, path
+
+
+async def archive_file(datasette: Any, request: Any) -> Any:
+    sha256 = request.url_vars["sha256"]
+    document, path = await archived(datasette, sha256)
     content_type = document.get("content_type") or "application/octet-stream"
     disposition = "inline" if content_type in INLINE_TYPES else "attachment"
     filename = _safe_filename(document.get("filename"), sha256)

@@ -28,7 +28,7 @@ from PIL import Image, ImageDraw, PngImagePlugin
 from records.core.errors import RecordsError
 from records.core.filetypes import sniff
 from records.publish.metadata import PLUGIN
-from records.publish.plugin.archive import archive_root, find_document
+from records.publish.plugin.archive import archive_root, archived
 
 #: Width of a rendered page in pixels: a page's text reads on a laptop or phone screen.
 PAGE_WIDTH = 1000
@@ -154,13 +154,7 @@ async def page_image(datasette: Any, request: Any) -> Any:
         box = parse_box(raw_box) if raw_box else None
     except ValueError as exc:
         raise BadRequest(str(exc)) from exc
-    document = await find_document(datasette, sha256)
-    if document is None:
-        raise NotFound(f"No document with SHA-256 {sha256}")
-    root = archive_root(datasette)
-    path = (root / sha256[:2] / sha256).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
-        raise NotFound(f"Document {sha256} is not in the archive at {root}")
+    _document, path = await archived(datasette, sha256)
     with path.open("rb") as f:
         kind = sniff(f.read(1024))
     if kind != "pdf":
