@@ -236,16 +236,7 @@ def _load_outcome(
     if status == "quarantined":
         summary.documents_quarantined += 1
         message = f"{label}: quarantined: {result.quarantine_reason()}"
-        record_error(
-            db,
-            run=run_id,
-            stage="check",
-            message=message,
-            source=document.get("source"),
-            url=document.get("url"),
-            document=document["sha256"],
-        )
-        summary.errors.append({"stage": "check", "url": document.get("url"), "message": message})
+        _document_error(db, summary, document, "check", message, run_id)
         if drift is not None:
             progress(f"  {label}: its tables loaded by the generic extractor, flagged layout_drift")
     summary.rows_added += rows
@@ -279,17 +270,29 @@ def _document_failed(
     parser: Parser | None = None,
 ) -> None:
     fail_document(db, document["sha256"], message, parser)
+    _document_error(db, summary, document, "parse", message, run_id)
+    summary.documents_failed += 1
+
+
+def _document_error(
+    db: sqlite_utils.Database,
+    summary: RunSummary,
+    document: dict[str, Any],
+    stage: str,
+    message: str,
+    run_id: int | None,
+) -> None:
+    """One error of a document: in the ``errors`` table and in the run's summary."""
     record_error(
         db,
         run=run_id,
-        stage="parse",
+        stage=stage,
         message=message,
         source=document.get("source"),
         url=document.get("url"),
         document=document["sha256"],
     )
-    summary.documents_failed += 1
-    summary.errors.append({"stage": "parse", "url": document.get("url"), "message": message})
+    summary.errors.append({"stage": stage, "url": document.get("url"), "message": message})
 
 
 def parse_archived(
