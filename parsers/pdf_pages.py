@@ -18,6 +18,7 @@ Two readers (``[settings] pdf_reader``):
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -60,6 +61,18 @@ _PLAIN = (float, int, bool, str, type(None))
 
 _lock = threading.Lock()
 _cache: OrderedDict[tuple[str, int, int, str], Document] = OrderedDict()
+
+
+def _forget_inherited() -> None:
+    """In a forked child: drop the parent's open documents. Their files share the parent's
+    file offsets, so reading them here while the parent (or a sibling) reads too would
+    interleave the two reads and garble both."""
+    global _lock
+    _lock = threading.Lock()
+    _cache.clear()
+
+
+os.register_at_fork(after_in_child=_forget_inherited)
 
 
 def use_reader(name: str) -> None:

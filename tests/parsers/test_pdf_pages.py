@@ -188,3 +188,31 @@ def test_a_broken_pdf_is_named_with_either_reader(tmp_path: Path) -> None:
     for name in ("fast", "pdfplumber"):
         with reading_with(name), pytest.raises(ParseError, match="broken.pdf"):
             read_pages(broken)
+
+
+def _child_sees(path: str) -> tuple[bool, list[str]]:
+    """In a forked child: whether the parent's open document came along, and page 5's
+    first words read in parallel with a sibling."""
+    inherited = pdf_pages.is_open(Path(path))
+    with open_document(Path(path)) as document:
+        words = document.pages[4].extract_words()[:6]
+    pdf_pages.forget(Path(path))  # the next task in this worker opens it afresh too
+    return inherited, [w["text"] for w in words]
+
+
+def test_a_forked_child_does_not_read_through_the_parents_open_file() -> None:
+    # A child sharing the parent's file (and its offset) would interleave its reads with a
+    # sibling's and garble both pages: the federal register's page 5 came out as
+    # "(DOT).Transpoti" about half the time with two workers.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    path = fixture("real/pdfplumber/federal-register-2020-17221.pdf")
+    with open_document(path) as document:
+        expected_words = [w["text"] for w in document.pages[4].extract_words()[:6]]
+    assert pdf_pages.is_open(path)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        results = list(pool.map(_child_sees, [str(path)] * 4))
+    assert [inherited for inherited, _ in results] == [False] * 4
+    assert [words for _, words in results] == [expected_words] * 4
