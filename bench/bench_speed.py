@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 #: Report templates (and the DDOR parser) with the fixture each is tested on.
-from bench.bench_templates import FIXTURES as TEMPLATE_FIXTURES  # noqa: E402
+from bench.fixtures import TEMPLATE_FIXTURES  # noqa: E402
 
 #: tool -> what it runs on one fixture (see ``_run_one``).
 TOOLS = {
@@ -116,6 +116,10 @@ def child(tool: str) -> None:
     from tests.shared import fixture
 
     _imports(tool)
+    import parsers
+
+    where = Path(parsers.__file__).resolve().parents[1]
+    print(f"parsers from {where}", file=sys.stderr)
     seconds = {}
     for parser, relative in TEMPLATE_FIXTURES.items():
         path = fixture(relative)
@@ -158,6 +162,8 @@ def main() -> None:
     args = options.parse_args()
     if args.child:
         if args.repo:  # a baseline checkout's parsers (and its tests/shared.py)
+            if "parsers" in sys.modules:
+                raise SystemExit("bench_speed: parsers imported before the baseline path")
             sys.path.insert(0, args.repo)
         child(args.child)
         return

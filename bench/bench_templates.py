@@ -21,18 +21,12 @@ import pdfplumber
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.fixtures import TEMPLATE_FIXTURES  # noqa: E402
 from parsers.registry import get_parser  # noqa: E402
 from tests.shared import fixture  # noqa: E402
 
 #: parser name -> fixture it is tested on.
-FIXTURES: dict[str, str] = {
-    "ca-warn": "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
-    "fbi-nics": "real/pdfplumber/nics-background-checks-2015-11.pdf",
-    "mn-major-contributions": "real/tabula-java/schools.pdf",
-    "ca-medi-cal-plans": "real/camelot/row_span_1.pdf",
-    "ok-able-licenses": "real/camelot/m27.pdf",
-    "ice-ddor": "ddor/ddor2017_01-28to02-03.pdf",
-}
+FIXTURES = TEMPLATE_FIXTURES
 
 
 def best_of(repeat: int, work: Callable[[Path], object], path: Path) -> float:
