@@ -32,8 +32,10 @@ from parsers.base import Box, Check, Column, ParseResult, Row, TableSpec, bbox_t
 from parsers.checks import page_footer_check
 from parsers.cleaning import clean_text, join_wrapped, parse_date, parse_int
 from parsers.ddor_publish import DECLINED_CHARTS, DECLINED_QUERIES, TOP_QUERIES
+from parsers.fast_text import extract_words
 from parsers.pdf_text import first_page_text, open_pdf, running_lines
 from parsers.table_cells import extract_cells
+from parsers.table_grid import find_tables
 
 #: The DDOR tables are fully ruled (every cell is a stroked rectangle).
 DDOR_RULED_TABLE_SETTINGS: dict[str, Any] = {
@@ -251,7 +253,7 @@ def _parse_pdf(path: Path, pdf: pdfplumber.PDF) -> ParseResult:
     section_pages: dict[str, list[int]] = {}
 
     for number, (page, lines) in enumerate(zip(pdf.pages, page_lines, strict=False), start=1):
-        tables = page.find_tables(DDOR_RULED_TABLE_SETTINGS)
+        tables = find_tables(page, DDOR_RULED_TABLE_SETTINGS)
         events: list[tuple[float, str, Any]] = []
         for line in lines:
             title = _SECTION_TITLE.match(line["text"])
@@ -358,7 +360,7 @@ def _state_codes_in_first_column(page: Any, table: Any) -> int:
         return 0
     x0, x1 = first[0], first[2]
     top, bottom = table.bbox[1], table.bbox[3]
-    words = page.within_bbox((x0, top, x1, bottom)).extract_words()
+    words = extract_words(page.within_bbox((x0, top, x1, bottom)).chars)
     return sum(1 for w in words if _STATE_CODE.match(w["text"]))
 
 

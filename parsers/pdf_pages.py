@@ -44,6 +44,7 @@ from pdfplumber.page import (
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
+from parsers.fast_text import page_textmap
 from parsers.pdf_tokens import reading_fast
 
 READERS = ("fast", "pdfplumber")
@@ -329,6 +330,12 @@ class FastPage(Page):
             attr["x0"] = attr["x0"] + mb_x0
             attr["x1"] = attr["x1"] + mb_x0
         return attr
+
+    def _get_textmap(self, **kwargs: Any) -> Any:
+        """pdfplumber's text map of the page (its text, text lines and searches), made by
+        ``parsers/fast_text.py`` unless ``kwargs`` ask for a layout or another reading."""
+        textmap = page_textmap(self.chars, **kwargs)
+        return textmap if textmap is not None else super()._get_textmap(**kwargs)
 
     def objects_read(self) -> int:
         """How many objects this page holds now (0 when not read or let go)."""

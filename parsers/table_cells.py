@@ -4,8 +4,9 @@ pdfplumber tests every character of the page against every row of the table and 
 against every cell of the row (rows × characters comparisons, most of a ruled template's
 time after reading the page). Here the characters are sorted once by their vertical middle
 so each row takes its characters by bisection; they are then put back in page order, and
-the rest (the cell test, the cell text) is pdfplumber's own arithmetic, so the cells are
-the same strings. ``tests/parsers/test_pdf_pages.py`` compares the two on the fixtures.
+the rest (the cell test, the cell text) is pdfplumber's own arithmetic (the text as
+``parsers/fast_text.py`` makes it), so the cells are the same strings.
+``tests/parsers/test_pdf_pages.py`` compares the two on the fixtures.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Any
 
-from pdfplumber import utils
+from parsers.fast_text import extract_text
 
 
 def extract_cells(table: Any, **kwargs: Any) -> list[list[str | None]]:
@@ -47,7 +48,7 @@ def extract_cells(table: Any, **kwargs: Any) -> list[list[str | None]]:
                     kwargs["layout_width"] = cell[2] - cell[0]
                     kwargs["layout_height"] = cell[3] - cell[1]
                     kwargs["layout_bbox"] = cell
-                arr.append(utils.extract_text(cell_chars, **kwargs))
+                arr.append(extract_text(cell_chars, **kwargs))
             else:
                 arr.append("")
         table_arr.append(arr)

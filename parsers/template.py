@@ -30,6 +30,7 @@ from parsers.cleaning import (
 )
 from parsers.pdf_text import first_page_text, open_pdf
 from parsers.table_cells import extract_cells
+from parsers.table_grid import find_tables
 from parsers.template_generic import page_tables as generic_page_tables
 from parsers.template_generic import uses_generic
 from parsers.template_layout import Layout, describe_drift, match_layout, similar
@@ -243,7 +244,7 @@ def _find_tables(
     if not uses_generic(table.settings):
         return [
             (t.bbox, extract_cells(t), [row.bbox for row in t.rows])
-            for t in area.find_tables(table.settings)
+            for t in find_tables(area, table.settings)
         ]
     x0, top, x1, bottom = area.bbox
     return [

@@ -7,12 +7,14 @@ later step then works on upright geometry and boxes are mapped back with ``to_pa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pdfplumber.page import Page
 from pdfplumber.utils.text import WordExtractor
 
+from parsers.fast_text import word_tuples
 from parsers.generic.model import BBox, Word
 
 #: Characters closer than this (points) belong to the same word. Lower than pdfplumber's
@@ -171,9 +173,7 @@ def _words(chars: list[dict[str, Any]]) -> list[Word]:
     for text turned clockwise. pdfplumber reads every sideways run top to bottom, which
     spells upward text backwards."""
     upright = [c for c in chars if c.get("upright", True)]
-    words = _extract(
-        upright, WordExtractor(x_tolerance=WORD_X_TOLERANCE, y_tolerance=WORD_Y_TOLERANCE)
-    )
+    words = _words_of(word_tuples(upright, WORD_X_TOLERANCE, WORD_Y_TOLERANCE))
     sideways = [c for c in chars if not c.get("upright", True)]
     for up in (True, False):
         run = [c for c in sideways if (c["matrix"][1] > 0) == up]
@@ -187,15 +187,15 @@ def _words(chars: list[dict[str, Any]]) -> list[Word]:
             line_dir_rotated="ltr" if up else "rtl",
         )
         # No glyph boxes: a vertical word is never split at a column ruling.
-        words.extend(_extract(run, extractor, glyphs=False))
+        words.extend(_words_of(extractor.iter_extract_tuples(run), glyphs=False))
     return words
 
 
-def _extract(
-    chars: list[dict[str, Any]], extractor: WordExtractor, glyphs: bool = True
+def _words_of(
+    tuples: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], glyphs: bool = True
 ) -> list[Word]:
     words = []
-    for word, wchars in extractor.iter_extract_tuples(chars):
+    for word, wchars in tuples:
         text = word["text"].strip()
         if not text:
             continue
