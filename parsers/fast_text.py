@@ -48,13 +48,18 @@ def _clusters(objects: list[Any], key: str, tolerance: float) -> list[list[Any]]
 def _merge(chars: list[Char]) -> dict[str, Any]:
     """``WordExtractor.merge_chars`` for upright text read left to right."""
     first = chars[0]
-    x0 = min(c["x0"] for c in chars)
-    top = min(c["top"] for c in chars)
-    x1 = max(c["x1"] for c in chars)
-    bottom = max(c["bottom"] for c in chars)
+    if len(chars) == 1:
+        x0, top, x1, bottom = first["x0"], first["top"], first["x1"], first["bottom"]
+        text = LIGATURES.get(first["text"], first["text"] or "")
+    else:
+        x0 = min([c["x0"] for c in chars])
+        top = min([c["top"] for c in chars])
+        x1 = max([c["x1"] for c in chars])
+        bottom = max([c["bottom"] for c in chars])
+        text = "".join([LIGATURES.get(c["text"], c["text"] or "") for c in chars])
     doctop_adj = first["doctop"] - first["top"]
     return {
-        "text": "".join(LIGATURES.get(c["text"], c["text"] or "") for c in chars),
+        "text": text,
         "x0": x0,
         "x1": x1,
         "top": top,
@@ -152,14 +157,21 @@ def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
     # same ``top`` cluster (order kept), one newline between lines, one space between words.
     index = _cluster_index([word["top"] for word, _ in tuples], y_tolerance)
     previous = None
+    line_len = 0
     for word, word_chars in tuples:
         line = index[word["top"]]
-        if previous is not None:
-            textmap.append(("\n", None) if line != previous else (" ", None))
+        if previous is not None and line != previous:
+            textmap.append(("\n", None))
+            line_len = 0
+        elif line_len:  # no space after words without letters (empty text) at a line start
+            textmap.append((" ", None))
+            line_len += 1
         previous = line
         for c in word_chars:
-            for letter in LIGATURES.get(c["text"], c["text"]):
+            text = c["text"]
+            for letter in LIGATURES[text] if text in LIGATURES else text:
                 textmap.append((letter, c))
+                line_len += 1
     return TextMap(textmap, line_dir_render="ttb", char_dir_render="ltr")
 
 

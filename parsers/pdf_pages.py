@@ -59,6 +59,8 @@ CACHED_DOCUMENTS = 1
 KEPT_OBJECTS = 400_000
 
 _PLAIN = (float, int, bool, str, type(None))
+#: pdfminer's device logger (its warning for a string element it cannot render).
+_device_log = logging.getLogger("pdfminer.pdfdevice")
 
 _lock = threading.Lock()
 _cache: OrderedDict[tuple[str, int, int, str], Document] = OrderedDict()
@@ -187,7 +189,10 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         ncs: Any,
         graphicstate: Any,
     ) -> float:
-        _, vertical, fontname, font_descent, glyphs = self._font(font)
+        """One character (pdfminer calls this for vertical fonts; horizontal strings go
+        through ``render_string_horizontal`` below, which does the same per character)."""
+        entry = self._font(font)
+        _, vertical, _, font_descent, glyphs = entry
         glyph = glyphs.get(cid)
         if glyph is None:
             glyph = self._glyph(font, glyphs, cid)
@@ -203,6 +208,94 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
             bbox = (0, descent + rise, adv, descent + rise + fontsize)
         (a, b, c, d, e, f) = matrix
         upright = a * d * scaling > 0 and b * c <= 0
+        constant = self._string_constants(entry, upright, ncs, graphicstate)
+        self._add_char(constant, matrix, bbox, adv, text, vertical)
+        return float(adv)
+
+    def render_string_horizontal(
+        self,
+        seq: Any,
+        matrix: Any,
+        pos: Any,
+        font: Any,
+        fontsize: float,
+        scaling: float,
+        charspace: float,
+        wordspace: float,
+        rise: float,
+        dxscale: float,
+        ncs: Any,
+        graphicstate: Any,
+    ) -> Any:
+        """pdfminer's loop over a string's characters with ``render_char`` written into it:
+        what is the same for the whole string (font, upright test, colours, tags) is
+        worked out once, and each character's matrix and box with pdfminer's arithmetic
+        (``translate_matrix``, then the box through the matrix as ``LTChar`` makes it)."""
+        (x, y) = pos
+        needcharspace = False
+        entry = self._font(font)
+        _, _, _, font_descent, glyphs = entry
+        (a, b, c, d, e, f) = matrix
+        upright = a * d * scaling > 0 and b * c <= 0
+        constant = self._string_constants(entry, upright, ncs, graphicstate)
+        descent = font_descent * fontsize
+        low, high = descent + rise, descent + rise + fontsize
+        add_char = self._add_char
+        for obj in seq:
+            if isinstance(obj, int | float):
+                x -= obj * dxscale
+                needcharspace = True
+            elif isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    glyph = glyphs.get(cid)
+                    if glyph is None:
+                        glyph = self._glyph(font, glyphs, cid)
+                    text, textwidth = glyph
+                    adv = textwidth * fontsize * scaling
+                    char_matrix = (a, b, c, d, x * a + y * c + e, x * b + y * d + f)
+                    add_char(constant, char_matrix, (0, low, adv, high), adv, text, False)
+                    x += float(adv)
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+            else:
+                _device_log.warning(
+                    "Cannot render horizontal string because %r is not a valid int, float "
+                    "or bytes.",
+                    obj,
+                )
+        return (x, y)
+
+    def _string_constants(
+        self, entry: list[Any], upright: bool, ncs: Any, graphicstate: Any
+    ) -> tuple[Any, ...]:
+        """The keys of a character's dict that are the same for a whole string."""
+        scolor = graphicstate.scolor
+        ncolor = graphicstate.ncolor
+        return (
+            entry[2],
+            upright,
+            _plain(self.cur_mcid),
+            _plain(self.cur_tag),
+            _decode_name(ncs.name),
+            scolor if isinstance(scolor, tuple) else (scolor,),
+            ncolor if isinstance(ncolor, tuple) else (ncolor,),
+        )
+
+    def _add_char(
+        self,
+        constant: tuple[Any, ...],
+        matrix: Any,
+        bbox: tuple[float, float, float, float],
+        adv: float,
+        text: str,
+        vertical: bool,
+    ) -> None:
+        """The dict pdfplumber makes of the ``LTChar`` pdfminer would make: the box through
+        the matrix, then pdfplumber's page coordinates."""
+        (a, b, c, d, e, f) = matrix
         if b == 0 and c == 0:
             # apply_matrix_rect's arithmetic for an unrotated matrix (its four corners
             # reduce to two x and two y values).
@@ -219,8 +312,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         width = x1 - x0
         height = y1 - y0
         top = (self.height - y1) + self.mb_top
-        scolor = graphicstate.scolor
-        ncolor = graphicstate.ncolor
+        fontname, upright, mcid, tag, ncs, scolor, ncolor = constant
         attr = {
             "matrix": matrix,  # numbers pdfminer multiplied out: nothing to resolve
             "fontname": fontname,
@@ -233,14 +325,14 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
             "width": width,
             "height": height,
             "size": width if vertical else height,
-            "mcid": _plain(self.cur_mcid),
-            "tag": _plain(self.cur_tag),
+            "mcid": mcid,
+            "tag": tag,
             "object_type": "char",
             "page_number": self.pageno,
-            "ncs": _decode_name(ncs.name),
+            "ncs": ncs,
             "text": text,
-            "stroking_color": scolor if isinstance(scolor, tuple) else (scolor,),
-            "non_stroking_color": ncolor if isinstance(ncolor, tuple) else (ncolor,),
+            "stroking_color": scolor,
+            "non_stroking_color": ncolor,
             "top": top,
             "bottom": (self.height - y0) + self.mb_top,
             "doctop": self.doctop + top,
@@ -249,7 +341,6 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
             attr["x0"] = x0 + self.mb_x0
             attr["x1"] = x1 + self.mb_x0
         self.cur_item.add(attr)  # type: ignore[arg-type]
-        return float(adv)
 
 
 def _no_log(*args: Any, **kwargs: Any) -> None:

@@ -121,7 +121,7 @@ def _bbox(obj: dict[str, Any]) -> BBox:
     return (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
 
 
-class _TableFinder(TableFinder):  # type: ignore[misc]
+class _TableFinder(TableFinder):
     """pdfplumber's ``TableFinder`` with the crossing and cell steps above."""
 
     def __init__(self, page: Any, settings: Any = None) -> None:

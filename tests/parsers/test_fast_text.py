@@ -104,6 +104,13 @@ def test_empty_text_and_ligatures_as_pdfplumber() -> None:
     theirs = list(WordExtractor().iter_extract_tuples(chars))
     assert _ids(fast_text.word_tuples(chars)) == _ids(theirs)
     assert fast_text.extract_text(chars) == plumber_text.extract_text(chars)
+    for some in (chars, chars[1:], [chars[1], *chars[7:]]):  # a line opening with no letters
+        theirs_map = plumber_text.chars_to_textmap(some, layout_bbox=(0, 0, 600, 800))
+        ours_map = fast_text.page_textmap(some)
+        assert ours_map is not None
+        assert [(t, id(c)) for t, c in ours_map.tuples] == [
+            (t, id(c)) for t, c in theirs_map.tuples
+        ]
     # The line is read in x order ("d" before "c"); the sideways run comes between the
     # upright ones, as in the stream.
     assert [w["text"] for w, _ in theirs] == ["a", "", "bfi", "dc", "e", "f", "gh", "i"]
