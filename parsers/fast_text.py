@@ -14,6 +14,7 @@ of the fixtures.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -50,13 +51,12 @@ def _merge(chars: list[Char]) -> dict[str, Any]:
     first = chars[0]
     if len(chars) == 1:
         x0, top, x1, bottom = first["x0"], first["top"], first["x1"], first["bottom"]
-        text = LIGATURES.get(first["text"], first["text"] or "")
     else:
         x0 = min([c["x0"] for c in chars])
         top = min([c["top"] for c in chars])
         x1 = max([c["x1"] for c in chars])
         bottom = max([c["bottom"] for c in chars])
-        text = "".join([LIGATURES.get(c["text"], c["text"] or "") for c in chars])
+    text = _text(chars)
     doctop_adj = first["doctop"] - first["top"]
     return {
         "text": text,
@@ -106,6 +106,24 @@ def _line_words(line: list[Char], x_tolerance: float, y_tolerance: float) -> lis
     return words
 
 
+def _runs(
+    chars: list[Char], x_tolerance: float, y_tolerance: float
+) -> Iterator[tuple[bool, list[Any]]]:
+    """The characters in runs of the same ``upright``: an upright run as its words' lists
+    of characters, another run as pdfplumber's (word, characters) tuples."""
+    for upright, group in groupby(chars, key=_upright):
+        run = list(group)
+        if not upright:
+            extractor = WordExtractor(x_tolerance=x_tolerance, y_tolerance=y_tolerance)
+            yield False, list(extractor.iter_extract_tuples(run))
+            continue
+        words: list[list[Char]] = []
+        for line in _clusters(run, "top", y_tolerance):
+            line.sort(key=_x0)
+            words.extend(_line_words(line, x_tolerance, y_tolerance))
+        yield True, words
+
+
 def word_tuples(
     chars: list[Char],
     x_tolerance: float = DEFAULT_X_TOLERANCE,
@@ -113,15 +131,8 @@ def word_tuples(
 ) -> list[WordTuple]:
     """``list(WordExtractor(x_tolerance=..., y_tolerance=...).iter_extract_tuples(chars))``."""
     out: list[WordTuple] = []
-    for upright, group in groupby(chars, key=_upright):
-        run = list(group)
-        if not upright:
-            extractor = WordExtractor(x_tolerance=x_tolerance, y_tolerance=y_tolerance)
-            out.extend(extractor.iter_extract_tuples(run))
-            continue
-        for line in _clusters(run, "top", y_tolerance):
-            line.sort(key=_x0)
-            out.extend((_merge(w), w) for w in _line_words(line, x_tolerance, y_tolerance))
+    for upright, words in _runs(chars, x_tolerance, y_tolerance):
+        out.extend([(_merge(w), w) for w in words] if upright else words)
     return out
 
 
@@ -139,9 +150,24 @@ def extract_text(chars: list[Char], **kwargs: Any) -> str:
     chars = list(chars)
     if not chars:
         return ""
-    words = [word for word, _ in word_tuples(chars, **kwargs)]
-    lines = _clusters(words, "top", kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE))
-    return "\n".join(" ".join(word["text"] for word in line) for line in lines)
+    x_tolerance = kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE)
+    y_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)
+    # Only each word's text and top are needed: (text, top) pairs instead of merged words.
+    words: list[tuple[str, float]] = []
+    for upright, run in _runs(chars, x_tolerance, y_tolerance):
+        if upright:
+            words.extend((_text(w), min([c["top"] for c in w])) for w in run)
+        else:
+            words.extend((word["text"], word["top"]) for word, _ in run)
+    index = _cluster_index([top for _, top in words], y_tolerance)
+    ordered = sorted(words, key=lambda w: index[w[1]])
+    lines = groupby(ordered, key=lambda w: index[w[1]])
+    return "\n".join(" ".join(text for text, _ in line) for _, line in lines)
+
+
+def _text(chars: list[Char]) -> str:
+    """A word's text as ``merge_chars`` joins it (ligatures expanded)."""
+    return "".join([LIGATURES.get(c["text"], c["text"] or "") for c in chars])
 
 
 def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:

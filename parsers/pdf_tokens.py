@@ -38,24 +38,30 @@ from pdfminer.psparser import (
 )
 from pdfminer.utils import choplist
 
+#: One token per match, its kind by group number (most frequent first: the alternatives
+#: begin with different bytes, so their order decides nothing but speed; ``<<`` comes
+#: before ``<`` and a string without parentheses or backslashes before any other string).
 _TOKEN = re.compile(
     rb"""
     [\s\x00]*  # whitespace (and NUL, which pdfminer skips) before the token
     (?:
-    (?P<comment>%[^\r\n]*)
-  | (?P<name>/[^#/%\[\]()<>{}\s]*)
-  | (?P<number>[-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)
-  | (?P<keyword>[A-Za-z][^#/%\[\]()<>{}\s]*)
-  | (?P<dict><<)
-  | (?P<hex><[\s0-9a-fA-F]*)
-  | (?P<close>>>?)
-  | (?P<string>\()
-  | (?P<other>[\s\S])
-  | (?P<end>\Z)
+    ([-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)  # 1: number
+  | ([A-Za-z][^#/%\[\]()<>{}\s]*)  # 2: keyword
+  | \(([^()\\]*)\)  # 3: plain string
+  | (/[^#/%\[\]()<>{}\s]*)  # 4: name
+  | (%[^\r\n]*)  # 5: comment
+  | (<<)  # 6: dictionary
+  | (<[\s0-9a-fA-F]*)  # 7: hex string
+  | (>>?)  # 8: end of dictionary (or a stray ">")
+  | (\()  # 9: string with escapes or nested parentheses
+  | ([\s\S])  # 10: any other byte
+  | (\Z)  # 11: only whitespace left (without it, the any-byte case would take some)
     )
     """,
     re.VERBOSE,
 )
+_NUMBER, _KEYWORD, _PLAIN_STRING, _NAME, _COMMENT = 1, 2, 3, 4, 5
+_DICT, _HEX, _CLOSE, _STRING, _OTHER = 6, 7, 8, 9, 10
 _STRING_STOP = re.compile(rb"[()\\]")
 _OCTAL = re.compile(rb"[0-7]{1,3}")
 _ESCAPES = {key[0]: value for key, value in ESC_STRING.items()}
@@ -117,63 +123,88 @@ def tokenize(data: bytes, boundaries: list[int]) -> list[tuple[int, Any]]:
     ``boundaries``), as (position, token); raises _Unsupported where they may differ."""
     tokens: list[tuple[int, Any]] = []
     append = tokens.append
-    pos = 0
+    keywords: dict[bytes, Any] = {}
     n = len(data)
-    match = _TOKEN.match
+    pos = 0
     while pos < n:
-        m = match(data, pos)
-        if m is None:  # cannot happen: the last alternative matches any byte
-            raise _Unsupported("no token")
-        kind = m.lastgroup or "end"
-        end = m.end()
-        pos = m.start(kind)
-        if kind == "number":
-            text = m.group(kind)
+        resume = _scan(data, pos, boundaries, append, keywords)
+        if resume is None:
+            break
+        pos = resume
+    return tokens
+
+
+def _scan(
+    data: bytes, start: int, boundaries: list[int], append: Any, keywords: dict[bytes, Any]
+) -> int | None:
+    """Tokens from ``start`` on, through ``append``: None at the end of the data (or of
+    its last complete token), else where to go on after a string with escapes."""
+    n = len(data)
+    for m in _TOKEN.finditer(data, start):
+        kind = m.lastindex
+        if kind == _NUMBER:
+            text = m.group(1)
             try:
-                append((pos, float(text) if b"." in text else int(text)))
+                append((m.start(1), float(text) if b"." in text else int(text)))
             except ValueError:
                 pass  # pdfminer gives no token for "-" or "."
-        elif kind == "keyword":
-            text = m.group(kind)
-            append((pos, True if text == _TRUE else False if text == _FALSE else KWD(text)))
-        elif kind == "name":
+        elif kind == _KEYWORD:
+            text = m.group(2)
+            keyword = keywords.get(text)
+            if keyword is None:
+                keyword = keywords[text] = (
+                    True if text == _TRUE else False if text == _FALSE else KWD(text)
+                )
+            append((m.start(2), keyword))
+        elif kind == _PLAIN_STRING:
+            pos, end = m.start(3) - 1, m.end()
+            if boundaries and any(pos < b < end for b in boundaries):
+                raise _Unsupported("string running into the next content stream")
+            append((pos, m.group(3)))
+        elif kind == _NAME:
+            pos, end = m.start(4), m.end()
             if end < n and data[end] == 0x23:
                 raise _Unsupported("# escape in a name")
             if end == pos + 1 and end in boundaries:
                 raise _Unsupported("name cut by the end of a content stream")
-            raw = m.group(kind)[1:]
+            raw = m.group(4)[1:]
             try:
                 name: str | bytes = str(raw, "utf-8")
             except UnicodeDecodeError:
                 name = raw
             append((pos, LIT(name)))
-        elif kind == "string":
-            value, end = _string(data, end)
-            if boundaries and any(pos < b < end for b in boundaries):
-                raise _Unsupported("string running into the next content stream")
-            if value is None:
-                break
-            append((pos, value))
-        elif kind == "comment" or kind == "end":
+        elif kind == _COMMENT:
             pass
-        elif kind == "dict":
-            append((pos, KEYWORD_DICT_BEGIN))
-        elif kind == "hex":
+        elif kind == _DICT:
+            append((m.start(6), KEYWORD_DICT_BEGIN))
+        elif kind == _HEX:
+            pos, end = m.start(7), m.end()
             if end >= n:
-                break  # unfinished: no token
+                return None  # unfinished: no token
             if boundaries and any(pos < b <= end for b in boundaries):
                 raise _Unsupported("hex string running into the next content stream")
-            raw = m.group(kind)[1:]
+            raw = m.group(7)[1:]
             append((pos, HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), SPC.sub(b"", raw))))
-        elif kind == "close":
+        elif kind == _CLOSE:
+            pos, end = m.start(8), m.end()
             if end - pos == 2:
                 append((pos, KEYWORD_DICT_END))
             elif end in boundaries:
                 raise _Unsupported('">" at the end of a content stream')
+        elif kind == _STRING:
+            pos = m.start(9)
+            value, end = _string(data, m.end())
+            if boundaries and any(pos < b < end for b in boundaries):
+                raise _Unsupported("string running into the next content stream")
+            if value is None:
+                return None
+            append((pos, value))
+            return end  # the string's end: the scan goes on from there
+        elif kind == _OTHER:
+            append((m.start(10), KWD(m.group(10))))
         else:
-            append((pos, KWD(m.group(kind))))
-        pos = end
-    return tokens
+            return None
+    return None
 
 
 def assemble(tokens: list[tuple[int, Any]]) -> list[tuple[int, Any]]:

@@ -46,6 +46,10 @@ def _tokens(streams: list[bytes], fast: bool) -> tuple[list[Any], bool]:
         b"<41 42",
         b"12",
         b"",
+        b"1 2 3 4 re f \r\n",  # whitespace after the last token
+        b"  \n",
+        b"(a\\)b) Tj \n",  # ... and after a string with an escape
+        b"(x\\(y) (plain) ((nested)) <4142> >> > Tj",
     ],
 )
 def test_tokens_are_pdfminers(data: bytes) -> None:
