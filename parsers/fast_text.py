@@ -150,19 +150,26 @@ def extract_text(chars: list[Char], **kwargs: Any) -> str:
     chars = list(chars)
     if not chars:
         return ""
-    x_tolerance = kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE)
     y_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)
-    # Only each word's text and top are needed: (text, top) pairs instead of merged words.
-    words: list[tuple[str, float]] = []
+    words = _word_tops(chars, kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE), y_tolerance)
+    index = _cluster_index([top for top, _ in words], y_tolerance)
+    ordered = sorted(words, key=lambda w: index[w[0]])
+    lines = groupby(ordered, key=lambda w: index[w[0]])
+    return "\n".join(" ".join(_text(w) for _, w in line) for _, line in lines)
+
+
+def _word_tops(
+    chars: list[Char], x_tolerance: float, y_tolerance: float
+) -> list[tuple[float, list[Char]]]:
+    """Each word's top and characters, in pdfplumber's order: what the text and the text
+    map need of a word (its text is its characters', ligatures expanded)."""
+    words: list[tuple[float, list[Char]]] = []
     for upright, run in _runs(chars, x_tolerance, y_tolerance):
         if upright:
-            words.extend((_text(w), min([c["top"] for c in w])) for w in run)
+            words.extend([(min([c["top"] for c in w]), w) for w in run])
         else:
-            words.extend((word["text"], word["top"]) for word, _ in run)
-    index = _cluster_index([top for _, top in words], y_tolerance)
-    ordered = sorted(words, key=lambda w: index[w[1]])
-    lines = groupby(ordered, key=lambda w: index[w[1]])
-    return "\n".join(" ".join(text for text, _ in line) for _, line in lines)
+            words.extend([(word["top"], w) for word, w in run])
+    return words
 
 
 def _text(chars: list[Char]) -> str:
@@ -175,17 +182,16 @@ def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
     for more than the default text map (layout, directions, ...)."""
     if not set(kwargs) <= _PAGE_DEFAULTS | _TOLERANCES:
         return None
-    x_tolerance = kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE)
     y_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)
-    tuples = word_tuples(chars, x_tolerance, y_tolerance)
+    words = _word_tops(chars, kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE), y_tolerance)
     textmap: list[tuple[str, Char | None]] = []
     # WordMap.to_textmap without layout, words presorted: lines are runs of words in the
     # same ``top`` cluster (order kept), one newline between lines, one space between words.
-    index = _cluster_index([word["top"] for word, _ in tuples], y_tolerance)
+    index = _cluster_index([top for top, _ in words], y_tolerance)
     previous = None
     line_len = 0
-    for word, word_chars in tuples:
-        line = index[word["top"]]
+    for top, word_chars in words:
+        line = index[top]
         if previous is not None and line != previous:
             textmap.append(("\n", None))
             line_len = 0

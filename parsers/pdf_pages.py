@@ -30,10 +30,13 @@ from unicodedata import normalize as normalize_unicode
 
 import pdfplumber
 from pdfminer import pdfinterp, psparser
+from pdfminer import settings as pdfminer_settings
 from pdfminer.layout import LTChar, LTPage
 from pdfminer.pdffont import PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter
 from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import stream_value
+from pdfminer.psparser import PSEOF, PSKeyword, keyword_name
 from pdfminer.utils import apply_matrix_rect
 from pdfplumber.page import (
     ALL_ATTRS,
@@ -369,6 +372,70 @@ for _module in (psparser, pdfinterp):
     _TOKEN_LOGS.append(getattr(_module, "log"))  # noqa: B009
 
 
+class _Interpreter(PDFPageInterpreter):
+    """pdfminer's interpreter, with each operator's method looked up once per content
+    stream run instead of at every use (pdfminer builds the method name, tests for it and
+    fetches it for each operator: a few per character printed)."""
+
+    def execute(self, streams: Any) -> None:
+        # pdfminer's checks first: no stream run twice in the call stack (a form using
+        # itself), none without an object number.
+        valid = []
+        self.stream_ids.clear()
+        for obj in streams:
+            stream = stream_value(obj)
+            if stream.objid is None:
+                pdfinterp.log.warning(
+                    "Execute called on non-indirect object (inline image?) %r", stream
+                )
+            elif stream.objid in self.parent_stream_ids:
+                pdfinterp.log.warning(
+                    "Refusing to execute circular reference to content stream %d",
+                    stream.objid,
+                )
+            else:
+                valid.append(stream)
+                self.stream_ids.add(stream.objid)
+        try:
+            parser = pdfinterp.PDFContentParser(valid)
+        except PSEOF:
+            return  # an empty page
+        methods: dict[Any, tuple[Any, int] | None] = {}
+        while True:
+            try:
+                (_, obj) = parser.nextobject()
+            except PSEOF:
+                break
+            if not isinstance(obj, PSKeyword):
+                self.argstack.append(obj)
+                continue
+            if obj in methods:
+                entry = methods[obj]
+            else:
+                entry = methods[obj] = self._method(obj)
+            if entry is None:
+                continue
+            func, nargs = entry
+            if nargs:
+                args = self.pop(nargs)
+                if len(args) == nargs:
+                    func(*args)
+            else:
+                func()
+
+    def _method(self, keyword: PSKeyword) -> tuple[Any, int] | None:
+        """The bound ``do_`` method for an operator and its number of operands, as
+        pdfminer finds them; None for an unknown operator (an error when strict)."""
+        name = keyword_name(keyword)
+        method = "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q")
+        func = getattr(self, method, None)
+        if func is None:
+            if pdfminer_settings.STRICT:
+                raise PDFInterpreterError(f"Unknown operator: {name!r}")
+            return None
+        return func, func.__code__.co_argcount - 1
+
+
 class FastPage(Page):
     """A pdfplumber page whose characters become dicts through a specialised path.
 
@@ -384,7 +451,7 @@ class FastPage(Page):
         for log in _TOKEN_LOGS:
             log.refresh()
         device = _CharDicts(self)
-        interpreter = PDFPageInterpreter(self.pdf.rsrcmgr, device)
+        interpreter = _Interpreter(self.pdf.rsrcmgr, device)
         try:
             with reading_fast():
                 interpreter.process_page(self.page_obj)
