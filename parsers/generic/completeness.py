@@ -60,11 +60,13 @@ class Completeness:
 
 def _key(text: str) -> str:
     # NFKC: a word's text spells a ligature out ("fi") where its glyph keeps it ("ﬁ").
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch not in IGNORED)
+    # (ASCII text is its own NFKC form.)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_DROP)
 
 
-def _chars(text: str) -> Counter[str]:
-    return Counter(_key(text))
+_DROP = {ord(ch): None for ch in IGNORED}
 
 
 def words_inside(words: list[Word], bbox: BBox) -> list[Word]:
@@ -74,13 +76,9 @@ def words_inside(words: list[Word], bbox: BBox) -> list[Word]:
 
 def check(words: list[Word], rows: list[list[str]]) -> Completeness:
     """Compare the words of a table's area (``words``) with its cells ``rows``."""
-    printed: Counter[str] = Counter()
-    for w in words:
-        printed.update(_chars(w.text))
-    cells: Counter[str] = Counter()
-    for row in rows:
-        for cell in row:
-            cells.update(_chars(cell))
+    # Characters counted over all the words, and over all the cells, each keyed alone.
+    printed = Counter("".join([_key(w.text) for w in words]))
+    cells = Counter("".join([_key(cell) for row in rows for cell in row]))
     missing = sum((printed - cells).values())
     extra = sum((cells - printed).values())
     missing_words: list[str] = []

@@ -7,7 +7,7 @@ pdfplumber's own edge merging and cell finding are used (the latter as
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,8 +227,13 @@ def _banded_cuts(words: list[Word], top: float, bottom: float) -> list[float]:
 
 def _split_banded_rows(cell_boxes: list[BBox], words: list[Word], ys: list[float]) -> list[BBox]:
     boxes = list(cell_boxes)
+    # Each row's words by bisection over their middles (in page order, as a filter of
+    # ``words`` would give them): a page of many thin rows holds many words.
+    order = sorted(range(len(words)), key=lambda i: words[i].ymid)
+    mids = [words[i].ymid for i in order]
     for top, bottom in zip(ys, ys[1:], strict=False):
-        cuts = _banded_cuts(words, top, bottom)
+        inside = sorted(order[bisect_left(mids, top) : bisect_right(mids, bottom)])
+        cuts = _banded_cuts([words[i] for i in inside], top, bottom)
         if not cuts:
             continue
         edges = [top, *cuts, bottom]
