@@ -31,7 +31,7 @@ from unicodedata import normalize as normalize_unicode
 import pdfplumber
 from pdfminer import pdfinterp, psparser
 from pdfminer import settings as pdfminer_settings
-from pdfminer.layout import LTChar, LTPage
+from pdfminer.layout import LTChar, LTCurve, LTLine, LTPage, LTRect
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter
 from pdfminer.pdfpage import PDFPage
@@ -64,6 +64,9 @@ KEPT_OBJECTS = 400_000
 _PLAIN = (float, int, bool, str, type(None))
 #: pdfminer's device logger (its warning for a string element it cannot render).
 _device_log = logging.getLogger("pdfminer.pdfdevice")
+
+#: pdfminer's path objects and the ``object_type`` pdfplumber names them by.
+_PATH_KINDS: dict[type, str] = {LTRect: "rect", LTLine: "line", LTCurve: "curve"}
 
 _lock = threading.Lock()
 _cache: OrderedDict[tuple[str, int, int, str], Document] = OrderedDict()
@@ -110,12 +113,17 @@ def reading_with(name: str) -> Iterator[None]:
 
 
 def _plain(value: Any) -> Any:
-    """``resolve_all(value)`` without its cost for the plain values characters hold."""
+    """``resolve_all(value)`` without its cost for the plain values characters and paths
+    hold (numbers, and tuples or lists of numbers or of points)."""
     kind = type(value)
     if kind in _PLAIN:
         return value
     if kind is tuple and all(type(v) in _PLAIN for v in value):
         return value
+    if kind is list and all(
+        type(v) in _PLAIN or (type(v) is tuple and all(type(u) in _PLAIN for u in v)) for v in value
+    ):
+        return list(value)  # resolve_all makes a new list too
     return resolve_all(value)
 
 
@@ -461,23 +469,18 @@ class FastPage(Page):
         return self._layout
 
     def process_object(self, obj: Any) -> Any:
-        if type(obj) is dict:  # a character, made by _CharDicts
+        """pdfplumber's dict of a layout object: characters come as dicts already; a
+        character, rectangle, line or curve pdfminer made is turned into one here, as
+        pdfplumber's ``process_object`` does it (without resolving plain numbers)."""
+        kind = type(obj)
+        if kind is dict:  # a character, made by _CharDicts
             return obj
-        if type(obj) is not LTChar:
+        if kind is LTChar:
+            attr = self._char_attr(obj)
+        elif kind in _PATH_KINDS:
+            attr = self._path_attr(obj, _PATH_KINDS[kind])
+        else:
             return super().process_object(obj)
-        attr = {k: _plain(v) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
-        attr["object_type"] = "char"
-        attr["page_number"] = self.page_number
-        if hasattr(obj, "ncs"):
-            attr["ncs"] = _decode_name(obj.ncs.name)
-        text = obj.get_text()
-        norm = self.pdf.unicode_norm
-        attr["text"] = normalize_unicode(norm, text) if norm is not None else text
-        gs = obj.graphicstate
-        attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
-        attr["non_stroking_color"] = gs.ncolor if isinstance(gs.ncolor, tuple) else (gs.ncolor,)
-        if isinstance(attr["fontname"], bytes):
-            attr["fontname"] = fix_fontname_bytes(attr["fontname"])
         mb_x0, mb_top = self.mediabox[:2]
         if "y0" in attr:
             height = self.height
@@ -494,6 +497,35 @@ class FastPage(Page):
         ``parsers/fast_text.py`` unless ``kwargs`` ask for a layout or another reading."""
         textmap = page_textmap(self.chars, **kwargs)
         return textmap if textmap is not None else super()._get_textmap(**kwargs)
+
+    def _char_attr(self, obj: Any) -> dict[str, Any]:
+        attr = {k: _plain(v) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
+        attr["object_type"] = "char"
+        attr["page_number"] = self.page_number
+        if hasattr(obj, "ncs"):
+            attr["ncs"] = _decode_name(obj.ncs.name)
+        text = obj.get_text()
+        norm = self.pdf.unicode_norm
+        attr["text"] = normalize_unicode(norm, text) if norm is not None else text
+        gs = obj.graphicstate
+        attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
+        attr["non_stroking_color"] = gs.ncolor if isinstance(gs.ncolor, tuple) else (gs.ncolor,)
+        if isinstance(attr["fontname"], bytes):
+            attr["fontname"] = fix_fontname_bytes(attr["fontname"])
+        return attr
+
+    def _path_attr(self, obj: Any, kind: str) -> dict[str, Any]:
+        attr = {k: _plain(v) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
+        attr["object_type"] = kind
+        attr["page_number"] = self.page_number
+        for space in ("ncs", "scs"):  # pdfminer gives paths neither (yet), as pdfplumber says
+            if hasattr(obj, space):
+                attr[space] = resolve_and_decode(getattr(obj, space).name)
+        coord = self.point2coord
+        attr["pts"] = [coord(pt) for pt in attr["pts"]]
+        attr["path"] = [(cmd, *map(coord, pts)) for cmd, *pts in obj.original_path]
+        attr["dash"] = obj.dashing_style
+        return attr
 
     def objects_read(self) -> int:
         """How many objects this page holds now (0 when not read or let go)."""
