@@ -7,6 +7,7 @@ later step then works on upright geometry and boxes are mapped back with ``to_pa
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -99,26 +100,50 @@ def _dedupe(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drop characters printed twice at (nearly) the same spot so words do not double:
     fake bold overprints each glyph a fraction of a point to the side. A repeated letter
     ("ll") is a whole glyph width further on."""
-    seen: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    # Kept characters by text and rounded top, their x0s sorted (with their tops): a
+    # character is dropped when a kept one of the same text on its row or a row either
+    # side is within the tolerances. Bisection finds the few near its x0 (a row of
+    # figures repeats each digit many times); the test is the same for each of them.
+    seen: dict[tuple[str, int], tuple[list[float], list[float]]] = {}
     kept = []
     for c in chars:
         x0, top, text = c["x0"], c["top"], c["text"]
         row = round(top)
-        if not _overprint(seen, c, text, row):
-            seen.setdefault((text, row), []).append((x0, top))
-            kept.append(c)
+        tol_x = OVERPRINT_SHARE * (c["x1"] - x0)
+        tol_y = OVERPRINT_SHARE * c.get("size", 1.0)
+        if _near(seen, text, row, x0, top, tol_x, tol_y):
+            continue
+        filed = seen.get((text, row))
+        if filed is None:
+            seen[(text, row)] = ([x0], [top])
+        elif x0 >= filed[0][-1]:
+            filed[0].append(x0)
+            filed[1].append(top)
+        else:
+            at = bisect_right(filed[0], x0)
+            filed[0].insert(at, x0)
+            filed[1].insert(at, top)
+        kept.append(c)
     return kept
 
 
-def _overprint(
-    seen: dict[tuple[str, int], list[tuple[float, float]]], c: dict[str, Any], text: str, row: int
+def _near(
+    seen: dict[tuple[str, int], tuple[list[float], list[float]]],
+    text: str,
+    row: int,
+    x0: float,
+    top: float,
+    tol_x: float,
+    tol_y: float,
 ) -> bool:
-    x0, top = c["x0"], c["top"]
-    tol_x = OVERPRINT_SHARE * (c["x1"] - x0)
-    tol_y = OVERPRINT_SHARE * c.get("size", 1.0)
-    for key in ((text, row), (text, row - 1), (text, row + 1)):
-        for x, t in seen.get(key, ()):
-            if -tol_x <= x - x0 <= tol_x and -tol_y <= t - top <= tol_y:
+    reach = abs(tol_x) + 1.0  # only narrows the search: the test below decides
+    for r in (row, row - 1, row + 1):
+        filed = seen.get((text, r))
+        if filed is None:
+            continue
+        xs, tops = filed
+        for i in range(bisect_left(xs, x0 - reach), bisect_right(xs, x0 + reach)):
+            if -tol_x <= xs[i] - x0 <= tol_x and -tol_y <= tops[i] - top <= tol_y:
                 return True
     return False
 
