@@ -24,6 +24,7 @@ from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, wides
 from parsers.generic.completeness import Completeness, check, words_inside
 from parsers.generic.dotted_rules import dotted_rule_edges
 from parsers.generic.drawings import drawn_not_a_table
+from parsers.generic.form_fields import find_fields, form_tables
 from parsers.generic.header import count_header_rows
 from parsers.generic.header_above import attach_header_above
 from parsers.generic.header_cells import split_sub_headers
@@ -286,9 +287,12 @@ def page_tables(content: PageContent) -> list[PageTable]:
     dotted = dotted_rule_edges(content.specks)
     if dotted:
         content = replace(content, edges=[*content.edges, *dotted])
-    found: list[PageTable] = []
-    ruled_boxes = []
-    for cells in find_cell_tables(content):
+    cell_groups = find_cell_tables(content)
+    fields, field_groups = find_fields(cell_groups, content.words)
+    found, ruled_boxes = form_tables(fields, content.number)
+    for i, cells in enumerate(cell_groups):
+        if i in field_groups or len(cells) < 2:
+            continue
         grid = build_grid(cells, content.words)
         if not _ruled_ok(grid):
             continue

@@ -1,7 +1,7 @@
 """Page furniture that lines up like a table but is none (checkbox lists, bar charts,
-flowcharts, side-headed sections, contact blocks), drawn with fpdf2 (issue 13). Each
-builder writes one PDF and returns the cells of the one real table on the page, so that
-tests assert exact cells."""
+flowcharts, side-headed sections, contact blocks), and boxed form fields, drawn with fpdf2
+(issue 13). Each builder writes one PDF and returns the cells of the one real table on the
+page (or of the form), so that tests assert exact cells."""
 
 from __future__ import annotations
 
@@ -217,3 +217,75 @@ def contact_block(path: Path) -> None:
         _text(pdf, 200, y, 40, label)
         _text(pdf, 250, y, 100, number)
     pdf.output(str(path))
+
+
+LABEL_SIZE = 6.0
+VALUE_SIZE = 10.0
+FIELD_H = 28.0
+
+#: Rows of (label, value lines, box width) of the arrest report's single-record part.
+ARREST_FIELDS = [
+    [("Case number", ["2017-0042"], 120.0), ("Date of arrest", ["03/14/2017"], 110.0)],
+    [("Name of arrestee", ["Jane Q. Doe"], 200.0), ("Date of birth", ["05/02/1990"], 90.0)],
+    [("Charge", ["Retail theft", "(second offense)"], 200.0), ("Bail amount", [], 90.0)],
+]
+#: The repeated part: one row of boxes a property item, the same labels in each row.
+PROPERTY_LABELS = ["Item", "Description", "Value"]
+PROPERTY_ITEMS = [["1", "Wallet, brown leather", "$40"], ["2", "Mobile phone", "$300"]]
+
+
+def _field(
+    pdf: FPDF, x: float, y: float, w: float, label: str, value: list[str], h: float = FIELD_H
+) -> None:
+    pdf.rect(x, y, w, h)
+    pdf.set_font("Helvetica", size=LABEL_SIZE)
+    pdf.set_xy(x + 2, y + 1)
+    pdf.cell(w - 4, 7, label)
+    pdf.set_font("Helvetica", size=VALUE_SIZE)
+    for i, line in enumerate(value):
+        pdf.set_xy(x + 2, y + 9 + i * 11)
+        pdf.cell(w - 4, 11, line)
+
+
+def arrest_report(path: Path, gap: float = 0.0, pages: int = 1) -> list[list[list[str]]]:
+    """An arrest report form: a title, then rows of boxed fields (a small label over each
+    value; one value on two lines, one field blank), each row's boxes side by side
+    (``gap`` points apart, 0: sharing their sides); below, a repeated part listing the
+    property taken, one row of boxes an item. With ``pages`` > 1 the form is printed again
+    on each further page with the case number counted on. Returns the grids of the two
+    tables the form reads as (each part's rows from every page, page after page)."""
+    pdf = _page()
+    for n in range(pages):
+        if n:
+            pdf.add_page()
+        pdf.set_font("Helvetica", size=14)
+        _text(pdf, 40, 50, 400, "ARREST REPORT")
+        y = 80.0
+        for row in ARREST_FIELDS:
+            x = 40.0
+            h = FIELD_H + 11 * max(len(v) - 1 for _, v, _ in row)
+            for label, value, w in row:
+                if label == "Case number":
+                    value = [f"2017-{42 + n:04d}"]
+                _field(pdf, x, y, w, label, value, h)
+                x += w + gap
+            y += h + 6
+        pdf.set_font("Helvetica", size=FONT_SIZE)
+        _text(pdf, 40, y + 8, 300, "Property taken")
+        y += 24
+        widths = [40.0, 200.0, 70.0]
+        for item in PROPERTY_ITEMS:
+            x = 40.0
+            for label, value, w in zip(PROPERTY_LABELS, item, widths, strict=True):
+                _field(pdf, x, y, w, label, [value])
+                x += w + gap
+            y += FIELD_H + gap
+    pdf.output(str(path))
+    labels = [label for row in ARREST_FIELDS for label, _, _ in row]
+    records = []
+    for n in range(pages):
+        values = [" ".join(value) for row in ARREST_FIELDS for _, value, _ in row]
+        values[0] = f"2017-{42 + n:04d}"
+        records.append(values)
+    property_grid = [PROPERTY_LABELS, *(PROPERTY_ITEMS * pages)]
+    return [[labels, *records], property_grid]
