@@ -1,8 +1,9 @@
 """The entry point: every table of every page, ruled or not, joined over pages.
 
-Ruled regions are read from their drawn cells; the words left outside them are searched
-for whitespace-aligned tables. Multi-page documents are read by worker processes, each
-opening the file once and handling a run of pages.
+Boxed form fields are read first (labels over values); ruled regions are read from their
+drawn cells; the words left outside them are searched for whitespace-aligned tables.
+Multi-page documents are read by worker processes, each opening the file once and handling
+a run of pages.
 """
 
 from __future__ import annotations

@@ -289,3 +289,30 @@ def arrest_report(path: Path, gap: float = 0.0, pages: int = 1) -> list[list[lis
         records.append(values)
     property_grid = [PROPERTY_LABELS, *(PROPERTY_ITEMS * pages)]
     return [[labels, *records], property_grid]
+
+
+def small_header_grid(path: Path) -> list[list[str]]:
+    """A ruled table (not a form): a header row in small type, one heading on two lines,
+    over rows of figures in larger type, one label wrapping onto a second line; every cell
+    drawn."""
+    pdf = _page()
+    widths = [150.0, 80.0, 80.0]
+    header = [["County"], ["Arrests"], ["Cases", "closed"]]
+    body = [[["Adams"], ["1,204"], ["310"]], [["Brown and", "Clark"], ["877"], ["95"]]]
+    top = 100.0
+    y = top
+    for r, row in enumerate([header, *body]):
+        size = LABEL_SIZE if r == 0 else VALUE_SIZE
+        step = 8.0 if r == 0 else 12.0
+        h = 4 + step * max(len(cell) for cell in row)
+        x = 40.0
+        for cell, w in zip(row, widths, strict=True):
+            pdf.rect(x, y, w, h)
+            pdf.set_font("Helvetica", size=size)
+            for i, line in enumerate(cell):
+                pdf.set_xy(x + 2, y + 2 + i * step)
+                pdf.cell(w - 4, step, line)
+            x += w
+        y += h
+    pdf.output(str(path))
+    return [[" ".join(cell) for cell in row] for row in [header, *body]]

@@ -62,3 +62,14 @@ def test_same_form_on_the_next_page_adds_its_record(tmp_path: Path) -> None:
     assert first.row_pages() == [1, 2]
     assert second.grid() == items
     assert second.row_pages() == [1, 1, 2, 2]
+
+
+def test_ruled_table_with_small_type_header_is_no_form(tmp_path: Path) -> None:
+    """Every cell drawn, the header set smaller than the figures, a label on two lines: no
+    cell holds a small line over a larger one, so the grid stays a ruled table."""
+    path = tmp_path / "grid.pdf"
+    expected = pages.small_header_grid(path)
+    (table,) = extract_tables(path)
+    assert table.grid() == expected
+    assert table.method == "ruled"
+    assert table.warnings == []
