@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from parsers.generic import extract_tables
+from parsers.generic.drawings import is_bar_chart_labels
+from parsers.generic.model import Word
+from parsers.generic.page_objects import Shape
 from tests.parsers import furniture_pages as pages
 from tests.shared import fixture
 
@@ -61,3 +64,46 @@ def test_gao_flowchart_bar_chart_and_back_page_give_no_table() -> None:
 def test_child_welfare_form_checkbox_list_gives_no_table() -> None:
     # Page 2 lists the agency's actions in two columns of checkboxes.
     assert extract_tables(fixture(CHILD_WELFARE_FORM), workers=1) == []
+
+
+def _word(text: str, x0: float, top: float) -> Word:
+    return Word(x0, top, x0 + 6.0 * len(text), top + 9.0, text)
+
+
+def test_bar_values_found_at_the_ends_of_horizontal_and_vertical_bars() -> None:
+    # Horizontal bars from x=100, values just past their right ends; the same chart turned
+    # into columns standing on y=400, values just above their tops.
+    lengths = [60.0, 90.0, 150.0]
+    rows = [
+        Shape(100.0, 50.0 + 30 * i, 100.0 + n, 70.0 + 30 * i, True, False)
+        for i, n in enumerate(lengths)
+    ]
+    columns = [
+        Shape(100.0 + 30 * i, 400.0 - n, 120.0 + 30 * i, 400.0, False, True)
+        for i, n in enumerate(lengths)
+    ]
+    values = ["6", "9", "15"]
+    beside = [
+        _word(v, 100.0 + n + 3, 55.0 + 30 * i)
+        for i, (v, n) in enumerate(zip(values, lengths, strict=True))
+    ]
+    above = [
+        _word(v, 104.0 + 30 * i, 400.0 - n - 11)
+        for i, (v, n) in enumerate(zip(values, lengths, strict=True))
+    ]
+    assert is_bar_chart_labels(beside, rows, 9.0)
+    assert is_bar_chart_labels(above, columns, 9.0)
+    # Figures away from the bars' ends are not their values; rules (thin bars) are no bars.
+    assert not is_bar_chart_labels(above, rows, 9.0)
+    thin = [
+        Shape(s.x0, w.ymid - 0.5, s.x1, w.ymid + 0.5, True, False)
+        for s, w in zip(rows, beside, strict=True)
+    ]
+    assert not is_bar_chart_labels(beside, thin, 9.0)
+    # Cell backgrounds stacked row on row (touching) are no bars either.
+    stacked = [
+        Shape(100.0, 50.0 + 20 * i, 100.0 + n, 70.0 + 20 * i, False, True)
+        for i, n in enumerate(lengths)
+    ]
+    level = [_word(w.text, w.x0, 55.0 + 20 * i) for i, w in enumerate(beside)]
+    assert not is_bar_chart_labels(level, stacked, 9.0)
