@@ -9,8 +9,9 @@ Decisions (see bench/README.md, "Generic extraction"):
   data beyond what the drawing shows; a row of evenly spaced axis ticks from 0 gives it away.
 - A page with printed line numbers is running text, however well its numbers line up.
 - A bulleted or numbered list (marker, then the item's text) is text, not a 2-column table.
-- Lines of labelled values ("Voice: (202) 512-6000", "Fax: ...") are an address block or a
-  record set in text, not a table: each line names its own value.
+- Lines of labelled values that are not figures ("Voice: (202) 512-6000", "Fax: ...") are
+  an address block or a record set in text, not a table: each line names its own value.
+  Labelled figures ("Population: 1,234") are key figures and stay a table.
 """
 
 from __future__ import annotations
@@ -217,8 +218,9 @@ def is_list(rows: list[list[str]]) -> bool:
 
 
 def is_labelled_values(rows: list[list[str]]) -> bool:
-    """Every line with several cells is labels ending in ":" before one value, and such
-    lines are most of the block (an address above them may run in one cell)."""
+    """Every line with several cells is labels ending in ":" before one value that is no
+    figure, and such lines are most of the block (an address above them may run in one
+    cell)."""
     labelled = 0
     single = 0
     for row in rows:
@@ -226,7 +228,10 @@ def is_labelled_values(rows: list[list[str]]) -> bool:
         if len(cells) < 2:
             single += bool(cells)
             continue
-        if not all(cell.endswith(":") for cell in cells[:-1]) or cells[-1].endswith(":"):
+        value = cells[-1]
+        if not all(cell.endswith(":") for cell in cells[:-1]) or value.endswith(":"):
+            return False
+        if is_numeric(value):
             return False
         labelled += 1
     return labelled >= MIN_LABELLED_LINES and single <= labelled

@@ -12,6 +12,7 @@ import pytest
 from parsers.generic import extract_tables
 from parsers.generic.drawings import is_bar_chart_labels
 from parsers.generic.model import Word
+from parsers.generic.not_tables import is_labelled_values
 from parsers.generic.page_objects import Shape
 from tests.parsers import furniture_pages as pages
 from tests.shared import fixture
@@ -52,6 +53,15 @@ def test_contact_block_of_labelled_phone_numbers_gives_no_table(tmp_path: Path) 
     path = tmp_path / "contact.pdf"
     pages.contact_block(path)
     assert extract_tables(path) == []
+
+
+def test_labelled_figures_stay_a_table_and_labelled_phone_numbers_do_not() -> None:
+    phones = [["To order by Phone:", "Voice:", "(202) 512-6000"], ["", "Fax:", "(202) 512-6061"]]
+    assert is_labelled_values(phones)
+    key_figures = [["Population:", "1,234"], ["Households:", "567"]]
+    assert not is_labelled_values(key_figures)
+    # A value column without colons is an ordinary two-column table.
+    assert not is_labelled_values([["Voice", "(202) 512-6000"], ["Fax", "(202) 512-6061"]])
 
 
 def test_gao_flowchart_bar_chart_and_back_page_give_no_table() -> None:
