@@ -1,8 +1,9 @@
 """The entry point: every table of every page, ruled or not, joined over pages.
 
-Ruled regions are read from their drawn cells; the words left outside them are searched
-for whitespace-aligned tables. Multi-page documents are read by worker processes, each
-opening the file once and handling a run of pages.
+Boxed form fields are read first (labels over values); ruled regions are read from their
+drawn cells; the words left outside them are searched for whitespace-aligned tables.
+Multi-page documents are read by worker processes, each opening the file once and handling
+a run of pages.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from parsers.generic.cell_text import join_wrapped
 from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, widest_gutter
 from parsers.generic.completeness import Completeness, check, words_inside
 from parsers.generic.dotted_rules import dotted_rule_edges
+from parsers.generic.drawings import drawn_not_a_table
+from parsers.generic.form_fields import find_fields, form_tables
 from parsers.generic.header import count_header_rows
 from parsers.generic.header_above import attach_header_above
 from parsers.generic.header_cells import split_sub_headers
@@ -30,7 +33,7 @@ from parsers.generic.lines import RuledGrid, build_grid, find_cell_tables, is_fr
 from parsers.generic.merge import join_pages
 from parsers.generic.model import BBox, ExtractedTable, PageTable, Word
 from parsers.generic.not_tables import is_chart, not_a_table, without_running_lines
-from parsers.generic.page_objects import PageContent, read_page
+from parsers.generic.page_objects import PageContent, Shape, read_page
 from parsers.generic.row_ruled import find_row_ruled_tables
 from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
 from parsers.generic.text_rules import find_underlined_listings, split_text_rules
@@ -131,10 +134,13 @@ def _is_prose(rows: list[list[str]]) -> bool:
     return wordy > PROSE_CELL_SHARE * len(cells) and numeric < PROSE_NUMERIC_SHARE * len(cells)
 
 
-def _whitespace_tables(words: list[Word], em: float, depth: int) -> list[WhitespaceGrid]:
+def _whitespace_tables(
+    words: list[Word], em: float, depth: int, shapes: list[Shape]
+) -> list[WhitespaceGrid]:
     """Unruled tables among ``words``. A block that turns out to be page columns of prose
     is cut at its widest gutter and each side searched again (a table inside one column
-    of a two-column page)."""
+    of a two-column page). ``shapes`` (the page's drawn boxes) rule out checklists, bar
+    charts and diagrams."""
     tables = []
     for block in table_blocks(text_lines(words, em), em):
         if is_chart(block):
@@ -143,7 +149,10 @@ def _whitespace_tables(words: list[Word], em: float, depth: int) -> list[Whitesp
         if ws is None:
             continue
         if not _is_prose(ws.rows):
-            if not not_a_table(ws.rows):
+            block_words = [w for line in block for w in line.words]
+            if not not_a_table(ws.rows) and not drawn_not_a_table(
+                block_words, ws.bbox, ws.bounds, shapes, em
+            ):
                 tables.append(ws)
             continue
         if depth <= 0:
@@ -157,7 +166,7 @@ def _whitespace_tables(words: list[Word], em: float, depth: int) -> list[Whitesp
             [w for w in block_words if w.xmid >= cut],
         ):
             if side:
-                tables.extend(_whitespace_tables(side, em, depth - 1))
+                tables.extend(_whitespace_tables(side, em, depth - 1, shapes))
     return tables
 
 
@@ -279,9 +288,12 @@ def page_tables(content: PageContent) -> list[PageTable]:
     dotted = dotted_rule_edges(content.specks)
     if dotted:
         content = replace(content, edges=[*content.edges, *dotted])
-    found: list[PageTable] = []
-    ruled_boxes = []
-    for cells in find_cell_tables(content):
+    cell_groups = find_cell_tables(content)
+    fields, field_groups = find_fields(cell_groups, content.words)
+    found, ruled_boxes = form_tables(fields, content.number)
+    for i, cells in enumerate(cell_groups):
+        if i in field_groups or len(cells) < 2:
+            continue
         grid = build_grid(cells, content.words)
         if not _ruled_ok(grid):
             continue
@@ -357,7 +369,7 @@ def page_tables(content: PageContent) -> list[PageTable]:
         for ws in [
             t
             for band in _split_at_title_bars(words, content.edges, content.width, em)
-            for t in _whitespace_tables(band, em, LAYOUT_SPLIT_DEPTH)
+            for t in _whitespace_tables(band, em, LAYOUT_SPLIT_DEPTH, content.shapes)
         ]:
             found.append(
                 _complete(

@@ -108,7 +108,8 @@ def _index(grid: list[float], v: float) -> int:
 
 
 def find_cell_tables(content: PageContent) -> list[list[BBox]]:
-    """Groups of cell boxes formed by the page's rulings (pdfplumber's lattice logic)."""
+    """Groups of cell boxes formed by the page's rulings (pdfplumber's lattice logic),
+    then each cell that touches no other as a group of its own."""
     if len(content.edges) < 4:
         return []
     merged = merge_edges(
@@ -123,7 +124,10 @@ def find_cell_tables(content: PageContent) -> list[list[BBox]]:
         merged, RULED_INTERSECTION_TOLERANCE, RULED_INTERSECTION_TOLERANCE
     )
     cells = intersections_to_cells(intersections)
-    return [list(t) for t in cells_to_tables(cells)]
+    tables = [list(t) for t in cells_to_tables(cells)]
+    # pdfplumber drops a cell standing alone; a box drawn on its own may be a form field.
+    grouped = {cell for t in tables for cell in t}
+    return tables + [[cell] for cell in cells if cell not in grouped]
 
 
 def _synthetic(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Join tables continued on the next page: the last table of one page and the first of the
 next with the same columns, where the continuation has no header of its own or repeats
-the first page's header."""
+the first page's header; and a form's table with the same form's on the next page (the
+same labels: a form printed once a page, one record a page)."""
 
 from __future__ import annotations
 
@@ -61,8 +62,33 @@ def join_pages(pages: list[list[PageTable]]) -> list[ExtractedTable]:
     """Tables of the document in reading order, parts continued over pages joined."""
     tables: list[ExtractedTable] = []
     last: tuple[ExtractedTable, PageTable] | None = None
+    forms: list[ExtractedTable] = []
     for parts in pages:
+        page_forms: list[ExtractedTable] = []
         for index, part in enumerate(parts):
+            if part.method == "form":
+                form = _same_form(forms, part)
+                if form is None:
+                    form = _start(part, index)
+                    tables.append(form)
+                else:
+                    body = part.rows[1:]
+                    form.pieces.append(
+                        TablePiece(
+                            part.page,
+                            index,
+                            part.bbox,
+                            len(form.rows),
+                            len(body),
+                            part.row_boxes[1:],
+                        )
+                    )
+                    form.rows.extend(body)
+                    form.warnings.extend(part.warnings)
+                page_forms.append(form)
+                if index == len(parts) - 1:
+                    last = None  # a form continues only as a form
+                continue
             n_header = None
             if index == 0 and last is not None:
                 n_header = _continued_header(last[0], last[1], part)
@@ -83,4 +109,13 @@ def join_pages(pages: list[list[PageTable]]) -> list[ExtractedTable]:
                 last = (current, part)
         if not parts:
             last = None
+        forms = page_forms
     return tables
+
+
+def _same_form(forms: list[ExtractedTable], part: PageTable) -> ExtractedTable | None:
+    """The form table of the page before with the labels of ``part``, if any."""
+    for form in forms:
+        if form.pieces[-1].page == part.page - 1 and form.header == part.rows[:1]:
+            return form
+    return None

@@ -68,7 +68,8 @@ class PageTable:
     n_header_rows: int
     #: x boundaries of the columns in the de-rotated frame (n_columns + 1 values).
     col_edges: list[float]
-    #: "ruled" (cells from drawn lines) or "whitespace" (columns from text alignment).
+    #: "ruled" (cells from drawn lines), "whitespace" (columns from text alignment), "form"
+    #: (boxed form fields), "row-ruled" or "text-ruled".
     method: str
     #: Header cells spanning several columns: (row, first column, last column).
     spans: list[tuple[int, int, int]] = field(default_factory=list)

@@ -9,6 +9,9 @@ Decisions (see bench/README.md, "Generic extraction"):
   data beyond what the drawing shows; a row of evenly spaced axis ticks from 0 gives it away.
 - A page with printed line numbers is running text, however well its numbers line up.
 - A bulleted or numbered list (marker, then the item's text) is text, not a 2-column table.
+- Lines of labelled values that are not figures ("Voice: (202) 512-6000", "Fax: ...") are
+  an address block or a record set in text, not a table: each line names its own value.
+  Labelled figures ("Population: 1,234") are key figures and stay a table.
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ _LIST_MARKER_RE = re.compile(
 #: A list has this many items at least, and most of its rows start one.
 MIN_LIST_ITEMS = 2
 LIST_MARKER_SHARE = 0.5
+
+#: Fewest "Label: value" lines that make an address block or a record set in text.
+MIN_LABELLED_LINES = 2
 
 #: Share of the rows whose first cell counts lines (1, 2, 3, ...) on a line-numbered page.
 LINE_NUMBER_SHARE = 0.7
@@ -211,5 +217,30 @@ def is_list(rows: list[list[str]]) -> bool:
     return markers >= MIN_LIST_ITEMS and markers >= LIST_MARKER_SHARE * len(rows)
 
 
+def is_labelled_values(rows: list[list[str]]) -> bool:
+    """Every line with several cells is labels ending in ":" before one value that is no
+    figure, and such lines are most of the block (an address above them may run in one
+    cell)."""
+    labelled = 0
+    single = 0
+    for row in rows:
+        cells = [cell.strip() for cell in row if cell.strip()]
+        if len(cells) < 2:
+            single += bool(cells)
+            continue
+        value = cells[-1]
+        if not all(cell.endswith(":") for cell in cells[:-1]) or value.endswith(":"):
+            return False
+        if is_numeric(value):
+            return False
+        labelled += 1
+    return labelled >= MIN_LABELLED_LINES and single <= labelled
+
+
 def not_a_table(rows: list[list[str]]) -> bool:
-    return is_table_of_contents(rows) or is_line_numbered(rows) or is_list(rows)
+    return (
+        is_table_of_contents(rows)
+        or is_line_numbered(rows)
+        or is_list(rows)
+        or is_labelled_values(rows)
+    )

@@ -35,6 +35,27 @@ SPECK_SIZE = 2.0
 Turn = Literal["none", "btt", "ttb"]
 
 
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """A drawn rectangle (or the box of a curve) bigger than a speck: a box, a bar, a
+    checkbox. ``stroked``: its outline is drawn; ``filled``: its inside is painted."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    stroked: bool
+    filled: bool
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
 @dataclass
 class PageContent:
     """The words and ruling edges of one page, in an upright frame."""
@@ -51,6 +72,8 @@ class PageContent:
     page_height: float
     #: Boxes of tiny filled shapes (see SPECK_SIZE), from which dotted rules are read.
     specks: list[BBox] = field(default_factory=list)
+    #: Rectangles and curves larger than specks, in the upright frame.
+    shapes: list[Shape] = field(default_factory=list)
 
     def to_page(self, bbox: BBox) -> BBox:
         """Map a box of the upright frame back to the page's own coordinates."""
@@ -253,16 +276,27 @@ def read_page(page: Page) -> PageContent:
         for r in (*page.rects, *page.curves)
         if r["x1"] - r["x0"] <= SPECK_SIZE and r["bottom"] - r["top"] <= SPECK_SIZE
     ]
+    drawn = [
+        r
+        for r in (*page.rects, *page.curves)
+        if r["x1"] - r["x0"] > SPECK_SIZE or r["bottom"] - r["top"] > SPECK_SIZE
+    ]
     turn = _page_turn(chars)
     if turn != "none":
         chars = _turn_chars(chars, turn, width, height)
         edges = _turn_edges(edges, turn, width, height)
         specks = [_turn_box(r, turn, width, height) for r in small]
+        boxes = [_turn_box(r, turn, width, height) for r in drawn]
         frame_w, frame_h = height, width
     else:
         chars = _drop_margin_labels(chars)
         specks = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in small]
+        boxes = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in drawn]
         frame_w, frame_h = width, height
+    shapes = [
+        Shape(*b, stroked=bool(r.get("stroke")), filled=bool(r.get("fill")))
+        for b, r in zip(boxes, drawn, strict=True)
+    ]
     return PageContent(
         number=page.page_number,
         width=frame_w,
@@ -273,4 +307,5 @@ def read_page(page: Page) -> PageContent:
         page_width=width,
         page_height=height,
         specks=specks,
+        shapes=shapes,
     )

@@ -44,7 +44,8 @@ TABLES_SPEC = TableSpec(
             "text",
             'How the table was found: "ruled" (drawn lines), "row-ruled" (rules between rows'
             ' only, columns from whitespace), "text-ruled" (columns from "-----" typed under'
-            ' the header of a fixed-width listing) or "whitespace".',
+            ' the header of a fixed-width listing), "form" (boxed form fields: labels as'
+            ' the header, values as rows) or "whitespace".',
         ),
         Column(
             "continued_from_page",
@@ -134,7 +135,7 @@ class GenericParser:
     """Tables of any PDF, ruled or not, without a template."""
 
     name = "generic"
-    version = "1.3"
+    version = "1.4"
     description = (
         "Every table of any PDF, ruled or aligned by whitespace, with page, position and"
         " header; tables continued over pages are joined."

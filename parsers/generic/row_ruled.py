@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import pairwise
+from statistics import median
 from typing import Any
 
 from parsers.generic.cell_text import cell_text
@@ -35,6 +36,9 @@ WRAPPED_ROW_SHARE = 0.5
 SEVERAL_ROWS_SHARE = 0.5
 #: A line with this many figures is a row of its own, never a wrapped part of one.
 MIN_FIGURES = 2
+#: A first column set this many times larger than the text beside it holds the side
+#: headings of a page's ruled-off sections (a report's back page), not a table's labels.
+SIDE_HEADING_SIZE = 1.25
 
 
 @dataclass
@@ -117,6 +121,11 @@ def _several_rows(lines: list[TextLine], mids: list[float]) -> str:
     return ""
 
 
+def _side_headings(first: list[float], other: list[float]) -> bool:
+    """The first column's text is set much larger than the rest's (medians of word heights)."""
+    return bool(first and other) and median(first) >= SIDE_HEADING_SIZE * median(other)
+
+
 def _grid(
     words: list[Word], x0: float, x1: float, ys: list[float], em: float
 ) -> RowRuledGrid | None:
@@ -129,6 +138,8 @@ def _grid(
     boxes: list[tuple[float, float]] = []
     bands: list[BBox] = []
     wrapped = several = 0
+    first_heights: list[float] = []
+    other_heights: list[float] = []
     for top, bottom in pairwise(ys):
         lines = text_lines([w for w in words if top <= w.ymid <= bottom], em)
         if not lines:
@@ -142,10 +153,14 @@ def _grid(
             for w in line.words:
                 cells[sum(1 for m in mids if m < w.xmid)].append(w)
         rows.append([cell_text(c) for c in cells])
+        first_heights.extend(w.height for w in cells[0])
+        other_heights.extend(w.height for c in cells[1:] for w in c)
         tabular.append(any(line.tabular for line in lines))
         boxes.append((lines[0].top, lines[-1].bottom))
         bands.append((x0, top, x1, bottom))
         wrapped += len(lines) > 1
+    if _side_headings(first_heights, other_heights):
+        return None
     # One line a row is a table whitespace alone reads well (with its header above the
     # first rule); the rules are needed where cells wrap.
     if wrapped < WRAPPED_ROW_SHARE * len(rows):
