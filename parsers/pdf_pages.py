@@ -31,7 +31,7 @@ from unicodedata import normalize as normalize_unicode
 import pdfplumber
 from pdfminer import pdfinterp, psparser
 from pdfminer import settings as pdfminer_settings
-from pdfminer.layout import LTChar, LTCurve, LTLine, LTPage, LTRect
+from pdfminer.layout import LTChar, LTContainer, LTCurve, LTLine, LTPage, LTRect
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter
 from pdfminer.pdfpage import PDFPage
@@ -467,6 +467,30 @@ class FastPage(Page):
             raise PdfminerException(e) from e
         self._layout: LTPage = device.get_result()
         return self._layout
+
+    def parse_objects(self) -> dict[str, list[dict[str, Any]]]:
+        """pdfplumber's ``parse_objects``: every object's dict by kind, in page order
+        (figures' contents in their place), without a generator step per character."""
+        if self.pdf.laparams is not None:
+            return dict(super().parse_objects())
+        objects: dict[str, list[dict[str, Any]]] = {}
+        self._gather(self.layout._objs, objects)
+        return objects
+
+    def _gather(self, items: list[Any], objects: dict[str, list[dict[str, Any]]]) -> None:
+        for obj in items:
+            if type(obj) is not dict:
+                if isinstance(obj, LTContainer):
+                    self._gather(obj._objs, objects)
+                    continue
+                obj = self.process_object(obj)
+            kind = obj["object_type"]
+            if kind == "anno":
+                continue
+            same = objects.get(kind)
+            if same is None:
+                same = objects[kind] = []
+            same.append(obj)
 
     def process_object(self, obj: Any) -> Any:
         """pdfplumber's dict of a layout object: characters come as dicts already; a
