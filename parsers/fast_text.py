@@ -46,20 +46,26 @@ def _clusters(objects: list[Any], key: str, tolerance: float) -> list[list[Any]]
     return [list(group) for _, group in groupby(ordered, key=lambda o: index[o[key]])]
 
 
+def _box(chars: list[Char]) -> tuple[float, float, float, float]:
+    """``objects_to_bbox(chars)``: (x0, top, x1, bottom) of a word's characters."""
+    if len(chars) == 1:
+        c = chars[0]
+        return c["x0"], c["top"], c["x1"], c["bottom"]
+    return (
+        min([c["x0"] for c in chars]),
+        min([c["top"] for c in chars]),
+        max([c["x1"] for c in chars]),
+        max([c["bottom"] for c in chars]),
+    )
+
+
 def _merge(chars: list[Char]) -> dict[str, Any]:
     """``WordExtractor.merge_chars`` for upright text read left to right."""
     first = chars[0]
-    if len(chars) == 1:
-        x0, top, x1, bottom = first["x0"], first["top"], first["x1"], first["bottom"]
-    else:
-        x0 = min([c["x0"] for c in chars])
-        top = min([c["top"] for c in chars])
-        x1 = max([c["x1"] for c in chars])
-        bottom = max([c["bottom"] for c in chars])
-    text = _text(chars)
+    x0, top, x1, bottom = _box(chars)
     doctop_adj = first["doctop"] - first["top"]
     return {
-        "text": text,
+        "text": _text(chars),
         "x0": x0,
         "x1": x1,
         "top": top,
@@ -133,6 +139,22 @@ def word_tuples(
     out: list[WordTuple] = []
     for upright, words in _runs(chars, x_tolerance, y_tolerance):
         out.extend([(_merge(w), w) for w in words] if upright else words)
+    return out
+
+
+def word_boxes(
+    chars: list[Char],
+    x_tolerance: float = DEFAULT_X_TOLERANCE,
+    y_tolerance: float = DEFAULT_Y_TOLERANCE,
+) -> list[tuple[float, float, float, float, str, list[Char]]]:
+    """(x0, top, x1, bottom, text, characters) of each of ``word_tuples``' words, without
+    making the words' dicts."""
+    out: list[tuple[float, float, float, float, str, list[Char]]] = []
+    for upright, words in _runs(chars, x_tolerance, y_tolerance):
+        if upright:
+            out.extend([(*_box(w), _text(w), w) for w in words])
+        else:
+            out.extend([(d["x0"], d["top"], d["x1"], d["bottom"], d["text"], w) for d, w in words])
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pdfplumber.page import Page
 from pdfplumber.utils.text import WordExtractor
 
-from parsers.fast_text import word_tuples
+from parsers.fast_text import word_boxes
 from parsers.generic.model import BBox, Word
 
 #: Characters closer than this (points) belong to the same word. Lower than pdfplumber's
@@ -221,7 +221,20 @@ def _words(chars: list[dict[str, Any]]) -> list[Word]:
     for text turned clockwise. pdfplumber reads every sideways run top to bottom, which
     spells upward text backwards."""
     upright = [c for c in chars if c.get("upright", True)]
-    words = _words_of(word_tuples(upright, WORD_X_TOLERANCE, WORD_Y_TOLERANCE))
+    words = [
+        Word(
+            x0=x0,
+            top=top,
+            x1=x1,
+            bottom=bottom,
+            text=text,
+            chars=tuple([(c["x0"], c["x1"], c["text"]) for c in wchars]),
+        )
+        for x0, top, x1, bottom, text, wchars in word_boxes(
+            upright, WORD_X_TOLERANCE, WORD_Y_TOLERANCE
+        )
+        if text.strip()
+    ]
     sideways = [c for c in chars if not c.get("upright", True)]
     for up in (True, False):
         run = [c for c in sideways if (c["matrix"][1] > 0) == up]
@@ -235,28 +248,21 @@ def _words(chars: list[dict[str, Any]]) -> list[Word]:
             line_dir_rotated="ltr" if up else "rtl",
         )
         # No glyph boxes: a vertical word is never split at a column ruling.
-        words.extend(_words_of(extractor.iter_extract_tuples(run), glyphs=False))
+        words.extend(_words_of(extractor.iter_extract_tuples(run)))
     return words
 
 
-def _words_of(
-    tuples: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]], glyphs: bool = True
-) -> list[Word]:
+def _words_of(tuples: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]]) -> list[Word]:
+    """Sideways words, each with its text stripped and no glyph boxes."""
     words = []
-    for word, wchars in tuples:
+    for word, _ in tuples:
         text = word["text"].strip()
-        if not text:
-            continue
-        words.append(
-            Word(
-                x0=word["x0"],
-                top=word["top"],
-                x1=word["x1"],
-                bottom=word["bottom"],
-                text=text if not glyphs else word["text"],
-                chars=tuple((c["x0"], c["x1"], c["text"]) for c in wchars) if glyphs else (),
+        if text:
+            words.append(
+                Word(
+                    x0=word["x0"], top=word["top"], x1=word["x1"], bottom=word["bottom"], text=text
+                )
             )
-        )
     return words
 
 

@@ -41,6 +41,15 @@ def test_words_text_and_lines_are_pdfplumbers(relative: str) -> None:
             for kwargs in TOLERANCES:
                 theirs = list(WordExtractor(**kwargs).iter_extract_tuples(chars))
                 assert _ids(fast_text.word_tuples(chars, **kwargs)) == _ids(theirs)
+                assert [
+                    (x0, top, x1, bottom, text, [id(c) for c in word_chars])
+                    for x0, top, x1, bottom, text, word_chars in fast_text.word_boxes(
+                        chars, **kwargs
+                    )
+                ] == [
+                    (w["x0"], w["top"], w["x1"], w["bottom"], w["text"], [id(c) for c in wc])
+                    for w, wc in theirs
+                ]
                 assert fast_text.extract_words(chars, **kwargs) == plumber_text.extract_words(
                     chars, **kwargs
                 )
