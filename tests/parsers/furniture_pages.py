@@ -9,6 +9,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from tests.parsers import generic_pages
+
 FONT_SIZE = 9.0
 LINE_H = 11.0
 
@@ -22,17 +24,11 @@ REFERRALS = [
 
 
 def _page() -> FPDF:
-    pdf = FPDF(unit="pt", format="Letter")
-    pdf.set_auto_page_break(False)
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=FONT_SIZE)
-    pdf.set_line_width(0.5)
-    return pdf
+    return generic_pages._page(page_format="Letter", font_size=FONT_SIZE)
 
 
 def _text(pdf: FPDF, x: float, y: float, w: float, text: str, align: str = "L") -> None:
-    pdf.set_xy(x, y)
-    pdf.cell(w, LINE_H, text, align=align)
+    generic_pages._text(pdf, x, y, w, text, align, line_h=LINE_H)
 
 
 def _referrals(pdf: FPDF, top: float) -> list[list[str]]:

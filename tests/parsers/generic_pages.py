@@ -12,19 +12,21 @@ FONT_SIZE = 8.0
 LINE_H = 10.0
 
 
-def _page(orientation: str = "P") -> FPDF:
-    pdf = FPDF(orientation=orientation, unit="pt", format="A4")
+def _page(orientation: str = "P", page_format: str = "A4", font_size: float = FONT_SIZE) -> FPDF:
+    pdf = FPDF(orientation=orientation, unit="pt", format=page_format)
     pdf.set_auto_page_break(False)
     pdf.add_page()
-    pdf.set_font("Helvetica", size=FONT_SIZE)
+    pdf.set_font("Helvetica", size=font_size)
     pdf.set_line_width(0.5)
     return pdf
 
 
-def _text(pdf: FPDF, x: float, y: float, w: float, text: str, align: str = "L") -> None:
+def _text(
+    pdf: FPDF, x: float, y: float, w: float, text: str, align: str = "L", line_h: float = LINE_H
+) -> None:
     """``text`` in a box ``w`` wide whose top is ``y``."""
     pdf.set_xy(x, y)
-    pdf.cell(w, LINE_H, text, align=align)
+    pdf.cell(w, line_h, text, align=align)
 
 
 def white_background_grid(path: Path) -> list[list[str]]:
