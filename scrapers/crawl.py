@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from records.core.errors import RecordsError
 from records.core.faults import crash_point
@@ -46,13 +50,19 @@ def crawl(
     run_id: int | None,
     verbose: bool = False,
     time_limit: float | None = None,
+    on_new_document: Callable[[str], None] | None = None,
 ) -> list[CrawlReport]:
     """Crawl the named sources in one child process; return one report per source.
 
-    The child dies with this process (``scrapers.crawl_child.die_with_parent``), taking its
+    The child dies with this process (``records.core.lifeline.die_with_parent``), taking its
     temp folder along; a crawl running past ``time_limit`` seconds is stopped (SIGTERM, then
-    SIGKILL) and reported as an error naming the limit."""
+    SIGKILL) and reported as an error naming the limit.
+
+    ``on_new_document(sha256)`` is called, in this thread, for each new document as soon as
+    the child has archived and recorded it, while the crawl goes on (so its parse can start
+    before the crawl ends)."""
     global CURRENT_CHILD
+    notices, child_end = os.pipe()
     with tempfile.TemporaryDirectory(prefix="records-crawl-") as tmp:
         job = Path(tmp) / "job.json"
         report = Path(tmp) / "report.json"
@@ -68,6 +78,8 @@ def crawl(
                     # The child removes it if this process dies first (no finally runs here).
                     "workdir": tmp,
                     "parent": os.getpid(),
+                    # One line per new document's sha256, as each is recorded.
+                    "notify_fd": child_end,
                 }
             )
         )
@@ -75,18 +87,24 @@ def crawl(
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(_repo_root()), env.get("PYTHONPATH")])
         )
-        child = subprocess.Popen(
-            [sys.executable, "-m", "scrapers.crawl_child", str(job), str(report)],
-            stdout=subprocess.DEVNULL,
-            # With --verbose the child's log goes straight to the terminal.
-            stderr=None if verbose else subprocess.PIPE,
-            env=env,
-        )
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "scrapers.crawl_child", str(job), str(report)],
+                stdout=subprocess.DEVNULL,
+                # With --verbose the child's log goes straight to the terminal.
+                stderr=None if verbose else subprocess.PIPE,
+                env=env,
+                pass_fds=(child_end,),
+            )
+        finally:
+            # The child holds its own copy: end of file on ``notices`` once it exits.
+            os.close(child_end)
         CURRENT_CHILD = child
         label = ", ".join(source_names) or "all sources"
         crash_point("crawl-parent")
         try:
-            _, stderr = _wait(child, time_limit, label)
+            with os.fdopen(notices, "rb") as stream:
+                stderr = _wait(child, stream, time_limit, label, on_new_document)
         finally:
             CURRENT_CHILD = None
         if child.returncode != 0 or not report.exists():
@@ -106,21 +124,66 @@ STOP_GRACE_SECONDS = 10
 
 
 def _wait(
-    child: subprocess.Popen[bytes], time_limit: float | None, label: str
-) -> tuple[bytes | None, bytes | None]:
-    try:
-        return child.communicate(timeout=time_limit)
-    except subprocess.TimeoutExpired:
-        child.send_signal(signal.SIGTERM)
+    child: subprocess.Popen[bytes],
+    notices: IO[bytes],
+    time_limit: float | None,
+    label: str,
+    on_new_document: Callable[[str], None] | None,
+) -> bytes:
+    """Wait for the child, handing on its new-document notices as they come; its stderr.
+
+    Threads drain the child's stderr and notices (a full pipe would block the child), and
+    this thread makes the calls, so the callback may use this thread's database connection.
+    """
+    errors: list[bytes] = []
+    readers = []
+    if child.stderr is not None:
+        stderr = child.stderr
+        readers.append(threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True))
+    lines: queue.Queue[bytes | None] = queue.Queue()
+
+    def read_notices() -> None:
+        for line in notices:
+            lines.put(line)
+        lines.put(None)
+
+    readers.append(threading.Thread(target=read_notices, daemon=True))
+    for reader in readers:
+        reader.start()
+    deadline = None if time_limit is None else time.monotonic() + time_limit
+    ended = False
+    while not ended:
+        timeout = None if deadline is None else deadline - time.monotonic()
+        if timeout is not None and timeout <= 0:
+            _stop(child)
+            for reader in readers:
+                reader.join(timeout=STOP_GRACE_SECONDS)
+            raise RecordsError(
+                f"crawl of {label} stopped: it ran longer than {time_limit:.0f} s"
+                " ([settings] crawl_timeout); what was archived is kept"
+            )
         try:
-            child.communicate(timeout=STOP_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.communicate()
-        raise RecordsError(
-            f"crawl of {label} stopped: it ran longer than {time_limit:.0f} s"
-            " ([settings] crawl_timeout); what was archived is kept"
-        ) from None
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            continue
+        if line is None:  # end of file: the child (and any grandchild holding it) is gone
+            ended = True
+        elif on_new_document is not None and line.strip():
+            on_new_document(line.strip().decode("ascii"))
+    child.wait()
+    for reader in readers:
+        reader.join()
+    return b"".join(errors)
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    """Stop a child past its time limit: SIGTERM, then SIGKILL after the grace period."""
+    child.send_signal(signal.SIGTERM)
+    try:
+        child.wait(timeout=STOP_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 def crash_reason(returncode: int, stderr: bytes) -> str:

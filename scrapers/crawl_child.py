@@ -8,19 +8,16 @@ one sentence; the parent shows that line, not a traceback.
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import json
-import os
 import shutil
 import signal
 import sys
-import threading
-import time
 import traceback
 from pathlib import Path
 from typing import Any
 
+import scrapy.core.downloader.handlers.http11  # noqa: F401
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -28,6 +25,7 @@ from scrapy.spiderloader import SpiderLoader
 from twisted.python.failure import Failure
 
 from records.core.config import Source, load_config
+from records.core.lifeline import die_with_parent
 from scrapers.child_protocol import CRASH_MARKER
 from scrapers.spiders.listing import ListingSpider
 from scrapers.state import CrawlState
@@ -108,51 +106,19 @@ def _could_not_start(failure: Failure, source: Source, state: CrawlState) -> Non
     )
 
 
-#: Linux prctl(2) option: the signal this process gets when its parent dies.
-PR_SET_PDEATHSIG = 1
-#: Exit status of a crawl child that left because its parent died.
-PARENT_GONE_EXIT = 75
-#: How often the watch thread checks that the parent is still there.
-PARENT_WATCH_SECONDS = 0.2
-
-
-def die_with_parent(parent: int, workdir: Path | None) -> None:
-    """Leave at once (removing ``workdir``, the parent's temp folder) when the parent dies.
-
-    Without the parent the source lock is gone, so this process must stop writing now, not
-    after Scrapy's graceful shutdown. Linux sends SIGUSR1 on the parent's death (prctl
-    PR_SET_PDEATHSIG); a thread watching the parent pid covers other systems and the parent
-    dying before prctl was called.
-    """
-
-    def leave(*_: object) -> None:
-        if workdir is not None:
-            shutil.rmtree(workdir, ignore_errors=True)
-        os._exit(PARENT_GONE_EXIT)
-
-    if sys.platform.startswith("linux"):
-        signal.signal(signal.SIGUSR1, leave)
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGUSR1), 0, 0, 0)
-        except (OSError, AttributeError):
-            pass  # the watch thread below still notices
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_WATCH_SECONDS)
-        leave()
-
-    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
-
-
 def main(job_path: str, report_path: str) -> int:
     # Started from a scheduler job thread, this process inherits that thread's blocked
     # SIGTERM/SIGINT (scheduler.jobs.run_job); the parent stops us with SIGTERM.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     job = json.loads(Path(job_path).read_text())
     if job.get("parent"):
-        die_with_parent(int(job["parent"]), Path(job["workdir"]) if job.get("workdir") else None)
+        workdir = job.get("workdir")
+        # Without the parent the source lock is gone: stop writing now, not after Scrapy's
+        # graceful shutdown, and take the parent's temp folder along.
+        die_with_parent(
+            int(job["parent"]),
+            (lambda: shutil.rmtree(workdir, ignore_errors=True)) if workdir else None,
+        )
     config = load_config(job["sources_file"])
     sources = config.select(job["sources"])
     base = Settings()
@@ -168,6 +134,7 @@ def main(job_path: str, report_path: str) -> int:
             archive_root=Path(job["archive"]),
             run_id=job.get("run_id"),
             source=source.name,
+            notify_fd=job.get("notify_fd"),
         )
         states.append(state)
         try:

@@ -49,7 +49,7 @@ class ArchivePipeline:
             release_date=item.link.posted if item.link else None,
         )
         if is_new:
-            state.new.append(sha)
+            state.added(sha)
         else:
             state.unchanged += 1
         return item

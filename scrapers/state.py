@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ class CrawlState:
     errors: list[dict[str, Any]] = field(default_factory=list)
     #: Links that looked like documents but matched none of the source's link rules.
     unmatched_links: list[str] = field(default_factory=list)
+    #: Where each new document's sha256 is written as a line once it is recorded (the
+    #: parent starts parsing it while the crawl goes on); None: nowhere.
+    notify_fd: int | None = None
 
     def __post_init__(self) -> None:
         self.db = open_db(self.db_path, ensure=False)
@@ -54,6 +58,15 @@ class CrawlState:
             error=error,
         )
         crash_point("crawl-child")
+
+    def added(self, sha256: str) -> None:
+        """A document never seen before, archived and recorded (committed)."""
+        self.new.append(sha256)
+        if self.notify_fd is not None:
+            try:
+                os.write(self.notify_fd, f"{sha256}\n".encode("ascii"))
+            except OSError:
+                self.notify_fd = None  # the parent stopped listening: the report still says
 
     def error(self, url: str | None, stage: str, message: str, *, document: bool = False) -> None:
         """Record an error; ``document`` when it means one document was not obtained."""

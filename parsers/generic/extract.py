@@ -39,6 +39,7 @@ from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lin
 from parsers.generic.text_rules import find_underlined_listings, split_text_rules
 from parsers.pdf_pages import is_open, open_document
 from records.core.errors import ParseError
+from records.core.lifeline import die_with_parent
 
 #: Documents with more pages than this are read by parallel worker processes.
 PARALLEL_MIN_PAGES = 4
@@ -447,7 +448,10 @@ def extract_tables(
         per_page = _pages_worker(str(path), numbers)
     else:
         per_page = []
-        with ProcessPoolExecutor(max_workers=n_workers) as pool:
+        # Workers leave if this process is killed (none left waiting for work).
+        with ProcessPoolExecutor(
+            max_workers=n_workers, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             for result in pool.map(
                 _pages_worker,
                 [str(path)] * n_workers,

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 from records.core.archive import Archive
 from records.core.config import Settings
+from records.core.lifeline import die_with_parent
 from records.pipeline.summary import Progress, quiet
 
 #: The worker function: (job, archive root) -> outcome; must be importable by name.
@@ -30,6 +31,14 @@ Failed = Callable[[Any, str], Any]
 
 #: `--cluster local` parses on this machine even when sources.toml names a cluster.
 LOCAL = "local"
+
+
+def _worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes that leave when this process dies (a killed `records run` leaves no
+    worker waiting for work forever)."""
+    return ProcessPoolExecutor(
+        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
 
 
 class Executor(Protocol):
@@ -52,11 +61,68 @@ class LocalPool:
             for job in jobs:
                 yield fn(job, archive_root)
             return
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = _worker_pool(workers)
         try:
             yield from pool.map(fn, jobs, [archive_root] * len(jobs))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+class PrefetchPool:
+    """This machine's worker processes, started ahead, taking jobs before ``map`` is called.
+
+    ``submit`` starts a job early (say, a document the crawl has just archived); ``map`` then
+    yields, in job order, the outcome of an early job equal to the one asked for (``key``
+    finds it), and runs the others in the same processes. ``close`` (or closing ``map``'s
+    generator) cancels what has not started."""
+
+    def __init__(self, workers: int | None = None, *, key: Callable[[Any], Any]) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.key = key
+        self.pool: ProcessPoolExecutor | None = None
+        self.early: dict[Any, tuple[Any, Future[Any]]] = {}
+
+    def start(self) -> None:
+        """Fork the worker processes now (from a process with no other threads yet)."""
+        if self.pool is None:
+            self.pool = _worker_pool(self.workers)
+            # A fork-started pool launches all its processes at its first task.
+            self.pool.submit(os.getpid).result()
+
+    def submit(self, job: Any, fn: WorkerFunction, archive_root: Path) -> None:
+        self.start()
+        assert self.pool is not None
+        earlier = self.early.pop(self.key(job), None)
+        if earlier is not None:
+            earlier[1].cancel()
+        self.early[self.key(job)] = (job, self.pool.submit(fn, job, archive_root))
+
+    def map(
+        self, fn: WorkerFunction, jobs: Sequence[Any], archive_root: Path, failed: Failed
+    ) -> Generator[Any, None, None]:
+        self.start()
+        assert self.pool is not None
+        futures = []
+        for job in jobs:
+            earlier = self.early.pop(self.key(job), None)
+            if earlier is not None and earlier[0] == job:
+                futures.append(earlier[1])
+            else:
+                if earlier is not None:
+                    earlier[1].cancel()
+                futures.append(self.pool.submit(fn, job, archive_root))
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        self.early.clear()
 
 
 def cluster_address(option: str | None, settings: Settings | None) -> str | None:

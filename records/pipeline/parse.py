@@ -25,7 +25,7 @@ from records.core.faults import crash_point
 from records.core.paths import Paths
 from records.pipeline import interrupt, ocr
 from records.pipeline.deadruns import close_dead_runs
-from records.pipeline.executors import Executor, LocalPool, executor_for
+from records.pipeline.executors import Executor, LocalPool, PrefetchPool, executor_for
 from records.pipeline.progress import ParseProgress
 from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
 from records.pipeline.timelimit import ParseTimedOut, limit_message, time_limit
@@ -149,40 +149,11 @@ def parse_pending(
     jobs: list[_Job] = []
     for document in documents:
         interrupt.check()
-        if document.get("status") in NOT_PARSED_STATUSES:  # unpacked ZIPs, OCR copies
-            continue
-        try:
-            path = archive.get(document["sha256"])
-            plan = ocr.plan(db, archive, document, path)
-            name = parser_override or named_parser(document, config)
-            if name is None and plan.ocr_copy is not None:
-                name = detect_parser(archive.get(plan.ocr_copy), settings).name
-            parser = get_parser(name, settings) if name else None
-        except (RecordsError, KeyError) as exc:
-            _document_failed(db, summary, document, str(exc).strip("'\""), run_id)
-            continue
-        # `--reparse` skips documents already parsed by the current version of their parser.
-        if (
-            reparse
-            and not everything
-            and parser is not None
-            and document.get("status") in ("parsed", "quarantined")
-            and (document.get("parser"), document.get("parser_version"))
-            == (parser.name, parser.version)
-        ):
-            continue
-        reader = config.settings.pdf_reader if config is not None else "fast"
-        jobs.append(
-            _Job(
-                document,
-                name,
-                path,
-                plan,
-                pdf_reader=reader,
-                settings=settings,
-                time_limit=parse_timeout(config),
-            )
-        )
+        job = _job_for(db, archive, config, document, parser_override, reparse and not everything)
+        if isinstance(job, str):
+            _document_failed(db, summary, document, job, run_id)
+        elif job is not None:
+            jobs.append(job)
     if not jobs:
         return summary
     progress(f"parsing {len(jobs)} document(s) ...")
@@ -203,6 +174,94 @@ def parse_pending(
     finally:
         counts.close()
     return summary
+
+
+def _job_for(
+    db: sqlite_utils.Database,
+    archive: Archive,
+    config: Config | None,
+    document: dict[str, Any],
+    parser_override: str | None = None,
+    skip_current: bool = False,
+) -> _Job | str | None:
+    """The parse job of a document; a string says why it cannot be parsed; None: nothing to
+    do (an unpacked ZIP, an OCR copy, or with ``skip_current`` a document already parsed by
+    the current version of its parser)."""
+    if document.get("status") in NOT_PARSED_STATUSES:  # unpacked ZIPs, OCR copies
+        return None
+    settings = config.settings if config is not None else None
+    try:
+        path = archive.get(document["sha256"])
+        plan = ocr.plan(db, archive, document, path)
+        name = parser_override or named_parser(document, config)
+        if name is None and plan.ocr_copy is not None:
+            name = detect_parser(archive.get(plan.ocr_copy), settings).name
+        parser = get_parser(name, settings) if name else None
+    except (RecordsError, KeyError) as exc:
+        return str(exc).strip("'\"")
+    # `--reparse` skips documents already parsed by the current version of their parser.
+    if (
+        skip_current
+        and parser is not None
+        and document.get("status") in ("parsed", "quarantined")
+        and (document.get("parser"), document.get("parser_version"))
+        == (parser.name, parser.version)
+    ):
+        return None
+    return _Job(
+        document,
+        name,
+        path,
+        plan,
+        pdf_reader=settings.pdf_reader if settings is not None else "fast",
+        settings=settings,
+        time_limit=parse_timeout(config),
+    )
+
+
+class EarlyParse:
+    """Parses the documents a crawl records while the crawl goes on.
+
+    ``submit`` (the crawl's new-document callback) starts the parse of a document in this
+    machine's worker processes; ``parse_pending``, handed this as its executor once the crawl
+    is done, takes those outcomes instead of parsing again, and parses the rest in the same
+    processes. Loading still happens after the crawl, in job order, one transaction each.
+    A document whose job changed in between (say, seen at a second URL) is parsed again."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        archive: Archive,
+        config: Config,
+        sources: list[Source],
+        workers: int | None = None,
+    ) -> None:
+        self.db = db
+        self.archive = archive
+        self.config = config
+        self.sources = {s.name for s in sources}
+        self.pool = PrefetchPool(workers, key=_job_key)
+
+    def __enter__(self) -> EarlyParse:
+        # The worker processes are forked now, before the crawl's reader threads exist,
+        # and are ready by the time the first document arrives.
+        self.pool.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.close()
+
+    def submit(self, sha256: str) -> None:
+        rows = list(self.db.query("select * from documents where sha256 = ?", [sha256]))
+        if not rows or rows[0].get("status") != "fetched" or rows[0]["source"] not in self.sources:
+            return
+        job = _job_for(self.db, self.archive, self.config, rows[0])
+        if isinstance(job, _Job):
+            self.pool.submit(job, _prepare_and_parse, self.archive.root)
+
+
+def _job_key(job: _Job) -> str:
+    return str(job.document["sha256"])
 
 
 def _load_outcome(

@@ -5,7 +5,8 @@ The CLI, the demo and the scheduler all call ``run``; nothing else orchestrates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from typing import Any
 
 import sqlite_utils
@@ -21,7 +22,7 @@ from records.core.paths import Paths
 from records.pipeline import interrupt
 from records.pipeline.deadruns import close_dead_runs
 from records.pipeline.executors import Executor, executor_for
-from records.pipeline.parse import parse_pending
+from records.pipeline.parse import EarlyParse, parse_pending
 from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
 from scrapers.crawl import crawl
 
@@ -116,10 +117,21 @@ def _run_locked(
     for lock in locks:
         lock.note(run=run_id)
     summary = RunSummary(run_id=run_id)
-    with recorded_run(db, summary, progress):
+    archive = Archive(paths.archive)
+    # Parsing on this machine starts with each document the crawl records, not after it.
+    local = do_crawl and do_parse and executor is None
+    early = EarlyParse(db, archive, config, sources) if local else None
+    with recorded_run(db, summary, progress), early or nullcontext():
         if do_crawl:
             crawl_sources(
-                db, config, sources, paths=paths, run_id=run_id, summary=summary, progress=progress
+                db,
+                config,
+                sources,
+                paths=paths,
+                run_id=run_id,
+                summary=summary,
+                progress=progress,
+                on_new_document=early.submit if early is not None else None,
             )
             # A stop asked for during the crawl: keep what was archived, parse it next run.
             interrupt.check()
@@ -128,13 +140,13 @@ def _run_locked(
             # it loaded before the stop.
             parse_pending(
                 db,
-                Archive(paths.archive),
+                archive,
                 config,
                 sources=sources,
                 run_id=run_id,
                 progress=progress,
                 summary=summary,
-                executor=executor,
+                executor=early.pool if early is not None else executor,
             )
     return summary
 
@@ -148,6 +160,7 @@ def crawl_sources(
     run_id: int | None,
     summary: RunSummary,
     progress: Progress = quiet,
+    on_new_document: Callable[[str], None] | None = None,
 ) -> None:
     if not sources:
         return
@@ -160,6 +173,7 @@ def crawl_sources(
             archive_root=paths.archive,
             run_id=run_id,
             time_limit=config.settings.crawl_timeout,
+            on_new_document=on_new_document,
         )
     except RecordsError as exc:
         record_error(db, run=run_id, stage="crawl", message=str(exc))
