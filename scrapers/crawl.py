@@ -51,6 +51,7 @@ def crawl(
     verbose: bool = False,
     time_limit: float | None = None,
     on_new_document: Callable[[str], None] | None = None,
+    child: CrawlChild | None = None,
 ) -> list[CrawlReport]:
     """Crawl the named sources in one child process; return one report per source.
 
@@ -60,23 +61,51 @@ def crawl(
 
     ``on_new_document(sha256)`` is called, in this thread, for each new document as soon as
     the child has archived and recorded it, while the crawl goes on (so its parse can start
-    before the crawl ends)."""
-    global CURRENT_CHILD
-    notices, child_end = os.pipe()
-    with tempfile.TemporaryDirectory(prefix="records-crawl-") as tmp:
-        job = Path(tmp) / "job.json"
-        report = Path(tmp) / "report.json"
-        job.write_text(
+    before the crawl ends). ``child``: a ``CrawlChild`` started earlier (it has imported
+    Scrapy while this process got the run ready); else one is started now."""
+    if child is not None:
+        return child.crawl(
+            sources_file,
+            source_names,
+            db_path=db_path,
+            archive_root=archive_root,
+            run_id=run_id,
+            time_limit=time_limit,
+            on_new_document=on_new_document,
+        )
+    with CrawlChild(verbose=verbose) as started:
+        return started.crawl(
+            sources_file,
+            source_names,
+            db_path=db_path,
+            archive_root=archive_root,
+            run_id=run_id,
+            time_limit=time_limit,
+            on_new_document=on_new_document,
+        )
+
+
+class CrawlChild:
+    """A crawl child process, started ahead of its crawl.
+
+    Starting a Python process that imports Scrapy takes about half a second; started first,
+    the child does that while this process opens the database and records the run. It then
+    waits for its job on stdin (``crawl``). Closed unused (say the source lock was taken),
+    it is stopped having done nothing. One crawl per child: the reactor cannot restart."""
+
+    def __init__(self, *, verbose: bool = False) -> None:
+        self.verbose = verbose
+        self._tmp = tempfile.TemporaryDirectory(prefix="records-crawl-")
+        folder = Path(self._tmp.name)
+        self.report = folder / "report.json"
+        self._notices, child_end = os.pipe()
+        start = folder / "start.json"
+        start.write_text(
             json.dumps(
                 {
-                    "sources_file": str(Path(sources_file).resolve()),
-                    "sources": source_names,
-                    "db": str(Path(db_path).resolve()),
-                    "archive": str(Path(archive_root).resolve()),
-                    "run_id": run_id,
                     "log": verbose,
                     # The child removes it if this process dies first (no finally runs here).
-                    "workdir": tmp,
+                    "workdir": str(folder),
                     "parent": os.getpid(),
                     # One line per new document's sha256, as each is recorded.
                     "notify_fd": child_end,
@@ -88,34 +117,95 @@ def crawl(
             filter(None, [str(_repo_root()), env.get("PYTHONPATH")])
         )
         try:
-            child = subprocess.Popen(
-                [sys.executable, "-m", "scrapers.crawl_child", str(job), str(report)],
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "scrapers.crawl_child", str(start), str(self.report)],
+                stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 # With --verbose the child's log goes straight to the terminal.
                 stderr=None if verbose else subprocess.PIPE,
                 env=env,
                 pass_fds=(child_end,),
             )
+        except BaseException:
+            os.close(self._notices)
+            self._tmp.cleanup()
+            raise
         finally:
             # The child holds its own copy: end of file on ``notices`` once it exits.
             os.close(child_end)
-        CURRENT_CHILD = child
+        self._used = False
+
+    def __enter__(self) -> CrawlChild:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def crawl(
+        self,
+        sources_file: Path,
+        source_names: list[str],
+        *,
+        db_path: Path,
+        archive_root: Path,
+        run_id: int | None,
+        time_limit: float | None = None,
+        on_new_document: Callable[[str], None] | None = None,
+    ) -> list[CrawlReport]:
+        global CURRENT_CHILD
+        if self._used:
+            raise RuntimeError("a crawl child runs one crawl")
+        self._used = True
+        child = self.process
         label = ", ".join(source_names) or "all sources"
+        job = {
+            "sources_file": str(Path(sources_file).resolve()),
+            "sources": source_names,
+            "db": str(Path(db_path).resolve()),
+            "archive": str(Path(archive_root).resolve()),
+            "run_id": run_id,
+        }
+        assert child.stdin is not None
+        try:
+            child.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
+            child.stdin.close()
+        except OSError:
+            pass  # the child died already: its exit status and stderr say why, below
+        CURRENT_CHILD = child
         crash_point("crawl-parent")
         try:
-            with os.fdopen(notices, "rb") as stream:
+            with os.fdopen(self._notices, "rb") as stream:
                 stderr = _wait(child, stream, time_limit, label, on_new_document)
+            return self._read_report(child, stderr, label)
         finally:
             CURRENT_CHILD = None
-        if child.returncode != 0 or not report.exists():
+            # The crawl is over: its folder goes now, not when the run ends (a run killed
+            # while parsing leaves nothing behind).
+            self._tmp.cleanup()
+
+    def _read_report(
+        self, child: subprocess.Popen[bytes], stderr: bytes, label: str
+    ) -> list[CrawlReport]:
+        if child.returncode != 0 or not self.report.exists():
             raise RecordsError(
                 f"crawl of {label} failed: " + crash_reason(child.returncode, stderr or b"")
             )
         try:
-            entries = json.loads(report.read_text())
+            entries = json.loads(self.report.read_text())
             return [CrawlReport(**entry) for entry in entries]
         except (ValueError, TypeError) as exc:
             raise RecordsError(f"crawl of {label} wrote an unreadable report: {exc}") from None
+
+    def close(self) -> None:
+        """End the child (unused: it is waiting for a job and has written nothing, so it is
+        simply terminated) and remove its folder."""
+        child = self.process
+        if not self._used:
+            self._used = True
+            os.close(self._notices)
+            child.terminate()
+            child.communicate()
+        self._tmp.cleanup()
 
 
 #: After a stop request past the time limit, how long the child may take to shut down
@@ -169,7 +259,11 @@ def _wait(
         if line is None:  # end of file: the child (and any grandchild holding it) is gone
             ended = True
         elif on_new_document is not None and line.strip():
-            on_new_document(line.strip().decode("ascii"))
+            try:
+                on_new_document(line.strip().decode("ascii"))
+            except BaseException:
+                _stop(child)  # no crawl goes on unwatched
+                raise
     child.wait()
     for reader in readers:
         reader.join()

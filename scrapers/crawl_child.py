@@ -1,7 +1,8 @@
 """Run Scrapy for some sources in this (child) process and write a JSON report.
 
 The Twisted reactor cannot be restarted, so every crawl gets a fresh process:
-``python -m scrapers.crawl_child JOB.json REPORT.json`` (see ``scrapers.crawl``). If this
+``python -m scrapers.crawl_child START.json REPORT.json`` (see ``scrapers.crawl.CrawlChild``),
+started ahead of its crawl: it imports Scrapy, then reads the crawl's job on stdin. If this
 process fails outright, its last stderr line starts with ``CRASH_MARKER`` and says why in
 one sentence; the parent shows that line, not a traceback.
 """
@@ -106,11 +107,11 @@ def _could_not_start(failure: Failure, source: Source, state: CrawlState) -> Non
     )
 
 
-def main(job_path: str, report_path: str) -> int:
+def main(start_path: str, report_path: str) -> int:
     # Started from a scheduler job thread, this process inherits that thread's blocked
     # SIGTERM/SIGINT (scheduler.jobs.run_job); the parent stops us with SIGTERM.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    job = json.loads(Path(job_path).read_text())
+    job = json.loads(Path(start_path).read_text())
     if job.get("parent"):
         workdir = job.get("workdir")
         # Without the parent the source lock is gone: stop writing now, not after Scrapy's
@@ -119,6 +120,12 @@ def main(job_path: str, report_path: str) -> int:
             int(job["parent"]),
             (lambda: shutil.rmtree(workdir, ignore_errors=True)) if workdir else None,
         )
+    # Started ahead (Scrapy is imported by now), the crawl itself comes on stdin as one line
+    # (processes forked by the parent may hold the pipe open: no end of file to wait for).
+    crawl_job = sys.stdin.readline()
+    if not crawl_job.strip():
+        return 0
+    job.update(json.loads(crawl_job))
     config = load_config(job["sources_file"])
     sources = config.select(job["sources"])
     base = Settings()

@@ -252,12 +252,19 @@ class EarlyParse:
         self.pool.close()
 
     def submit(self, sha256: str) -> None:
-        rows = list(self.db.query("select * from documents where sha256 = ?", [sha256]))
-        if not rows or rows[0].get("status") != "fetched" or rows[0]["source"] not in self.sources:
+        try:
+            rows = list(self.db.query("select * from documents where sha256 = ?", [sha256]))
+            if not rows or rows[0].get("status") != "fetched":
+                return
+            if rows[0]["source"] not in self.sources:
+                return
+            job = _job_for(self.db, self.archive, self.config, rows[0])
+            if isinstance(job, _Job):
+                self.pool.submit(job, _prepare_and_parse, self.archive.root)
+        except Exception:  # parsing early is only a head start
+            # The document is parsed after the crawl as if never started; a real problem
+            # with it is reported there, once, naming it.
             return
-        job = _job_for(self.db, self.archive, self.config, rows[0])
-        if isinstance(job, _Job):
-            self.pool.submit(job, _prepare_and_parse, self.archive.root)
 
 
 def _job_key(job: _Job) -> str:

@@ -24,7 +24,7 @@ from records.pipeline.deadruns import close_dead_runs
 from records.pipeline.executors import Executor, executor_for
 from records.pipeline.parse import EarlyParse, parse_pending
 from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
-from scrapers.crawl import crawl
+from scrapers.crawl import CrawlChild, crawl
 
 
 def run(
@@ -47,10 +47,43 @@ def run(
     Then calls the sources' notification hooks (``records.pipeline.notify``). ``cluster``
     (else ``[settings] cluster``): parse on that Dask cluster (``records.pipeline.cluster``).
     """
+    sources = config.select(list(names))
+    # The crawl child imports Scrapy while this process gets the run ready; unused (a
+    # cluster out of reach, a source lock taken), it leaves having done nothing.
+    crawler = CrawlChild() if do_crawl and sources else None
+    with crawler or nullcontext():
+        summary, db = _run(
+            config,
+            sources,
+            paths=paths,
+            trigger=trigger,
+            progress=progress,
+            do_crawl=do_crawl,
+            do_parse=do_parse,
+            cluster=cluster,
+            shared_archive=shared_archive,
+            crawler=crawler,
+        )
+    _notify(db, config, sources, summary)
+    return summary
+
+
+def _run(
+    config: Config,
+    sources: list[Source],
+    *,
+    paths: Paths,
+    trigger: str,
+    progress: Progress,
+    do_crawl: bool,
+    do_parse: bool,
+    cluster: str | None,
+    shared_archive: bool | None,
+    crawler: CrawlChild | None,
+) -> tuple[RunSummary, sqlite_utils.Database]:
     from records.pipeline.interrupt import stop_on_signals
     from records.pipeline.locks import hold_sources
 
-    sources = config.select(list(names))
     # Connect first: an unreachable cluster is one error before anything is crawled or written.
     chosen = executor_for(
         config.settings if do_parse else None,
@@ -77,9 +110,9 @@ def run(
                 do_parse=do_parse,
                 locks=locks,
                 executor=executor,
+                crawler=crawler,
             )
-    _notify(db, config, sources, summary)
-    return summary
+    return summary, db
 
 
 def _notify(
@@ -107,6 +140,7 @@ def _run_locked(
     do_parse: bool,
     locks: list[Any],
     executor: Executor | None = None,
+    crawler: CrawlChild | None = None,
 ) -> RunSummary:
     from records.pipeline.health import record_expectations
 
@@ -132,6 +166,7 @@ def _run_locked(
                 summary=summary,
                 progress=progress,
                 on_new_document=early.submit if early is not None else None,
+                crawler=crawler,
             )
             # A stop asked for during the crawl: keep what was archived, parse it next run.
             interrupt.check()
@@ -161,6 +196,7 @@ def crawl_sources(
     summary: RunSummary,
     progress: Progress = quiet,
     on_new_document: Callable[[str], None] | None = None,
+    crawler: CrawlChild | None = None,
 ) -> None:
     if not sources:
         return
@@ -174,6 +210,7 @@ def crawl_sources(
             run_id=run_id,
             time_limit=config.settings.crawl_timeout,
             on_new_document=on_new_document,
+            child=crawler,
         )
     except RecordsError as exc:
         record_error(db, run=run_id, stage="crawl", message=str(exc))

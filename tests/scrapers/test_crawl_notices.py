@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 from db.connect import open_db
-from scrapers.crawl import crawl
+from scrapers.crawl import CrawlChild, crawl
 from tests.httpserver import Route, serve
 from tests.scrapers.crawling import html_page, tiny_pdf, write_sources
 
@@ -82,3 +82,14 @@ def test_a_document_seen_before_is_not_announced(tmp_path: Path) -> None:
                 on_new_document=heard.append,
             )
     assert heard == [hashlib.sha256(pdf).hexdigest()]
+
+
+def test_a_crawl_child_started_ahead_but_not_needed_leaves_nothing() -> None:
+    # `records run` starts the child before taking the source locks; a lock held elsewhere
+    # means no crawl: the child must go, with its folder, having written nothing.
+    child = CrawlChild()
+    folder = child.report.parent
+    assert folder.is_dir() and child.process.poll() is None
+    child.close()
+    assert child.process.returncode is not None
+    assert not folder.exists()
