@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -63,17 +64,8 @@ def crawl(
     the child has archived and recorded it, while the crawl goes on (so its parse can start
     before the crawl ends). ``child``: a ``CrawlChild`` started earlier (it has imported
     Scrapy while this process got the run ready); else one is started now."""
-    if child is not None:
-        return child.crawl(
-            sources_file,
-            source_names,
-            db_path=db_path,
-            archive_root=archive_root,
-            run_id=run_id,
-            time_limit=time_limit,
-            on_new_document=on_new_document,
-        )
-    with CrawlChild(verbose=verbose) as started:
+    # A child started by the caller is the caller's to close.
+    with nullcontext(child) if child is not None else CrawlChild(verbose=verbose) as started:
         return started.crawl(
             sources_file,
             source_names,

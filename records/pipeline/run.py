@@ -6,7 +6,7 @@ The CLI, the demo and the scheduler all call ``run``; nothing else orchestrates.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from typing import Any
 
 import sqlite_utils
@@ -47,56 +47,28 @@ def run(
     Then calls the sources' notification hooks (``records.pipeline.notify``). ``cluster``
     (else ``[settings] cluster``): parse on that Dask cluster (``records.pipeline.cluster``).
     """
-    sources = config.select(list(names))
-    # The crawl child imports Scrapy while this process gets the run ready; unused (a
-    # cluster out of reach, a source lock taken), it leaves having done nothing.
-    crawler = CrawlChild() if do_crawl and sources else None
-    with crawler or nullcontext():
-        summary, db = _run(
-            config,
-            sources,
-            paths=paths,
-            trigger=trigger,
-            progress=progress,
-            do_crawl=do_crawl,
-            do_parse=do_parse,
-            cluster=cluster,
-            shared_archive=shared_archive,
-            crawler=crawler,
-        )
-    _notify(db, config, sources, summary)
-    return summary
-
-
-def _run(
-    config: Config,
-    sources: list[Source],
-    *,
-    paths: Paths,
-    trigger: str,
-    progress: Progress,
-    do_crawl: bool,
-    do_parse: bool,
-    cluster: str | None,
-    shared_archive: bool | None,
-    crawler: CrawlChild | None,
-) -> tuple[RunSummary, sqlite_utils.Database]:
     from records.pipeline.interrupt import stop_on_signals
     from records.pipeline.locks import hold_sources
 
-    # Connect first: an unreachable cluster is one error before anything is crawled or written.
-    chosen = executor_for(
-        config.settings if do_parse else None,
-        Archive(paths.archive),
-        cluster=cluster if do_parse else None,
-        shared_archive=shared_archive,
-        progress=progress,
-    )
-    # Lock before writing anything, so the loser of a race leaves no trace but its message.
-    with (
-        chosen as executor,
-        hold_sources(paths.db, [s.name for s in sources], trigger=trigger) as locks,
-    ):
+    sources = config.select(list(names))
+    with ExitStack() as stack:
+        # The crawl child imports Scrapy while this process gets the run ready; unused (a
+        # cluster out of reach, a source lock taken), it is stopped having done nothing.
+        crawler = stack.enter_context(CrawlChild()) if do_crawl and sources else None
+        # Connect first: an unreachable cluster is one error before anything is crawled or
+        # written.
+        chosen = executor_for(
+            config.settings if do_parse else None,
+            Archive(paths.archive),
+            cluster=cluster if do_parse else None,
+            shared_archive=shared_archive,
+            progress=progress,
+        )
+        # Lock before writing anything, so the loser of a race leaves no trace but its message.
+        executor = stack.enter_context(chosen)
+        locks = stack.enter_context(
+            hold_sources(paths.db, [s.name for s in sources], trigger=trigger)
+        )
         with stop_on_signals():
             db = open_db(paths.db, specs=table_specs((s.parser for s in sources), config.settings))
             summary = _run_locked(
@@ -112,7 +84,8 @@ def _run(
                 executor=executor,
                 crawler=crawler,
             )
-    return summary, db
+    _notify(db, config, sources, summary)
+    return summary
 
 
 def _notify(
