@@ -1,0 +1,440 @@
+"""The ``"pdfium"`` reader: page objects read by pdfium (pypdfium2), in pdfplumber's shape.
+
+pdfminer still reads the page tree (page boxes, rotation, the numbering and doctops that
+pdfplumber's ``Page`` works out), which is cheap; what a page holds (characters, lines,
+rectangles, curves, images) comes from pdfium, which interprets the content stream in C.
+Every dict has the keys pdfplumber gives its objects, with pdfminer's arithmetic applied
+to pdfium's numbers (a character's box is its origin, advance, font size and the font's
+descent through its matrix, as ``LTChar`` makes it), so pdfplumber's table and text code
+and our parsers run on them unchanged. What pdfium cannot give the way pdfminer does:
+
+- numbers are pdfium's 32-bit floats (a few millionths of a point off pdfminer's);
+- a run of consecutive spaces is one space character (pdfium keeps one), which word
+  splitting treats the same; pdfium's generated spaces and line ends are left out;
+- colours are pdfium's RGB(A) as fractions (pdfplumber gives the PDF's own colour space),
+  ``ncs`` is None, ``mcid``/``tag`` are None, ``dash`` is None;
+- a path's ``pts`` follow pdfium's point order (a ``re`` is drawn from another corner).
+
+A document pdfium cannot open is read by the ``"fast"`` reader instead.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import threading
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfminer.fontmetrics import FONT_METRICS
+from pdfminer.utils import apply_matrix_pt, apply_matrix_rect, mult_matrix
+from pdfplumber.page import Page
+
+from parsers.pdf_pages import FastPage, FastPDF
+
+Matrix = tuple[float, float, float, float, float, float]
+
+#: pdfium is not thread safe: one call into a document at a time per process.
+_pdfium_lock = threading.Lock()
+
+_SEGMENT_OPS = {
+    pdfium_c.FPDF_SEGMENT_MOVETO: "m",
+    pdfium_c.FPDF_SEGMENT_LINETO: "l",
+    pdfium_c.FPDF_SEGMENT_BEZIERTO: "c",
+}
+
+
+def _page_ctm(page: Page) -> Matrix:
+    """The matrix pdfminer starts a page with (its rotation and media box origin)."""
+    (x0, y0, x1, y1) = page.page_obj.mediabox
+    rotate = page.page_obj.rotate
+    if rotate == 90:
+        return (0, -1, 1, 0, -y0, x1)
+    if rotate == 180:
+        return (-1, 0, 0, -1, x1, y1)
+    if rotate == 270:
+        return (0, 1, -1, 0, y1, -x0)
+    return (1, 0, 0, 1, -x0, -y0)
+
+
+def _matrix(obj: Any) -> Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return (1, 0, 0, 1, 0, 0)
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _colour(getter: Any, obj: Any) -> tuple[float, ...]:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not getter(obj, r, g, b, a):
+        return ()
+    return (r.value / 255, g.value / 255, b.value / 255)
+
+
+class _Font:
+    """What a character's dict needs of its text object: font name, the font's descent
+    per point of size (pdfminer's: the standard 14 fonts' metrics when not embedded),
+    size, colours."""
+
+    __slots__ = ("fontname", "descent", "size", "scolor", "ncolor")
+
+    def __init__(self, textobj: Any) -> None:
+        size = ctypes.c_float()
+        pdfium_c.FPDFTextObj_GetFontSize(textobj, size)
+        self.size = float(size.value)
+        font = pdfium_c.FPDFTextObj_GetFont(textobj)
+        name = ""
+        descent = 0.0
+        if font:
+            length = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+            buffer = ctypes.create_string_buffer(length)
+            pdfium_c.FPDFFont_GetBaseFontName(font, buffer, length)
+            name = buffer.value.decode("utf-8", "replace")
+            metrics = FONT_METRICS.get(name)
+            if metrics is not None and not pdfium_c.FPDFFont_GetIsEmbedded(font):
+                descent = float(metrics[0].get("Descent", 0)) * 0.001
+            else:
+                value = ctypes.c_float()
+                if pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1.0), value):
+                    descent = float(value.value)
+        self.fontname = name
+        self.descent = descent
+        self.scolor = _colour(pdfium_c.FPDFPageObj_GetStrokeColor, textobj)
+        self.ncolor = _colour(pdfium_c.FPDFPageObj_GetFillColor, textobj)
+
+
+class PdfiumPage(FastPage):
+    """A pdfplumber page whose objects pdfium read."""
+
+    def parse_objects(self) -> dict[str, list[dict[str, Any]]]:
+        if self.pdf.laparams is not None or not isinstance(self.pdf, PdfiumPDF):
+            return super().parse_objects()
+        with _pdfium_lock:
+            page = self.pdf.pdfium[self.page_number - 1]
+            try:
+                objects = _PageReader(self, page).read()
+            finally:
+                page.close()
+        return objects
+
+
+class _PageReader:
+    def __init__(self, page: PdfiumPage, pdfium_page: Any) -> None:
+        self.page = page
+        self.raw = pdfium_page.raw
+        self.pdfium_page = pdfium_page
+        self.ctm = _page_ctm(page)
+        self.height = page.height
+        self.mb_x0, self.mb_top = page.mediabox[:2]
+        self.doctop = page.initial_doctop
+        self.page_number = page.page_number
+        self.objects: dict[str, list[dict[str, Any]]] = {}
+
+    def read(self) -> dict[str, list[dict[str, Any]]]:
+        self._read_chars()
+        self._read_objects(self.raw, None, self.ctm)
+        return self.objects
+
+    def _add(self, kind: str, attr: dict[str, Any]) -> None:
+        y0, y1 = attr["y0"], attr["y1"]
+        top = (self.height - y1) + self.mb_top
+        attr["top"] = top
+        attr["bottom"] = (self.height - y0) + self.mb_top
+        attr["doctop"] = self.doctop + top
+        if self.mb_x0 != 0:
+            attr["x0"] += self.mb_x0
+            attr["x1"] += self.mb_x0
+        self.objects.setdefault(kind, []).append(attr)
+
+    # Characters: pdfium's text page, in its order.
+
+    def _read_chars(self) -> None:
+        textpage = pdfium_c.FPDFText_LoadPage(self.raw)
+        if not textpage:
+            return
+        try:
+            self._chars_of(textpage)
+        finally:
+            pdfium_c.FPDFText_ClosePage(textpage)
+
+    def _chars_of(self, textpage: Any) -> None:
+        count = pdfium_c.FPDFText_CountChars(textpage)
+        if count <= 0:
+            return
+        buffer = ctypes.create_string_buffer((count + 1) * 2)
+        pdfium_c.FPDFText_GetText(
+            textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
+        )
+        units = memoryview(buffer.raw[: count * 2]).cast("H")
+        ctm = self.ctm
+        rect = pdfium_c.FS_RECTF()
+        matrix = pdfium_c.FS_MATRIX()
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        get_box = pdfium_c.FPDFText_GetLooseCharBox
+        get_origin = pdfium_c.FPDFText_GetCharOrigin
+        get_matrix = pdfium_c.FPDFText_GetMatrix
+        is_generated = pdfium_c.FPDFText_IsGenerated
+        fonts: dict[Any, _Font] = {}
+        last_key: tuple[float, ...] | None = None
+        font: _Font | None = None
+        add = self._add
+        decimal = _decimal
+        page_number = self.page_number
+        i = 0
+        while i < count:
+            unit = units[i]
+            index = i
+            i += 1
+            if 0xD800 <= unit < 0xDC00 and i < count:  # a surrogate pair: one character
+                text = chr(0x10000 + ((unit - 0xD800) << 10) + (units[i] - 0xDC00))
+                i += 1
+            else:
+                text = chr(unit)
+            generated = text in " \r\n\x02" and is_generated(textpage, index)
+            if generated and text != " ":
+                continue
+            if unit == 0xFFFE:  # pdfium's mark for a hyphen it found at a line end
+                text = "-"
+            if generated:
+                # A space pdfium puts where the text jumps on: often where a space
+                # character was (pdfium drops one that starts the next run).
+                if font is None or last_key is None:
+                    continue
+                key = last_key
+            else:
+                get_matrix(textpage, index, matrix)
+                key = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+            if key != last_key or font is None:
+                last_key = key
+                textobj = pdfium_c.FPDFText_GetTextObject(textpage, index)
+                address = ctypes.cast(textobj, ctypes.c_void_p).value
+                font = fonts.get(address)
+                if font is None:
+                    font = fonts[address] = _Font(textobj)
+            get_origin(textpage, index, ox, oy)
+            get_box(textpage, index, rect)
+            a, b, c, d = key[:4]
+            # The advance in text space: the loose box's length along the baseline.
+            if b == 0 and c == 0 and a != 0:
+                adv = (decimal(rect.right) - decimal(rect.left)) / abs(a)
+            elif a == 0 and d == 0 and b != 0:
+                adv = (decimal(rect.top) - decimal(rect.bottom)) / abs(b)
+            else:
+                adv = (rect.right - rect.left) / (math.hypot(a, b) or 1.0)
+            origin = (decimal(ox.value), decimal(oy.value))
+            char_matrix = mult_matrix((a, b, c, d, *origin), ctm)
+            size = font.size
+            descent = font.descent * size
+            bbox = (0.0, descent, adv, descent + size)
+            (ca, cb, cc, cd, _, _) = char_matrix
+            (x0, y0, x1, y1) = apply_matrix_rect(char_matrix, bbox)
+            if x1 < x0:
+                (x0, x1) = (x1, x0)
+            if y1 < y0:
+                (y0, y1) = (y1, y0)
+            width = x1 - x0
+            height = y1 - y0
+            add(
+                "char",
+                {
+                    "matrix": char_matrix,
+                    "fontname": font.fontname,
+                    "adv": adv,
+                    "upright": ca * cd > 0 and cb * cc <= 0,
+                    "x0": x0,
+                    "y0": y0,
+                    "x1": x1,
+                    "y1": y1,
+                    "width": width,
+                    "height": height,
+                    "size": height,
+                    "mcid": None,
+                    "tag": None,
+                    "object_type": "char",
+                    "page_number": page_number,
+                    "ncs": None,
+                    "text": text,
+                    "stroking_color": font.scolor,
+                    "non_stroking_color": font.ncolor,
+                },
+            )
+
+    # Paths and images: the page's objects, forms' contents in their place.
+
+    def _read_objects(self, parent: Any, form: Any, matrix: Matrix) -> None:
+        if form is None:
+            count = pdfium_c.FPDFPage_CountObjects(parent)
+            get = pdfium_c.FPDFPage_GetObject
+        else:
+            count = pdfium_c.FPDFFormObj_CountObjects(form)
+            get = pdfium_c.FPDFFormObj_GetObject
+            parent = form
+        for i in range(count):
+            obj = get(parent, i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                self._path(obj, matrix)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                self._read_objects(None, obj, mult_matrix(_matrix(obj), matrix))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                self._image(obj, matrix)
+
+    def _image(self, obj: Any, matrix: Matrix) -> None:
+        full = mult_matrix(_matrix(obj), matrix)
+        (x0, y0, x1, y1) = apply_matrix_rect(full, (0, 0, 1, 1))
+        self._add(
+            "image",
+            {
+                "x0": x0,
+                "y0": y0,
+                "x1": x1,
+                "y1": y1,
+                "width": x1 - x0,
+                "height": y1 - y0,
+                "object_type": "image",
+                "page_number": self.page_number,
+            },
+        )
+
+    def _path(self, obj: Any, matrix: Matrix) -> None:
+        fillmode, stroke_flag = ctypes.c_int(), ctypes.c_int()
+        if not pdfium_c.FPDFPath_GetDrawMode(obj, fillmode, stroke_flag):
+            return
+        stroke = bool(stroke_flag.value)
+        fill = fillmode.value != pdfium_c.FPDF_FILLMODE_NONE
+        if not (stroke or fill):
+            return  # a clipping path ("W n"): pdfminer paints nothing either
+        evenodd = fillmode.value == pdfium_c.FPDF_FILLMODE_ALTERNATE
+        full = mult_matrix(_matrix(obj), matrix)
+        width = ctypes.c_float()
+        pdfium_c.FPDFPageObj_GetStrokeWidth(obj, width)
+        constant = {
+            "linewidth": _decimal(width.value),
+            "stroke": stroke,
+            "fill": fill,
+            "evenodd": evenodd,
+            "stroking_color": _colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj),
+            "non_stroking_color": _colour(pdfium_c.FPDFPageObj_GetFillColor, obj),
+        }
+        segments: list[list[Any]] = []  # pdfminer's path segments, in page space
+        x, y = ctypes.c_float(), ctypes.c_float()
+        bezier: list[tuple[float, float]] = []
+        for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+            op = _SEGMENT_OPS.get(pdfium_c.FPDFPathSegment_GetType(segment))
+            if op is None:
+                continue
+            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+            point = apply_matrix_pt(full, (_decimal(x.value), _decimal(y.value)))
+            if op == "c":
+                bezier.append(point)
+                if len(bezier) < 3:
+                    continue
+                segments.append(["c", *bezier])
+                bezier = []
+            else:
+                segments.append([op, point])
+            if pdfium_c.FPDFPathSegment_GetClose(segment):
+                segments.append(["h"])
+        start = 0
+        for end in range(1, len(segments) + 1):
+            if end == len(segments) or segments[end][0] == "m":
+                self._subpath(segments[start:end], constant)
+                start = end
+
+    def _subpath(self, path: list[list[Any]], constant: dict[str, Any]) -> None:
+        """pdfminer's ``paint_path`` for one subpath: a line, a rectangle or a curve."""
+        if not path or path[0][0] != "m":
+            return
+        shape = "".join(s[0] for s in path)
+        pts = [s[-1] if s[0] != "h" else path[0][-1] for s in path]
+        original = [(s[0], *s[1:]) for s in path]
+        if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+            shape = shape[:-2] + "h"
+            pts.pop()
+        kind = "curve"
+        if shape in {"mlh", "ml"}:
+            kind = "line"
+        elif shape in {"mlllh", "mllll"}:
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+            square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+                y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+            )
+            if pts[0] == pts[4] and square:
+                kind = "rect"
+        if kind == "rect":
+            (left, low, right, high) = (*pts[0], *pts[2])
+            box = (min(left, right), min(low, high), max(left, right), max(low, high))
+        elif kind == "line":
+            box = _bound(pts[:2])
+        else:
+            box = _bound(pts)
+        coord = self.page.point2coord
+        attr = {
+            "x0": box[0],
+            "y0": box[1],
+            "x1": box[2],
+            "y1": box[3],
+            "width": box[2] - box[0],
+            "height": box[3] - box[1],
+            **constant,
+            "mcid": None,
+            "tag": None,
+            "object_type": kind,
+            "page_number": self.page_number,
+            "pts": [coord(pt) for pt in (pts[:2] if kind == "line" else pts)],
+            "path": [(op, *map(coord, points)) for op, *points in original],
+            "dash": None,
+        }
+        self._add(kind, attr)
+
+
+def _decimal(value: float) -> float:
+    """The number a 32-bit float stands for: pdfium keeps coordinates as 32-bit floats,
+    and the PDF's own numbers (``133.65``) have at most about 7 significant digits, which
+    such a float holds (it reads back as ``133.64999389...``, not pdfminer's value)."""
+    return float(f"{value:.7g}")
+
+
+def _bound(pts: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+class PdfiumPDF(FastPDF):
+    """pdfplumber's PDF (pdfminer reads its page tree) whose pages pdfium reads."""
+
+    page_class = PdfiumPage
+    pdfium: Any = None
+
+    def close(self) -> None:
+        super().close()
+        document = getattr(self, "pdfium", None)
+        if document is not None:
+            with _pdfium_lock:
+                document.close()
+            self.pdfium = None
+
+
+def open_pdfium(path: Any) -> FastPDF:
+    """``path`` read by pdfium, or by the fast reader when pdfium cannot open it or does
+    not see the pages pdfminer sees."""
+    pdf = PdfiumPDF.open(path)
+    try:
+        with _pdfium_lock:
+            document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        pdf.close()
+        return FastPDF.open(path)
+    pdf.pdfium = document
+    try:
+        same = len(document) == len(pdf.pages)
+    except Exception:
+        pdf.close()
+        raise
+    if not same:
+        pdf.close()
+        return FastPDF.open(path)
+    return pdf
