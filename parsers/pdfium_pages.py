@@ -28,8 +28,10 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.fontmetrics import FONT_METRICS
+from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1
+from pdfminer.psparser import LIT
 from pdfminer.utils import apply_matrix_pt, apply_matrix_rect, mult_matrix
-from pdfplumber.page import Page
+from pdfplumber.page import Page, fix_fontname_bytes
 
 from parsers.pdf_pages import FastPage, FastPDF
 
@@ -37,6 +39,8 @@ Matrix = tuple[float, float, float, float, float, float]
 
 #: pdfium is not thread safe: one call into a document at a time per process.
 _pdfium_lock = threading.Lock()
+
+LITERAL_FORM = LIT("Form")
 
 _SEGMENT_OPS = {
     pdfium_c.FPDF_SEGMENT_MOVETO: "m",
@@ -62,7 +66,9 @@ def _matrix(obj: Any) -> Matrix:
     m = pdfium_c.FS_MATRIX()
     if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
         return (1, 0, 0, 1, 0, 0)
-    return (m.a, m.b, m.c, m.d, m.e, m.f)
+    return (
+        _decimal(m.a), _decimal(m.b), _decimal(m.c), _decimal(m.d), _decimal(m.e), _decimal(m.f)
+    )
 
 
 def _colour(getter: Any, obj: Any) -> tuple[float, ...]:
@@ -72,14 +78,52 @@ def _colour(getter: Any, obj: Any) -> tuple[float, ...]:
     return (r.value / 255, g.value / 255, b.value / 255)
 
 
+def _page_fonts(page: Page) -> dict[str, tuple[str, float]]:
+    """pdfminer's name and descent (per point of size) of the fonts the page's resources
+    name, and its forms' resources, by the name pdfium gives (without a subset prefix)."""
+    fonts: dict[str, tuple[str, float]] = {}
+    seen: set[int] = set()
+    rsrcmgr = page.pdf.rsrcmgr
+
+    def visit(resources: Any, depth: int) -> None:
+        resources = resolve1(resources)
+        if not isinstance(resources, dict) or depth > 8:
+            return
+        for spec in dict_value(resources.get("Font", {})).values():
+            objid = spec.objid if isinstance(spec, PDFObjRef) else None
+            if objid is not None:
+                if objid in seen:
+                    continue
+                seen.add(objid)
+            try:
+                font = rsrcmgr.get_font(objid, dict_value(spec))
+            except Exception:  # noqa: BLE001 - pdfminer raises many types for a bad font
+                continue
+            name = font.fontname
+            name = fix_fontname_bytes(name) if isinstance(name, bytes) else str(name)
+            plain = name.split("+", 1)[1] if len(name) > 7 and name[6] == "+" else name
+            fonts.setdefault(plain, (name, float(font.get_descent())))
+        for xobject in dict_value(resources.get("XObject", {})).values():
+            if isinstance(xobject, PDFObjRef):
+                if xobject.objid in seen:
+                    continue
+                seen.add(xobject.objid)
+            stream = resolve1(xobject)
+            if isinstance(stream, PDFStream) and stream.get("Subtype") is LITERAL_FORM:
+                visit(stream.get("Resources"), depth + 1)
+
+    visit(page.page_obj.resources, 0)
+    return fonts
+
+
 class _Font:
     """What a character's dict needs of its text object: font name, the font's descent
-    per point of size (pdfminer's: the standard 14 fonts' metrics when not embedded),
-    size, colours."""
+    per point of size (pdfminer's: its own metrics for the standard fonts' names), size,
+    colours."""
 
     __slots__ = ("fontname", "descent", "size", "scolor", "ncolor")
 
-    def __init__(self, textobj: Any) -> None:
+    def __init__(self, textobj: Any, page_fonts: dict[str, tuple[str, float]]) -> None:
         size = ctypes.c_float()
         pdfium_c.FPDFTextObj_GetFontSize(textobj, size)
         self.size = float(size.value)
@@ -92,7 +136,12 @@ class _Font:
             pdfium_c.FPDFFont_GetBaseFontName(font, buffer, length)
             name = buffer.value.decode("utf-8", "replace")
             metrics = FONT_METRICS.get(name)
-            if metrics is not None and not pdfium_c.FPDFFont_GetIsEmbedded(font):
+            known = page_fonts.get(name)
+            if known is not None:
+                name, descent = known
+            elif metrics is not None:
+                # pdfminer takes a standard font's metrics from its own tables, whatever
+                # the PDF says (Symbol and ZapfDingbats have no descent there).
                 descent = float(metrics[0].get("Descent", 0)) * 0.001
             else:
                 value = ctypes.c_float()
@@ -130,6 +179,9 @@ class _PageReader:
         self.doctop = page.initial_doctop
         self.page_number = page.page_number
         self.objects: dict[str, list[dict[str, Any]]] = {}
+        self.fonts = _page_fonts(page)
+        #: The text objects the text page's characters come from (by address).
+        self._text_objects: dict[int | None, bool] = {}
 
     def read(self) -> dict[str, list[dict[str, Any]]]:
         self._read_chars()
@@ -178,9 +230,8 @@ class _PageReader:
         fonts: dict[Any, _Font] = {}
         last_key: tuple[float, ...] | None = None
         font: _Font | None = None
-        add = self._add
+        add_char = self._add_char
         decimal = _decimal
-        page_number = self.page_number
         i = 0
         while i < count:
             unit = units[i]
@@ -191,30 +242,23 @@ class _PageReader:
                 i += 1
             else:
                 text = chr(unit)
-            generated = text in " \r\n\x02" and is_generated(textpage, index)
-            if generated and text != " ":
-                continue
+            if text in " \r\n\x02" and is_generated(textpage, index):
+                continue  # pdfium's own spaces and line ends: pdfminer has none
             if unit == 0xFFFE:  # pdfium's mark for a hyphen it found at a line end
                 text = "-"
-            if generated:
-                # A space pdfium puts where the text jumps on: often where a space
-                # character was (pdfium drops one that starts the next run).
-                if font is None or last_key is None:
-                    continue
-                key = last_key
-            else:
-                get_matrix(textpage, index, matrix)
-                key = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+            get_matrix(textpage, index, matrix)
+            key = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
             if key != last_key or font is None:
                 last_key = key
+                a, b, c, d = (decimal(v) for v in key[:4])
                 textobj = pdfium_c.FPDFText_GetTextObject(textpage, index)
                 address = ctypes.cast(textobj, ctypes.c_void_p).value
                 font = fonts.get(address)
                 if font is None:
-                    font = fonts[address] = _Font(textobj)
+                    font = fonts[address] = _Font(textobj, self.fonts)
+                    self._text_objects[address] = True
             get_origin(textpage, index, ox, oy)
             get_box(textpage, index, rect)
-            a, b, c, d = key[:4]
             # The advance in text space: the loose box's length along the baseline.
             if b == 0 and c == 0 and a != 0:
                 adv = (decimal(rect.right) - decimal(rect.left)) / abs(a)
@@ -223,42 +267,60 @@ class _PageReader:
             else:
                 adv = (rect.right - rect.left) / (math.hypot(a, b) or 1.0)
             origin = (decimal(ox.value), decimal(oy.value))
-            char_matrix = mult_matrix((a, b, c, d, *origin), ctm)
-            size = font.size
-            descent = font.descent * size
-            bbox = (0.0, descent, adv, descent + size)
-            (ca, cb, cc, cd, _, _) = char_matrix
-            (x0, y0, x1, y1) = apply_matrix_rect(char_matrix, bbox)
-            if x1 < x0:
-                (x0, x1) = (x1, x0)
-            if y1 < y0:
-                (y0, y1) = (y1, y0)
-            width = x1 - x0
-            height = y1 - y0
-            add(
-                "char",
-                {
-                    "matrix": char_matrix,
-                    "fontname": font.fontname,
-                    "adv": adv,
-                    "upright": ca * cd > 0 and cb * cc <= 0,
-                    "x0": x0,
-                    "y0": y0,
-                    "x1": x1,
-                    "y1": y1,
-                    "width": width,
-                    "height": height,
-                    "size": height,
-                    "mcid": None,
-                    "tag": None,
-                    "object_type": "char",
-                    "page_number": page_number,
-                    "ncs": None,
-                    "text": text,
-                    "stroking_color": font.scolor,
-                    "non_stroking_color": font.ncolor,
-                },
-            )
+            add_char(mult_matrix((a, b, c, d, *origin), ctm), font, adv, text)
+
+    def _add_char(self, char_matrix: Matrix, font: _Font, adv: float, text: str) -> None:
+        """pdfplumber's dict of the ``LTChar`` pdfminer makes: its box, from the descent
+        below the baseline to the font size above it, through the matrix."""
+        size = font.size
+        descent = font.descent * size
+        bbox = (0.0, descent, adv, descent + size)
+        (ca, cb, cc, cd, _, _) = char_matrix
+        (x0, y0, x1, y1) = apply_matrix_rect(char_matrix, bbox)
+        if x1 < x0:
+            (x0, x1) = (x1, x0)
+        if y1 < y0:
+            (y0, y1) = (y1, y0)
+        width = x1 - x0
+        height = y1 - y0
+        self._add(
+            "char",
+            {
+                "matrix": char_matrix,
+                "fontname": font.fontname,
+                "adv": adv,
+                "upright": ca * cd > 0 and cb * cc <= 0,
+                "x0": x0,
+                "y0": y0,
+                "x1": x1,
+                "y1": y1,
+                "width": width,
+                "height": height,
+                "size": height,
+                "mcid": None,
+                "tag": None,
+                "object_type": "char",
+                "page_number": self.page_number,
+                "ncs": None,
+                "text": text,
+                "stroking_color": font.scolor,
+                "non_stroking_color": font.ncolor,
+            },
+        )
+
+    def _blank(self, obj: Any, matrix: Matrix) -> None:
+        """A text object the text page has no character of. pdfium leaves out a string
+        of only a space (pdfminer gives its character, and pdfplumber ends a word on it),
+        which shows as a text object with no ink: a space at its origin, no advance."""
+        if self._text_objects.get(ctypes.cast(obj, ctypes.c_void_p).value):
+            return
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            return
+        if left.value != right.value or bottom.value != top.value:
+            return  # ink pdfium chose not to read as text: not known to be a space
+        char_matrix = mult_matrix(_matrix(obj), matrix)
+        self._add_char(char_matrix, _Font(obj, self.fonts), 0.0, " ")
 
     # Paths and images: the page's objects, forms' contents in their place.
 
@@ -275,6 +337,8 @@ class _PageReader:
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 self._path(obj, matrix)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                self._blank(obj, matrix)
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
                 self._read_objects(None, obj, mult_matrix(_matrix(obj), matrix))
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
