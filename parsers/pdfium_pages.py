@@ -28,7 +28,8 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.fontmetrics import FONT_METRICS
-from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1
+from pdfminer.pdffont import PDFFont, PDFType3Font
+from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1, stream_value
 from pdfminer.psparser import LIT
 from pdfminer.utils import apply_matrix_pt, apply_matrix_rect, mult_matrix
 from pdfplumber.page import Page, fix_fontname_bytes
@@ -78,10 +79,19 @@ def _colour(getter: Any, obj: Any) -> tuple[float, ...]:
     return (r.value / 255, g.value / 255, b.value / 255)
 
 
-def _page_fonts(page: Page) -> dict[str, tuple[str, float]]:
+class _Unlike(Exception):
+    """The page has what pdfium reads otherwise than pdfminer (Type 3 or vertical fonts,
+    marked-content ``ActualText``): its objects are read by pdfminer."""
+
+
+def _page_fonts(page: Page) -> dict[str, tuple[str, float, dict[str, float] | None]]:
     """pdfminer's name and descent (per point of size) of the fonts the page's resources
-    name, and its forms' resources, by the name pdfium gives (without a subset prefix)."""
-    fonts: dict[str, tuple[str, float]] = {}
+    name, and its forms' resources, by the name pdfium gives (without a subset prefix).
+    ``_Unlike`` for a Type 3 or vertical font, or a content stream with ``ActualText``."""
+    for stream in page.page_obj.contents:
+        if b"/ActualText" in stream_value(stream).get_data():
+            raise _Unlike("ActualText")
+    fonts: dict[str, tuple[str, float, dict[str, float] | None]] = {}
     seen: set[int] = set()
     rsrcmgr = page.pdf.rsrcmgr
 
@@ -99,10 +109,15 @@ def _page_fonts(page: Page) -> dict[str, tuple[str, float]]:
                 font = rsrcmgr.get_font(objid, dict_value(spec))
             except Exception:  # noqa: BLE001 - pdfminer raises many types for a bad font
                 continue
+            if isinstance(font, PDFType3Font) or font.is_vertical():
+                raise _Unlike("Type 3 or vertical font")
             name = font.fontname
             name = fix_fontname_bytes(name) if isinstance(name, bytes) else str(name)
             plain = name.split("+", 1)[1] if len(name) > 7 and name[6] == "+" else name
-            fonts.setdefault(plain, (name, float(font.get_descent())))
+            if plain in fonts and fonts[plain][0] != name:
+                fonts[plain] = (fonts[plain][0], fonts[plain][1], None)  # which one?
+            else:
+                fonts[plain] = (name, float(font.get_descent()), _widths(font))
         for xobject in dict_value(resources.get("XObject", {})).values():
             if isinstance(xobject, PDFObjRef):
                 if xobject.objid in seen:
@@ -110,10 +125,38 @@ def _page_fonts(page: Page) -> dict[str, tuple[str, float]]:
                 seen.add(xobject.objid)
             stream = resolve1(xobject)
             if isinstance(stream, PDFStream) and stream.get("Subtype") is LITERAL_FORM:
+                if b"/ActualText" in stream.get_data():
+                    raise _Unlike("ActualText")
                 visit(stream.get("Resources"), depth + 1)
 
     visit(page.page_obj.resources, 0)
     return fonts
+
+
+def _widths(font: PDFFont) -> dict[str, float] | None:
+    """pdfminer's width of each character a font's codes stand for (0.001 of the size),
+    None for a font whose codes are not a byte; a text two codes of different widths
+    stand for is left out."""
+    if font.is_multibyte():
+        codes = [c for c in font.widths if isinstance(c, int)][:4096]
+    else:
+        codes = list(range(256))
+    widths: dict[str, float] = {}
+    clashes: set[str] = set()
+    for code in codes:
+        try:
+            text = font.to_unichr(code)
+        except Exception:  # noqa: BLE001 - PDFUnicodeNotDefined and worse from bad fonts
+            continue
+        if not isinstance(text, str):
+            continue
+        width = font.char_width(code)
+        if widths.get(text, width) != width:
+            clashes.add(text)
+        widths[text] = width
+    for text in clashes:
+        del widths[text]
+    return widths
 
 
 class _Font:
@@ -121,15 +164,16 @@ class _Font:
     per point of size (pdfminer's: its own metrics for the standard fonts' names), size,
     colours."""
 
-    __slots__ = ("fontname", "descent", "size", "scolor", "ncolor")
+    __slots__ = ("fontname", "descent", "size", "scolor", "ncolor", "widths")
 
-    def __init__(self, textobj: Any, page_fonts: dict[str, tuple[str, float]]) -> None:
+    def __init__(self, textobj: Any, page_fonts: dict[str, tuple[str, float, dict[str, float] | None]]) -> None:
         size = ctypes.c_float()
         pdfium_c.FPDFTextObj_GetFontSize(textobj, size)
         self.size = float(size.value)
         font = pdfium_c.FPDFTextObj_GetFont(textobj)
         name = ""
         descent = 0.0
+        self.widths: dict[str, float] | None = None
         if font:
             length = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
             buffer = ctypes.create_string_buffer(length)
@@ -138,7 +182,7 @@ class _Font:
             metrics = FONT_METRICS.get(name)
             known = page_fonts.get(name)
             if known is not None:
-                name, descent = known
+                name, descent, self.widths = known
             elif metrics is not None:
                 # pdfminer takes a standard font's metrics from its own tables, whatever
                 # the PDF says (Symbol and ZapfDingbats have no descent there).
@@ -159,17 +203,23 @@ class PdfiumPage(FastPage):
     def parse_objects(self) -> dict[str, list[dict[str, Any]]]:
         if self.pdf.laparams is not None or not isinstance(self.pdf, PdfiumPDF):
             return super().parse_objects()
+        try:
+            fonts = _page_fonts(self)
+        except _Unlike:
+            return super().parse_objects()
         with _pdfium_lock:
             page = self.pdf.pdfium[self.page_number - 1]
             try:
-                objects = _PageReader(self, page).read()
+                objects = _PageReader(self, page, fonts).read()
             finally:
                 page.close()
         return objects
 
 
 class _PageReader:
-    def __init__(self, page: PdfiumPage, pdfium_page: Any) -> None:
+    def __init__(
+        self, page: PdfiumPage, pdfium_page: Any, fonts: dict[str, tuple[str, float, dict[str, float] | None]]
+    ) -> None:
         self.page = page
         self.raw = pdfium_page.raw
         self.pdfium_page = pdfium_page
@@ -179,7 +229,7 @@ class _PageReader:
         self.doctop = page.initial_doctop
         self.page_number = page.page_number
         self.objects: dict[str, list[dict[str, Any]]] = {}
-        self.fonts = _page_fonts(page)
+        self.fonts = fonts
         #: The text objects the text page's characters come from (by address).
         self._text_objects: dict[int | None, bool] = {}
 
@@ -231,6 +281,8 @@ class _PageReader:
         last_key: tuple[float, ...] | None = None
         font: _Font | None = None
         add_char = self._add_char
+        last_place: tuple[Any, ...] | None = None
+        pending: list[Any] | None = None
         decimal = _decimal
         i = 0
         while i < count:
@@ -259,7 +311,17 @@ class _PageReader:
                     self._text_objects[address] = True
             get_origin(textpage, index, ox, oy)
             get_box(textpage, index, rect)
-            # The advance in text space: the loose box's length along the baseline.
+            place = (ox.value, oy.value, rect.left, rect.right, rect.bottom, rect.top, key)
+            if place == last_place and pending is not None:
+                # One glyph whose text is several characters (" ." or "fi"): pdfium
+                # gives each its own entry in the same place, pdfminer one character.
+                pending[3] += text
+                continue
+            if pending is not None:
+                add_char(*pending)
+            last_place = place
+            # The advance in text space: the loose box's length along the baseline
+            # (unless the font's widths say it: a glyph's box may reach past it).
             if b == 0 and c == 0 and a != 0:
                 adv = (decimal(rect.right) - decimal(rect.left)) / abs(a)
             elif a == 0 and d == 0 and b != 0:
@@ -267,12 +329,17 @@ class _PageReader:
             else:
                 adv = (rect.right - rect.left) / (math.hypot(a, b) or 1.0)
             origin = (decimal(ox.value), decimal(oy.value))
-            add_char(mult_matrix((a, b, c, d, *origin), ctm), font, adv, text)
+            pending = [mult_matrix((a, b, c, d, *origin), ctm), font, adv, text]
+        if pending is not None:
+            add_char(*pending)
 
     def _add_char(self, char_matrix: Matrix, font: _Font, adv: float, text: str) -> None:
         """pdfplumber's dict of the ``LTChar`` pdfminer makes: its box, from the descent
         below the baseline to the font size above it, through the matrix."""
         size = font.size
+        width = font.widths.get(text) if font.widths is not None else None
+        if width is not None and adv and 0.5 * adv <= width * size <= 2 * adv:
+            adv = width * size  # pdfminer's advance (no horizontal scaling seen)
         descent = font.descent * size
         bbox = (0.0, descent, adv, descent + size)
         (ca, cb, cc, cd, _, _) = char_matrix
@@ -311,7 +378,8 @@ class _PageReader:
     def _blank(self, obj: Any, matrix: Matrix) -> None:
         """A text object the text page has no character of. pdfium leaves out a string
         of only a space (pdfminer gives its character, and pdfplumber ends a word on it),
-        which shows as a text object with no ink: a space at its origin, no advance."""
+        which shows as a text object with no ink: a space at its origin, as wide as the
+        font's widths say (no advance when they do not)."""
         if self._text_objects.get(ctypes.cast(obj, ctypes.c_void_p).value):
             return
         left, bottom, right, top = (ctypes.c_float() for _ in range(4))
@@ -320,7 +388,9 @@ class _PageReader:
         if left.value != right.value or bottom.value != top.value:
             return  # ink pdfium chose not to read as text: not known to be a space
         char_matrix = mult_matrix(_matrix(obj), matrix)
-        self._add_char(char_matrix, _Font(obj, self.fonts), 0.0, " ")
+        font = _Font(obj, self.fonts)
+        width = font.widths.get(" ") if font.widths is not None else None
+        self._add_char(char_matrix, font, 0.0 if width is None else width * font.size, " ")
 
     # Paths and images: the page's objects, forms' contents in their place.
 
