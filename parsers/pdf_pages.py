@@ -654,6 +654,7 @@ def open_document(path: Path) -> Document:
         if document is not None:
             _cache.move_to_end(key)
             return document
+    pdf: pdfplumber.PDF
     if _reader == "pdfium":
         from parsers.pdfium_pages import open_pdfium
 

@@ -23,8 +23,9 @@ from __future__ import annotations
 import ctypes
 import math
 import threading
-from typing import Any
+from typing import Any, cast
 
+import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.fontmetrics import FONT_METRICS
@@ -37,6 +38,8 @@ from pdfplumber.page import Page, fix_fontname_bytes
 from parsers.pdf_pages import FastPage, FastPDF
 
 Matrix = tuple[float, float, float, float, float, float]
+#: A page's fonts by pdfium's name: pdfminer's name, descent and widths by text.
+_PageFonts = dict[str, tuple[str, float, dict[str, float] | None]]
 
 #: pdfium is not thread safe: one call into a document at a time per process.
 _pdfium_lock = threading.Lock()
@@ -68,7 +71,12 @@ def _matrix(obj: Any) -> Matrix:
     if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
         return (1, 0, 0, 1, 0, 0)
     return (
-        _decimal(m.a), _decimal(m.b), _decimal(m.c), _decimal(m.d), _decimal(m.e), _decimal(m.f)
+        _decimal(m.a),
+        _decimal(m.b),
+        _decimal(m.c),
+        _decimal(m.d),
+        _decimal(m.e),
+        _decimal(m.f),
     )
 
 
@@ -84,14 +92,14 @@ class _Unlike(Exception):
     marked-content ``ActualText``): its objects are read by pdfminer."""
 
 
-def _page_fonts(page: Page) -> dict[str, tuple[str, float, dict[str, float] | None]]:
+def _page_fonts(page: Page) -> _PageFonts:
     """pdfminer's name and descent (per point of size) of the fonts the page's resources
     name, and its forms' resources, by the name pdfium gives (without a subset prefix).
     ``_Unlike`` for a Type 3 or vertical font, or a content stream with ``ActualText``."""
     for stream in page.page_obj.contents:
         if b"/ActualText" in stream_value(stream).get_data():
             raise _Unlike("ActualText")
-    fonts: dict[str, tuple[str, float, dict[str, float] | None]] = {}
+    fonts: _PageFonts = {}
     seen: set[int] = set()
     rsrcmgr = page.pdf.rsrcmgr
 
@@ -107,7 +115,7 @@ def _page_fonts(page: Page) -> dict[str, tuple[str, float, dict[str, float] | No
                 seen.add(objid)
             try:
                 font = rsrcmgr.get_font(objid, dict_value(spec))
-            except Exception:  # noqa: BLE001 - pdfminer raises many types for a bad font
+            except Exception:
                 continue
             if isinstance(font, PDFType3Font) or font.is_vertical():
                 raise _Unlike("Type 3 or vertical font")
@@ -146,7 +154,7 @@ def _widths(font: PDFFont) -> dict[str, float] | None:
     for code in codes:
         try:
             text = font.to_unichr(code)
-        except Exception:  # noqa: BLE001 - PDFUnicodeNotDefined and worse from bad fonts
+        except Exception:
             continue
         if not isinstance(text, str):
             continue
@@ -166,7 +174,7 @@ class _Font:
 
     __slots__ = ("fontname", "descent", "size", "scolor", "ncolor", "widths")
 
-    def __init__(self, textobj: Any, page_fonts: dict[str, tuple[str, float, dict[str, float] | None]]) -> None:
+    def __init__(self, textobj: Any, page_fonts: _PageFonts) -> None:
         size = ctypes.c_float()
         pdfium_c.FPDFTextObj_GetFontSize(textobj, size)
         self.size = float(size.value)
@@ -186,7 +194,7 @@ class _Font:
             elif metrics is not None:
                 # pdfminer takes a standard font's metrics from its own tables, whatever
                 # the PDF says (Symbol and ZapfDingbats have no descent there).
-                descent = float(metrics[0].get("Descent", 0)) * 0.001
+                descent = float(cast(float, metrics[0].get("Descent", 0))) * 0.001
             else:
                 value = ctypes.c_float()
                 if pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1.0), value):
@@ -217,9 +225,7 @@ class PdfiumPage(FastPage):
 
 
 class _PageReader:
-    def __init__(
-        self, page: PdfiumPage, pdfium_page: Any, fonts: dict[str, tuple[str, float, dict[str, float] | None]]
-    ) -> None:
+    def __init__(self, page: PdfiumPage, pdfium_page: Any, fonts: _PageFonts) -> None:
         self.page = page
         self.raw = pdfium_page.raw
         self.pdfium_page = pdfium_page
@@ -498,7 +504,7 @@ class _PageReader:
             if pts[0] == pts[4] and square:
                 kind = "rect"
         if kind == "rect":
-            (left, low, right, high) = (*pts[0], *pts[2])
+            (left, low), (right, high) = pts[0], pts[2]
             box = (min(left, right), min(low, high), max(left, right), max(low, high))
         elif kind == "line":
             box = _bound(pts[:2])
@@ -552,10 +558,10 @@ class PdfiumPDF(FastPDF):
             self.pdfium = None
 
 
-def open_pdfium(path: Any) -> FastPDF:
+def open_pdfium(path: Any) -> pdfplumber.PDF:
     """``path`` read by pdfium, or by the fast reader when pdfium cannot open it or does
     not see the pages pdfminer sees."""
-    pdf = PdfiumPDF.open(path)
+    pdf = cast(PdfiumPDF, PdfiumPDF.open(path))
     try:
         with _pdfium_lock:
             document = pdfium.PdfDocument(str(path))
