@@ -172,7 +172,7 @@ class _Font:
     per point of size (pdfminer's: its own metrics for the standard fonts' names), size,
     colours."""
 
-    __slots__ = ("fontname", "descent", "size", "scolor", "ncolor", "widths")
+    __slots__ = ("fontname", "descent", "size", "scolor", "ncolor", "widths", "low", "high")
 
     def __init__(self, textobj: Any, page_fonts: _PageFonts) -> None:
         size = ctypes.c_float()
@@ -201,6 +201,9 @@ class _Font:
                     descent = float(value.value)
         self.fontname = name
         self.descent = descent
+        #: The box's bottom and top above the baseline, in text space (pdfminer's).
+        self.low = descent * self.size
+        self.high = descent * self.size + self.size
         self.scolor = _colour(pdfium_c.FPDFPageObj_GetStrokeColor, textobj)
         self.ncolor = _colour(pdfium_c.FPDFPageObj_GetFillColor, textobj)
 
@@ -235,6 +238,7 @@ class _PageReader:
         self.doctop = page.initial_doctop
         self.page_number = page.page_number
         self.objects: dict[str, list[dict[str, Any]]] = {}
+        self.chars: list[dict[str, Any]] = []
         self.fonts = fonts
         #: The text objects the text page's characters come from (by address).
         self._text_objects: dict[int | None, bool] = {}
@@ -242,6 +246,8 @@ class _PageReader:
     def read(self) -> dict[str, list[dict[str, Any]]]:
         self._read_chars()
         self._read_objects(self.raw, None, self.ctm)
+        if self.chars:
+            self.objects = {"char": self.chars, **self.objects}
         return self.objects
 
     def _add(self, kind: str, attr: dict[str, Any]) -> None:
@@ -270,15 +276,21 @@ class _PageReader:
         count = pdfium_c.FPDFText_CountChars(textpage)
         if count <= 0:
             return
-        buffer = ctypes.create_string_buffer((count + 1) * 2)
-        pdfium_c.FPDFText_GetText(
+        buffer = ctypes.create_string_buffer((2 * count + 1) * 2)
+        # The text has one UTF-16 unit per character but two for one outside the BMP.
+        count_units = pdfium_c.FPDFText_GetText(
             textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort))
         )
-        units = memoryview(buffer.raw[: count * 2]).cast("H")
+        count_units = max(0, count_units - 1)  # less the terminating NUL
+        units = memoryview(buffer.raw[: count_units * 2]).cast("H")
         ctm = self.ctm
+        plain_ctm = ctm == (1, 0, 0, 1, 0, 0)  # mult_matrix by it changes no number
         rect = pdfium_c.FS_RECTF()
         matrix = pdfium_c.FS_MATRIX()
         ox, oy = ctypes.c_double(), ctypes.c_double()
+        # Arguments made once: ctypes converting a structure per call costs more.
+        rect_ref, matrix_ref = ctypes.byref(rect), ctypes.byref(matrix)
+        ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
         get_box = pdfium_c.FPDFText_GetLooseCharBox
         get_origin = pdfium_c.FPDFText_GetCharOrigin
         get_matrix = pdfium_c.FPDFText_GetMatrix
@@ -287,15 +299,20 @@ class _PageReader:
         last_key: tuple[float, ...] | None = None
         font: _Font | None = None
         add_char = self._add_char
-        last_place: tuple[Any, ...] | None = None
-        pending: list[Any] | None = None
+        chars = self.chars
+        append = chars.append
+        page_height, mb_top, mb_x0 = self.height, self.mb_top, self.mb_x0
+        doctop, page_number = self.doctop, self.page_number
+        last_place: tuple[float, float, float] | None = None
         decimal = _decimal
-        i = 0
-        while i < count:
+        a = b = c = d = 0.0
+        index = -1  # the character's index in the text page
+        i = 0  # its first UTF-16 unit in the page's text
+        while i < count_units:
             unit = units[i]
-            index = i
+            index += 1
             i += 1
-            if 0xD800 <= unit < 0xDC00 and i < count:  # a surrogate pair: one character
+            if 0xD800 <= unit < 0xDC00 and i < count_units:  # a surrogate pair
                 text = chr(0x10000 + ((unit - 0xD800) << 10) + (units[i] - 0xDC00))
                 i += 1
             else:
@@ -304,7 +321,7 @@ class _PageReader:
                 continue  # pdfium's own spaces and line ends: pdfminer has none
             if unit == 0xFFFE:  # pdfium's mark for a hyphen it found at a line end
                 text = "-"
-            get_matrix(textpage, index, matrix)
+            get_matrix(textpage, index, matrix_ref)
             key = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
             if key != last_key or font is None:
                 last_key = key
@@ -315,71 +332,134 @@ class _PageReader:
                 if font is None:
                     font = fonts[address] = _Font(textobj, self.fonts)
                     self._text_objects[address] = True
-            get_origin(textpage, index, ox, oy)
-            get_box(textpage, index, rect)
-            place = (ox.value, oy.value, rect.left, rect.right, rect.bottom, rect.top, key)
-            if place == last_place and pending is not None:
+            get_origin(textpage, index, ox_ref, oy_ref)
+            get_box(textpage, index, rect_ref)
+            x, y = ox.value, oy.value
+            place = (x, y, rect.right)
+            if place == last_place and chars:
                 # One glyph whose text is several characters (" ." or "fi"): pdfium
                 # gives each its own entry in the same place, pdfminer one character.
-                pending[3] += text
+                self._extend_char(chars[-1], font, text)
                 continue
-            if pending is not None:
-                add_char(*pending)
             last_place = place
-            # The advance in text space: the loose box's length along the baseline
-            # (unless the font's widths say it: a glyph's box may reach past it).
+            # The advance in text space: the font's widths (pdfminer's), else the loose
+            # box's length along the baseline (a glyph's box may reach past its advance).
+            width = font.widths.get(text) if font.widths is not None else None
             if b == 0 and c == 0 and a != 0:
-                adv = (decimal(rect.right) - decimal(rect.left)) / abs(a)
+                adv = (rect.right - rect.left) / abs(a)
             elif a == 0 and d == 0 and b != 0:
-                adv = (decimal(rect.top) - decimal(rect.bottom)) / abs(b)
+                adv = (rect.top - rect.bottom) / abs(b)
             else:
                 adv = (rect.right - rect.left) / (math.hypot(a, b) or 1.0)
-            origin = (decimal(ox.value), decimal(oy.value))
-            pending = [mult_matrix((a, b, c, d, *origin), ctm), font, adv, text]
-        if pending is not None:
-            add_char(*pending)
+            if width is not None and adv and 0.5 * adv <= width * font.size <= 2 * adv:
+                adv = width * font.size  # (no horizontal scaling seen)
+            else:
+                adv = decimal(adv)
+            e, f = decimal(x), decimal(y)
+            if not (plain_ctm and b == 0 and c == 0):
+                add_char(mult_matrix((a, b, c, d, e, f), ctm), font, adv, text)
+                continue
+            # _add_char written out for the usual character: unrotated, upright or not.
+            left, right = e, a * adv + e
+            low, high = d * font.low + f, d * font.high + f
+            x0, x1 = (left, right) if left <= right else (right, left)
+            y0, y1 = (low, high) if low <= high else (high, low)
+            height = y1 - y0
+            top = (page_height - y1) + mb_top
+            if mb_x0 != 0:
+                x0 += mb_x0
+                x1 += mb_x0
+            append(
+                {
+                    "matrix": (a, b, c, d, e, f),
+                    "fontname": font.fontname,
+                    "adv": adv,
+                    "upright": a * d > 0,
+                    "x0": x0,
+                    "y0": y0,
+                    "x1": x1,
+                    "y1": y1,
+                    "width": x1 - x0,
+                    "height": height,
+                    "size": height,
+                    "mcid": None,
+                    "tag": None,
+                    "object_type": "char",
+                    "page_number": page_number,
+                    "ncs": None,
+                    "text": text,
+                    "stroking_color": font.scolor,
+                    "non_stroking_color": font.ncolor,
+                    "top": top,
+                    "bottom": (page_height - y0) + mb_top,
+                    "doctop": doctop + top,
+                }
+            )
+
+    def _extend_char(self, char: dict[str, Any], font: _Font, text: str) -> None:
+        """``char`` stands for ``text`` too: its text grows, and its advance is the
+        font's width of the whole (an unrotated character's box grows with it)."""
+        char["text"] += text
+        width = font.widths.get(char["text"]) if font.widths is not None else None
+        (a, b, c, d, e, f) = char["matrix"]
+        if width is None or b != 0 or c != 0 or not char["adv"]:
+            return
+        adv = width * font.size
+        if not 0.5 * char["adv"] <= adv <= 2 * char["adv"]:
+            return
+        char["adv"] = adv
+        left, right = e + self.mb_x0, a * adv + e + self.mb_x0
+        char["x0"], char["x1"] = (left, right) if left <= right else (right, left)
+        char["width"] = char["x1"] - char["x0"]
 
     def _add_char(self, char_matrix: Matrix, font: _Font, adv: float, text: str) -> None:
         """pdfplumber's dict of the ``LTChar`` pdfminer makes: its box, from the descent
         below the baseline to the font size above it, through the matrix."""
         size = font.size
-        width = font.widths.get(text) if font.widths is not None else None
-        if width is not None and adv and 0.5 * adv <= width * size <= 2 * adv:
-            adv = width * size  # pdfminer's advance (no horizontal scaling seen)
         descent = font.descent * size
-        bbox = (0.0, descent, adv, descent + size)
-        (ca, cb, cc, cd, _, _) = char_matrix
-        (x0, y0, x1, y1) = apply_matrix_rect(char_matrix, bbox)
-        if x1 < x0:
-            (x0, x1) = (x1, x0)
-        if y1 < y0:
-            (y0, y1) = (y1, y0)
-        width = x1 - x0
+        (a, b, c, d, e, f) = char_matrix
+        if b == 0 and c == 0:
+            # apply_matrix_rect's arithmetic for an unrotated matrix, as the fast reader.
+            left, right = e, a * adv + e
+            low, high = d * descent + f, d * (descent + size) + f
+            x0, x1 = (left, right) if left <= right else (right, left)
+            y0, y1 = (low, high) if low <= high else (high, low)
+        else:
+            (x0, y0, x1, y1) = apply_matrix_rect(char_matrix, (0.0, descent, adv, descent + size))
+            if x1 < x0:
+                (x0, x1) = (x1, x0)
+            if y1 < y0:
+                (y0, y1) = (y1, y0)
         height = y1 - y0
-        self._add(
-            "char",
-            {
-                "matrix": char_matrix,
-                "fontname": font.fontname,
-                "adv": adv,
-                "upright": ca * cd > 0 and cb * cc <= 0,
-                "x0": x0,
-                "y0": y0,
-                "x1": x1,
-                "y1": y1,
-                "width": width,
-                "height": height,
-                "size": height,
-                "mcid": None,
-                "tag": None,
-                "object_type": "char",
-                "page_number": self.page_number,
-                "ncs": None,
-                "text": text,
-                "stroking_color": font.scolor,
-                "non_stroking_color": font.ncolor,
-            },
-        )
+        top = (self.height - y1) + self.mb_top
+        attr = {
+            "matrix": char_matrix,
+            "fontname": font.fontname,
+            "adv": adv,
+            "upright": a * d > 0 and b * c <= 0,
+            "x0": x0,
+            "y0": y0,
+            "x1": x1,
+            "y1": y1,
+            "width": x1 - x0,
+            "height": height,
+            "size": height,
+            "mcid": None,
+            "tag": None,
+            "object_type": "char",
+            "page_number": self.page_number,
+            "ncs": None,
+            "text": text,
+            "stroking_color": font.scolor,
+            "non_stroking_color": font.ncolor,
+            "top": top,
+            "bottom": (self.height - y0) + self.mb_top,
+            "doctop": self.doctop + top,
+        }
+        if self.mb_x0 != 0:
+            attr["x0"] = x0 + self.mb_x0
+            attr["x1"] = x1 + self.mb_x0
+        self.chars.append(attr)
 
     def _blank(self, obj: Any, matrix: Matrix) -> None:
         """A text object the text page has no character of. pdfium leaves out a string
@@ -534,6 +614,17 @@ def _decimal(value: float) -> float:
     """The number a 32-bit float stands for: pdfium keeps coordinates as 32-bit floats,
     and the PDF's own numbers (``133.65``) have at most about 7 significant digits, which
     such a float holds (it reads back as ``133.64999389...``, not pdfminer's value)."""
+    size = abs(value)
+    # round() to 7 significant digits is float(f"{value:.7g}"), in a quarter of the time.
+    if size >= 100:
+        if size < 1000:
+            return round(value, 4)
+        if size < 10000:
+            return round(value, 3)
+    elif size >= 10:
+        return round(value, 5)
+    elif size >= 1:
+        return round(value, 6)
     return float(f"{value:.7g}")
 
 
