@@ -15,7 +15,15 @@ and our parsers run on them unchanged. What pdfium cannot give the way pdfminer 
   ``ncs`` is None, ``mcid``/``tag`` are None, ``dash`` is None;
 - a path's ``pts`` follow pdfium's point order (a ``re`` is drawn from another corner).
 
-A document pdfium cannot open is read by the ``"fast"`` reader instead.
+Where pdfium's text is not pdfminer's it is put back: a space-only string pdfium leaves
+out becomes a space at its text object's origin, pdfium's generated spaces and line ends
+are dropped, a glyph standing for several characters is one character, and advances and
+descents are pdfminer's (its font objects, found by name in the page's resources). A page
+with a Type 3 or vertical font or with ``ActualText`` (which pdfium shows instead of the
+glyphs) is read by pdfminer, as the ``"fast"`` reader does; so is a document pdfium cannot
+open. Rows are the same as pdfplumber's on every fixture (``tests/parsers/
+test_pdf_pages.py``); speed is about the fast reader's (``bench/bench_speed.py
+--tools templates,templates-pdfium``), so it is not the default.
 """
 
 from __future__ import annotations
