@@ -38,8 +38,10 @@ from bench.fixtures import TEMPLATE_FIXTURES  # noqa: E402
 TOOLS = {
     "templates": "our template (or DDOR parser), pdf_reader = fast",
     "templates-plumber": "our template, pdf_reader = pdfplumber (pdfplumber's own pages)",
+    "templates-pdfium": "our template (or DDOR parser), pdf_reader = pdfium",
     "generic": "our generic extractor, one process, pdf_reader = fast",
     "generic-plumber": "our generic extractor, one process, pdf_reader = pdfplumber",
+    "generic-pdfium": "our generic extractor, one process, pdf_reader = pdfium",
     "pdfplumber": "plain pdfplumber page.extract_tables() on every page",
     "camelot-stream": "camelot.read_pdf(pages='all', flavor='stream')",
     "templates-baseline": "our template as in the --baseline checkout",
@@ -52,10 +54,12 @@ RATIOS = (
     ("templates", "camelot-stream"),
     ("templates", "pdfplumber"),
     ("templates", "templates-plumber"),
+    ("templates-pdfium", "templates"),
     ("templates-plumber", "camelot-stream"),
     ("templates-plumber", "pdfplumber"),
     ("generic", "pdfplumber"),
     ("generic", "generic-plumber"),
+    ("generic-pdfium", "generic"),
     ("generic", "camelot-stream"),
     ("templates", "templates-baseline"),
     ("templates-baseline", "camelot-stream"),
@@ -72,7 +76,8 @@ def _run_one(tool: str, parser: str, path: Path) -> None:
         except ImportError:  # a checkout from before the fast reader: its only reader
             pass
         else:
-            use_reader("pdfplumber" if tool.endswith("-plumber") else "fast")
+            readers = {"-plumber": "pdfplumber", "-pdfium": "pdfium"}
+            use_reader(next((r for end, r in readers.items() if tool.endswith(end)), "fast"))
     if tool.startswith("templates"):
         from parsers.registry import get_parser
 

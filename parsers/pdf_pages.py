@@ -13,6 +13,9 @@ Two readers (``[settings] pdf_reader``):
   are cached per process. The dicts are the ones pdfplumber makes, key for key and value
   for value; ``tests/parsers/test_pdf_pages.py`` checks that on every fixture.
 - ``"pdfplumber"``: pdfplumber's own page objects, a fresh open per call, as before.
+- ``"pdfium"``: the page tree as in ``"fast"``, the pages' objects read by pdfium
+  (``parsers/pdfium_pages.py``), cached the same way; ``"fast"`` for a file pdfium
+  cannot open.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 from parsers.fast_text import page_textmap
 from parsers.pdf_tokens import reading_fast
 
-READERS = ("fast", "pdfplumber")
+READERS = ("fast", "pdfplumber", "pdfium")
 DEFAULT_READER = "fast"
 
 #: Documents kept open per process: a worker handles one document at a time (when it
@@ -558,7 +561,9 @@ class FastPage(Page):
 
 
 class FastPDF(pdfplumber.PDF):
-    """pdfplumber's PDF whose pages are ``FastPage``s."""
+    """pdfplumber's PDF whose pages are ``FastPage``s (or ``page_class``'s)."""
+
+    page_class: type[FastPage] = FastPage
 
     @property
     def pages(self) -> list[Page]:
@@ -568,7 +573,7 @@ class FastPDF(pdfplumber.PDF):
         self._pages: list[Page] = []
         try:
             for i, page_obj in enumerate(PDFPage.create_pages(self.doc)):
-                page = FastPage(self, page_obj, page_number=i + 1, initial_doctop=doctop)
+                page = self.page_class(self, page_obj, page_number=i + 1, initial_doctop=doctop)
                 self._pages.append(page)
                 doctop += page.height
         except PdfminerException:
@@ -649,7 +654,14 @@ def open_document(path: Path) -> Document:
         if document is not None:
             _cache.move_to_end(key)
             return document
-    document = Document(path, FastPDF.open(path), cached=True)
+    pdf: pdfplumber.PDF
+    if _reader == "pdfium":
+        from parsers.pdfium_pages import open_pdfium
+
+        pdf = open_pdfium(path)
+    else:
+        pdf = FastPDF.open(path)
+    document = Document(path, pdf, cached=True)
     with _lock:
         _cache[key] = document
         while len(_cache) > CACHED_DOCUMENTS:

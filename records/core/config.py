@@ -199,7 +199,7 @@ _SETTINGS_TEXT_FIELDS = (
     "pdf_reader",
 )
 #: The values of [settings] pdf_reader (the readers of ``parsers.pdf_pages``).
-PDF_READERS = ("fast", "pdfplumber")
+PDF_READERS = ("fast", "pdfplumber", "pdfium")
 #: [settings] limits: field -> smallest allowed value.
 _SETTINGS_INT_FIELDS = {"parse_timeout": 1, "crawl_timeout": 1, "max_bytes": 1}
 

@@ -158,5 +158,9 @@ def test_pdf_reader_setting_defaults_to_fast_and_names_a_reader(tmp_path: Path) 
     assert load_config(write(tmp_path, GOOD)).settings.pdf_reader == "fast"
     chosen = '[settings]\npdf_reader = "pdfplumber"\n' + GOOD
     assert load_config(write(tmp_path, chosen)).settings.pdf_reader == "pdfplumber"
-    message = error_for(tmp_path, '[settings]\npdf_reader = "pdfium"\n' + GOOD)
-    assert message.endswith("field 'pdf_reader': 'pdfium' is not one of 'fast', 'pdfplumber'")
+    chosen = '[settings]\npdf_reader = "pdfium"\n' + GOOD
+    assert load_config(write(tmp_path, chosen)).settings.pdf_reader == "pdfium"
+    message = error_for(tmp_path, '[settings]\npdf_reader = "mupdf"\n' + GOOD)
+    assert message.endswith(
+        "field 'pdf_reader': 'mupdf' is not one of 'fast', 'pdfplumber', 'pdfium'"
+    )
