@@ -12,6 +12,7 @@ so rows, provenance and errors are the same.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
+from parsers.pdf_pages import READING_GC_THRESHOLDS
 from records.core.archive import Archive
 from records.core.config import Settings
 from records.core.lifeline import die_with_parent
@@ -37,8 +39,17 @@ def _worker_pool(workers: int) -> ProcessPoolExecutor:
     """Worker processes that leave when this process dies (a killed `records run` leaves no
     worker waiting for work forever)."""
     return ProcessPoolExecutor(
-        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+        max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),)
     )
+
+
+def _start_worker(parent: int) -> None:
+    die_with_parent(parent)
+    # A worker only parses: what it inherited (modules, the parent's objects) is never
+    # scanned again, and it collects garbage at the rate page reading wants (see
+    # ``parsers.pdf_pages.READING_GC_THRESHOLDS``), a quarter or more of its time saved.
+    gc.freeze()
+    gc.set_threshold(*READING_GC_THRESHOLDS)
 
 
 class Executor(Protocol):

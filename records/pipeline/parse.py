@@ -16,7 +16,7 @@ from db.documents import documents_to_parse
 from db.load import fail_document, load_result
 from db.runs import record_error, start_run
 from parsers.base import Parser, ParseResult
-from parsers.pdf_pages import use_reader
+from parsers.pdf_pages import fewer_collections, use_reader
 from parsers.registry import detect_parser, get_parser, table_specs
 from records.core.archive import Archive
 from records.core.config import DEFAULT_PARSE_TIMEOUT, Config, Settings, Source
@@ -72,7 +72,8 @@ def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
     try:
         use_reader(job.pdf_reader)
         settings = job.settings
-        with time_limit(job.time_limit):
+        # The whole job, not only the page reads: tables and text make as many objects.
+        with time_limit(job.time_limit), fewer_collections():
             prepared = ocr.prepare(job.path, label, archive_root, job.plan)
             parser = (
                 get_parser(name, settings) if name else detect_parser(prepared.target, settings)
