@@ -620,6 +620,7 @@ class Document:
         #: Objects of the pages kept by ``done_with``, and those pages' numbers.
         self._kept = 0
         self._kept_pages: set[int] = set()
+        self._collections: list[Any] = []
 
     @property
     def pages(self) -> list[Page]:
@@ -647,6 +648,10 @@ class Document:
         self.pdf.close()
 
     def __enter__(self) -> Document:
+        # A stage's tables and text make as many objects as reading its pages did.
+        collections = fewer_collections()
+        collections.__enter__()
+        self._collections.append(collections)
         return self
 
     def __exit__(
@@ -655,6 +660,8 @@ class Document:
         value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if self._collections:
+            self._collections.pop().__exit__(None, None, None)
         if not self.cached:
             self.close()
 
