@@ -224,9 +224,9 @@ class EarlyParse:
     """Parses the documents a crawl records while the crawl goes on.
 
     ``submit`` (the crawl's new-document callback) starts the parse of a document in this
-    machine's worker processes; ``parse_pending``, handed this as its executor once the crawl
-    is done, takes those outcomes instead of parsing again, and parses the rest in the same
-    processes. Loading still happens after the crawl, in job order, one transaction each.
+    machine's worker processes; ``parse_pending``, handed ``pool`` as its executor once the
+    crawl is done, takes those outcomes instead of parsing again, and parses the rest in the
+    same processes. Loading still happens after the crawl, in job order, one transaction each.
     A document whose job changed in between (say, seen at a second URL) is parsed again."""
 
     def __init__(
