@@ -32,7 +32,7 @@ from bench.adjacency import Relations, Score, relations, score_table
 from parsers.generic import ExtractedTable, extract_tables
 from parsers.generic.completeness import words_inside, words_reaching_cells
 from parsers.generic.model import Word
-from parsers.pdf_pages import forget
+from parsers.reading.document import forget
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
 

@@ -72,7 +72,7 @@ RATIOS = (
 def _run_one(tool: str, parser: str, path: Path) -> None:
     if tool.startswith(("templates", "generic")):
         try:
-            from parsers.pdf_pages import use_reader
+            from parsers.reading.document import use_reader
         except ImportError:  # a checkout from before the fast reader: its only reader
             pass
         else:
@@ -107,9 +107,9 @@ def _imports(tool: str) -> None:
     import pdfplumber  # noqa: F401
 
     if tool.startswith("templates"):
-        import parsers.ddor
+        import parsers.ice_ddor.parser
         import parsers.registry
-        import parsers.template
+        import parsers.templates.engine
     elif tool.startswith("generic"):
         import parsers.generic  # noqa: F401
     elif tool == "camelot-stream":

@@ -5,7 +5,7 @@ of two sources from cron) used to race: both saw no tables, both created them, a
 with ``database is locked`` (switching to WAL is not covered by the busy timeout) or
 ``table pages_fts already exists``. ``migration_lock`` serialises the WAL switch and
 ``ensure_schema`` (FTS tables included) across processes with an exclusive ``flock`` on
-``<db>.locks/schema.lock`` (the folder of the source locks, ``records.pipeline.locks``). The
+``<db>.locks/schema.lock`` (the folder of the source locks, ``records.pipeline.guards.locks``). The
 kernel drops it when its holder exits however it exits, so a crash never leaves it held.
 
 Not a lock on the database file itself: SQLite's own POSIX locks on that file are dropped

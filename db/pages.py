@@ -17,7 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from db.ddl import ensure_table
-from parsers.pagetext import VERSION, PageText
+from parsers.reading.pagetext import VERSION, PageText
 
 PAGES_COLUMNS: dict[str, type] = {
     "document": str,
@@ -67,7 +67,7 @@ def index_pages(
 ) -> int:
     """(Re)write the page rows of an archived PDF; return how many pages it has.
 
-    ``pages`` is the original's text (``parsers.pagetext.read_pages``); ``ocr_texts`` the
+    ``pages`` is the original's text (``parsers.reading.pagetext.read_pages``); ``ocr_texts`` the
     text of its OCR'd pages, read from the OCR copy (``records.pipeline.ocr``).
     """
     ocr_texts = ocr_texts or {}

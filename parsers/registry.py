@@ -3,7 +3,8 @@
 Python parsers are listed here as loader functions (each imports its module when called, so
 that a command that only lists sources does not load pdfplumber; mypy and editors follow
 them); declarative templates are found in ``parsers/templates/*.toml`` (see
-``parsers.template``) and in the folders a newsroom adds: ``[settings] templates = [...]`` in
+``parsers.templates.engine``) and in the folders a newsroom adds:
+``[settings] templates = [...]`` in
 ``sources.toml`` and the ``RECORDS_TEMPLATES`` environment variable (folders separated by
 ``os.pathsep``). Every function takes the sources file's ``Settings`` (None: the package's
 templates and the environment's).
@@ -23,7 +24,7 @@ from records.core.filetypes import sniff
 
 
 def _ddor() -> Parser:
-    from parsers.ddor import PARSER
+    from parsers.ice_ddor.parser import PARSER
 
     return PARSER
 
@@ -35,7 +36,7 @@ def _generic() -> Parser:
 
 
 def _spreadsheet() -> Parser:
-    from parsers.spreadsheet import PARSER
+    from parsers.spreadsheets.parser import PARSER
 
     return PARSER
 
@@ -63,7 +64,7 @@ TEMPLATES_ENV = "RECORDS_TEMPLATES"
 def template_dirs(settings: Settings | None = None) -> tuple[Path, ...]:
     """Where templates are read from: the package's folder, the sources file's
     ``[settings] templates``, then ``RECORDS_TEMPLATES``; each folder once."""
-    from parsers.template_spec import TEMPLATES_DIR
+    from parsers.templates.spec import TEMPLATES_DIR
 
     folders = [TEMPLATES_DIR, *(settings.templates if settings else ())]
     folders += [Path(p) for p in os.environ.get(TEMPLATES_ENV, "").split(os.pathsep) if p]
@@ -77,7 +78,7 @@ def all_parsers(settings: Settings | None = None) -> dict[str, Parser]:
 
 @cache
 def _parsers_in(folders: tuple[Path, ...]) -> dict[str, Parser]:
-    from parsers.template import load_templates
+    from parsers.templates.engine import load_templates
 
     parsers: dict[str, Parser] = {name: load() for name, load in PYTHON_PARSERS.items()}
     where = _python_parsers_where()
@@ -118,7 +119,7 @@ def parser_names(settings: Settings | None = None) -> list[str]:
     the sources file (``records sources``) stays light. The Python parsers by their key, the
     templates by the ``name`` in their TOML; a name defined twice is a ConfigError.
     """
-    from parsers.template_spec import read_template
+    from parsers.templates.spec import read_template
 
     where = _python_parsers_where()
     for folder in _existing(template_dirs(settings)):

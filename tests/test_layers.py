@@ -15,22 +15,26 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("records", "db", "parsers", "scrapers", "scheduler")
 
 #: Each layer and its rank: a module may import its own layer's package or a lower rank.
+#: ``parsers.reading`` (reading PDFs) sits below every other parser folder: it imports no parser.
 RANKS = {
     "records.core": 0,
-    "parsers": 1,
-    "db": 1,
-    "scrapers": 1,
-    "scheduler": 1,
-    "records.foia": 2,
-    "records.pipeline": 3,
-    "records.publish": 3,
-    "records.demo": 4,
-    "records.cli": 5,
+    "parsers.reading": 1,
+    "parsers": 2,
+    "db": 2,
+    "scrapers": 2,
+    "scheduler": 2,
+    "records.foia": 3,
+    "records.pipeline": 4,
+    "records.publish": 4,
+    "records.demo": 5,
+    "records.cli": 6,
 }
 
 
 def layer(module: str) -> str | None:
     parts = module.split(".")
+    if parts[:2] == ["parsers", "reading"]:
+        return "parsers.reading"
     if parts[0] == "records":
         return ".".join(parts[:2]) if len(parts) > 1 and f"records.{parts[1]}" in RANKS else None
     return parts[0] if parts[0] in RANKS else None
@@ -157,3 +161,71 @@ def test_the_walk_sees_every_kind_of_import(tmp_path: Path) -> None:
         "parsers.registry",
         "scheduler.jobs",
     } <= names
+
+
+def project_module_names() -> set[str]:
+    return {module_name(p) for p in project_files()}
+
+
+def module_edges() -> dict[str, set[str]]:
+    """Module -> the project modules it imports (at the top or inside a function)."""
+    known = project_module_names()
+    graph: dict[str, set[str]] = defaultdict(set)
+    for path in project_files():
+        source = module_name(path)
+        for _line, name in imported_names(path):
+            # `from parsers.reading import words` names parsers.reading.words; a package's
+            # own __init__ is a module too, but importing it for a submodule is no loop.
+            target = name if name in known else None
+            if target is not None and target != source:
+                graph[source].add(target)
+    return graph
+
+
+def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return groups
+
+
+def test_no_module_imports_another_around_a_loop() -> None:
+    assert find_cycles(module_edges()) == []
+
+
+def test_the_loop_finder_finds_a_loop() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert find_cycles(graph) == [["a", "b", "c"]]
+
+
+def test_parsers_keeps_at_most_six_modules_at_its_top() -> None:
+    top = sorted(p.name for p in (REPO / "parsers").glob("*.py") if p.name != "__init__.py")
+    assert len(top) <= 6, top

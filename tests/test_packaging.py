@@ -105,7 +105,7 @@ def test_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path) -> None:
 
     empty = tmp_path / "newsroom"
     empty.mkdir()
-    where = _run([str(python), "-c", "import records, parsers.template as t;"
+    where = _run([str(python), "-c", "import records, parsers.templates.engine as t;"
                   " print(records.__file__); print(t.TEMPLATES_DIR)"], empty, env)  # fmt: skip
     assert all(line.startswith(str(site)) for line in where.split()), where
 

@@ -37,7 +37,7 @@ from parsers.generic.page_objects import PageContent, Shape, read_page
 from parsers.generic.row_ruled import find_row_ruled_tables
 from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
 from parsers.generic.text_rules import find_underlined_listings, split_text_rules
-from parsers.pdf_pages import is_open, open_document
+from parsers.reading.document import is_open, open_document
 from records.core.errors import ParseError
 from records.core.lifeline import die_with_parent
 

@@ -1,7 +1,7 @@
 """Ruled tables: cells from the page's drawn lines and rectangle edges.
 
 pdfplumber's own edge merging and cell finding are used (the latter as
-``parsers/table_grid.py`` does it, faster); the cell text is assembled here from words
+``parsers/reading/grid.py`` does it, faster); the cell text is assembled here from words
 (computed once per page) instead of re-cropping the page per cell.
 """
 
@@ -18,7 +18,7 @@ from parsers.generic.model import BBox, Word
 from parsers.generic.page_objects import PageContent
 from parsers.generic.page_objects import box as object_box
 from parsers.generic.rows import is_numeric
-from parsers.table_grid import edges_to_intersections, intersections_to_cells
+from parsers.reading.grid import edges_to_intersections, intersections_to_cells
 
 #: Snap/join tolerances (points) for ruling lines drawn as separate strokes; pdfplumber's
 #: defaults, which suit both thin-ruled government forms and shaded-cell tables.

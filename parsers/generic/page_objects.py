@@ -15,8 +15,8 @@ from typing import Any, Literal
 from pdfplumber.page import Page
 from pdfplumber.utils.text import WordExtractor
 
-from parsers.fast_text import word_boxes
 from parsers.generic.model import BBox, Word
+from parsers.reading.words import word_boxes
 
 #: Characters closer than this (points) belong to the same word. Lower than pdfplumber's
 #: default of 3 so that tightly set numeric columns are not glued together.

@@ -31,7 +31,7 @@ def sources(paths: Paths) -> None:
 @pass_paths
 def status(paths: Paths, limit: int) -> None:
     """Show the last runs, documents by status and recent errors."""
-    from records.pipeline.status import print_status
+    from records.cli.status_report import print_status
 
     print_status(paths, limit=limit, echo=click.echo)
 
@@ -45,8 +45,8 @@ def status(paths: Paths, limit: int) -> None:
 @pass_paths
 def extract(paths: Paths, file: str, parser_name: str | None, fmt: str) -> None:
     """Print what FILE parses to, without touching the database."""
-    from records.pipeline.extract import extract as extract_tables
-    from records.pipeline.extract import to_csv
+    from records.cli.extracting import extract as extract_tables
+    from records.cli.extracting import to_csv
 
     settings = sources_settings(paths)
     if parser_name:

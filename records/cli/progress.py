@@ -5,7 +5,7 @@ counts are known (else documents), with a time estimate and the counts beside it
 ("2/5 documents, 310/1,204 pages, OCR 12 pages"); the pipeline's line messages print
 above the bar. Anywhere else (cron, CI, a log file): the same line messages and nothing
 more, so logs hold no control characters. The pipeline only reports events
-(``records.pipeline.progress``); drawing is done here.
+(``records.pipeline.reporting.progress``); drawing is done here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import click
 
-from records.pipeline.progress import DOCUMENTS, OCR_PAGES, PAGES
+from records.pipeline.reporting.progress import DOCUMENTS, OCR_PAGES, PAGES
 
 #: Clears the terminal line the bar is drawn on (carriage return, erase to end of line).
 CLEAR_LINE = "\r\033[K"

@@ -23,6 +23,6 @@ def draft(file: str, name: str | None, pages: str | None) -> None:
     RECORDS_TEMPLATES), check the guesses its comments point out, then run
     `records extract FILE --parser NAME`.
     """
-    from parsers.template_draft import draft_template
+    from parsers.templates.draft import draft_template
 
     click.echo(draft_template(Path(file), name=name, pages=pages), nl=False)

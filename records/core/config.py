@@ -50,7 +50,7 @@ class Settings:
     cluster: str | None = None
     #: The cluster's workers see the archive folder at the same path (docs/scaling.md).
     shared_archive: bool = False
-    #: How PDF pages are read (``parsers.pdf_pages``): "fast", or pdfplumber's own reader.
+    #: How PDF pages are read (``parsers.reading.document``): "fast", or pdfplumber's own reader.
     pdf_reader: str = "fast"
     #: Folders of report templates (``*.toml``) searched besides ``parsers/templates/``,
     #: resolved against the sources file's folder.
@@ -198,7 +198,7 @@ _SETTINGS_TEXT_FIELDS = (
     "cluster",
     "pdf_reader",
 )
-#: The values of [settings] pdf_reader (the readers of ``parsers.pdf_pages``).
+#: The values of [settings] pdf_reader (the readers of ``parsers.reading.document``).
 PDF_READERS = ("fast", "pdfplumber", "pdfium")
 #: [settings] limits: field -> smallest allowed value.
 _SETTINGS_INT_FIELDS = {"parse_timeout": 1, "crawl_timeout": 1, "max_bytes": 1}

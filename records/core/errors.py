@@ -21,13 +21,13 @@ class ArchiveError(RecordsError):
 
 
 class ParseError(RecordsError):
-    """Raised by a parser (or ``parsers.pagetext``) when a file cannot be read at all
-    (corrupt, encrypted, wrong type), and by ``records.pipeline.extract`` for a missing file or an
+    """Raised by a parser (or ``parsers.reading.pagetext``) when a file cannot be read at all
+    (corrupt, encrypted, wrong type), and by ``records.cli.extracting`` for a missing file or an
     unknown parser name."""
 
 
 class LayoutMismatch(ParseError):
-    """Raised by ``records.pipeline.extract`` when a template finds no rows in a document, with the
+    """Raised by ``records.cli.extracting`` when a template finds no rows in a document, with the
     reason (the pipeline quarantines such a document instead)."""
 
 
@@ -36,13 +36,14 @@ class UnsupportedFile(ParseError):
 
 
 class LockHeld(RecordsError):
-    """Raised by ``records.pipeline.locks`` when another process is already ingesting a source."""
+    """Raised by ``records.pipeline.guards.locks`` when another process is already ingesting a
+    source."""
 
     exit_code = 3
 
 
 class Interrupted(KeyboardInterrupt):
-    """Raised by ``records.pipeline.interrupt.check`` (called between documents) after
+    """Raised by ``records.pipeline.guards.interrupt.check`` (called between documents) after
     SIGTERM or SIGINT asked a run to stop. A KeyboardInterrupt, so it unwinds like Ctrl-C
     and no ``except Exception`` swallows it; the run is then marked ``interrupted``."""
 
@@ -57,10 +58,10 @@ class OcrError(RecordsError):
 
 
 class TemplateError(ConfigError):
-    """Raised by ``parsers.template_spec`` when a report template (``parsers/templates/*.toml``)
+    """Raised by ``parsers.templates.spec`` when a report template (``parsers/templates/*.toml``)
     is invalid; the message names the template file and the key at fault."""
 
 
 class ClusterError(RecordsError):
-    """Raised by ``records.pipeline.cluster`` when the Dask cluster given by ``--cluster``
+    """Raised by ``records.pipeline.workers.cluster`` when the Dask cluster given by ``--cluster``
     cannot be reached, has no workers, or its workers cannot see a ``--shared-archive``."""

@@ -19,8 +19,8 @@ from db.connect import open_db
 from records.core.config import load_config
 from records.core.paths import Paths
 from records.demo.sample_reports import DemoReport, demo_series
+from records.pipeline.reporting.summary import RunSummary
 from records.pipeline.run import run
-from records.pipeline.summary import RunSummary
 
 DEMO_SOURCE = "demo-ddor"
 

@@ -2,7 +2,7 @@
 
 ``write_ddor_report`` draws a Weekly Declined Detainer Outcome Report in the layout of
 ICE's 2017 reports (landscape US Letter, running header, "Page N of M" footer, the four
-section titles, ruled tables) so the same ``parsers.ddor`` parser reads both the real
+section titles, ruled tables) so the same ``parsers.ice_ddor.parser`` parser reads both the real
 layout and these files. ``demo_series`` returns seeded synthetic data for three
 consecutive weeks plus a corrected re-issue of week 1, mirroring ICE's real correction
 of the Jan. 28 - Feb. 3, 2017 report (rows for Franklin and Montgomery counties, Iowa;

@@ -12,12 +12,13 @@ from records.core.archive import Archive
 from records.core.config import DEFAULT_ADD_MAX_BYTES, Config
 from records.core.paths import Paths
 from records.foia.requests import require_request
-from records.pipeline import interrupt
-from records.pipeline.deadruns import close_dead_runs
-from records.pipeline.executors import Executor, executor_for
+from records.pipeline.guards import interrupt
+from records.pipeline.guards.deadruns import close_dead_runs
 from records.pipeline.intake import receive_file
 from records.pipeline.parse import parse_pending
-from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
+from records.pipeline.reporting.summary import Progress, RunSummary, quiet, recorded_run
+from records.pipeline.workers.choose import executor_for
+from records.pipeline.workers.executors import Executor
 
 
 def add_files(
@@ -38,7 +39,7 @@ def add_files(
 
     A file larger than ``max_bytes`` (default ``[settings] max_bytes``) is refused with an
     error naming it; the others go on. SIGTERM/SIGINT stop between documents."""
-    from records.pipeline.interrupt import stop_on_signals
+    from records.pipeline.guards.interrupt import stop_on_signals
 
     if max_bytes is None:
         max_bytes = config.settings.max_bytes if config is not None else DEFAULT_ADD_MAX_BYTES

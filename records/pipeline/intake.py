@@ -81,7 +81,7 @@ class Intake:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def add_to(self, summary: Any) -> None:
-        """Add these counts and errors to a ``records.pipeline.summary.RunSummary``."""
+        """Add these counts and errors to a ``records.pipeline.reporting.summary.RunSummary``."""
         summary.documents_new += self.new
         summary.documents_unchanged += self.unchanged
         summary.documents_failed += self.failed

@@ -2,7 +2,7 @@
 
 ``plan`` (main process) asks the database what the document needs; ``prepare`` (a parse
 worker of ``records.pipeline.parse``, no database) reads the page text, finds pages with no text
-layer (see ``parsers.pagetext``), runs ``ocrmypdf`` (Tesseract) on those pages only and
+layer (see ``parsers.reading.pagetext``), runs ``ocrmypdf`` (Tesseract) on those pages only and
 stores the result in the archive beside the original (which is never changed); the parser
 then reads that copy. ``record_prepared`` (main process) writes what was done: the page
 text and the copy's ``documents`` row (``derived_from`` = the original, status ``ocr-copy``).
@@ -34,7 +34,7 @@ import sqlite_utils
 from db.derived import ocr_copy_of, record_ocr_copy
 from db.pages import index_pages, pages_indexed, unread_scans
 from db.runs import record_error
-from parsers.pagetext import PageText, read_pages
+from parsers.reading.pagetext import PageText, read_pages
 from records.core.archive import Archive
 from records.core.errors import OcrError
 from records.core.filetypes import sniff

@@ -16,19 +16,21 @@ from db.documents import documents_to_parse
 from db.load import fail_document, load_result
 from db.runs import record_error, start_run
 from parsers.base import Parser, ParseResult
-from parsers.pdf_pages import fewer_collections, use_reader
+from parsers.reading.document import fewer_collections, use_reader
 from parsers.registry import detect_parser, get_parser, table_specs
 from records.core.archive import Archive
 from records.core.config import DEFAULT_PARSE_TIMEOUT, Config, Settings, Source
 from records.core.errors import RecordsError
 from records.core.faults import crash_point
 from records.core.paths import Paths
-from records.pipeline import interrupt, ocr
-from records.pipeline.deadruns import close_dead_runs
-from records.pipeline.executors import Executor, LocalPool, PrefetchPool, executor_for
-from records.pipeline.progress import ParseProgress
-from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
-from records.pipeline.timelimit import ParseTimedOut, limit_message, time_limit
+from records.pipeline import ocr
+from records.pipeline.guards import interrupt
+from records.pipeline.guards.deadruns import close_dead_runs
+from records.pipeline.reporting.progress import ParseProgress
+from records.pipeline.reporting.summary import Progress, RunSummary, quiet, recorded_run
+from records.pipeline.workers.choose import executor_for
+from records.pipeline.workers.executors import Executor, LocalPool, PrefetchPool
+from records.pipeline.workers.timelimit import ParseTimedOut, limit_message, time_limit
 
 
 def named_parser(document: dict[str, Any], config: Config | None) -> str | None:
@@ -139,7 +141,7 @@ def parse_pending(
 
     Workers read page text, OCR scanned pages and parse; this process writes, one
     transaction per document. Counts go into ``summary`` when given (and it is returned).
-    ``executor`` runs the workers (``records.pipeline.executors``; default: ``workers``
+    ``executor`` runs the workers (``records.pipeline.workers.executors``; default: ``workers``
     processes on this machine).
     """
     summary = summary if summary is not None else RunSummary(run_id=run_id)
@@ -380,8 +382,8 @@ def parse_archived(
 
     Takes the same source locks as `records run` (a run loading the same documents makes
     this exit 3, and the other way round) and stops between documents on SIGTERM/SIGINT."""
-    from records.pipeline.interrupt import stop_on_signals
-    from records.pipeline.locks import hold_sources
+    from records.pipeline.guards.interrupt import stop_on_signals
+    from records.pipeline.guards.locks import hold_sources
 
     names = list(names)
     sources = config.select(names) if names else None

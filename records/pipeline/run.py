@@ -19,11 +19,12 @@ from records.core.archive import Archive
 from records.core.config import Config, Source
 from records.core.errors import RecordsError
 from records.core.paths import Paths
-from records.pipeline import interrupt
-from records.pipeline.deadruns import close_dead_runs
-from records.pipeline.executors import Executor, executor_for
+from records.pipeline.guards import interrupt
+from records.pipeline.guards.deadruns import close_dead_runs
 from records.pipeline.parse import EarlyParse, parse_pending
-from records.pipeline.summary import Progress, RunSummary, quiet, recorded_run
+from records.pipeline.reporting.summary import Progress, RunSummary, quiet, recorded_run
+from records.pipeline.workers.choose import executor_for
+from records.pipeline.workers.executors import Executor
 from scrapers.crawl import CrawlChild, crawl
 
 
@@ -41,14 +42,15 @@ def run(
 ) -> RunSummary:
     """Crawl, parse and load the named sources (default all); record the run.
 
-    Holds each source's lock for the whole run (``records.pipeline.locks``: a second process
+    Holds each source's lock for the whole run (``records.pipeline.guards.locks``: a second process
     for the same source gets ``LockHeld``, exit 3) and stops cleanly on SIGTERM/SIGINT
-    (``records.pipeline.interrupt``: the run ends ``interrupted``, no document half-loaded).
-    Then calls the sources' notification hooks (``records.pipeline.notify``). ``cluster``
-    (else ``[settings] cluster``): parse on that Dask cluster (``records.pipeline.cluster``).
+    (``records.pipeline.guards.interrupt``: the run ends ``interrupted``, no document half-loaded).
+    Then calls the sources' notification hooks (``records.pipeline.reporting.notify``). ``cluster``
+    (else ``[settings] cluster``): parse on that Dask cluster
+    (``records.pipeline.workers.cluster``).
     """
-    from records.pipeline.interrupt import stop_on_signals
-    from records.pipeline.locks import hold_sources
+    from records.pipeline.guards.interrupt import stop_on_signals
+    from records.pipeline.guards.locks import hold_sources
 
     sources = config.select(list(names))
     with ExitStack() as stack:
@@ -91,7 +93,7 @@ def run(
 def _notify(
     db: sqlite_utils.Database, config: Config, sources: list[Source], summary: RunSummary
 ) -> None:
-    from records.pipeline.notify import after_run
+    from records.pipeline.reporting.notify import after_run
 
     if summary.run_id is None:
         return
@@ -115,7 +117,7 @@ def _run_locked(
     executor: Executor | None = None,
     crawler: CrawlChild | None = None,
 ) -> RunSummary:
-    from records.pipeline.health import record_expectations
+    from records.pipeline.reporting.health import record_expectations
 
     sync_sources(db, sources)
     record_expectations(db, config, sources)

@@ -8,7 +8,7 @@ from parsers.registry import parser_names
 from records.core.config import load_config
 from records.core.errors import Interrupted, LockHeld, RecordsError
 from records.core.paths import Paths
-from records.pipeline import interrupt
+from records.pipeline.guards import interrupt
 from records.pipeline.run import run
 from scheduler.jobs import Controls, RunSource
 from scrapers.crawl import stop_child

@@ -11,7 +11,7 @@ from datasette.utils import escape_fts
 from db.connect import open_db
 from db.documents import record_document
 from db.pages import index_pages, phrase_query, search_pages
-from parsers.pagetext import read_pages
+from parsers.reading.pagetext import read_pages
 from records.core.archive import Archive
 from records.core.errors import ParseError
 from records.foia.requests import CANNED_QUERIES

@@ -13,14 +13,14 @@ from tests.shared import DDOR_PDF, fixture
 #: with NUL bytes that pdfminer reads for hours); the other files parse normally.
 ENDLESS_PARSE = """
 import time
-import parsers.ddor
-real_parse = parsers.ddor.DdorParser.parse
+import parsers.ice_ddor.parser
+real_parse = parsers.ice_ddor.parser.DdorParser.parse
 def parse(self, path):
     if b"%endless" in path.read_bytes()[-64:]:
         while True:
             time.monotonic()
     return real_parse(self, path)
-parsers.ddor.DdorParser.parse = parse
+parsers.ice_ddor.parser.DdorParser.parse = parse
 """
 
 

@@ -13,7 +13,7 @@ from db.connect import open_db
 from db.tables import ensure_spec_tables
 from db.views import ensure_views
 from parsers.base import Column, TableSpec
-from parsers.ddor import PARSER
+from parsers.ice_ddor.parser import PARSER
 from records.demo.sample_reports import CORRECTION_WITHDRAWN, demo_series
 from tests.publish.conftest import Built, Client, copy_database
 

@@ -19,8 +19,8 @@ import json, sys
 from click.testing import CliRunner
 from records.cli import cli
 result = CliRunner().invoke(cli, sys.argv[1:])
-heavy = sorted(m for m in ("pdfplumber", "pdfminer", "parsers.template", "parsers.ddor")
-               if m in sys.modules)
+heavy = sorted(m for m in ("pdfplumber", "pdfminer", "parsers.templates.engine",
+                           "parsers.ice_ddor.parser") if m in sys.modules)
 print(json.dumps({"exit": result.exit_code, "output": result.output, "heavy": heavy}))
 """
 

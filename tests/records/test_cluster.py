@@ -26,8 +26,8 @@ from db.documents import record_document
 from records.cli import cli
 from records.core.archive import Archive
 from records.core.paths import Paths
-from records.pipeline import interrupt
-from records.pipeline.cluster import _sees_archive
+from records.pipeline.guards import interrupt
+from records.pipeline.workers.cluster import _sees_archive
 from tests.conftest import sources_for
 from tests.httpserver import Site
 from tests.records.cluster_helpers import (
@@ -406,7 +406,7 @@ def test_a_scheduler_without_workers_is_one_error_before_anything_is_done(
 
 def test_the_cluster_comes_from_the_environment_then_the_settings(tmp_path: Path) -> None:
     from records.core.config import load_config
-    from records.pipeline.executors import cluster_address
+    from records.pipeline.workers.choose import cluster_address
 
     sources = write_sources(tmp_path, "http://127.0.0.1:9")
     text = sources.read_text(encoding="utf-8").replace(

@@ -151,7 +151,7 @@ def test_bad_settings_hooks_name_the_file(tmp_path: Path) -> None:
 
 
 def test_pdf_reader_setting_defaults_to_fast_and_names_a_reader(tmp_path: Path) -> None:
-    from parsers.pdf_pages import READERS
+    from parsers.reading.document import READERS
     from records.core.config import PDF_READERS
 
     assert PDF_READERS == READERS

@@ -17,8 +17,8 @@ from records.core.config import load_config
 from records.core.paths import Paths
 from records.demo.sample_reports import weekly_series
 from records.pipeline import parse
-from records.pipeline.executors import PrefetchPool
 from records.pipeline.run import run
+from records.pipeline.workers.executors import PrefetchPool
 from tests.httpserver import Route, serve
 from tests.scrapers.crawling import html_page, write_sources
 

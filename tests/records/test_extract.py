@@ -1,4 +1,4 @@
-"""records.pipeline.extract: any document's tables as JSON-ready dicts and CSV."""
+"""records.cli.extracting: any document's tables as JSON-ready dicts and CSV."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from records.cli.extracting import extract, to_csv
 from records.core.errors import ParseError
 from records.demo.sample_reports import demo_series
-from records.pipeline.extract import extract, to_csv
 from tests.shared import DECLINED_COLUMNS, fixture
 
 
@@ -142,7 +142,7 @@ def test_extract_generic_warns_of_a_table_with_words_in_no_cell(
 
     import parsers.generic
     from records.cli import cli
-    from tests.parsers.generic_pages import white_background_grid
+    from tests.parsers.generic.pages import white_background_grid
 
     path = tmp_path / "backgrounds.pdf"
     cells = white_background_grid(path)

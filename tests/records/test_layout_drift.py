@@ -3,7 +3,7 @@ falls back to the generic extractor (a warning on stderr); the pipeline quaranti
 document and loads its generic tables flagged ``layout_drift``; the document page says why.
 
 The editions are NICS-shaped reports generated from the real November 2015 figures
-(``tests/parsers/nics_editions.py``): no real post-2016 edition is among the fixtures.
+(``tests/parsers/templates/nics_editions.py``): no real post-2016 edition is among the fixtures.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from parsers.generic import extract_tables
 from records.cli import cli
 from records.core.paths import Paths
 from records.pipeline.add import add_files
-from tests.parsers.nics_editions import (
+from tests.parsers.templates.nics_editions import (
     Edition,
     groups_with,
     real_2015_rows,

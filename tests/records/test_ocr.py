@@ -21,7 +21,7 @@ from fpdf import FPDF
 
 from db.connect import open_db
 from db.pages import phrase_query, search_pages
-from parsers.pagetext import read_pages
+from parsers.reading.pagetext import read_pages
 from records.core.archive import Archive
 from records.core.paths import Paths
 from records.foia.requests import file_request

@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from records.demo.sample_reports import demo_series
-from records.pipeline.progress import DOCUMENTS, NO_EVENTS, PAGES, events_of, page_count
+from records.pipeline.reporting.progress import DOCUMENTS, NO_EVENTS, PAGES, events_of, page_count
 from tests.shared import storage_args
 
 RECORDS = Path(sys.executable).with_name("records")
@@ -112,7 +112,7 @@ def test_page_counts_and_plain_callables(tmp_path: Path) -> None:
 
     recorder = Recorder()
     assert events_of(recorder) is recorder
-    from records.pipeline.progress import ParseProgress
+    from records.pipeline.reporting.progress import ParseProgress
 
     counts = ParseProgress(recorder, [{"pages": None}, {"pages": 7}], [pdf, pdf])
     counts.loaded(0)

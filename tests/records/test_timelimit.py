@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from records.pipeline.timelimit import ParseTimedOut, limit_message, time_limit
+from records.pipeline.workers.timelimit import ParseTimedOut, limit_message, time_limit
 
 GUARD_SECONDS = 120
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from records.core.paths import Paths
-from records.pipeline import interrupt
+from records.pipeline.guards import interrupt
 from tests.httpserver import Handler, serve
 from tests.scheduler.agency_site import AgencySite, Gate, ddor_bytes, listing, pdf_route
 

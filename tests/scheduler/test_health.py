@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from db.connect import open_db
 from db.sources import sync_sources
 from records.cli import cli
+from records.cli.status_report import when
 from records.core.config import load_config
 from records.core.cron import cadence_seconds, describe_period
 from records.core.paths import Paths
-from records.pipeline.health import record_expectations, source_health
-from records.pipeline.status import when
+from records.pipeline.reporting.health import record_expectations, source_health
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 DAY = 24 * 3600

@@ -18,7 +18,7 @@ from db.connect import open_db
 from parsers.registry import get_parser
 from records.core.config import load_config
 from records.core.paths import Paths
-from records.pipeline.locks import holder_of
+from records.pipeline.guards.locks import holder_of
 from tests.scheduler.agency_site import (
     DDOR_ROWS,
     GUARD_SECONDS,

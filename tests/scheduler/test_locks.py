@@ -13,7 +13,7 @@ import pytest
 from db.connect import open_db
 from records.core.errors import LockHeld
 from records.core.paths import Paths
-from records.pipeline.locks import acquire, hold_sources, holder_of, lock_dir
+from records.pipeline.guards.locks import acquire, hold_sources, holder_of, lock_dir
 from records.pipeline.scheduled import scheduled_runner
 from tests.scheduler.agency_site import (
     GUARD_SECONDS,
@@ -87,7 +87,7 @@ def test_lock_names_holder_and_is_all_or_nothing(paths: Paths) -> None:
 def test_lock_of_a_killed_process_is_free_at_once(paths: Paths) -> None:
     """No stale locks: the kernel drops a dead holder's lock, whatever killed it."""
     code = (
-        "import sys; from records.pipeline.locks import acquire;"
+        "import sys; from records.pipeline.guards.locks import acquire;"
         f" lock = acquire({str(paths.db)!r}, 'ice-ddor');"
         " print('locked', flush=True); sys.stdin.read()"
     )

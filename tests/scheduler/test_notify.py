@@ -19,8 +19,8 @@ from db.connect import open_db
 from db.sources import sync_sources
 from records.core.config import load_config
 from records.core.paths import Paths
-from records.pipeline.health import record_expectations
-from records.pipeline.notify import after_run
+from records.pipeline.reporting.health import record_expectations
+from records.pipeline.reporting.notify import after_run
 
 
 @dataclass

@@ -1,0 +1,719 @@
+"""Reading a PDF's pages once per process, for every stage that needs them.
+
+Page text for search, OCR decisions, parser detection and the parse itself all ask for the
+same pages of the same file in one worker process. ``open_document`` hands them one
+``Document`` (cached per file version), whose pages keep the objects read from them, so
+each page's content stream is interpreted once however many stages look at it.
+
+Two readers (``[settings] pdf_reader``):
+
+- ``"fast"`` (default): pdfminer reads the page as in pdfplumber, but characters are turned
+  into pdfplumber's dicts by a specialised path (pdfplumber resolves every attribute of
+  every character through its generic converter, which is most of its time), and pages
+  are cached per process. The dicts are the ones pdfplumber makes, key for key and value
+  for value; ``tests/parsers/reading/test_document.py`` checks that on every fixture.
+- ``"pdfplumber"``: pdfplumber's own page objects, a fresh open per call, as before.
+- ``"pdfium"``: the page tree as in ``"fast"``, the pages' objects read by pdfium
+  (``parsers/reading/pdfium.py``), cached the same way; ``"fast"`` for a file pdfium
+  cannot open.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from unicodedata import normalize as normalize_unicode
+
+import pdfplumber
+from pdfminer import pdfinterp, psparser
+from pdfminer import settings as pdfminer_settings
+from pdfminer.layout import LTChar, LTContainer, LTCurve, LTLine, LTPage, LTRect
+from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import stream_value
+from pdfminer.psparser import PSEOF, PSKeyword, keyword_name
+from pdfminer.utils import apply_matrix_rect
+from pdfplumber.page import (
+    ALL_ATTRS,
+    Page,
+    PDFPageAggregatorWithMarkedContent,
+    fix_fontname_bytes,
+)
+from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
+
+from parsers.reading.tokens import reading_fast
+from parsers.reading.words import page_textmap
+
+READERS = ("fast", "pdfplumber", "pdfium")
+DEFAULT_READER = "fast"
+
+#: Documents kept open per process: a worker handles one document at a time (when it
+#: parses an OCR copy, the original's pages are not needed once their text is read).
+CACHED_DOCUMENTS = 1
+#: Above this many objects read and kept for one document (about 1 KB each: a few hundred
+#: MB), a page is let go once the stage reading it is done with it, so a 10,000-page
+#: records response is not held in memory whole; the next stage then reads it again.
+KEPT_OBJECTS = 400_000
+
+_PLAIN = (float, int, bool, str, type(None))
+#: pdfminer's device logger (its warning for a string element it cannot render).
+_device_log = logging.getLogger("pdfminer.pdfdevice")
+
+#: pdfminer's path objects and the ``object_type`` pdfplumber names them by.
+_PATH_KINDS: dict[type, str] = {LTRect: "rect", LTLine: "line", LTCurve: "curve"}
+
+_lock = threading.Lock()
+_cache: OrderedDict[tuple[str, int, int, str], Document] = OrderedDict()
+
+
+def _forget_inherited() -> None:
+    """In a forked child: drop the parent's open documents. Their files share the parent's
+    file offsets, so reading them here while the parent (or a sibling) reads too would
+    interleave the two reads and garble both."""
+    global _lock
+    _lock = threading.Lock()
+    _cache.clear()
+
+
+os.register_at_fork(after_in_child=_forget_inherited)
+
+
+def use_reader(name: str) -> None:
+    """Choose the reader for this process (``READERS``); ValueError for another name."""
+    if name not in READERS:
+        raise ValueError(f"unknown pdf_reader {name!r} (known: {', '.join(READERS)})")
+    global _reader
+    _reader = name
+
+
+_reader = DEFAULT_READER
+
+
+def current_reader() -> str:
+    return _reader
+
+
+@contextmanager
+def reading_with(name: str) -> Iterator[None]:
+    """Use reader ``name`` inside the block (benchmarks, the readers' comparison test)."""
+    previous = _reader
+    use_reader(name)
+    forget()
+    try:
+        yield
+    finally:
+        use_reader(previous)
+        forget()
+
+
+#: The garbage collector's thresholds while a page is read. Reading makes tens of thousands
+#: of objects (a dict per character) that all live on; at Python's default (a collection
+#: every 700 new objects, a full one every 100 of those) the collector spends about as long
+#: scanning them as the reading takes. Reference counting still frees everything at once.
+READING_GC_THRESHOLDS = (10_000, 50, 50)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage less often for the block (process-wide; restored after)."""
+    before = gc.get_threshold()
+    if before[0] >= READING_GC_THRESHOLDS[0]:  # already (an enclosing read, or the user)
+        yield
+        return
+    gc.set_threshold(*READING_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _plain(value: Any) -> Any:
+    """``resolve_all(value)`` without its cost for the plain values characters and paths
+    hold (numbers, and tuples or lists of numbers or of points)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is tuple and all(type(v) in _PLAIN for v in value):
+        return value
+    if kind is list and all(
+        type(v) in _PLAIN or (type(v) is tuple and all(type(u) in _PLAIN for u in v)) for v in value
+    ):
+        return list(value)  # resolve_all makes a new list too
+    return resolve_all(value)
+
+
+_decoded: dict[Any, Any] = {}
+
+
+def _decode_name(name: Any) -> Any:
+    try:
+        return _decoded[name]
+    except (KeyError, TypeError):
+        value = resolve_and_decode(name)
+        if isinstance(name, str | bytes):
+            _decoded[name] = value
+        return value
+
+
+class _CharDicts(PDFPageAggregatorWithMarkedContent):
+    """pdfplumber's device, except that a character goes straight to the dict pdfplumber
+    would make of it: the same arithmetic as pdfminer's ``LTChar`` (bounding box through
+    the text matrix, descent below the baseline, upright test) and as pdfplumber's
+    ``Page.process_object``, without the object in between."""
+
+    def __init__(self, page: FastPage) -> None:
+        super().__init__(page.pdf.rsrcmgr, pageno=page.page_number, laparams=None)
+        self.page = page
+        self.height = page.height
+        self.mb_x0, self.mb_top = page.mediabox[:2]
+        self.doctop = page.initial_doctop
+        self.norm = page.pdf.unicode_norm
+        self.fonts: dict[int, list[Any]] = {}
+
+    def tag_cur_item(self) -> None:
+        """As pdfplumber's: the marked-content tag goes on the object made last, which is
+        a character's dict when a path or image made none."""
+        objects: list[Any] = self.cur_item._objs
+        if objects and type(objects[-1]) is dict:
+            last: Any = objects[-1]
+            last["mcid"] = _plain(self.cur_mcid)
+            last["tag"] = _plain(self.cur_tag)
+            return
+        super().tag_cur_item()
+
+    def _font(self, font: Any) -> list[Any]:
+        """What never changes for a font: writing direction, name, descent, and each
+        character code's text and width as pdfminer looks them up."""
+        entry = self.fonts.get(id(font))
+        if entry is None or entry[0] is not font:
+            name = font.fontname
+            name = fix_fontname_bytes(name) if isinstance(name, bytes) else _plain(name)
+            entry = [font, font.is_vertical(), name, font.get_descent(), {}]
+            self.fonts[id(font)] = entry
+        return entry
+
+    def _glyph(self, font: Any, glyphs: dict[int, tuple[str, float]], cid: int) -> Any:
+        try:
+            text = font.to_unichr(cid)
+            if not isinstance(text, str):
+                raise TypeError(str(type(text)))
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        if self.norm is not None:
+            text = normalize_unicode(self.norm, text)
+        glyph = glyphs[cid] = (text, font.char_width(cid))
+        return glyph
+
+    def render_char(
+        self,
+        matrix: Any,
+        font: Any,
+        fontsize: float,
+        scaling: float,
+        rise: float,
+        cid: int,
+        ncs: Any,
+        graphicstate: Any,
+    ) -> float:
+        """One character (pdfminer calls this for vertical fonts; horizontal strings go
+        through ``render_string_horizontal`` below, which does the same per character)."""
+        entry = self._font(font)
+        _, vertical, _, font_descent, glyphs = entry
+        glyph = glyphs.get(cid)
+        if glyph is None:
+            glyph = self._glyph(font, glyphs, cid)
+        text, textwidth = glyph
+        adv = textwidth * fontsize * scaling
+        if vertical:
+            (vx, vy) = font.char_disp(cid)
+            vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+            vy = (1000 - vy) * fontsize * 0.001
+            bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+        else:
+            descent = font_descent * fontsize
+            bbox = (0, descent + rise, adv, descent + rise + fontsize)
+        (a, b, c, d, e, f) = matrix
+        upright = a * d * scaling > 0 and b * c <= 0
+        constant = self._string_constants(entry, upright, ncs, graphicstate)
+        self._add_char(constant, matrix, bbox, adv, text, vertical)
+        return float(adv)
+
+    def render_string_horizontal(
+        self,
+        seq: Any,
+        matrix: Any,
+        pos: Any,
+        font: Any,
+        fontsize: float,
+        scaling: float,
+        charspace: float,
+        wordspace: float,
+        rise: float,
+        dxscale: float,
+        ncs: Any,
+        graphicstate: Any,
+    ) -> Any:
+        """pdfminer's loop over a string's characters with ``render_char`` written into it:
+        what is the same for the whole string (font, upright test, colours, tags) is
+        worked out once, and each character's matrix and box with pdfminer's arithmetic
+        (``translate_matrix``, then the box through the matrix as ``LTChar`` makes it)."""
+        (x, y) = pos
+        needcharspace = False
+        entry = self._font(font)
+        _, _, _, font_descent, glyphs = entry
+        (a, b, c, d, e, f) = matrix
+        upright = a * d * scaling > 0 and b * c <= 0
+        constant = self._string_constants(entry, upright, ncs, graphicstate)
+        descent = font_descent * fontsize
+        low, high = descent + rise, descent + rise + fontsize
+        add_char = self._add_char
+        for obj in seq:
+            if isinstance(obj, int | float):
+                x -= obj * dxscale
+                needcharspace = True
+            elif isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    glyph = glyphs.get(cid)
+                    if glyph is None:
+                        glyph = self._glyph(font, glyphs, cid)
+                    text, textwidth = glyph
+                    adv = textwidth * fontsize * scaling
+                    char_matrix = (a, b, c, d, x * a + y * c + e, x * b + y * d + f)
+                    add_char(constant, char_matrix, (0, low, adv, high), adv, text, False)
+                    x += float(adv)
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+            else:
+                _device_log.warning(
+                    "Cannot render horizontal string because %r is not a valid int, float "
+                    "or bytes.",
+                    obj,
+                )
+        return (x, y)
+
+    def _string_constants(
+        self, entry: list[Any], upright: bool, ncs: Any, graphicstate: Any
+    ) -> tuple[Any, ...]:
+        """The keys of a character's dict that are the same for a whole string."""
+        scolor = graphicstate.scolor
+        ncolor = graphicstate.ncolor
+        return (
+            entry[2],
+            upright,
+            _plain(self.cur_mcid),
+            _plain(self.cur_tag),
+            _decode_name(ncs.name),
+            scolor if isinstance(scolor, tuple) else (scolor,),
+            ncolor if isinstance(ncolor, tuple) else (ncolor,),
+        )
+
+    def _add_char(
+        self,
+        constant: tuple[Any, ...],
+        matrix: Any,
+        bbox: tuple[float, float, float, float],
+        adv: float,
+        text: str,
+        vertical: bool,
+    ) -> None:
+        """The dict pdfplumber makes of the ``LTChar`` pdfminer would make: the box through
+        the matrix, then pdfplumber's page coordinates."""
+        (a, b, c, d, e, f) = matrix
+        if b == 0 and c == 0:
+            # apply_matrix_rect's arithmetic for an unrotated matrix (its four corners
+            # reduce to two x and two y values).
+            left, right = a * bbox[0] + e, a * bbox[2] + e
+            low, high = d * bbox[1] + f, d * bbox[3] + f
+            x0, x1 = (left, right) if left <= right else (right, left)
+            y0, y1 = (low, high) if low <= high else (high, low)
+        else:
+            (x0, y0, x1, y1) = apply_matrix_rect(matrix, bbox)
+            if x1 < x0:
+                (x0, x1) = (x1, x0)
+            if y1 < y0:
+                (y0, y1) = (y1, y0)
+        width = x1 - x0
+        height = y1 - y0
+        top = (self.height - y1) + self.mb_top
+        fontname, upright, mcid, tag, ncs, scolor, ncolor = constant
+        attr = {
+            "matrix": matrix,  # numbers pdfminer multiplied out: nothing to resolve
+            "fontname": fontname,
+            "adv": adv,
+            "upright": upright,
+            "x0": x0,
+            "y0": y0,
+            "x1": x1,
+            "y1": y1,
+            "width": width,
+            "height": height,
+            "size": width if vertical else height,
+            "mcid": mcid,
+            "tag": tag,
+            "object_type": "char",
+            "page_number": self.pageno,
+            "ncs": ncs,
+            "text": text,
+            "stroking_color": scolor,
+            "non_stroking_color": ncolor,
+            "top": top,
+            "bottom": (self.height - y0) + self.mb_top,
+            "doctop": self.doctop + top,
+        }
+        if self.mb_x0 != 0:
+            attr["x0"] = x0 + self.mb_x0
+            attr["x1"] = x1 + self.mb_x0
+        self.cur_item.add(attr)  # type: ignore[arg-type]
+
+
+def _no_log(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+class _TokenLog:
+    """pdfminer's module logger, minus the cost of its per-token ``debug`` calls (a few
+    per character: several per cent of reading a page) while debug logging is off."""
+
+    def __init__(self, real: logging.Logger) -> None:
+        self.real = real
+        self.debug: Any = _no_log
+
+    def refresh(self) -> None:
+        self.debug = self.real.debug if self.real.isEnabledFor(logging.DEBUG) else _no_log
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+_TOKEN_LOGS: list[_TokenLog] = []
+for _module in (psparser, pdfinterp):
+    if not isinstance(getattr(_module, "log"), _TokenLog):  # noqa: B009 - not re-wrapped
+        setattr(_module, "log", _TokenLog(getattr(_module, "log")))  # noqa: B009, B010
+    _TOKEN_LOGS.append(getattr(_module, "log"))  # noqa: B009
+
+
+class _Interpreter(PDFPageInterpreter):
+    """pdfminer's interpreter, with each operator's method looked up once per content
+    stream run instead of at every use (pdfminer builds the method name, tests for it and
+    fetches it for each operator: a few per character printed)."""
+
+    def execute(self, streams: Any) -> None:
+        # pdfminer's checks first: no stream run twice in the call stack (a form using
+        # itself), none without an object number.
+        valid = []
+        self.stream_ids.clear()
+        for obj in streams:
+            stream = stream_value(obj)
+            if stream.objid is None:
+                pdfinterp.log.warning(
+                    "Execute called on non-indirect object (inline image?) %r", stream
+                )
+            elif stream.objid in self.parent_stream_ids:
+                pdfinterp.log.warning(
+                    "Refusing to execute circular reference to content stream %d",
+                    stream.objid,
+                )
+            else:
+                valid.append(stream)
+                self.stream_ids.add(stream.objid)
+        try:
+            parser = pdfinterp.PDFContentParser(valid)
+        except PSEOF:
+            return  # an empty page
+        methods: dict[Any, tuple[Any, int] | None] = {}
+        while True:
+            try:
+                (_, obj) = parser.nextobject()
+            except PSEOF:
+                break
+            if not isinstance(obj, PSKeyword):
+                self.argstack.append(obj)
+                continue
+            if obj in methods:
+                entry = methods[obj]
+            else:
+                entry = methods[obj] = self._method(obj)
+            if entry is None:
+                continue
+            func, nargs = entry
+            if nargs:
+                args = self.pop(nargs)
+                if len(args) == nargs:
+                    func(*args)
+            else:
+                func()
+
+    def _method(self, keyword: PSKeyword) -> tuple[Any, int] | None:
+        """The bound ``do_`` method for an operator and its number of operands, as
+        pdfminer finds them; None for an unknown operator (an error when strict)."""
+        name = keyword_name(keyword)
+        method = "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q")
+        func = getattr(self, method, None)
+        if func is None:
+            if pdfminer_settings.STRICT:
+                raise PDFInterpreterError(f"Unknown operator: {name!r}")
+            return None
+        return func, func.__code__.co_argcount - 1
+
+
+class FastPage(Page):
+    """A pdfplumber page whose characters become dicts through a specialised path.
+
+    Everything else (crop, within_bbox, search, text extraction, table finding) is
+    pdfplumber's own code working on these dicts."""
+
+    @property
+    def layout(self) -> LTPage:
+        if self.pdf.laparams is not None:  # layout analysis needs pdfminer's objects
+            return super().layout
+        if hasattr(self, "_layout"):
+            return self._layout
+        for log in _TOKEN_LOGS:
+            log.refresh()
+        device = _CharDicts(self)
+        interpreter = _Interpreter(self.pdf.rsrcmgr, device)
+        try:
+            with reading_fast():
+                interpreter.process_page(self.page_obj)
+        except Exception as e:
+            raise PdfminerException(e) from e
+        self._layout: LTPage = device.get_result()
+        return self._layout
+
+    def parse_objects(self) -> dict[str, list[dict[str, Any]]]:
+        """pdfplumber's ``parse_objects``: every object's dict by kind, in page order
+        (figures' contents in their place), without a generator step per character."""
+        if self.pdf.laparams is not None:
+            return dict(super().parse_objects())
+        objects: dict[str, list[dict[str, Any]]] = {}
+        with fewer_collections():
+            self._gather(self.layout._objs, objects)
+        return objects
+
+    def _gather(self, items: list[Any], objects: dict[str, list[dict[str, Any]]]) -> None:
+        for obj in items:
+            if type(obj) is not dict:
+                if isinstance(obj, LTContainer):
+                    self._gather(obj._objs, objects)
+                    continue
+                obj = self.process_object(obj)
+            kind = obj["object_type"]
+            if kind == "anno":
+                continue
+            same = objects.get(kind)
+            if same is None:
+                same = objects[kind] = []
+            same.append(obj)
+
+    def process_object(self, obj: Any) -> Any:
+        """pdfplumber's dict of a layout object: characters come as dicts already; a
+        character, rectangle, line or curve pdfminer made is turned into one here, as
+        pdfplumber's ``process_object`` does it (without resolving plain numbers)."""
+        kind = type(obj)
+        if kind is dict:  # a character, made by _CharDicts
+            return obj
+        if kind is LTChar:
+            attr = self._char_attr(obj)
+        elif kind in _PATH_KINDS:
+            attr = self._path_attr(obj, _PATH_KINDS[kind])
+        else:
+            return super().process_object(obj)
+        mb_x0, mb_top = self.mediabox[:2]
+        if "y0" in attr:
+            height = self.height
+            attr["top"] = (height - attr["y1"]) + mb_top
+            attr["bottom"] = (height - attr["y0"]) + mb_top
+            attr["doctop"] = self.initial_doctop + attr["top"]
+        if "x0" in attr and mb_x0 != 0:
+            attr["x0"] = attr["x0"] + mb_x0
+            attr["x1"] = attr["x1"] + mb_x0
+        return attr
+
+    def _get_textmap(self, **kwargs: Any) -> Any:
+        """pdfplumber's text map of the page (its text, text lines and searches), made by
+        ``parsers/reading/words.py`` unless ``kwargs`` ask for a layout or another reading."""
+        textmap = page_textmap(self.chars, **kwargs)
+        return textmap if textmap is not None else super()._get_textmap(**kwargs)
+
+    def _char_attr(self, obj: Any) -> dict[str, Any]:
+        attr = {k: _plain(v) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
+        attr["object_type"] = "char"
+        attr["page_number"] = self.page_number
+        if hasattr(obj, "ncs"):
+            attr["ncs"] = _decode_name(obj.ncs.name)
+        text = obj.get_text()
+        norm = self.pdf.unicode_norm
+        attr["text"] = normalize_unicode(norm, text) if norm is not None else text
+        gs = obj.graphicstate
+        attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
+        attr["non_stroking_color"] = gs.ncolor if isinstance(gs.ncolor, tuple) else (gs.ncolor,)
+        if isinstance(attr["fontname"], bytes):
+            attr["fontname"] = fix_fontname_bytes(attr["fontname"])
+        return attr
+
+    def _path_attr(self, obj: Any, kind: str) -> dict[str, Any]:
+        attr = {k: _plain(v) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
+        attr["object_type"] = kind
+        attr["page_number"] = self.page_number
+        for space in ("ncs", "scs"):  # pdfminer gives paths neither (yet), as pdfplumber says
+            if hasattr(obj, space):
+                attr[space] = resolve_and_decode(getattr(obj, space).name)
+        coord = self.point2coord
+        attr["pts"] = [coord(pt) for pt in attr["pts"]]
+        attr["path"] = [(cmd, *map(coord, pts)) for cmd, *pts in obj.original_path]
+        attr["dash"] = obj.dashing_style
+        return attr
+
+    def objects_read(self) -> int:
+        """How many objects this page holds now (0 when not read or let go)."""
+        objects = self.__dict__.get("_objects")
+        return sum(len(v) for v in objects.values()) if objects else 0
+
+
+class FastPDF(pdfplumber.PDF):
+    """pdfplumber's PDF whose pages are ``FastPage``s (or ``page_class``'s)."""
+
+    page_class: type[FastPage] = FastPage
+
+    @property
+    def pages(self) -> list[Page]:
+        if hasattr(self, "_pages"):
+            return self._pages
+        doctop: float = 0
+        self._pages: list[Page] = []
+        try:
+            for i, page_obj in enumerate(PDFPage.create_pages(self.doc)):
+                page = self.page_class(self, page_obj, page_number=i + 1, initial_doctop=doctop)
+                self._pages.append(page)
+                doctop += page.height
+        except PdfminerException:
+            raise
+        except Exception as exc:  # pdfminer raises many types for a broken page tree
+            del self._pages
+            raise PdfminerException(exc) from exc
+        return self._pages
+
+
+class Document:
+    """One opened PDF and its pages, shared by the stages of one process.
+
+    Use as a context manager: a cached document stays open when the block ends (the next
+    stage reads the same pages); an uncached one (``pdf_reader = "pdfplumber"``) closes."""
+
+    def __init__(self, path: Path, pdf: pdfplumber.PDF, cached: bool) -> None:
+        self.path = path
+        self.pdf = pdf
+        self.cached = cached
+        #: Objects of the pages kept by ``done_with``, and those pages' numbers.
+        self._kept = 0
+        self._kept_pages: set[int] = set()
+        self._collections: list[Any] = []
+
+    @property
+    def pages(self) -> list[Page]:
+        return self.pdf.pages
+
+    def done_with(self, page: Page) -> None:
+        """The caller has what it needs from ``page``: keep its objects for the next stage
+        unless the document already holds too many (then let them go)."""
+        if not self.cached:
+            page.close()
+            return
+        if page.page_number in self._kept_pages:
+            return
+        held = page.objects_read() if isinstance(page, FastPage) else 0
+        if self._kept + held > KEPT_OBJECTS:
+            page.close()
+            return
+        self._kept += held
+        self._kept_pages.add(page.page_number)
+
+    def objects_kept(self) -> int:
+        return sum(p.objects_read() for p in self.pdf.pages if isinstance(p, FastPage))
+
+    def close(self) -> None:
+        self.pdf.close()
+
+    def __enter__(self) -> Document:
+        # A stage's tables and text make as many objects as reading its pages did.
+        collections = fewer_collections()
+        collections.__enter__()
+        self._collections.append(collections)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._collections:
+            self._collections.pop().__exit__(None, None, None)
+        if not self.cached:
+            self.close()
+
+
+def _key(path: Path) -> tuple[str, int, int, str]:
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size, _reader)
+
+
+def open_document(path: Path) -> Document:
+    """The document at ``path``: the one this process has open for this version of the
+    file, else newly opened. Raises what pdfplumber raises for an unreadable file (callers
+    word the error) and OSError when the file is missing."""
+    path = Path(path)
+    if _reader == "pdfplumber":
+        return Document(path, pdfplumber.open(path), cached=False)
+    key = _key(path)
+    with _lock:
+        document = _cache.get(key)
+        if document is not None:
+            _cache.move_to_end(key)
+            return document
+    pdf: pdfplumber.PDF
+    if _reader == "pdfium":
+        from parsers.reading.pdfium import open_pdfium
+
+        pdf = open_pdfium(path)
+    else:
+        pdf = FastPDF.open(path)
+    document = Document(path, pdf, cached=True)
+    with _lock:
+        _cache[key] = document
+        while len(_cache) > CACHED_DOCUMENTS:
+            _, old = _cache.popitem(last=False)
+            old.close()
+    return document
+
+
+def is_open(path: Path) -> bool:
+    """Whether this process holds ``path`` open already (its pages may be read)."""
+    try:
+        key = _key(Path(path))
+    except OSError:
+        return False
+    with _lock:
+        return key in _cache
+
+
+def forget(path: Path | None = None) -> None:
+    """Close the cached document for ``path`` (every one when None)."""
+    with _lock:
+        keys = [k for k in _cache if path is None or k[0] == str(Path(path).resolve())]
+        documents = [_cache.pop(k) for k in keys]
+    for document in documents:
+        document.close()

@@ -1,0 +1,142 @@
+"""pdfplumber's lattice steps (rulings -> crossing points -> cells -> tables), same results,
+found faster.
+
+pdfplumber tests every vertical ruling against every horizontal one for crossings, and
+for each crossing point scans all the later points and rebuilds the sets of rulings through
+two points each time it asks whether a ruling joins them: a ruled page of a few hundred
+crossings spends more time there than in its table's text. Here the horizontal rulings are
+sorted once so each vertical one looks only at those near its own height (then pdfplumber's
+own four comparisons decide), the points are indexed by column and by row, and the sets of
+rulings through a point are made once. The crossing points, their rulings (in the same
+order), the cells and the tables are pdfplumber's; ``tests/parsers/reading/test_grid.py``
+compares the two on every page of the fixtures.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from operator import itemgetter
+from typing import Any
+
+from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables
+
+BBox = tuple[float, float, float, float]
+Point = tuple[float, float]
+
+#: How much wider than the tolerance the sorted search looks: only a narrowing, the exact
+#: comparisons are pdfplumber's (a float sum on either side of an inequality can round
+#: differently from the same sum moved to the other side).
+_MARGIN = 1.0
+
+
+def edges_to_intersections(
+    edges: list[dict[str, Any]], x_tolerance: float = 1, y_tolerance: float = 1
+) -> dict[Point, dict[str, list[dict[str, Any]]]]:
+    """``pdfplumber.table.edges_to_intersections``: the same points, with the same rulings
+    in the same order."""
+    v_edges = sorted((e for e in edges if e["orientation"] == "v"), key=itemgetter("x0", "top"))
+    h_edges = sorted((e for e in edges if e["orientation"] == "h"), key=itemgetter("top", "x0"))
+    h_tops = [h["top"] for h in h_edges]
+    intersections: dict[Point, dict[str, list[dict[str, Any]]]] = {}
+    for v in v_edges:
+        v_x0, v_top, v_bottom = v["x0"], v["top"], v["bottom"]
+        start = bisect_left(h_tops, v_top - y_tolerance - _MARGIN)
+        end = bisect_right(h_tops, v_bottom + y_tolerance + _MARGIN)
+        for h in h_edges[start:end]:
+            h_top = h["top"]
+            if (
+                (v_top <= (h_top + y_tolerance))
+                and (v_bottom >= (h_top - y_tolerance))
+                and (v_x0 >= (h["x0"] - x_tolerance))
+                and (v_x0 <= (h["x1"] + x_tolerance))
+            ):
+                vertex = (v_x0, h_top)
+                entry = intersections.get(vertex)
+                if entry is None:
+                    entry = intersections[vertex] = {"v": [], "h": []}
+                entry["v"].append(v)
+                entry["h"].append(h)
+    return intersections
+
+
+def intersections_to_cells(
+    intersections: dict[Point, dict[str, list[dict[str, Any]]]],
+) -> list[BBox]:
+    """``pdfplumber.table.intersections_to_cells``: for each point in sorted order, the
+    smallest cell it is the top left corner of, found by the same search."""
+    points = sorted(intersections)
+    v_sets = {p: {_bbox(e) for e in intersections[p]["v"]} for p in points}
+    h_sets = {p: {_bbox(e) for e in intersections[p]["h"]} for p in points}
+
+    def connects(p1: Point, p2: Point) -> bool:
+        if p1[0] == p2[0] and not v_sets[p1].isdisjoint(v_sets[p2]):
+            return True
+        return p1[1] == p2[1] and not h_sets[p1].isdisjoint(h_sets[p2])
+
+    # Points after each one in sorted order that share its x (so lie below it) or its y
+    # (so lie to its right), in sorted order: the lists pdfplumber filters out of the rest.
+    column: dict[float, list[Point]] = defaultdict(list)
+    row: dict[float, list[Point]] = defaultdict(list)
+    for p in points:
+        column[p[0]].append(p)
+        row[p[1]].append(p)
+    place_in_column = {p: i for same_x in column.values() for i, p in enumerate(same_x)}
+    place_in_row = {p: i for same_y in row.values() for i, p in enumerate(same_y)}
+
+    cells: list[BBox] = []
+    for pt in points:
+        below = column[pt[0]][place_in_column[pt] + 1 :]
+        right = [r for r in row[pt[1]][place_in_row[pt] + 1 :] if connects(pt, r)]
+        if not right:
+            continue
+        cell = _smallest_cell(pt, below, right, intersections, connects)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _smallest_cell(
+    pt: Point,
+    below: list[Point],
+    right: list[Point],
+    intersections: dict[Point, Any],
+    connects: Any,
+) -> BBox | None:
+    for below_pt in below:
+        if not connects(pt, below_pt):
+            continue
+        for right_pt in right:
+            bottom_right = (right_pt[0], below_pt[1])
+            if (
+                bottom_right in intersections
+                and connects(bottom_right, right_pt)
+                and connects(bottom_right, below_pt)
+            ):
+                return (pt[0], pt[1], bottom_right[0], bottom_right[1])
+    return None
+
+
+def _bbox(obj: dict[str, Any]) -> BBox:
+    return (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
+
+
+class _TableFinder(TableFinder):
+    """pdfplumber's ``TableFinder`` with the crossing and cell steps above."""
+
+    def __init__(self, page: Any, settings: Any = None) -> None:
+        self.page = page
+        self.settings = TableSettings.resolve(settings)
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(
+            self.edges,
+            self.settings.intersection_x_tolerance,
+            self.settings.intersection_y_tolerance,
+        )
+        self.cells = intersections_to_cells(self.intersections)
+        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
+
+
+def find_tables(page: Any, settings: Any = None) -> list[Any]:
+    """``page.find_tables(settings)``: the same tables."""
+    return list(_TableFinder(page, settings).tables)

@@ -1,0 +1,245 @@
+"""pdfplumber's words, text and text map for upright text, the same results, made faster.
+
+pdfplumber's ``WordExtractor`` is general (any reading direction, tolerance ratios, extra
+attributes, punctuation splits) and pays for it on every character: a lookup of the
+direction, a call to test each character, bounding boxes merged through generic helpers.
+Most report text is upright and read with the default settings, so for that case the same
+steps are written out here: group the characters by ``upright``, cluster them into lines
+by ``top`` within the y tolerance, sort each line by ``x0``, cut words at spaces, at a
+backwards step, at a gap wider than the x tolerance or a jump in ``top``, and merge each
+word as pdfplumber does (ligatures expanded). Sideways runs and any other setting go to
+pdfplumber's own code. ``tests/parsers/reading/test_words.py`` compares the two on every page
+of the fixtures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from pdfplumber.utils.text import (
+    DEFAULT_X_TOLERANCE,
+    DEFAULT_Y_TOLERANCE,
+    LIGATURES,
+    TextMap,
+    WordExtractor,
+)
+from pdfplumber.utils.text import extract_text as plumber_extract_text
+
+Char = dict[str, Any]
+WordTuple = tuple[dict[str, Any], list[Char]]
+
+_upright = itemgetter("upright")
+_x0 = itemgetter("x0")
+_TOLERANCES = frozenset({"x_tolerance", "y_tolerance"})
+#: What ``Page._get_textmap`` adds to every call; they only matter with ``layout=True``.
+_PAGE_DEFAULTS = frozenset({"layout_bbox", "layout_width", "layout_height"})
+
+
+def _clusters(objects: list[Any], key: str, tolerance: float) -> list[list[Any]]:
+    """``cluster_objects(objects, itemgetter(key), tolerance)``: objects stably sorted by
+    their value's cluster, one list per cluster."""
+    index = _cluster_index([o[key] for o in objects], tolerance)
+    ordered = sorted(objects, key=lambda o: index[o[key]])
+    return [list(group) for _, group in groupby(ordered, key=lambda o: index[o[key]])]
+
+
+def _box(chars: list[Char]) -> tuple[float, float, float, float]:
+    """``objects_to_bbox(chars)``: (x0, top, x1, bottom) of a word's characters."""
+    if len(chars) == 1:
+        c = chars[0]
+        return c["x0"], c["top"], c["x1"], c["bottom"]
+    return (
+        min([c["x0"] for c in chars]),
+        min([c["top"] for c in chars]),
+        max([c["x1"] for c in chars]),
+        max([c["bottom"] for c in chars]),
+    )
+
+
+def _merge(chars: list[Char]) -> dict[str, Any]:
+    """``WordExtractor.merge_chars`` for upright text read left to right."""
+    first = chars[0]
+    x0, top, x1, bottom = _box(chars)
+    doctop_adj = first["doctop"] - first["top"]
+    return {
+        "text": _text(chars),
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "doctop": top + doctop_adj,
+        "bottom": bottom,
+        "upright": first["upright"],
+        "height": bottom - top,
+        "width": x1 - x0,
+        "direction": "ltr",
+    }
+
+
+def _line_words(line: list[Char], x_tolerance: float, y_tolerance: float) -> list[list[Char]]:
+    """``WordExtractor.iter_chars_to_words`` for one line sorted left to right."""
+    words: list[list[Char]] = []
+    word: list[Char] = []
+    for char in line:
+        text = char["text"]
+        if text.isspace():
+            if word:
+                words.append(word)
+            word = []
+        elif text == "":  # `"" in ""`: pdfplumber's punctuation split takes it alone
+            if word:
+                words.append(word)
+            words.append([char])
+            word = []
+        elif word:
+            prev = word[-1]
+            x = char["x0"]
+            if (
+                x < prev["x0"]
+                or x > prev["x1"] + x_tolerance
+                or abs(char["top"] - prev["top"]) > y_tolerance
+            ):
+                words.append(word)
+                word = [char]
+            else:
+                word.append(char)
+        else:
+            word = [char]
+    if word:
+        words.append(word)
+    return words
+
+
+def _runs(
+    chars: list[Char], x_tolerance: float, y_tolerance: float
+) -> Iterator[tuple[bool, list[Any]]]:
+    """The characters in runs of the same ``upright``: an upright run as its words' lists
+    of characters, another run as pdfplumber's (word, characters) tuples."""
+    for upright, group in groupby(chars, key=_upright):
+        run = list(group)
+        if not upright:
+            extractor = WordExtractor(x_tolerance=x_tolerance, y_tolerance=y_tolerance)
+            yield False, list(extractor.iter_extract_tuples(run))
+            continue
+        words: list[list[Char]] = []
+        for line in _clusters(run, "top", y_tolerance):
+            line.sort(key=_x0)
+            words.extend(_line_words(line, x_tolerance, y_tolerance))
+        yield True, words
+
+
+def word_tuples(
+    chars: list[Char],
+    x_tolerance: float = DEFAULT_X_TOLERANCE,
+    y_tolerance: float = DEFAULT_Y_TOLERANCE,
+) -> list[WordTuple]:
+    """``list(WordExtractor(x_tolerance=..., y_tolerance=...).iter_extract_tuples(chars))``."""
+    out: list[WordTuple] = []
+    for upright, words in _runs(chars, x_tolerance, y_tolerance):
+        out.extend([(_merge(w), w) for w in words] if upright else words)
+    return out
+
+
+def word_boxes(
+    chars: list[Char],
+    x_tolerance: float = DEFAULT_X_TOLERANCE,
+    y_tolerance: float = DEFAULT_Y_TOLERANCE,
+) -> list[tuple[float, float, float, float, str, list[Char]]]:
+    """(x0, top, x1, bottom, text, characters) of each of ``word_tuples``' words, without
+    making the words' dicts."""
+    out: list[tuple[float, float, float, float, str, list[Char]]] = []
+    for upright, words in _runs(chars, x_tolerance, y_tolerance):
+        if upright:
+            out.extend([(*_box(w), _text(w), w) for w in words])
+        else:
+            out.extend([(d["x0"], d["top"], d["x1"], d["bottom"], d["text"], w) for d, w in words])
+    return out
+
+
+def extract_words(chars: list[Char], **kwargs: Any) -> list[dict[str, Any]]:
+    """``pdfplumber.utils.extract_words(chars, **kwargs)``."""
+    if not set(kwargs) <= _TOLERANCES:
+        return list(WordExtractor(**kwargs).extract_words(chars))
+    return [word for word, _ in word_tuples(chars, **kwargs)]
+
+
+def extract_text(chars: list[Char], **kwargs: Any) -> str:
+    """``pdfplumber.utils.extract_text(chars, **kwargs)`` (no layout)."""
+    if not set(kwargs) <= _TOLERANCES:
+        return str(plumber_extract_text(chars, **kwargs))
+    chars = list(chars)
+    if not chars:
+        return ""
+    y_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)
+    words = _word_tops(chars, kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE), y_tolerance)
+    index = _cluster_index([top for top, _ in words], y_tolerance)
+    ordered = sorted(words, key=lambda w: index[w[0]])
+    lines = groupby(ordered, key=lambda w: index[w[0]])
+    return "\n".join(" ".join(_text(w) for _, w in line) for _, line in lines)
+
+
+def _word_tops(
+    chars: list[Char], x_tolerance: float, y_tolerance: float
+) -> list[tuple[float, list[Char]]]:
+    """Each word's top and characters, in pdfplumber's order: what the text and the text
+    map need of a word (its text is its characters', ligatures expanded)."""
+    words: list[tuple[float, list[Char]]] = []
+    for upright, run in _runs(chars, x_tolerance, y_tolerance):
+        if upright:
+            words.extend([(min([c["top"] for c in w]), w) for w in run])
+        else:
+            words.extend([(word["top"], w) for word, w in run])
+    return words
+
+
+def _text(chars: list[Char]) -> str:
+    """A word's text as ``merge_chars`` joins it (ligatures expanded)."""
+    return "".join([LIGATURES.get(c["text"], c["text"] or "") for c in chars])
+
+
+def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
+    """``Page._get_textmap(**kwargs)`` for a page's characters, or None when ``kwargs`` ask
+    for more than the default text map (layout, directions, ...)."""
+    if not set(kwargs) <= _PAGE_DEFAULTS | _TOLERANCES:
+        return None
+    y_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)
+    words = _word_tops(chars, kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE), y_tolerance)
+    textmap: list[tuple[str, Char | None]] = []
+    # WordMap.to_textmap without layout, words presorted: lines are runs of words in the
+    # same ``top`` cluster (order kept), one newline between lines, one space between words.
+    index = _cluster_index([top for top, _ in words], y_tolerance)
+    previous = None
+    line_len = 0
+    for top, word_chars in words:
+        line = index[top]
+        if previous is not None and line != previous:
+            textmap.append(("\n", None))
+            line_len = 0
+        elif line_len:  # no space after words without letters (empty text) at a line start
+            textmap.append((" ", None))
+            line_len += 1
+        previous = line
+        for c in word_chars:
+            text = c["text"]
+            for letter in LIGATURES[text] if text in LIGATURES else text:
+                textmap.append((letter, c))
+                line_len += 1
+    return TextMap(textmap, line_dir_render="ttb", char_dir_render="ltr")
+
+
+def _cluster_index(values: list[float], tolerance: float) -> dict[float, int]:
+    """``make_cluster_dict(values, tolerance)``: the distinct values sorted, a new cluster
+    where one is more than ``tolerance`` above the one before."""
+    ordered = sorted(set(values))
+    if tolerance == 0 or len(ordered) < 2:
+        return {v: i for i, v in enumerate(ordered)}
+    index: dict[float, int] = {}
+    number, last = 0, ordered[0]
+    for v in ordered:
+        if not v <= last + tolerance:
+            number += 1
+        index[v] = number
+        last = v
+    return index

@@ -1,0 +1,378 @@
+"""Spreadsheets (XLSX, XLS, CSV) as generic tables: one table per sheet, any columns.
+
+Records-request answers come as spreadsheets of every shape, so rows go into two fixed
+tables instead of one table per layout:
+
+- ``spreadsheet_sheets``: one row per sheet: its number and name, the header row found,
+  the column names (JSON list) and inferred types (JSON object), counts, any title lines
+  printed above the header.
+- ``spreadsheet_rows``: one row per data row: its sheet, its row number as the spreadsheet
+  shows it (``sheet_row``; for a CSV the record number, header included), its cells as a
+  JSON object keyed by column name, and ``text`` (the values joined) for full-text search.
+  Query a column with ``json_extract(cells, '$."Zip"')``.
+
+Provenance: ``page`` = sheet number (1-based in workbook order; a CSV is sheet 1),
+``table_index`` = the same sheet number (one table per sheet), ``row_index`` = 0-based data
+row within the sheet.
+
+Header row: the first of the top ``HEADER_SCAN_ROWS`` rows filled across at least
+``HEADER_MIN_FILL`` of the sheet's width (and not one title merged across it), when its
+values are mostly labels (not numbers or dates). Rows above it (titles) are kept as the
+sheet's preamble. When that first wide row is data, the sheet has no header and columns are
+named ``column_1``, ``column_2``, ...; repeated names get ``_2``, ``_3``.
+
+Types, per column: integer, float, date (ISO text), boolean, else text. A value with a
+leading zero (ZIP code, ID) makes its column text, so ``02134`` stays ``02134``; cells like
+``N/A`` or ``-`` count as empty in a numeric or date column. Merged cells are filled.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from parsers.base import Column, ColumnType, ParseResult, Row, TableSpec
+from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS
+from parsers.spreadsheets.workbooks import Cell, Sheet, read_csv, read_xls, read_xlsx
+from records.core.errors import ParseError
+from records.core.filetypes import sniff
+
+#: Rows searched from the top of a sheet for the header.
+HEADER_SCAN_ROWS = 20
+#: A header is filled across at least this share of the sheet's width.
+HEADER_MIN_FILL = 0.6
+#: Rows used to measure the sheet's width (its widest row among them).
+WIDTH_SAMPLE_ROWS = 200
+
+SHEETS_TABLE = "spreadsheet_sheets"
+ROWS_TABLE = "spreadsheet_rows"
+
+_INT = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)$")
+_NUMBER = re.compile(r"^[-+]?\$?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+_SPACES = re.compile(r"\s+")
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        SHEETS_TABLE,
+        "Sheets of spreadsheets (XLSX, XLS, CSV) received or downloaded: one row per sheet,"
+        " with the header found and the inferred column types. page = table_index = sheet"
+        " number.",
+        (
+            Column("sheet", "integer", "Sheet number, 1-based in workbook order (CSV: 1)."),
+            Column("sheet_name", "text", "Sheet name (CSV: 'csv')."),
+            Column("hidden", "boolean", "True when the sheet is hidden in the workbook."),
+            Column(
+                "header_row",
+                "integer",
+                "Row of the sheet holding the column names (1-based); empty when none.",
+            ),
+            Column("header", "text", "Column names, a JSON list."),
+            Column(
+                "column_types",
+                "text",
+                "Inferred type of each column (integer, float, date, boolean, text), JSON.",
+            ),
+            Column("preamble", "text", "Title lines printed above the header, if any."),
+            Column("n_rows", "integer", "Data rows loaded (blank rows skipped)."),
+            Column("n_columns", "integer", "Number of columns."),
+        ),
+        facets=("sheet_name",),
+    ),
+    TableSpec(
+        ROWS_TABLE,
+        "Rows of spreadsheets (XLSX, XLS, CSV), whatever their columns: cells is a JSON object"
+        " keyed by the sheet's column names. page = table_index = sheet number; row_index is"
+        " the data row within the sheet (0-based).",
+        (
+            Column("sheet", "integer", "Sheet number, 1-based in workbook order (CSV: 1)."),
+            Column("sheet_name", "text", "Sheet name (CSV: 'csv')."),
+            Column(
+                "sheet_row",
+                "integer",
+                "Row number as the spreadsheet shows it (CSV: record number, header = 1).",
+            ),
+            Column("cells", "text", "The row's values, a JSON object keyed by column name."),
+            Column("text", "text", "The row's values joined with ' | ', for full-text search."),
+        ),
+        facets=("sheet_name",),
+        fts=("text",),
+    ),
+)
+
+
+class SpreadsheetParser:
+    name = "spreadsheet"
+    version = "1.0"
+    description = (
+        "Any XLSX, XLS or CSV file: one generic table per sheet (header row detected, types"
+        " inferred, leading zeros kept, merged cells filled)."
+    )
+    tables = TABLES
+
+    def detect(self, path: Path) -> bool:
+        return sniff(path.read_bytes()) in ("xlsx", "xls", "csv")
+
+    def parse(self, path: Path) -> ParseResult:
+        return parse_sheets(read_sheets(path))
+
+
+def read_sheets(path: Path, label: str | None = None) -> list[Sheet]:
+    """The sheets of a spreadsheet file, read by its content's type (never its name)."""
+    label = label or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"{label}: cannot read ({exc.strerror})") from exc
+    if not data.strip():
+        raise ParseError(f"{label}: empty file")
+    readers: dict[str | None, Callable[[Path, str], list[Sheet]]] = {
+        "xlsx": read_xlsx,
+        "xls": read_xls,
+        "csv": read_csv,
+        # Tab-separated and other delimited text that ``sniff`` does not call CSV.
+        None: read_csv,
+    }
+    kind = sniff(data)
+    reader = readers.get(kind)
+    if reader is None:
+        what = (
+            "a ZIP file, not an XLSX workbook" if kind == "zip" else f"a {str(kind).upper()} file"
+        )
+        raise ParseError(f"{label}: not a spreadsheet: it is {what}")
+    return reader(path, label)
+
+
+def parse_sheets(sheets: list[Sheet]) -> ParseResult:
+    result = ParseResult()
+    for number, sheet in enumerate(sheets, start=1):
+        _parse_sheet(result, number, sheet)
+    result.document["sheets"] = len(sheets)
+    encodings = [sheet.encoding for sheet in sheets if sheet.encoding]
+    if encodings:
+        # Stored as a document fact: a reader can see how the bytes were read.
+        result.document["encoding"] = encodings[0]
+    return result
+
+
+def _parse_sheet(result: ParseResult, number: int, sheet: Sheet) -> None:
+    rows = sheet.rows
+    width = max((_last_filled(r) for r in rows[:WIDTH_SAMPLE_ROWS]), default=0)
+    header_index = find_header(rows, width)
+    start = 0 if header_index is None else header_index + 1
+    body = [(i, row) for i, row in enumerate(rows[start:], start=start) if _last_filled(row)]
+    n_columns = max([width, *(_last_filled(row) for _, row in body)])
+    header_cells = rows[header_index] if header_index is not None else []
+    names = column_names(header_cells, n_columns)
+    columns = [[_cell(row, c) for _, row in body] for c in range(n_columns)]
+    types = [infer_type(values) for values in columns]
+    preamble_lines = [
+        # dict.fromkeys: a title merged across the sheet was filled into every cell.
+        " ".join(dict.fromkeys(_text(v) for v in row if v is not None))
+        for row in rows[: header_index or 0]
+        if _last_filled(row)
+    ]
+    result.rows.append(
+        Row(
+            table=SHEETS_TABLE,
+            page=number,
+            table_index=number,
+            row_index=0,
+            values={
+                "sheet": number,
+                "sheet_name": sheet.name,
+                "hidden": sheet.hidden,
+                "header_row": header_index + 1 if header_index is not None else None,
+                "header": json.dumps(names, ensure_ascii=False),
+                "column_types": json.dumps(
+                    dict(zip(names, types, strict=True)), ensure_ascii=False
+                ),
+                "preamble": "\n".join(preamble_lines) or None,
+                "n_rows": len(body),
+                "n_columns": n_columns,
+            },
+        )
+    )
+    converters = [_CONVERTERS[t] for t in types]
+    for row_index, (i, row) in enumerate(body):
+        values = [converters[c](_cell(row, c)) for c in range(n_columns)]
+        result.rows.append(
+            Row(
+                table=ROWS_TABLE,
+                page=number,
+                table_index=number,
+                row_index=row_index,
+                values={
+                    "sheet": number,
+                    "sheet_name": sheet.name,
+                    "sheet_row": i + 1,
+                    "cells": json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False),
+                    "text": " | ".join(_text(v) for v in values if v is not None),
+                },
+            )
+        )
+
+
+def find_header(rows: list[list[Cell]], width: int) -> int | None:
+    """Index of the header row (see the module docstring), or None."""
+    if width == 0:
+        return None
+    needed = max(min(2, width), math.ceil(HEADER_MIN_FILL * width))
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        filled = [v for v in row if v is not None]
+        if len(filled) < needed:
+            continue  # a blank row or a title line
+        if len(filled) > 1 and len({_text(v) for v in filled}) == 1:
+            continue  # a title merged across the sheet (filled into every cell)
+        labels = sum(1 for v in filled if _is_label(v))
+        return i if labels * 2 > len(filled) else None
+    return None
+
+
+def column_names(header: list[Cell], n_columns: int) -> list[str]:
+    """Header texts (whitespace collapsed), ``column_N`` for blanks, ``_2`` for repeats."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for c in range(n_columns):
+        raw = header[c] if c < len(header) else None
+        name = _SPACES.sub(" ", _text(raw)).strip() if raw is not None else ""
+        name = name or f"column_{c + 1}"
+        candidate, k = name, 2
+        while candidate.casefold() in seen:
+            candidate, k = f"{name}_{k}", k + 1
+        seen.add(candidate.casefold())
+        names.append(candidate)
+    return names
+
+
+def infer_type(values: list[Cell]) -> ColumnType:
+    """The narrowest type every non-empty value of a column fits."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return "text"
+    if all(isinstance(v, bool) for v in present):
+        return "boolean"
+    typed = [v for v in present if not _is_missing(v)]
+    if not typed:
+        return "text"
+    if all(_as_int(v) is not None for v in typed):
+        return "integer"
+    if all(_as_float(v) is not None for v in typed):
+        return "float"
+    if all(_as_date(v) is not None for v in typed):
+        return "date"
+    return "text"
+
+
+def _is_missing(value: Cell) -> bool:
+    return isinstance(value, str) and value in EMPTY_MARKERS
+
+
+def _as_int(value: Cell) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and _INT.match(value):
+        digits = value.lstrip("+-").replace(",", "")
+        if len(digits) > 1 and digits.startswith("0"):
+            return None  # a leading zero is part of a code, not a number
+        return int(value.replace(",", ""))
+    return None
+
+
+def _as_float(value: Cell) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and any(ch.isdigit() for ch in value) and _NUMBER.match(value):
+        body = value.lstrip("+-").lstrip("$").replace(",", "")
+        whole = body.split(".")[0]
+        if len(whole) > 1 and whole.startswith("0"):
+            return None
+        negative = value.startswith("-")
+        number = float(body)
+        return -number if negative else number
+    return None
+
+
+def _as_date(value: Cell) -> str | None:
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    for fmt in DEFAULT_DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date | time):
+        return _as_date(value) or value.isoformat()
+    return str(value)
+
+
+def _typed(convert: Callable[[Cell], Any]) -> Callable[[Cell], Any]:
+    def apply(value: Cell) -> Any:
+        if value is None or _is_missing(value):
+            return None
+        return convert(value)
+
+    return apply
+
+
+_CONVERTERS: dict[str, Callable[[Cell], Any]] = {
+    "integer": _typed(_as_int),
+    "float": _typed(_as_float),
+    "date": _typed(_as_date),
+    "boolean": lambda v: v,
+    "text": lambda v: None if v is None else _text(v),
+}
+
+
+def _cell(row: list[Cell], c: int) -> Cell:
+    return row[c] if c < len(row) else None
+
+
+def _last_filled(row: list[Cell]) -> int:
+    """1 + index of the last non-empty cell (0 for a blank row)."""
+    for c in range(len(row) - 1, -1, -1):
+        if row[c] is not None:
+            return c + 1
+    return 0
+
+
+def _is_label(value: Cell) -> bool:
+    return (
+        isinstance(value, str)
+        and _as_float(value) is None
+        and _as_date(value) is None
+        and value not in EMPTY_MARKERS
+    )
+
+
+PARSER = SpreadsheetParser()

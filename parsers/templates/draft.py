@@ -1,0 +1,384 @@
+"""``records template draft``: a runnable template written from what the generic extractor
+finds in one document, for a person to look at, adjust and keep.
+
+For every table with a header: its pages, a crop when its page holds other tables, the
+header texts exactly as printed (the fingerprint), snake_case column names, each column's
+type inferred from its body (integer, float, date with its format, else text) by the
+template engine's own typing, the null markers seen, a totals row turned into a
+``column_sums`` check (only for the columns whose sums it states), and facets for text
+columns with few distinct values. The tables use the generic finder (``settings =
+"generic"``), so the drafted template reads the rows the generic extraction reads. Pure:
+file in, TOML text out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from parsers.cleaning import clean_text
+from parsers.generic import ExtractedTable, extract_tables
+from parsers.reading.furniture import first_page_text
+from parsers.templates.engine import combine_header, type_value
+from parsers.templates.generic import header_cells
+from parsers.templates.layout import snake_case
+from parsers.templates.spec import ColumnSpec, page_numbers
+from records.core.errors import ParseError
+
+#: Cell texts that mean "no value" when a column prints them.
+NULL_MARKERS = ("-", "--", "—", "–", "N/A", "n/a", "NA", "*", ".", "(X)", "x", "X")
+#: Date formats tried, most specific first.
+DATE_FORMATS = (
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%Y-%m-%d",
+    "%d-%b-%y",
+    "%d-%b-%Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%m-%d-%Y",
+    "%Y/%m/%d",
+)
+#: A first cell that makes a row the table's totals row.
+TOTALS_TEXT = re.compile(r"^(grand\s+)?totals?:?$", re.IGNORECASE)
+#: A text column is a facet when it has at most this many distinct values ...
+FACET_MAX_VALUES = 25
+#: ... and each value repeats on average at least this often.
+FACET_MIN_REPEAT = 2.0
+#: How many page-1 lines become ``detect`` anchors.
+DETECT_LINES = 2
+
+
+@dataclass
+class DraftColumn:
+    name: str
+    header: str
+    type: str = "text"
+    formats: tuple[str, ...] = ()
+    null_values: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DraftTable:
+    name: str
+    source: ExtractedTable
+    columns: list[DraftColumn]
+    pages: str
+    crop: tuple[float, float, float, float] | None
+    header_rows: int
+    totals: list[str | None] | None
+    sums: list[str]
+    facets: list[str]
+    notes: list[str]
+
+
+def draft_template(path: Path, name: str | None = None, pages: str | None = None) -> str:
+    """The TOML text of a template for the tables the generic extractor finds in ``path``."""
+    name = name or _slug(path.stem)
+    numbers = page_numbers(pages, _page_count(path)) if pages else None
+    tables = extract_tables(path, pages=numbers)
+    drafted: list[DraftTable] = []
+    skipped: list[str] = []
+    per_page: dict[int, int] = {}
+    for table in tables:
+        for piece in table.pieces:
+            per_page[piece.page] = per_page.get(piece.page, 0) + 1
+    taken: set[str] = set()
+    fingerprints: dict[tuple[str, ...], DraftTable] = {}
+    for n, table in enumerate(tables):
+        where = f"page {table.page} table {table.table_index}"
+        headless = not table.header
+        if headless:
+            if len(table.rows) < 2 or not any(table.rows[0]):
+                skipped.append(f"{where}: no header and too few rows to fingerprint it by")
+                continue
+            # No header printed: its first row is the fingerprint (and is not loaded).
+            table = replace(table, header=[table.rows[0]], rows=table.rows[1:], spans=[])
+        fingerprint = tuple(combine_header(header_cells(table.header, table.spans)))
+        if not any(fingerprint):
+            skipped.append(f"{where}: its header cells are empty, nothing to fingerprint it by")
+            continue
+        if fingerprint in fingerprints:
+            # The same header again: the same kind of table, read into the same one.
+            fingerprints[fingerprint].notes.append(
+                f"{where} has the same header: its rows are read into this table too"
+            )
+            continue
+        base = _table_name(name, table, n, len(tables))
+        while base in taken:
+            base += "_2"
+        taken.add(base)
+        drafted.append(_draft_table(base, table, per_page, headless))
+        fingerprints[fingerprint] = drafted[-1]
+    if not drafted:
+        raise ParseError(
+            f"{path.name}: the generic extractor finds no table to recognise by a header"
+            + (f" on pages {pages}" if pages else "")
+            + ": nothing to draft a template from"
+            + (f" ({'; '.join(skipped)})" if skipped else "")
+        )
+    return _toml(path, name, _detect(path), drafted, skipped)
+
+
+# --- one table ------------------------------------------------------------------------
+
+
+def _draft_table(
+    name: str, table: ExtractedTable, per_page: dict[int, int], headless: bool = False
+) -> DraftTable:
+    headers = combine_header(header_cells(table.header, table.spans))
+    names = _column_names([""] * len(headers) if headless else headers)
+    body = [[clean_text(c) for c in row] for row in table.rows]
+    totals = None
+    marked = [i for i, r in enumerate(body) if r and r[0] and TOTALS_TEXT.match(r[0])]
+    # One such row is the table's total; several are subtotals of groups: kept as data.
+    if len(marked) == 1:
+        totals = body.pop(marked[0])
+    columns = [
+        _infer(DraftColumn(names[i], headers[i]), [r[i] if i < len(r) else None for r in body])
+        for i in range(len(headers))
+    ]
+    sums = _stated_sums(columns, body, totals) if totals else []
+    facets = [c.name for i, c in enumerate(columns) if i > 0 and _is_facet(c, [r[i] for r in body])]
+    first, last = table.pages[0], table.pages[-1]
+    crowded = any(per_page.get(p, 0) > 1 for p in table.pages)
+    notes = [
+        f"found by the generic extractor on page{'s' if first != last else ''} "
+        f"{first if first == last else f'{first}-{last}'} ({table.method}),"
+        f" {len(table.rows)} body rows"
+    ]
+    if headless:
+        notes.append(
+            "no header printed: the first row is the fingerprint (it is not loaded);"
+            " name the columns"
+        )
+    if crowded:
+        # No crop: with the generic finder the tables of a page are already apart, and the
+        # header tells which is which (a crop would hide this table's other pages).
+        notes.append(
+            f"its page holds other tables too: the header picks this one (a crop such as"
+            f" {list(_crop(table))} would only be needed with pdfplumber settings)"
+        )
+    if totals is not None:
+        notes.append(f"the row {totals[0]!r} is a totals row: kept aside for the check")
+    elif len(marked) > 1:
+        notes.append(
+            f"{len(marked)} rows start {body[marked[0]][0]!r}: subtotals, kept as rows (see"
+            " subtotal_rows and the subtotals check to set them aside)"
+        )
+    return DraftTable(
+        name=name,
+        source=table,
+        columns=columns,
+        pages=str(first) if first == last else f"{first}-{last}",
+        crop=None,
+        header_rows=len(table.header),
+        totals=totals,
+        sums=sums,
+        facets=facets,
+        notes=notes,
+    )
+
+
+def _column_names(headers: list[str]) -> list[str]:
+    names: list[str] = []
+    for i, header in enumerate(headers):
+        base = snake_case(header) if header.strip() else f"column_{i + 1}"
+        candidate, k = base, 1
+        while candidate in names:
+            k += 1
+            candidate = f"{base}_{k}"
+        names.append(candidate)
+    return names
+
+
+def _infer(column: DraftColumn, cells: list[str | None]) -> DraftColumn:
+    """The column's type: the first of integer, float, date that reads every cell (with the
+    template engine's own typing), else text; null markers seen are set aside first."""
+    seen = [c for c in cells if c is not None]
+    nulls = tuple(sorted({c for c in seen if c in NULL_MARKERS}))
+    values = [c for c in seen if c not in nulls]
+    if not values:
+        column.notes.append("always empty here: typed text")
+        column.null_values = nulls
+        return column
+    for kind, formats in (("integer", ()), ("float", ()), *[("date", (f,)) for f in DATE_FORMATS]):
+        spec = ColumnSpec(column.name, column.header, kind, "", formats=formats or ("%m/%d/%Y",))
+        if _reads_all(spec, values):
+            column.type, column.formats = kind, formats
+            break
+    column.null_values = nulls if column.type != "text" else ()
+    if column.type == "date":
+        column.notes.append(f"guessed: every value reads as a date {column.formats[0]!r}")
+    elif column.type != "text":
+        column.notes.append(f"guessed: every value reads as {column.type}")
+    if column.null_values:
+        column.notes.append(f"printed {list(column.null_values)} for no value")
+    return column
+
+
+def _reads_all(spec: ColumnSpec, values: list[str]) -> bool:
+    try:
+        return all(type_value(spec, v) is not None for v in values)
+    except ValueError:
+        return False
+
+
+def _typed(column: DraftColumn, text: str | None) -> Any:
+    spec = ColumnSpec(
+        column.name,
+        column.header,
+        column.type,
+        "",
+        formats=column.formats or ("%m/%d/%Y",),
+        null_values=column.null_values,
+    )
+    try:
+        return type_value(spec, text)
+    except ValueError:
+        return None
+
+
+def _stated_sums(
+    columns: list[DraftColumn], body: list[list[str | None]], totals: list[str | None]
+) -> list[str]:
+    """The numeric columns whose totals-row figure is the sum of the column."""
+    matching = []
+    for i, column in enumerate(columns):
+        if column.type not in ("integer", "float") or i >= len(totals):
+            continue
+        stated = _typed(column, totals[i])
+        values = [_typed(column, r[i] if i < len(r) else None) for r in body]
+        total = sum(v for v in values if v is not None)
+        if stated is not None and abs(stated - total) <= 1e-6 * max(1.0, abs(total)):
+            matching.append(column.name)
+    return matching
+
+
+def _is_facet(column: DraftColumn, cells: list[str | None]) -> bool:
+    values = [c for c in cells if c]
+    distinct = set(values)
+    return (
+        column.type == "text"
+        and len(values) >= 2 * FACET_MIN_REPEAT
+        and 1 < len(distinct) <= FACET_MAX_VALUES
+        and len(values) / len(distinct) >= FACET_MIN_REPEAT
+    )
+
+
+def _crop(table: ExtractedTable) -> tuple[float, float, float, float]:
+    x0, top, x1, bottom = table.bbox
+    return (round(x0 - 2, 1), round(top - 2, 1), round(x1 + 2, 1), round(bottom + 2, 1))
+
+
+def _table_name(name: str, table: ExtractedTable, n: int, count: int) -> str:
+    base = snake_case(name)
+    return base if count == 1 else f"{base}_p{table.page}_t{table.table_index}"
+
+
+# --- the document -----------------------------------------------------------------------
+
+
+def _detect(path: Path) -> list[str]:
+    """Regexes for the first lines of page 1 with words in them (titles, not figures)."""
+    text = first_page_text(path) or ""
+    lines: list[str] = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if len(line) >= 4 and sum(ch.isalpha() for ch in line) >= 4 and line not in lines:
+            lines.append(line[:60].rsplit(" ", 1)[0] if len(line) > 60 else line)
+        if len(lines) == DETECT_LINES:
+            break
+    return [r"\s+".join(re.escape(word) for word in line.split()) for line in lines]
+
+
+def _page_count(path: Path) -> int:
+    from parsers.reading.furniture import open_pdf
+
+    with open_pdf(path) as pdf:
+        return len(pdf.pages)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "report"
+
+
+def _toml(
+    path: Path, name: str, detect: list[str], tables: list[DraftTable], skipped: list[str]
+) -> str:
+    out = [
+        f"# Drafted by `records template draft` from {path.name}: check every guess (comments",
+        "# say what was guessed), write the descriptions, then save it in a template folder",
+        "# and run `records extract FILE --parser NAME`.",
+        f"name = {_str(name)}",
+        'version = "0.1"',
+        f"description = {_str(f'Tables of {path.name} (drafted; describe the report here).')}",
+        "",
+        "[detect]  # page 1 must contain these (regular expressions)",
+        f"page1 = [{', '.join(_regex(d) for d in detect)}]",
+    ]
+    for skip in skipped:
+        out.append(f"# not drafted: {skip}")
+    checks: list[str] = []
+    for table in tables:
+        out += ["", "[[tables]]"]
+        out += [f"# {note}" for note in table.notes]
+        out += [
+            f"name = {_str(table.name)}",
+            f"description = {_str('TODO: what one row of this table is.')}",
+            'settings = "generic"  # the tables the generic extractor finds',
+            f"pages = {_str(table.pages)}",
+        ]
+        if table.crop:
+            out.append(
+                f"crop = [{', '.join(str(v) for v in table.crop)}]  # the page holds other tables"
+            )
+        out += [f"header_rows = {table.header_rows}", "header_search_rows = 0"]
+        if table.totals is not None:
+            pattern = f"^{re.escape(table.totals[0] or '')}$"
+            first = _str(table.columns[0].name)
+            out.append(f"totals_row = {{ column = {first}, pattern = {_regex(pattern)} }}")
+        if table.facets:
+            out.append(f"facets = [{', '.join(_str(f) for f in table.facets)}]  # few values")
+        for column in table.columns:
+            out += ["", "[[tables.columns]]"]
+            out += [f"# {note}" for note in column.notes]
+            out += [
+                f"name = {_str(column.name)}",
+                f"header = {_str(column.header)}",
+                f"type = {_str(column.type)}",
+            ]
+            if column.formats:
+                out.append(f"formats = [{', '.join(_str(f) for f in column.formats)}]")
+            if column.null_values:
+                out.append(f"null_values = [{', '.join(_str(v) for v in column.null_values)}]")
+            out.append(f"description = {_str(f'TODO: printed as {column.header!r}.')}")
+        if table.totals is not None:
+            if table.sums:
+                checks += [
+                    "",
+                    "[[checks]]",
+                    f"# the {table.totals[0]!r} row states these columns' sums",
+                    'kind = "column_sums"',
+                    f"table = {_str(table.name)}",
+                    f"columns = [{', '.join(_str(c) for c in table.sums)}]",
+                ]
+            else:
+                checks += ["", f"# {table.name}: the totals row matches no column's sum"]
+    return "\n".join(out + checks) + "\n"
+
+
+def _str(text: str) -> str:
+    """A TOML basic string (JSON's escaping is valid TOML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _regex(pattern: str) -> str:
+    """A TOML literal string when it can be one (no escaping of backslashes to read)."""
+    if "'" not in pattern and "\n" not in pattern:
+        return f"'{pattern}'"
+    return _str(pattern)

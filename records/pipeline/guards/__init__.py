@@ -1,0 +1,1 @@
+"""What keeps runs safe: per-source locks, interrupts (Ctrl-C, SIGTERM), dead runs' cleanup."""

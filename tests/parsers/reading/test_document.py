@@ -1,0 +1,269 @@
+"""The fast page reader gives what pdfplumber's own reader gives, and each page is read
+once per process whatever the stages that look at it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+from pdfminer.pdftypes import PDFStream
+
+from parsers.generic import extract_tables
+from parsers.ice_ddor.parser import PARSER as DDOR
+from parsers.reading import document as pdf_pages
+from parsers.reading.document import FastPDF, open_document, reading_with, use_reader
+from parsers.reading.pagetext import read_pages
+from parsers.registry import detect_parser, get_parser
+from records.core.errors import ParseError
+from records.demo.sample_reports import weekly_series
+from tests.shared import FIXTURES, fixture
+
+#: Every template with the fixture its tests parse.
+TEMPLATE_FIXTURES = [
+    ("ca-warn", "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf"),
+    ("fbi-nics", "real/pdfplumber/nics-background-checks-2015-11.pdf"),
+    ("fbi-nics", "real/pdfplumber/nics-background-checks-2015-11-rotated.pdf"),
+    ("mn-major-contributions", "real/tabula-java/schools.pdf"),
+    ("ca-warn", "real/tabula-java/schools.pdf"),
+    ("ca-medi-cal-plans", "real/camelot/row_span_1.pdf"),
+    ("ok-able-licenses", "real/camelot/m27.pdf"),
+    ("census-arrests-by-race", "real/camelot/12s0324.pdf"),
+]
+
+#: The real documents the generic extractor's tests read.
+GENERIC_FIXTURES = [
+    "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
+    "real/pdfplumber/nics-background-checks-2015-11.pdf",
+    "real/pdfplumber/nics-background-checks-2015-11-rotated.pdf",
+    "real/pdfplumber/federal-register-2020-17221.pdf",
+    "real/camelot/12s0324.pdf",
+    "real/camelot/us-030.pdf",
+    "real/camelot/us-007.pdf",
+    "real/camelot/vertical_header.pdf",
+    "real/camelot/row_span_1.pdf",
+    "real/camelot/health.pdf",
+    "real/tabula-java/schools.pdf",
+    "real/tabula-java/rotated_page.pdf",
+    "real/tabula-java/argentina_diputados_voting_record.pdf",
+    "real/warn-scraper/gao-03-1003.pdf",
+]
+#: Pages the tests read, for the long documents.
+GENERIC_PAGES = {"real/warn-scraper/gao-03-1003.pdf": [1, 2, 3, 28, 32, *range(36, 42)]}
+
+#: Every fixture PDF once (the DDOR site serves a copy of the DDOR fixture).
+ALL_PDFS = sorted(
+    str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*.pdf") if "site" not in p.parts
+)
+
+
+def _comparable(value: Any) -> Any:
+    """Objects as values: a stream (an image's data, its colour space) belongs to its own
+    opened PDF, so it is compared by object number and bytes."""
+    if isinstance(value, PDFStream):
+        return ("stream", value.objid, value.rawdata)
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_comparable(v) for v in value)
+    return value
+
+
+@pytest.mark.parametrize("relative", ALL_PDFS)
+def test_every_object_of_every_fixture_page_is_pdfplumbers(relative: str) -> None:
+    path = fixture(relative)
+    try:
+        plain = pdfplumber.open(path)
+        plain_pages = plain.pages
+    except Exception as exc:
+        with pytest.raises(type(exc)):
+            _ = FastPDF.open(path).pages
+        return
+    with plain, FastPDF.open(path) as fast:
+        assert len(fast.pages) == len(plain_pages)
+        for mine, theirs in zip(fast.pages, plain_pages, strict=True):
+            assert list(mine.objects) == list(theirs.objects)
+            assert _comparable(mine.objects) == _comparable(theirs.objects), relative
+            assert (mine.bbox, mine.initial_doctop) == (theirs.bbox, theirs.initial_doctop)
+
+
+#: The readers compared with pdfplumber's own.
+OTHER_READERS = ["fast", "pdfium"]
+
+
+def _both(parse: Any, reader: str = "fast") -> tuple[Any, Any]:
+    with reading_with("pdfplumber"):
+        before = parse()
+    with reading_with(reader):
+        after = parse()
+    return before, after
+
+
+@pytest.mark.parametrize("reader", OTHER_READERS)
+@pytest.mark.parametrize(("name", "relative"), TEMPLATE_FIXTURES)
+def test_templates_parse_the_same_with_either_reader(name: str, relative: str, reader: str) -> None:
+    path = fixture(relative)
+    before, after = _both(lambda: (detect_parser(path).name, get_parser(name).parse(path)), reader)
+    # A template that found nothing would compare equal too: it must say why.
+    assert before[1].rows or before[1].quarantine
+    assert after == before
+
+
+@pytest.mark.parametrize("reader", OTHER_READERS)
+def test_ddor_parses_the_same_with_either_reader(tmp_path: Path, reader: str) -> None:
+    paths = [fixture("ddor/ddor2017_01-28to02-03.pdf")]
+    paths += [report.write(tmp_path) for report in weekly_series(3)]
+    for path in paths:
+        before, after = _both(lambda p=path: DDOR.parse(p), reader)
+        assert len(before.rows) > 10
+        assert after == before, path.name
+
+
+@pytest.mark.parametrize("reader", OTHER_READERS)
+@pytest.mark.parametrize("relative", GENERIC_FIXTURES)
+def test_generic_extraction_is_the_same_with_either_reader(relative: str, reader: str) -> None:
+    path = fixture(relative)
+    pages = GENERIC_PAGES.get(relative)
+    before, after = _both(
+        lambda: [t.to_dict() for t in extract_tables(path, pages=pages, workers=1)], reader
+    )
+    assert before
+    assert after == before
+
+
+def test_page_text_is_the_same_with_either_reader() -> None:
+    path = fixture("real/pdfplumber/federal-register-2020-17221.pdf")
+    before, after = _both(lambda: read_pages(path), "fast")
+    assert after == before
+
+
+def test_page_text_read_by_pdfium_differs_only_in_one_joined_line() -> None:
+    # pdfium's page text (search only; rows are the same): the same pages, characters
+    # and words, one line's words joined to the next (boxes within 0.01 pt: 32-bit floats).
+    path = fixture("real/pdfplumber/federal-register-2020-17221.pdf")
+    before, after = _both(lambda: read_pages(path), "pdfium")
+    assert [p.n_chars for p in after] == [p.n_chars for p in before]
+    assert [p.text for p in after[1:]] == [p.text for p in before[1:]]
+    assert sorted(after[0].text.split()) == sorted(before[0].text.split())
+    lines = set(before[0].text.splitlines()) - set(after[0].text.splitlines())
+    assert lines == {"operator’s existing FAA-approved", "in the FORFURTHERINFORMATION"}
+
+
+def test_pdfium_reader_falls_back_to_fast_for_a_pdf_pdfium_cannot_open(monkeypatch) -> None:
+    import pypdfium2
+
+    from parsers.reading import pdfium as pdfium_pages
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise pypdfium2.PdfiumError("Failed to load document")
+
+    monkeypatch.setattr(pdfium_pages.pdfium, "PdfDocument", refuse)
+    path = fixture("real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf")
+    with reading_with("pdfium"), open_document(path) as document:
+        assert type(document.pdf) is FastPDF
+        assert type(document.pages[0]) is pdf_pages.FastPage
+    with reading_with("fast"), open_document(path) as document:
+        expected = document.pages[0].extract_words()
+    with reading_with("pdfium"), open_document(path) as document:
+        assert document.pages[0].extract_words() == expected
+
+
+def test_pdfium_reader_reads_pages_with_actualtext_through_pdfminer() -> None:
+    from parsers.reading.pdfium import PdfiumPage, PdfiumPDF
+
+    # 12s0324's dot leaders carry ActualText, which pdfium shows instead of the glyphs.
+    path = fixture("real/camelot/12s0324.pdf")
+    with reading_with("pdfium"), open_document(path) as document:
+        assert isinstance(document.pdf, PdfiumPDF)
+        page = document.pages[0]
+        assert isinstance(page, PdfiumPage)
+        with FastPDF.open(path) as fast:
+            assert _comparable(page.objects) == _comparable(fast.pages[0].objects)
+
+
+def test_each_page_is_read_once_for_page_text_detection_and_parse(monkeypatch) -> None:
+    reads: list[int] = []
+    real_layout = pdf_pages.FastPage.layout.fget
+
+    def counting(page: pdf_pages.FastPage) -> Any:
+        if not hasattr(page, "_layout"):
+            reads.append(page.page_number)
+        return real_layout(page)
+
+    monkeypatch.setattr(pdf_pages.FastPage, "layout", property(counting))
+    path = fixture("ddor/ddor2017_01-28to02-03.pdf")
+    with reading_with("fast"):
+        pages = read_pages(path)
+        parser = detect_parser(path)
+        result = parser.parse(path)
+    assert parser.name == "ice-ddor" and len(result.rows) > 300
+    assert sorted(reads) == list(range(1, len(pages) + 1))
+
+
+def test_detection_reads_page_one_only(monkeypatch) -> None:
+    reads: list[int] = []
+    real_layout = pdf_pages.FastPage.layout.fget
+
+    def counting(page: pdf_pages.FastPage) -> Any:
+        if not hasattr(page, "_layout"):
+            reads.append(page.page_number)
+        return real_layout(page)
+
+    monkeypatch.setattr(pdf_pages.FastPage, "layout", property(counting))
+    path = fixture("real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf")
+    with reading_with("fast"):
+        assert detect_parser(path).name == "ca-warn"
+        with open_document(path) as document:
+            assert len(document.pages) == 16
+    assert reads == [1]
+
+
+def test_a_huge_document_lets_pages_go_after_each_stage(monkeypatch) -> None:
+    monkeypatch.setattr(pdf_pages, "KEPT_OBJECTS", 1000)
+    path = fixture("ddor/ddor2017_01-28to02-03.pdf")
+    with reading_with("fast"):
+        read_pages(path)
+        with open_document(path) as document:
+            assert document.objects_kept() <= 1000 + max(len(p.chars) for p in document.pages[:1])
+
+
+def test_an_unknown_reader_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown pdf_reader 'pdfium2'"):
+        use_reader("pdfium2")
+
+
+def test_a_broken_pdf_is_named_with_either_reader(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nnot really a pdf")
+    for name in ("fast", "pdfplumber", "pdfium"):
+        with reading_with(name), pytest.raises(ParseError, match="broken.pdf"):
+            read_pages(broken)
+
+
+def _child_sees(path: str) -> tuple[bool, list[str]]:
+    """In a forked child: whether the parent's open document came along, and page 5's
+    first words read in parallel with a sibling."""
+    inherited = pdf_pages.is_open(Path(path))
+    with open_document(Path(path)) as document:
+        words = document.pages[4].extract_words()[:6]
+    pdf_pages.forget(Path(path))  # the next task in this worker opens it afresh too
+    return inherited, [w["text"] for w in words]
+
+
+def test_a_forked_child_does_not_read_through_the_parents_open_file() -> None:
+    # A child sharing the parent's file (and its offset) would interleave its reads with a
+    # sibling's and garble both pages: the federal register's page 5 came out as
+    # "(DOT).Transpoti" about half the time with two workers.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    path = fixture("real/pdfplumber/federal-register-2020-17221.pdf")
+    with open_document(path) as document:
+        expected_words = [w["text"] for w in document.pages[4].extract_words()[:6]]
+    assert pdf_pages.is_open(path)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        results = list(pool.map(_child_sees, [str(path)] * 4))
+    assert [inherited for inherited, _ in results] == [False] * 4
+    assert [words for _, words in results] == [expected_words] * 4

@@ -1,0 +1,98 @@
+"""The lattice steps in ``parsers/reading/grid.py`` give pdfplumber's own results: the same
+crossing points with the same rulings in the same order, the same cells and the same
+tables, on every page of every fixture PDF, with ruled and with text settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pdfplumber
+import pytest
+from pdfplumber import table as plumber_table
+from pdfplumber.table import TableFinder, TableSettings, merge_edges
+
+from parsers.reading import grid as table_grid
+from tests.shared import FIXTURES, fixture
+
+ALL_PDFS = sorted(
+    str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*.pdf") if "site" not in p.parts
+)
+#: Pages read of the long documents (the rest are the same kinds of page).
+FIRST_PAGES = 12
+
+SETTINGS: list[dict[str, Any]] = [
+    {},
+    {"vertical_strategy": "text", "horizontal_strategy": "lines"},
+    {"vertical_strategy": "lines", "horizontal_strategy": "text"},
+    {"intersection_tolerance": 4, "snap_tolerance": 1},
+]
+
+
+def _ids(intersections: dict[Any, dict[str, list[Any]]]) -> dict[Any, dict[str, list[int]]]:
+    return {
+        p: {k: [id(e) for e in v] for k, v in sides.items()} for p, sides in intersections.items()
+    }
+
+
+@pytest.mark.parametrize("relative", ALL_PDFS)
+def test_crossings_cells_and_tables_are_pdfplumbers(relative: str) -> None:
+    compared = 0
+    with pdfplumber.open(fixture(relative)) as pdf:
+        for page in pdf.pages[:FIRST_PAGES]:
+            for settings in SETTINGS:
+                theirs = TableFinder(page, TableSettings.resolve(settings))
+                ours = table_grid._TableFinder(page, settings)
+                assert ours.edges == theirs.edges
+                # The same edge objects (found once, handed to both): same order too.
+                assert _ids(table_grid.edges_to_intersections(theirs.edges, 3, 3)) == _ids(
+                    plumber_table.edges_to_intersections(theirs.edges, 3, 3)
+                )
+                assert list(ours.intersections) == list(theirs.intersections)
+                assert ours.cells == theirs.cells
+                assert [t.bbox for t in ours.tables] == [t.bbox for t in theirs.tables]
+                assert [t.cells for t in ours.tables] == [t.cells for t in theirs.tables]
+                compared += len(theirs.cells)
+    if relative.endswith(("nics-background-checks-2015-11.pdf", "schools.pdf")):
+        assert compared > 1000  # ruled pages: the comparison is not vacuous
+
+
+def test_merged_rulings_of_a_dense_grid_give_pdfplumbers_cells() -> None:
+    # A made-up grid with near-coincident rulings (within the tolerances) and gaps: the
+    # cases where the narrowed search and the shared-ruling test could differ.
+    edges = []
+    for i in range(12):
+        y = 100 + i * 9.5 + (0.4 if i % 3 == 0 else 0)
+        x1 = 500 if i % 4 else 300
+        edges.append(
+            {
+                "x0": 50,
+                "x1": x1,
+                "top": y,
+                "bottom": y,
+                "width": x1 - 50,
+                "height": 0,
+                "orientation": "h",
+            }
+        )
+    for j in range(9):
+        x = 50 + j * 50 + (0.7 if j % 2 else 0)
+        bottom = 204.9 if j % 3 else 150
+        edges.append(
+            {
+                "x0": x,
+                "x1": x,
+                "top": 100,
+                "bottom": bottom,
+                "width": 0,
+                "height": bottom - 100,
+                "orientation": "v",
+            }
+        )
+    edges = merge_edges(edges, 1, 1, 1, 1)
+    for tolerance in (0, 1, 3):
+        theirs = plumber_table.edges_to_intersections(edges, tolerance, tolerance)
+        ours = table_grid.edges_to_intersections(edges, tolerance, tolerance)
+        assert _ids(ours) == _ids(theirs)
+        cells = plumber_table.intersections_to_cells(theirs)
+        assert table_grid.intersections_to_cells(ours) == cells
+        assert len(cells) > 40

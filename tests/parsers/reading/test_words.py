@@ -1,0 +1,125 @@
+"""``parsers/reading/words.py`` gives pdfplumber's own words, cell text, page text and text
+lines: compared on every page of every fixture PDF (the first pages of the long ones)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pdfplumber
+import pytest
+from pdfplumber.utils import text as plumber_text
+from pdfplumber.utils.text import WordExtractor
+
+from parsers.reading import words as fast_text
+from tests.shared import FIXTURES, fixture
+
+ALL_PDFS = sorted(
+    str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*.pdf") if "site" not in p.parts
+)
+FIRST_PAGES = 12
+TOLERANCES: list[dict[str, Any]] = [{}, {"x_tolerance": 1.5, "y_tolerance": 2}, {"x_tolerance": 0}]
+
+
+def _ids(tuples: list[tuple[dict[str, Any], list[Any]]]) -> list[tuple[dict[str, Any], list[int]]]:
+    return [(word, [id(c) for c in chars]) for word, chars in tuples]
+
+
+def _bands(chars: list[dict[str, Any]], height: float) -> list[list[dict[str, Any]]]:
+    """The page's characters in horizontal bands, as a table's cells would take them."""
+    bands: dict[int, list[dict[str, Any]]] = {}
+    for c in chars:
+        bands.setdefault(int(c["top"] // height), []).append(c)
+    return list(bands.values())
+
+
+@pytest.mark.parametrize("relative", ALL_PDFS)
+def test_words_text_and_lines_are_pdfplumbers(relative: str) -> None:
+    words_seen = 0
+    with pdfplumber.open(fixture(relative)) as pdf:
+        for page in pdf.pages[:FIRST_PAGES]:
+            chars = page.chars
+            for kwargs in TOLERANCES:
+                theirs = list(WordExtractor(**kwargs).iter_extract_tuples(chars))
+                assert _ids(fast_text.word_tuples(chars, **kwargs)) == _ids(theirs)
+                assert [
+                    (x0, top, x1, bottom, text, [id(c) for c in word_chars])
+                    for x0, top, x1, bottom, text, word_chars in fast_text.word_boxes(
+                        chars, **kwargs
+                    )
+                ] == [
+                    (w["x0"], w["top"], w["x1"], w["bottom"], w["text"], [id(c) for c in wc])
+                    for w, wc in theirs
+                ]
+                assert fast_text.extract_words(chars, **kwargs) == plumber_text.extract_words(
+                    chars, **kwargs
+                )
+                assert fast_text.extract_text(chars, **kwargs) == plumber_text.extract_text(
+                    chars, **kwargs
+                )
+                words_seen += len(theirs)
+            for band in _bands(chars, 14) + _bands(chars, 40):
+                assert fast_text.extract_text(band) == plumber_text.extract_text(band)
+            theirs_map = page._get_textmap()
+            ours_map = fast_text.page_textmap(chars)
+            assert ours_map is not None
+            assert [(t, id(c)) for t, c in ours_map.tuples] == [
+                (t, id(c)) for t, c in theirs_map.tuples
+            ]
+            assert ours_map.as_string == theirs_map.as_string
+            assert ours_map.extract_text_lines() == theirs_map.extract_text_lines()
+    if relative.endswith("schools.pdf"):
+        assert words_seen > 5000
+
+
+def test_other_settings_are_left_to_pdfplumber() -> None:
+    with pdfplumber.open(fixture("real/tabula-java/schools.pdf")) as pdf:
+        page = pdf.pages[0]
+        assert fast_text.page_textmap(page.chars, layout=True) is None
+        assert fast_text.extract_text(page.chars[:200], layout=True) == plumber_text.extract_text(
+            page.chars[:200], layout=True
+        )
+        assert fast_text.extract_words(page.chars, keep_blank_chars=True) == (
+            plumber_text.extract_words(page.chars, keep_blank_chars=True)
+        )
+
+
+def test_empty_text_and_ligatures_as_pdfplumber() -> None:
+    def char(text: str, x0: float, top: float = 10.0, upright: bool = True) -> dict[str, Any]:
+        return {
+            "text": text,
+            "x0": x0,
+            "x1": x0 + 5,
+            "top": top,
+            "bottom": top + 10,
+            "doctop": top + 800,
+            "upright": upright,
+            "size": 10,
+        }
+
+    chars = [
+        char("a", 10),
+        char("", 15),
+        char("b", 20),
+        char("ﬁ", 25),
+        char(" ", 30),
+        char("c", 36),
+        char("d", 30),
+        char("e", 60, 11.5),
+        char("f", 10, 40),
+        char("g", 70, 40, upright=False),
+        char("h", 70, 46, upright=False),
+        char("i", 80, 40),
+    ]
+    theirs = list(WordExtractor().iter_extract_tuples(chars))
+    assert _ids(fast_text.word_tuples(chars)) == _ids(theirs)
+    assert fast_text.extract_text(chars) == plumber_text.extract_text(chars)
+    for some in (chars, chars[1:], [chars[1], *chars[7:]]):  # a line opening with no letters
+        theirs_map = plumber_text.chars_to_textmap(some, layout_bbox=(0, 0, 600, 800))
+        ours_map = fast_text.page_textmap(some)
+        assert ours_map is not None
+        assert [(t, id(c)) for t, c in ours_map.tuples] == [
+            (t, id(c)) for t, c in theirs_map.tuples
+        ]
+    # The line is read in x order ("d" before "c"); the sideways run comes between the
+    # upright ones, as in the stream.
+    assert [w["text"] for w, _ in theirs] == ["a", "", "bfi", "dc", "e", "f", "gh", "i"]
