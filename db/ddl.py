@@ -6,6 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils.db import DescIndex
+
+#: The columns of one index, in order; ``DescIndex(name)`` for a descending one.
+IndexColumns = tuple[str | DescIndex, ...]
 
 
 def ensure_table(
@@ -14,9 +18,10 @@ def ensure_table(
     columns: dict[str, Any],
     pk: str | tuple[str, ...] | None = None,
     foreign_keys: Iterable[tuple[str, str, str]] = (),
-    indexes: Iterable[tuple[str, ...]] = (),
+    indexes: Iterable[IndexColumns] = (),
 ) -> None:
-    """Create ``name`` if missing, else add any missing columns. Safe to call repeatedly."""
+    """Create ``name`` if missing, else add any missing columns, and any missing index of
+    ``indexes`` (an older database gains them). Safe to call repeatedly."""
     table = db.table(name)
     if not table.exists():
         table.create(

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils.db import DescIndex
 
-from db.ddl import ensure_table
+from db.ddl import IndexColumns, ensure_table
 from db.foia import ensure_requests_schema
 from db.health import ensure_health_schema
 from db.pages import ensure_pages_schema
@@ -31,7 +32,7 @@ class CoreTable:
     pk: str | tuple[str, ...] | None = None
     not_null: tuple[str, ...] = ()
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
-    indexes: tuple[tuple[str, ...], ...] = ()
+    indexes: tuple[IndexColumns, ...] = ()
     defaults: dict[str, Any] = field(default_factory=dict)
 
 
@@ -84,7 +85,9 @@ CORE_TABLES: list[CoreTable] = [
             "release_date": str,
         },
         pk="sha256",
-        indexes=(("source",), ("status",), ("url",)),
+        # The last is the documents page's default sort (newest first, then Datasette's
+        # tie-breaker, the key), so a page or an export of it reads the index in order.
+        indexes=(("source",), ("status",), ("url",), (DescIndex("first_seen"), "sha256")),
     ),
     CoreTable(
         "document_urls",

@@ -6,8 +6,9 @@ import json
 from collections.abc import Iterable
 
 import sqlite_utils
+from sqlite_utils.db import DescIndex
 
-from db.ddl import ensure_table
+from db.ddl import IndexColumns, ensure_table
 from parsers.base import TableSpec
 
 SQL_TYPES: dict[str, type] = {
@@ -33,13 +34,29 @@ def table_columns(spec: TableSpec) -> dict[str, type]:
     return columns
 
 
+def spec_indexes(spec: TableSpec) -> list[IndexColumns]:
+    """The indexes a published table needs: provenance order, its default sort, its facets.
+
+    The default sort is what a table page and a full export (``?_stream=on``, read 5,000
+    rows at a time after the last row's sort value) order by; unindexed, every page of an
+    export sorts the whole table again. A descending sort gets a descending index, so the
+    tie-breaker Datasette adds (``rowid`` ascending) comes from the index in order too."""
+    indexes: list[IndexColumns] = [("document", "table_index", "row_index")]
+    if spec.sort:
+        indexes.append((spec.sort,))
+    if spec.sort_desc:
+        indexes.append((DescIndex(spec.sort_desc),))
+    indexes.extend((facet,) for facet in spec.facets if (facet,) not in indexes)
+    return indexes
+
+
 def ensure_spec_table(db: sqlite_utils.Database, spec: TableSpec) -> None:
     ensure_table(
         db,
         spec.name,
         table_columns(spec),
         foreign_keys=[("document", "documents", "sha256")],
-        indexes=[("document", "table_index", "row_index"), *((f,) for f in spec.facets)],
+        indexes=spec_indexes(spec),
     )
     if spec.fts and not db.table(spec.name).detect_fts():
         db.table(spec.name).enable_fts(list(spec.fts), create_triggers=True)

@@ -64,3 +64,45 @@ def test_migrates_an_older_database_by_adding_columns(tmp_path: Path) -> None:
     db = open_db(path)
     assert "supersedes" in db["documents"].columns_dict
     assert next(db["documents"].rows)["url"] == "http://x/y.pdf"
+
+
+def _indexes(db: sqlite_utils.Database, table: str) -> dict[tuple[str, ...], list[bool]]:
+    """Each index of ``table``: its key columns, and for each whether it is descending."""
+    found = {}
+    for (name,) in db.execute(
+        "select name from sqlite_master where type = 'index' and tbl_name = ?", [table]
+    ).fetchall():
+        keys = [r for r in db.execute(f"pragma index_xinfo('{name}')").fetchall() if r[5]]
+        found[tuple(r[2] for r in keys)] = [bool(r[3]) for r in keys]
+    return found
+
+
+def test_published_tables_are_indexed_on_their_default_sort_and_facets(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "r.db", specs=DDOR_SPECS)
+    declined = _indexes(db, "ddor_declined_detainers")
+    # sort_desc = "declined_date": descending, so Datasette's "declined_date desc, rowid"
+    # (a page, and each step of a streamed export) reads the index in order.
+    assert declined[("declined_date",)] == [True]
+    for facet in ("state", "county", "citizenship", "notable_criminal_activity"):
+        assert declined[(facet,)] == [False]
+    assert declined[("document", "table_index", "row_index")] == [False, False, False]
+    top = _indexes(db, "ddor_top_jurisdictions")
+    assert top[("rank",)] == [False]
+    assert top[("state",)] == [False]
+    assert _indexes(db, "documents")[("first_seen", "sha256")] == [True, False]
+    plan = db.execute(
+        "explain query plan select rowid, * from ddor_declined_detainers"
+        " order by declined_date desc, rowid limit 5001"
+    ).fetchall()
+    assert [row[3] for row in plan] == [
+        "SCAN ddor_declined_detainers USING INDEX idx_ddor_declined_detainers_declined_date"
+    ]
+
+
+def test_an_older_database_gains_the_sort_index(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "r.db", specs=DDOR_SPECS)
+    db.execute("drop index idx_ddor_declined_detainers_declined_date")
+    assert ("declined_date",) not in _indexes(db, "ddor_declined_detainers")
+    db.close()
+    again = open_db(tmp_path / "r.db", specs=DDOR_SPECS)
+    assert _indexes(again, "ddor_declined_detainers")[("declined_date",)] == [True]
