@@ -3,7 +3,8 @@
 Generates N DDOR-style weekly reports (synthetic, ``records.demo.sample_reports``), serves them on
 127.0.0.1, and times ``records.pipeline.run.run`` on them: a first run that loads everything and
 a second (weekly, nothing changed) run that must download and parse nothing. Prints
-documents, pages and rows per second. A script, not a test:
+documents, pages and rows per second, what the second run fetched (requests, 304 answers,
+body bytes) and its time as a share of the first's. A script, not a test:
 
     .venv/bin/python bench/bench_pipeline.py [--weeks 12] [--pdf-reader fast|pdfplumber]
 
@@ -63,6 +64,12 @@ def main() -> None:
             second_s = time.perf_counter() - started
         db = open_db(paths.db)
         pages = db.execute("select sum(pages) from documents").fetchone()[0] or 0
+        # What the second run fetched: answers, 304s among them, and body bytes downloaded.
+        fetched = db.execute(
+            "select count(*), coalesce(sum(not_modified), 0), coalesce(sum(bytes), 0)"
+            " from fetches where run = ?",
+            [second.run_id],
+        ).fetchone()
     print(f"{len(reports)} weekly reports, {pages} pages, {first.rows_added} rows")
     print(
         f"first run:  {first_s:6.2f} s  {len(reports) / first_s:5.2f} documents/s"
@@ -71,8 +78,11 @@ def main() -> None:
     )
     print(
         f"second run: {second_s:6.2f} s  ({second.documents_new} new,"
-        f" {second.documents_unchanged} unchanged, {second.rows_added} rows: nothing re-parsed)"
+        f" {second.documents_unchanged} unchanged, {second.rows_added} rows: nothing re-parsed;"
+        f" {fetched[0]} document requests, {fetched[1]} answered 304,"
+        f" {fetched[2]} body bytes downloaded)"
     )
+    print(f"second / first: {second_s / first_s:.1%}")
 
 
 if __name__ == "__main__":

@@ -101,6 +101,8 @@ CORE_TABLES: list[CoreTable] = [
         },
         pk=("document", "url"),
         foreign_keys=(("document", "documents", "sha256"),),
+        # A crawl looks up each link's stored validators by URL (conditional requests).
+        indexes=(("url",),),
     ),
     CoreTable(
         "document_facts",

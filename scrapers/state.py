@@ -7,11 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from db.clock import now
 from db.connect import open_db
-from db.documents import capture_seen, mark_seen, record_fetch, validators_for
+from db.documents import capture_seen, record_fetch, validators_for
 from db.runs import record_error
+from db.seen import NotModified, record_not_modified
 from records.core.archive import Archive
 from records.core.faults import crash_point
+
+#: Documents answered 304 are written to the database this many at a time (one transaction
+#: each), and whatever is left when the crawl ends (``flush``).
+NOT_MODIFIED_BATCH = 200
 
 
 @dataclass
@@ -31,6 +37,8 @@ class CrawlState:
     #: Where each new document's sha256 is written as a line once it is recorded (the
     #: parent starts parsing it while the crawl goes on); None: nowhere.
     notify_fd: int | None = None
+    #: 304 answers not yet written (``NOT_MODIFIED_BATCH``).
+    pending_not_modified: list[NotModified] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.db = open_db(self.db_path, ensure=False)
@@ -95,16 +103,27 @@ class CrawlState:
         return validators_for(self.db, url)
 
     def unmodified(self, url: str, sha256: str) -> None:
-        """The server answered 304 to our conditional request: nothing downloaded."""
-        self.fetch(url, 304, sha256=sha256, not_modified=True, size=0)
-        mark_seen(self.db, sha256, url)
+        """The server answered 304 to our conditional request: nothing downloaded. Written
+        with others in one transaction (``NOT_MODIFIED_BATCH``, and ``flush`` at the end)."""
+        self.pending_not_modified.append(NotModified(url, sha256, now()))
         self.not_modified += 1
         self.unchanged += 1
+        if len(self.pending_not_modified) >= NOT_MODIFIED_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the 304 answers not written yet."""
+        seen, self.pending_not_modified = self.pending_not_modified, []
+        record_not_modified(self.db, run=self.run_id, source=self.source, seen=seen)
+        if seen:
+            crash_point("crawl-child")
 
     def capture_known(self, capture_url: str) -> bool:
         return capture_seen(self.db, capture_url)
 
     def report(self) -> dict[str, Any]:
+        """What the crawl of this source did, for the parent; anything pending written first."""
+        self.flush()
         return {
             "source": self.source,
             "new": self.new,

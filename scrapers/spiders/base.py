@@ -160,6 +160,7 @@ class AgencySpider(scrapy.Spider):
             self.state.error(request.url, "crawl", f"{request.url}: {why}")
 
     def closed(self, reason: str) -> None:
+        self.state.flush()  # the 304 answers still pending (scrapers.state)
         if self.unmatched_links:
             self.state.unmatched(self.unmatched_links, _unmatched_message(self))
         if self.listings_read and not self.links_found:

@@ -146,6 +146,7 @@ def test_politeness_settings_come_from_the_source(tmp_path: Path) -> None:
         "DOWNLOAD_DELAY": 3.0,
         "AUTOTHROTTLE_START_DELAY": 3.0,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
         "DOWNLOAD_TIMEOUT": 20,
         "DOWNLOAD_MAXSIZE": 5_000_000,
         "RETRY_TIMES": 4,
