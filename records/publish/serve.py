@@ -37,8 +37,11 @@ SETTINGS: dict[str, Any] = {
     "sql_time_limit_ms": 5000,
     # Five default facets on the declined-detainers table must not time out.
     "facet_time_limit_ms": 1000,
-    # Upper bound of one streamed CSV; a year of DDOR rows is a few MB.
-    "max_csv_mb": 100,
+    # No cap on a streamed CSV (Datasette's default is 100 MB): a full export of a
+    # million-row table is about 250 MB, and past the cap Datasette ends the file with an
+    # error line, a partial export that looks complete to a spreadsheet. The stream is read
+    # a page (max_returned_rows) at a time, so its size costs the server no memory.
+    "max_csv_mb": 0,
     "allow_csv_stream": True,
     "default_page_size": 100,
     # The database file is not offered for download (it is live; the archive route serves

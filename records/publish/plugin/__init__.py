@@ -8,6 +8,7 @@ modules, one concern each, composed here.
 - ``charts``: chart pages.
 - ``feed``: the Atom feed of a database with no documents yet.
 - ``limits``: the response-size and value-size caps, and no server paths shown.
+- ``export``: a table's full CSV export (``?_stream=on``) in one pass.
 - ``static/`` and ``templates/``: found by Datasette because this plugin is a package.
 
 The archive folder comes from the plugin config ``{"agency-records": {"archive": PATH}}``
@@ -21,13 +22,13 @@ from typing import Any
 
 from datasette import hookimpl
 
-from records.publish.plugin import archive, cells, charts, feed, limits, pages, panels
+from records.publish.plugin import archive, cells, charts, export, feed, limits, pages, panels
 
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     # Page images first: the archive's catch-all answers every other /-/archive/ path.
-    return [*pages.ROUTES, *archive.ROUTES, *charts.ROUTES]
+    return [*pages.ROUTES, *archive.ROUTES, *charts.ROUTES, *export.ROUTES]
 
 
 @hookimpl
@@ -48,7 +49,8 @@ def extra_template_vars(
 def asgi_wrapper(datasette: Any) -> Any:
     feed_wrapper = feed.empty_feed_wrapper(datasette)
     limits_wrapper = limits.limits_wrapper(datasette)
-    return lambda app: limits_wrapper(feed_wrapper(app))
+    export_wrapper = export.export_wrapper(datasette)
+    return lambda app: limits_wrapper(feed_wrapper(export_wrapper(app)))
 
 
 @hookimpl

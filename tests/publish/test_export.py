@@ -1,0 +1,141 @@
+"""Full CSV exports (``?_stream=on``) in one pass: complete, in order, the same bytes as
+Datasette's own paged stream."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db.connect import open_db
+from parsers.registry import table_specs
+from records.core.paths import Paths
+from records.publish.plugin import export
+from records.publish.plugin.export import plain_export
+from records.publish.serve import SETTINGS, build_datasette
+
+TABLE = "ddor_declined_detainers"
+#: More than two of Datasette's pages, so its own stream needs several queries.
+ROWS = 2 * SETTINGS["max_returned_rows"] + 1234
+DOCUMENTS = [f"{n:064x}" for n in range(3)]
+
+
+def _declined(n: int) -> str | None:
+    """Many ties and some NULLs, so the order's tie-breaker and NULL handling count."""
+    return None if n % 97 == 0 else f"2026-{1 + n % 12:02d}-{1 + n % 5:02d}"
+
+
+@pytest.fixture(scope="module")
+def datasette(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    root = tmp_path_factory.mktemp("export")
+    paths = Paths(db=root / "records.db", archive=root / "archive", sources=root / "none.toml")
+    db = open_db(paths.db, specs=table_specs(["ice-ddor"]))
+    for n, sha in enumerate(DOCUMENTS):
+        db["documents"].insert({"sha256": sha, "status": "parsed", "first_seen": f"2026-0{n + 1}"})
+    db[TABLE].insert_all(
+        (
+            {
+                "document": DOCUMENTS[n % 3],
+                "page": 1 + n % 7,
+                "table_index": 0,
+                "row_index": n,
+                "state": ["TX", "CA", None, "NY"][n % 4],
+                "county": f'County "{n % 13}", north',  # quotes and commas, escaped alike
+                "declined_date": _declined(n),
+                "detainer_issued_date": "2025-01-01",
+            }
+            for n in range(ROWS)
+        ),
+        batch_size=5000,
+    )
+    db.close()
+    ds = build_datasette(paths)
+    asyncio.run(ds.invoke_startup())
+    return ds
+
+
+def _get(ds: Any, url: str) -> Any:
+    return asyncio.run(ds.client.get(url))
+
+
+def _chunks_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    original = export.Rows.csv_chunk
+
+    def counted(self: export.Rows, header: Any, blob_url: Any) -> str | None:
+        calls.append(1)
+        return original(self, header, blob_url)
+
+    monkeypatch.setattr(export.Rows, "csv_chunk", counted)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["_stream=on", "_stream=on&_sort=state", "_stream=1&_header=off&_dl=1&_size=max"],
+)
+def test_one_pass_export_is_datasettes_stream_byte_for_byte(
+    datasette: Any, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    chunks = _chunks_read(monkeypatch)
+    ours = _get(datasette, f"/records/{TABLE}.csv?{query}")
+    assert ours.status_code == 200
+    assert len(chunks) >= ROWS // export.CHUNK_ROWS  # answered here, in chunks
+    chunks.clear()
+    # _nocount=1 (which Datasette adds to every CSV request itself) leaves it to Datasette.
+    theirs = _get(datasette, f"/records/{TABLE}.csv?{query}&_nocount=1")
+    assert chunks == []
+    assert theirs.status_code == 200
+    assert ours.headers["content-type"] == theirs.headers["content-type"]
+    assert ours.headers.get("content-disposition") == theirs.headers.get("content-disposition")
+    assert ours.content == theirs.content
+
+
+def test_the_export_is_complete_and_in_the_default_order(datasette: Any) -> None:
+    response = _get(datasette, f"/records/{TABLE}.csv?_stream=on")
+    rows = list(csv.reader(io.StringIO(response.text)))
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ["rowid", "document", "page"]
+    assert len(body) == ROWS
+    # Newest declined_date first (NULLs last), ties in rowid order: every row once.
+    expected = sorted(
+        range(1, ROWS + 1),
+        key=lambda rowid: (
+            _declined(rowid - 1) is None,
+            "".join(chr(255 - ord(c)) for c in _declined(rowid - 1) or ""),
+            rowid,
+        ),
+    )
+    assert [int(row[0]) for row in body] == expected
+    first = body[0]
+    assert first[header.index("county")] == f'County "{(expected[0] - 1) % 13}", north'
+
+
+def test_a_table_with_a_primary_key_exports_in_its_sort_then_key(datasette: Any) -> None:
+    ours = _get(datasette, "/records/documents.csv?_stream=on")
+    theirs = _get(datasette, "/records/documents.csv?_stream=on&_nocount=1")
+    assert ours.content == theirs.content
+    shas = [row[0] for row in csv.reader(io.StringIO(ours.text))][1:]
+    assert shas == list(reversed(DOCUMENTS))  # documents: newest first_seen first
+
+
+def test_requests_the_one_pass_export_does_not_answer_go_to_datasette(
+    datasette: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chunks = _chunks_read(monkeypatch)
+    filtered = _get(datasette, f"/records/{TABLE}.csv?_stream=on&state=TX")
+    assert filtered.status_code == 200
+    assert len(filtered.text.splitlines()) == 1 + ROWS // 4 + (ROWS % 4 > 0)
+    unknown = _get(datasette, f"/records/{TABLE}.csv?_stream=on&_sort=nonsense")
+    assert unknown.status_code == 302  # handed back to Datasette, which says what is wrong
+    assert "_nocount=1" in unknown.headers["location"]
+    assert chunks == []
+    assert plain_export(f"/records/{TABLE}.csv", "_stream=on&_sort_desc=page")
+    assert not plain_export(f"/records/{TABLE}.csv", "_stream=off")
+    assert not plain_export(f"/records/{TABLE}.csv", "_stream=on&_size=10")
+    assert not plain_export(f"/records/{TABLE}.json", "_stream=on")
+    assert not plain_export("/-/archive/x.csv", "_stream=on")
