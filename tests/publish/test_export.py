@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from pathlib import Path
+import json
 from typing import Any
 
 import pytest
@@ -64,13 +64,13 @@ def _get(ds: Any, url: str) -> Any:
 
 def _chunks_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
-    original = export.Rows.csv_chunk
+    original = export.Rows.chunk
 
-    def counted(self: export.Rows, header: Any, blob_url: Any) -> str | None:
+    def counted(self: export.Rows) -> str | None:
         calls.append(1)
-        return original(self, header, blob_url)
+        return original(self)
 
-    monkeypatch.setattr(export.Rows, "csv_chunk", counted)
+    monkeypatch.setattr(export.Rows, "chunk", counted)
     return calls
 
 
@@ -137,5 +137,36 @@ def test_requests_the_one_pass_export_does_not_answer_go_to_datasette(
     assert plain_export(f"/records/{TABLE}.csv", "_stream=on&_sort_desc=page")
     assert not plain_export(f"/records/{TABLE}.csv", "_stream=off")
     assert not plain_export(f"/records/{TABLE}.csv", "_stream=on&_size=10")
-    assert not plain_export(f"/records/{TABLE}.json", "_stream=on")
+    assert plain_export(f"/records/{TABLE}.json", "_stream=on&_shape=array&_nl=on")
+    assert not plain_export(f"/records/{TABLE}.json", "_stream=on&_shape=objects")
+    assert not plain_export(f"/records/{TABLE}.csv", "_stream=on&_nl=on")
     assert not plain_export("/-/archive/x.csv", "_stream=on")
+
+
+def _datasette_pages(ds: Any, url: str) -> list[dict[str, Any]]:
+    """Every row of Datasette's JSON pages of ``url``, following ``next_url`` to the end."""
+    rows: list[dict[str, Any]] = []
+    while url:
+        page = _get(ds, url).json()
+        rows.extend(page["rows"])
+        url = page["next_url"] or ""
+        url = url[url.index("/records/") :] if url else ""
+    return rows
+
+
+@pytest.mark.parametrize("lines", [False, True])
+def test_json_export_is_every_row_of_datasettes_pages_in_one_pass(
+    datasette: Any, monkeypatch: pytest.MonkeyPatch, lines: bool
+) -> None:
+    chunks = _chunks_read(monkeypatch)
+    response = _get(datasette, f"/records/{TABLE}.json?_stream=on" + ("&_nl=on" if lines else ""))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+    assert len(chunks) >= ROWS // export.CHUNK_ROWS
+    if lines:
+        ours = [json.loads(line) for line in response.text.splitlines()]
+    else:
+        ours = response.json()
+    pages = _datasette_pages(datasette, f"/records/{TABLE}.json?_shape=objects&_size=max")
+    assert len(ours) == ROWS
+    assert ours == pages

@@ -1,4 +1,5 @@
-"""Full CSV exports in one pass: ``/<database>/<table>.csv?_stream=on``.
+"""Full CSV and JSON exports in one pass: ``/<database>/<table>.csv?_stream=on`` (and
+``.json?_stream=on``: a JSON array of row objects, ``&_nl=on`` one object per line).
 
 Datasette streams a table's CSV as a series of pages of ``max_returned_rows`` rows, each a
 query that starts after the last row's sort value, and writes every row to the socket on
@@ -9,7 +10,9 @@ labels) is answered here instead: one query in the table's order (its default so
 one asked for, then its key, as Datasette orders it), read and written in chunks. Same
 columns, same rows, same order, same bytes as Datasette's stream; any other CSV request,
 and any table this cannot answer (a view, a canned query of that name, an unknown sort
-column, no permission), goes to Datasette unchanged.
+column, no permission), goes to Datasette unchanged. Datasette itself has no JSON stream
+(``.json`` pages hold ``max_returned_rows`` rows and a ``next_url``): the JSON export is the
+same rows, in the same order, as following those pages to the end.
 
 ``limits_wrapper`` does not count CSV; Datasette's ``max_csv_mb`` is 0 (no cap): see
 ``records.publish.serve.SETTINGS``.
@@ -20,14 +23,19 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import re
 import sqlite3
+from abc import ABC, abstractmethod
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-#: Query arguments a one-pass export answers (``_size`` only as ``max``, what a stream uses);
-#: any other leaves the request to Datasette.
-EXPORT_ARGS = {"_stream", "_sort", "_sort_desc", "_dl", "_header", "_size"}
+#: Query arguments a one-pass export answers, by format (``_size`` only as ``max``, what a
+#: stream uses; JSON's ``_shape`` only as ``array``); any other leaves it to Datasette.
+EXPORT_ARGS = {
+    "csv": {"_stream", "_sort", "_sort_desc", "_dl", "_header", "_size"},
+    "json": {"_stream", "_sort", "_sort_desc", "_size", "_shape", "_nl"},
+}
 #: Rows read and written at a time.
 CHUNK_ROWS = 2000
 #: Where the wrapper sends a plain full export (a route of this plugin, see ``ROUTES``).
@@ -35,12 +43,13 @@ EXPORT_PREFIX = "/-/full-export/"
 #: Added to a request this module hands back to Datasette, so the wrapper lets it through.
 HAND_BACK = ("_nocount", "1")
 
-_TABLE_CSV = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/]+)\.csv$")
+_TABLE_EXPORT = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/]+)\.(?P<format>csv|json)$")
 
 
 def plain_export(path: str, query_string: str) -> bool:
-    """True for ``/<database>/<table>.csv`` asked for in full with nothing else."""
-    if not _TABLE_CSV.match(path) or path.startswith("/-/"):
+    """True for ``/<database>/<table>.csv`` or ``.json`` asked for in full, nothing else."""
+    match = _TABLE_EXPORT.match(path)
+    if match is None or path.startswith("/-/"):
         return False
     args = parse_qsl(query_string, keep_blank_values=True)
     names = {name for name, _ in args}
@@ -49,8 +58,9 @@ def plain_export(path: str, query_string: str) -> bool:
     return (
         bool(stream)
         and stream.lower() not in ("0", "off", "false")
-        and names <= EXPORT_ARGS
+        and names <= EXPORT_ARGS[match["format"]]
         and values.get("_size", "max") == "max"
+        and values.get("_shape", "array") == "array"
     )
 
 
@@ -116,22 +126,26 @@ async def full_export(datasette: Any, request: Any) -> Any:
         f" order by {', '.join(order + keys)}"
     )
     header = (["rowid"] if not pks else []) + list(columns)
-    blob_url = _blob_url(datasette, request, database_route, table, pks, header)
     headers = {}
-    content_type = "text/plain; charset=utf-8"
-    if request.args.get("_dl"):
-        content_type = "text/csv; charset=utf-8"
-        headers["content-disposition"] = f'attachment; filename="{table}.csv"'
-    first: list[str] = header if request.args.get("_header") != "off" else []
+    if request.url_vars["format"] == "json":
+        rows = JsonRows(str(db.path), sql, header, lines=bool(request.args.get("_nl")))
+        content_type = "application/json; charset=utf-8"
+    else:
+        blob_url = _blob_url(datasette, request, database_route, table, pks, header)
+        with_header = request.args.get("_header") != "off"
+        rows = CsvRows(str(db.path), sql, header if with_header else [], blob_url)
+        content_type = "text/plain; charset=utf-8"
+        if request.args.get("_dl"):
+            content_type = "text/csv; charset=utf-8"
+            headers["content-disposition"] = f'attachment; filename="{table}.csv"'
 
     async def stream(response: Any) -> None:
-        rows = Rows(str(db.path), sql)
         try:
-            chunk = await asyncio.to_thread(rows.csv_chunk, first, blob_url)
+            chunk = await asyncio.to_thread(rows.chunk)
             while chunk is not None:
                 if chunk:
                     await response.write(chunk)
-                chunk = await asyncio.to_thread(rows.csv_chunk, None, blob_url)
+                chunk = await asyncio.to_thread(rows.chunk)
         except Exception as exc:  # as Datasette does: the error ends the stream, said in it
             await response.write(str(exc))
         finally:
@@ -140,35 +154,86 @@ async def full_export(datasette: Any, request: Any) -> Any:
     return AsgiStream(stream, headers=headers, content_type=content_type)
 
 
-class Rows:
-    """A read-only connection reading one query's rows as CSV text, a chunk at a time
-    (called from worker threads one at a time, hence ``check_same_thread=False``)."""
+class Rows(ABC):
+    """A read-only connection reading one query's rows a chunk at a time, as text (called
+    from worker threads one at a time, hence ``check_same_thread=False``)."""
 
     def __init__(self, path: str, sql: str) -> None:
         self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.cursor: sqlite3.Cursor | None = None
         self.sql = sql
 
-    def csv_chunk(self, header: list[str] | None, blob_url: Any) -> str | None:
-        """The next chunk of CSV; the first call gives ``header`` (a list, maybe empty) and
-        always returns text, later ones give None and get None at the end."""
+    def chunk(self) -> str | None:
+        """The next chunk of text; None at the end. The first call always gives text."""
+        first = self.cursor is None
         if self.cursor is None:
             self.cursor = self.conn.execute(self.sql)
         rows = self.cursor.fetchmany(CHUNK_ROWS)
-        if not rows and header is None:
-            return None
-        out = io.StringIO()
-        writer = csv.writer(out)
-        if header:
-            writer.writerow(header)
-        for row in rows:
-            if any(isinstance(value, bytes) for value in row):
-                row = blob_url(row)
-            writer.writerow(row)
-        return out.getvalue()
+        if not rows and not first:
+            return self.end()
+        return self.text(rows, first=first)
+
+    @abstractmethod
+    def text(self, rows: list[tuple[Any, ...]], *, first: bool) -> str:
+        """``rows`` as text (``first``: the first chunk, which opens the output)."""
+
+    def end(self) -> str | None:
+        """What closes the output (a JSON array's bracket), once; then None."""
+        return None
 
     def close(self) -> None:
         self.conn.close()
+
+
+class CsvRows(Rows):
+    """CSV as Datasette writes it: the header first (unless empty), binary values as URLs."""
+
+    def __init__(self, path: str, sql: str, header: list[str], blob_url: Any) -> None:
+        super().__init__(path, sql)
+        self.header = header
+        self.blob_url = blob_url
+
+    def text(self, rows: list[tuple[Any, ...]], *, first: bool) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        if first and self.header:
+            writer.writerow(self.header)
+        for row in rows:
+            if any(isinstance(value, bytes) for value in row):
+                row = self.blob_url(row)
+            writer.writerow(row)
+        return out.getvalue()
+
+
+class JsonRows(Rows):
+    """A JSON array of row objects (Datasette's ``_shape=array``), or with ``lines`` one
+    object per line (``_nl=on``); binary values encoded as Datasette encodes them."""
+
+    def __init__(self, path: str, sql: str, header: list[str], *, lines: bool) -> None:
+        super().__init__(path, sql)
+        self.header = header
+        self.lines = lines
+        self.ended = False
+
+    def text(self, rows: list[tuple[Any, ...]], *, first: bool) -> str:
+        from datasette.utils import CustomJSONEncoder
+
+        objects = [
+            json.dumps(dict(zip(self.header, row, strict=True)), cls=CustomJSONEncoder)
+            for row in rows
+        ]
+        if self.lines:
+            return "".join(line + "\n" for line in objects)
+        body = ",\n".join(objects)
+        if first:
+            return "[" + body
+        return ",\n" + body if body else ""
+
+    def end(self) -> str | None:
+        if self.lines or self.ended:
+            return None
+        self.ended = True
+        return "]"
 
 
 def _blob_url(
@@ -196,13 +261,15 @@ def _hand_back(datasette: Any, request: Any) -> Any:
     from datasette.utils.asgi import Response
 
     args = [*parse_qsl(request.query_string, keep_blank_values=True), HAND_BACK]
-    path = "/" + request.url_vars["database"] + "/" + request.url_vars["table"] + ".csv"
+    path = "/{database}/{table}.{format}".format(**request.url_vars)
     return Response.redirect(datasette.urls.path(path) + "?" + urlencode(args), status=302)
 
 
 ROUTES = [
     (
-        r"^" + re.escape(EXPORT_PREFIX) + r"(?P<database>[^/]+)/(?P<table>[^/]+)\.csv$",
+        r"^"
+        + re.escape(EXPORT_PREFIX)
+        + r"(?P<database>[^/]+)/(?P<table>[^/]+)\.(?P<format>csv|json)$",
         full_export,
     )
 ]
