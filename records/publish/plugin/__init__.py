@@ -3,6 +3,8 @@ modules, one concern each, composed here.
 
 - ``archive``: ``/-/archive/<sha256>``, the archived files.
 - ``pages``: ``/-/archive/<sha256>/page/<n>.png``, a page as an image, a row's box marked.
+- ``pagecheck``: ``/-/archive/<sha256>/page/<n>``, that image with a caption, zoom and a
+  link back to the row.
 - ``cells``: links from cells to pages, documents and requests.
 - ``panels``: the provenance panel of a document, the documents of a request.
 - ``charts``: chart pages.
@@ -21,13 +23,22 @@ from typing import Any
 
 from datasette import hookimpl
 
-from records.publish.plugin import archive, cells, charts, feed, limits, pages, panels
+from records.publish.plugin import (
+    archive,
+    cells,
+    charts,
+    feed,
+    limits,
+    pagecheck,
+    pages,
+    panels,
+)
 
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     # Page images first: the archive's catch-all answers every other /-/archive/ path.
-    return [*pages.ROUTES, *archive.ROUTES, *charts.ROUTES]
+    return [*pages.ROUTES, *pagecheck.ROUTES, *archive.ROUTES, *charts.ROUTES]
 
 
 @hookimpl
