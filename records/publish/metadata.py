@@ -67,7 +67,7 @@ def description_html(database: str, charts: Collection[Chart] = ()) -> str:
         "</strong> it is printed on: follow the document link for the original URL, fetch "
         "time and SHA-256, or the page number to open the archived file at that page.</p>"
         f'{start}the <a href="'
-        f'{database}/changes">changes</a> view (what a correction or a new week added and '
+        f'{database}/changes">changes</a> view (what a correction or a new report added and '
         f'removed). <a href="{database}/search_pages">Search the text of every PDF page</a>; '
         f'follow up on <a href="{database}/requests_status">records requests</a>. New '
         f'documents: <a href="{database}/new_documents.atom">Atom feed</a>.</p>'
@@ -95,9 +95,12 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
     "documents": {
         "title": "Documents",
         "description": (
-            "Every archived file, one row per distinct content (SHA-256). A corrected or "
-            "re-issued report is a new document whose 'supersedes' names the one it replaces; "
-            "the old one and its rows are kept. Download the archived file from the sha256 "
+            "Every archived file, one row per distinct content (SHA-256), named by its "
+            "edition (file name and report period). New bytes at a URL that had a file, or a "
+            "report its parser marks as re-issued, name the earlier file in 'supersedes': a "
+            "correction when both cover the same period (or a period is unknown), a new "
+            "edition when the periods differ (docs/editions.md). Nothing is overwritten: the "
+            "earlier file and its rows are kept. Download the archived file from the sha256 "
             "link."
         ),
         "columns": {
@@ -123,7 +126,10 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "parsed_at": "When the file was last parsed (UTC).",
             "rows": "Rows the parse produced, over all tables.",
             "error": "Why the document failed or was quarantined (the quarantine reason).",
-            "supersedes": "SHA-256 of the document this one replaces (correction, re-issue).",
+            "supersedes": (
+                "SHA-256 of the earlier document at the same URL, or of the report this one "
+                "re-issues: corrected when both cover the same period, else a new edition."
+            ),
             "derived_from": "SHA-256 of the file this one was made from (e.g. an OCRed copy).",
             "request_id": "Public-records request this file answers, if any.",
             "capture_url": "Web-archive capture the file was taken from, if not the live site.",
@@ -131,7 +137,12 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "link_text": "The link's text on the agency's listing page.",
             "release_date": (
                 "Date the listing page printed beside the link (the release date, when the "
-                "agency gives it there; the DDOR PDFs themselves do not print it)."
+                "agency gives it there; many reports do not print it themselves)."
+            ),
+            "edition": (
+                "The document's name for citing: file name and the period it covers (else "
+                "its release date, else 'period not stated'), ', correction' when it corrects "
+                "an earlier file of the same period."
             ),
         },
     },
@@ -239,7 +250,18 @@ SORTS: dict[str, tuple[str, str]] = {
     "errors": ("sort_desc", "id"),
 }
 #: Column shown instead of the key where another table links to these.
-LABELS = {"documents": "filename", "sources": "title"}
+LABELS = {"documents": "edition", "sources": "title"}
+#: Bookkeeping tables, listed apart from the reporter's tables (Datasette's "hidden
+#: tables", one click away at the foot of the database page).
+INTERNAL_TABLES = (
+    "document_facts",
+    "document_urls",
+    "errors",
+    "fetches",
+    "parsed_tables",
+    "quarantined_rows",
+    "runs",
+)
 #: Facets of core tables (parsed tables take theirs from the TableSpec).
 CORE_FACETS: dict[str, list[str]] = {
     "documents": ["status", "source", "parser"],
@@ -430,6 +452,13 @@ def build_metadata(
     for name, column in LABELS.items():
         if name in tables:
             tables[name]["label_column"] = column
+    for name in INTERNAL_TABLES:
+        if name in tables:
+            tables[name]["hidden"] = True
+    queries = declared_queries(specs)
+    for query in queries.values():
+        # A reporter opens a query for its answer; the SQL is one click away ("show").
+        query.setdefault("hide_sql", True)
     charts = declared_charts(specs)
     description = description_html(database, charts)
     # A deep copy: Datasette adds keys to the dicts it is given (a query's "name"), which
@@ -443,7 +472,7 @@ def build_metadata(
                     "title": TITLE,
                     "description_html": description,
                     "tables": dict(sorted(tables.items())),
-                    "queries": declared_queries(specs),
+                    "queries": queries,
                 }
             },
             "plugins": {PLUGIN: {"charts": [asdict(c) for c in charts]}},

@@ -164,12 +164,12 @@ def test_changes_read_one_line_per_row(browser: Any, served_series: Served) -> N
         assert row.size["height"] <= one_line + 2
         values = row.find_element(By.CSS_SELECTOR, "td.col-row_values").text
         assert "\n" not in values and "state: " in values
-        # Documents go by short labels, the re-issue marked.
+        # Documents go by their editions, the correction marked.
         assert row.find_element(By.CSS_SELECTOR, "td.col-from_document a").text == (
-            "ice-ddor 2017-01-28"
+            "ddor2017_01-28to02-03.pdf (2017-01-28 to 2017-02-03)"
         )
         assert row.find_element(By.CSS_SELECTOR, "td.col-to_document a").text == (
-            "ice-ddor 2017-01-28 (re-issue)"
+            "ddor2017_01-28to02-03-corrected.pdf (2017-01-28 to 2017-02-03, correction)"
         )
     # The table's own changes view: its values in their own columns.
     browser.get(f"{served_series.url}/series/changes_ddor_declined_detainers?comparison=correction")
