@@ -379,9 +379,10 @@ def parsed_table_metadata(
                 if source.caveats:
                     description += f" Caveats: {source.caveats}"
             description += (
-                " Rows of a report that was later corrected or re-issued stay here, next to "
-                "the corrected rows: to count, join on current_documents (as the canned "
-                "queries do) or see the changes view."
+                " The page, its counts, facets, CSV and JSON hold the rows of current "
+                "documents (as the charts and canned queries count them); rows of reports a "
+                "correction replaced are one click away (?_editions=superseded) and in the "
+                "changes view."
             )
             meta: dict[str, Any] = {
                 "title": _title(spec, parser),

@@ -8,6 +8,7 @@ modules, one concern each, composed here.
 - ``cells``: links from cells to pages, documents and requests.
 - ``panels``: the provenance panel of a document, the documents of a request.
 - ``charts``: chart pages.
+- ``current``: a parsed table shows the rows of current documents unless asked otherwise.
 - ``feed``: the Atom feed of a database with no documents yet.
 - ``limits``: the response-size and value-size caps, and no server paths shown.
 - ``static/`` and ``templates/``: found by Datasette because this plugin is a package.
@@ -27,6 +28,7 @@ from records.publish.plugin import (
     archive,
     cells,
     charts,
+    current,
     feed,
     limits,
     pagecheck,
@@ -39,6 +41,11 @@ from records.publish.plugin import (
 def register_routes() -> list[tuple[str, Any]]:
     # Page images first: the archive's catch-all answers every other /-/archive/ path.
     return [*pages.ROUTES, *pagecheck.ROUTES, *archive.ROUTES, *charts.ROUTES]
+
+
+@hookimpl
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    return current.filters_from_request(request, database, table, datasette)
 
 
 @hookimpl
@@ -73,10 +80,11 @@ def startup(datasette: Any) -> None:
 
 
 @hookimpl
-def extra_js_urls(view_name: str, datasette: Any) -> list[str]:
+def extra_js_urls(view_name: str, datasette: Any) -> list[Any]:
     if view_name != "table":
         return []
-    return [datasette.urls.static_plugins(__name__, "column-help.js")]
+    # A module script runs once the page is parsed (a plain one in <head> found no table).
+    return [{"url": datasette.urls.static_plugins(__name__, "column-help.js"), "module": True}]
 
 
 @hookimpl
