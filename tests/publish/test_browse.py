@@ -37,9 +37,10 @@ def test_default_facets_count_the_fixture_rows(site_client: Client) -> None:
     assert len(states) == 16
     counties = {v["value"]: v["count"] for v in facets["county"]["results"]}
     assert counties["Travis County"] == 142
-    # The report facet shows the file name, not the hash.
+    # The report facet shows the edition (file name and period), not the hash.
     (report,) = facets["document"]["results"]
-    assert report["label"] == "ddor2017_01-28to02-03.pdf (2017-01-28 to 2017-02-03)" and report["count"] == 206
+    assert report["label"] == "ddor2017_01-28to02-03.pdf (2017-01-28 to 2017-02-03)"
+    assert report["count"] == 206
 
 
 def test_default_sort_and_document_label(site_client: Client) -> None:
