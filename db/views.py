@@ -14,7 +14,8 @@ from typing import Any, cast
 import sqlite_utils
 
 from db.editions import same_period_sql
-from db.tables import parsed_tables
+from db.keyed import changes_by_key_sql
+from db.tables import keyed_tables, parsed_tables
 
 #: A report is current unless a parsed document corrects it (``db.editions``: it supersedes
 #: it and covers the same period, or a period is unknown). A new edition at the same URL
@@ -250,6 +251,7 @@ def view_definitions(db: sqlite_utils.Database) -> dict[str, str]:
     views = {
         "current_documents": CURRENT_DOCUMENTS_SQL,
         "changes": changes_sql(db),
+        "changes_by_key": changes_by_key_sql(_PAIRS_SQL, _label, keyed_tables(db)),
     }
     for name, columns in parsed_tables(db):
         if columns:

@@ -31,6 +31,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from db.keyed import changes_by_key_sql
 from db.schema import CORE_TABLES, EXTRA_SCHEMA
 from db.tables import ensure_spec_tables
 from db.views import TABLE_CHANGES_PREFIX, ensure_views, table_changes_metadata
@@ -273,6 +274,7 @@ CORE_FACETS: dict[str, list[str]] = {
 #: Facets of views (each must be a column the view returns).
 VIEW_FACETS: dict[str, list[str]] = {
     "changes": ["comparison", "table_name", "change"],
+    "changes_by_key": ["comparison", "table_name", "change"],
     "current_documents": ["source", "parser"],
     "requests_status": ["status", "overdue", "agency"],
     "request_documents": ["request_id", "status", "content_type"],
@@ -313,7 +315,7 @@ def extra_table_metadata(core: dict[str, dict[str, Any]]) -> dict[str, dict[str,
     ``documents.*``) reuses that table's column descriptions.
     """
     tables: dict[str, dict[str, Any]] = {}
-    for hook in [*EXTRA_SCHEMA, ensure_views, ensure_spec_tables]:
+    for hook in [*EXTRA_SCHEMA, ensure_views, changes_by_key_sql, ensure_spec_tables]:
         module = sys.modules[hook.__module__]
         for name, meta in getattr(module, "TABLE_METADATA", {}).items():
             meta = dict(meta)
