@@ -126,3 +126,35 @@ def test_a_template_declares_its_key() -> None:
     assert table.spec().key == ("county",)
     with pytest.raises(TemplateError, match=r"key names unknown columns \['district'\]"):
         parse_template(Path("abbre.toml"), template(["district"]))
+
+
+def test_the_digest_of_a_new_edition_names_its_largest_changes() -> None:
+    from db.digest import digest
+
+    db = _series()
+    result = digest(db, "b" * 64)
+    assert result["edition"] == "AbbreRptCurrent.pdf (2026-10-01 to 2026-10-28)"
+    assert result["compared_with"]["edition"] == "AbbreRptCurrent.pdf (2026-09-01 to 2026-09-28)"
+    assert result["compared_with"]["comparison"] == "next report"
+    assert result["tables"] == [
+        {"table": "jail_counts", "rows": 4, "added": 3, "removed": 3},
+        {"table": "jail_counts_plain", "rows": 4, "added": 3, "removed": 3},
+    ]
+    assert [c["text"] for c in result["largest_changes"]] == [
+        "Harris: total_population 8,429 → 8,868",
+        "Bexar: total_population 3,000 → 2,990",
+    ]
+    assert result["appeared"] == [{"table": "jail_counts", "key": "Tarrant"}]
+    assert result["disappeared"] == [{"table": "jail_counts", "key": "Travis"}]
+    # By facet (county): Tarrant +1, Travis -1; history: one earlier report.
+    assert [(f["value"], f["old"], f["new"], f["history_mean"]) for f in result["facets"]] == [
+        ("Tarrant", 0, 1, 0.0),
+        ("Travis", 1, 0, 1.0),
+    ]
+    assert result["summary"] == (
+        "6 rows added, 6 removed against the report before, AbbreRptCurrent.pdf (2026-09-01 to"
+        " 2026-09-28); largest change: Harris: total_population 8,429 → 8,868."
+    )
+    first = digest(db, "a" * 64)
+    assert first["compared_with"] is None
+    assert first["summary"] == "8 rows; no earlier report to compare with."
