@@ -10,6 +10,7 @@ modules, one concern each, composed here.
 - ``charts``: chart pages.
 - ``current``: a parsed table shows the rows of current documents unless asked otherwise.
 - ``feed``: the Atom feed of a database with no documents yet.
+- ``whatsnew``: ``/-/whats-new/<source>`` and its feed, the digest of each new edition.
 - ``limits``: the response-size and value-size caps, and no server paths shown.
 - ``static/`` and ``templates/``: found by Datasette because this plugin is a package.
 
@@ -34,13 +35,20 @@ from records.publish.plugin import (
     pagecheck,
     pages,
     panels,
+    whatsnew,
 )
 
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     # Page images first: the archive's catch-all answers every other /-/archive/ path.
-    return [*pages.ROUTES, *pagecheck.ROUTES, *archive.ROUTES, *charts.ROUTES]
+    return [
+        *pages.ROUTES,
+        *pagecheck.ROUTES,
+        *archive.ROUTES,
+        *charts.ROUTES,
+        *whatsnew.ROUTES,
+    ]
 
 
 @hookimpl
@@ -88,5 +96,10 @@ def extra_js_urls(view_name: str, datasette: Any) -> list[Any]:
 
 
 @hookimpl
-def menu_links(datasette: Any) -> list[dict[str, str]]:
-    return charts.menu_links(datasette)
+def menu_links(datasette: Any) -> Any:
+    chart_links = charts.menu_links(datasette)
+
+    async def inner() -> list[dict[str, str]]:
+        return [*whatsnew.menu_links(datasette), *await chart_links()]
+
+    return inner
