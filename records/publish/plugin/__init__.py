@@ -25,6 +25,7 @@ from typing import Any
 
 from datasette import hookimpl
 
+from records.publish.metadata import PLUGIN
 from records.publish.plugin import (
     archive,
     cells,
@@ -92,7 +93,10 @@ def extra_js_urls(view_name: str, datasette: Any) -> list[Any]:
     if view_name != "table":
         return []
     # A module script runs once the page is parsed (a plain one in <head> found no table).
-    return [{"url": datasette.urls.static_plugins(__name__, "column-help.js"), "module": True}]
+    # Static files are served under the distribution's name, not the module's: with
+    # __name__ the script was a 404 and the glossary never folded.
+    url = datasette.urls.static_plugins(PLUGIN, "column-help.js")
+    return [{"url": url, "module": True}]
 
 
 @hookimpl

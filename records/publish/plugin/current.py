@@ -10,6 +10,7 @@ Tables other than parsed ones (``parsed_tables``) are left alone.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +22,20 @@ CURRENT, SUPERSEDED, ALL = "current", "superseded", "all"
 
 _IN_CURRENT = "[document] in (select sha256 from current_documents)"
 _NOT_CURRENT = "[document] not in (select sha256 from current_documents)"
+
+
+#: The end of a sentence: a full stop after a lower-case letter, digit or bracket, then a
+#: capital ("i.e. a person" and "Co. IA" do not end one).
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])")
+
+
+def split_description(text: str) -> tuple[str, str]:
+    """A table's description as its first sentence and the rest (series notes, caveats),
+    which the table page folds behind one line."""
+    parts = _SENTENCE_END.split(text, maxsplit=1)
+    if len(parts) == 1:
+        return text, ""
+    return parts[0] + ".", parts[1]
 
 
 async def is_parsed_table(db: Any, table: str) -> bool:
@@ -54,14 +69,19 @@ async def filters_from_request(request: Any, database: str, table: str, datasett
         await db.execute(f"select count(*) from [{table}] where {_NOT_CURRENT}")
     ).single_value()
     path = datasette.urls.table(database, table)
+    lead, more = split_description(
+        datasette.metadata("description", database=database, table=table) or ""
+    )
     context = {
+        "description_lead": lead,
+        "description_more": more,
         "editions": {
             "mode": mode,
             "superseded": superseded,
             "current_url": _link(path, request, CURRENT),
             "superseded_url": _link(path, request, SUPERSEDED),
             "all_url": _link(path, request, ALL),
-        }
+        },
     }
     if mode == ALL or (mode == CURRENT and not superseded):
         return FilterArguments([], extra_context=context)
