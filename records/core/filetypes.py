@@ -81,7 +81,7 @@ def extensions(kinds: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 
 
 def names(kinds: tuple[str, ...] | list[str], last: str = "and") -> str:
-    """ "PDF, XLSX, XLS and CSV": these types as a message lists them."""
+    """These types as a message lists them: "PDF, XLSX, XLS and CSV"."""
     upper = [k.upper() for k in kinds]
     return ", ".join(upper[:-1]) + f" {last} {upper[-1]}" if len(upper) > 1 else "".join(upper)
 
