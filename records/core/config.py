@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from records.core.errors import ConfigError
-from records.core.fields import Reading, declared, read_fields
+from records.core.fields import Reading, declared, declared_fields, read_fields
 from records.core.filetypes import CRAWLED_TYPES
 
 DEFAULT_SOURCES = Path("sources.toml")
@@ -316,6 +316,12 @@ class Source:
     def allowed_domains(self) -> list[str]:
         """Domains the crawl may visit, derived from the listing URLs (never configured)."""
         return sorted({urlparse(u).hostname or "" for u in self.urls} - {""})
+
+
+#: Every ``[settings]`` and ``[[source]]`` field as one record each (name, type, default,
+#: bounds, help), read from the two classes above: what validation and the docs read.
+SETTINGS = declared_fields(Settings)
+SOURCE_FIELDS = declared_fields(Source)
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from records.core.config import Settings, Source
+from records.core.config import SETTINGS, SOURCE_FIELDS
 from records.core.fields import Field, declared_fields
 
 #: The README's sections, by marker name.
-SECTIONS: dict[str, type] = {"settings": Settings, "source": Source}
+SECTIONS: dict[str, tuple[Field, ...]] = {"settings": SETTINGS, "source": SOURCE_FIELDS}
 
 
-def table(cls: type) -> str:
-    """One Markdown table: field, type, default, allowed values, meaning."""
+def table(fields: type | tuple[Field, ...]) -> str:
+    """One Markdown table (field, type, default, allowed values, meaning) of these fields, or
+    of a dataclass's declared ones."""
+    if isinstance(fields, type):
+        fields = declared_fields(fields)
     lines = ["| field | type | default | allowed | meaning |", "| --- | --- | --- | --- | --- |"]
-    for f in declared_fields(cls):
+    for f in fields:
         lines.append(
             f"| `{f.name}` | {_kind(f)} | {_default(f)} | {_allowed(f)}"
             f" | {_escape(f.declared.help)} |"

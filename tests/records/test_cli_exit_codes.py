@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from records.core.errors import (
     UnknownParser,
 )
 from tests.scheduler.agency_site import write_sources
+from tests.shared import REPO
 
 
 class _OddError(RecordsError):
@@ -81,3 +83,16 @@ def test_a_cluster_without_dask_installed_says_how_to_install_it(
         " pip install 'agency-records[cluster]'\n"
     )
     assert not (tmp_path / "r.db").exists()  # refused before anything was done
+
+
+def test_nothing_imports_dask_until_a_cluster_is_asked_for() -> None:
+    # A fresh interpreter where Dask cannot be imported: every command module still loads.
+    code = (
+        "import sys; sys.modules['distributed'] = sys.modules['dask'] = None;"
+        " import records.cli, records.pipeline.workers.cluster, records.pipeline.run;"
+        " from records.cli.ingest import run, parse, add; print('loaded')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=REPO
+    )
+    assert (result.returncode, result.stdout) == (0, "loaded\n"), result.stderr[-2000:]
