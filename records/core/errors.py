@@ -29,8 +29,8 @@ class ArchiveError(RecordsError):
 
 class ParseError(RecordsError):
     """Raised by a parser (or ``parsers.reading.pagetext``) when a file cannot be read at all
-    (corrupt, encrypted, wrong type), and by ``records.cli.extracting`` for a missing file or an
-    unknown parser name."""
+    (corrupt, encrypted, wrong type), and by ``records.cli.extracting`` for a missing file (an
+    unknown parser name is its subclass ``UnknownParser``)."""
 
 
 class LayoutMismatch(ParseError):
