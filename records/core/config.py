@@ -214,6 +214,15 @@ class Settings:
         unit="bytes",
         help="the largest file `records add` accepts (or `--max-bytes`)",
     )
+    max_render_pixels: int = declared(
+        12_000_000,
+        low=10_000,
+        unit="pixels",
+        help="most pixels in one page image `records serve` draws (a larger page is drawn smaller)",
+    )
+    renders_at_once: int = declared(
+        2, low=1, help="page images `records serve` draws at a time; more wait, then get a 503"
+    )
 
     @property
     def agent(self) -> str:

@@ -509,6 +509,10 @@ def runtime_metadata(db: Path, archive: Path | str, sources: Path | None = None)
     config = load_config(sources) if sources is not None and sources.is_file() else None
     metadata = build_metadata(config=config, present=database_tables(db), database=db.stem)
     metadata["plugins"][PLUGIN]["archive"] = str(Path(archive).resolve())
+    if config is not None:
+        # Page images' bounds (records.publish.plugin.pages), from [settings].
+        metadata["plugins"][PLUGIN]["max_render_pixels"] = config.settings.max_render_pixels
+        metadata["plugins"][PLUGIN]["renders_at_once"] = config.settings.renders_at_once
     return metadata
 
 

@@ -158,3 +158,14 @@ def test_render_settings_come_from_the_environment(
     png = render_page(pdf, 1, PAGE_WIDTH, 250_000)
     image = Image.open(io.BytesIO(png))
     assert image.width * image.height <= 250_000
+
+
+def test_render_settings_come_from_the_sources_file(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        "[settings]\nmax_render_pixels = 400000\nrenders_at_once = 4\n\n[[source]]\n"
+        'name = "a"\nurl = "https://agency.example/"\nlink_regex = "pdf$"\nparser = "ca-warn"\n'
+    )
+    paths = Paths(db=tmp_path / "records.db", archive=tmp_path / "archive", sources=sources)
+    open_db(paths.db).close()
+    assert pages.render_settings(build_datasette(paths)) == (400_000, 4)

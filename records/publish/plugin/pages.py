@@ -14,11 +14,13 @@ What one request may cost (docs/failures.md, "Page images"):
 
 - a box is clamped to the page before anything is drawn (20-digit coordinates once kept the
   server drawing for 50 s);
-- a render has at most ``max_render_pixels`` pixels (plugin config, default
+- a render has at most ``max_render_pixels`` pixels (``[settings]`` of the sources file, or
+  the plugin config, or ``RECORDS_MAX_RENDER_PIXELS``; default
   ``MAX_RENDER_PIXELS``): a page too tall or too narrow for its width is drawn smaller, so a
   36 x 14,400 pt page costs what a Letter page costs instead of 2.9 GB;
-- at most ``renders_at_once`` renders run at a time (default ``RENDERS_AT_ONCE``); a request
-  that waits longer than ``RENDER_WAIT`` seconds for its turn gets a 503 saying so;
+- at most ``renders_at_once`` renders run at a time (``[settings]`` likewise; default
+  ``RENDERS_AT_ONCE``); a request that waits longer than ``RENDER_WAIT`` seconds for its
+  turn gets a 503 saying so;
 - a page that pdfium cannot draw, or that runs out of memory, is a 404/503 naming the
   document and page, never a 500 with a traceback.
 """
@@ -49,10 +51,11 @@ from records.publish.plugin.archive import archive_root, archived
 PAGE_WIDTH = 1000
 #: Largest ``?zoom=``: three times ``PAGE_WIDTH`` reads the smallest print of a dense page.
 MAX_ZOOM = 3
-#: Most pixels in one render (plugin config ``max_render_pixels``): a Letter page at
-#: ``MAX_ZOOM`` is 3000 x 3882 = 11.6 Mpx (47 MB as RGBA).
+#: Most pixels in one render (``[settings] max_render_pixels``, which ``records serve`` puts
+#: in the plugin config): a Letter page at ``MAX_ZOOM`` is 3000 x 3882 = 11.6 Mpx (47 MB as
+#: RGBA).
 MAX_RENDER_PIXELS = 12_000_000
-#: Renders running at once (plugin config ``renders_at_once``); pdfium itself draws one at a
+#: Renders running at once (``[settings] renders_at_once``); pdfium itself draws one at a
 #: time, so more would only hold memory while they wait.
 RENDERS_AT_ONCE = 2
 #: Seconds a request waits for its turn to render before it is told the server is busy.
