@@ -16,7 +16,8 @@ The rule (docs/editions.md):
 
 ``edition`` on every document names it for a reporter: the file name and the period it
 covers (else its release date on the listing page, else "period not stated"), with
-"correction" on a correction. Triggers keep it up to date as documents are recorded and
+"correction" on a correction and "superseded" on the report a correction replaced (its rows
+are marked so wherever they show). Triggers keep it up to date as documents are recorded and
 parsed; ``ensure_editions`` creates them and fills in the column for existing rows.
 """
 
@@ -61,8 +62,13 @@ def edition_sql(alias: str) -> str:
         f"case when {d}.status is not 'fetched' and {is_correction_sql(d)}"
         " then ', correction' else '' end"
     )
+    superseded = (
+        f"case when {d}.status is not 'fetched' and exists (select 1 from documents newer"
+        f" where newer.supersedes = {d}.sha256 and newer.status = 'parsed'"
+        f" and {same_period_sql('newer', d)}) then ', superseded' else '' end"
+    )
     name = f"coalesce({d}.filename, substr({d}.sha256, 1, 12))"
-    return f"{name} || ' (' || {period} || {correction} || ')'"
+    return f"{name} || ' (' || {period} || {correction} || {superseded} || ')'"
 
 
 #: Columns whose change can change a document's edition label.
@@ -75,17 +81,19 @@ _LABEL_INPUTS = (
     "status",
 )
 
+#: A document's label changes with its own fields, and the label of the document it
+#: supersedes (old and new link) with them: ", superseded" comes and goes.
 TRIGGERS = {
     "documents_edition_insert": (
         "CREATE TRIGGER documents_edition_insert AFTER INSERT ON documents BEGIN"
         f" UPDATE documents SET edition = {edition_sql('documents')}"
-        " WHERE sha256 = NEW.sha256; END"
+        " WHERE sha256 IN (NEW.sha256, NEW.supersedes); END"
     ),
     "documents_edition_update": (
         "CREATE TRIGGER documents_edition_update AFTER UPDATE OF"
         f" {', '.join(_LABEL_INPUTS)} ON documents BEGIN"
         f" UPDATE documents SET edition = {edition_sql('documents')}"
-        " WHERE sha256 = NEW.sha256; END"
+        " WHERE sha256 IN (NEW.sha256, NEW.supersedes, OLD.supersedes); END"
     ),
 }
 

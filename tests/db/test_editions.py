@@ -75,6 +75,10 @@ def test_new_bytes_for_the_same_period_are_a_correction() -> None:
     _load(db, "b" * 64, ("2026-09-01", "2026-09-30"), {"Harris": 8430})
     assert _current(db) == ["AbbreRptCurrent.pdf (2026-09-01 to 2026-09-30, correction)"]
     assert _comparisons(db) == {"correction"}
+    # The corrected report's rows are marked wherever its label shows.
+    assert db.table("documents").get("a" * 64)["edition"] == (
+        "AbbreRptCurrent.pdf (2026-09-01 to 2026-09-30, superseded)"
+    )
 
 
 def test_an_unknown_period_falls_back_to_a_correction_and_is_counted() -> None:

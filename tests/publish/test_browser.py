@@ -177,7 +177,7 @@ def test_changes_read_one_line_per_row(browser: Any, served_series: Served) -> N
         assert "\n" not in values and "state: " in values
         # Documents go by their editions, the correction marked.
         assert row.find_element(By.CSS_SELECTOR, "td.col-from_document a").text == (
-            "ddor2017_01-28to02-03.pdf (2017-01-28 to 2017-02-03)"
+            "ddor2017_01-28to02-03.pdf (2017-01-28 to 2017-02-03, superseded)"
         )
         assert row.find_element(By.CSS_SELECTOR, "td.col-to_document a").text == (
             "ddor2017_01-28to02-03-corrected.pdf (2017-01-28 to 2017-02-03, correction)"

@@ -65,6 +65,11 @@ def test_superseded_rows_are_one_click_away_and_marked(
     assert "<strong>Superseded rows</strong>" in marked
     data = series_client.json(f"/{db}/{TABLE}.json?_editions=superseded&_size=max&_shape=array")
     assert len(data) == old and {r["document"] for r in data} == {superseded}
+    labelled = series_client.json(
+        f"/{db}/{TABLE}.json?_editions=all&_size=max&_shape=objects&_labels=on&_nofacet=1"
+    )["rows"]
+    marked = [r for r in labelled if r["document"]["label"].endswith(", superseded)")]
+    assert len(marked) == old and {r["document"]["value"] for r in marked} == {superseded}
     every = series_client.json(f"/{db}/{TABLE}.json?_editions=all&_size=0")
     assert every["filtered_table_rows_count"] == total
     # Tables that are not parsed rows are left alone.
