@@ -103,12 +103,13 @@ def render_settings(datasette: Any) -> tuple[int, int]:
     return max(pixels, 10_000), max(at_once, 1)
 
 
-_RENDER_SLOTS: dict[int, asyncio.Semaphore] = {}
+_RENDER_SLOTS: dict[tuple[int, int], asyncio.Semaphore] = {}
 
 
 def _render_slots(datasette: Any, at_once: int) -> asyncio.Semaphore:
-    """One semaphore per Datasette instance (tests run several)."""
-    key = id(datasette)
+    """One semaphore per Datasette instance and event loop (tests run several of each; a
+    semaphore belongs to the loop it first waited on)."""
+    key = (id(datasette), id(asyncio.get_running_loop()))
     if key not in _RENDER_SLOTS:
         _RENDER_SLOTS[key] = asyncio.Semaphore(at_once)
     return _RENDER_SLOTS[key]
