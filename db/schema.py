@@ -15,6 +15,7 @@ import sqlite_utils
 from sqlite_utils.db import DescIndex
 
 from db.ddl import IndexColumns, ensure_table
+from db.editions import ensure_editions
 from db.foia import ensure_requests_schema
 from db.health import ensure_health_schema
 from db.pages import ensure_pages_schema
@@ -83,6 +84,7 @@ CORE_TABLES: list[CoreTable] = [
             "capture_time": str,
             "link_text": str,
             "release_date": str,
+            "edition": str,
         },
         pk="sha256",
         # The last is the documents page's default sort (newest first, then Datasette's
@@ -184,6 +186,7 @@ EXTRA_SCHEMA: list[Callable[[sqlite_utils.Database], None]] = [
     ensure_requests_schema,
     ensure_pages_schema,
     ensure_health_schema,
+    ensure_editions,
 ]
 
 
