@@ -37,13 +37,21 @@ from itertools import chain
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from records.publish.plugin import current
+from records.publish.plugin.current import (
+    _IN_CURRENT,
+    _NOT_CURRENT,
+    ALL,
+    CURRENT,
+    PARAMETER,
+    SUPERSEDED,
+    is_parsed_table,
+)
 
 #: Query arguments a one-pass export answers, by format (``_size`` only as ``max``, what a
 #: stream uses; JSON's ``_shape`` only as ``array``); any other leaves it to Datasette.
 EXPORT_ARGS = {
-    "csv": {"_stream", "_sort", "_sort_desc", "_dl", "_header", "_size", current.PARAMETER},
-    "json": {"_stream", "_sort", "_sort_desc", "_size", "_shape", "_nl", current.PARAMETER},
+    "csv": {"_stream", "_sort", "_sort_desc", "_dl", "_header", "_size", PARAMETER},
+    "json": {"_stream", "_sort", "_sort_desc", "_size", "_shape", "_nl", PARAMETER},
 }
 #: Rows read and written at a time.
 CHUNK_ROWS = 2000
@@ -130,7 +138,7 @@ async def full_export(datasette: Any, request: Any) -> Any:
     order = [f"{escape_sqlite(sort)}"] if sort else []
     order += [f"{escape_sqlite(sort_desc)} desc"] if sort_desc else []
     selected = (["rowid"] if not pks else []) + [escape_sqlite(c) for c in columns]
-    where = await _editions_where(db, table, request.args.get(current.PARAMETER))
+    where = await _editions_where(db, table, request.args.get(PARAMETER))
     sql = (
         f"select {', '.join(selected)} from {escape_sqlite(table)}{where}"
         f" order by {', '.join(order + keys)}"
@@ -168,14 +176,14 @@ async def _editions_where(db: Any, table: str, asked: str | None) -> str:
     """The rows a parsed table shows by default, as ``records.publish.plugin.current``
     filters its page and Datasette's stream: those of current documents (``_editions``:
     ``superseded`` or ``all`` for the others). Other tables: every row."""
-    if not await current.is_parsed_table(db, table):
+    if not await is_parsed_table(db, table):
         return ""
-    mode = asked if asked in (current.CURRENT, current.SUPERSEDED, current.ALL) else current.CURRENT
-    if mode == current.ALL:
+    mode = asked if asked in (CURRENT, SUPERSEDED, ALL) else CURRENT
+    if mode == ALL:
         return ""
-    if mode == current.SUPERSEDED:
-        return f" where {current._NOT_CURRENT}"
-    return f" where {current._IN_CURRENT}"
+    if mode == SUPERSEDED:
+        return f" where {_NOT_CURRENT}"
+    return f" where {_IN_CURRENT}"
 
 
 class Rows(ABC):
