@@ -19,6 +19,7 @@ from typing import Any
 import pdfplumber
 
 from parsers import checks as check_kinds
+from parsers.accounting import account_pdf
 from parsers.base import Box, Check, ParseResult, Row, TableSpec, bbox_text, union_box
 from parsers.cleaning import (
     clean_text,
@@ -72,6 +73,8 @@ class TableState:
     pending_boxes: list[tuple[int, Box]] = field(default_factory=list)
     #: The edition's header, from the table that carried it (continuations follow it).
     layout: Layout | None = None
+    #: Page -> boxes of every line read (header, totals, skipped rows): accounted for.
+    covered: dict[int, list[Box]] = field(default_factory=dict)
 
 
 @dataclass
@@ -267,6 +270,7 @@ def _take_rows(
     for raw, box in zip(cells, boxes, strict=True):
         if state.stopped:
             return
+        state.covered.setdefault(page, []).append(box)
         cleaned = [clean_text(c) for c in raw]
         text = " ".join(c for c in cleaned if c)
         if not text:
@@ -339,6 +343,7 @@ def _read_tables(
                 state = states[owner.name]
                 state.header_seen = True
                 start, state.layout = find_layout(owner, cells) or (0, None)
+                state.covered.setdefault(number, []).extend(boxes[:start])
                 body, boxes = cells[start:], boxes[start:]
                 current = owner
             elif (
@@ -461,6 +466,11 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
     for typed_table in typed.values():
         result.rows.extend(typed_table.rows)
     result.document["pages"] = len(pdf.pages)
+    covered: dict[int, list[Box]] = {}
+    for state in states.values():
+        for number, boxes in state.covered.items():
+            covered.setdefault(number, []).extend(boxes)
+    account_pdf(pdf, result, covered)
     texts = _PageTexts(pdf)
     for fact in template.facts:
         match = fact.pattern.search(texts.joined())
