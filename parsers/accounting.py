@@ -11,9 +11,10 @@ spreadsheets) now hands its loaded rows to this module, which counts, per page (
 
 The counts land in ``ParseResult.accounted``. Unaccounted lines become a ``ParseWarning``
 on the ``ParseResult`` (``kind = "unaccounted_lines"``) naming the pages and how many
-lines; a document that yields no row at all from pages with table-like lines gets ``kind = "no_rows"``. ``db.load`` stores the
-warnings with the document; the CLI, ``records status`` and Datasette show them. Nothing is
-dropped to keep the count clean: the warning is the point.
+lines; a document that yields no row at all from pages with table-like lines gets
+``kind = "no_rows"``. ``db.load`` stores the warnings with the document; the CLI,
+``records status`` and Datasette show them. Nothing is dropped to keep the count clean:
+the warning is the point.
 
 Entry points:
 
