@@ -178,6 +178,9 @@ class Check:
     expected: Any
     found: Any
     message: str = ""
+    #: True when the template keeps this check as a warning (``on_fail = "warn"``): a failure
+    #: is a ``ParseWarning`` on the result, not a quarantine.
+    warn_only: bool = False
 
     def describe(self) -> str:
         state = "passed" if self.passed else "FAILED"
@@ -225,7 +228,7 @@ class ParseResult:
 
     def quarantine_reason(self) -> str | None:
         """The quarantine message: an explicit one, or the failed checks joined."""
-        failed = [c.describe() for c in self.checks if not c.passed]
+        failed = [c.describe() for c in self.checks if not c.passed and not c.warn_only]
         reasons = ([self.quarantine] if self.quarantine else []) + failed
         return "; ".join(reasons) if reasons else None
 

@@ -20,7 +20,16 @@ import pdfplumber
 
 from parsers import checks as check_kinds
 from parsers.accounting import account_pdf
-from parsers.base import Box, Check, ParseResult, Row, TableSpec, bbox_text, union_box
+from parsers.base import (
+    Box,
+    Check,
+    ParseResult,
+    ParseWarning,
+    Row,
+    TableSpec,
+    bbox_text,
+    union_box,
+)
 from parsers.cleaning import (
     clean_text,
     join_wrapped,
@@ -493,6 +502,9 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
     )
     for spec in template.checks:
         result.checks.append(check_kinds.run_declared(spec, typed, texts))
+    for check in result.checks:
+        if check.warn_only and not check.passed:  # on_fail = "warn": said, not quarantined
+            result.warnings.append(ParseWarning("check", check.describe()))
     if layout_problems:
         result.quarantine = (
             f"{path.name}: layout does not match template {template.name} "

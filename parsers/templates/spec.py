@@ -353,6 +353,21 @@ def parse_template(path: Path, data: dict[str, Any]) -> Template:
         kind = _require(f"{where} check", check, "kind")
         if kind not in CHECK_KINDS:
             raise TemplateError(f"{where}: check kind {kind!r} not one of {CHECK_KINDS}")
+        if check.get("on_fail", "quarantine") not in ("quarantine", "warn"):
+            raise TemplateError(f'{where}: check {kind!r} on_fail must be "quarantine" or "warn"')
+        tolerance = check.get("tolerance", 0)
+        if not (
+            (isinstance(tolerance, int | float) and not isinstance(tolerance, bool))
+            or (isinstance(tolerance, str) and re.fullmatch(r"\d+(\.\d+)?%", tolerance.strip()))
+        ):
+            raise TemplateError(
+                f"{where}: check {kind!r} tolerance must be a number or a percentage"
+                f' such as "1%", not {tolerance!r}'
+            )
+        if kind == "subtotals" and not check.get("positional") and "group_column" not in check:
+            raise TemplateError(
+                f"{where}: check 'subtotals' needs group_column (or positional = true)"
+            )
         for key in ("table", "summary_table"):
             if key in check and check[key] not in table_names:
                 raise TemplateError(f"{where}: check names unknown table {check[key]!r}")

@@ -123,6 +123,10 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "parsed_at": "When the file was last parsed (UTC).",
             "rows": "Rows the parse produced, over all tables.",
             "error": "Why the document failed or was quarantined (the quarantine reason).",
+            "warnings": (
+                "What the parse may have missed, though its rows are published: pages with"
+                " table-like lines that landed in no table, and how many (page accounting)."
+            ),
             "supersedes": "SHA-256 of the document this one replaces (correction, re-issue).",
             "derived_from": "SHA-256 of the file this one was made from (e.g. an OCRed copy).",
             "request_id": "Public-records request this file answers, if any.",
