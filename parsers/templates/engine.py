@@ -289,7 +289,7 @@ def _take_rows(
             return
         if any(p.search(text) for p in table.skip_rows):
             continue
-        if layout.is_header(cleaned):
+        if not table.header_is_data and layout.is_header(cleaned):
             continue  # the header repeated inside the table
         values = layout.values(table, cleaned)
         if _matches(table.totals_row, values) or _matches(table.subtotal_rows, values):
@@ -352,6 +352,8 @@ def _read_tables(
                 state = states[owner.name]
                 state.header_seen = True
                 start, state.layout = find_layout(owner, cells) or (0, None)
+                if owner.header_is_data:  # the fingerprint row is a data row too
+                    start = max(0, start - owner.header_rows)
                 state.covered.setdefault(number, []).extend(boxes[:start])
                 body, boxes = cells[start:], boxes[start:]
                 current = owner

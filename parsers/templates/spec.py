@@ -93,6 +93,9 @@ class TableTemplate:
     header_rows: int = 1
     #: Rows that may precede the header (titles printed inside the table area).
     header_search_rows: int = 6
+    #: The "header" is the table's first data row (a table printed without a header, as
+    #: ``records template draft`` writes it): it fingerprints the table and is loaded too.
+    header_is_data: bool = False
     key_columns: tuple[str, ...] = ()
     wrapped: str = "previous"
     fill_down: tuple[str, ...] = ()
@@ -317,6 +320,7 @@ def _table(where: str, data: dict[str, Any]) -> TableTemplate:
         crop=tuple(crop) if crop else None,
         header_rows=int(data.get("header_rows", 1)),
         header_search_rows=int(data.get("header_search_rows", 6)),
+        header_is_data=bool(data.get("header_is_data", False)),
         key_columns=tuple(data.get("key_columns", ())),
         wrapped=wrapped,
         fill_down=tuple(data.get("fill_down", ())),
