@@ -131,7 +131,7 @@ def _generic_tables(
     from parsers.generic import extract_tables
     from parsers.generic.parser import account_tables
 
-    found = extract_tables(path, pages)
+    found = extract_tables(path) if pages is None else extract_tables(path, pages)
     # Completeness warnings (words of a table's area in no cell) go to ``warn`` too.
     if warn is not None:
         for t in found:
