@@ -254,9 +254,10 @@ def _find_tables(
     settings, or the generic extractor's (``settings = "generic"``), kept when inside the
     crop. One box per list of cells (``extract_cells`` gives one per ``table.rows`` entry)."""
     if not uses_generic(table.settings):
+        settings = fit_explicit_lines(area, table.settings)
         return [
             (t.bbox, extract_cells(t), [row.bbox for row in t.rows])
-            for t in find_tables(area, table.settings)
+            for t in find_tables(area, settings)
         ]
     x0, top, x1, bottom = area.bbox
     return [
@@ -264,6 +265,41 @@ def _find_tables(
         for bbox, cells, boxes in generic_page_tables(Path(page.pdf.stream.name), page.page_number)
         if x0 <= (bbox[0] + bbox[2]) / 2 <= x1 and top <= (bbox[1] + bbox[3]) / 2 <= bottom
     ]
+
+
+def fit_explicit_lines(area: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    """Explicit column lines with text-derived rows: the grid's outer edges are the text's
+    extent, whatever the outer lines given. pdfplumber's text rows span exactly the words
+    of the area, so an outer line beyond the text met no row edge and its column was lost
+    (unless ``intersection_tolerance`` was raised); and a last column right of the last
+    line given had no right edge. Lines given inside the text extent are kept as they are."""
+    lines = settings.get("explicit_vertical_lines")
+    if (
+        settings.get("vertical_strategy") != "explicit"
+        or settings.get("horizontal_strategy") != "text"
+        or not lines
+        or not all(isinstance(x, int | float) for x in lines)
+    ):
+        return settings
+    words = area.extract_words()
+    if not words:
+        return settings
+    left = min(float(w["x0"]) for w in words)
+    right = max(float(w["x1"]) for w in words)
+    inner = sorted(float(x) for x in lines if left < float(x) < right)
+    return {**settings, "explicit_vertical_lines": [left, *inner, right]}
+
+
+def explicit_lines_hint(table: TableTemplate) -> str:
+    """For a header that does not match: how the explicit column lines make the columns."""
+    lines = table.settings.get("explicit_vertical_lines")
+    if table.settings.get("vertical_strategy") != "explicit" or not lines:
+        return ""
+    return (
+        f" (explicit_vertical_lines {list(lines)}: the grid's outer edges are the text's"
+        " extent and each line inside it splits two columns, so a column missing means a"
+        " line missing between two columns, and one too many a line too many)"
+    )
 
 
 def _take_rows(
@@ -464,7 +500,7 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
             seen = "; ".join(unmatched[table.name][:3]) or "no table"
             layout_problems.append(
                 f"table {table.name}: expected header {table.headers} "
-                f"({len(table.columns)} columns), found {seen}"
+                f"({len(table.columns)} columns), found {seen}" + explicit_lines_hint(table)
             )
     for table in template.tables:
         if states[table.name].pending:
