@@ -529,6 +529,9 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
         except ValueError as exc:
             cell_problems.append(f"fact {fact.name}: {exc}")
             result.document[fact.name] = raw
+    if result.document.get("report_date") is not None:  # an "as of" date: the period
+        for bound in ("report_period_start", "report_period_end"):
+            result.document.setdefault(bound, result.document["report_date"])
     result.checks.append(
         Check(
             "cells_typed",

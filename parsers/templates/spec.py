@@ -147,6 +147,17 @@ class TableTemplate:
         )
 
 
+#: The facts a template may name that the pipeline acts on (every other fact is stored in
+#: ``document_facts`` as read). Listed in README.md and parsers/templates/README.md.
+PERIOD_FACTS: dict[str, str] = {
+    "report_period_start": "first day the report covers (documents.report_period_start):"
+    " orders a series' editions for the 'next report' changes and the charts' report_period",
+    "report_period_end": "last day the report covers (documents.report_period_end)",
+    "report_date": "the one date a report is 'as of': sets report_period_start and"
+    " report_period_end when the template does not read them itself",
+}
+
+
 @dataclass(frozen=True)
 class FactSpec:
     """A document fact read from the text with a regex (first group)."""
