@@ -42,7 +42,8 @@ ALIGN_TOLERANCE = 3.0
 QUOTED = 2
 
 _NUMBER = re.compile(r"^[-+−(]?[$€£]?(\d{1,3}([,.\s]\d{3})+|\d+)([.,]\d+)?%?\)?[*†‡^¹²³]*$")
-_DATE = re.compile(r"^\d{1,4}[/.-]\d{1,2}([/.-]\d{1,4})?$")
+#: Dates (03/01/2016, 2016-03-01), times (23:30) and case numbers (23-10-02-279463).
+_DATE = re.compile(r"^\d{1,4}([/.:-]\d{1,6})+$")
 _PAGE_OF = re.compile(r"\bpage\s+\d+\s+(of|/)\s+\d+\b", re.IGNORECASE)
 
 #: A token of a line: (left, right, text). Spreadsheets give the column index twice.
@@ -50,7 +51,8 @@ Token = tuple[float, float, str]
 
 
 def is_value_token(text: str) -> bool:
-    """A number (thousands separators, decimals, %, footnote marks) or a date."""
+    """A number (thousands separators, decimals, %, footnote marks), a date, a time or a
+    case number of digits and dashes."""
     text = text.strip()
     return bool(text) and bool(_NUMBER.match(text) or _DATE.match(text))
 

@@ -31,6 +31,7 @@ def test_value_tokens_and_table_like_lines() -> None:
         True,
         False,
     ]
+    assert all(is_value_token(t) for t in ["23:30", "23-10-02-279463", "2016-03-01"])
     assert is_table_like(["Adair", "12", "3"]) and not is_table_like(["Adair", "12"])
     rows = [
         _line(100 + 12 * i, (40, f"County {i}"), (200, f"{i}1"), (260, f"{i}7")) for i in range(3)
