@@ -4,7 +4,8 @@ For each PDF edition of ``shared/fixtures/series``: ``draft_template`` writes a 
 the template is loaded unchanged and run on the same file, and the rows of each expected
 table are compared with the count checked by hand (``expected/*.json``). Also shown: the
 warnings page accounting raised and the quarantine reason, so a shortfall that is not named
-stands out ("SILENT"). Run: ``.venv/bin/python bench/draft_series.py [slug ...]``.
+stands out ("SILENT": fewer rows on the table's pages than printed, and no warning).
+Run: ``.venv/bin/python bench/draft_series.py [slug ...]``.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def main(slugs: list[str]) -> None:
         every = sum(1 for r in result.rows if r.page in pages)
         warned = "; ".join(w.message[:90] for w in result.warnings) or "-"
         reason = (result.quarantine_reason() or "-")[:90]
-        silent = got < expected and warned == "-" and reason == "-"
+        silent = every < expected and warned == "-" and reason == "-"
         share = f"{100 * got / expected:.0f}%" if expected else "-"
         print(
             f"| {pdf.name} | {expected} | {got} | {share}{' SILENT' if silent else ''} |"

@@ -145,7 +145,7 @@ def draft_template(path: Path, name: str | None = None, pages: str | None = None
         taken.add(base)
         drafted.append(_draft_table(base, table, per_page, headless))
         fingerprints[fingerprint] = drafted[-1]
-    _set_page_ranges(drafted, numbers[-1] if numbers else _page_count(path))
+    _set_page_ranges(drafted, numbers[-1] if numbers else _page_count(path), per_page)
     if not drafted:
         raise ParseError(
             f"{path.name}: the generic extractor finds no table to recognise by a header"
@@ -160,22 +160,22 @@ def _rows_per_page(table: ExtractedTable) -> dict[int, int]:
     return {piece.page: piece.n_rows for piece in table.pieces}
 
 
-def _set_page_ranges(drafted: list[DraftTable], last_page: int) -> None:
-    """Each table's ``pages``: from its first page to where the next drafted table starts
-    (inclusive), the last one to the end of the document, so no page holding the same
-    table (its header again, or a headerless continuation) is left out; and a note of the
-    rows read per page."""
+def _set_page_ranges(drafted: list[DraftTable], last_page: int, per_page: dict[int, int]) -> None:
+    """Each table's ``pages``: from its first page through every page holding it (its
+    header again, a headerless continuation) and the pages after those where no table at
+    all was found (a page the extractor missed is still read, and accounted for), up to
+    the next page holding another table; and a note of the rows read per page."""
     starts = [d.source.page for d in drafted]
     for i, table in enumerate(drafted):
         first = table.source.page
         later = [p for p in starts[i + 1 :] if p > first]
-        end = max(table.last_page, min(later)) if later else last_page
+        end = table.last_page
+        while end < last_page and not per_page.get(end + 1) and (not later or end + 1 < min(later)):
+            end += 1
         table.pages = str(first) if end == first else f"{first}-{end}"
-        per_page = "; ".join(f"page {p}: {n}" for p, n in sorted(table.read_pages.items()))
+        per = "; ".join(f"page {p}: {n}" for p, n in sorted(table.read_pages.items()))
         total = sum(table.read_pages.values())
-        table.notes.append(
-            f"rows read on the pages ({total} in all, totals rows included): {per_page}"
-        )
+        table.notes.append(f"rows read on the pages ({total} in all, totals rows included): {per}")
 
 
 # --- one table ------------------------------------------------------------------------
