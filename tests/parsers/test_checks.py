@@ -102,3 +102,28 @@ def test_check_options_are_validated() -> None:
         _parser(tolerance="a lot")
     with pytest.raises(TemplateError, match='on_fail must be "quarantine" or "warn"'):
         _parser(on_fail="ignore")
+
+
+def test_check_of_an_optional_table_not_printed_passes(tmp_path: Path) -> None:
+    extra = dict(
+        TEMPLATE["tables"][0],  # type: ignore[index]
+        name="refunds",
+        required=False,
+        columns=[{"name": "refund", "header": "Refund No.", "description": "d"}],
+        key_columns=[],
+        totals_row=None,
+    )
+    del extra["totals_row"]
+    checks = [
+        {"kind": "column_sums", "table": "permits", "columns": ["fee"]},
+        {"kind": "column_sums", "table": "refunds", "columns": ["refund"]},
+    ]
+    data = dict(TEMPLATE, tables=[TEMPLATE["tables"][0], extra], checks=checks)  # type: ignore[index]
+    result = TemplateParser(parse_template(Path("t.toml"), data)).parse(
+        _report(tmp_path / "r.pdf", total=FEES)
+    )
+    assert result.quarantine_reason() is None
+    assert [(c.name, c.passed, c.found) for c in result.checks[1:]] == [
+        ("column_sums", True, "all columns match"),
+        ("column_sums", True, "not printed"),
+    ]
