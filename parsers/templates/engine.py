@@ -19,7 +19,7 @@ from typing import Any
 import pdfplumber
 
 from parsers import checks as check_kinds
-from parsers.accounting import account_pdf
+from parsers.accounting import account_pdf, page_ranges
 from parsers.base import (
     Box,
     Check,
@@ -513,6 +513,10 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
     for typed_table in typed.values():
         result.rows.extend(typed_table.rows)
     result.document["pages"] = len(pdf.pages)
+    for table in template.tables:
+        warning = skipped_header_pages(table, pdf)
+        if warning is not None:
+            result.warnings.append(warning)
     covered: dict[int, list[Box]] = {}
     for state in states.values():
         for number, boxes in state.covered.items():
@@ -559,6 +563,32 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
             f"v{template.version}: " + "; ".join(layout_problems)
         )
     return result
+
+
+def skipped_header_pages(table: TableTemplate, pdf: pdfplumber.PDF) -> ParseWarning | None:
+    """A table limited by ``pages`` whose header is printed on pages outside them: the
+    pages it leaves out (a draft's ``pages = "1-2"`` on a 9-page report)."""
+    if table.pages is None:
+        return None
+    inside = set(page_numbers(table.pages, len(pdf.pages)))
+    headers = [_norm(h) for h in table.headers if _norm(h)]
+    if not headers:
+        return None
+    found = []
+    for number, page in enumerate(pdf.pages, start=1):
+        if number in inside:
+            continue
+        text = _norm(page.extract_text())
+        if all(h in text for h in headers):
+            found.append(number)
+    if not found:
+        return None
+    return ParseWarning(
+        "skipped_pages",
+        f"table {table.name}: its header is printed on page{'s' if len(found) > 1 else ''}"
+        f" {page_ranges(found)}, which its pages = {table.pages!r} leave out",
+        tuple(found),
+    )
 
 
 class _PageTexts:

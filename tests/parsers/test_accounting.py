@@ -97,3 +97,39 @@ def test_template_limited_to_page_one_names_page_two(tmp_path: Path) -> None:
     ]
     first_missed = ROWS[on_page_one]
     assert f"e.g. '{' '.join(first_missed)}'" in result.warnings[0].message
+
+
+def test_template_skipping_a_page_with_its_header_says_so(tmp_path: Path) -> None:
+    from tests.parsers.generic.test_continuation import _report as jail_report
+
+    path = jail_report(tmp_path / "jail.pdf")  # the header printed on both pages
+    integer = {"type": "integer", "description": "d"}
+    data = {
+        "name": "jail",
+        "version": "1.0",
+        "description": "Generated.",
+        "detect": {"page1": ["Jail"]},
+        "tables": [
+            {
+                "name": "jail",
+                "description": "Counties.",
+                "settings": "generic",
+                "pages": "1",
+                "columns": [
+                    {"name": "county", "header": "County", "description": "d"},
+                    {"name": "inmates", "header": "Inmates", **integer},
+                    {"name": "felons", "header": "Felons", **integer},
+                    {"name": "beds", "header": "Beds", **integer},
+                ],
+            }
+        ],
+    }
+    result = TemplateParser(parse_template(Path("jail.toml"), data)).parse(path)
+    assert len(result.rows) == 20
+    assert [(w.kind, w.pages, w.lines) for w in result.warnings] == [
+        ("skipped_pages", (2,), 0),
+        ("unaccounted_lines", (2,), 20),
+    ]
+    assert result.warnings[0].message == (
+        "table jail: its header is printed on page 2, which its pages = '1' leave out"
+    )
