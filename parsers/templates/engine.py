@@ -514,7 +514,13 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
         result.rows.extend(typed_table.rows)
     result.document["pages"] = len(pdf.pages)
     for table in template.tables:
-        warning = skipped_header_pages(table, pdf)
+        others = {
+            n
+            for t in template.tables
+            if t is not table
+            for n in page_numbers(t.pages, len(pdf.pages))
+        }
+        warning = skipped_header_pages(table, pdf, others)
         if warning is not None:
             result.warnings.append(warning)
     covered: dict[int, list[Box]] = {}
@@ -565,9 +571,14 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
     return result
 
 
-def skipped_header_pages(table: TableTemplate, pdf: pdfplumber.PDF) -> ParseWarning | None:
-    """A table limited by ``pages`` whose header is printed on pages outside them: the
-    pages it leaves out (a draft's ``pages = "1-2"`` on a 9-page report)."""
+def skipped_header_pages(
+    table: TableTemplate,
+    pdf: pdfplumber.PDF,
+    others: frozenset[int] | set[int] = frozenset(),
+) -> ParseWarning | None:
+    """A table limited by ``pages`` whose header is printed on pages outside them (and
+    outside ``others``, the pages the template's other tables read): the pages it leaves
+    out (a draft's ``pages = "1-2"`` on a 9-page report)."""
     if table.pages is None:
         return None
     inside = set(page_numbers(table.pages, len(pdf.pages)))
@@ -576,7 +587,7 @@ def skipped_header_pages(table: TableTemplate, pdf: pdfplumber.PDF) -> ParseWarn
         return None
     found = []
     for number, page in enumerate(pdf.pages, start=1):
-        if number in inside:
+        if number in inside or number in others:
             continue
         text = _norm(page.extract_text())
         if all(h in text for h in headers):
