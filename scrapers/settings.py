@@ -27,6 +27,11 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]  # default
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 60.0
 DOWNLOADER_MIDDLEWARES = {
+    # Before Scrapy's own (offsite is 50): every request and redirect hop is checked for
+    # private addresses after name resolution (scrapers.addresses).
+    "scrapers.addresses.PrivateAddressMiddleware": 40,
+    # After the redirect middleware (600), so it sees a listing's redirect first.
+    "scrapers.addresses.ListingRedirectMiddleware": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.backoff.BackoffRetryMiddleware": 550,
 }

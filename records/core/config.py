@@ -29,6 +29,16 @@ DEFAULT_PARSE_TIMEOUT = 600
 DEFAULT_CRAWL_TIMEOUT = 6 * 3600
 #: Largest file `records add` accepts, in bytes (``[settings] max_bytes``, or --max-bytes).
 DEFAULT_ADD_MAX_BYTES = 500 * 1024 * 1024
+#: Listing pages one crawl of a source may read (``[[source]] max_listing_pages``).
+DEFAULT_MAX_LISTING_PAGES = 1000
+#: Wall-clock seconds a command hook may run, its children included (``[settings] hook_timeout``).
+DEFAULT_HOOK_TIMEOUT = 60
+#: Wall-clock seconds a webhook call may take, connecting to reading the answer
+#: (``[settings] webhook_timeout``).
+DEFAULT_WEBHOOK_TIMEOUT = 10
+#: What CSV downloads do with cells a spreadsheet would run as a formula
+#: (``[settings] csv_formulas``): "neutralise" (prefix a quote) or "keep".
+CSV_FORMULA_MODES = ("neutralise", "keep")
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,9 @@ class Settings:
     parse_timeout: int = DEFAULT_PARSE_TIMEOUT
     crawl_timeout: int = DEFAULT_CRAWL_TIMEOUT
     max_bytes: int = DEFAULT_ADD_MAX_BYTES
+    hook_timeout: int = DEFAULT_HOOK_TIMEOUT
+    webhook_timeout: int = DEFAULT_WEBHOOK_TIMEOUT
+    csv_formulas: str = "neutralise"
 
     @property
     def agent(self) -> str:
@@ -93,6 +106,12 @@ class Source:
     stale_after_periods: int = 2
     failing_after_runs: int = 3
     hooks: dict[str, tuple[Hook, ...]] = field(default_factory=dict)
+    #: Hosts (or host:port; "*" for any) this source may reach although they resolve to a
+    #: loopback/private/link-local address (``scrapers.addresses``); others are refused.
+    private_hosts: tuple[str, ...] = ()
+    #: Listing pages one crawl of this source reads at most (endless pagination stops there,
+    #: with an error row).
+    max_listing_pages: int = DEFAULT_MAX_LISTING_PAGES
 
     @property
     def urls(self) -> tuple[str, ...]:
@@ -189,6 +208,7 @@ _INT_FIELDS = {
     "retries": 0,
     "stale_after_periods": 1,
     "failing_after_runs": 1,
+    "max_listing_pages": 1,
 }
 _SETTINGS_TEXT_FIELDS = (
     "contact",
@@ -197,11 +217,18 @@ _SETTINGS_TEXT_FIELDS = (
     "wayback_cdx",
     "cluster",
     "pdf_reader",
+    "csv_formulas",
 )
 #: The values of [settings] pdf_reader (the readers of ``parsers.reading.document``).
 PDF_READERS = ("fast", "pdfplumber", "pdfium")
 #: [settings] limits: field -> smallest allowed value.
-_SETTINGS_INT_FIELDS = {"parse_timeout": 1, "crawl_timeout": 1, "max_bytes": 1}
+_SETTINGS_INT_FIELDS = {
+    "parse_timeout": 1,
+    "crawl_timeout": 1,
+    "max_bytes": 1,
+    "hook_timeout": 1,
+    "webhook_timeout": 1,
+}
 
 
 def _settings(path: Path, raw: Any) -> Settings:
@@ -209,7 +236,7 @@ def _settings(path: Path, raw: Any) -> Settings:
         raise ConfigError(f"{path}: [settings] must be a table")
     allowed = {
         "contact", "user_agent", "timezone", "wayback_cdx", "hooks", "cluster", "shared_archive",
-        "pdf_reader", "templates", *_SETTINGS_INT_FIELDS,
+        "pdf_reader", "templates", "csv_formulas", *_SETTINGS_INT_FIELDS,
     }  # fmt: skip
     for key in raw:
         if key not in allowed:
@@ -238,6 +265,12 @@ def _settings(path: Path, raw: Any) -> Settings:
             f"{path}: [settings]: field 'pdf_reader': {pdf_reader!r} is not one of "
             + ", ".join(repr(r) for r in PDF_READERS)
         )
+    csv_formulas = raw.get("csv_formulas", Settings.csv_formulas)
+    if csv_formulas not in CSV_FORMULA_MODES:
+        raise ConfigError(
+            f"{path}: [settings]: field 'csv_formulas': {csv_formulas!r} is not one of "
+            + ", ".join(repr(m) for m in CSV_FORMULA_MODES)
+        )
     return Settings(
         contact=str(raw.get("contact", Settings.contact)),
         user_agent=raw.get("user_agent"),
@@ -251,6 +284,9 @@ def _settings(path: Path, raw: Any) -> Settings:
         parse_timeout=raw.get("parse_timeout", DEFAULT_PARSE_TIMEOUT),
         crawl_timeout=raw.get("crawl_timeout", DEFAULT_CRAWL_TIMEOUT),
         max_bytes=raw.get("max_bytes", DEFAULT_ADD_MAX_BYTES),
+        hook_timeout=raw.get("hook_timeout", DEFAULT_HOOK_TIMEOUT),
+        webhook_timeout=raw.get("webhook_timeout", DEFAULT_WEBHOOK_TIMEOUT),
+        csv_formulas=csv_formulas,
     )
 
 
@@ -312,6 +348,14 @@ def _source(
                 f"{where}: field 'doc_types': allowed are {', '.join(DEFAULT_DOC_TYPES)}"
             )
         values["doc_types"] = tuple(types)
+    if "private_hosts" in values:
+        hosts = values["private_hosts"]
+        if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
+            raise ConfigError(
+                f"{where}: field 'private_hosts': must be a list of host names in quotes"
+                ' (host or host:port, "*" for any)'
+            )
+        values["private_hosts"] = tuple(hosts)
     for key in ("link_regex",):
         if values.get(key):
             import re

@@ -1,0 +1,154 @@
+"""Refusing requests to the newsroom's own network (server-side request forgery).
+
+A listing page names document links; a document link can redirect. Without a check, a link to
+``http://localhost:8080/admin`` (or one redirecting to ``127.0.0.1``) is fetched, archived,
+parsed and published. ``PrivateAddressMiddleware`` resolves the host of every request, each
+redirect hop and robots.txt included, and refuses loopback, private, link-local,
+unique-local, multicast and reserved addresses (anything that is not a global address),
+unless the source opts in for that host:
+
+- ``private_hosts = ["intranet.example", "10.0.0.5:8080"]`` in the source's
+  ``[[source]]`` (a host, or host:port; ``"*"`` for any), or
+- the environment variable ``RECORDS_PRIVATE_HOSTS`` (same entries, comma-separated), which
+  applies to every source: the test suite sets it to ``*`` because its agency sites are
+  served on 127.0.0.1.
+
+A listing request that a redirect sent to another host is refused too (``ListingMoved``): a
+site that moved must be noticed, not crawled elsewhere without a word.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urljoin, urlparse
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
+
+#: Entries (host or host:port, or ``*``) allowed to resolve to private addresses, for all sources.
+PRIVATE_HOSTS_ENV = "RECORDS_PRIVATE_HOSTS"
+
+
+class PrivateAddressRefused(IgnoreRequest):
+    """Raised by ``PrivateAddressMiddleware`` for a request whose host resolves to an
+    address on a private network (or that cannot be resolved to check)."""
+
+
+class ListingMoved(IgnoreRequest):
+    """Raised by ``PrivateAddressMiddleware`` when a listing page redirects to another host."""
+
+
+def allowed_entries(
+    source_entries: Iterable[str], environ: dict[str, str] | None = None
+) -> set[str]:
+    """The source's ``private_hosts`` and those of ``RECORDS_PRIVATE_HOSTS``, lowercased."""
+    env = (os.environ if environ is None else environ).get(PRIVATE_HOSTS_ENV, "")
+    entries = [*source_entries, *env.split(",")]
+    return {e.strip().lower() for e in entries if e.strip()}
+
+
+def host_allowed(host: str, port: int, entries: set[str]) -> bool:
+    host = host.lower().strip("[]")
+    return "*" in entries or host in entries or f"{host}:{port}" in entries
+
+
+def address_problem(address: str) -> str | None:
+    """What kind of non-public address this is, or None for a global one."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return "a loopback address"
+    if ip.is_link_local:
+        return "a link-local address"
+    if isinstance(ip, ipaddress.IPv6Address) and ip in ipaddress.ip_network("fc00::/7"):
+        return "a unique-local address"
+    if ip.is_private:
+        return "a private-network address"
+    if ip.is_multicast or ip.is_reserved or ip.is_unspecified or not ip.is_global:
+        return "a reserved address"
+    return None
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (an IP literal is its own address)."""
+    infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def refusal(host: str, port: int) -> str | None:
+    """Why a request to host:port must not be made (after resolving it), or None."""
+    try:
+        addresses = resolve(host, port)
+    except (OSError, UnicodeError):
+        return None  # the download reports the DNS failure itself
+    for address in addresses:
+        problem = address_problem(address)
+        if problem:
+            what = (
+                f"{address} is {problem}"
+                if host.strip("[]") == address
+                else f"{host} resolves to {address}, {problem}"
+            )
+            return (
+                f"refused: {what} (requests to private networks are refused; a source that"
+                " must reach one lists the host in private_hosts)"
+            )
+    return None
+
+
+def _port(url: str) -> tuple[str, int]:
+    parsed = urlparse(url)
+    default = 443 if parsed.scheme == "https" else 80
+    return parsed.hostname or "", parsed.port or default
+
+
+class PrivateAddressMiddleware:
+    """Downloader middleware: refuse requests (and redirect hops, which pass through here
+    again) to non-public addresses."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> PrivateAddressMiddleware:
+        return cls(crawler)
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    async def process_request(self, request: Any, spider: Any = None) -> None:
+        spider = self.crawler.spider
+        redirects = request.meta.get("redirect_urls") or []
+        host, port = _port(request.url)
+        source = getattr(spider, "source", None)
+        entries = allowed_entries(getattr(source, "private_hosts", ()))
+        if not host or host_allowed(host, port, entries):
+            return None
+        why = await maybe_deferred_to_future(deferToThread(refusal, host, port))
+        if why:
+            hop = f" (redirected from {redirects[0]})" if redirects else ""
+            raise PrivateAddressRefused(f"{why}{hop}")
+        return None
+
+
+class ListingRedirectMiddleware:
+    """Downloader middleware (its responses seen before Scrapy's redirects): a listing page
+    redirecting to another host fails with ``ListingMoved``. Scrapy would drop the
+    redirected request as off-site without a word, and the run would end "ok", empty."""
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        location = response.headers.get(b"Location")
+        if not request.meta.get("listing") or response.status not in _REDIRECTS or not location:
+            return response
+        target = urljoin(request.url, location.decode("latin-1"))
+        if (urlparse(target).hostname or "") != (urlparse(request.url).hostname or ""):
+            raise ListingMoved(
+                f"redirected to another host ({target}): has the site moved? check the source's url"
+            )
+        return response
+
+
+_REDIRECTS = (301, 302, 303, 307, 308)
