@@ -17,6 +17,7 @@ import click
 from records.core.config import Config, load_config
 from records.core.errors import ConfigError, Interrupted, LockHeld, RecordsError
 from records.core.paths import Paths
+from records.core.printable import printable
 
 
 class RecordsGroup(click.Group):
@@ -53,7 +54,7 @@ class RecordsGroup(click.Group):
             click.secho(str(exc), fg="yellow", err=True)
             ctx.exit(3)
         except RecordsError as exc:
-            click.secho(f"Error: {exc}", fg="red", err=True)
+            click.secho(f"Error: {printable(exc)}", fg="red", err=True)
             ctx.exit(1)
         except (sqlite3.DatabaseError, OSError) as exc:
             # A full disk or a damaged database: one line naming the file, no traceback.
@@ -102,8 +103,9 @@ def load_sources(paths: Paths) -> Config:
 
 
 def say(message: str) -> None:
-    """Progress lines go to stderr, so stdout stays data (JSON, CSV, summaries)."""
-    click.echo(message, err=True)
+    """Progress lines go to stderr, so stdout stays data (JSON, CSV, summaries); names in
+    them are shown with control characters escaped (``records.core.printable``)."""
+    click.echo(printable(message), err=True)
 
 
 def print_summary(summary: Any) -> None:
@@ -120,7 +122,7 @@ def print_summary(summary: Any) -> None:
         line = (
             message if where and where in message else f"{where}: {message}" if where else message
         )
-        click.secho(f"  error [{error.get('stage', '?')}] {line}", fg="red", err=True)
+        click.secho(f"  error [{error.get('stage', '?')}] {printable(line)}", fg="red", err=True)
 
 
 def exit_for(summary: Any) -> None:

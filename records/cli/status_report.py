@@ -13,6 +13,7 @@ from records.core.config import load_config
 from records.core.cron import cadence_seconds, describe_period
 from records.core.errors import ConfigError
 from records.core.paths import Paths
+from records.core.printable import printable
 from records.pipeline.guards.deadruns import DEAD_MESSAGE, dead_runs
 from records.pipeline.reporting.health import source_health
 
@@ -52,7 +53,7 @@ def print_status(paths: Paths, *, limit: int, echo: Callable[[str], None]) -> No
     if errors:
         echo("\nrecent errors:")
         for e in errors:
-            echo(f"  run {e['run']} [{e['stage']}] {e['message']}")
+            echo(f"  run {e['run']} [{e['stage']}] {printable(e['message'])}")
 
 
 def print_health(

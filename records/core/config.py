@@ -71,6 +71,9 @@ class Settings:
     hook_timeout: int = DEFAULT_HOOK_TIMEOUT
     webhook_timeout: int = DEFAULT_WEBHOOK_TIMEOUT
     csv_formulas: str = "neutralise"
+    #: Request header a trusted proxy on this machine sets to the logged-in desk member's
+    #: name (records requests are shown only to them); None: nobody logs in that way.
+    desk_header: str | None = None
 
     @property
     def agent(self) -> str:
@@ -218,6 +221,7 @@ _SETTINGS_TEXT_FIELDS = (
     "cluster",
     "pdf_reader",
     "csv_formulas",
+    "desk_header",
 )
 #: The values of [settings] pdf_reader (the readers of ``parsers.reading.document``).
 PDF_READERS = ("fast", "pdfplumber", "pdfium")
@@ -236,7 +240,7 @@ def _settings(path: Path, raw: Any) -> Settings:
         raise ConfigError(f"{path}: [settings] must be a table")
     allowed = {
         "contact", "user_agent", "timezone", "wayback_cdx", "hooks", "cluster", "shared_archive",
-        "pdf_reader", "templates", "csv_formulas", *_SETTINGS_INT_FIELDS,
+        "pdf_reader", "templates", "csv_formulas", "desk_header", *_SETTINGS_INT_FIELDS,
     }  # fmt: skip
     for key in raw:
         if key not in allowed:
@@ -287,6 +291,7 @@ def _settings(path: Path, raw: Any) -> Settings:
         hook_timeout=raw.get("hook_timeout", DEFAULT_HOOK_TIMEOUT),
         webhook_timeout=raw.get("webhook_timeout", DEFAULT_WEBHOOK_TIMEOUT),
         csv_formulas=csv_formulas,
+        desk_header=raw.get("desk_header") or None,
     )
 
 

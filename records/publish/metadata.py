@@ -477,6 +477,10 @@ def runtime_metadata(db: Path, archive: Path | str, sources: Path | None = None)
     config = load_config(sources) if sources is not None and sources.is_file() else None
     metadata = build_metadata(config=config, present=database_tables(db), database=db.stem)
     metadata["plugins"][PLUGIN]["archive"] = str(Path(archive).resolve())
+    if config is not None:  # CSV formulas, the desk's login header (records.publish.plugin)
+        metadata["plugins"][PLUGIN].update(
+            csv_formulas=config.settings.csv_formulas, desk_header=config.settings.desk_header
+        )
     return metadata
 
 

@@ -77,13 +77,13 @@ order by c.table_name, c.page, c.row_index""",
             "this page in a feed reader."
         ),
         "sql": """select 'urn:sha256:' || d.sha256 as atom_id,
-  coalesce(d.filename, d.sha256)
+  printable(coalesce(d.filename, d.sha256))
     || coalesce(' (' || d.report_period_start || ' to ' || d.report_period_end || ')', '')
     as atom_title,
   d.first_seen as atom_updated,
   '<p>' || coalesce(s.title, d.source, 'Added by hand') || ': ' || d.status
     || coalesce(', ' || d.rows || ' rows', '')
-    || coalesce('. Quarantined or failed: ' || d.error, '') || '.</p>'
+    || coalesce('. Quarantined or failed: ' || printable(d.error), '') || '.</p>'
     || coalesce('<p>Original: <a href="' || d.url || '">' || d.url || '</a></p>', '')
     || '<p>SHA-256 ' || d.sha256 || '</p>' as atom_content_html,
   d.status, d.source, d.rows, d.url
