@@ -18,6 +18,7 @@ from parsers.base import Parser, ParseResult, Row
 from parsers.registry import detect_parser, get_parser
 from records.core.config import Settings
 from records.core.errors import LayoutMismatch, ParseError
+from records.core.formulas import spreadsheet_safe
 
 
 def choose_parser(
@@ -128,9 +129,12 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def to_csv(tables: list[dict[str, Any]]) -> str:
+def to_csv(tables: list[dict[str, Any]], *, neutralise: bool = True) -> str:
     """One CSV text: each table is a header line ("table", its columns) then its rows,
-    tables separated by an empty line, so several tables survive in one file."""
+    tables separated by an empty line, so several tables survive in one file. Text cells a
+    spreadsheet would run as a formula get a ``'`` in front unless ``neutralise`` is False
+    (``records.core.formulas``); numbers are written as they are."""
+    safe = spreadsheet_safe if neutralise else str
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for n, table in enumerate(tables):
@@ -138,5 +142,5 @@ def to_csv(tables: list[dict[str, Any]]) -> str:
             out.write("\n")
         writer.writerow(["table", *table["columns"]])
         for row in table["rows"]:
-            writer.writerow([table["table"], *(_csv_value(v) for v in row)])
+            writer.writerow([table["table"], *(safe(_csv_value(v)) for v in row)])
     return out.getvalue()

@@ -217,3 +217,11 @@ def test_hostile_file_name_is_escaped_in_terminal_output_and_the_feed(tmp_path: 
         client.close()
     assert "<title>cases\\nrun 9: 0 new document(s)\\u202evsc.csv</title>" in feed
     assert "\u202e" not in feed.split("<title>", 2)[2]
+
+
+def test_extract_csv_neutralises_formulas_and_keeps_numbers(tmp_path: Path) -> None:
+    from records.cli.extracting import to_csv
+
+    tables = [{"table": "t", "columns": ["a", "b"], "rows": [["=1+2", -2], ["@x", 3.5]]}]
+    assert to_csv(tables) == "table,a,b\nt,'=1+2,-2\nt,'@x,3.5\n"
+    assert to_csv(tables, neutralise=False) == "table,a,b\nt,=1+2,-2\nt,@x,3.5\n"
