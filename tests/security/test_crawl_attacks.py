@@ -4,6 +4,7 @@ listing page that moved to another host, endless pagination."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,20 +135,43 @@ def test_listing_redirected_to_another_host_is_an_error(
     assert crawl.documents() == []
 
 
-def test_endless_pagination_stops_at_the_listing_page_cap(tmp_path: Path) -> None:
-    report = tiny_pdf("the one report")
+def endless_site(report: bytes) -> dict[str, Any]:
+    """A listing whose every page links to the next; the first lists one report."""
 
     def listing(handler: Handler) -> tuple[int, dict[str, str], bytes]:
         number = int(handler.path.split("=")[1]) if "=" in handler.path else 0
         links = ["report.pdf"] if number == 0 else []
-        return html(
-            html_page(*links, extra=f'<a class="next" href="/list?page={number + 1}">next</a>')
-        )
+        more = f'<a class="next" href="/list?page={number + 1}">next</a>'
+        return html(html_page(*links, extra=more))
 
-    routes = {
+    return {
         "/list": listing,
         "/report.pdf": lambda _: (200, {"Content-Type": "application/pdf"}, report),
     }
+
+
+def test_endless_pagination_run_summary_counts_the_document_it_loaded(tmp_path: Path) -> None:
+    from records.core.config import load_config
+    from records.core.paths import Paths
+    from records.pipeline.run import run
+
+    with serve(routes=endless_site(tiny_pdf("the one report"))) as site:
+        sources = write_sources(
+            tmp_path, f"{site.url}/list", next_css="a.next", max_listing_pages=3, parser="generic"
+        )
+        paths = Paths(db=tmp_path / "records.db", archive=tmp_path / "archive", sources=sources)
+        summary = run(load_config(sources), ["test-agency"], paths=paths)
+    assert summary.documents_new == 1
+    assert summary.status == "failed"
+    assert [e["message"] for e in summary.errors if e["stage"] == "crawl"] == [
+        f"{site.url}/list?page=3: not read: the crawl already read 3 listing pages, the limit"
+        " (max_listing_pages of source 'test-agency'); does the site paginate without end?"
+        " raise the limit if the listing really is that long"
+    ]
+
+
+def test_endless_pagination_stops_at_the_listing_page_cap(tmp_path: Path) -> None:
+    routes = endless_site(tiny_pdf("the one report"))
     with serve(routes=routes) as site:
         sources = write_sources(
             tmp_path, f"{site.url}/list", next_css="a.next", max_listing_pages=5
