@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -106,7 +107,7 @@ def reads_private(database_path: str, sql: str) -> bool:
             touched.add(arg1)
         return sqlite3.SQLITE_OK
 
-    connection = sqlite3.connect(f"file:{database_path}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"{Path(database_path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         connection.set_authorizer(authorizer)
         connection.execute("explain " + sql)  # compiles the statement; runs nothing
