@@ -136,19 +136,30 @@ class PrivateAddressMiddleware:
 
 class ListingRedirectMiddleware:
     """Downloader middleware (its responses seen before Scrapy's redirects): a listing page
-    redirecting to another host fails with ``ListingMoved``. Scrapy would drop the
-    redirected request as off-site without a word, and the run would end "ok", empty."""
+    redirecting outside the source's domains fails with ``ListingMoved``. Scrapy would drop
+    the redirected request as off-site without a word, and the run would end "ok", empty.
+    A redirect within them (``agency.gov`` to ``www.agency.gov``) is followed as before."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ListingRedirectMiddleware:
+        return cls(crawler)
 
     def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
         location = response.headers.get(b"Location")
-        if not request.meta.get("listing") or response.status not in _REDIRECTS or not location:
+        listing = request.meta.get("listing") and "cdx_for" not in request.meta
+        if not listing or response.status not in _REDIRECTS or not location:
             return response
         target = urljoin(request.url, location.decode("latin-1"))
-        if (urlparse(target).hostname or "") != (urlparse(request.url).hostname or ""):
-            raise ListingMoved(
-                f"redirected to another host ({target}): has the site moved? check the source's url"
-            )
-        return response
+        host = (urlparse(target).hostname or "").lower()
+        domains = getattr(self.crawler.spider, "allowed_domains", None) or []
+        if any(host == d or host.endswith("." + d) for d in domains):
+            return response
+        raise ListingMoved(
+            f"redirected to another host ({target}): has the site moved? check the source's url"
+        )
 
 
 _REDIRECTS = (301, 302, 303, 307, 308)
