@@ -27,7 +27,9 @@ from typing import Any
 from urllib.parse import urljoin, urlparse
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.error import DNSLookupError
 from twisted.internet.threads import deferToThread
 
 #: Entries (host or host:port, or ``*``) allowed to resolve to private addresses, for all sources.
@@ -37,6 +39,15 @@ PRIVATE_HOSTS_ENV = "RECORDS_PRIVATE_HOSTS"
 class PrivateAddressRefused(IgnoreRequest):
     """Raised by ``PrivateAddressMiddleware`` for a request whose host resolves to an
     address on a private network (or that cannot be resolved to check)."""
+
+
+class PrivateAddressResolved(DNSLookupError):
+    """Raised by ``PublicOnlyResolver`` when a name resolves, at connection time, to an
+    address ``PrivateAddressMiddleware`` would have refused (DNS rebinding). ``why`` says so."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
 
 
 class ListingMoved(IgnoreRequest):
@@ -163,3 +174,47 @@ class ListingRedirectMiddleware:
 
 
 _REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class PublicOnlyResolver(CachingThreadedResolver):
+    """Scrapy's DNS resolver, refusing non-public answers for names no source allows.
+
+    ``PrivateAddressMiddleware`` resolves a host before its request is sent; the connection
+    resolves it again. A name that answered with a public address the first time and a
+    private one the second (DNS rebinding) is stopped here, at the resolution the connection
+    uses. Allowed: the host names of every crawled source's ``private_hosts`` (the Scrapy
+    setting ``RECORDS_PRIVATE_HOSTS``, set by ``scrapers.crawl_child``) and of the
+    environment variable.
+    """
+
+    allowed: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> Any:
+        resolver = super().from_crawler(crawler, reactor)
+        entries = allowed_entries(crawler.settings.getlist("RECORDS_PRIVATE_HOSTS"))
+        resolver.allowed = {_host_part(e) for e in entries}
+        return resolver
+
+    def getHostByName(self, name: Any, timeout: Any = ()) -> Any:  # Twisted's name
+        resolved = super().getHostByName(name, timeout)
+        resolved.addCallback(self.check, name)
+        return resolved
+
+    def check(self, address: str, name: Any) -> str:
+        host = (name.decode("idna") if isinstance(name, bytes) else str(name)).lower()
+        problem = address_problem(address)
+        if problem and "*" not in self.allowed and host not in self.allowed:
+            shown = address if host == address else f"{host} resolves to {address},"
+            raise PrivateAddressResolved(
+                f"refused: {shown} {problem} when connecting (requests to private networks"
+                " are refused; a source that must reach one lists the host in private_hosts)"
+            )
+        return address
+
+
+def _host_part(entry: str) -> str:
+    """``host`` of ``host`` or ``host:port`` (or ``[v6]:port``)."""
+    if entry.startswith("["):
+        return entry[1:].split("]", 1)[0]
+    return entry.rsplit(":", 1)[0] if entry.count(":") == 1 else entry

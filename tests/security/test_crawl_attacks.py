@@ -186,3 +186,21 @@ def test_endless_pagination_stops_at_the_listing_page_cap(tmp_path: Path) -> Non
         " raise the limit if the listing really is that long"
     )
     assert len(crawl.report.new) == 1
+
+
+def test_connection_time_resolution_refuses_a_rebound_name() -> None:
+    """A name that passed the middleware's check and then resolves to a private address
+    (DNS rebinding) is refused by the resolver the connection uses."""
+    from scrapers.addresses import PrivateAddressResolved, PublicOnlyResolver
+
+    resolver = PublicOnlyResolver.__new__(PublicOnlyResolver)
+    resolver.allowed = {"intranet.example"}
+    assert resolver.check("93.184.215.14", b"agency.example.gov") == "93.184.215.14"
+    assert resolver.check("10.0.0.5", "intranet.example") == "10.0.0.5"
+    with pytest.raises(PrivateAddressResolved) as raised:
+        resolver.check("127.0.0.1", b"rebind.example")
+    assert raised.value.why == (
+        "refused: rebind.example resolves to 127.0.0.1, a loopback address when connecting"
+        " (requests to private networks are refused; a source that must reach one lists the"
+        " host in private_hosts)"
+    )
