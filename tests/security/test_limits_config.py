@@ -59,7 +59,7 @@ def test_values(tmp_path: Path) -> None:
             "",
             "field 'csv_formulas': 'strip' is not one of 'neutralise', 'keep'",
         ),
-        ("", 'private_hosts = "intranet"', "field 'private_hosts': must be a list of host names"),
+        ("", "private_hosts = [1]", "field 'private_hosts': must be a list of hosts in quotes"),
         ("", "max_listing_pages = 0", "field 'max_listing_pages': must be at least 1 (got 0)"),
     ],
 )
