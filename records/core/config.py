@@ -248,6 +248,15 @@ class Settings:
         " records requests are shown only to them ([docs/deploy.md](docs/deploy.md))",
         shown="nobody logs in by header",
     )
+    max_render_pixels: int = declared(
+        12_000_000,
+        low=10_000,
+        unit="pixels",
+        help="most pixels in one page image `records serve` draws (a larger page is drawn smaller)",
+    )
+    renders_at_once: int = declared(
+        2, low=1, help="page images `records serve` draws at a time; more wait, then get a 503"
+    )
 
     @property
     def agent(self) -> str:

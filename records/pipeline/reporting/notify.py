@@ -27,6 +27,7 @@ from typing import Any
 
 import sqlite_utils
 
+from db.digest import digest
 from db.runs import record_error
 from records.core.config import (
     DEFAULT_HOOK_TIMEOUT,
@@ -89,6 +90,8 @@ def after_run(
             "consecutive_failures": health.get("consecutive_failures"),
             "stale_since": health.get("stale_since"),
             "new_documents": new,
+            # What each new parsed document changed (db.digest), for the news alert.
+            "digests": [digest(db, d["sha256"]) for d in new if d["status"] == "parsed"],
             "errors": errors[:PAYLOAD_ERRORS],
         }
         events = []
