@@ -215,7 +215,10 @@ def test_hostile_file_name_is_escaped_in_terminal_output_and_the_feed(tmp_path: 
         feed = client.get(f"/{client.db}/new_documents.atom").text
     finally:
         client.close()
-    assert "<title>cases\\nrun 9: 0 new document(s)\\u202evsc.csv</title>" in feed
+    # The entry's title is the document's edition: its name, escaped, and its period.
+    assert (
+        "<title>cases\\nrun 9: 0 new document(s)\\u202evsc.csv (period not stated)</title>" in feed
+    )
     assert "\u202e" not in feed.split("<title>", 2)[2]
 
 
