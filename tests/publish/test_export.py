@@ -67,6 +67,9 @@ def datasette(tmp_path_factory: pytest.TempPathFactory) -> Any:
     db.execute(f"update {TABLE} set page = 0.1 + 0.2 where rowid = 7")
     db.execute(f"update {TABLE} set county = x'00ff10' where rowid = 8")
     db.execute(f"update {TABLE} set facility = 'Main' || char(13, 10) || 'Annex' where rowid = 9")
+    # Formulas, made inert in a CSV download (records.publish.plugin.formulas); numbers not.
+    db.execute(f"""update {TABLE} set county = '=HYPERLINK("http://x.example")' where rowid = 10""")
+    db.execute(f"update {TABLE} set facility = '-5', county = '@SUM(A1)' where rowid = 11")
     db.conn.commit()
     db.close()
     ds = build_datasette(paths)
@@ -159,6 +162,9 @@ def test_the_export_is_complete_and_in_the_default_order(datasette: Any) -> None
         f"/records/{TABLE}/8.blob?_blob_column=county"
     )
     assert by_rowid[9][header.index("facility")] == "Main\r\nAnnex"
+    assert by_rowid[10][header.index("county")] == '\'=HYPERLINK("http://x.example")'
+    assert by_rowid[11][header.index("county")] == "'@SUM(A1)"
+    assert by_rowid[11][header.index("facility")] == "-5"
     first = body[0]
     assert first[header.index("county")] == f'County "{(expected[0] - 1) % 13}", north'
 

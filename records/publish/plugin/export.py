@@ -37,6 +37,7 @@ from itertools import chain
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from records.core.formulas import FORMULA_STARTS
 from records.publish.plugin.current import (
     _IN_CURRENT,
     _NOT_CURRENT,
@@ -46,6 +47,8 @@ from records.publish.plugin.current import (
     SUPERSEDED,
     is_parsed_table,
 )
+from records.publish.plugin.formulas import _keep as keep_formulas
+from records.publish.plugin.formulas import _rewrite as inert_formulas
 
 #: Query arguments a one-pass export answers, by format (``_size`` only as ``max``, what a
 #: stream uses; JSON's ``_shape`` only as ``array``); any other leaves it to Datasette.
@@ -60,6 +63,11 @@ EXPORT_PREFIX = "/-/full-export/"
 #: Added to a request this module hands back to Datasette, so the wrapper lets it through.
 HAND_BACK = ("_nocount", "1")
 
+#: A cell that may start a formula (``records.core.formulas.FORMULA_STARTS``): at the
+#: start of a line or after a comma, maybe after an opening quote.
+_MAYBE_FORMULA = re.compile(
+    '(?:^|,)"?[' + "".join(re.escape(c) for c in FORMULA_STARTS) + "]", re.MULTILINE
+)
 _TABLE_EXPORT = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/]+)\.(?P<format>csv|json)$")
 
 
@@ -92,8 +100,11 @@ def export_wrapper(datasette: Any) -> Any:
                 base = datasette.setting("base_url") or "/"
                 route = "/" + path[len(base) :] if base != "/" and path.startswith(base) else path
                 query = scope.get("query_string", b"").decode("latin-1")
-                if plain_export(route, query):
-                    moved = path[: len(path) - len(route)] + EXPORT_PREFIX + route[1:]
+                match = _TABLE_EXPORT.match(route)
+                if match is not None and plain_export(route, query):
+                    # No ``.csv`` at the end: ``formulas`` leaves it to ``CsvRows``.
+                    where = f"{match['format']}/{match['database']}/{match['table']}"
+                    moved = path[: len(path) - len(route)] + EXPORT_PREFIX + where
                     scope = dict(scope, path=moved, raw_path=moved.encode("latin-1"))
             await app(scope, receive, send)
 
@@ -151,7 +162,13 @@ async def full_export(datasette: Any, request: Any) -> Any:
     else:
         blob_url = _blob_url(datasette, request, database_route, table, pks, header)
         with_header = request.args.get("_header") != "off"
-        rows = CsvRows(str(db.path), sql, header if with_header else [], blob_url)
+        rows = CsvRows(
+            str(db.path),
+            sql,
+            header if with_header else [],
+            blob_url,
+            inert_formulas=not keep_formulas(datasette),
+        )
         content_type = "text/plain; charset=utf-8"
         if request.args.get("_dl"):
             content_type = "text/csv; charset=utf-8"
@@ -222,10 +239,13 @@ class CsvRows(Rows):
     empty), binary values as URLs. A chunk without binary values (found in C: the set of
     its values' types) is written in one ``writerows`` call."""
 
-    def __init__(self, path: str, sql: str, header: list[str], blob_url: Any) -> None:
+    def __init__(
+        self, path: str, sql: str, header: list[str], blob_url: Any, *, inert_formulas: bool
+    ) -> None:
         super().__init__(path, sql)
         self.header = header
         self.blob_url = blob_url
+        self.inert_formulas = inert_formulas
 
     def text(self, rows: list[tuple[Any, ...]], *, first: bool) -> str:
         out = io.StringIO()
@@ -238,7 +258,12 @@ class CsvRows(Rows):
             )
         else:
             writer.writerows(rows)
-        return out.getvalue()
+        text = out.getvalue()
+        # As ``records.publish.plugin.formulas`` rewrites Datasette's CSV, for a chunk with a
+        # cell that may start a formula (one regex pass finds none in most chunks).
+        if self.inert_formulas and _MAYBE_FORMULA.search(text):
+            return inert_formulas(text)
+        return text
 
 
 class JsonRows(Rows):
@@ -305,7 +330,7 @@ ROUTES = [
     (
         r"^"
         + re.escape(EXPORT_PREFIX)
-        + r"(?P<database>[^/]+)/(?P<table>[^/]+)\.(?P<format>csv|json)$",
+        + r"(?P<format>csv|json)/(?P<database>[^/]+)/(?P<table>[^/]+)$",
         full_export,
     )
 ]
