@@ -224,3 +224,17 @@ def test_json_export_is_every_row_of_datasettes_pages_in_one_pass(
     pages = _datasette_pages(datasette, f"/records/{TABLE}.json?_shape=objects&_size=max")
     assert len(ours) == ROWS * 2 // 3  # current rows, as the table page has them
     assert ours == pages
+
+
+def test_a_table_keyed_by_a_column_with_no_default_sort_exports_in_key_order(
+    datasette: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: such a table was handed back to Datasette (a redirect), as if the sort
+    # column were unknown.
+    chunks = _chunks_read(monkeypatch)
+    ours = _get(datasette, "/records/parsed_tables.csv?_stream=on")
+    assert ours.status_code == 200
+    assert chunks
+    theirs = _get(datasette, "/records/parsed_tables.csv?_stream=on&_nocount=1")
+    assert ours.content == theirs.content
+    assert ours.text.splitlines()[0].startswith("name,value_columns")

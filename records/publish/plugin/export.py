@@ -143,7 +143,8 @@ async def full_export(datasette: Any, request: Any) -> Any:
         None if "_sort" in request.args else meta.get("sort_desc")
     )
     sortable = {*columns, *([] if pks else ["rowid"])}
-    if (sort and sort_desc) or (sort or sort_desc or "rowid") not in sortable:
+    wanted = sort or sort_desc
+    if (sort and sort_desc) or (wanted and wanted not in sortable):
         return _hand_back(datasette, request)
     keys = [escape_sqlite(pk) for pk in pks] or ["rowid"]
     order = [f"{escape_sqlite(sort)}"] if sort else []
