@@ -63,10 +63,12 @@ EXPORT_PREFIX = "/-/full-export/"
 #: Added to a request this module hands back to Datasette, so the wrapper lets it through.
 HAND_BACK = ("_nocount", "1")
 
-#: A cell that may start a formula (``records.core.formulas.FORMULA_STARTS``): at the
-#: start of a line or after a comma, maybe after an opening quote.
+#: A cell that may start a formula (``records.core.formulas.FORMULA_STARTS``): at the start
+#: of a line or after a comma, quoted or not; CR only quoted (the csv module quotes a cell
+#: holding one), or every line's "\r\n" after an empty last cell would match.
+_STARTS = "".join(re.escape(c) for c in FORMULA_STARTS)
 _MAYBE_FORMULA = re.compile(
-    '(?:^|,)"?[' + "".join(re.escape(c) for c in FORMULA_STARTS) + "]", re.MULTILINE
+    f'(?:^|,)(?:"[{_STARTS}]|[{_STARTS.replace(re.escape(chr(13)), "")}])', re.MULTILINE
 )
 _TABLE_EXPORT = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/]+)\.(?P<format>csv|json)$")
 
