@@ -44,6 +44,7 @@ from parsers.reading.grid import find_tables
 from parsers.templates.generic import page_tables as generic_page_tables
 from parsers.templates.generic import uses_generic
 from parsers.templates.layout import Layout, describe_drift, match_layout, similar
+from parsers.templates.rotated import fix_rotated_cells
 from parsers.templates.spec import (
     EXTRA_COLUMN,
     TEMPLATES_DIR,
@@ -256,7 +257,7 @@ def _find_tables(
     if not uses_generic(table.settings):
         settings = fit_explicit_lines(area, table.settings)
         return [
-            (t.bbox, extract_cells(t), [row.bbox for row in t.rows])
+            (t.bbox, fix_rotated_cells(t, extract_cells(t)), [row.bbox for row in t.rows])
             for t in find_tables(area, settings)
         ]
     x0, top, x1, bottom = area.bbox
