@@ -102,17 +102,25 @@ def _norm(text: str | None) -> str:
 
 def combine_header(rows: list[list[str | None]]) -> list[str]:
     """Several header rows -> one name per column. A None cell is spanned by the cell on its
-    left (pdfplumber's merged cell), so group titles are forward-filled across their span."""
+    left (pdfplumber's merged cell), so group titles are forward-filled across their span,
+    unless the column has a cell of its own above it: then that cell spans down."""
     width = max((len(r) for r in rows), default=0)
     parts: list[list[str]] = [[] for _ in range(width)]
+    above: list[str | None] = [None] * width  # each column's real cell in the row above
     for row in rows:
         last: str | None = None
         for i in range(width):
             cell = row[i] if i < len(row) else None
+            if cell is None and above[i] is not None:
+                # Under a cell of its own in the row above: that cell spans down (a
+                # "Total" beside a group's sub-headers), not the left neighbour across.
+                last = None
+                continue
             if cell is None:
                 cell = last
             else:
                 last = cell
+                above[i] = cell
             text = clean_text(cell)
             if text:
                 parts[i].append(text)
