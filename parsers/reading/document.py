@@ -5,17 +5,11 @@ same pages of the same file in one worker process. ``open_document`` hands them 
 ``Document`` (cached per file version), whose pages keep the objects read from them, so
 each page's content stream is interpreted once however many stages look at it.
 
-Two readers (``[settings] pdf_reader``):
-
-- ``"fast"`` (default): pdfminer reads the page as in pdfplumber, but characters are turned
-  into pdfplumber's dicts by a specialised path (pdfplumber resolves every attribute of
-  every character through its generic converter, which is most of its time), and pages
-  are cached per process. The dicts are the ones pdfplumber makes, key for key and value
-  for value; ``tests/parsers/reading/test_document.py`` checks that on every fixture.
-- ``"pdfplumber"``: pdfplumber's own page objects, a fresh open per call, as before.
-- ``"pdfium"``: the page tree as in ``"fast"``, the pages' objects read by pdfium
-  (``parsers/reading/pdfium.py``), cached the same way; ``"fast"`` for a file pdfium
-  cannot open.
+One reader: pdfminer reads the page as in pdfplumber, but characters are turned into
+pdfplumber's dicts by a specialised path (pdfplumber resolves every attribute of every
+character through its generic converter, which is most of its time). The dicts are the
+ones pdfplumber makes, key for key and value for value: pdfplumber's own reader is the
+oracle ``tests/parsers/reading/test_document.py`` compares every fixture page with.
 """
 
 from __future__ import annotations
@@ -54,9 +48,6 @@ from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 from parsers.reading.tokens import reading_fast
 from parsers.reading.words import page_textmap
 
-READERS = ("fast", "pdfplumber", "pdfium")
-DEFAULT_READER = "fast"
-
 #: Documents kept open per process: a worker handles one document at a time (when it
 #: parses an OCR copy, the original's pages are not needed once their text is read).
 CACHED_DOCUMENTS = 1
@@ -73,7 +64,7 @@ _device_log = logging.getLogger("pdfminer.pdfdevice")
 _PATH_KINDS: dict[type, str] = {LTRect: "rect", LTLine: "line", LTCurve: "curve"}
 
 _lock = threading.Lock()
-_cache: OrderedDict[tuple[str, int, int, str], Document] = OrderedDict()
+_cache: OrderedDict[tuple[str, int, int], Document] = OrderedDict()
 
 
 def _forget_inherited() -> None:
@@ -86,34 +77,6 @@ def _forget_inherited() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_inherited)
-
-
-def use_reader(name: str) -> None:
-    """Choose the reader for this process (``READERS``); ValueError for another name."""
-    if name not in READERS:
-        raise ValueError(f"unknown pdf_reader {name!r} (known: {', '.join(READERS)})")
-    global _reader
-    _reader = name
-
-
-_reader = DEFAULT_READER
-
-
-def current_reader() -> str:
-    return _reader
-
-
-@contextmanager
-def reading_with(name: str) -> Iterator[None]:
-    """Use reader ``name`` inside the block (benchmarks, the readers' comparison test)."""
-    previous = _reader
-    use_reader(name)
-    forget()
-    try:
-        yield
-    finally:
-        use_reader(previous)
-        forget()
 
 
 #: The garbage collector's thresholds while a page is read. Reading makes tens of thousands
@@ -610,13 +573,12 @@ class FastPDF(pdfplumber.PDF):
 class Document:
     """One opened PDF and its pages, shared by the stages of one process.
 
-    Use as a context manager: a cached document stays open when the block ends (the next
-    stage reads the same pages); an uncached one (``pdf_reader = "pdfplumber"``) closes."""
+    Use as a context manager: the document stays open when the block ends (the next stage
+    reads the same pages)."""
 
-    def __init__(self, path: Path, pdf: pdfplumber.PDF, cached: bool) -> None:
+    def __init__(self, path: Path, pdf: pdfplumber.PDF) -> None:
         self.path = path
         self.pdf = pdf
-        self.cached = cached
         #: Objects of the pages kept by ``done_with``, and those pages' numbers.
         self._kept = 0
         self._kept_pages: set[int] = set()
@@ -629,9 +591,6 @@ class Document:
     def done_with(self, page: Page) -> None:
         """The caller has what it needs from ``page``: keep its objects for the next stage
         unless the document already holds too many (then let them go)."""
-        if not self.cached:
-            page.close()
-            return
         if page.page_number in self._kept_pages:
             return
         held = page.objects_read() if isinstance(page, FastPage) else 0
@@ -662,13 +621,11 @@ class Document:
     ) -> None:
         if self._collections:
             self._collections.pop().__exit__(None, None, None)
-        if not self.cached:
-            self.close()
 
 
-def _key(path: Path) -> tuple[str, int, int, str]:
+def _key(path: Path) -> tuple[str, int, int]:
     stat = path.stat()
-    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size, _reader)
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
 def open_document(path: Path) -> Document:
@@ -676,22 +633,13 @@ def open_document(path: Path) -> Document:
     file, else newly opened. Raises what pdfplumber raises for an unreadable file (callers
     word the error) and OSError when the file is missing."""
     path = Path(path)
-    if _reader == "pdfplumber":
-        return Document(path, pdfplumber.open(path), cached=False)
     key = _key(path)
     with _lock:
         document = _cache.get(key)
         if document is not None:
             _cache.move_to_end(key)
             return document
-    pdf: pdfplumber.PDF
-    if _reader == "pdfium":
-        from parsers.reading.pdfium import open_pdfium
-
-        pdf = open_pdfium(path)
-    else:
-        pdf = FastPDF.open(path)
-    document = Document(path, pdf, cached=True)
+    document = Document(path, FastPDF.open(path))
     with _lock:
         _cache[key] = document
         while len(_cache) > CACHED_DOCUMENTS:

@@ -50,8 +50,6 @@ class Settings:
     cluster: str | None = None
     #: The cluster's workers see the archive folder at the same path (docs/scaling.md).
     shared_archive: bool = False
-    #: How PDF pages are read (``parsers.reading.document``): "fast", or pdfplumber's own reader.
-    pdf_reader: str = "fast"
     #: Folders of report templates (``*.toml``) searched besides ``parsers/templates/``,
     #: resolved against the sources file's folder.
     templates: tuple[Path, ...] = ()
@@ -196,10 +194,7 @@ _SETTINGS_TEXT_FIELDS = (
     "timezone",
     "wayback_cdx",
     "cluster",
-    "pdf_reader",
 )
-#: The values of [settings] pdf_reader (the readers of ``parsers.reading.document``).
-PDF_READERS = ("fast", "pdfplumber", "pdfium")
 #: [settings] limits: field -> smallest allowed value.
 _SETTINGS_INT_FIELDS = {"parse_timeout": 1, "crawl_timeout": 1, "max_bytes": 1}
 
@@ -209,7 +204,7 @@ def _settings(path: Path, raw: Any) -> Settings:
         raise ConfigError(f"{path}: [settings] must be a table")
     allowed = {
         "contact", "user_agent", "timezone", "wayback_cdx", "hooks", "cluster", "shared_archive",
-        "pdf_reader", "templates", *_SETTINGS_INT_FIELDS,
+        "templates", *_SETTINGS_INT_FIELDS,
     }  # fmt: skip
     for key in raw:
         if key not in allowed:
@@ -232,12 +227,6 @@ def _settings(path: Path, raw: Any) -> Settings:
             )
     timezone = raw.get("timezone", DEFAULT_TIMEZONE)
     _check_timezone(path, "[settings]", timezone)
-    pdf_reader = raw.get("pdf_reader", Settings.pdf_reader)
-    if pdf_reader not in PDF_READERS:
-        raise ConfigError(
-            f"{path}: [settings]: field 'pdf_reader': {pdf_reader!r} is not one of "
-            + ", ".join(repr(r) for r in PDF_READERS)
-        )
     return Settings(
         contact=str(raw.get("contact", Settings.contact)),
         user_agent=raw.get("user_agent"),
@@ -246,7 +235,6 @@ def _settings(path: Path, raw: Any) -> Settings:
         hooks=_hooks(f"{path}: [settings]", raw.get("hooks", {})),
         cluster=raw.get("cluster") or None,
         shared_archive=bool(raw.get("shared_archive", False)),
-        pdf_reader=pdf_reader,
         templates=_template_dirs(path, raw.get("templates", [])),
         parse_timeout=raw.get("parse_timeout", DEFAULT_PARSE_TIMEOUT),
         crawl_timeout=raw.get("crawl_timeout", DEFAULT_CRAWL_TIMEOUT),

@@ -16,7 +16,7 @@ from db.documents import documents_to_parse
 from db.load import fail_document, load_result
 from db.runs import record_error, start_run
 from parsers.base import Parser, ParseResult
-from parsers.reading.document import fewer_collections, use_reader
+from parsers.reading.document import fewer_collections
 from parsers.registry import detect_parser, get_parser, table_specs
 from records.core.archive import Archive
 from records.core.config import DEFAULT_PARSE_TIMEOUT, Config, Settings, Source
@@ -48,7 +48,6 @@ class _Job:
     parser_name: str | None  # None: detect it in the worker, from the file it parses
     path: Path
     plan: ocr.Plan
-    pdf_reader: str = "fast"  # [settings] pdf_reader: how the worker reads PDF pages
     #: The sources file's settings: where its template folders are.
     settings: Settings | None = None
     #: Seconds the parse may take ([settings] parse_timeout); None: no limit.
@@ -72,7 +71,6 @@ def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
     prepared: ocr.Prepared | None = None
     name = job.parser_name
     try:
-        use_reader(job.pdf_reader)
         settings = job.settings
         # The whole job, not only the page reads: tables and text make as many objects.
         with time_limit(job.time_limit), fewer_collections():
@@ -216,7 +214,6 @@ def _job_for(
         name,
         path,
         plan,
-        pdf_reader=settings.pdf_reader if settings is not None else "fast",
         settings=settings,
         time_limit=parse_timeout(config),
     )
