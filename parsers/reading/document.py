@@ -55,6 +55,12 @@ CACHED_DOCUMENTS = 1
 #: MB), a page is let go once the stage reading it is done with it, so a 10,000-page
 #: records response is not held in memory whole; the next stage then reads it again.
 KEPT_OBJECTS = 400_000
+#: A page drawing more objects than this (characters, lines, rectangles, curves, images)
+#: is not read: its reading stops there and the page is empty to every stage, named in
+#: ``pages_not_read``. Each object is a dict of about 1 KB, so one page costs at most about
+#: 200 MB; a 7 KB PDF can draw 10^6 tiny characters (1.5 GB read whole). Real pages stay
+#: far below: a dense tabular page draws 5,000-20,000.
+MAX_PAGE_OBJECTS = 200_000
 
 _PLAIN = (float, int, bool, str, type(None))
 #: pdfminer's device logger (its warning for a string element it cannot render).
@@ -64,6 +70,8 @@ _device_log = logging.getLogger("pdfminer.pdfdevice")
 _PATH_KINDS: dict[type, str] = {LTRect: "rect", LTLine: "line", LTCurve: "curve"}
 
 _lock = threading.Lock()
+#: Pages not read because of ``MAX_PAGE_OBJECTS``: file -> page number -> why.
+_not_read: dict[str, dict[int, str]] = {}
 _cache: OrderedDict[tuple[str, int, int], Document] = OrderedDict()
 
 
@@ -74,6 +82,7 @@ def _forget_inherited() -> None:
     global _lock
     _lock = threading.Lock()
     _cache.clear()
+    _not_read.clear()
 
 
 os.register_at_fork(after_in_child=_forget_inherited)
@@ -142,6 +151,21 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         self.doctop = page.initial_doctop
         self.norm = page.pdf.unicode_norm
         self.fonts: dict[int, list[Any]] = {}
+        #: Objects the page may still draw (``MAX_PAGE_OBJECTS``).
+        self.budget = MAX_PAGE_OBJECTS
+
+    def _spend(self) -> None:
+        self.budget -= 1
+        if self.budget < 0:
+            raise PageOverLimit(MAX_PAGE_OBJECTS)
+
+    def paint_path(self, *args: Any, **kwargs: Any) -> None:
+        self._spend()
+        super().paint_path(*args, **kwargs)
+
+    def render_image(self, *args: Any, **kwargs: Any) -> None:
+        self._spend()
+        super().render_image(*args, **kwargs)
 
     def tag_cur_item(self) -> None:
         """As pdfplumber's: the marked-content tag goes on the object made last, which is
@@ -294,6 +318,9 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
     ) -> None:
         """The dict pdfplumber makes of the ``LTChar`` pdfminer would make: the box through
         the matrix, then pdfplumber's page coordinates."""
+        self.budget -= 1
+        if self.budget < 0:
+            raise PageOverLimit(MAX_PAGE_OBJECTS)
         (a, b, c, d, e, f) = matrix
         if b == 0 and c == 0:
             # apply_matrix_rect's arithmetic for an unrotated matrix (its four corners
@@ -340,6 +367,23 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
             attr["x0"] = x0 + self.mb_x0
             attr["x1"] = x1 + self.mb_x0
         self.cur_item.add(attr)  # type: ignore[arg-type]
+
+
+class PageOverLimit(Exception):
+    """A page draws more than ``MAX_PAGE_OBJECTS`` objects (raised and caught while reading)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"not read: it draws more than {limit:,} objects (characters, lines, rectangles,"
+            " curves, images), the limit for one page"
+        )
+
+
+def pages_not_read(path: Path) -> list[tuple[int, str]]:
+    """The pages of ``path`` this process left unread for their size, with why; each is
+    given once (the caller reports them)."""
+    found = _not_read.pop(str(Path(path).resolve()), {})
+    return sorted(found.items())
 
 
 def _no_log(*args: Any, **kwargs: Any) -> None:
@@ -451,6 +495,14 @@ class FastPage(Page):
         try:
             with reading_fast():
                 interpreter.process_page(self.page_obj)
+        except PageOverLimit as over:
+            # What was read so far goes: a part of a page would give part of its rows.
+            del device, interpreter
+            self._layout = LTPage(self.page_number, (0, 0, 0, 0))
+            source = getattr(self.pdf, "source_path", None)
+            if source is not None:
+                _not_read.setdefault(source, {})[self.page_number] = str(over)
+            return self._layout
         except Exception as e:
             raise PdfminerException(e) from e
         self._layout: LTPage = device.get_result()
@@ -550,6 +602,8 @@ class FastPDF(pdfplumber.PDF):
     """pdfplumber's PDF whose pages are ``FastPage``s (or ``page_class``'s)."""
 
     page_class: type[FastPage] = FastPage
+    #: The file's resolved path, set by ``open_document``.
+    source_path: str | None = None
 
     @property
     def pages(self) -> list[Page]:
@@ -639,7 +693,10 @@ def open_document(path: Path) -> Document:
         if document is not None:
             _cache.move_to_end(key)
             return document
-    document = Document(path, FastPDF.open(path))
+    pdf = FastPDF.open(path)
+    if isinstance(pdf, FastPDF):
+        pdf.source_path = str(path.resolve())  # where pages_not_read files its pages
+    document = Document(path, pdf)
     with _lock:
         _cache[key] = document
         while len(_cache) > CACHED_DOCUMENTS:

@@ -4,7 +4,7 @@ OCR, tables) and loaded here, one transaction per document."""
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from db.documents import documents_to_parse
 from db.load import fail_document, load_result
 from db.runs import record_error, start_run
 from parsers.base import Parser, ParseResult
-from parsers.reading.document import fewer_collections
+from parsers.reading.document import fewer_collections, pages_not_read
 from parsers.registry import detect_parser, get_parser, table_specs
 from records.core.archive import Archive
 from records.core.config import DEFAULT_PARSE_TIMEOUT, Config, Settings, Source
@@ -61,12 +61,25 @@ class _Outcome:
     result: ParseResult | str  # a string is why the document could not be parsed
     #: The generic extractor's reading of a document whose layout the parser refused.
     drift: ParseResult | None = None
+    #: Pages left unread for their size (``parsers.reading.document.MAX_PAGE_OBJECTS``):
+    #: (page number, why), reported as the document's errors when it is loaded.
+    unread: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
     """Worker: read page text (OCR scans), choose the parser if none is named, parse.
 
     No database here; an expected failure comes back as its message."""
+    outcome = _parse_job(job, archive_root)
+    # Pages too big to read, of the file or of its OCR copy: the user is told which.
+    unread = dict(pages_not_read(job.path))
+    if outcome.prepared is not None and outcome.prepared.target != job.path:
+        unread.update(pages_not_read(outcome.prepared.target))
+    outcome.unread = sorted(unread.items())
+    return outcome
+
+
+def _parse_job(job: _Job, archive_root: Path) -> _Outcome:
     label = job.document.get("filename") or job.document["sha256"][:12]
     prepared: ocr.Prepared | None = None
     name = job.parser_name
@@ -285,6 +298,8 @@ def _load_outcome(
     if outcome.prepared is not None:
         ocr.record_prepared(db, document, outcome.prepared, run_id=run_id, errors=summary.errors)
         crash_point("after-page-text")
+    for page, why in outcome.unread:
+        _document_error(db, summary, document, "parse", f"{label}: page {page} {why}", run_id)
     parser = get_parser(outcome.parser_name, settings) if outcome.parser_name else None
     if isinstance(outcome.result, str):
         _document_failed(db, summary, document, f"{label}: {outcome.result}", run_id, parser)
