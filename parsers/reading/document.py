@@ -51,10 +51,15 @@ from parsers.reading.words import page_textmap
 #: Documents kept open per process: a worker handles one document at a time (when it
 #: parses an OCR copy, the original's pages are not needed once their text is read).
 CACHED_DOCUMENTS = 1
-#: Above this many objects read and kept for one document (about 1 KB each: a few hundred
-#: MB), a page is let go once the stage reading it is done with it, so a 10,000-page
-#: records response is not held in memory whole; the next stage then reads it again.
-KEPT_OBJECTS = 400_000
+#: Objects of one document's pages kept read for the next stage (each about 1.8 KB with
+#: its share of the page's caches: about 180 MB; some 50 dense tabular pages). Pages read
+#: beyond it are let go as soon as the next page is read (``TRANSIENT_PAGES``), whatever
+#: the stage, so memory does not grow with page count: a stage that needs such a page
+#: again reads it again.
+KEPT_OBJECTS = 100_000
+#: Pages read beyond ``KEPT_OBJECTS`` held at once (the page a stage works on and the one
+#: before: a table continuing over a page break looks back one page).
+TRANSIENT_PAGES = 2
 #: A page drawing more objects than this (characters, lines, rectangles, curves, images)
 #: is not read: its reading stops there and the page is empty to every stage, named in
 #: ``pages_not_read``. Each object is a dict of about 1 KB, so one page costs at most about
@@ -506,6 +511,8 @@ class FastPage(Page):
         except Exception as e:
             raise PdfminerException(e) from e
         self._layout: LTPage = device.get_result()
+        if isinstance(self.pdf, FastPDF):
+            self.pdf.page_read(self, MAX_PAGE_OBJECTS - device.budget)
         return self._layout
 
     def parse_objects(self) -> dict[str, list[dict[str, Any]]]:
@@ -604,6 +611,35 @@ class FastPDF(pdfplumber.PDF):
     page_class: type[FastPage] = FastPage
     #: The file's resolved path, set by ``open_document``.
     source_path: str | None = None
+    #: Pages kept read (``KEPT_OBJECTS``): page number -> objects drawn.
+    _kept: dict[int, int]
+    #: Pages read beyond it, oldest first (``TRANSIENT_PAGES``).
+    _transient: OrderedDict[int, FastPage]
+
+    def page_read(self, page: FastPage, objects: int) -> None:
+        """``page`` was just read, drawing ``objects``: keep it while the document's kept
+        pages stay within ``KEPT_OBJECTS``, else hold it only until ``TRANSIENT_PAGES``
+        later pages are read."""
+        if "_kept" not in self.__dict__:
+            self._kept = {}
+            self._transient = OrderedDict()
+        number = page.page_number
+        if number in self._kept:  # read again after being let go (a caller closed it)
+            del self._kept[number]
+        if sum(self._kept.values()) + objects <= KEPT_OBJECTS:
+            self._kept[number] = objects
+            return
+        self._transient[number] = page
+        self._transient.move_to_end(number)
+        while len(self._transient) > TRANSIENT_PAGES:
+            _, old = self._transient.popitem(last=False)
+            old.close()
+
+    def let_go(self, page: Page) -> None:
+        """The caller is done with ``page``: close it now unless it is kept."""
+        transient = self.__dict__.get("_transient")
+        if transient is not None and transient.pop(page.page_number, None) is not None:
+            page.close()
 
     @property
     def pages(self) -> list[Page]:
@@ -633,9 +669,6 @@ class Document:
     def __init__(self, path: Path, pdf: pdfplumber.PDF) -> None:
         self.path = path
         self.pdf = pdf
-        #: Objects of the pages kept by ``done_with``, and those pages' numbers.
-        self._kept = 0
-        self._kept_pages: set[int] = set()
         self._collections: list[Any] = []
 
     @property
@@ -643,16 +676,12 @@ class Document:
         return self.pdf.pages
 
     def done_with(self, page: Page) -> None:
-        """The caller has what it needs from ``page``: keep its objects for the next stage
-        unless the document already holds too many (then let them go)."""
-        if page.page_number in self._kept_pages:
-            return
-        held = page.objects_read() if isinstance(page, FastPage) else 0
-        if self._kept + held > KEPT_OBJECTS:
+        """The caller has what it needs from ``page``: it is kept for the next stage when
+        within ``KEPT_OBJECTS``, else let go now (not only when the next page is read)."""
+        if isinstance(self.pdf, FastPDF):
+            self.pdf.let_go(page)
+        else:  # pdfplumber's own pages (the tests' oracle): nothing is kept
             page.close()
-            return
-        self._kept += held
-        self._kept_pages.add(page.page_number)
 
     def objects_kept(self) -> int:
         return sum(p.objects_read() for p in self.pdf.pages if isinstance(p, FastPage))
