@@ -635,6 +635,12 @@ class FastPDF(pdfplumber.PDF):
             _, old = self._transient.popitem(last=False)
             old.close()
 
+    def forget_page(self, page: Page) -> None:
+        """``page`` is being closed: it no longer counts among the kept or held pages."""
+        if "_kept" in self.__dict__:
+            self._kept.pop(page.page_number, None)
+            self._transient.pop(page.page_number, None)
+
     def let_go(self, page: Page) -> None:
         """The caller is done with ``page``: close it now unless it is kept."""
         transient = self.__dict__.get("_transient")
@@ -675,12 +681,16 @@ class Document:
     def pages(self) -> list[Page]:
         return self.pdf.pages
 
-    def done_with(self, page: Page) -> None:
+    def done_with(self, page: Page, *, keep: bool = True) -> None:
         """The caller has what it needs from ``page``: it is kept for the next stage when
-        within ``KEPT_OBJECTS``, else let go now (not only when the next page is read)."""
-        if isinstance(self.pdf, FastPDF):
+        within ``KEPT_OBJECTS``, else let go now (not only when the next page is read).
+        ``keep=False``: no later stage of this process needs it (the last stage, or a
+        process that only reads some pages' tables): let it go in any case."""
+        if isinstance(self.pdf, FastPDF) and keep:
             self.pdf.let_go(page)
-        else:  # pdfplumber's own pages (the tests' oracle): nothing is kept
+        else:  # pdfplumber's own pages (the tests' oracle) are never kept
+            if isinstance(self.pdf, FastPDF):
+                self.pdf.forget_page(page)
             page.close()
 
     def objects_kept(self) -> int:

@@ -261,3 +261,18 @@ def test_a_forked_child_does_not_read_through_the_parents_open_file() -> None:
         results = list(pool.map(_child_sees, [str(path)] * 4))
     assert [inherited for inherited, _ in results] == [False] * 4
     assert [words for _, words in results] == [expected_words] * 4
+
+
+def test_the_generic_extractor_lets_go_of_the_pages_it_read_last() -> None:
+    # Page text keeps a small document's pages for the parse; the generic extractor is the
+    # last stage to read them, and lets them go (its page workers keep none either).
+    path = fixture("real/camelot/us-030.pdf")
+    forget()
+    read_pages(path)
+    with open_document(path) as document:
+        assert document.objects_kept() > 0
+    tables = extract_tables(path, workers=1)
+    assert tables
+    with open_document(path) as document:
+        assert document.objects_kept() == 0
+    forget()
