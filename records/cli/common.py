@@ -17,6 +17,7 @@ import click
 from records.core.config import Config, load_config
 from records.core.errors import ConfigError, Interrupted, LockHeld, RecordsError
 from records.core.paths import Paths
+from records.core.printable import printable
 
 
 class RecordsGroup(click.Group):
@@ -28,8 +29,8 @@ class RecordsGroup(click.Group):
                 return super().invoke(ctx)
         except ConfigError as exc:
             click.secho(f"Configuration error: {exc}", fg="red", err=True)
-            ctx.exit(2)
-        except Interrupted:
+            ctx.exit(exc.exit_code)
+        except Interrupted as exc:
             # SIGTERM/SIGINT: the pipeline finished or rolled back the document in hand and
             # marked the run interrupted. 130 is the shell's code for "stopped by a signal".
             click.secho(
@@ -38,7 +39,7 @@ class RecordsGroup(click.Group):
                 fg="yellow",
                 err=True,
             )
-            ctx.exit(130)
+            ctx.exit(exc.exit_code)
         except KeyboardInterrupt as exc:
             # A second signal, or a signal to a command with no graceful stop (status,
             # extract): never click's "Aborted!" and exit 1.
@@ -48,13 +49,13 @@ class RecordsGroup(click.Group):
                 fg="yellow",
                 err=True,
             )
-            ctx.exit(130)
+            ctx.exit(Interrupted.exit_code)
         except LockHeld as exc:
             click.secho(str(exc), fg="yellow", err=True)
-            ctx.exit(3)
+            ctx.exit(exc.exit_code)
         except RecordsError as exc:
-            click.secho(f"Error: {exc}", fg="red", err=True)
-            ctx.exit(1)
+            click.secho(f"Error: {printable(exc)}", fg="red", err=True)
+            ctx.exit(exc.exit_code)
         except (sqlite3.DatabaseError, OSError) as exc:
             # A full disk or a damaged database: one line naming the file, no traceback.
             from records.cli.problems import explain
@@ -102,8 +103,9 @@ def load_sources(paths: Paths) -> Config:
 
 
 def say(message: str) -> None:
-    """Progress lines go to stderr, so stdout stays data (JSON, CSV, summaries)."""
-    click.echo(message, err=True)
+    """Progress lines go to stderr, so stdout stays data (JSON, CSV, summaries); names in
+    them are shown with control characters escaped (``records.core.printable``)."""
+    click.echo(printable(message), err=True)
 
 
 def print_summary(summary: Any) -> None:
@@ -120,7 +122,7 @@ def print_summary(summary: Any) -> None:
         line = (
             message if where and where in message else f"{where}: {message}" if where else message
         )
-        click.secho(f"  error [{error.get('stage', '?')}] {line}", fg="red", err=True)
+        click.secho(f"  error [{error.get('stage', '?')}] {printable(line)}", fg="red", err=True)
 
 
 def exit_for(summary: Any) -> None:

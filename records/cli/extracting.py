@@ -17,21 +17,23 @@ from typing import Any
 from parsers.base import Parser, ParseResult, Row
 from parsers.registry import detect_parser, get_parser
 from records.core.config import Settings
-from records.core.errors import LayoutMismatch, ParseError
+from records.core.errors import LayoutMismatch, ParseError, UnknownParser
+from records.core.formulas import spreadsheet_safe
 
 
 def choose_parser(
     path: Path, parser_name: str | None = None, settings: Settings | None = None
 ) -> Parser:
-    """The named parser (ParseError listing the known ones when unknown), else detection."""
+    """The named parser (``UnknownParser``, naming the file and the known parsers, when
+    unknown), else detection."""
     if not path.is_file():
         raise ParseError(f"{path}: no such file")
     if parser_name is None:
         return detect_parser(path, settings)
     try:
         return get_parser(parser_name, settings)
-    except KeyError as exc:
-        raise ParseError(f"{path.name}: {exc.args[0]}") from exc
+    except UnknownParser as exc:
+        raise UnknownParser(exc.name, exc.known, where=path.name) from None
 
 
 def tables_from_result(parser: Parser, result: ParseResult) -> list[dict[str, Any]]:
@@ -128,9 +130,12 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def to_csv(tables: list[dict[str, Any]]) -> str:
+def to_csv(tables: list[dict[str, Any]], *, neutralise: bool = True) -> str:
     """One CSV text: each table is a header line ("table", its columns) then its rows,
-    tables separated by an empty line, so several tables survive in one file."""
+    tables separated by an empty line, so several tables survive in one file. Text cells a
+    spreadsheet would run as a formula get a ``'`` in front unless ``neutralise`` is False
+    (``records.core.formulas``); numbers are written as they are."""
+    safe = spreadsheet_safe if neutralise else str
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for n, table in enumerate(tables):
@@ -138,5 +143,5 @@ def to_csv(tables: list[dict[str, Any]]) -> str:
             out.write("\n")
         writer.writerow(["table", *table["columns"]])
         for row in table["rows"]:
-            writer.writerow([table["table"], *(_csv_value(v) for v in row)])
+            writer.writerow([table["table"], *(safe(_csv_value(v)) for v in row)])
     return out.getvalue()

@@ -59,7 +59,8 @@ def extract(paths: Paths, file: str, parser_name: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(tables, indent=2, ensure_ascii=False, default=str))
     else:
-        click.echo(to_csv(tables), nl=False)
+        keep = settings is not None and settings.csv_formulas == "keep"
+        click.echo(to_csv(tables, neutralise=not keep), nl=False)
     # A template that refused the file: the generic tables are printed, and this says why
     # (exit 0: what is printed is a complete generic extraction).
     for note in notices:

@@ -38,6 +38,7 @@ from twisted.python.failure import Failure
 
 from db.connect import open_db
 from records.core.config import Source, load_config
+from records.core.filetypes import DOCUMENT_ENDINGS, DOCUMENT_TYPE_WORDS, extensions
 from records.core.paths import Paths
 from scrapers.failures import describe_failure, http_status, retry_note
 from scrapers.items import DocumentItem
@@ -51,17 +52,6 @@ from scrapers.wayback import (
     parse_cdx,
 )
 
-DOC_EXTENSIONS = {
-    "pdf": (".pdf",),
-    "xlsx": (".xlsx",),
-    "xls": (".xls",),
-    "csv": (".csv",),
-}
-#: Link endings that look like a document whatever the source downloads: a link ending so
-#: that matches no pattern is reported, so a too-narrow ``link_regex`` is noticed.
-DOCUMENT_LOOKING = (".pdf", ".xlsx", ".xls", ".csv", ".zip")
-#: ``<a type="...">`` values (a content type a page may declare) that look like a document.
-DOCUMENT_TYPES = ("pdf", "spreadsheet", "excel", "csv", "zip")
 #: How many unmatched document links a crawl's note lists by URL.
 LISTED_UNMATCHED = 10
 #: Listing-page answers that mean "this page is gone", which sends a source with
@@ -138,6 +128,8 @@ class AgencySpider(scrapy.Spider):
             return
         for url in links:
             yield self.document_request(url)
+        if next_url and self._listing_cap_reached(next_url):
+            return
         if next_url:
             yield scrapy.Request(
                 next_url,
@@ -158,6 +150,21 @@ class AgencySpider(scrapy.Spider):
             yield from self.fallback(listing, why)
         else:
             self.state.error(request.url, "crawl", f"{request.url}: {why}")
+
+    def _listing_cap_reached(self, next_url: str) -> bool:
+        """True (and an error row) when the crawl has read ``max_listing_pages`` listing
+        pages: a site that paginates without end must not hold the run for hours."""
+        cap = self.source.max_listing_pages
+        if self.listings_read < cap:
+            return False
+        self.state.error(
+            next_url,
+            "crawl",
+            f"{next_url}: not read: the crawl already read {cap} listing pages, the limit"
+            f" (max_listing_pages of source {self.source.name!r}); does the site paginate"
+            " without end? raise the limit if the listing really is that long",
+        )
+        return True
 
     def closed(self, reason: str) -> None:
         if self.unmatched_links:
@@ -208,8 +215,8 @@ class AgencySpider(scrapy.Spider):
 
     def _note_unmatched(self, url: str, declared_type: str) -> None:
         path = urlparse(url).path.lower()
-        looks = path.endswith(DOCUMENT_LOOKING) or any(
-            t in declared_type.lower() for t in DOCUMENT_TYPES
+        looks = path.endswith(DOCUMENT_ENDINGS) or any(
+            t in declared_type.lower() for t in DOCUMENT_TYPE_WORDS
         )
         if looks and url not in self.unmatched_links:
             self.unmatched_links.append(url)
@@ -228,7 +235,7 @@ class AgencySpider(scrapy.Spider):
 
     def _is_document(self, url: str) -> bool:
         path = urlparse(url).path.lower()
-        return any(path.endswith(ext) for t in self.source.doc_types for ext in DOC_EXTENSIONS[t])
+        return path.endswith(extensions(self.source.doc_types))
 
     # -- download --------------------------------------------------------
     def document_request(self, url: str) -> scrapy.Request:
@@ -366,7 +373,7 @@ class AgencySpider(scrapy.Spider):
             # The dupe filter drops the same query made from another capture of the page.
             yield self._cdx_request(url, self.document_captures, {"document_url": url})
         next_url = self.next_page(response, base=original)
-        if next_url:
+        if next_url and not self._listing_cap_reached(next_url):
             yield self._cdx_request(next_url, self.listing_captures, {"listing": next_url})
 
     def document_captures(self, response: Response) -> Iterator[scrapy.Request]:
