@@ -115,6 +115,7 @@ def print_summary(summary: Any) -> None:
         f" {summary.documents_unchanged} unchanged, {summary.documents_failed} failed,"
         f" {summary.documents_quarantined} quarantined; {summary.rows_added} row(s) added;"
         f" {len(summary.errors)} error(s)"
+        + (f"; {len(summary.warnings)} warning(s)" if getattr(summary, "warnings", None) else "")
     )
     for error in summary.errors:
         where = error.get("url") or error.get("source") or ""
@@ -123,6 +124,9 @@ def print_summary(summary: Any) -> None:
             message if where and where in message else f"{where}: {message}" if where else message
         )
         click.secho(f"  error [{error.get('stage', '?')}] {printable(line)}", fg="red", err=True)
+    for warning in getattr(summary, "warnings", ()):
+        message = printable(warning["message"])
+        click.secho(f"  warning [{warning['kind']}] {message}", fg="yellow", err=True)
 
 
 def exit_for(summary: Any) -> None:

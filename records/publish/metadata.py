@@ -127,6 +127,10 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "parsed_at": "When the file was last parsed (UTC).",
             "rows": "Rows the parse produced, over all tables.",
             "error": "Why the document failed or was quarantined (the quarantine reason).",
+            "warnings": (
+                "What the parse may have missed, though its rows are published: pages with"
+                " table-like lines that landed in no table, and how many (page accounting)."
+            ),
             "supersedes": (
                 "SHA-256 of the earlier document at the same URL, or of the report this one "
                 "re-issues: corrected when both cover the same period, else a new edition."
