@@ -6,10 +6,9 @@ a second (weekly, nothing changed) run that must download and parse nothing. Pri
 documents, pages and rows per second, what the second run fetched (requests, 304 answers,
 body bytes) and its time as a share of the first's. A script, not a test:
 
-    .venv/bin/python bench/bench_pipeline.py [--weeks 12] [--pdf-reader fast|pdfplumber]
+    .venv/bin/python bench/bench_pipeline.py [--weeks 12]
 
-``--pdf-reader`` sets ``[settings] pdf_reader`` in the generated sources file. To time an
-older checkout side by side, run its own copy of this script (``cd DIR && python
+To time an older checkout side by side, run its own copy of this script (``cd DIR && python
 bench/bench_pipeline.py``) in turns with this one.
 """
 
@@ -34,7 +33,6 @@ from records.pipeline.run import run
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weeks", type=int, default=12, help="weekly reports to generate")
-    parser.add_argument("--pdf-reader", help="[settings] pdf_reader (default: the default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         root = Path(tmp)
@@ -51,10 +49,6 @@ def main() -> None:
         paths = Paths(db=root / "r.db", archive=root / "archive", sources=root / "sources.toml")
         with serve_folder(site) as url:
             write_sources(paths.sources, url)
-            if args.pdf_reader:
-                text = paths.sources.read_text(encoding="utf-8")
-                setting = f'[settings]\npdf_reader = "{args.pdf_reader}"\n'
-                paths.sources.write_text(text.replace("[settings]\n", setting, 1))
             config = load_config(paths.sources)
             started = time.perf_counter()
             first = run(config, [DEMO_SOURCE], paths=paths)
