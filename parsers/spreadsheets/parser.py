@@ -186,7 +186,7 @@ def _parse_sheet(result: ParseResult, number: int, sheet: Sheet) -> None:
                 "sheet": number,
                 "sheet_name": sheet.name,
                 "hidden": sheet.hidden,
-                "header_row": header_index + 1 if header_index is not None else None,
+                "header_row": sheet.row_number(header_index) if header_index is not None else None,
                 "header": json.dumps(names, ensure_ascii=False),
                 "column_types": json.dumps(
                     dict(zip(names, types, strict=True)), ensure_ascii=False
@@ -209,7 +209,7 @@ def _parse_sheet(result: ParseResult, number: int, sheet: Sheet) -> None:
                 values={
                     "sheet": number,
                     "sheet_name": sheet.name,
-                    "sheet_row": i + 1,
+                    "sheet_row": sheet.row_number(i),
                     "cells": json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False),
                     "text": " | ".join(_text(v) for v in values if v is not None),
                 },

@@ -35,6 +35,11 @@ class UnsupportedFile(ParseError):
     """Raised by ``parsers.registry`` when no parser can read a file's type."""
 
 
+class WorkbookTooLarge(ParseError):
+    """Raised by ``parsers.spreadsheets.workbooks`` when a sheet would spread over more cells
+    than its budget (``RECORDS_MAX_SHEET_CELLS``), counted from the cells the file holds."""
+
+
 class LockHeld(RecordsError):
     """Raised by ``records.pipeline.guards.locks`` when another process is already ingesting a
     source."""
