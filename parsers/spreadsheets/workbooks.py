@@ -219,21 +219,28 @@ def read_xls(path: Path, label: str) -> list[Sheet]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(path, formatting_info=True, on_demand=True)
+        # ragged_rows: each row as long as its last cell, not padded to the sheet's width.
+        book = xlrd.open_workbook(path, formatting_info=True, on_demand=True, ragged_rows=True)
     except NotImplementedError:
         # Some old BIFF versions cannot give formatting: read values without merges.
         book = _open_xls_plain(path, label)
     except Exception as exc:  # xlrd.XLRDError, struct and OLE2 errors alike
         raise ParseError(_xls_error(label, exc)) from exc
     sheets = []
+    limit = max_sheet_cells()
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            rows = [
-                [_xls_value(book, sheet, r, c) for c in range(sheet.ncols)]
-                for r in range(sheet.nrows)
-            ]
+            budget = _Budget(label, sheet.name, limit)
+            rows = []
+            for r in range(sheet.nrows):
+                width = sheet.row_len(r)
+                budget.spend(width, f"row {r + 1:,} reaches column {width:,}")
+                rows.append([_xls_value(book, sheet, r, c) for c in range(width)])
             for rlo, rhi, clo, chi in getattr(sheet, "merged_cells", []):
+                budget.spend(
+                    (rhi - rlo) * chi, f"merged range {rlo + 1:,}..{rhi:,} x {clo + 1:,}..{chi:,}"
+                )
                 _fill(rows, rlo, rhi - 1, clo, chi - 1)
             sheets.append(Sheet(sheet.name, bool(sheet.visibility), rows))
             book.unload_sheet(index)
@@ -250,7 +257,7 @@ def _open_xls_plain(path: Path, label: str) -> Any:
     import xlrd
 
     try:
-        return xlrd.open_workbook(path, on_demand=True)
+        return xlrd.open_workbook(path, on_demand=True, ragged_rows=True)
     except Exception as exc:  # see read_xls
         raise ParseError(_xls_error(label, exc)) from exc
 
