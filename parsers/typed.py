@@ -1,0 +1,201 @@
+"""Typed tables: a table's printed header and its rows, with a type inferred per column.
+
+Any parser that reads a table without a template (a sheet, a PDF table, an OCR'd page)
+hands one ``TypedTable`` per table in ``ParseResult.typed``; ``db.typed`` stores it in a
+real SQLite table per table shape (typed columns named from the printed header), so
+Datasette can facet, sort and filter by column. Types, per column: integer, float, date
+(ISO text), boolean, else text. A value with a leading zero (ZIP code, precinct ID) makes
+its column text, so ``02134`` stays ``02134``; cells like ``N/A`` or ``-`` count as empty
+in a numeric or date column; ``2,219`` is the integer 2219.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from parsers.base import Column, ColumnType
+from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS
+
+#: A value as read: a spreadsheet cell (typed by the workbook) or a PDF cell's text.
+Value = None | str | int | float | bool | datetime | date | time
+
+_INT = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)$")
+_NUMBER = re.compile(r"^[-+]?\$?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+
+
+@dataclass
+class TypedRow:
+    """One data row of a typed table and where it is printed."""
+
+    page: int
+    table_index: int
+    row_index: int
+    values: list[Any]
+    bbox: str | None = None
+    #: The spreadsheet row (1-based, as the sheet shows it); None for a PDF.
+    source_row: int | None = None
+    #: Set when the row was read by OCR: Tesseract's mean word confidence (0-100) where
+    #: known, else -1.
+    ocr_confidence: float | None = None
+
+
+@dataclass
+class TypedTable:
+    """A table read without a template: its name, title, typed columns and rows."""
+
+    #: Suggested table name (from its printed title, else where it was found).
+    name: str
+    #: The title printed above the table, if any.
+    title: str | None
+    columns: list[Column]
+    rows: list[TypedRow] = field(default_factory=list)
+    #: Lines printed with the table that are not rows: notes, ``Source:`` lines.
+    notes: list[str] = field(default_factory=list)
+
+
+def typed_table(
+    name: str,
+    title: str | None,
+    header: Sequence[str],
+    rows: Sequence[tuple[TypedRow, Sequence[Value]]],
+    describe: str,
+) -> TypedTable:
+    """A typed table from column names and raw rows (each a ``TypedRow`` whose values are
+    filled here with the converted ``Value``s); ``describe`` says where a column comes from."""
+    n = len(header)
+    raw = [list(values) + [None] * (n - len(values)) for _, values in rows]
+    types = [infer_type([r[c] for r in raw]) for c in range(n)]
+    converters = [CONVERTERS[t] for t in types]
+    table = TypedTable(
+        name,
+        title,
+        [
+            Column(h, t, f"{describe}: printed header {h!r}.")
+            for h, t in zip(header, types, strict=True)
+        ],
+    )
+    for (row, _), values in zip(rows, raw, strict=True):
+        row.values = [converters[c](values[c]) for c in range(n)]
+        table.rows.append(row)
+    return table
+
+
+def infer_type(values: Sequence[Value]) -> ColumnType:
+    """The narrowest type every non-empty value of a column fits."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return "text"
+    if all(isinstance(v, bool) for v in present):
+        return "boolean"
+    typed = [v for v in present if not is_missing(v)]
+    if not typed:
+        return "text"
+    if all(as_int(v) is not None for v in typed):
+        return "integer"
+    if all(as_float(v) is not None for v in typed):
+        return "float"
+    if all(as_date(v) is not None for v in typed):
+        return "date"
+    return "text"
+
+
+def is_missing(value: Value) -> bool:
+    return isinstance(value, str) and value in EMPTY_MARKERS
+
+
+def as_int(value: Value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and _INT.match(value):
+        digits = value.lstrip("+-").replace(",", "")
+        if len(digits) > 1 and digits.startswith("0"):
+            return None  # a leading zero is part of a code, not a number
+        return int(value.replace(",", ""))
+    return None
+
+
+def as_float(value: Value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and any(ch.isdigit() for ch in value) and _NUMBER.match(value):
+        body = value.lstrip("+-").lstrip("$").replace(",", "")
+        whole = body.split(".")[0]
+        if len(whole) > 1 and whole.startswith("0"):
+            return None
+        negative = value.startswith("-")
+        number = float(body)
+        return -number if negative else number
+    return None
+
+
+def as_date(value: Value) -> str | None:
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    for fmt in DEFAULT_DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def is_number(value: Value) -> bool:
+    """True for a number, or text that reads as one (``2,219``, ``$3.50``)."""
+    return not isinstance(value, bool) and as_float(value) is not None
+
+
+def as_text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date | time):
+        return as_date(value) or value.isoformat()
+    return str(value)
+
+
+def _typed(convert: Callable[[Value], Any]) -> Callable[[Value], Any]:
+    def apply(value: Value) -> Any:
+        if value is None or is_missing(value):
+            return None
+        return convert(value)
+
+    return apply
+
+
+CONVERTERS: dict[str, Callable[[Value], Any]] = {
+    "integer": _typed(as_int),
+    "float": _typed(as_float),
+    "date": _typed(as_date),
+    "boolean": lambda v: v,
+    "text": lambda v: None if v is None else as_text(v),
+}
+
+
+def table_slug(text: str, fallback: str = "table") -> str:
+    """A table name from a printed title: lower case words joined by ``_``."""
+    words = re.findall(r"[0-9a-z]+", text.casefold())
+    slug = "_".join(words)[:60].strip("_")
+    return slug or fallback
