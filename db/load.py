@@ -9,6 +9,7 @@ import sqlite_utils
 
 from db.clock import now
 from db.tables import ensure_spec_tables
+from db.typed import load_typed
 from db.views import ensure_views
 from parsers.base import Parser, ParseResult
 from records.core.faults import crash_point
@@ -100,9 +101,19 @@ def load_result(
                     raise ValueError(f"parser {parser.name} returned rows for undeclared {name}")
                 db.table(name).insert_all(rows, batch_size=500)
                 crash_point("mid-load")
+            load_typed(
+                db,
+                sha256,
+                parser.version,
+                result.typed,
+                ocr_pages=result.document.get("ocr_pages") or (),
+                parser=parser.name,
+            )
         if reason and drift is not None:
             _load_drift(db, sha256, parser, *drift)
         facts = {k: v for k, v in result.document.items() if k not in DOCUMENT_FIELDS}
+        if result.warnings:
+            facts["warnings"] = result.warnings
         if facts:
             db.table("document_facts").insert_all(
                 {"document": sha256, "name": k, "value": _fact_text(v)} for k, v in facts.items()

@@ -197,6 +197,13 @@ class ParseResult:
     #: Set when the document must not be published as good data (failed check, drifted
     #: layout). Rows are still kept for inspection.
     quarantine: str | None = None
+    #: Tables read without a template (``parsers.typed.TypedTable``), each stored by
+    #: ``db.typed`` in a real table per table shape, with typed columns.
+    typed: list[Any] = field(default_factory=list)
+    #: What a reader must know about rows that may be missing or wrong (a total that is not
+    #: the sum of its rows, a page of table-like text that gave no rows): stored as the
+    #: document fact ``warnings`` and printed by the run.
+    warnings: list[str] = field(default_factory=list)
 
     def quarantine_reason(self) -> str | None:
         """The quarantine message: an explicit one, or the failed checks joined."""

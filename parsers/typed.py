@@ -11,6 +11,7 @@ in a numeric or date column; ``2,219`` is the integer 2219.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS
 Value = None | str | int | float | bool | datetime | date | time
 
 _INT = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)$")
+_DATE_LIKE = re.compile(r"^(?=.*\d)[\w ,./-]{6,40}$")
 _NUMBER = re.compile(r"^[-+]?\$?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
 
@@ -57,6 +59,15 @@ class TypedTable:
     notes: list[str] = field(default_factory=list)
 
 
+#: Column holding, as JSON, the cells that did not fit their column's type (a numeric
+#: column where a few cells say "KSA 25-2701(a)(2)": withheld): nothing is dropped silently.
+UNTYPED_CELLS = "untyped_cells"
+
+#: Share of a column's values that must be numbers for the column to be numeric when the
+#: others are text (kept in ``UNTYPED_CELLS``).
+NUMERIC_SHARE = 0.9
+
+
 def typed_table(
     name: str,
     title: str | None,
@@ -65,23 +76,55 @@ def typed_table(
     describe: str,
 ) -> TypedTable:
     """A typed table from column names and raw rows (each a ``TypedRow`` whose values are
-    filled here with the converted ``Value``s); ``describe`` says where a column comes from."""
+    filled here, converted); ``describe`` says where the columns come from."""
     n = len(header)
-    raw = [list(values) + [None] * (n - len(values)) for _, values in rows]
-    types = [infer_type([r[c] for r in raw]) for c in range(n)]
+    raw = [list(values)[:n] + [None] * (n - len(values)) for _, values in rows]
+    types = [column_type([r[c] for r in raw]) for c in range(n)]
     converters = [CONVERTERS[t] for t in types]
-    table = TypedTable(
-        name,
-        title,
-        [
-            Column(h, t, f"{describe}: printed header {h!r}.")
-            for h, t in zip(header, types, strict=True)
-        ],
-    )
+    columns = [
+        Column(h, t, f"{describe}; printed header {h!r}.")
+        for h, t in zip(header, types, strict=True)
+    ]
+    table = TypedTable(name, title, columns)
+    untyped = False
     for (row, _), values in zip(rows, raw, strict=True):
         row.values = [converters[c](values[c]) for c in range(n)]
+        odd = {
+            header[c]: as_text(values[c])
+            for c in range(n)
+            if row.values[c] is None and values[c] is not None and not is_missing(values[c])
+        }
+        row.values.append(json.dumps(odd, ensure_ascii=False) if odd else None)
+        untyped = untyped or bool(odd)
         table.rows.append(row)
+    if untyped:
+        table.columns.append(
+            Column(
+                UNTYPED_CELLS,
+                "text",
+                "Cells of this row that do not fit their column's type, as printed (JSON"
+                " object by column): the typed column is empty there.",
+            )
+        )
+    else:
+        for row in table.rows:
+            row.values.pop()
     return table
+
+
+def column_type(values: Sequence[Value]) -> ColumnType:
+    """``infer_type``, but a column of numbers with a few text cells (at most 1 in 10) is
+    numeric: those cells go to ``UNTYPED_CELLS``."""
+    kind = infer_type(values)
+    if kind != "text":
+        return kind
+    typed = [v for v in values if v is not None and not is_missing(v)]
+    numbers = [v for v in typed if is_number(v)]
+    if not numbers or len(numbers) < NUMERIC_SHARE * len(typed):
+        return "text"
+    if any(isinstance(v, str) and not is_number(v) and v[:1].isdigit() for v in typed):
+        return "text"  # "0213" codes, "12a": a column of codes, not numbers
+    return "integer" if all(as_int(v) is not None for v in numbers) else "float"
 
 
 def infer_type(values: Sequence[Value]) -> ColumnType:
@@ -145,8 +188,8 @@ def as_date(value: Value) -> str | None:
         return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if not isinstance(value, str):
-        return None
+    if not isinstance(value, str) or not _DATE_LIKE.match(value):
+        return None  # every date format has digits: skip strptime on words (it is slow)
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from parsers.base import Column, ParseResult, Row, TableSpec
 from parsers.cleaning import EMPTY_MARKERS
+from parsers.spreadsheets.tables import sheet_tables
 from parsers.spreadsheets.workbooks import Cell, Sheet, read_csv, read_xls, read_xlsx
 from parsers.typed import CONVERTERS as _CONVERTERS
 from parsers.typed import as_date as _as_date
@@ -152,6 +153,9 @@ def parse_sheets(sheets: list[Sheet]) -> ParseResult:
     result = ParseResult()
     for number, sheet in enumerate(sheets, start=1):
         _parse_sheet(result, number, sheet)
+        typed, warnings = sheet_tables(number, sheet)
+        result.typed.extend(typed)
+        result.warnings.extend(warnings)
     result.document["sheets"] = len(sheets)
     encodings = [sheet.encoding for sheet in sheets if sheet.encoding]
     if encodings:

@@ -314,6 +314,8 @@ def _load_outcome(
         f"  {label}: {status}, {count} row{'' if count == 1 else 's'}"
         f" ({parser.name} {parser.version})"
     )
+    for warning in result.warnings:  # stored as the document fact "warnings" too
+        progress(f"  {label}: warning: {warning}")
 
 
 def _parse_all(
