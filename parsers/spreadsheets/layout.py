@@ -138,7 +138,7 @@ def find_tables(sheet: Sheet) -> SheetLayout:
                 continue
         if kind == "single":
             if not pending:
-                attached = has_rows(table) and not gap
+                attached = table is not None and not gap
             pending.append(single_text(row))
             gap = False
             continue
@@ -234,15 +234,14 @@ def _trimmed(row: list[Cell]) -> list[Cell]:
 
 def _settle(rows: list[list[Cell]], table: SheetTable) -> None:
     """Columns and names of a finished table."""
-    if not table.numeric and len(table.header_rows) > 1:
-        # All text: the first row is the header, the others are rows.
-        table.body = table.header_rows[1:] + table.body
-        table.groups = [None] * (len(table.header_rows) - 1) + table.groups
-        table.header_rows = table.header_rows[:1]
-    elif len(table.header_rows) > MAX_HEADER_ROWS:
+    if len(table.header_rows) > 1 and (
+        not table.numeric or len(table.header_rows) > MAX_HEADER_ROWS
+    ):
+        # All text (or too many to be a header): the first row is the header, the others rows.
         extra = table.header_rows[1:]
+        no_group: list[str | None] = [None] * len(extra)
         table.body = extra + table.body
-        table.groups = [None] * len(extra) + table.groups
+        table.groups = no_group + table.groups
         table.header_rows = table.header_rows[:1]
     used: set[int] = set()
     for i in [*table.header_rows, *table.body, *table.totals]:
