@@ -12,6 +12,7 @@ import pytest
 from parsers.base import ParseResult
 from parsers.spreadsheets.parser import PARSER
 from parsers.typed import UNTYPED_CELLS, TypedTable
+from tests.parsers.spreadsheets.generated import detention_workbook
 from tests.shared import expected, fixture
 
 LA = "series/la-sos-election-results"
@@ -191,43 +192,10 @@ def test_kansas_2020_pdf_converted_sheet_two_tables_repeated_headers_text_number
     assert result.warnings == []  # every county total equals its column sums
 
 
-def _detention_workbook(path: Path, year: int, extra_column: bool = False) -> Path:
-    """A facilities workbook as agencies publish them: title block, a merged group-title
-    row over the column names, a blank spacer column, totals, a Source line."""
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = f"FY{year} Facilities"
-    ws["A1"] = "Detention Statistics"
-    ws["A2"] = f"Fiscal Year {year}"
-    ws.merge_cells("A1:H1")
-    ws["A4"] = "Facility Information"
-    ws.merge_cells("A4:C4")
-    ws["E4"] = "Average Daily Population"
-    ws.merge_cells("E4:G4" if not extra_column else "E4:H4")
-    header = ["Name", "State", "ZIP", None, "Level A", "Level B", "Total"]
-    if extra_column:
-        header.append("Female")
-    ws.append(header)
-    facilities = [
-        ["Adelanto", "CA", "02345", None, 1200 + year, 300, 1500 + year],
-        ["Otero", "NM", "88081", None, 450, 120, 570],
-        ["Port Isabel", "TX", "78566", None, 800, 210, 1010],
-    ]
-    for row in facilities:
-        ws.append(row + ([17] if extra_column else []))
-    ws.append(
-        ["Total", None, None, None, 2450 + year, 630, 3080 + year] + ([51] if extra_column else [])
-    )
-    ws.append([])
-    ws.append(["Source: ICE Enforcement and Removal Operations, facility list."])
-    book.save(path)
-    return path
-
-
 def test_generated_title_block_merged_group_titles_totals_and_source_line(
     tmp_path: Path,
 ) -> None:
-    result = PARSER.parse(_detention_workbook(tmp_path / "fy19.xlsx", 2019))
+    result = PARSER.parse(detention_workbook(tmp_path / "fy19.xlsx", 2019))
     (table,) = result.typed
     assert table.name == "fy2019_facilities"
     assert table.title is None
@@ -254,7 +222,7 @@ def test_generated_title_block_merged_group_titles_totals_and_source_line(
 
 
 def test_generated_total_that_is_not_the_sum_is_a_warning(tmp_path: Path) -> None:
-    path = _detention_workbook(tmp_path / "fy19.xlsx", 2019)
+    path = detention_workbook(tmp_path / "fy19.xlsx", 2019)
     book = openpyxl.load_workbook(path)
     book.active["F9"] = 631
     book.save(path)
