@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from parsers.base import Column, ColumnType
-from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS
+from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS, FOOTNOTE_CHARS
 
 #: A value as read: a spreadsheet cell (typed by the workbook) or a PDF cell's text.
 Value = None | str | int | float | bool | datetime | date | time
@@ -59,8 +59,12 @@ class TypedTable:
     notes: list[str] = field(default_factory=list)
 
 
+#: A row labelled like this is a total, not data: kept out of the rows, checked instead.
+TOTAL_LABEL = re.compile(r"^(grand\s+|county\s+|sub-?\s*)?totals?\b|^total\s+votes\b", re.I)
+
 #: Column holding, as JSON, the cells that did not fit their column's type (a numeric
-#: column where a few cells say "KSA 25-2701(a)(2)": withheld): nothing is dropped silently.
+#: column where a few cells say "KSA 25-2701(a)(2)": withheld) and numbers printed with a
+#: footnote mark (``7**``, typed 7): nothing is dropped silently.
 UNTYPED_CELLS = "untyped_cells"
 
 #: Share of a column's values that must be numbers for the column to be numeric when the
@@ -78,7 +82,9 @@ def typed_table(
     """A typed table from column names and raw rows (each a ``TypedRow`` whose values are
     filled here, converted); ``describe`` says where the columns come from."""
     n = len(header)
-    raw = [list(values)[:n] + [None] * (n - len(values)) for _, values in rows]
+    printed = [list(values)[:n] + [None] * (n - len(values)) for _, values in rows]
+    # "7**": a footnote mark glued to a number; typed as the number, kept as printed.
+    raw = [[_unmarked(v) for v in r] for r in printed]
     types = [column_type([r[c] for r in raw]) for c in range(n)]
     converters = [CONVERTERS[t] for t in types]
     columns = [
@@ -87,12 +93,13 @@ def typed_table(
     ]
     table = TypedTable(name, title, columns)
     untyped = False
-    for (row, _), values in zip(rows, raw, strict=True):
+    for (row, _), values, shown in zip(rows, raw, printed, strict=True):
         row.values = [converters[c](values[c]) for c in range(n)]
         odd = {
-            header[c]: as_text(values[c])
+            header[c]: as_text(shown[c])
             for c in range(n)
-            if row.values[c] is None and values[c] is not None and not is_missing(values[c])
+            if (row.values[c] is None and values[c] is not None and not is_missing(values[c]))
+            or (values[c] is not shown[c] and types[c] != "text")
         }
         row.values.append(json.dumps(odd, ensure_ascii=False) if odd else None)
         untyped = untyped or bool(odd)
@@ -110,6 +117,36 @@ def typed_table(
         for row in table.rows:
             row.values.pop()
     return table
+
+
+def total_warnings(table: TypedTable, totals: Sequence[tuple[str, Sequence[Value]]]) -> list[str]:
+    """A warning per numeric column whose printed total is not the sum of the table's rows;
+    ``totals`` are (where the total is printed, its values in the table's column order)."""
+    warnings = []
+    for where, printed in totals:
+        for c, column in enumerate(table.columns):
+            if column.type not in ("integer", "float") or c >= len(printed):
+                continue
+            value = as_float(printed[c]) if printed[c] is not None else None
+            if value is None:
+                continue
+            summed = sum(row.values[c] or 0 for row in table.rows)
+            if abs(summed - value) > 1e-6 * max(1.0, abs(value)):
+                warnings.append(
+                    f"{where} prints {as_text(printed[c])} for {column.name!r}"
+                    f" but its rows add up to {as_text(summed)}"
+                )
+    return warnings
+
+
+def _unmarked(value: Value) -> Value:
+    """A number printed with footnote marks after it (``7**``, ``12†``) as the number's text;
+    any other value as it is."""
+    if isinstance(value, str) and value[-1:] in FOOTNOTE_CHARS:
+        bare = value.rstrip(FOOTNOTE_CHARS).rstrip()
+        if is_number(bare):
+            return bare
+    return value
 
 
 def column_type(values: Sequence[Value]) -> ColumnType:

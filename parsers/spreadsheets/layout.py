@@ -30,10 +30,8 @@ from dataclasses import dataclass, field
 
 from parsers.cleaning import EMPTY_MARKERS
 from parsers.spreadsheets.workbooks import Cell, Sheet
-from parsers.typed import as_date, as_text, is_number
+from parsers.typed import TOTAL_LABEL, as_date, as_text, is_number
 
-#: A row labelled like this is a total, not data.
-TOTAL_LABEL = re.compile(r"^(grand\s+|county\s+|sub-?\s*)?totals?\b|^total\s+votes\b", re.I)
 #: A line below a table that is a note about it, not the title of what follows.
 NOTE_LINE = re.compile(r"^(source|sources|note|notes|prepared|data as of|\*|\(\d|\d\))", re.I)
 #: Header rows in a row before the table is taken as all text (first row header, the rest rows).

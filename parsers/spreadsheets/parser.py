@@ -109,7 +109,7 @@ TABLES: tuple[TableSpec, ...] = (
 
 class SpreadsheetParser:
     name = "spreadsheet"
-    version = "1.0"
+    version = "1.1"
     description = (
         "Any XLSX, XLS or CSV file: one generic table per sheet (header row detected, types"
         " inferred, leading zeros kept, merged cells filled)."

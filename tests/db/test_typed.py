@@ -160,3 +160,28 @@ def test_a_printed_column_named_like_provenance_is_kept_apart(tmp_path: Path, pr
     assert list(db.query(f"select page, [{printed} (printed)] as v from t")) == [
         {"page": 3, "v": 7}
     ]
+
+
+def test_template_less_pdf_table_added_is_faceted_and_sorted_by_its_own_columns(
+    tmp_path: Path,
+) -> None:
+    output = _add(tmp_path, fixture("series/ca-cdph-zika-weekly/ca-confirmed-cases-2016-03-25.pdf"))
+    assert "parsed" in output and "warning" not in output
+    client = Client(Built(tmp_path / "r.db", tmp_path / "a", tmp_path))
+    try:
+        table = "county_travel_associated_cases_locally_acquired_cases"
+        cases = "Travel-associated cases*"
+        page = client.json(
+            f"/{client.db}/{table}.json?_sort_desc={cases}&_facet=Locally acquired cases†"
+            "&_shape=objects&_size=3"
+        )
+        assert [(r["County"], r[cases]) for r in page["rows"]] == [
+            ("San Diego", 7),
+            ("Los Angeles", 5),
+            ("Contra Costa", 3),
+        ]
+        assert page["rows"][0]["page"] == 1 and page["rows"][0]["ocr"] == 0
+        facet = page["facet_results"]["Locally acquired cases†"]["results"]
+        assert [(f["value"], f["count"]) for f in facet] == [(0, 10)]
+    finally:
+        client.close()
