@@ -29,7 +29,9 @@ def draft_sheet_template(path: Path, name: str | None = None) -> str:
         first_lines.extend(layout.preamble[:1])
         typed, _ = sheet_tables(number, sheet)
         for table in typed:
-            columns = [(c.name, c.type) for c in table.columns if c.name != UNTYPED_CELLS]
+            columns: list[tuple[str, str]] = [
+                (c.name, c.type) for c in table.columns if c.name != UNTYPED_CELLS
+            ]
             key = tuple(n for n, _ in columns)
             if key in shapes:
                 shapes[key][1].append(sheet.name)
@@ -49,22 +51,22 @@ def draft_sheet_template(path: Path, name: str | None = None) -> str:
     if first_lines:
         lines.append(f"cells = [{_q('^' + _escape(first_lines[0]) + '$')}]  # the title block")
     taken: set[str] = set()
-    for columns, sheet_names, title, rows in shapes.values():
-        table = table_slug(title, fallback="table")
-        while table in taken:
-            table += "_2"
-        taken.add(table)
+    for shape, sheet_names, title, rows in shapes.values():
+        table_name = table_slug(title, fallback="table")
+        while table_name in taken:
+            table_name += "_2"
+        taken.add(table_name)
         lines += [
             "",
             "[[tables]]",
-            f"name = {_q(table)}",
+            f"name = {_q(table_name)}",
             f"description = {_q(f'{title} ({rows} rows in this file).')}",
             f"sheets = [{', '.join(_q(f'^{_escape(s)}$') for s in dict.fromkeys(sheet_names))}]",
             'extra_columns = "error"  # a new column in a later edition stops the parse',
             "check_totals = true",
         ]
         seen: set[str] = set()
-        for printed, kind in columns:
+        for printed, kind in shape:
             column = table_slug(printed, fallback="column")
             while column in seen:
                 column += "_2"
