@@ -185,3 +185,16 @@ def test_template_less_pdf_table_added_is_faceted_and_sorted_by_its_own_columns(
         assert [(f["value"], f["count"]) for f in facet] == [(0, 10)]
     finally:
         client.close()
+
+
+def test_a_document_parsed_again_replaces_its_typed_rows(tmp_path: Path) -> None:
+    from db.load import load_result
+    from parsers.spreadsheets.parser import PARSER
+
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    ensure_schema(db, PARSER.tables)
+    db.table("documents").insert({"sha256": "c" * 64, "filename": "fy2019.xlsx"})
+    result = PARSER.parse(detention_workbook(tmp_path / "fy2019.xlsx", 2019))
+    for _ in range(2):
+        load_result(db, "c" * 64, PARSER, PARSER.parse(tmp_path / "fy2019.xlsx"))
+    assert db.table("fy2019_facilities").count == len(result.typed[0].rows) == 3
