@@ -53,6 +53,28 @@ def print_status(paths: Paths, *, limit: int, echo: Callable[[str], None]) -> No
         echo("\nrecent errors:")
         for e in errors:
             echo(f"  run {e['run']} [{e['stage']}] {e['message']}")
+    print_warnings(db, limit=limit, echo=echo)
+
+
+def print_warnings(db: Any, *, limit: int, echo: Callable[[str], None]) -> None:
+    """Warnings of the documents parsed last (document fact ``warnings``): totals that are
+    not their rows' sum, table-like pages that gave no rows."""
+    if not db.table("document_facts").exists():
+        return
+    rows = list(
+        db.query(
+            "select d.filename, d.sha256, f.value from document_facts f"
+            " join documents d on d.sha256 = f.document where f.name = 'warnings'"
+            " order by d.parsed_at desc limit ?",
+            [limit],
+        )
+    )
+    if rows:
+        echo("\nwarnings (documents parsed, rows to check):")
+    for row in rows:
+        label = row["filename"] or row["sha256"][:12]
+        for message in json.loads(row["value"]):
+            echo(f"  {label}: {message}")
 
 
 def print_health(

@@ -126,8 +126,14 @@ def test_real_kansas_editions_share_one_table_with_the_2014_district_column_adde
     # The first edition's sheet was "Sheet1": a later edition's name replaced it.
     names = [r[0] for r in con.execute(f"select name from {TYPED_TABLES} order by name")]
     assert "officialprecinctlevelresults" in names and "sheet1" not in names
-    warnings = con.execute("select value from document_facts where name = 'warnings'").fetchone()[0]
-    assert len(json.loads(warnings)) == 4
+    warnings = con.execute("select value from document_facts where name = 'warnings'").fetchone()
+    assert len(json.loads(warnings[0])) == 4
+    status = CliRunner().invoke(cli, ["--db", str(tmp_path / "r.db"), "status"])
+    assert status.exit_code == 0, status.output
+    assert (
+        f"  {KS_2024}.xlsx: sheet 'SHAWNEE': total row 250 prints 10771 for"
+        " 'For State Senator 18th District REP Kenny Titus' but its rows add up to 10750"
+    ) in status.output
 
 
 def test_rows_read_by_ocr_are_flagged_with_their_confidence(tmp_path: Path) -> None:
