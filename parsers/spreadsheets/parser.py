@@ -44,7 +44,7 @@ from parsers.typed import as_float as _as_float
 from parsers.typed import as_text as _text
 from parsers.typed import infer_type
 from records.core.errors import ParseError
-from records.core.filetypes import sniff
+from records.core.filetypes import of_family, sniff
 
 #: Rows searched from the top of a sheet for the header.
 HEADER_SCAN_ROWS = 20
@@ -117,7 +117,7 @@ class SpreadsheetParser:
     tables = TABLES
 
     def detect(self, path: Path) -> bool:
-        return sniff(path.read_bytes()) in ("xlsx", "xls", "csv")
+        return sniff(path.read_bytes()) in of_family("spreadsheet")
 
     def parse(self, path: Path) -> ParseResult:
         return parse_sheets(read_sheets(path))

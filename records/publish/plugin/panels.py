@@ -97,7 +97,7 @@ def _template_tables(parser_name: str | None) -> list[str]:
 
     try:
         return [t.name for t in get_parser(parser_name or "").tables]
-    except (KeyError, RecordsError):  # a template from a folder this server does not see
+    except RecordsError:  # a template from a folder this server does not see
         return []
 
 
