@@ -108,6 +108,7 @@ def load_result(
                 result.typed,
                 ocr_pages=result.document.get("ocr_pages") or (),
                 parser=parser.name,
+                ocr_confidence=result.document.get("ocr_confidence"),
             )
         if reason and drift is not None:
             _load_drift(db, sha256, parser, *drift)

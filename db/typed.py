@@ -84,6 +84,7 @@ def load_typed(
     tables: Iterable[TypedTable],
     ocr_pages: Iterable[int] = (),
     parser: str = "",
+    ocr_confidence: dict[int, float] | None = None,
 ) -> int:
     """Insert the document's typed tables (inside the caller's transaction); rows loaded."""
     ensure_typed_schema(db)
@@ -96,6 +97,9 @@ def load_typed(
         records = []
         for row in table.rows:
             ocr = row.page in read_by_ocr or row.ocr_confidence is not None
+            confidence = row.ocr_confidence
+            if confidence is None and ocr and ocr_confidence:
+                confidence = ocr_confidence.get(row.page)
             record: dict[str, Any] = {
                 "document": sha256,
                 "page": row.page,
@@ -105,9 +109,7 @@ def load_typed(
                 "source_row": row.source_row,
                 "ocr": int(ocr),
                 "ocr_confidence": (
-                    row.ocr_confidence
-                    if row.ocr_confidence is not None and row.ocr_confidence >= 0
-                    else None
+                    confidence if confidence is not None and confidence >= 0 else None
                 ),
                 "parser_version": parser_version,
             }

@@ -204,6 +204,15 @@ def test_zip_response_with_scan_spreadsheet_and_csv(tmp_path: Path) -> None:
         for r in db.query(f"select page, ocr from [{name}] where document = ?", [original_sha])
     }
     assert flags == {(2, 1)}
+    # With Tesseract's mean word confidence of the page (from its hOCR), on each row.
+    confidences = {
+        r["ocr_confidence"]
+        for name in typed
+        for r in db.query(f"select ocr_confidence from [{name}] where document = ?", [original_sha])
+    }
+    (confidence,) = confidences
+    assert 50 < confidence <= 100
+    assert json.loads(facts["ocr_confidence"]) == {"2": confidence}
     assert list(db.query("select Precinct, Registered, [Ballots cast] as cast from sheet")) == [
         {"Precinct": "0001 PCT 1 - WALLISVILLE", "Registered": 589, "cast": 363}
     ]
