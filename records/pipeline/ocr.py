@@ -11,7 +11,8 @@ Parsers stay pure and never OCR.
 Rows parsed from the copy are recorded against the original, flagged by the document facts
 ``ocr``/``ocr_pages``/``ocr_copy``/``ocr_confidence`` (``db.derived.ocr_facts``), page rows
 read by OCR have ``pages.ocr`` = 1, and typed-table rows of those pages ``ocr`` = 1 with the
-page's mean Tesseract word confidence (``db.typed``). A document is OCR'd once: later parses reuse the archived copy.
+page's mean Tesseract word confidence (``db.typed``). A document is OCR'd once: later
+parses reuse the archived copy.
 
 Needs Debian's ``ocrmypdf`` and ``tesseract-ocr-eng`` (other languages: install
 ``tesseract-ocr-LANG`` and set ``RECORDS_OCR_LANGUAGES``, e.g. ``eng+spa``). When they are
