@@ -43,9 +43,9 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from parsers.base import Check, Column, ParseResult, Row, TableSpec
+from parsers.base import Check, Column, ColumnType, ParseResult, Row, TableSpec
 from parsers.spreadsheets.layout import SheetTable, find_tables
 from parsers.spreadsheets.workbooks import Cell, Sheet
 from parsers.typed import CONVERTERS, as_float, as_text
@@ -65,7 +65,7 @@ _EXTRA = ("error", "ignore", "keep")
 class SheetColumn:
     name: str
     header: re.Pattern[str]
-    type: str
+    type: ColumnType
     description: str
     optional: bool
 
@@ -83,7 +83,7 @@ class SheetTableTemplate:
     facets: tuple[str, ...]
 
     def spec(self) -> TableSpec:
-        columns = [Column(c.name, c.type, c.description) for c in self.columns]  # type: ignore[arg-type]
+        columns = [Column(c.name, c.type, c.description) for c in self.columns]
         columns.append(Column("sheet_name", "text", "Sheet the row is printed on."))
         columns.append(Column("source_row", "integer", "Row number as the sheet shows it."))
         columns.append(Column("table_title", "text", "Title printed above the row's table."))
@@ -154,7 +154,7 @@ def _table(where: str, data: dict[str, Any]) -> SheetTableTemplate:
             SheetColumn(
                 col["name"],
                 _regex(where, col["header"]),
-                kind,
+                cast(ColumnType, kind),
                 col.get("description", f"Printed header {col['header']!r}."),
                 bool(col.get("optional", False)),
             )
