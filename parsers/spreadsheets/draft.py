@@ -48,8 +48,15 @@ def draft_sheet_template(path: Path, name: str | None = None) -> str:
         f"sheets = [{_q('^' + _escape(sheets[0].name) + '$')}]"
         + ("  # the first sheet's name; loosen it if it changes" if sheets else ""),
     ]
-    if first_lines:
-        lines.append(f"cells = [{_q('^' + _escape(first_lines[0]) + '$')}]  # the title block")
+    # Text the file prints near the top: its title block, else its first column names (a
+    # CSV's only "sheet" is called csv: the name alone would claim every CSV).
+    cells = first_lines[:1]
+    if not cells and shapes:
+        first_shape = next(iter(shapes))
+        cells = [n for n in first_shape if not n.startswith("column_")][:3]
+    if cells:
+        patterns = ", ".join(_q(f"^{_escape(c)}$") for c in cells)
+        lines.append(f"cells = [{patterns}]  # text printed in the first rows")
     taken: set[str] = set()
     for shape, sheet_names, title, rows in shapes.values():
         table_name = table_slug(title, fallback="table")

@@ -140,6 +140,25 @@ def test_records_add_finds_the_template_and_loads_its_declared_table(
     assert rows == [("CA", 3519, "integer"), ("NM", 570, "integer"), ("TX", 1010, "integer")]
 
 
+def test_a_csv_draft_detects_by_its_header_not_by_being_a_csv(tmp_path: Path) -> None:
+    mine = tmp_path / "declined.csv"
+    mine.write_text("County,Declined,Date\nTravis,3,2024-01-02\nHarris,05,2024-01-03\n")
+    other = tmp_path / "other.csv"
+    other.write_text("Name,Unit\nAna Ruiz,Patrol\n")
+    saved = _draft(mine, "declined", tmp_path / "t")
+    data = tomllib.loads(saved.read_text())
+    assert data["detect"] == {"sheets": ["^csv$"], "cells": ["^County$", "^Declined$", "^Date$"]}
+    # "05": a leading zero makes the column text, as printed.
+    assert [c["type"] for c in data["tables"][0]["columns"]] == ["text", "text", "date"]
+    parser = SheetTemplateParser(read_sheet_template(saved))
+    assert parser.detect(mine) and not parser.detect(other)
+    rows = parser.parse(mine).rows
+    assert [(r.values["county"], r.values["declined"], r.values["date"]) for r in rows] == [
+        ("Travis", "3", "2024-01-02"),
+        ("Harris", "05", "2024-01-03"),
+    ]
+
+
 def test_a_template_without_detect_patterns_is_refused_naming_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "x.sheet.toml"
     bad.write_text('name = "x"\nversion = "1.0"\ndescription = "x"\n[[tables]]\nname = "t"\n')
