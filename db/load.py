@@ -113,8 +113,6 @@ def load_result(
         if reason and drift is not None:
             _load_drift(db, sha256, parser, *drift)
         facts = {k: v for k, v in result.document.items() if k not in DOCUMENT_FIELDS}
-        if result.warnings:
-            facts["warnings"] = result.warnings
         if facts:
             db.table("document_facts").insert_all(
                 {"document": sha256, "name": k, "value": _fact_text(v)} for k, v in facts.items()
@@ -126,6 +124,8 @@ def load_result(
             "parsed_at": now(),
             "rows": len(result.rows),
             "error": reason,
+            # What the parse may have missed (parsers.accounting): rows kept, user told.
+            "warnings": result.warning_text(),
         }
         update.update({k: result.document[k] for k in DOCUMENT_FIELDS if k in result.document})
         crash_point("before-status-update")

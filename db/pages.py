@@ -51,18 +51,6 @@ def pages_indexed(db: sqlite_utils.Database, sha256: str) -> bool:
     return bool(row[0]) and row[0] == row[1]
 
 
-def page_texts(db: sqlite_utils.Database, sha256: str) -> list[tuple[int, str]]:
-    """(page, text) of a document's indexed pages, in page order."""
-    if not db.table("pages").exists():
-        return []
-    return [
-        (row[0], row[1] or "")
-        for row in db.execute(
-            "select page, text from pages where document = ? order by page", [sha256]
-        ).fetchall()
-    ]
-
-
 def unread_scans(db: sqlite_utils.Database, sha256: str) -> bool:
     """True when some scanned page of the document has no OCR text yet."""
     row = db.execute(

@@ -110,10 +110,13 @@ class TableSpec:
     #: Canned queries and charts over this table; published only where the table exists.
     queries: tuple[CannedQuery, ...] = ()
     charts: tuple[Chart, ...] = ()
+    #: Columns naming what a row is about (a county, a facility): ``changes_by_key`` then
+    #: compares editions per key ("Harris: total 8,429 → 8,868"). Empty: rows compared whole.
+    key: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = {c.name for c in self.columns}
-        named = [self.sort, self.sort_desc, self.label_column, *self.facets, *self.fts]
+        named = [self.sort, self.sort_desc, self.label_column, *self.facets, *self.fts, *self.key]
         for chart in self.charts:
             if chart.table != self.name:
                 raise ValueError(
@@ -178,11 +181,31 @@ class Check:
     expected: Any
     found: Any
     message: str = ""
+    #: True when the template keeps this check as a warning (``on_fail = "warn"``): a failure
+    #: is a ``ParseWarning`` on the result, not a quarantine.
+    warn_only: bool = False
 
     def describe(self) -> str:
         state = "passed" if self.passed else "FAILED"
         text = f"{self.name} {state}: expected {self.expected!r}, found {self.found!r}"
         return f"{text} ({self.message})" if self.message else text
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """Something the user must know about a parse that is not a failed check: the rows are
+    published, but part of the document may be missing from them (see
+    ``parsers.accounting``). Stored with the document (``documents.warnings``) and shown by
+    ``records run``/``add``/``extract``, ``records status`` and Datasette."""
+
+    #: "unaccounted_lines" (table-like lines in no table), "no_rows" (nothing loaded from a
+    #: document with table-like lines), "skipped_pages" (a template's header on pages it
+    #: does not read).
+    kind: str
+    message: str
+    pages: tuple[int, ...] = ()
+    #: How many lines (or rows) the warning is about.
+    lines: int = 0
 
 
 @dataclass
@@ -200,14 +223,18 @@ class ParseResult:
     #: Tables read without a template (``parsers.typed.TypedTable``), each stored by
     #: ``db.typed`` in a real table per table shape, with typed columns.
     typed: list[Any] = field(default_factory=list)
-    #: What a reader must know about rows that may be missing or wrong (a total that is not
-    #: the sum of its rows, a page of table-like text that gave no rows): stored as the
-    #: document fact ``warnings`` and printed by the run.
-    warnings: list[str] = field(default_factory=list)
+    #: What the parse may have missed (``parsers.accounting``); the rows are still loaded.
+    warnings: list[ParseWarning] = field(default_factory=list)
+    #: Page (or sheet) -> (rows loaded, table-like lines in no table), from page accounting.
+    accounted: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def warning_text(self) -> str | None:
+        """The warnings joined for the ``documents.warnings`` column (None when there are none)."""
+        return "; ".join(w.message for w in self.warnings) or None
 
     def quarantine_reason(self) -> str | None:
         """The quarantine message: an explicit one, or the failed checks joined."""
-        failed = [c.describe() for c in self.checks if not c.passed]
+        failed = [c.describe() for c in self.checks if not c.passed and not c.warn_only]
         reasons = ([self.quarantine] if self.quarantine else []) + failed
         return "; ".join(reasons) if reasons else None
 

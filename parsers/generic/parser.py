@@ -11,9 +11,11 @@ import json
 import re
 from pathlib import Path
 
-from parsers.base import Column, ParseResult, Row, TableSpec, bbox_text
+from parsers.accounting import account_pdf
+from parsers.base import Box, Column, ParseResult, ParseWarning, Row, TableSpec, bbox_text
 from parsers.generic.extract import extract_tables
 from parsers.generic.model import ExtractedTable
+from parsers.reading.furniture import open_pdf
 from parsers.typed import (
     TOTAL_LABEL,
     TypedRow,
@@ -195,6 +197,21 @@ def _named_columns(columns: list[str], rows: list[list[Value]]) -> tuple[list[st
     return [names[c] for c in keep], keep
 
 
+def account_tables(
+    path: Path, tables: list[ExtractedTable], pages: list[int] | None = None
+) -> ParseResult:
+    """The rows of ``tables`` with page accounting (``parsers.accounting``): table-like
+    lines outside every table found are named in a warning (on ``pages`` only, if given)."""
+    result = ParseResult(rows=table_rows(tables))
+    covered: dict[int, list[Box]] = {}
+    for table in tables:
+        for piece in table.pieces:
+            covered.setdefault(piece.page, []).append(piece.bbox)
+    with open_pdf(path) as pdf:
+        account_pdf(pdf, result, covered, tables=[ROWS], pages=pages)
+    return result
+
+
 class GenericParser:
     """Tables of any PDF, ruled or not, without a template."""
 
@@ -217,16 +234,17 @@ class GenericParser:
         if not self.detect(path):
             raise ParseError(f"{path}: not a PDF")
         tables = extract_tables(path)
+        result = account_tables(path, tables)
         typed, warnings = typed_tables(tables)
-        return ParseResult(
-            rows=table_rows(tables),
-            document={
+        result.typed = typed
+        result.warnings.extend(ParseWarning("total_mismatch", w) for w in warnings)
+        result.document.update(
+            {
                 "tables_found": len(tables),
                 "tables_flagged": sum(1 for t in tables if t.warnings),
-            },
-            typed=typed,
-            warnings=warnings,
+            }
         )
+        return result
 
 
 PARSER = GenericParser()

@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from parsers.base import Column, ParseResult, Row, TableSpec
+from parsers.base import Column, ParseResult, ParseWarning, Row, TableSpec
 from parsers.cleaning import EMPTY_MARKERS
 from parsers.spreadsheets.tables import sheet_tables
 from parsers.spreadsheets.workbooks import Cell, Sheet, read_csv, read_xls, read_xlsx
@@ -155,7 +155,7 @@ def parse_sheets(sheets: list[Sheet]) -> ParseResult:
         _parse_sheet(result, number, sheet)
         typed, warnings = sheet_tables(number, sheet)
         result.typed.extend(typed)
-        result.warnings.extend(warnings)
+        result.warnings.extend(ParseWarning("total_mismatch", w) for w in warnings)
     result.document["sheets"] = len(sheets)
     encodings = [sheet.encoding for sheet in sheets if sheet.encoding]
     if encodings:

@@ -9,10 +9,12 @@ from typing import Any
 import sqlite_utils
 
 from db.connect import open_db
+from db.editions import periods_unknown
 from records.core.config import load_config
 from records.core.cron import cadence_seconds, describe_period
 from records.core.errors import ConfigError
 from records.core.paths import Paths
+from records.core.printable import printable
 from records.pipeline.guards.deadruns import DEAD_MESSAGE, dead_runs
 from records.pipeline.reporting.health import source_health
 
@@ -34,6 +36,12 @@ def print_status(paths: Paths, *, limit: int, echo: Callable[[str], None]) -> No
     total = sum(r["n"] for r in counts)
     by_status = ", ".join(f"{r['n']} {r['status']}" for r in counts)
     echo(f"\ndocuments: {total}" + (f" ({by_status})" if counts else ""))
+    unknown = periods_unknown(db)
+    if unknown:
+        echo(
+            f"  {unknown} parsed document(s) state no report period: a newer file at the same"
+            " URL is taken as their correction, not a new edition (docs/editions.md)"
+        )
     runs = list(db.query("select * from runs order by id desc limit ?", [limit]))
     # Read only: a run whose process died is shown as interrupted; the next ingesting
     # command writes it so (records.pipeline.guards.deadruns).
@@ -48,33 +56,12 @@ def print_status(paths: Paths, *, limit: int, echo: Callable[[str], None]) -> No
         )
         if r["id"] in dead:
             echo("      " + DEAD_MESSAGE.format(pid=r["pid"], host=r["host"]))
+    _print_warnings(db, limit, echo)
     errors = list(db.query("select * from errors order by id desc limit ?", [limit]))
     if errors:
         echo("\nrecent errors:")
         for e in errors:
-            echo(f"  run {e['run']} [{e['stage']}] {e['message']}")
-    print_warnings(db, limit=limit, echo=echo)
-
-
-def print_warnings(db: Any, *, limit: int, echo: Callable[[str], None]) -> None:
-    """Warnings of the documents parsed last (document fact ``warnings``): totals that are
-    not their rows' sum, table-like pages that gave no rows."""
-    if not db.table("document_facts").exists():
-        return
-    rows = list(
-        db.query(
-            "select d.filename, d.sha256, f.value from document_facts f"
-            " join documents d on d.sha256 = f.document where f.name = 'warnings'"
-            " order by d.parsed_at desc limit ?",
-            [limit],
-        )
-    )
-    if rows:
-        echo("\nwarnings (documents parsed, rows to check):")
-    for row in rows:
-        label = row["filename"] or row["sha256"][:12]
-        for message in json.loads(row["value"]):
-            echo(f"  {label}: {message}")
+            echo(f"  run {e['run']} [{e['stage']}] {printable(e['message'])}")
 
 
 def print_health(
@@ -138,3 +125,22 @@ def when(stamp: str | None) -> str:
     if not stamp:
         return "never"
     return stamp[:16].replace("T", " ") + " UTC" if len(stamp) >= 16 else stamp
+
+
+def _print_warnings(db: Any, limit: int, echo: Callable[[str], None]) -> None:
+    """Documents loaded with a warning (``parsers.accounting``): rows they may have missed."""
+    if "warnings" not in db["documents"].columns_dict:
+        return
+    warned = list(
+        db.query(
+            "select filename, sha256, warnings from documents where warnings is not null"
+            " order by parsed_at desc limit ?",
+            [limit],
+        )
+    )
+    if not warned:
+        return
+    (n,) = next(db.execute("select count(*) from documents where warnings is not null"))
+    echo(f"\ndocuments with warnings: {n}")
+    for d in warned:
+        echo(f"  {d['filename'] or d['sha256'][:12]}: {d['warnings']}")

@@ -26,7 +26,6 @@ from records.core.paths import Paths
 from records.pipeline import ocr
 from records.pipeline.guards import interrupt
 from records.pipeline.guards.deadruns import close_dead_runs
-from records.pipeline.reporting.empty_parse import empty_parse_warnings
 from records.pipeline.reporting.progress import ParseProgress
 from records.pipeline.reporting.summary import Progress, RunSummary, quiet, recorded_run
 from records.pipeline.workers.choose import executor_for
@@ -297,7 +296,6 @@ def _load_outcome(
         raise RuntimeError(f"{label}: parsed without a parser")
     result = outcome.result
     result.document.update(ocr_facts(db, document["sha256"]))  # flags rows read by OCR
-    result.warnings.extend(empty_parse_warnings(db, document["sha256"], len(result.rows)))
     drift = None
     if outcome.drift is not None and result.quarantine is not None:
         # The archived file is named by its digest: say the document's name.
@@ -316,8 +314,15 @@ def _load_outcome(
         f"  {label}: {status}, {count} row{'' if count == 1 else 's'}"
         f" ({parser.name} {parser.version})"
     )
-    for warning in result.warnings:  # stored as the document fact "warnings" too
-        progress(f"  {label}: warning: {warning}")
+    for warning in result.warnings:  # stored on the document too (documents.warnings)
+        summary.warnings.append(
+            {
+                "url": document.get("url"),
+                "document": document["sha256"],
+                "kind": warning.kind,
+                "message": f"{label}: {warning.message}",
+            }
+        )
 
 
 def _parse_all(

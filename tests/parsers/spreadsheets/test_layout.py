@@ -132,7 +132,8 @@ def test_kansas_2024_county_sheets_two_header_rows_and_withheld_precincts() -> N
         '{"For State Senator 3rd District DEM Dena Sattler": "KSA 25-2701(a)(2)",'
         ' "For State Senator 19th District DEM Patrick Schmidt": "KSA 25-2701(a)(2)"}'
     )
-    assert result.warnings == [
+    assert {w.kind for w in result.warnings} == {"total_mismatch"}
+    assert [w.message for w in result.warnings] == [
         f"sheet 'SHAWNEE': total row 250 prints {printed} for {name!r} but its rows add up"
         f" to {summed}"
         for name, summed, printed in [
@@ -227,9 +228,12 @@ def test_generated_total_that_is_not_the_sum_is_a_warning(tmp_path: Path) -> Non
     book.active["F9"] = 631
     book.save(path)
     result = PARSER.parse(path)
-    assert result.warnings == [
-        "sheet 'FY2019 Facilities': total row 9 prints 631 for"
-        " 'Average Daily Population Level B' but its rows add up to 630"
+    assert [(w.kind, w.message) for w in result.warnings] == [
+        (
+            "total_mismatch",
+            "sheet 'FY2019 Facilities': total row 9 prints 631 for"
+            " 'Average Daily Population Level B' but its rows add up to 630",
+        )
     ]
 
 
