@@ -5,10 +5,9 @@ Generates N DDOR-style weekly reports (synthetic, ``records.demo.sample_reports`
 a second (weekly, nothing changed) run that must download and parse nothing. Prints
 documents, pages and rows per second. A script, not a test:
 
-    .venv/bin/python bench/bench_pipeline.py [--weeks 12] [--pdf-reader fast|pdfplumber]
+    .venv/bin/python bench/bench_pipeline.py [--weeks 12]
 
-``--pdf-reader`` sets ``[settings] pdf_reader`` in the generated sources file. To time an
-older checkout side by side, run its own copy of this script (``cd DIR && python
+To time an older checkout side by side, run its own copy of this script (``cd DIR && python
 bench/bench_pipeline.py``) in turns with this one.
 """
 
@@ -33,7 +32,6 @@ from records.pipeline.run import run
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weeks", type=int, default=12, help="weekly reports to generate")
-    parser.add_argument("--pdf-reader", help="[settings] pdf_reader (default: the default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         root = Path(tmp)
@@ -50,10 +48,6 @@ def main() -> None:
         paths = Paths(db=root / "r.db", archive=root / "archive", sources=root / "sources.toml")
         with serve_folder(site) as url:
             write_sources(paths.sources, url)
-            if args.pdf_reader:
-                text = paths.sources.read_text(encoding="utf-8")
-                setting = f'[settings]\npdf_reader = "{args.pdf_reader}"\n'
-                paths.sources.write_text(text.replace("[settings]\n", setting, 1))
             config = load_config(paths.sources)
             started = time.perf_counter()
             first = run(config, [DEMO_SOURCE], paths=paths)

@@ -36,12 +36,10 @@ from bench.fixtures import TEMPLATE_FIXTURES  # noqa: E402
 
 #: tool -> what it runs on one fixture (see ``_run_one``).
 TOOLS = {
-    "templates": "our template (or DDOR parser), pdf_reader = fast",
-    "templates-plumber": "our template, pdf_reader = pdfplumber (pdfplumber's own pages)",
-    "templates-pdfium": "our template (or DDOR parser), pdf_reader = pdfium",
-    "generic": "our generic extractor, one process, pdf_reader = fast",
-    "generic-plumber": "our generic extractor, one process, pdf_reader = pdfplumber",
-    "generic-pdfium": "our generic extractor, one process, pdf_reader = pdfium",
+    "templates": "our template (or DDOR parser)",
+    "templates-plumber": "our template on pdfplumber's own pages (the tests' oracle)",
+    "generic": "our generic extractor, one process",
+    "generic-plumber": "our generic extractor, one process, on pdfplumber's own pages",
     "pdfplumber": "plain pdfplumber page.extract_tables() on every page",
     "camelot-stream": "camelot.read_pdf(pages='all', flavor='stream')",
     "templates-baseline": "our template as in the --baseline checkout",
@@ -54,12 +52,10 @@ RATIOS = (
     ("templates", "camelot-stream"),
     ("templates", "pdfplumber"),
     ("templates", "templates-plumber"),
-    ("templates-pdfium", "templates"),
     ("templates-plumber", "camelot-stream"),
     ("templates-plumber", "pdfplumber"),
     ("generic", "pdfplumber"),
     ("generic", "generic-plumber"),
-    ("generic-pdfium", "generic"),
     ("generic", "camelot-stream"),
     ("templates", "templates-baseline"),
     ("templates-baseline", "camelot-stream"),
@@ -70,14 +66,12 @@ RATIOS = (
 
 
 def _run_one(tool: str, parser: str, path: Path) -> None:
-    if tool.startswith(("templates", "generic")):
-        try:
-            from parsers.reading.document import use_reader
-        except ImportError:  # a checkout from before the fast reader: its only reader
-            pass
-        else:
-            readers = {"-plumber": "pdfplumber", "-pdfium": "pdfium"}
-            use_reader(next((r for end, r in readers.items() if tool.endswith(end)), "fast"))
+    if tool.endswith("-plumber"):
+        from pdfplumber.page import Page
+
+        from parsers.reading.document import FastPDF
+
+        FastPDF.page_class = Page  # type: ignore[assignment]  # as tests/.../oracle.py
     if tool.startswith("templates"):
         from parsers.registry import get_parser
 

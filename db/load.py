@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils.db import jsonify_if_needed
 
 from db.clock import now
 from db.tables import ensure_spec_tables
@@ -21,11 +22,59 @@ LAYOUT_DRIFT = "layout_drift"
 DOCUMENT_FIELDS = ("report_period_start", "report_period_end", "pages")
 
 
+class _SchemaMemo:
+    """What loading learns of the schema, valid while its version stays (``PRAGMA
+    schema_version`` changes with every table, column or index made, by any process):
+    the parsed tables' names and the parsers whose tables are ensured. Reading them from
+    the schema took a third of a small document's load."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        self.names: list[str] | None = None
+        self.ensured: set[tuple[str, str]] = set()
+
+
+def _memo(db: sqlite_utils.Database) -> _SchemaMemo:
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    memo: _SchemaMemo | None = getattr(db, "_records_schema_memo", None)
+    if memo is None or memo.version != version:
+        memo = _SchemaMemo(version)
+        db._records_schema_memo = memo  # type: ignore[attr-defined]  # one per connection
+    return memo
+
+
+def _ensure_parser_tables(db: sqlite_utils.Database, parser: Parser) -> None:
+    """The parser's tables exist and are registered (the views rebuilt when that changed)."""
+    key = (parser.name, parser.version)
+    if key in _memo(db).ensured:
+        return
+    if ensure_spec_tables(db, parser.tables):
+        ensure_views(db)
+    _memo(db).ensured.add(key)  # the memo of the schema as it is now
+
+
+def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """``db.table(table).insert_all(rows)`` in one ``executemany``: the same columns (every
+    key of any row; None where a row has none) and values (sqlite-utils' conversions), but
+    none of its per-chunk work (a tenth of a small document's load)."""
+    if not rows:
+        return
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    names = ", ".join(f"[{c}]" for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    db.conn.executemany(
+        f"insert into [{table}] ({names}) values ({marks})",
+        ([jsonify_if_needed(row.get(c)) for c in columns] for row in rows),
+    )
+
+
 def clear_document_rows(db: sqlite_utils.Database, sha256: str) -> None:
     """Delete the document's rows from every parsed table, whatever parser wrote them."""
-    for name in parsed_table_names(db):
-        if db.table(name).exists():
-            db.execute(f"delete from [{name}] where document = ?", [sha256])
+    memo = _memo(db)
+    if memo.names is None:
+        memo.names = [name for name in parsed_table_names(db) if db.table(name).exists()]
+    for name in memo.names:
+        db.execute(f"delete from [{name}] where document = ?", [sha256])
     db.execute("delete from quarantined_rows where document = ?", [sha256])
     db.execute("delete from document_facts where document = ?", [sha256])
 
@@ -61,12 +110,13 @@ def load_result(
     reason = result.quarantine_reason()
     status = "quarantined" if reason else "parsed"
     with db.atomic():
+        _ensure_parser_tables(db, parser)
         clear_document_rows(db, sha256)
-        if ensure_spec_tables(db, parser.tables):
-            ensure_views(db)
         if reason:
-            db.table("quarantined_rows").insert_all(
-                (
+            _insert_rows(
+                db,
+                "quarantined_rows",
+                [
                     {
                         "document": sha256,
                         "table_name": row.table,
@@ -78,8 +128,7 @@ def load_result(
                         "values_json": json.dumps(row.values, default=str),
                     }
                     for row in result.rows
-                ),
-                batch_size=500,
+                ],
             )
         else:
             by_table: dict[str, list[dict[str, Any]]] = {}
@@ -99,7 +148,7 @@ def load_result(
             for name, rows in by_table.items():
                 if name not in declared:
                     raise ValueError(f"parser {parser.name} returned rows for undeclared {name}")
-                db.table(name).insert_all(rows, batch_size=500)
+                _insert_rows(db, name, rows)
                 crash_point("mid-load")
             load_typed(
                 db,
@@ -144,8 +193,7 @@ def _load_drift(
     why: str,
 ) -> None:
     """The generic tables of a refused document, each row saying which template refused it."""
-    if ensure_spec_tables(db, generic.tables):
-        ensure_views(db)
+    _ensure_parser_tables(db, generic)
     flag = f"{parser.name} v{parser.version} refused the layout: {why}"
     by_table: dict[str, list[dict[str, Any]]] = {}
     for row in extracted.rows:
@@ -161,7 +209,7 @@ def _load_drift(
             }
         )
     for name, rows in by_table.items():
-        db.table(name).insert_all(rows, batch_size=500)
+        _insert_rows(db, name, rows)
 
 
 def fail_document(

@@ -402,7 +402,7 @@ def _pages_worker(path: str, numbers: list[int]) -> list[list[PageTable]]:
         for n in numbers:
             page = document.pages[n - 1]
             out.append(page_tables(read_page(page)))
-            document.done_with(page)
+            document.done_with(page, keep=False)  # the last stage to read it
         return out
 
 

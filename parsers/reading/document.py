@@ -5,17 +5,11 @@ same pages of the same file in one worker process. ``open_document`` hands them 
 ``Document`` (cached per file version), whose pages keep the objects read from them, so
 each page's content stream is interpreted once however many stages look at it.
 
-Two readers (``[settings] pdf_reader``):
-
-- ``"fast"`` (default): pdfminer reads the page as in pdfplumber, but characters are turned
-  into pdfplumber's dicts by a specialised path (pdfplumber resolves every attribute of
-  every character through its generic converter, which is most of its time), and pages
-  are cached per process. The dicts are the ones pdfplumber makes, key for key and value
-  for value; ``tests/parsers/reading/test_document.py`` checks that on every fixture.
-- ``"pdfplumber"``: pdfplumber's own page objects, a fresh open per call, as before.
-- ``"pdfium"``: the page tree as in ``"fast"``, the pages' objects read by pdfium
-  (``parsers/reading/pdfium.py``), cached the same way; ``"fast"`` for a file pdfium
-  cannot open.
+One reader: pdfminer reads the page as in pdfplumber, but characters are turned into
+pdfplumber's dicts by a specialised path (pdfplumber resolves every attribute of every
+character through its generic converter, which is most of its time). The dicts are the
+ones pdfplumber makes, key for key and value for value: pdfplumber's own reader is the
+oracle ``tests/parsers/reading/test_document.py`` compares every fixture page with.
 """
 
 from __future__ import annotations
@@ -54,16 +48,24 @@ from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 from parsers.reading.tokens import reading_fast
 from parsers.reading.words import page_textmap
 
-READERS = ("fast", "pdfplumber", "pdfium")
-DEFAULT_READER = "fast"
-
 #: Documents kept open per process: a worker handles one document at a time (when it
 #: parses an OCR copy, the original's pages are not needed once their text is read).
 CACHED_DOCUMENTS = 1
-#: Above this many objects read and kept for one document (about 1 KB each: a few hundred
-#: MB), a page is let go once the stage reading it is done with it, so a 10,000-page
-#: records response is not held in memory whole; the next stage then reads it again.
-KEPT_OBJECTS = 400_000
+#: Objects of one document's pages kept read for the next stage (each about 1.8 KB with
+#: its share of the page's caches: about 180 MB; some 50 dense tabular pages). Pages read
+#: beyond it are let go as soon as the next page is read (``TRANSIENT_PAGES``), whatever
+#: the stage, so memory does not grow with page count: a stage that needs such a page
+#: again reads it again.
+KEPT_OBJECTS = 100_000
+#: Pages read beyond ``KEPT_OBJECTS`` held at once (the page a stage works on and the one
+#: before: a table continuing over a page break looks back one page).
+TRANSIENT_PAGES = 2
+#: A page drawing more objects than this (characters, lines, rectangles, curves, images)
+#: is not read: its reading stops there and the page is empty to every stage, named in
+#: ``pages_not_read``. Each object is a dict of about 1 KB, so one page costs at most about
+#: 200 MB; a 7 KB PDF can draw 10^6 tiny characters (1.5 GB read whole). Real pages stay
+#: far below: a dense tabular page draws 5,000-20,000.
+MAX_PAGE_OBJECTS = 200_000
 
 _PLAIN = (float, int, bool, str, type(None))
 #: pdfminer's device logger (its warning for a string element it cannot render).
@@ -73,7 +75,9 @@ _device_log = logging.getLogger("pdfminer.pdfdevice")
 _PATH_KINDS: dict[type, str] = {LTRect: "rect", LTLine: "line", LTCurve: "curve"}
 
 _lock = threading.Lock()
-_cache: OrderedDict[tuple[str, int, int, str], Document] = OrderedDict()
+#: Pages not read because of ``MAX_PAGE_OBJECTS``: file -> page number -> why.
+_not_read: dict[str, dict[int, str]] = {}
+_cache: OrderedDict[tuple[str, int, int], Document] = OrderedDict()
 
 
 def _forget_inherited() -> None:
@@ -83,37 +87,10 @@ def _forget_inherited() -> None:
     global _lock
     _lock = threading.Lock()
     _cache.clear()
+    _not_read.clear()
 
 
 os.register_at_fork(after_in_child=_forget_inherited)
-
-
-def use_reader(name: str) -> None:
-    """Choose the reader for this process (``READERS``); ValueError for another name."""
-    if name not in READERS:
-        raise ValueError(f"unknown pdf_reader {name!r} (known: {', '.join(READERS)})")
-    global _reader
-    _reader = name
-
-
-_reader = DEFAULT_READER
-
-
-def current_reader() -> str:
-    return _reader
-
-
-@contextmanager
-def reading_with(name: str) -> Iterator[None]:
-    """Use reader ``name`` inside the block (benchmarks, the readers' comparison test)."""
-    previous = _reader
-    use_reader(name)
-    forget()
-    try:
-        yield
-    finally:
-        use_reader(previous)
-        forget()
 
 
 #: The garbage collector's thresholds while a page is read. Reading makes tens of thousands
@@ -179,6 +156,21 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         self.doctop = page.initial_doctop
         self.norm = page.pdf.unicode_norm
         self.fonts: dict[int, list[Any]] = {}
+        #: Objects the page may still draw (``MAX_PAGE_OBJECTS``).
+        self.budget = MAX_PAGE_OBJECTS
+
+    def _spend(self) -> None:
+        self.budget -= 1
+        if self.budget < 0:
+            raise PageOverLimit(MAX_PAGE_OBJECTS)
+
+    def paint_path(self, *args: Any, **kwargs: Any) -> None:
+        self._spend()
+        super().paint_path(*args, **kwargs)
+
+    def render_image(self, *args: Any, **kwargs: Any) -> None:
+        self._spend()
+        super().render_image(*args, **kwargs)
 
     def tag_cur_item(self) -> None:
         """As pdfplumber's: the marked-content tag goes on the object made last, which is
@@ -331,6 +323,9 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
     ) -> None:
         """The dict pdfplumber makes of the ``LTChar`` pdfminer would make: the box through
         the matrix, then pdfplumber's page coordinates."""
+        self.budget -= 1
+        if self.budget < 0:
+            raise PageOverLimit(MAX_PAGE_OBJECTS)
         (a, b, c, d, e, f) = matrix
         if b == 0 and c == 0:
             # apply_matrix_rect's arithmetic for an unrotated matrix (its four corners
@@ -377,6 +372,23 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
             attr["x0"] = x0 + self.mb_x0
             attr["x1"] = x1 + self.mb_x0
         self.cur_item.add(attr)  # type: ignore[arg-type]
+
+
+class PageOverLimit(Exception):
+    """A page draws more than ``MAX_PAGE_OBJECTS`` objects (raised and caught while reading)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"not read: it draws more than {limit:,} objects (characters, lines, rectangles,"
+            " curves, images), the limit for one page"
+        )
+
+
+def pages_not_read(path: Path) -> list[tuple[int, str]]:
+    """The pages of ``path`` this process left unread for their size, with why; each is
+    given once (the caller reports them)."""
+    found = _not_read.pop(str(Path(path).resolve()), {})
+    return sorted(found.items())
 
 
 def _no_log(*args: Any, **kwargs: Any) -> None:
@@ -488,9 +500,19 @@ class FastPage(Page):
         try:
             with reading_fast():
                 interpreter.process_page(self.page_obj)
+        except PageOverLimit as over:
+            # What was read so far goes: a part of a page would give part of its rows.
+            del device, interpreter
+            self._layout = LTPage(self.page_number, (0, 0, 0, 0))
+            source = getattr(self.pdf, "source_path", None)
+            if source is not None:
+                _not_read.setdefault(source, {})[self.page_number] = str(over)
+            return self._layout
         except Exception as e:
             raise PdfminerException(e) from e
         self._layout: LTPage = device.get_result()
+        if isinstance(self.pdf, FastPDF):
+            self.pdf.page_read(self, MAX_PAGE_OBJECTS - device.budget)
         return self._layout
 
     def parse_objects(self) -> dict[str, list[dict[str, Any]]]:
@@ -587,6 +609,43 @@ class FastPDF(pdfplumber.PDF):
     """pdfplumber's PDF whose pages are ``FastPage``s (or ``page_class``'s)."""
 
     page_class: type[FastPage] = FastPage
+    #: The file's resolved path, set by ``open_document``.
+    source_path: str | None = None
+    #: Pages kept read (``KEPT_OBJECTS``): page number -> objects drawn.
+    _kept: dict[int, int]
+    #: Pages read beyond it, oldest first (``TRANSIENT_PAGES``).
+    _transient: OrderedDict[int, FastPage]
+
+    def page_read(self, page: FastPage, objects: int) -> None:
+        """``page`` was just read, drawing ``objects``: keep it while the document's kept
+        pages stay within ``KEPT_OBJECTS``, else hold it only until ``TRANSIENT_PAGES``
+        later pages are read."""
+        if "_kept" not in self.__dict__:
+            self._kept = {}
+            self._transient = OrderedDict()
+        number = page.page_number
+        if number in self._kept:  # read again after being let go (a caller closed it)
+            del self._kept[number]
+        if sum(self._kept.values()) + objects <= KEPT_OBJECTS:
+            self._kept[number] = objects
+            return
+        self._transient[number] = page
+        self._transient.move_to_end(number)
+        while len(self._transient) > TRANSIENT_PAGES:
+            _, old = self._transient.popitem(last=False)
+            old.close()
+
+    def forget_page(self, page: Page) -> None:
+        """``page`` is being closed: it no longer counts among the kept or held pages."""
+        if "_kept" in self.__dict__:
+            self._kept.pop(page.page_number, None)
+            self._transient.pop(page.page_number, None)
+
+    def let_go(self, page: Page) -> None:
+        """The caller is done with ``page``: close it now unless it is kept."""
+        transient = self.__dict__.get("_transient")
+        if transient is not None and transient.pop(page.page_number, None) is not None:
+            page.close()
 
     @property
     def pages(self) -> list[Page]:
@@ -610,36 +669,29 @@ class FastPDF(pdfplumber.PDF):
 class Document:
     """One opened PDF and its pages, shared by the stages of one process.
 
-    Use as a context manager: a cached document stays open when the block ends (the next
-    stage reads the same pages); an uncached one (``pdf_reader = "pdfplumber"``) closes."""
+    Use as a context manager: the document stays open when the block ends (the next stage
+    reads the same pages)."""
 
-    def __init__(self, path: Path, pdf: pdfplumber.PDF, cached: bool) -> None:
+    def __init__(self, path: Path, pdf: pdfplumber.PDF) -> None:
         self.path = path
         self.pdf = pdf
-        self.cached = cached
-        #: Objects of the pages kept by ``done_with``, and those pages' numbers.
-        self._kept = 0
-        self._kept_pages: set[int] = set()
         self._collections: list[Any] = []
 
     @property
     def pages(self) -> list[Page]:
         return self.pdf.pages
 
-    def done_with(self, page: Page) -> None:
-        """The caller has what it needs from ``page``: keep its objects for the next stage
-        unless the document already holds too many (then let them go)."""
-        if not self.cached:
+    def done_with(self, page: Page, *, keep: bool = True) -> None:
+        """The caller has what it needs from ``page``: it is kept for the next stage when
+        within ``KEPT_OBJECTS``, else let go now (not only when the next page is read).
+        ``keep=False``: no later stage of this process needs it (the last stage, or a
+        process that only reads some pages' tables): let it go in any case."""
+        if isinstance(self.pdf, FastPDF) and keep:
+            self.pdf.let_go(page)
+        else:  # pdfplumber's own pages (the tests' oracle) are never kept
+            if isinstance(self.pdf, FastPDF):
+                self.pdf.forget_page(page)
             page.close()
-            return
-        if page.page_number in self._kept_pages:
-            return
-        held = page.objects_read() if isinstance(page, FastPage) else 0
-        if self._kept + held > KEPT_OBJECTS:
-            page.close()
-            return
-        self._kept += held
-        self._kept_pages.add(page.page_number)
 
     def objects_kept(self) -> int:
         return sum(p.objects_read() for p in self.pdf.pages if isinstance(p, FastPage))
@@ -662,13 +714,11 @@ class Document:
     ) -> None:
         if self._collections:
             self._collections.pop().__exit__(None, None, None)
-        if not self.cached:
-            self.close()
 
 
-def _key(path: Path) -> tuple[str, int, int, str]:
+def _key(path: Path) -> tuple[str, int, int]:
     stat = path.stat()
-    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size, _reader)
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
 def open_document(path: Path) -> Document:
@@ -676,22 +726,16 @@ def open_document(path: Path) -> Document:
     file, else newly opened. Raises what pdfplumber raises for an unreadable file (callers
     word the error) and OSError when the file is missing."""
     path = Path(path)
-    if _reader == "pdfplumber":
-        return Document(path, pdfplumber.open(path), cached=False)
     key = _key(path)
     with _lock:
         document = _cache.get(key)
         if document is not None:
             _cache.move_to_end(key)
             return document
-    pdf: pdfplumber.PDF
-    if _reader == "pdfium":
-        from parsers.reading.pdfium import open_pdfium
-
-        pdf = open_pdfium(path)
-    else:
-        pdf = FastPDF.open(path)
-    document = Document(path, pdf, cached=True)
+    pdf = FastPDF.open(path)
+    if isinstance(pdf, FastPDF):
+        pdf.source_path = str(path.resolve())  # where pages_not_read files its pages
+    document = Document(path, pdf)
     with _lock:
         _cache[key] = document
         while len(_cache) > CACHED_DOCUMENTS:

@@ -44,6 +44,7 @@ from parsers.reading.grid import find_tables
 from parsers.templates.generic import page_tables as generic_page_tables
 from parsers.templates.generic import uses_generic
 from parsers.templates.layout import Layout, describe_drift, match_layout, similar
+from parsers.templates.rotated import fix_rotated_cells
 from parsers.templates.spec import (
     EXTRA_COLUMN,
     TEMPLATES_DIR,
@@ -101,17 +102,25 @@ def _norm(text: str | None) -> str:
 
 def combine_header(rows: list[list[str | None]]) -> list[str]:
     """Several header rows -> one name per column. A None cell is spanned by the cell on its
-    left (pdfplumber's merged cell), so group titles are forward-filled across their span."""
+    left (pdfplumber's merged cell), so group titles are forward-filled across their span,
+    unless the column has a cell of its own above it: then that cell spans down."""
     width = max((len(r) for r in rows), default=0)
     parts: list[list[str]] = [[] for _ in range(width)]
+    above: list[str | None] = [None] * width  # each column's real cell in the row above
     for row in rows:
         last: str | None = None
         for i in range(width):
             cell = row[i] if i < len(row) else None
+            if cell is None and above[i] is not None:
+                # Under a cell of its own in the row above: that cell spans down (a
+                # "Total" beside a group's sub-headers), not the left neighbour across.
+                last = None
+                continue
             if cell is None:
                 cell = last
             else:
                 last = cell
+                above[i] = cell
             text = clean_text(cell)
             if text:
                 parts[i].append(text)
@@ -261,7 +270,7 @@ def _find_tables(
     if not uses_generic(table.settings):
         settings = fit_explicit_lines(area, table.settings)
         return [
-            (t.bbox, extract_cells(t), [row.bbox for row in t.rows])
+            (t.bbox, fix_rotated_cells(t, extract_cells(t)), [row.bbox for row in t.rows])
             for t in find_tables(area, settings)
         ]
     x0, top, x1, bottom = area.bbox

@@ -44,8 +44,6 @@ DEFAULT_PARSE_TIMEOUT = 600
 DEFAULT_CRAWL_TIMEOUT = 6 * 3600
 #: Largest file `records add` accepts, in bytes (``[settings] max_bytes``, or --max-bytes).
 DEFAULT_ADD_MAX_BYTES = 500 * 1024 * 1024
-#: The values of [settings] pdf_reader (the readers of ``parsers.reading.document``).
-PDF_READERS = ("fast", "pdfplumber", "pdfium")
 #: Listing pages one crawl of a source may read (``[[source]] max_listing_pages``).
 DEFAULT_MAX_LISTING_PAGES = 1000
 #: Wall-clock seconds a command hook may run, its children included (``[settings] hook_timeout``).
@@ -196,11 +194,6 @@ class Settings:
     )
     shared_archive: bool = declared(
         False, help="the cluster's workers see the archive folder at the same path"
-    )
-    pdf_reader: str = declared(
-        "fast",
-        choices=PDF_READERS,
-        help="how PDF pages are read (`parsers.reading.document`): `fast`, or pdfplumber's own",
     )
     templates: tuple[Path, ...] = declared(
         (),

@@ -4,7 +4,7 @@ OCR, tables) and loaded here, one transaction per document."""
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from db.documents import documents_to_parse
 from db.load import fail_document, load_result
 from db.runs import record_error, start_run
 from parsers.base import Parser, ParseResult
-from parsers.reading.document import fewer_collections, use_reader
+from parsers.reading.document import fewer_collections, pages_not_read
 from parsers.registry import detect_parser, get_parser, table_specs
 from records.core.archive import Archive
 from records.core.config import DEFAULT_PARSE_TIMEOUT, Config, Settings, Source
@@ -48,7 +48,6 @@ class _Job:
     parser_name: str | None  # None: detect it in the worker, from the file it parses
     path: Path
     plan: ocr.Plan
-    pdf_reader: str = "fast"  # [settings] pdf_reader: how the worker reads PDF pages
     #: The sources file's settings: where its template folders are.
     settings: Settings | None = None
     #: Seconds the parse may take ([settings] parse_timeout); None: no limit.
@@ -62,17 +61,29 @@ class _Outcome:
     result: ParseResult | str  # a string is why the document could not be parsed
     #: The generic extractor's reading of a document whose layout the parser refused.
     drift: ParseResult | None = None
+    #: Pages left unread for their size (``parsers.reading.document.MAX_PAGE_OBJECTS``):
+    #: (page number, why), reported as the document's errors when it is loaded.
+    unread: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
     """Worker: read page text (OCR scans), choose the parser if none is named, parse.
 
     No database here; an expected failure comes back as its message."""
+    outcome = _parse_job(job, archive_root)
+    # Pages too big to read, of the file or of its OCR copy: the user is told which.
+    unread = dict(pages_not_read(job.path))
+    if outcome.prepared is not None and outcome.prepared.target != job.path:
+        unread.update(pages_not_read(outcome.prepared.target))
+    outcome.unread = sorted(unread.items())
+    return outcome
+
+
+def _parse_job(job: _Job, archive_root: Path) -> _Outcome:
     label = job.document.get("filename") or job.document["sha256"][:12]
     prepared: ocr.Prepared | None = None
     name = job.parser_name
     try:
-        use_reader(job.pdf_reader)
         settings = job.settings
         # The whole job, not only the page reads: tables and text make as many objects.
         with time_limit(job.time_limit), fewer_collections():
@@ -162,6 +173,14 @@ def parse_pending(
     progress(f"parsing {len(jobs)} document(s) ...")
     counts = ParseProgress(progress, [job.document for job in jobs], [job.path for job in jobs])
     outcomes = _parse_all(jobs, archive.root, workers, executor)
+    # One transaction per document still, but its commit does not wait for the disk: in
+    # WAL mode a commit is atomic either way, and one lost to a power cut leaves its
+    # document "fetched", parsed again by the next run. Waiting made each commit cost
+    # about as much as the document's rows (bench/bench_coordinator.py).
+    synchronous = db.execute("PRAGMA synchronous").fetchone()[0]
+    wal = db.journal_mode == "wal"
+    if wal:
+        db.execute("PRAGMA synchronous = NORMAL")
     try:
         for index, (job, outcome) in enumerate(zip(jobs, outcomes, strict=True)):
             # One transaction per document: page text, OCR copy, rows, facts, status and
@@ -176,6 +195,8 @@ def parse_pending(
                 interrupt.check()
     finally:
         counts.close()
+        if wal:
+            db.execute(f"PRAGMA synchronous = {int(synchronous)}")
     return summary
 
 
@@ -216,7 +237,6 @@ def _job_for(
         name,
         path,
         plan,
-        pdf_reader=settings.pdf_reader if settings is not None else "fast",
         settings=settings,
         time_limit=parse_timeout(config),
     )
@@ -288,6 +308,8 @@ def _load_outcome(
     if outcome.prepared is not None:
         ocr.record_prepared(db, document, outcome.prepared, run_id=run_id, errors=summary.errors)
         crash_point("after-page-text")
+    for page, why in outcome.unread:
+        _document_error(db, summary, document, "parse", f"{label}: page {page} {why}", run_id)
     parser = get_parser(outcome.parser_name, settings) if outcome.parser_name else None
     if isinstance(outcome.result, str):
         _document_failed(db, summary, document, f"{label}: {outcome.result}", run_id, parser)

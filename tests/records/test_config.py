@@ -150,17 +150,8 @@ def test_bad_settings_hooks_name_the_file(tmp_path: Path) -> None:
     )
 
 
-def test_pdf_reader_setting_defaults_to_fast_and_names_a_reader(tmp_path: Path) -> None:
-    from parsers.reading.document import READERS
-    from records.core.config import PDF_READERS
-
-    assert PDF_READERS == READERS
-    assert load_config(write(tmp_path, GOOD)).settings.pdf_reader == "fast"
-    chosen = '[settings]\npdf_reader = "pdfplumber"\n' + GOOD
-    assert load_config(write(tmp_path, chosen)).settings.pdf_reader == "pdfplumber"
-    chosen = '[settings]\npdf_reader = "pdfium"\n' + GOOD
-    assert load_config(write(tmp_path, chosen)).settings.pdf_reader == "pdfium"
-    message = error_for(tmp_path, '[settings]\npdf_reader = "mupdf"\n' + GOOD)
-    assert message.endswith(
-        "field 'pdf_reader': 'mupdf' is not one of 'fast', 'pdfplumber', 'pdfium'"
-    )
+def test_pdf_reader_is_no_longer_a_setting(tmp_path: Path) -> None:
+    # One PDF reader in product code (issue 21): the field is refused like any unknown one.
+    message = error_for(tmp_path, '[settings]\npdf_reader = "pdfplumber"\n' + GOOD)
+    assert message.startswith(f"{tmp_path / 'bad-sources.toml'}: [settings]: unknown field")
+    assert "'pdf_reader'" in message

@@ -221,6 +221,11 @@ def test_header_helpers() -> None:
     assert combine_header(
         [["", "Pre-Pawn", None, None], ["State", "Handgun", "Long Gun", "*Other"]]
     ) == ["State", "Pre-Pawn Handgun", "Pre-Pawn Long Gun", "Pre-Pawn *Other"]
+    # A column with its own cell above (a Total beside a group's sub-headers) is spanned
+    # down, not across from the sub-header on its left (Brazil's microcephaly Table 1).
+    assert combine_header(
+        [["UF", "Cases", None, "Total (A+B)"], [None, "(A) Open", "(B) Closed", None]]
+    ) == ["UF", "Cases (A) Open", "Cases (B) Closed", "Total (A+B)"]
     assert page_numbers("1-3,5", 10) == [1, 2, 3, 5]
     assert page_numbers("8-", 10) == [8, 9, 10]
     assert page_numbers(None, 2) == [1, 2]
