@@ -47,8 +47,10 @@ def record_ocr_copy(
     size: int,
     pages: list[int],
     engine: str,
+    confidence: dict[int, float] | None = None,
 ) -> None:
-    """Record the OCR'd copy of ``original`` (already in the archive) and which pages were read."""
+    """Record the OCR'd copy of ``original`` (already in the archive) and which pages were
+    read, with Tesseract's mean word confidence per page where known."""
     stem = (original.get("filename") or original["sha256"][:12]).removesuffix(".pdf")
     with db.atomic():
         record_document(
@@ -70,6 +72,17 @@ def record_ocr_copy(
                 {"document": sha256, "name": "derivation", "value": "ocr"},
                 {"document": sha256, "name": "ocr_pages", "value": json.dumps(pages)},
                 {"document": sha256, "name": "ocr_engine", "value": engine},
+                *(
+                    [
+                        {
+                            "document": sha256,
+                            "name": "ocr_confidence",
+                            "value": json.dumps(confidence),
+                        }
+                    ]
+                    if confidence
+                    else []
+                ),
             ],
             pk=("document", "name"),
         )
@@ -94,4 +107,12 @@ def ocr_facts(db: sqlite_utils.Database, sha256: str) -> dict[str, Any]:
     copy = ocr_copy_of(db, sha256)
     if copy is None:
         return {}
-    return {"ocr": True, "ocr_pages": copy[1], "ocr_copy": copy[0]}
+    facts: dict[str, Any] = {"ocr": True, "ocr_pages": copy[1], "ocr_copy": copy[0]}
+    row = db.execute(
+        "select value from document_facts where document = ? and name = 'ocr_confidence'",
+        [copy[0]],
+    ).fetchone()
+    if row is not None:
+        # Page -> Tesseract's mean word confidence (0-100) on that page.
+        facts["ocr_confidence"] = {int(k): float(v) for k, v in json.loads(row[0]).items()}
+    return facts

@@ -10,6 +10,7 @@ from sqlite_utils.db import jsonify_if_needed
 
 from db.clock import now
 from db.tables import ensure_spec_tables
+from db.typed import load_typed
 from db.views import ensure_views
 from parsers.base import Parser, ParseResult
 from records.core.faults import crash_point
@@ -149,6 +150,15 @@ def load_result(
                     raise ValueError(f"parser {parser.name} returned rows for undeclared {name}")
                 _insert_rows(db, name, rows)
                 crash_point("mid-load")
+            load_typed(
+                db,
+                sha256,
+                parser.version,
+                result.typed,
+                ocr_pages=result.document.get("ocr_pages") or (),
+                parser=parser.name,
+                ocr_confidence=result.document.get("ocr_confidence"),
+            )
         if reason and drift is not None:
             _load_drift(db, sha256, parser, *drift)
         facts = {k: v for k, v in result.document.items() if k not in DOCUMENT_FIELDS}

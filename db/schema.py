@@ -20,6 +20,7 @@ from db.foia import ensure_requests_schema
 from db.health import ensure_health_schema
 from db.pages import ensure_pages_schema
 from db.tables import ensure_spec_tables
+from db.typed import ensure_typed_schema
 from db.views import ensure_views
 from parsers.base import TableSpec
 
@@ -188,6 +189,7 @@ EXTRA_SCHEMA: list[Callable[[sqlite_utils.Database], None]] = [
     ensure_pages_schema,
     ensure_health_schema,
     ensure_editions,
+    ensure_typed_schema,
 ]
 
 

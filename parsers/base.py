@@ -220,6 +220,9 @@ class ParseResult:
     #: Set when the document must not be published as good data (failed check, drifted
     #: layout). Rows are still kept for inspection.
     quarantine: str | None = None
+    #: Tables read without a template (``parsers.typed.TypedTable``), each stored by
+    #: ``db.typed`` in a real table per table shape, with typed columns.
+    typed: list[Any] = field(default_factory=list)
     #: What the parse may have missed (``parsers.accounting``); the rows are still loaded.
     warnings: list[ParseWarning] = field(default_factory=list)
     #: Page (or sheet) -> (rows loaded, table-like lines in no table), from page accounting.

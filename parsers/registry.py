@@ -16,8 +16,12 @@ import os
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from parsers.base import Parser, TableSpec
+
+if TYPE_CHECKING:
+    from parsers.spreadsheets.template import SheetTemplateParser
 from records.core.config import Settings
 from records.core.errors import ConfigError, UnknownParser, UnsupportedFile
 from records.core.filetypes import FILE_TYPES, PARSED_TYPES, names, sniff
@@ -91,7 +95,22 @@ def _parsers_in(folders: tuple[Path, ...]) -> dict[str, Parser]:
         for parser in load_templates(folder):
             _claim(where, parser.name, str(parser.template.path))
             parsers[parser.name] = parser
+        for sheet_parser in _sheet_templates(folder):
+            _claim(where, sheet_parser.name, str(sheet_parser.template.path))
+            parsers[sheet_parser.name] = sheet_parser
     return parsers
+
+
+def _sheet_templates(folder: Path) -> list[SheetTemplateParser]:
+    """The spreadsheet templates (``*.sheet.toml``) of a folder, by file name."""
+    from parsers.spreadsheets.template import (
+        SHEET_TEMPLATE_SUFFIX,
+        SheetTemplateParser,
+        read_sheet_template,
+    )
+
+    paths = sorted(folder.glob(f"*{SHEET_TEMPLATE_SUFFIX}"))
+    return [SheetTemplateParser(read_sheet_template(p)) for p in paths]
 
 
 def _python_parsers_where() -> dict[str, str]:
@@ -127,9 +146,12 @@ def parser_names(settings: Settings | None = None) -> list[str]:
     from parsers.templates.spec import read_template
 
     where = _python_parsers_where()
+    from parsers.spreadsheets.template import is_sheet_template, read_sheet_template
+
     for folder in _existing(template_dirs(settings)):
         for path in sorted(folder.glob("*.toml")):
-            _claim(where, read_template(path).name, str(path))
+            read = read_sheet_template if is_sheet_template(path) else read_template
+            _claim(where, read(path).name, str(path))
     return sorted(where)
 
 
@@ -163,7 +185,7 @@ def detect_parser(path: Path, settings: Settings | None = None) -> Parser:
     else the generic parser for its type."""
     kind = sniff(path.read_bytes()) if path.stat().st_size else None
     parsers = all_parsers(settings)
-    if kind == "pdf":
+    if kind == "pdf" or fallback_parser(kind) == "spreadsheet":  # templates first
         for name, parser in parsers.items():
             if name in PARSER_BY_FAMILY.values():
                 continue

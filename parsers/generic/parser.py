@@ -8,15 +8,27 @@ each body row's cells, searchable as text.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from parsers.accounting import account_pdf
-from parsers.base import Box, Column, ParseResult, Row, TableSpec, bbox_text
+from parsers.base import Box, Column, ParseResult, ParseWarning, Row, TableSpec, bbox_text
 from parsers.generic.extract import extract_tables
 from parsers.generic.model import ExtractedTable
 from parsers.reading.furniture import open_pdf
+from parsers.typed import (
+    TOTAL_LABEL,
+    TypedRow,
+    TypedTable,
+    Value,
+    table_slug,
+    total_warnings,
+    typed_table,
+)
 from records.core.errors import ParseError
 from records.core.filetypes import sniff
+
+_UNNAMED = re.compile(r"^column_\d+$")
 
 TABLES = "extracted_tables"
 ROWS = "extracted_rows"
@@ -133,6 +145,58 @@ def table_rows(tables: list[ExtractedTable]) -> list[Row]:
     return rows
 
 
+def typed_tables(tables: list[ExtractedTable]) -> tuple[list[TypedTable], list[str]]:
+    """Each table as a typed table (columns named from its printed header), its total rows
+    kept out and checked: the warnings say where a total is not the sum of its rows."""
+    typed: list[TypedTable] = []
+    warnings: list[str] = []
+    for table in tables:
+        where = f"page {table.page}, table {table.table_index + 1}"
+        body: list[tuple[TypedRow, list[Value]]] = []
+        totals: list[tuple[str, list[Value]]] = []
+        for piece in table.pieces:
+            for i in range(piece.first_row, piece.first_row + piece.n_rows):
+                cells: list[Value] = [c if c != "" else None for c in table.rows[i]]
+                first = next((c for c in table.rows[i] if c), "")
+                if TOTAL_LABEL.match(first.strip()):
+                    totals.append((f"{where}: total row on page {piece.page}", cells))
+                    continue
+                box = piece.row_boxes[i - piece.first_row] if piece.row_boxes else None
+                row = TypedRow(piece.page, piece.table_index, i, [], bbox_text(box))
+                body.append((row, cells))
+        if not body:
+            continue
+        names, keep = _named_columns(table.columns, [v for _, v in body])
+        body = [(row, [v[c] if c < len(v) else None for c in keep]) for row, v in body]
+        totals = [(w, [v[c] if c < len(v) else None for c in keep]) for w, v in totals]
+        name = table_slug(" ".join(names[:3]), fallback="pdf_table")
+        result = typed_table(name, None, names, body, f"PDF table ({where})")
+        typed.append(result)
+        warnings.extend(total_warnings(result, totals))
+    return typed, warnings
+
+
+def _named_columns(columns: list[str], rows: list[list[Value]]) -> tuple[list[str], list[int]]:
+    """Column names and the grid columns they read. Spacer columns (no header, no value)
+    are dropped; a header over an empty grid column names the unnamed column of values
+    just left (else right) of it, where the grid split a header from its values."""
+    filled = [any(c < len(r) and r[c] is not None for r in rows) for c in range(len(columns))]
+    unnamed = [bool(_UNNAMED.match(name)) for name in columns]
+    names = list(columns)
+    dropped: set[int] = set()
+    for c in range(len(columns)):
+        if unnamed[c] or filled[c]:
+            continue
+        for side in (c - 1, c + 1):
+            if 0 <= side < len(columns) and unnamed[side] and filled[side] and side not in dropped:
+                names[side] = columns[c]
+                unnamed[side] = False
+                dropped.add(c)
+                break
+    keep = [c for c in range(len(columns)) if c not in dropped and (filled[c] or not unnamed[c])]
+    return [names[c] for c in keep], keep
+
+
 def account_tables(
     path: Path, tables: list[ExtractedTable], pages: list[int] | None = None
 ) -> ParseResult:
@@ -152,7 +216,7 @@ class GenericParser:
     """Tables of any PDF, ruled or not, without a template."""
 
     name = "generic"
-    version = "1.4"
+    version = "1.5"
     description = (
         "Every table of any PDF, ruled or aligned by whitespace, with page, position and"
         " header; tables continued over pages are joined."
@@ -171,6 +235,9 @@ class GenericParser:
             raise ParseError(f"{path}: not a PDF")
         tables = extract_tables(path)
         result = account_tables(path, tables)
+        typed, warnings = typed_tables(tables)
+        result.typed = typed
+        result.warnings.extend(ParseWarning("total_mismatch", w) for w in warnings)
         result.document.update(
             {
                 "tables_found": len(tables),

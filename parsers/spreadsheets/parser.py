@@ -32,13 +32,17 @@ import json
 import math
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
 
-from parsers.base import Column, ColumnType, ParseResult, Row, TableSpec
-from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS
+from parsers.base import Column, ParseResult, ParseWarning, Row, TableSpec
+from parsers.cleaning import EMPTY_MARKERS
+from parsers.spreadsheets.tables import sheet_tables
 from parsers.spreadsheets.workbooks import Cell, Sheet, read_csv, read_xls, read_xlsx
+from parsers.typed import CONVERTERS as _CONVERTERS
+from parsers.typed import as_date as _as_date
+from parsers.typed import as_float as _as_float
+from parsers.typed import as_text as _text
+from parsers.typed import infer_type
 from records.core.errors import ParseError
 from records.core.filetypes import of_family, sniff
 
@@ -52,8 +56,6 @@ WIDTH_SAMPLE_ROWS = 200
 SHEETS_TABLE = "spreadsheet_sheets"
 ROWS_TABLE = "spreadsheet_rows"
 
-_INT = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)$")
-_NUMBER = re.compile(r"^[-+]?\$?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 _SPACES = re.compile(r"\s+")
 
 TABLES: tuple[TableSpec, ...] = (
@@ -107,7 +109,7 @@ TABLES: tuple[TableSpec, ...] = (
 
 class SpreadsheetParser:
     name = "spreadsheet"
-    version = "1.0"
+    version = "1.1"
     description = (
         "Any XLSX, XLS or CSV file: one generic table per sheet (header row detected, types"
         " inferred, leading zeros kept, merged cells filled)."
@@ -151,6 +153,9 @@ def parse_sheets(sheets: list[Sheet]) -> ParseResult:
     result = ParseResult()
     for number, sheet in enumerate(sheets, start=1):
         _parse_sheet(result, number, sheet)
+        typed, warnings = sheet_tables(number, sheet)
+        result.typed.extend(typed)
+        result.warnings.extend(ParseWarning("total_mismatch", w) for w in warnings)
     result.document["sheets"] = len(sheets)
     encodings = [sheet.encoding for sheet in sheets if sheet.encoding]
     if encodings:
@@ -186,7 +191,7 @@ def _parse_sheet(result: ParseResult, number: int, sheet: Sheet) -> None:
                 "sheet": number,
                 "sheet_name": sheet.name,
                 "hidden": sheet.hidden,
-                "header_row": header_index + 1 if header_index is not None else None,
+                "header_row": sheet.row_number(header_index) if header_index is not None else None,
                 "header": json.dumps(names, ensure_ascii=False),
                 "column_types": json.dumps(
                     dict(zip(names, types, strict=True)), ensure_ascii=False
@@ -209,7 +214,7 @@ def _parse_sheet(result: ParseResult, number: int, sheet: Sheet) -> None:
                 values={
                     "sheet": number,
                     "sheet_name": sheet.name,
-                    "sheet_row": i + 1,
+                    "sheet_row": sheet.row_number(i),
                     "cells": json.dumps(dict(zip(names, values, strict=True)), ensure_ascii=False),
                     "text": " | ".join(_text(v) for v in values if v is not None),
                 },
@@ -247,111 +252,6 @@ def column_names(header: list[Cell], n_columns: int) -> list[str]:
         seen.add(candidate.casefold())
         names.append(candidate)
     return names
-
-
-def infer_type(values: list[Cell]) -> ColumnType:
-    """The narrowest type every non-empty value of a column fits."""
-    present = [v for v in values if v is not None]
-    if not present:
-        return "text"
-    if all(isinstance(v, bool) for v in present):
-        return "boolean"
-    typed = [v for v in present if not _is_missing(v)]
-    if not typed:
-        return "text"
-    if all(_as_int(v) is not None for v in typed):
-        return "integer"
-    if all(_as_float(v) is not None for v in typed):
-        return "float"
-    if all(_as_date(v) is not None for v in typed):
-        return "date"
-    return "text"
-
-
-def _is_missing(value: Cell) -> bool:
-    return isinstance(value, str) and value in EMPTY_MARKERS
-
-
-def _as_int(value: Cell) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str) and _INT.match(value):
-        digits = value.lstrip("+-").replace(",", "")
-        if len(digits) > 1 and digits.startswith("0"):
-            return None  # a leading zero is part of a code, not a number
-        return int(value.replace(",", ""))
-    return None
-
-
-def _as_float(value: Cell) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str) and any(ch.isdigit() for ch in value) and _NUMBER.match(value):
-        body = value.lstrip("+-").lstrip("$").replace(",", "")
-        whole = body.split(".")[0]
-        if len(whole) > 1 and whole.startswith("0"):
-            return None
-        negative = value.startswith("-")
-        number = float(body)
-        return -number if negative else number
-    return None
-
-
-def _as_date(value: Cell) -> str | None:
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        pass
-    for fmt in DEFAULT_DATE_FORMATS:
-        try:
-            return datetime.strptime(value, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
-
-
-def _text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime | date | time):
-        return _as_date(value) or value.isoformat()
-    return str(value)
-
-
-def _typed(convert: Callable[[Cell], Any]) -> Callable[[Cell], Any]:
-    def apply(value: Cell) -> Any:
-        if value is None or _is_missing(value):
-            return None
-        return convert(value)
-
-    return apply
-
-
-_CONVERTERS: dict[str, Callable[[Cell], Any]] = {
-    "integer": _typed(_as_int),
-    "float": _typed(_as_float),
-    "date": _typed(_as_date),
-    "boolean": lambda v: v,
-    "text": lambda v: None if v is None else _text(v),
-}
 
 
 def _cell(row: list[Cell], c: int) -> Cell:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from records.core.errors import ParseError
+from records.core.errors import ParseError, WorkbookTooLarge
 
 Cell = None | str | int | float | bool | datetime | date | time
 
@@ -30,6 +31,46 @@ CSV_ENCODINGS: tuple[str, ...] = ("utf-8", "cp1252")
 
 CSV_DELIMITERS = ",;\t|"
 
+#: Cells a sheet may spread over once read (its rows padded to their last filled cell, merged
+#: ranges filled), unless ``RECORDS_MAX_SHEET_CELLS`` says otherwise. The work of reading is
+#: bounded by the cells the file holds, never by the size it claims (``A1:XFD1048576``).
+DEFAULT_MAX_SHEET_CELLS = 5_000_000
+MAX_SHEET_CELLS_ENV = "RECORDS_MAX_SHEET_CELLS"
+
+#: Runs of blank rows longer than this are kept as this many: blank rows only separate
+#: tables, and a lone cell at row 1,048,576 must not cost a million rows.
+BLANK_ROWS_KEPT = 2
+
+
+def max_sheet_cells() -> int:
+    """The cell budget of one sheet: ``RECORDS_MAX_SHEET_CELLS`` or the default."""
+    raw = os.environ.get(MAX_SHEET_CELLS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_SHEET_CELLS
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        raise ParseError(f"{MAX_SHEET_CELLS_ENV}={raw!r} is not a whole number") from None
+    if value < 1:
+        raise ParseError(f"{MAX_SHEET_CELLS_ENV}={raw!r} must be at least 1")
+    return value
+
+
+class _Budget:
+    """Counts the cells a sheet is spread over; raises WorkbookTooLarge past the limit."""
+
+    def __init__(self, label: str, sheet: str, limit: int) -> None:
+        self.label, self.sheet, self.limit, self.used = label, sheet, limit, 0
+
+    def spend(self, cells: int, what: str) -> None:
+        self.used += cells
+        if self.used > self.limit:
+            raise WorkbookTooLarge(
+                f"{self.label}: sheet {self.sheet!r} spreads over more than"
+                f" {self.limit:,} cells ({what}); not read"
+                f" (raise {MAX_SHEET_CELLS_ENV} if the workbook is genuine)"
+            )
+
 
 @dataclass
 class Sheet:
@@ -40,17 +81,32 @@ class Sheet:
     rows: list[list[Cell]]
     #: How a CSV's bytes were decoded (see ``decode_lines``); None for workbooks.
     encoding: str | None = None
+    #: The sheet's own number (1-based) of each of ``rows`` when long runs of blank rows
+    #: were left out (see ``BLANK_ROWS_KEPT``); None when ``rows[i]`` is sheet row i + 1.
+    row_numbers: list[int] | None = None
+
+    def row_number(self, index: int) -> int:
+        """The row number the spreadsheet shows for ``rows[index]``."""
+        return self.row_numbers[index] if self.row_numbers is not None else index + 1
 
 
 def read_xlsx(path: Path, label: str) -> list[Sheet]:
+    """The sheets of an XLSX workbook, read from the cells its XML holds.
+
+    openpyxl's full model would create every cell of a merged range and its iterators pad
+    to the sheet's claimed dimension, so a 1.5 KB file with cells A1 and XFD1048576 (or a
+    range merged over them) would walk 10^10 cells. Rows are read one by one from the XML
+    instead (openpyxl's own streaming row parser), long blank runs collapsed, and merged
+    ranges filled against the sheet's cell budget (``max_sheet_cells``).
+    """
     import openpyxl
 
+    limit = max_sheet_cells()
     try:
-        # Not read-only: merged-cell ranges are only known in the full model. A file object,
-        # because openpyxl refuses a path whose name does not end in .xlsx (archived files
-        # are named by digest).
+        # A file object: openpyxl refuses a path whose name does not end in .xlsx (archived
+        # files are named by digest).
         with path.open("rb") as handle:
-            book = openpyxl.load_workbook(io.BytesIO(handle.read()), data_only=True)
+            book = openpyxl.load_workbook(io.BytesIO(handle.read()), read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl errors alike mean a broken file
         raise ParseError(
             f"{label}: not a readable XLSX workbook ({type(exc).__name__}: {exc})"
@@ -58,19 +114,94 @@ def read_xlsx(path: Path, label: str) -> list[Sheet]:
     sheets = []
     try:
         for ws in book.worksheets:
-            rows = [[_xlsx_value(cell) for cell in row] for row in ws.iter_rows()]
-            for merged in ws.merged_cells.ranges:
-                _fill(
-                    rows,
-                    merged.min_row - 1,
-                    merged.max_row - 1,
-                    merged.min_col - 1,
-                    merged.max_col - 1,
-                )
-            sheets.append(Sheet(ws.title, ws.sheet_state != "visible", rows))
+            budget = _Budget(label, ws.title, limit)
+            present, merges = _xlsx_cells(book, ws, budget)
+            for r0, r1, c0, c1 in merges:
+                _fill_merged(present, r0, r1, c0, c1, budget)
+            rows, numbers = _with_blank_runs(present)
+            sheets.append(Sheet(ws.title, ws.sheet_state != "visible", rows, None, numbers))
+    except ParseError:
+        raise
+    except Exception as exc:  # a sheet whose XML is damaged
+        raise ParseError(
+            f"{label}: not a readable XLSX workbook ({type(exc).__name__}: {exc})"
+        ) from exc
     finally:
         book.close()
     return sheets
+
+
+def _xlsx_cells(
+    book: Any, ws: Any, budget: _Budget
+) -> tuple[dict[int, list[Cell]], list[tuple[int, int, int, int]]]:
+    """A sheet's non-blank rows by sheet row number (each as long as its last filled cell)
+    and its merged ranges as 1-based (first row, last row, first column, last column)."""
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    present: dict[int, list[Cell]] = {}
+    # A private openpyxl class, the one its read-only worksheets stream rows with: the
+    # public iterators pad every row and every missing row to the claimed dimension.
+    with ws._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            ws._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, parsed in parser.parse():
+            cells = [c for c in parsed if c["value"] is not None]
+            if not cells:
+                continue
+            width = max(c["column"] for c in cells)
+            budget.spend(width, f"row {number:,} reaches column {width:,}")
+            row: list[Cell] = [None] * width
+            for c in cells:
+                row[c["column"] - 1] = _xlsx_value(ReadOnlyCell(ws, **c))
+            present[number] = row
+        merged = parser.merged_cells
+    ranges = []
+    for cell_range in merged.mergeCell if merged is not None else ():
+        c0, r0, c1, r1 = range_boundaries(cell_range.ref)
+        ranges.append((r0, r1, c0, c1))
+    return present, ranges
+
+
+def _fill_merged(
+    present: dict[int, list[Cell]], r0: int, r1: int, c0: int, c1: int, budget: _Budget
+) -> None:
+    """Give every cell of a merged range the value of its top-left cell, counting the
+    cells against ``budget`` first (a range from A1 to XFD1048576 is refused, not walked)."""
+    top = present.get(r0)
+    value = top[c0 - 1] if top is not None and c0 - 1 < len(top) else None
+    if value is None:
+        return
+    budget.spend((r1 - r0 + 1) * c1, f"merged range {r0:,}..{r1:,} x {c0:,}..{c1:,}")
+    for number in range(r0, r1 + 1):
+        row = present.setdefault(number, [])
+        if len(row) < c1:
+            row.extend([None] * (c1 - len(row)))
+        for c in range(c0 - 1, c1):
+            row[c] = value
+
+
+def _with_blank_runs(present: dict[int, list[Cell]]) -> tuple[list[list[Cell]], list[int]]:
+    """Rows in sheet order, each run of blank rows (above the first filled row too) cut to
+    its last ``BLANK_ROWS_KEPT``, and each row's sheet number."""
+    rows: list[list[Cell]] = []
+    numbers: list[int] = []
+    last = 0
+    for number in sorted(present):
+        for blank in range(max(last + 1, number - BLANK_ROWS_KEPT), number):
+            rows.append([])
+            numbers.append(blank)
+        rows.append(present[number])
+        numbers.append(number)
+        last = number
+    return rows, numbers
 
 
 def _xlsx_value(cell: Any) -> Cell:
@@ -88,21 +219,28 @@ def read_xls(path: Path, label: str) -> list[Sheet]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(path, formatting_info=True, on_demand=True)
+        # ragged_rows: each row as long as its last cell, not padded to the sheet's width.
+        book = xlrd.open_workbook(path, formatting_info=True, on_demand=True, ragged_rows=True)
     except NotImplementedError:
         # Some old BIFF versions cannot give formatting: read values without merges.
         book = _open_xls_plain(path, label)
     except Exception as exc:  # xlrd.XLRDError, struct and OLE2 errors alike
         raise ParseError(_xls_error(label, exc)) from exc
     sheets = []
+    limit = max_sheet_cells()
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            rows = [
-                [_xls_value(book, sheet, r, c) for c in range(sheet.ncols)]
-                for r in range(sheet.nrows)
-            ]
+            budget = _Budget(label, sheet.name, limit)
+            rows = []
+            for r in range(sheet.nrows):
+                width = sheet.row_len(r)
+                budget.spend(width, f"row {r + 1:,} reaches column {width:,}")
+                rows.append([_xls_value(book, sheet, r, c) for c in range(width)])
             for rlo, rhi, clo, chi in getattr(sheet, "merged_cells", []):
+                budget.spend(
+                    (rhi - rlo) * chi, f"merged range {rlo + 1:,}..{rhi:,} x {clo + 1:,}..{chi:,}"
+                )
                 _fill(rows, rlo, rhi - 1, clo, chi - 1)
             sheets.append(Sheet(sheet.name, bool(sheet.visibility), rows))
             book.unload_sheet(index)
@@ -119,7 +257,7 @@ def _open_xls_plain(path: Path, label: str) -> Any:
     import xlrd
 
     try:
-        return xlrd.open_workbook(path, on_demand=True)
+        return xlrd.open_workbook(path, on_demand=True, ragged_rows=True)
     except Exception as exc:  # see read_xls
         raise ParseError(_xls_error(label, exc)) from exc
 

@@ -189,8 +189,13 @@ class TemplateParser:
 
 
 def load_templates(directory: Path = TEMPLATES_DIR) -> list[TemplateParser]:
-    """One parser per ``*.toml`` template, sorted by file name."""
-    return [TemplateParser(read_template(p)) for p in sorted(directory.glob("*.toml"))]
+    """One parser per ``*.toml`` template, sorted by file name (``*.sheet.toml`` files are
+    spreadsheet templates: ``parsers.spreadsheets.template``)."""
+    return [
+        TemplateParser(read_template(p))
+        for p in sorted(directory.glob("*.toml"))
+        if not p.name.endswith(".sheet.toml")
+    ]
 
 
 # --- reading tables -----------------------------------------------------------------

@@ -42,6 +42,11 @@ class UnsupportedFile(ParseError):
     """Raised by ``parsers.registry`` when no parser can read a file's type."""
 
 
+class WorkbookTooLarge(ParseError):
+    """Raised by ``parsers.spreadsheets.workbooks`` when a sheet would spread over more cells
+    than its budget (``RECORDS_MAX_SHEET_CELLS``), counted from the cells the file holds."""
+
+
 class UnknownParser(ParseError):
     """Raised by ``parsers.registry.get_parser`` for a parser name that is neither a Python
     parser nor a template in the folders in use; the message lists the known names."""

@@ -9,8 +9,10 @@ text and the copy's ``documents`` row (``derived_from`` = the original, status `
 Parsers stay pure and never OCR.
 
 Rows parsed from the copy are recorded against the original, flagged by the document facts
-``ocr``/``ocr_pages``/``ocr_copy`` (``db.derived.ocr_facts``), and page rows read by OCR have
-``pages.ocr`` = 1. A document is OCR'd once: later parses reuse the archived copy.
+``ocr``/``ocr_pages``/``ocr_copy``/``ocr_confidence`` (``db.derived.ocr_facts``), page rows
+read by OCR have ``pages.ocr`` = 1, and typed-table rows of those pages ``ocr`` = 1 with the
+page's mean Tesseract word confidence (``db.typed``). A document is OCR'd once: later
+parses reuse the archived copy.
 
 Needs Debian's ``ocrmypdf`` and ``tesseract-ocr-eng`` (other languages: install
 ``tesseract-ocr-LANG`` and set ``RECORDS_OCR_LANGUAGES``, e.g. ``eng+spa``). When they are
@@ -21,6 +23,7 @@ recorded naming the file.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -84,6 +87,18 @@ def run_ocr(path: Path, pages: list[int], *, name: str) -> bytes:
 
     Only those pages are rasterised and read; the others pass through untouched.
     """
+    return run_ocr_with_confidence(path, pages, name=name)[0]
+
+
+def run_ocr_with_confidence(
+    path: Path, pages: list[int], *, name: str
+) -> tuple[bytes, dict[int, float]]:
+    """``run_ocr``, and Tesseract's mean word confidence (0-100) of each page it read.
+
+    The hOCR renderer keeps Tesseract's word confidences (``x_wconf``) in its work files;
+    ocrmypdf keeps those (``--keep-temporary-files``) in our temporary folder (``TMPDIR``),
+    deleted with it.
+    """
     missing = missing_tools()
     if missing:
         raise OcrError(
@@ -103,6 +118,9 @@ def run_ocr(path: Path, pages: list[int], *, name: str) -> bytes:
             "--optimize", "0",
             "--language", languages(),
             "--tesseract-timeout", str(PAGE_TIMEOUT_SECONDS),
+            # hOCR keeps the word confidences; its work files stay in tmp (see above).
+            "--pdf-renderer", "hocr",
+            "--keep-temporary-files",
             "--quiet",
             str(path),
             str(output),
@@ -115,7 +133,7 @@ def run_ocr(path: Path, pages: list[int], *, name: str) -> bytes:
                 timeout=60 + PAGE_TIMEOUT_SECONDS * len(pages),
                 # One thread per Tesseract: its OpenMP threads spin on a busy machine and a
                 # page then takes minutes (past the page timeout, leaving it without text).
-                env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+                env={**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": tmp},
             )
         except subprocess.TimeoutExpired as exc:
             raise OcrError(f"{name}: OCR took longer than {exc.timeout:.0f} s; gave up") from exc
@@ -126,7 +144,23 @@ def run_ocr(path: Path, pages: list[int], *, name: str) -> bytes:
             detail = _last_line(done.stderr)
             why = "; ".join(x for x in (reason, detail) if x)
             raise OcrError(f"{name}: OCR failed (ocrmypdf exit {done.returncode}: {why})")
-        return output.read_bytes()
+        return output.read_bytes(), page_confidences(Path(tmp))
+
+
+_WORD_CONFIDENCE = re.compile(r"x_wconf (\d+)")
+
+
+def page_confidences(folder: Path) -> dict[int, float]:
+    """Page -> mean word confidence, from the ``NNNNNN_ocr_hocr.hocr`` files under ``folder``."""
+    found: dict[int, float] = {}
+    for hocr in folder.rglob("*_ocr_hocr.hocr"):
+        prefix = hocr.name.split("_", 1)[0]
+        if not prefix.isdigit():
+            continue
+        scores = [int(v) for v in _WORD_CONFIDENCE.findall(hocr.read_text(errors="replace"))]
+        if scores:
+            found[int(prefix)] = round(sum(scores) / len(scores), 1)
+    return found
 
 
 @dataclass(frozen=True)
@@ -148,6 +182,8 @@ class Prepared:
     ocr_pages: list[int] = field(default_factory=list)
     #: Text of the OCR'd pages, read from the OCR copy (page -> text).
     ocr_texts: dict[int, str] = field(default_factory=dict)
+    #: Tesseract's mean word confidence of each OCR'd page (page -> 0-100).
+    ocr_confidence: dict[int, float] = field(default_factory=dict)
     ocr_error: str | None = None
 
 
@@ -185,7 +221,7 @@ def prepare(path: Path, label: str, archive_root: Path, work: Plan) -> Prepared:
     if not scanned:
         return Prepared(target=path, pages=pages)
     try:
-        data = run_ocr(path, scanned, name=label)
+        data, confidence = run_ocr_with_confidence(path, scanned, name=label)
     except OcrError as exc:
         return Prepared(target=path, pages=pages, ocr_error=str(exc))
     copy_sha = archive.put(data)
@@ -197,6 +233,7 @@ def prepare(path: Path, label: str, archive_root: Path, work: Plan) -> Prepared:
         ocr_size=len(data),
         ocr_pages=scanned,
         ocr_texts=_texts(copy, scanned, label),
+        ocr_confidence=confidence,
     )
 
 
@@ -238,6 +275,7 @@ def record_prepared(
             size=prepared.ocr_size,
             pages=prepared.ocr_pages,
             engine=engine_version(),
+            confidence=prepared.ocr_confidence,
         )
     if prepared.pages is not None:
         index_pages(db, sha, prepared.pages, prepared.ocr_texts)

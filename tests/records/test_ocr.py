@@ -195,6 +195,31 @@ def test_zip_response_with_scan_spreadsheet_and_csv(tmp_path: Path) -> None:
         ],
         key=lambda r: (docs[r[0]]["sha256"], r[3]),
     )
+    # The scanned page's tables are typed tables too, every row flagged as read by OCR.
+    typed = [r["name"] for r in db.query("select name from typed_tables where parser = 'generic'")]
+    assert typed
+    flags = {
+        (r["page"], r["ocr"])
+        for name in typed
+        for r in db.query(f"select page, ocr from [{name}] where document = ?", [original_sha])
+    }
+    assert flags == {(2, 1)}
+    # With Tesseract's mean word confidence of the page (from its hOCR), on each row.
+    confidences = {
+        r["ocr_confidence"]
+        for name in typed
+        for r in db.query(f"select ocr_confidence from [{name}] where document = ?", [original_sha])
+    }
+    (confidence,) = confidences
+    assert 50 < confidence <= 100
+    assert json.loads(facts["ocr_confidence"]) == {"2": confidence}
+    assert list(db.query("select Precinct, Registered, [Ballots cast] as cast from sheet")) == [
+        {"Precinct": "0001 PCT 1 - WALLISVILLE", "Registered": 589, "cast": 363}
+    ]
+    assert list(db.query("select Precinct, Zip, ocr from csv order by row_index")) == [
+        {"Precinct": "0001", "Zip": 77514, "ocr": 0},
+        {"Precinct": "0002", "Zip": 77560, "ocr": 0},
+    ]
     listed = {
         r["filename"]
         for r in db.query(

@@ -1,0 +1,281 @@
+"""Typed tables: a table's printed header and its rows, with a type inferred per column.
+
+Any parser that reads a table without a template (a sheet, a PDF table, an OCR'd page)
+hands one ``TypedTable`` per table in ``ParseResult.typed``; ``db.typed`` stores it in a
+real SQLite table per table shape (typed columns named from the printed header), so
+Datasette can facet, sort and filter by column. Types, per column: integer, float, date
+(ISO text), boolean, else text. A value with a leading zero (ZIP code, precinct ID) makes
+its column text, so ``02134`` stays ``02134``; cells like ``N/A`` or ``-`` count as empty
+in a numeric or date column; ``2,219`` is the integer 2219.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from parsers.base import Column, ColumnType
+from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS, FOOTNOTE_CHARS
+
+#: A value as read: a spreadsheet cell (typed by the workbook) or a PDF cell's text.
+Value = None | str | int | float | bool | datetime | date | time
+
+_INT = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)$")
+_DATE_LIKE = re.compile(r"^(?=.*\d)[\w ,./-]{6,40}$")
+_NUMBER = re.compile(r"^[-+]?\$?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+
+
+@dataclass
+class TypedRow:
+    """One data row of a typed table and where it is printed."""
+
+    page: int
+    table_index: int
+    row_index: int
+    values: list[Any]
+    bbox: str | None = None
+    #: The spreadsheet row (1-based, as the sheet shows it); None for a PDF.
+    source_row: int | None = None
+    #: Set when the row was read by OCR: Tesseract's mean word confidence (0-100) where
+    #: known, else -1.
+    ocr_confidence: float | None = None
+
+
+@dataclass
+class TypedTable:
+    """A table read without a template: its name, title, typed columns and rows."""
+
+    #: Suggested table name (from its printed title, else where it was found).
+    name: str
+    #: The title printed above the table, if any.
+    title: str | None
+    columns: list[Column]
+    rows: list[TypedRow] = field(default_factory=list)
+    #: Lines printed with the table that are not rows: notes, ``Source:`` lines.
+    notes: list[str] = field(default_factory=list)
+
+
+#: A row labelled like this is a total, not data: kept out of the rows, checked instead.
+TOTAL_LABEL = re.compile(r"^(grand\s+|county\s+|sub-?\s*)?totals?\b|^total\s+votes\b", re.I)
+
+#: Column holding, as JSON, the cells that did not fit their column's type (a numeric
+#: column where a few cells say "KSA 25-2701(a)(2)": withheld) and numbers printed with a
+#: footnote mark (``7**``, typed 7): nothing is dropped silently.
+UNTYPED_CELLS = "untyped_cells"
+
+#: Share of a column's values that must be numbers for the column to be numeric when the
+#: others are text (kept in ``UNTYPED_CELLS``).
+NUMERIC_SHARE = 0.9
+
+
+def typed_table(
+    name: str,
+    title: str | None,
+    header: Sequence[str],
+    rows: Sequence[tuple[TypedRow, Sequence[Value]]],
+    describe: str,
+) -> TypedTable:
+    """A typed table from column names and raw rows (each a ``TypedRow`` whose values are
+    filled here, converted); ``describe`` says where the columns come from."""
+    n = len(header)
+    printed = [list(values)[:n] + [None] * (n - len(values)) for _, values in rows]
+    # "7**": a footnote mark glued to a number; typed as the number, kept as printed.
+    raw = [[_unmarked(v) for v in r] for r in printed]
+    types = [column_type([r[c] for r in raw]) for c in range(n)]
+    converters = [CONVERTERS[t] for t in types]
+    columns = [
+        Column(h, t, f"{describe}; printed header {h!r}.")
+        for h, t in zip(header, types, strict=True)
+    ]
+    table = TypedTable(name, title, columns)
+    untyped = False
+    for (row, _), values, shown in zip(rows, raw, printed, strict=True):
+        row.values = [converters[c](values[c]) for c in range(n)]
+        odd = {
+            header[c]: as_text(shown[c])
+            for c in range(n)
+            if (row.values[c] is None and values[c] is not None and not is_missing(values[c]))
+            or (values[c] is not shown[c] and types[c] != "text")
+        }
+        row.values.append(json.dumps(odd, ensure_ascii=False) if odd else None)
+        untyped = untyped or bool(odd)
+        table.rows.append(row)
+    if untyped:
+        table.columns.append(
+            Column(
+                UNTYPED_CELLS,
+                "text",
+                "Cells of this row that do not fit their column's type, as printed (JSON"
+                " object by column): the typed column is empty there.",
+            )
+        )
+    else:
+        for row in table.rows:
+            row.values.pop()
+    return table
+
+
+def total_warnings(table: TypedTable, totals: Sequence[tuple[str, Sequence[Value]]]) -> list[str]:
+    """A warning per numeric column whose printed total is not the sum of the table's rows;
+    ``totals`` are (where the total is printed, its values in the table's column order)."""
+    warnings = []
+    for where, printed in totals:
+        for c, column in enumerate(table.columns):
+            if column.type not in ("integer", "float") or c >= len(printed):
+                continue
+            value = as_float(printed[c]) if printed[c] is not None else None
+            if value is None:
+                continue
+            summed = sum(row.values[c] or 0 for row in table.rows)
+            if abs(summed - value) > 1e-6 * max(1.0, abs(value)):
+                warnings.append(
+                    f"{where} prints {as_text(printed[c])} for {column.name!r}"
+                    f" but its rows add up to {as_text(summed)}"
+                )
+    return warnings
+
+
+def _unmarked(value: Value) -> Value:
+    """A number printed with footnote marks after it (``7**``, ``12†``) as the number's text;
+    any other value as it is."""
+    if isinstance(value, str) and value[-1:] in FOOTNOTE_CHARS:
+        bare = value.rstrip(FOOTNOTE_CHARS).rstrip()
+        if is_number(bare):
+            return bare
+    return value
+
+
+def column_type(values: Sequence[Value]) -> ColumnType:
+    """``infer_type``, but a column of numbers with a few text cells (at most 1 in 10) is
+    numeric: those cells go to ``UNTYPED_CELLS``."""
+    kind = infer_type(values)
+    if kind != "text":
+        return kind
+    typed = [v for v in values if v is not None and not is_missing(v)]
+    numbers = [v for v in typed if is_number(v)]
+    if not numbers or len(numbers) < NUMERIC_SHARE * len(typed):
+        return "text"
+    if any(isinstance(v, str) and not is_number(v) and v[:1].isdigit() for v in typed):
+        return "text"  # "0213" codes, "12a": a column of codes, not numbers
+    return "integer" if all(as_int(v) is not None for v in numbers) else "float"
+
+
+def infer_type(values: Sequence[Value]) -> ColumnType:
+    """The narrowest type every non-empty value of a column fits."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return "text"
+    if all(isinstance(v, bool) for v in present):
+        return "boolean"
+    typed = [v for v in present if not is_missing(v)]
+    if not typed:
+        return "text"
+    if all(as_int(v) is not None for v in typed):
+        return "integer"
+    if all(as_float(v) is not None for v in typed):
+        return "float"
+    if all(as_date(v) is not None for v in typed):
+        return "date"
+    return "text"
+
+
+def is_missing(value: Value) -> bool:
+    return isinstance(value, str) and value in EMPTY_MARKERS
+
+
+def as_int(value: Value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and _INT.match(value):
+        digits = value.lstrip("+-").replace(",", "")
+        if len(digits) > 1 and digits.startswith("0"):
+            return None  # a leading zero is part of a code, not a number
+        return int(value.replace(",", ""))
+    return None
+
+
+def as_float(value: Value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and any(ch.isdigit() for ch in value) and _NUMBER.match(value):
+        body = value.lstrip("+-").lstrip("$").replace(",", "")
+        whole = body.split(".")[0]
+        if len(whole) > 1 and whole.startswith("0"):
+            return None
+        negative = value.startswith("-")
+        number = float(body)
+        return -number if negative else number
+    return None
+
+
+def as_date(value: Value) -> str | None:
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, str) or not _DATE_LIKE.match(value):
+        return None  # every date format has digits: skip strptime on words (it is slow)
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    for fmt in DEFAULT_DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def is_number(value: Value) -> bool:
+    """True for a number, or text that reads as one (``2,219``, ``$3.50``)."""
+    return not isinstance(value, bool) and as_float(value) is not None
+
+
+def as_text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date | time):
+        return as_date(value) or value.isoformat()
+    return str(value)
+
+
+def _typed(convert: Callable[[Value], Any]) -> Callable[[Value], Any]:
+    def apply(value: Value) -> Any:
+        if value is None or is_missing(value):
+            return None
+        return convert(value)
+
+    return apply
+
+
+CONVERTERS: dict[str, Callable[[Value], Any]] = {
+    "integer": _typed(as_int),
+    "float": _typed(as_float),
+    "date": _typed(as_date),
+    "boolean": lambda v: v,
+    "text": lambda v: None if v is None else as_text(v),
+}
+
+
+def table_slug(text: str, fallback: str = "table") -> str:
+    """A table name from a printed title: lower case words joined by ``_``."""
+    words = re.findall(r"[0-9a-z]+", text.casefold())
+    slug = "_".join(words)[:60].strip("_")
+    return slug or fallback

@@ -1,0 +1,210 @@
+"""Typed tables: editions of a workbook in one real table with typed columns, through
+`records add`, faceted and sorted in Datasette."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from db.schema import ensure_schema
+from db.typed import TYPED_TABLES, load_typed
+from parsers.base import Column
+from parsers.typed import TypedRow, TypedTable
+from records.cli import cli
+from tests.parsers.spreadsheets.generated import detention_workbook
+from tests.parsers.spreadsheets.test_layout import KS, KS_2014, KS_2020, KS_2024
+from tests.publish.conftest import Built, Client
+from tests.shared import fixture
+
+
+def _add(tmp_path: Path, *files: Path) -> str:
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(tmp_path / "r.db"), "--archive", str(tmp_path / "a"), "add", *map(str, files)],
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_three_editions_with_title_block_and_group_titles_load_into_one_typed_table(
+    tmp_path: Path,
+) -> None:
+    editions = [
+        detention_workbook(tmp_path / "fy2019.xlsx", 2019),
+        detention_workbook(tmp_path / "fy2020.xlsx", 2020),
+        detention_workbook(tmp_path / "fy2021.xlsx", 2021, extra_column=True),
+    ]
+    output = _add(tmp_path, *editions)
+    assert "warning" not in output
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    (register,) = db.query(f"select * from {TYPED_TABLES}")
+    assert register["name"] == "fy2019_facilities"
+    # FY2021 added a column: it is added to the table, not a new table.
+    assert json.loads(register["columns"]) == [
+        ["Facility Information Name", "text"],
+        ["Facility Information State", "text"],
+        ["Facility Information ZIP", "text"],
+        ["Average Daily Population Level A", "integer"],
+        ["Average Daily Population Level B", "integer"],
+        ["Average Daily Population Total", "integer"],
+        ["Average Daily Population Female", "integer"],
+    ]
+    columns = db.table("fy2019_facilities").columns_dict
+    assert columns["Average Daily Population Total"] is int
+    assert columns["Facility Information ZIP"] is str
+    rows = list(
+        db.query(
+            "select d.filename, t.page, t.row_index, t.source_row,"
+            " t.[Facility Information Name] as name, t.[Facility Information ZIP] as zip,"
+            " t.[Average Daily Population Total] as total,"
+            " t.[Average Daily Population Female] as female"
+            " from fy2019_facilities t join documents d on d.sha256 = t.document"
+            " order by d.filename, t.row_index"
+        )
+    )
+    # Every data row of every edition; no title, header, total or Source row.
+    assert [(r["filename"], r["row_index"], r["source_row"]) for r in rows] == [
+        (f"fy{year}.xlsx", k, k + 6) for year in (2019, 2020, 2021) for k in range(3)
+    ]
+    assert [(r["name"], r["zip"], r["total"], r["female"]) for r in rows[::3]] == [
+        ("Adelanto", "02345", 3519, None),
+        ("Adelanto", "02345", 3520, None),
+        ("Adelanto", "02345", 3521, 17),
+    ]
+    assert db.execute(
+        "select typeof([Average Daily Population Total]), sum([Average Daily Population Total])"
+        " from fy2019_facilities where [Facility Information State] = 'TX'"
+    ).fetchone() == ("integer", 3030)
+
+
+def test_template_less_tables_are_faceted_and_sorted_in_datasette(tmp_path: Path) -> None:
+    _add(
+        tmp_path,
+        detention_workbook(tmp_path / "fy2019.xlsx", 2019),
+        detention_workbook(tmp_path / "fy2020.xlsx", 2020),
+    )
+    client = Client(Built(tmp_path / "r.db", tmp_path / "a", tmp_path))
+    try:
+        state = "Facility Information State"
+        total = "Average Daily Population Total"
+        page = client.json(
+            f"/{client.db}/fy2019_facilities.json?_facet={state}&_sort_desc={total}&_shape=objects"
+        )
+        assert [row[total] for row in page["rows"]] == [3520, 3519, 1010, 1010, 570, 570]
+        facet = page["facet_results"][state]["results"]
+        assert sorted((f["value"], f["count"]) for f in facet) == [("CA", 2), ("NM", 2), ("TX", 2)]
+        filtered = client.json(
+            f"/{client.db}/fy2019_facilities.json?{total}__gt=1000&_shape=objects"
+        )
+        assert len(filtered["rows"]) == 4
+    finally:
+        client.close()
+
+
+def test_real_kansas_editions_share_one_table_with_the_2014_district_column_added(
+    tmp_path: Path,
+) -> None:
+    files = [fixture(f"{KS}/{stem}.xlsx") for stem in (KS_2014, KS_2020, KS_2024)]
+    output = _add(tmp_path, *files)
+    # The withheld 2024 precincts: four totals are not their rows' sum.
+    assert output.count(f"warning [total_mismatch] {KS_2024}.xlsx: sheet 'SHAWNEE'") == 4
+    con = sqlite3.connect(tmp_path / "r.db")
+    counts = con.execute(
+        "select d.filename, count(*), sum(t.Votes), count(t.District)"
+        " from officialprecinctlevelresults t join documents d on d.sha256 = t.document"
+        " group by d.filename order by d.filename"
+    ).fetchall()
+    assert counts == [
+        (f"{KS_2014}.xlsx", 209, 39610, 209),
+        (f"{KS_2020}.xlsx", 4050, 606601, 0),
+        (f"{KS_2024}.xlsx", 5207, 606575, 0),
+    ]
+    # The first edition's sheet was "Sheet1": a later edition's name replaced it.
+    names = [r[0] for r in con.execute(f"select name from {TYPED_TABLES} order by name")]
+    assert "officialprecinctlevelresults" in names and "sheet1" not in names
+    (warnings,) = con.execute(
+        "select warnings from documents where filename = ?", [f"{KS_2024}.xlsx"]
+    ).fetchone()
+    assert warnings.count("sheet 'SHAWNEE': total row 250 prints") == 4
+    status = CliRunner().invoke(cli, ["--db", str(tmp_path / "r.db"), "status"])
+    assert status.exit_code == 0, status.output
+    assert f"  {KS_2024}.xlsx: sheet 'SHAWNEE': total row 250 prints 6406" in status.output
+    assert (
+        "sheet 'SHAWNEE': total row 250 prints 10771 for"
+        " 'For State Senator 18th District REP Kenny Titus' but its rows add up to 10750"
+    ) in status.output
+
+
+def test_rows_read_by_ocr_are_flagged_with_their_confidence(tmp_path: Path) -> None:
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    ensure_schema(db)
+    db.table("documents").insert({"sha256": "a" * 64, "filename": "scan.pdf"})
+    table = TypedTable(
+        "arrests",
+        "Arrests",
+        [Column("Month", "text", ""), Column("Arrests", "integer", "")],
+        [
+            TypedRow(1, 0, 0, ["January", 2219], "1.0,2.0,3.0,4.0"),
+            TypedRow(2, 0, 1, ["February", 1804], None, ocr_confidence=91.5),
+        ],
+    )
+    assert load_typed(db, "a" * 64, "1.4", [table], ocr_pages=[1]) == 2
+    assert list(db.query("select page, ocr, ocr_confidence, Arrests from arrests")) == [
+        {"page": 1, "ocr": 1, "ocr_confidence": None, "Arrests": 2219},
+        {"page": 2, "ocr": 1, "ocr_confidence": 91.5, "Arrests": 1804},
+    ]
+
+
+@pytest.mark.parametrize("printed", ["page", "Document"])
+def test_a_printed_column_named_like_provenance_is_kept_apart(tmp_path: Path, printed: str) -> None:
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    ensure_schema(db)
+    db.table("documents").insert({"sha256": "b" * 64})
+    table = TypedTable("t", None, [Column(printed, "integer", "")], [TypedRow(3, 0, 0, [7])])
+    load_typed(db, "b" * 64, "1", [table])
+    assert list(db.query(f"select page, [{printed} (printed)] as v from t")) == [
+        {"page": 3, "v": 7}
+    ]
+
+
+def test_template_less_pdf_table_added_is_faceted_and_sorted_by_its_own_columns(
+    tmp_path: Path,
+) -> None:
+    output = _add(tmp_path, fixture("series/ca-cdph-zika-weekly/ca-confirmed-cases-2016-03-25.pdf"))
+    assert "parsed" in output and "warning" not in output
+    client = Client(Built(tmp_path / "r.db", tmp_path / "a", tmp_path))
+    try:
+        table = "county_travel_associated_cases_locally_acquired_cases"
+        cases = "Travel-associated cases*"
+        page = client.json(
+            f"/{client.db}/{table}.json?_sort_desc={cases}&_facet=Locally acquired cases†"
+            "&_shape=objects&_size=3"
+        )
+        assert [(r["County"], r[cases]) for r in page["rows"]] == [
+            ("San Diego", 7),
+            ("Los Angeles", 5),
+            ("Contra Costa", 3),
+        ]
+        assert page["rows"][0]["page"] == 1 and page["rows"][0]["ocr"] == 0
+        facet = page["facet_results"]["Locally acquired cases†"]["results"]
+        assert [(f["value"], f["count"]) for f in facet] == [(0, 10)]
+    finally:
+        client.close()
+
+
+def test_a_document_parsed_again_replaces_its_typed_rows(tmp_path: Path) -> None:
+    from db.load import load_result
+    from parsers.spreadsheets.parser import PARSER
+
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    ensure_schema(db, PARSER.tables)
+    db.table("documents").insert({"sha256": "c" * 64, "filename": "fy2019.xlsx"})
+    result = PARSER.parse(detention_workbook(tmp_path / "fy2019.xlsx", 2019))
+    for _ in range(2):
+        load_result(db, "c" * 64, PARSER, PARSER.parse(tmp_path / "fy2019.xlsx"))
+    assert db.table("fy2019_facilities").count == len(result.typed[0].rows) == 3

@@ -1,0 +1,58 @@
+"""Tables found without a template, typed: columns named from the printed header, numbers
+as numbers, total rows kept out and checked, footnote marks kept beside the number."""
+
+from __future__ import annotations
+
+import json
+
+from parsers.generic.parser import PARSER
+from parsers.typed import UNTYPED_CELLS
+from tests.shared import expected, fixture
+
+ZIKA = "series/ca-cdph-zika-weekly"
+
+
+def test_california_zika_county_table_typed_with_its_total_checked() -> None:
+    truth = expected(f"{ZIKA}/expected/ca-confirmed-cases-2016-03-25.json")["tables"][0]
+    result = PARSER.parse(fixture(f"{ZIKA}/ca-confirmed-cases-2016-03-25.pdf"))
+    (table,) = result.typed
+    assert table.name == "county_travel_associated_cases_locally_acquired_cases"
+    assert [(c.name, c.type) for c in table.columns] == [
+        ("County", "text"),
+        ("Travel-associated cases*", "integer"),
+        ("Locally acquired cases†", "integer"),
+        (UNTYPED_CELLS, "text"),
+    ]
+    assert [c.name for c in table.columns[:3]] == truth["columns"]
+    # Every county row, the Total row kept out: its 22 is the sum, so no warning.
+    assert len(table.rows) == truth["row_count"] == 10
+    assert [r.values[0] for r in table.rows] == [row[0] for row in truth["all_rows"]]
+    assert sum(r.values[1] for r in table.rows) == int(truth["totals"]["Travel-associated cases*"])
+    assert result.warnings == []
+    # San Diego's "7**": typed 7, printed text kept.
+    (san_diego,) = [r for r in table.rows if r.values[0] == "San Diego"]
+    assert san_diego.values[1] == 7
+    assert json.loads(san_diego.values[3]) == {"Travel-associated cases*": "7**"}
+    assert (san_diego.page, san_diego.table_index, san_diego.row_index) == (1, 0, 6)
+    assert san_diego.bbox is not None
+
+
+def test_real_statistical_table_typed_integers() -> None:
+    result = PARSER.parse(fixture("real/camelot/health.pdf"))
+    (table,) = result.typed
+    assert [(c.name, c.type) for c in table.columns] == [
+        ("States-A", "text"),
+        ("Revenue: Medical & Public Health", "integer"),
+        ("Revenue: Family Welfare", "integer"),
+        ("Capital: Medical & Public Health", "integer"),
+        ("Capital: Family Welfare", "integer"),
+        ("Total Revenue & Capital", "integer"),
+        ("Others(1)", "integer"),
+        ("Total", "integer"),
+    ]
+    assert table.rows[0].values == [
+        "Andhra Pradesh", 47824589, 9967837, 1275000, 15000, 59082426, 14898243, 73980669
+    ]  # fmt: skip
+    # Each row's own total is the sum of its revenue and capital columns.
+    for row in table.rows:
+        assert row.values[5] == sum(row.values[1:5])
