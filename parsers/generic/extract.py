@@ -34,6 +34,7 @@ from parsers.generic.merge import join_pages
 from parsers.generic.model import BBox, ExtractedTable, PageTable, Word
 from parsers.generic.not_tables import is_chart, not_a_table, without_running_lines
 from parsers.generic.page_objects import PageContent, Shape, read_page
+from parsers.generic.repeated_header import split_at_repeated_header
 from parsers.generic.row_ruled import find_row_ruled_tables
 from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
 from parsers.generic.text_rules import find_underlined_listings, split_text_rules
@@ -372,19 +373,22 @@ def page_tables(content: PageContent) -> list[PageTable]:
             for band in _split_at_title_bars(words, content.edges, content.width, em)
             for t in _whitespace_tables(band, em, LAYOUT_SPLIT_DEPTH, content.shapes)
         ]:
-            found.append(
-                _complete(
-                    PageTable(
-                        page=content.number,
-                        bbox=ws.bbox,
-                        rows=ws.rows,
-                        n_header_rows=count_header_rows(ws.rows),
-                        col_edges=ws.bounds,
-                        method="whitespace",
-                        spans=ws.spans,
-                        row_boxes=ws.row_boxes,
-                    ),
-                    words,
+            # Checked whole, then cut where its header is printed again (tables stacked).
+            found.extend(
+                split_at_repeated_header(
+                    _complete(
+                        PageTable(
+                            page=content.number,
+                            bbox=ws.bbox,
+                            rows=ws.rows,
+                            n_header_rows=count_header_rows(ws.rows),
+                            col_edges=ws.bounds,
+                            method="whitespace",
+                            spans=ws.spans,
+                            row_boxes=ws.row_boxes,
+                        ),
+                        words,
+                    )
                 )
             )
     found = [_without_empty_rows(t) for t in found]

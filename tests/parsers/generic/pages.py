@@ -408,3 +408,39 @@ def fake_bold_table(path: Path, offset: float = 0.35) -> list[list[str]]:
                 _text(pdf, x + dx, y, 100, value, align="L" if c == 0 else "R")
     pdf.output(str(path))
     return rows
+
+
+def stacked_tables(path: Path, gap: float = LINE_H) -> list[list[list[str]]]:
+    """Two unruled tables of the same columns one under the other on one page, each with
+    its own two header rows (a label centred over the value columns, then the stub heading
+    and the columns' values), ``gap`` points apart; the whole set apart from the text."""
+    pdf = _page()
+    x0, label_w, col_w, top = 60.0, 90.0, 50.0, 120.0
+    tables = []
+    for t, effects in enumerate((["1.0", "1.1", "1.2", "1.3"], ["1.7", "1.8", "1.9", "2.0"])):
+        base = [200 + 40 * t, 150 + 30 * t, 90 + 20 * t, 60 + 10 * t, 40 + 5 * t]
+        rows = [
+            ["", "Design effect", "", "", ""],
+            ["Proportion", *effects],
+            *(
+                [f"0.{95 - 5 * r:02d}", *(f"{b * (10 + c)}" for c in range(4))]
+                for r, b in enumerate(base)
+            ),
+        ]
+        tables.append(rows)
+    xs = [x0, x0 + label_w, *(x0 + label_w + (c + 1) * col_w for c in range(4))]
+    y = top
+    for t, rows in enumerate(tables):
+        if t:
+            y += gap
+        # The label centred over the headings of the four value columns (right-aligned).
+        first = xs[2] - 4 - pdf.get_string_width(rows[1][1])
+        _text(pdf, first, y, xs[-1] - 4 - first, rows[0][1], align="C")
+        y += LINE_H
+        for row in rows[1:]:
+            _text(pdf, xs[0], y, label_w, row[0])
+            for c, value in enumerate(row[1:]):
+                _text(pdf, xs[c + 1], y, col_w - 4, value, align="R")
+            y += LINE_H
+    pdf.output(str(path))
+    return tables
