@@ -185,7 +185,8 @@ def centred_label_spans(
         if len(labels) != 1:
             continue
         label = labels[0]
-        if label.c0 < 1 or (label.c0 == 1 and label.c1 == n_cols - 1):
+        # A label spread already (group labels) is no longer where it was placed.
+        if label.c0 < 1 or not rows[r][label.c0] or (label.c0 == 1 and label.c1 == n_cols - 1):
             continue
         below = [p for p in placed[r + 1] if p.c0 >= 1]
         if len({p.c0 for p in below}) < 2:
