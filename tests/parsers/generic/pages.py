@@ -444,3 +444,39 @@ def stacked_tables(path: Path, gap: float = LINE_H) -> list[list[list[str]]]:
             y += LINE_H
     pdf.output(str(path))
     return tables
+
+
+def table_with_notes(path: Path) -> list[list[str]]:
+    """An unruled table of figures whose notes below it line up with its columns: a mark
+    ("*", "**", "a", "b") in the first column and the note's words from the second, one a
+    line ("b" with figures in its text), then a "Source:" line."""
+    pdf = _page()
+    x0, label_w, col_w, top = 60.0, 80.0, 50.0, 150.0
+    rows = [
+        ["Dose (ppm)", "No.", "Weight (g)", "Change (%)"],
+        ["0", "39", "5.8", ""],
+        ["250", "30", "5.9", "102"],
+        ["500", "33", "6.0*", "103"],
+        ["1,000", "31", "5.3**", "91"],
+    ]
+    notes = [
+        ("*", "Significantly different from the control group"),
+        ("**", "P<0.01"),
+        ("a", "Weights are given as group means"),
+        ("b", "Number of animals weighed on days 4, 7, 14, and 20"),
+        ("Source:", "feed study, 2009."),
+    ]
+    xs = [x0, x0 + label_w, *(x0 + label_w + (c + 1) * col_w for c in range(3))]
+    y = top
+    for row in rows:
+        _text(pdf, xs[0], y, label_w - 4, row[0])
+        for c, value in enumerate(row[1:]):
+            _text(pdf, xs[c + 1], y, col_w - 4, value, align="R")
+        y += LINE_H
+    y += LINE_H / 2
+    for mark, text in notes:
+        _text(pdf, xs[0], y, label_w, mark)
+        _text(pdf, xs[1] + 10, y, 300, text)
+        y += LINE_H
+    pdf.output(str(path))
+    return rows
