@@ -480,3 +480,36 @@ def table_with_notes(path: Path) -> list[list[str]]:
         y += LINE_H
     pdf.output(str(path))
     return rows
+
+
+def figures_between_label_lines(path: Path) -> list[list[str]]:
+    """An unruled table whose long row labels wrap over two lines, their figures set
+    half a line down, between the label's two lines (centred on it)."""
+    pdf = _page()
+    x0, label_w, col_w, top, line_h = 60.0, 150.0, 50.0, 150.0, 9.0
+    labels = [
+        ("Median household income", ""),
+        ("Between-state income inequality (Gini", "index)"),
+        ("Premature mortality (years of life", "lost before age 75)"),
+        ("Household income inequality", ""),
+    ]
+    years = ["1997", "1998", "1999"]
+    rows = [["Inequality measure", *years]]
+    xs = [x0 + label_w + c * col_w for c in range(len(years) + 1)]
+    _text(pdf, x0, top, label_w, rows[0][0], line_h=line_h)
+    for c, year in enumerate(years):
+        _text(pdf, xs[c], top, col_w - 4, year, align="R", line_h=line_h)
+    y = top + 2 * line_h
+    for r, (first, second) in enumerate(labels):
+        values = [f"0.0{6 + r}{c}{r}" for c in range(len(years))]
+        _text(pdf, x0, y, label_w, first, line_h=line_h)
+        figures_y = y
+        if second:
+            _text(pdf, x0, y + line_h, label_w, second, line_h=line_h)
+            figures_y = y + line_h / 2
+        for c, value in enumerate(values):
+            _text(pdf, xs[c], figures_y, col_w - 4, value, align="R", line_h=line_h)
+        rows.append([f"{first} {second}".strip(), *values])
+        y += (2 if second else 1) * line_h + 4
+    pdf.output(str(path))
+    return rows

@@ -39,3 +39,14 @@ def test_a_letter_row_of_figures_is_data_not_a_note() -> None:
     (source,) = text_lines(_line("Source:", "Census"), 8.0)
     (star,) = text_lines(_line("**", "P<0.01"), 8.0)
     assert [_is_note(x) for x in (figures, note, source, star)] == [False, True, True, True]
+
+
+def test_figures_set_between_the_lines_of_a_wrapped_label_are_its_row(tmp_path: Path) -> None:
+    """ICDAR-2013 us-023: a label wrapped over two lines with its figures centred on it
+    (between the lines) came out as three rows: the label's first line, the figures with
+    no label, the label's second line."""
+    path = tmp_path / "centred.pdf"
+    expected = pages.figures_between_label_lines(path)
+    (table,) = extract_tables(path)
+    assert table.grid() == expected
+    assert table.warnings == []
