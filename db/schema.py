@@ -14,6 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from db.ddl import ensure_table
+from db.editions import ensure_editions
 from db.foia import ensure_requests_schema
 from db.health import ensure_health_schema
 from db.pages import ensure_pages_schema
@@ -82,6 +83,7 @@ CORE_TABLES: list[CoreTable] = [
             "capture_time": str,
             "link_text": str,
             "release_date": str,
+            "edition": str,
         },
         pk="sha256",
         indexes=(("source",), ("status",), ("url",)),
@@ -179,6 +181,7 @@ EXTRA_SCHEMA: list[Callable[[sqlite_utils.Database], None]] = [
     ensure_requests_schema,
     ensure_pages_schema,
     ensure_health_schema,
+    ensure_editions,
 ]
 
 

@@ -53,6 +53,10 @@ TABLE_METADATA = {
         "columns": {
             "name": "The table's name.",
             "value_columns": "Its value columns (JSON list), provenance columns left out.",
+            "key": "Columns naming what a row is about (JSON list; empty: none declared):"
+            " changes_by_key compares editions on them.",
+            "facets": "Its facet columns (JSON list): the digest of a new edition compares"
+            " counts by them.",
         },
     }
 }
@@ -66,7 +70,9 @@ def ensure_spec_tables(db: sqlite_utils.Database, specs: Iterable[TableSpec]) ->
     """Create (or migrate) the tables of the specs the caller hands in, and register them;
     True when the register changed (the views over parsed rows must then be rebuilt)."""
     changed = False
-    ensure_table(db, PARSED_TABLES, {"name": str, "value_columns": str}, pk="name")
+    ensure_table(
+        db, PARSED_TABLES, {"name": str, "value_columns": str, "key": str, "facets": str}, pk="name"
+    )
     seen: set[str] = set()
     for spec in specs:
         if spec.name in seen:
@@ -77,10 +83,14 @@ def ensure_spec_tables(db: sqlite_utils.Database, specs: Iterable[TableSpec]) ->
         columns = [c.name for c in spec.columns if c.name in existing]
         known = db.table(PARSED_TABLES).rows_where("name = ?", [spec.name])
         registered = next(iter(known), None)
-        if registered is None or json.loads(registered["value_columns"]) != columns:
-            db.table(PARSED_TABLES).upsert(
-                {"name": spec.name, "value_columns": json.dumps(columns)}, pk="name"
-            )
+        entry = {
+            "name": spec.name,
+            "value_columns": json.dumps(columns),
+            "key": json.dumps([c for c in spec.key if c in existing]),
+            "facets": json.dumps([c for c in spec.facets if c in existing]),
+        }
+        if registered is None or any(registered.get(k) != v for k, v in entry.items()):
+            db.table(PARSED_TABLES).upsert(entry, pk="name")
             changed = True
     return changed
 
@@ -94,3 +104,15 @@ def parsed_tables(db: sqlite_utils.Database) -> list[tuple[str, list[str]]]:
         for row in db.query(f"select * from {PARSED_TABLES} order by name")
         if db.table(row["name"]).exists()
     ]
+
+
+def keyed_tables(db: sqlite_utils.Database) -> list[tuple[str, list[str], list[str]]]:
+    """(table, key columns, value columns) of every parsed table that declares a key."""
+    if not db.table(PARSED_TABLES).exists() or "key" not in db.table(PARSED_TABLES).columns_dict:
+        return []
+    found = []
+    for row in db.query(f"select * from {PARSED_TABLES} where key is not null order by name"):
+        key = json.loads(row["key"] or "[]")
+        if key and db.table(row["name"]).exists():
+            found.append((row["name"], key, json.loads(row["value_columns"])))
+    return found

@@ -13,25 +13,33 @@ from typing import Any, cast
 
 import sqlite_utils
 
-from db.tables import parsed_tables
+from db.editions import same_period_sql
+from db.keyed import changes_by_key_sql
+from db.tables import keyed_tables, parsed_tables
 
-#: A report is current unless a parsed document supersedes it (a corrected re-issue, or new
-#: bytes at the same URL). Superseded reports keep their rows so that changes can be shown.
-CURRENT_DOCUMENTS_SQL = """select d.*
+#: A report is current unless a parsed document corrects it (``db.editions``: it supersedes
+#: it and covers the same period, or a period is unknown). A new edition at the same URL
+#: (another period) leaves it current. Superseded reports keep their rows so that changes
+#: can be shown.
+CURRENT_DOCUMENTS_SQL = f"""select d.*
 from documents d
 where d.status = 'parsed'
   and not exists (
     select 1 from documents newer
     where newer.supersedes = d.sha256 and newer.status = 'parsed'
+      and {same_period_sql("newer", "d")}
   )"""
 
-#: Pairs of documents to compare: a report and the document that supersedes it, and each
+#: Pairs of documents to compare: a report and the correction that supersedes it, and each
 #: current report of a series and the current report of the period before it.
-_PAIRS_SQL = """pairs as (
+_PAIRS_SQL = f"""pairs as (
   select d.supersedes as from_document, d.sha256 as to_document, 'correction' as comparison
   from documents d
   where d.supersedes is not null and d.status = 'parsed'
-    and exists (select 1 from documents o where o.sha256 = d.supersedes and o.status = 'parsed')
+    and exists (
+      select 1 from documents o where o.sha256 = d.supersedes and o.status = 'parsed'
+        and {same_period_sql("d", "o")}
+    )
   union all
   select previous, sha256, 'next report' from (
     select sha256, lag(sha256) over (
@@ -47,8 +55,9 @@ TABLE_METADATA: dict[str, dict[str, object]] = {
     "current_documents": {
         "title": "Current documents",
         "description": (
-            "Parsed documents that no later document supersedes: the version of each report "
-            "to count. A report ICE corrected is replaced here by its corrected re-issue."
+            "Parsed documents that no correction supersedes: the version of each report to "
+            "count. A corrected report is replaced here by its correction; a new edition "
+            "posted at the same URL (another report period) is listed beside the earlier one."
         ),
         "columns": "documents",
     },
@@ -56,28 +65,26 @@ TABLE_METADATA: dict[str, dict[str, object]] = {
         "title": "What changed between reports",
         "description": (
             "Rows added and removed between consecutive reports of a series ('next report') "
-            "and between a report and the corrected re-issue that supersedes it "
-            "('correction'), one line each. Rows are compared on all their values (not on "
-            "page or position); identical rows are matched one for one. In a correction, a "
-            "row removed and a row added at the same place that share at least half their "
-            "values are one row 'changed', its edits in what_changed. Each parsed table's "
-            "changes, its values in their own columns, are in the view changes_<table>. "
-            "Weekly DDOR reports list different releases each week, so between consecutive "
-            "weeks most section II rows are 'added'/'removed'; the correction shows exactly the "
-            "rows ICE withdrew."
+            "and between a report and the correction that supersedes it ('correction'), one "
+            "line each. Rows are compared on all their values (not on page or position); "
+            "identical rows are matched one for one. In a correction, a row removed and a "
+            "row added at the same place that share at least half their values are one row "
+            "'changed', its edits in what_changed. Each parsed table's changes, its values "
+            "in their own columns, are in the view changes_<table>; a table that declares a "
+            "key compares its rows by key (changes_by_key)."
         ),
         "columns": {
             "comparison": (
-                "'correction': from_document is superseded by to_document (same report, "
-                "re-issued); 'next report': to_document is the next period's report."
+                "'correction': to_document corrects from_document (same report period); "
+                "'next report': to_document is the next period's report."
             ),
             "table_name": "Table the row belongs to.",
             "change": "'added' (in to_document only), 'removed' (in from_document only) or, "
             "in a correction, 'changed' (a row edited in place: see what_changed).",
-            "from_label": "Short name of the earlier document: its series and period (a "
-            "re-issue marked), else its file name.",
-            "to_label": "Short name of the later document: its series and period (a "
-            "re-issue marked), else its file name.",
+            "from_label": "Edition of the earlier document: its file name and period (a "
+            "correction marked).",
+            "to_label": "Edition of the later document: its file name and period (a "
+            "correction marked).",
             "what_changed": "For a 'changed' row: each value that differs, as "
             "'column: old → new'; empty otherwise.",
             "from_document": "SHA-256 of the earlier document (links to documents).",
@@ -196,13 +203,9 @@ _CHANGED_SQL = """changed as (
 
 
 def _label(alias: str) -> str:
-    """A short name for a document: its series and period ("ice-ddor 2017-01-28", a
-    re-issue marked), else its file name."""
-    return (
-        f"coalesce({alias}.source || ' ' || {alias}.report_period_start"
-        f" || case when {alias}.supersedes is not null then ' (re-issue)' else '' end,"
-        f" {alias}.filename, substr({alias}.sha256, 1, 12))"
-    )
+    """A short name for a document: its edition (``db.editions``: file name and period, a
+    correction marked)."""
+    return f"coalesce({alias}.edition, {alias}.filename, substr({alias}.sha256, 1, 12))"
 
 
 #: Each parsed table's changes with its values as columns: ``changes_<table>``.
@@ -248,6 +251,7 @@ def view_definitions(db: sqlite_utils.Database) -> dict[str, str]:
     views = {
         "current_documents": CURRENT_DOCUMENTS_SQL,
         "changes": changes_sql(db),
+        "changes_by_key": changes_by_key_sql(_PAIRS_SQL, _label, keyed_tables(db)),
     }
     for name, columns in parsed_tables(db):
         if columns:

@@ -110,10 +110,13 @@ class TableSpec:
     #: Canned queries and charts over this table; published only where the table exists.
     queries: tuple[CannedQuery, ...] = ()
     charts: tuple[Chart, ...] = ()
+    #: Columns naming what a row is about (a county, a facility): ``changes_by_key`` then
+    #: compares editions per key ("Harris: total 8,429 → 8,868"). Empty: rows compared whole.
+    key: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = {c.name for c in self.columns}
-        named = [self.sort, self.sort_desc, self.label_column, *self.facets, *self.fts]
+        named = [self.sort, self.sort_desc, self.label_column, *self.facets, *self.fts, *self.key]
         for chart in self.charts:
             if chart.table != self.name:
                 raise ValueError(

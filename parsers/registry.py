@@ -19,8 +19,8 @@ from pathlib import Path
 
 from parsers.base import Parser, TableSpec
 from records.core.config import Settings
-from records.core.errors import ConfigError, UnsupportedFile
-from records.core.filetypes import sniff
+from records.core.errors import ConfigError, UnknownParser, UnsupportedFile
+from records.core.filetypes import FILE_TYPES, PARSED_TYPES, names, sniff
 
 
 def _ddor() -> Parser:
@@ -48,13 +48,18 @@ PYTHON_PARSERS: dict[str, Callable[[], Parser]] = {
     "spreadsheet": _spreadsheet,
 }
 
-#: Parsers tried, in order, when a file of this type names no parser.
-FALLBACK_BY_TYPE: dict[str, str] = {
+#: The parser that reads a file no one named a parser for, by its type's family
+#: (``records.core.filetypes.FILE_TYPES``); PDFs are first offered to every template.
+PARSER_BY_FAMILY: dict[str, str] = {
     "pdf": "generic",
-    "xlsx": "spreadsheet",
-    "xls": "spreadsheet",
-    "csv": "spreadsheet",
+    "spreadsheet": "spreadsheet",
 }
+
+
+def fallback_parser(kind: str | None) -> str | None:
+    """The parser for a file of this type (``sniff``'s name) that names none, or None."""
+    known = FILE_TYPES.get(kind or "")
+    return PARSER_BY_FAMILY.get(known.family or "") if known else None
 
 
 #: Folders of templates, besides the package's and the sources file's (``os.pathsep``).
@@ -146,9 +151,10 @@ def table_specs(
 
 
 def get_parser(name: str, settings: Settings | None = None) -> Parser:
+    """The parser of that name; ``UnknownParser`` (listing the known names) when none is."""
     parsers = all_parsers(settings)
     if name not in parsers:
-        raise KeyError(f"unknown parser {name!r} (known: {', '.join(sorted(parsers))})")
+        raise UnknownParser(name, sorted(parsers))
     return parsers[name]
 
 
@@ -159,21 +165,20 @@ def detect_parser(path: Path, settings: Settings | None = None) -> Parser:
     parsers = all_parsers(settings)
     if kind == "pdf":
         for name, parser in parsers.items():
-            if name in FALLBACK_BY_TYPE.values():
+            if name in PARSER_BY_FAMILY.values():
                 continue
             if parser.detect(path):
                 return parser
-    fallback = FALLBACK_BY_TYPE.get(kind or "")
+    fallback = fallback_parser(kind)
     if fallback and fallback in parsers:
         return parsers[fallback]
     if not path.stat().st_size:
         raise UnsupportedFile(f"{path.name}: empty file (0 bytes); nothing to parse")
-    found = _KIND_NAMES.get(kind or "", f"a {path.suffix or 'extensionless'} file")
+    known = FILE_TYPES.get(kind or "")
+    found = known.described if known else f"a {path.suffix or 'extensionless'} file"
+    if kind == "zip":
+        found += " (use records add to unpack it)"
     raise UnsupportedFile(
         f"{path.name}: not a file type records can parse (this is {found});"
-        " it reads PDF, XLSX, XLS and CSV files"
+        f" it reads {names(PARSED_TYPES)} files"
     )
-
-
-#: How an unparseable file is named in its error message.
-_KIND_NAMES = {"html": "an HTML page", "zip": "a ZIP archive (use records add to unpack it)"}

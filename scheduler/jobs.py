@@ -35,6 +35,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from records.core.config import Config, Source
 from records.core.cron import cadence_seconds, crontab_trigger, describe_period
+from records.core.errors import Interrupted
 
 log = logging.getLogger("records.scheduler")
 
@@ -217,7 +218,7 @@ def serve_forever(
             log.warning("second %s: exiting now", signal.Signals(signum).name)
             controls.stop_now()
             # 130 like every other command stopped by a signal (not 128 + SIGTERM).
-            os._exit(130)
+            os._exit(Interrupted.exit_code)
         busy = " after the current document" if ACTIVITY.running else ""
         log.warning("%s: stopping%s", signal.Signals(signum).name, busy)
         ACTIVITY.stopping.set()

@@ -129,3 +129,25 @@ def test_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path) -> None:
         status, home = _get(f"{url}/")
         assert status == 200 and "Agency records" in home and "-/charts/" not in home
     assert (bare / "data" / "records.db").is_file()
+
+
+def test_the_wheel_requires_no_dask_without_the_cluster_extra(tmp_path: Path) -> None:
+    """`pip install agency-records` does not pull the Dask stack; `[cluster]` does."""
+    source = tmp_path / "src"
+    shutil.copytree(REPO, source, ignore=_NOT_SOURCES)
+    out = tmp_path / "metadata"
+    out.mkdir()
+    script = (
+        "import sys, setuptools.build_meta as b;"
+        " print(b.prepare_metadata_for_build_wheel(sys.argv[1]))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    folder = _run([sys.executable, "-c", script, str(out)], source, env).strip().splitlines()[-1]
+    metadata = (out / folder / "METADATA").read_text(encoding="utf-8")
+    requires = [line.split(":", 1)[1].strip() for line in metadata.splitlines()
+                if line.startswith("Requires-Dist:")]  # fmt: skip
+    always = [r for r in requires if "extra ==" not in r]
+    assert "pdfplumber<0.12,>=0.11.4" in [r.replace(" ", "") for r in always], always
+    assert not [r for r in always if r.lower().startswith(("distributed", "dask"))], always
+    assert 'distributed>=2024.1; extra == "cluster"' in requires, requires
+    assert "Provides-Extra: cluster" in metadata.splitlines()

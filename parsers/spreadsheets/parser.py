@@ -40,7 +40,7 @@ from parsers.base import Column, ColumnType, ParseResult, Row, TableSpec
 from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS
 from parsers.spreadsheets.workbooks import Cell, Sheet, read_csv, read_xls, read_xlsx
 from records.core.errors import ParseError
-from records.core.filetypes import sniff
+from records.core.filetypes import of_family, sniff
 
 #: Rows searched from the top of a sheet for the header.
 HEADER_SCAN_ROWS = 20
@@ -115,7 +115,7 @@ class SpreadsheetParser:
     tables = TABLES
 
     def detect(self, path: Path) -> bool:
-        return sniff(path.read_bytes()) in ("xlsx", "xls", "csv")
+        return sniff(path.read_bytes()) in of_family("spreadsheet")
 
     def parse(self, path: Path) -> ParseResult:
         return parse_sheets(read_sheets(path))

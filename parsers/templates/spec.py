@@ -108,6 +108,8 @@ class TableTemplate:
     label_column: str | None = None
     queries: tuple[CannedQuery, ...] = ()
     charts: tuple[Chart, ...] = ()
+    #: What a row is about, for changes between editions (``TableSpec.key``).
+    key: tuple[str, ...] = ()
     #: "keep": columns the template does not know are stored as text (``EXTRA_COLUMN``).
     extra_columns: str = "refuse"
 
@@ -141,6 +143,7 @@ class TableTemplate:
             label_column=self.label_column,
             queries=self.queries,
             charts=self.charts,
+            key=self.key,
         )
 
 
@@ -286,7 +289,7 @@ def _table(where: str, data: dict[str, Any]) -> TableTemplate:
     else:
         settings = dict(settings_value)
     settings.update(data.get("settings_extra", {}))
-    for listed in ("key_columns", "fill_down", "facets", "fts"):
+    for listed in ("key_columns", "fill_down", "facets", "fts", "key"):
         unknown = set(data.get(listed, ())) - names
         if unknown:
             raise TemplateError(f"{where}: {listed} names unknown columns {sorted(unknown)}")
@@ -333,6 +336,7 @@ def _table(where: str, data: dict[str, Any]) -> TableTemplate:
         queries=tuple(_query(where, q) for q in data.get("queries", ())),
         charts=tuple(_chart(where, name, c, names) for c in data.get("charts", ())),
         extra_columns=extra_columns,
+        key=tuple(data.get("key", ())),
     )
 
 

@@ -28,8 +28,8 @@ class RecordsGroup(click.Group):
                 return super().invoke(ctx)
         except ConfigError as exc:
             click.secho(f"Configuration error: {exc}", fg="red", err=True)
-            ctx.exit(2)
-        except Interrupted:
+            ctx.exit(exc.exit_code)
+        except Interrupted as exc:
             # SIGTERM/SIGINT: the pipeline finished or rolled back the document in hand and
             # marked the run interrupted. 130 is the shell's code for "stopped by a signal".
             click.secho(
@@ -38,7 +38,7 @@ class RecordsGroup(click.Group):
                 fg="yellow",
                 err=True,
             )
-            ctx.exit(130)
+            ctx.exit(exc.exit_code)
         except KeyboardInterrupt as exc:
             # A second signal, or a signal to a command with no graceful stop (status,
             # extract): never click's "Aborted!" and exit 1.
@@ -48,13 +48,13 @@ class RecordsGroup(click.Group):
                 fg="yellow",
                 err=True,
             )
-            ctx.exit(130)
+            ctx.exit(Interrupted.exit_code)
         except LockHeld as exc:
             click.secho(str(exc), fg="yellow", err=True)
-            ctx.exit(3)
+            ctx.exit(exc.exit_code)
         except RecordsError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)
-            ctx.exit(1)
+            ctx.exit(exc.exit_code)
         except (sqlite3.DatabaseError, OSError) as exc:
             # A full disk or a damaged database: one line naming the file, no traceback.
             from records.cli.problems import explain

@@ -17,21 +17,22 @@ from typing import Any
 from parsers.base import Parser, ParseResult, Row
 from parsers.registry import detect_parser, get_parser
 from records.core.config import Settings
-from records.core.errors import LayoutMismatch, ParseError
+from records.core.errors import LayoutMismatch, ParseError, UnknownParser
 
 
 def choose_parser(
     path: Path, parser_name: str | None = None, settings: Settings | None = None
 ) -> Parser:
-    """The named parser (ParseError listing the known ones when unknown), else detection."""
+    """The named parser (``UnknownParser``, naming the file and the known parsers, when
+    unknown), else detection."""
     if not path.is_file():
         raise ParseError(f"{path}: no such file")
     if parser_name is None:
         return detect_parser(path, settings)
     try:
         return get_parser(parser_name, settings)
-    except KeyError as exc:
-        raise ParseError(f"{path.name}: {exc.args[0]}") from exc
+    except UnknownParser as exc:
+        raise UnknownParser(exc.name, exc.known, where=path.name) from None
 
 
 def tables_from_result(parser: Parser, result: ParseResult) -> list[dict[str, Any]]:

@@ -29,8 +29,9 @@ def cluster_options(command: Callable[..., Any]) -> Callable[..., Any]:
         metavar="tcp://HOST:PORT",
         envvar="RECORDS_CLUSTER",
         default=None,
-        help="Parse on this Dask scheduler's workers; `local`: this machine [default:"
-        " [settings] cluster, else this machine; env RECORDS_CLUSTER].",
+        help="Parse on this Dask scheduler's workers (needs pip install"
+        " 'agency-records[cluster]'); `local`: this machine [default: [settings] cluster, else"
+        " this machine; env RECORDS_CLUSTER].",
     )(command)
 
 

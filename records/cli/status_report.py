@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from db.connect import open_db
+from db.editions import periods_unknown
 from records.core.config import load_config
 from records.core.cron import cadence_seconds, describe_period
 from records.core.errors import ConfigError
@@ -34,6 +35,12 @@ def print_status(paths: Paths, *, limit: int, echo: Callable[[str], None]) -> No
     total = sum(r["n"] for r in counts)
     by_status = ", ".join(f"{r['n']} {r['status']}" for r in counts)
     echo(f"\ndocuments: {total}" + (f" ({by_status})" if counts else ""))
+    unknown = periods_unknown(db)
+    if unknown:
+        echo(
+            f"  {unknown} parsed document(s) state no report period: a newer file at the same"
+            " URL is taken as their correction, not a new edition (docs/editions.md)"
+        )
     runs = list(db.query("select * from runs order by id desc limit ?", [limit]))
     # Read only: a run whose process died is shown as interrupted; the next ingesting
     # command writes it so (records.pipeline.guards.deadruns).

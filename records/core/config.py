@@ -1,26 +1,41 @@
 """The source registry: ``sources.toml`` read, validated and turned into ``Source`` objects.
 
 A bad file gives one ``ConfigError`` naming the file, the source and the field.
+
+Every field is declared once, as one line of ``Settings`` (``[settings]``) or ``Source``
+(``[[source]]``) below: its name, type (the annotation), default, bounds and help
+(``records.core.fields.declared``). Validation, the defaults and the README's fields tables
+are produced from those lines. To add a setting, add one line to ``Settings``::
+
+    page_cap: int = declared(500, low=1, unit="pages", help="pages read from one document")
+
+then run ``python -m records.core.reference --write README.md`` (a test fails until the
+README's table matches) and read ``settings.page_cap`` where it is used. A check that the
+type and bounds cannot express (a URL, a folder) is a ``check=`` function below, taking the
+``Reading`` (where, for the message), the field's name and the value.
 """
 
 from __future__ import annotations
 
-import math
 import os
+import re
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from records.core.errors import ConfigError
+from records.core.fields import Reading, declared, declared_fields, read_fields
+from records.core.filetypes import CRAWLED_TYPES
 
 DEFAULT_SOURCES = Path("sources.toml")
 DEFAULT_SCHEDULE = "0 9 * * mon"  # weekly, Monday 09:00 in the configured timezone
 DEFAULT_TIMEZONE = "America/New_York"
-DEFAULT_DOC_TYPES = ("pdf", "xlsx", "xls", "csv")
+#: The file types a source keeps unless its ``doc_types`` says otherwise.
+DEFAULT_DOC_TYPES = CRAWLED_TYPES
 DEFAULT_CDX = "https://web.archive.org/cdx/search/cdx"
 HOOK_EVENTS = ("on_failure", "on_stale", "on_new_document")
 #: Seconds one document may take to parse before it is failed (``[settings] parse_timeout``).
@@ -29,6 +44,8 @@ DEFAULT_PARSE_TIMEOUT = 600
 DEFAULT_CRAWL_TIMEOUT = 6 * 3600
 #: Largest file `records add` accepts, in bytes (``[settings] max_bytes``, or --max-bytes).
 DEFAULT_ADD_MAX_BYTES = 500 * 1024 * 1024
+#: The values of [settings] pdf_reader (the readers of ``parsers.reading.document``).
+PDF_READERS = ("fast", "pdfplumber", "pdfium")
 
 
 @dataclass(frozen=True)
@@ -39,25 +56,173 @@ class Hook:
     webhook: str | None = None
 
 
+# -- checks that a field's type and bounds cannot express (``declared(check=...)``) ----------
+
+
+def _timezone(reading: Reading, key: str, timezone: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise reading.fail(key, f"unknown zone {timezone!r}") from None
+    return timezone
+
+
+def _template_dirs(reading: Reading, key: str, raw: Any) -> tuple[Path, ...]:
+    """``[settings] templates``: folders of templates, relative to the sources file."""
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(d, str) and d for d in raw):
+        raise reading.fail(key, "must be a list of folders")
+    folders = []
+    for entry in raw:
+        folder = (reading.path.resolve().parent / Path(entry).expanduser()).resolve()
+        if not folder.is_dir():
+            raise reading.fail(key, f"{entry!r} is not a folder ({folder})")
+        folders.append(folder)
+    return tuple(folders)
+
+
+def _hooks_field(reading: Reading, key: str, raw: Any) -> dict[str, tuple[Hook, ...]]:
+    return _hooks(reading.where, raw)
+
+
+def _name(reading: Reading, key: str, name: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise reading.fail(key, f"use lowercase letters, digits and dashes (got {name!r})")
+    return name
+
+
+def _url(reading: Reading, key: str, url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        # start_urls are named as 'url' too: they are more of the same listing pages.
+        raise reading.fail("url", f"not an http(s) URL: {url!r}")
+    return url
+
+
+def _start_urls(reading: Reading, key: str, urls: tuple[str, ...]) -> tuple[str, ...]:
+    for url in urls:
+        _url(reading, key, url)
+    return urls
+
+
+def _parser(reading: Reading, key: str, name: str) -> str:
+    if reading.parsers is not None and name not in reading.parsers:
+        known = ", ".join(reading.parsers)
+        raise reading.fail(key, f"unknown parser {name!r} (known: {known})")
+    return name
+
+
+def _regex(reading: Reading, key: str, pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise reading.fail(key, f"bad regular expression {pattern!r}: {exc}") from None
+    return pattern
+
+
+def _css(reading: Reading, key: str, selector: str) -> str:
+    from cssselect import SelectorError
+    from parsel.csstranslator import css2xpath
+
+    try:
+        css2xpath(selector)
+    except SelectorError as exc:
+        raise reading.fail(key, f"bad CSS selector {selector!r}: {exc}") from None
+    return selector
+
+
+def _schedule(reading: Reading, key: str, expression: str) -> str:
+    from datetime import datetime
+
+    from records.core.cron import crontab_trigger
+
+    timezone = reading.settings.timezone if reading.settings is not None else DEFAULT_TIMEZONE
+    try:
+        trigger = crontab_trigger(expression, timezone)
+    except (ValueError, TypeError) as exc:
+        raise reading.fail(key, f"bad cron {expression!r}: {exc}") from None
+    # A valid-looking date that never occurs (30 February) would leave the source never run.
+    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+        raise reading.fail(key, f"cron {expression!r} never fires (no such date)")
+    return expression
+
+
+# -- the fields ------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Settings:
-    contact: str = "datadesk@example.org"
-    user_agent: str | None = None
-    timezone: str = DEFAULT_TIMEZONE
-    wayback_cdx: str = DEFAULT_CDX
-    hooks: dict[str, tuple[Hook, ...]] = field(default_factory=dict)
-    #: Dask scheduler address for the parse stage (docs/scaling.md); None: this machine.
-    cluster: str | None = None
-    #: The cluster's workers see the archive folder at the same path (docs/scaling.md).
-    shared_archive: bool = False
-    #: How PDF pages are read (``parsers.reading.document``): "fast", or pdfplumber's own reader.
-    pdf_reader: str = "fast"
-    #: Folders of report templates (``*.toml``) searched besides ``parsers/templates/``,
-    #: resolved against the sources file's folder.
-    templates: tuple[Path, ...] = ()
-    parse_timeout: int = DEFAULT_PARSE_TIMEOUT
-    crawl_timeout: int = DEFAULT_CRAWL_TIMEOUT
-    max_bytes: int = DEFAULT_ADD_MAX_BYTES
+    """``[settings]``: one line per field (see the module docstring to add one)."""
+
+    contact: str = declared(
+        "datadesk@example.org",
+        help="an address put in the User-Agent, so agencies can reach you",
+    )
+    user_agent: str | None = declared(
+        None, help="the whole User-Agent instead", shown="agency-records/0.1 (...; +mailto:contact)"
+    )
+    timezone: str = declared(
+        DEFAULT_TIMEZONE, help="the zone of every `schedule`", check=_timezone, kind="time zone"
+    )
+    wayback_cdx: str = declared(
+        DEFAULT_CDX, kind="URL", help="the Wayback Machine's CDX endpoint, for `archive_fallback`"
+    )
+    hooks: dict[str, tuple[Hook, ...]] = declared(
+        factory=dict,
+        help="for every source: `on_failure`, `on_stale`, `on_new_document`, each a `command`"
+        " or `webhook` ([docs/scheduling.md](docs/scheduling.md))",
+        check=_hooks_field,
+        kind="table",
+    )
+    cluster: str | None = declared(
+        None,
+        kind="address",
+        help="the Dask scheduler the parse stage runs on, `tcp://HOST:PORT` (or `--cluster`;"
+        " needs `pip install 'agency-records[cluster]'`; [docs/scaling.md](docs/scaling.md))",
+        shown="this machine",
+    )
+    shared_archive: bool = declared(
+        False, help="the cluster's workers see the archive folder at the same path"
+    )
+    pdf_reader: str = declared(
+        "fast",
+        choices=PDF_READERS,
+        help="how PDF pages are read (`parsers.reading.document`): `fast`, or pdfplumber's own",
+    )
+    templates: tuple[Path, ...] = declared(
+        (),
+        help="folders of your own report templates (`*.toml`), relative to this file, searched"
+        " besides `parsers/templates/` (and `RECORDS_TEMPLATES`)",
+        check=_template_dirs,
+        kind="list of folders",
+    )
+    parse_timeout: int = declared(
+        DEFAULT_PARSE_TIMEOUT, low=1, unit="seconds", help="how long one document may parse"
+    )
+    crawl_timeout: int = declared(
+        DEFAULT_CRAWL_TIMEOUT,
+        low=1,
+        unit="seconds",
+        help="how long a whole crawl (all the run's sources) may take",
+    )
+    max_bytes: int = declared(
+        DEFAULT_ADD_MAX_BYTES,
+        low=1,
+        unit="bytes",
+        help="the largest file `records add` accepts (or `--max-bytes`)",
+    )
+    max_render_pixels: int = declared(
+        12_000_000,
+        low=10_000,
+        unit="pixels",
+        help="most pixels in one page image `records serve` draws (a larger page is drawn smaller)",
+    )
+    renders_at_once: int = declared(
+        2, low=1, help="page images `records serve` draws at a time; more wait, then get a 503"
+    )
 
     @property
     def agent(self) -> str:
@@ -66,33 +231,91 @@ class Settings:
 
 @dataclass(frozen=True)
 class Source:
-    name: str
-    url: str
-    parser: str
-    agency: str = ""
-    title: str = ""
-    description: str = ""
-    start_urls: tuple[str, ...] = ()
-    link_regex: str | None = None
-    link_css: str | None = None
-    next_css: str | None = None
-    doc_types: tuple[str, ...] = DEFAULT_DOC_TYPES
-    spider: str | None = None
-    schedule: str = DEFAULT_SCHEDULE
-    source_url: str | None = None
-    license: str | None = None
-    license_url: str | None = None
-    caveats: str | None = None
-    archive_fallback: bool = False
-    wayback_cdx: str | None = None
-    download_delay: float = 1.0
-    concurrent_per_domain: int = 2
-    timeout: int = 60
-    max_bytes: int = 100 * 1024 * 1024
-    retries: int = 3
-    stale_after_periods: int = 2
-    failing_after_runs: int = 3
-    hooks: dict[str, tuple[Hook, ...]] = field(default_factory=dict)
+    """One ``[[source]]``: one line per field (see the module docstring to add one)."""
+
+    name: str = declared(
+        help="lowercase letters, digits and dashes; names the source everywhere",
+        check=_name,
+    )
+    url: str = declared(
+        help="the listing page (its site is the crawl's allowed domain)", check=_url, kind="URL"
+    )
+    parser: str = declared(
+        help="a parser's or template's name (`records extract --help`)", check=_parser
+    )
+    agency: str = declared("", help="who publishes it, shown in Datasette")
+    title: str = declared("", help="the report's title, shown in Datasette")
+    description: str = declared("", help="what the report is, shown in Datasette")
+    start_urls: tuple[str, ...] = declared(
+        (),
+        items="URLs",
+        check=_start_urls,
+        shown="`[url]`",
+        help="more listing pages to start from",
+    )
+    link_regex: str | None = declared(
+        None,
+        check=_regex,
+        kind="regular expression",
+        help="matched against each link's absolute URL (and without its query string)",
+    )
+    link_css: str | None = declared(
+        None, check=_css, kind="CSS selector", help="the links (link_regex and/or link_css)"
+    )
+    next_css: str | None = declared(
+        None, check=_css, kind="CSS selector", help="pagination: the next listing page's link"
+    )
+    doc_types: tuple[str, ...] = declared(
+        CRAWLED_TYPES,
+        choices=CRAWLED_TYPES,
+        items="file types",
+        help="file types to keep (sniffed from the bytes, not the URL)",
+    )
+    spider: str | None = declared(
+        None,
+        shown="generic listing spider",
+        help="a spider of our own for an odd site, in `scrapers/spiders/<place>_<agency>.py`"
+        " (`scrapy list` shows them; see `springfield_police.py`)",
+    )
+    schedule: str = declared(
+        DEFAULT_SCHEDULE,
+        check=_schedule,
+        kind="cron",
+        help="when the source runs, in `[settings] timezone` (weekly, Monday 09:00)",
+    )
+    source_url: str | None = declared(None, kind="URL", help="the page credited in Datasette")
+    license: str | None = declared(None, help="shown with the tables in Datasette")
+    license_url: str | None = declared(None, kind="URL", help="shown with the tables in Datasette")
+    caveats: str | None = declared(None, help="shown with the tables in Datasette")
+    archive_fallback: bool = declared(
+        False, help="if the listing page is gone, fetch its captures from the Wayback Machine"
+    )
+    wayback_cdx: str | None = declared(
+        None, kind="URL", shown="`[settings] wayback_cdx`", help="this source's CDX endpoint"
+    )
+    download_delay: float = declared(
+        1.0, low=0, unit="seconds", help="the wait between two requests to the site"
+    )
+    concurrent_per_domain: int = declared(
+        2, low=1, high=2, why="be polite", help="requests at a time to the site (robots.txt obeyed)"
+    )
+    timeout: int = declared(60, low=1, unit="seconds", help="how long one download may take")
+    max_bytes: int = declared(
+        100 * 1024 * 1024, low=1, unit="bytes", help="the largest document downloaded"
+    )
+    retries: int = declared(3, low=0, help="tries again after a failed download")
+    stale_after_periods: int = declared(
+        2, low=1, help="schedule periods without a new document before `records status` says stale"
+    )
+    failing_after_runs: int = declared(
+        3, low=1, help="failed runs in a row before `records status` says failing"
+    )
+    hooks: dict[str, tuple[Hook, ...]] = declared(
+        factory=dict,
+        help="like `[settings] hooks`, for this source",
+        check=_hooks_field,
+        kind="table",
+    )
 
     @property
     def urls(self) -> tuple[str, ...]:
@@ -102,6 +325,12 @@ class Source:
     def allowed_domains(self) -> list[str]:
         """Domains the crawl may visit, derived from the listing URLs (never configured)."""
         return sorted({urlparse(u).hostname or "" for u in self.urls} - {""})
+
+
+#: Every ``[settings]`` and ``[[source]]`` field as one record each (name, type, default,
+#: bounds, help), read from the two classes above: what validation and the docs read.
+SETTINGS = declared_fields(Settings)
+SOURCE_FIELDS = declared_fields(Source)
 
 
 @dataclass(frozen=True)
@@ -173,102 +402,11 @@ def load_config(
     return Config(path=path, settings=settings, sources=tuple(sources))
 
 
-_SOURCE_FIELDS = {f.name: f for f in fields(Source)}
-_REQUIRED = ("name", "url", "parser")
-#: Fields checked for their TOML type before use: a wrong type would otherwise surface
-#: only inside the crawl (Scrapy failing to start, a silent run with nothing crawled).
-_TEXT_FIELDS = (
-    "name", "url", "parser", "agency", "title", "description", "link_regex", "link_css",
-    "next_css", "spider", "schedule", "source_url", "license", "license_url", "caveats",
-    "wayback_cdx",
-)  # fmt: skip
-#: field -> smallest allowed value.
-_INT_FIELDS = {
-    "timeout": 1,
-    "max_bytes": 1,
-    "retries": 0,
-    "stale_after_periods": 1,
-    "failing_after_runs": 1,
-}
-_SETTINGS_TEXT_FIELDS = (
-    "contact",
-    "user_agent",
-    "timezone",
-    "wayback_cdx",
-    "cluster",
-    "pdf_reader",
-)
-#: The values of [settings] pdf_reader (the readers of ``parsers.reading.document``).
-PDF_READERS = ("fast", "pdfplumber", "pdfium")
-#: [settings] limits: field -> smallest allowed value.
-_SETTINGS_INT_FIELDS = {"parse_timeout": 1, "crawl_timeout": 1, "max_bytes": 1}
-
-
 def _settings(path: Path, raw: Any) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: [settings] must be a table")
-    allowed = {
-        "contact", "user_agent", "timezone", "wayback_cdx", "hooks", "cluster", "shared_archive",
-        "pdf_reader", "templates", *_SETTINGS_INT_FIELDS,
-    }  # fmt: skip
-    for key in raw:
-        if key not in allowed:
-            raise ConfigError(
-                f"{path}: [settings]: unknown field {key!r}{_did_you_mean(key, allowed)}"
-            )
-    for key in _SETTINGS_TEXT_FIELDS:
-        if key in raw and not isinstance(raw[key], str):
-            raise ConfigError(f"{path}: [settings]: field {key!r}: must be a string in quotes")
-    if "shared_archive" in raw and not isinstance(raw["shared_archive"], bool):
-        raise ConfigError(
-            f"{path}: [settings]: field 'shared_archive': must be true or false, without quotes"
-        )
-    for key, low in _SETTINGS_INT_FIELDS.items():
-        value = raw.get(key, low)
-        if not isinstance(value, int) or isinstance(value, bool) or value < low:
-            raise ConfigError(
-                f"{path}: [settings]: field {key!r}: must be a whole number, at least {low}"
-                f" (got {value!r})"
-            )
-    timezone = raw.get("timezone", DEFAULT_TIMEZONE)
-    _check_timezone(path, "[settings]", timezone)
-    pdf_reader = raw.get("pdf_reader", Settings.pdf_reader)
-    if pdf_reader not in PDF_READERS:
-        raise ConfigError(
-            f"{path}: [settings]: field 'pdf_reader': {pdf_reader!r} is not one of "
-            + ", ".join(repr(r) for r in PDF_READERS)
-        )
-    return Settings(
-        contact=str(raw.get("contact", Settings.contact)),
-        user_agent=raw.get("user_agent"),
-        timezone=timezone,
-        wayback_cdx=str(raw.get("wayback_cdx", DEFAULT_CDX)),
-        hooks=_hooks(f"{path}: [settings]", raw.get("hooks", {})),
-        cluster=raw.get("cluster") or None,
-        shared_archive=bool(raw.get("shared_archive", False)),
-        pdf_reader=pdf_reader,
-        templates=_template_dirs(path, raw.get("templates", [])),
-        parse_timeout=raw.get("parse_timeout", DEFAULT_PARSE_TIMEOUT),
-        crawl_timeout=raw.get("crawl_timeout", DEFAULT_CRAWL_TIMEOUT),
-        max_bytes=raw.get("max_bytes", DEFAULT_ADD_MAX_BYTES),
-    )
-
-
-def _template_dirs(path: Path, raw: Any) -> tuple[Path, ...]:
-    """``[settings] templates``: folders of templates, relative to the sources file."""
-    if isinstance(raw, str):
-        raw = [raw]
-    if not isinstance(raw, list) or not all(isinstance(d, str) and d for d in raw):
-        raise ConfigError(f"{path}: [settings]: field 'templates': must be a list of folders")
-    folders = []
-    for entry in raw:
-        folder = (path.resolve().parent / Path(entry).expanduser()).resolve()
-        if not folder.is_dir():
-            raise ConfigError(
-                f"{path}: [settings]: field 'templates': {entry!r} is not a folder ({folder})"
-            )
-        folders.append(folder)
-    return tuple(folders)
+    reading = Reading(path, f"{path}: [settings]", "settings")
+    return Settings(**read_fields(Settings, raw, reading))
 
 
 def _source(
@@ -280,147 +418,11 @@ def _source(
     name = raw.get("name")
     if isinstance(name, str) and name:
         where = f"{path}: source {name!r}"
-    for key in raw:
-        if key not in _SOURCE_FIELDS:
-            raise ConfigError(f"{where}: unknown field {key!r}{_did_you_mean(key, _SOURCE_FIELDS)}")
-    for key in _REQUIRED:
-        if not raw.get(key):
-            known = parsers if key == "parser" and parsers else None
-            hint = f" (known parsers: {', '.join(known)})" if known else ""
-            raise ConfigError(f"{where}: field {key!r}: missing{hint}")
-    values = dict(raw)
-    _check_types(where, values)
-    if not _valid_name(values["name"]):
-        raise ConfigError(
-            f"{where}: field 'name': use lowercase letters, digits and dashes (got {name!r})"
-        )
-    start_urls = values.pop("start_urls", None) or []
-    if isinstance(start_urls, str):
-        start_urls = [start_urls]
-    if not isinstance(start_urls, list) or not all(isinstance(u, str) for u in start_urls):
-        raise ConfigError(f"{where}: field 'start_urls': must be a list of URLs in quotes")
-    for url in [values["url"], *start_urls]:
-        parsed = urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise ConfigError(f"{where}: field 'url': not an http(s) URL: {url!r}")
-    values["start_urls"] = tuple(start_urls)
-    if "doc_types" in values:
-        types = values["doc_types"]
-        bad = [t for t in types if t not in DEFAULT_DOC_TYPES]
-        if not isinstance(types, list) or bad:
-            raise ConfigError(
-                f"{where}: field 'doc_types': allowed are {', '.join(DEFAULT_DOC_TYPES)}"
-            )
-        values["doc_types"] = tuple(types)
-    for key in ("link_regex",):
-        if values.get(key):
-            import re
-
-            try:
-                re.compile(values[key])
-            except re.error as exc:
-                raise ConfigError(
-                    f"{where}: field {key!r}: bad regular expression {values[key]!r}: {exc}"
-                ) from None
-    for key in ("link_css", "next_css"):
-        if values.get(key):
-            _check_css(where, key, values[key])
+    reading = Reading(path, where, "source", settings=settings, parsers=parsers)
+    values = read_fields(Source, raw, reading)
     if not values.get("link_regex") and not values.get("link_css") and not values.get("spider"):
         raise ConfigError(f"{where}: field 'link_regex': give link_regex and/or link_css")
-    if parsers is not None and values["parser"] not in parsers:
-        raise ConfigError(
-            f"{where}: field 'parser': unknown parser {values['parser']!r}"
-            f" (known: {', '.join(parsers)})"
-        )
-    _check_cron(where, values.get("schedule", DEFAULT_SCHEDULE), settings.timezone)
-    if "hooks" in values:
-        values["hooks"] = _hooks(where, values["hooks"])
-    for key in ("concurrent_per_domain",):
-        if key in values and not (isinstance(values[key], int) and 1 <= values[key] <= 2):
-            raise ConfigError(f"{where}: field {key!r}: must be 1 or 2 (be polite)")
-    try:
-        return Source(**values)
-    except TypeError as exc:
-        raise ConfigError(f"{where}: {exc}") from None
-
-
-def _check_types(where: str, values: dict[str, Any]) -> None:
-    for key in _TEXT_FIELDS:
-        if key in values and not isinstance(values[key], str):
-            raise ConfigError(f"{where}: field {key!r}: must be a string in quotes")
-    for key, low in _INT_FIELDS.items():
-        if key not in values:
-            continue
-        value = values[key]
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ConfigError(f"{where}: field {key!r}: must be a whole number (got {value!r})")
-        if value < low:
-            raise ConfigError(f"{where}: field {key!r}: must be at least {low} (got {value!r})")
-    delay = values.get("download_delay")
-    if "download_delay" in values and (
-        not isinstance(delay, int | float)
-        or isinstance(delay, bool)
-        # inf would wait forever between requests; nan compares false with everything.
-        or not math.isfinite(delay)
-        or delay < 0
-    ):
-        raise ConfigError(
-            f"{where}: field 'download_delay': must be a number of seconds, finite, 0 or more"
-            f" (got {delay!r})"
-        )
-    if "archive_fallback" in values and not isinstance(values["archive_fallback"], bool):
-        raise ConfigError(
-            f"{where}: field 'archive_fallback': must be true or false, without quotes"
-            f" (got {values['archive_fallback']!r})"
-        )
-
-
-def _check_css(where: str, key: str, selector: str) -> None:
-    from cssselect import SelectorError
-    from parsel.csstranslator import css2xpath
-
-    try:
-        css2xpath(selector)
-    except SelectorError as exc:
-        raise ConfigError(f"{where}: field {key!r}: bad CSS selector {selector!r}: {exc}") from None
-
-
-def _did_you_mean(key: str, known: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _valid_name(name: str) -> bool:
-    import re
-
-    return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", name))
-
-
-def _check_cron(where: str, expression: str, timezone: str) -> None:
-    from datetime import datetime
-
-    from records.core.cron import crontab_trigger
-
-    try:
-        trigger = crontab_trigger(expression, timezone)
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(f"{where}: field 'schedule': bad cron {expression!r}: {exc}") from None
-    # A valid-looking date that never occurs (30 February) would leave the source never run.
-    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
-        raise ConfigError(
-            f"{where}: field 'schedule': cron {expression!r} never fires (no such date)"
-        )
-
-
-def _check_timezone(path: Path, where: str, timezone: str) -> None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{path}: {where}: field 'timezone': unknown zone {timezone!r}") from None
+    return Source(**values)
 
 
 def _hooks(where: str, raw: Any) -> dict[str, tuple[Hook, ...]]:

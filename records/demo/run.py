@@ -134,19 +134,16 @@ def run_demo(
 def print_loaded(paths: Paths, echo: Callable[[str], None]) -> None:
     db = open_db(paths.db)
     echo("\ndocuments:")
+    # Each document by its edition: file name and period, a correction marked.
     for doc in db.query(
-        "select filename, status, rows, report_period_start, report_period_end, supersedes"
-        " from documents where source = ? order by report_period_start, first_seen",
+        "select edition, status, rows from documents where source = ?"
+        " order by report_period_start, first_seen",
         [DEMO_SOURCE],
     ):
-        note = "  (corrected re-issue)" if doc["supersedes"] else ""
-        echo(
-            f"  {doc['filename']}: {doc['status']}, {doc['rows']} rows,"
-            f" {doc['report_period_start']} to {doc['report_period_end']}{note}"
-        )
+        echo(f"  {doc['edition']}: {doc['status']}, {doc['rows']} rows")
     echo("\ndeclined detainers by report week:")
     for row in db.query(
-        "select d.report_period_start as week, d.filename, count(*) as n"
+        "select d.report_period_start as week, d.edition as filename, count(*) as n"
         " from ddor_declined_detainers r join documents d on d.sha256 = r.document"
         " where d.source = ? group by d.sha256 order by week, d.first_seen",
         [DEMO_SOURCE],

@@ -39,9 +39,9 @@ from db.derived import mark_unpacked
 from db.documents import record_document
 from db.load import fail_document
 from db.runs import record_error
-from parsers.registry import FALLBACK_BY_TYPE
+from parsers.registry import fallback_parser
 from records.core.archive import Archive
-from records.core.filetypes import content_type, sniff
+from records.core.filetypes import PARSED_TYPES, content_type, names, sniff
 
 
 @dataclass(frozen=True)
@@ -167,12 +167,12 @@ def _receive(
     if kind == "zip" and office is None:
         _unpack(ctx, data, name, sha, depth=depth, budget=budget)
         return
-    if ctx.parser_name is None and ctx.source is None and kind not in FALLBACK_BY_TYPE:
+    if ctx.parser_name is None and ctx.source is None and fallback_parser(kind) is None:
         what = office or _describe_unknown(name, kind)
         ctx.fail(
             sha,
             f"{name}: unsupported file type ({what}): kept in the archive, not parsed;"
-            " send a PDF, XLSX, XLS or CSV",
+            f" send a {names(PARSED_TYPES, last='or')}",
         )
         return
     document = ctx.db.table("documents").get(sha)

@@ -200,8 +200,8 @@ def _job_for(
         if name is None and plan.ocr_copy is not None:
             name = detect_parser(archive.get(plan.ocr_copy), settings).name
         parser = get_parser(name, settings) if name else None
-    except (RecordsError, KeyError) as exc:
-        return str(exc).strip("'\"")
+    except RecordsError as exc:
+        return str(exc)
     # `--reparse` skips documents already parsed by the current version of their parser.
     if (
         skip_current

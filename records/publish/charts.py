@@ -149,12 +149,43 @@ def chart_sql(chart: Chart) -> str:
         )
         x_end = "null"
     series = f"t.{_quoted(chart.group)}" if chart.group else "null"
-    value = f"coalesce(sum(t.{_quoted(chart.value)}), 0)" if chart.value else "count(*)"
+    # total(), not sum(): sum() of integers fails with "integer overflow" (a 500); total()
+    # adds in floating point and never fails. ``chart_value`` turns it back into a count.
+    value = f"total(t.{_quoted(chart.value)})" if chart.value else "count(*)"
     return (
         f"select {x} as x, {x_end} as x_end, {series} as series, {value} as value\n"
         f"from {_quoted(chart.table)} t\njoin current_documents d on d.sha256 = t.document\n"
         "group by 1, 2, 3\norder by 1, 2, 3"
     )
+
+
+class ChartValueError(ValueError):
+    """Raised by ``chart_value`` for a sum too large to draw (it added up to infinity)."""
+
+
+#: Whole numbers up to this are exact in a float; larger sums are shown as floats.
+EXACT = 2**53
+
+
+def chart_value(value: object) -> int | float:
+    """A bar's value from the chart's SQL: a whole number when it is one, else a float;
+    ``ChartValueError`` when it is not a finite number."""
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, float) or not math.isfinite(value):
+        raise ChartValueError(f"a bar adds up to {value!r}, too large to draw")
+    return int(value) if value.is_integer() and abs(value) < EXACT else value
+
+
+def check_drawable(values: list[int | float]) -> None:
+    """``ChartValueError`` unless the bars' values, added up, stay a finite number (the axis
+    and the totals are computed from them)."""
+    try:
+        total = float(sum(abs(v) for v in values))
+    except OverflowError:
+        total = math.inf
+    if not math.isfinite(total):
+        raise ChartValueError("the bars add up to more than can be drawn")
 
 
 def _day(value: str) -> date | None:

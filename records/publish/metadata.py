@@ -31,6 +31,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from db.keyed import changes_by_key_sql
 from db.schema import CORE_TABLES, EXTRA_SCHEMA
 from db.tables import ensure_spec_tables
 from db.views import TABLE_CHANGES_PREFIX, ensure_views, table_changes_metadata
@@ -67,7 +68,7 @@ def description_html(database: str, charts: Collection[Chart] = ()) -> str:
         "</strong> it is printed on: follow the document link for the original URL, fetch "
         "time and SHA-256, or the page number to open the archived file at that page.</p>"
         f'{start}the <a href="'
-        f'{database}/changes">changes</a> view (what a correction or a new week added and '
+        f'{database}/changes">changes</a> view (what a correction or a new report added and '
         f'removed). <a href="{database}/search_pages">Search the text of every PDF page</a>; '
         f'follow up on <a href="{database}/requests_status">records requests</a>. New '
         f'documents: <a href="{database}/new_documents.atom">Atom feed</a>.</p>'
@@ -95,9 +96,12 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
     "documents": {
         "title": "Documents",
         "description": (
-            "Every archived file, one row per distinct content (SHA-256). A corrected or "
-            "re-issued report is a new document whose 'supersedes' names the one it replaces; "
-            "the old one and its rows are kept. Download the archived file from the sha256 "
+            "Every archived file, one row per distinct content (SHA-256), named by its "
+            "edition (file name and report period). New bytes at a URL that had a file, or a "
+            "report its parser marks as re-issued, name the earlier file in 'supersedes': a "
+            "correction when both cover the same period (or a period is unknown), a new "
+            "edition when the periods differ (docs/editions.md). Nothing is overwritten: the "
+            "earlier file and its rows are kept. Download the archived file from the sha256 "
             "link."
         ),
         "columns": {
@@ -123,7 +127,10 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "parsed_at": "When the file was last parsed (UTC).",
             "rows": "Rows the parse produced, over all tables.",
             "error": "Why the document failed or was quarantined (the quarantine reason).",
-            "supersedes": "SHA-256 of the document this one replaces (correction, re-issue).",
+            "supersedes": (
+                "SHA-256 of the earlier document at the same URL, or of the report this one "
+                "re-issues: corrected when both cover the same period, else a new edition."
+            ),
             "derived_from": "SHA-256 of the file this one was made from (e.g. an OCRed copy).",
             "request_id": "Public-records request this file answers, if any.",
             "capture_url": "Web-archive capture the file was taken from, if not the live site.",
@@ -131,7 +138,12 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "link_text": "The link's text on the agency's listing page.",
             "release_date": (
                 "Date the listing page printed beside the link (the release date, when the "
-                "agency gives it there; the DDOR PDFs themselves do not print it)."
+                "agency gives it there; many reports do not print it themselves)."
+            ),
+            "edition": (
+                "The document's name for citing: file name and the period it covers (else "
+                "its release date, else 'period not stated'), ', correction' when it corrects "
+                "an earlier file of the same period."
             ),
         },
     },
@@ -239,7 +251,18 @@ SORTS: dict[str, tuple[str, str]] = {
     "errors": ("sort_desc", "id"),
 }
 #: Column shown instead of the key where another table links to these.
-LABELS = {"documents": "filename", "sources": "title"}
+LABELS = {"documents": "edition", "sources": "title"}
+#: Bookkeeping tables, listed apart from the reporter's tables (Datasette's "hidden
+#: tables", one click away at the foot of the database page).
+INTERNAL_TABLES = (
+    "document_facts",
+    "document_urls",
+    "errors",
+    "fetches",
+    "parsed_tables",
+    "quarantined_rows",
+    "runs",
+)
 #: Facets of core tables (parsed tables take theirs from the TableSpec).
 CORE_FACETS: dict[str, list[str]] = {
     "documents": ["status", "source", "parser"],
@@ -251,6 +274,7 @@ CORE_FACETS: dict[str, list[str]] = {
 #: Facets of views (each must be a column the view returns).
 VIEW_FACETS: dict[str, list[str]] = {
     "changes": ["comparison", "table_name", "change"],
+    "changes_by_key": ["comparison", "table_name", "change"],
     "current_documents": ["source", "parser"],
     "requests_status": ["status", "overdue", "agency"],
     "request_documents": ["request_id", "status", "content_type"],
@@ -291,7 +315,7 @@ def extra_table_metadata(core: dict[str, dict[str, Any]]) -> dict[str, dict[str,
     ``documents.*``) reuses that table's column descriptions.
     """
     tables: dict[str, dict[str, Any]] = {}
-    for hook in [*EXTRA_SCHEMA, ensure_views, ensure_spec_tables]:
+    for hook in [*EXTRA_SCHEMA, ensure_views, changes_by_key_sql, ensure_spec_tables]:
         module = sys.modules[hook.__module__]
         for name, meta in getattr(module, "TABLE_METADATA", {}).items():
             meta = dict(meta)
@@ -357,9 +381,10 @@ def parsed_table_metadata(
                 if source.caveats:
                     description += f" Caveats: {source.caveats}"
             description += (
-                " Rows of a report that was later corrected or re-issued stay here, next to "
-                "the corrected rows: to count, join on current_documents (as the canned "
-                "queries do) or see the changes view."
+                " The page, its counts, facets, CSV and JSON hold the rows of current "
+                "documents (as the charts and canned queries count them); rows of reports a "
+                "correction replaced are one click away (?_editions=superseded) and in the "
+                "changes view."
             )
             meta: dict[str, Any] = {
                 "title": _title(spec, parser),
@@ -430,6 +455,13 @@ def build_metadata(
     for name, column in LABELS.items():
         if name in tables:
             tables[name]["label_column"] = column
+    for name in INTERNAL_TABLES:
+        if name in tables:
+            tables[name]["hidden"] = True
+    queries = declared_queries(specs)
+    for query in queries.values():
+        # A reporter opens a query for its answer; the SQL is one click away ("show").
+        query.setdefault("hide_sql", True)
     charts = declared_charts(specs)
     description = description_html(database, charts)
     # A deep copy: Datasette adds keys to the dicts it is given (a query's "name"), which
@@ -443,7 +475,7 @@ def build_metadata(
                     "title": TITLE,
                     "description_html": description,
                     "tables": dict(sorted(tables.items())),
-                    "queries": declared_queries(specs),
+                    "queries": queries,
                 }
             },
             "plugins": {PLUGIN: {"charts": [asdict(c) for c in charts]}},
@@ -477,6 +509,10 @@ def runtime_metadata(db: Path, archive: Path | str, sources: Path | None = None)
     config = load_config(sources) if sources is not None and sources.is_file() else None
     metadata = build_metadata(config=config, present=database_tables(db), database=db.stem)
     metadata["plugins"][PLUGIN]["archive"] = str(Path(archive).resolve())
+    if config is not None:
+        # Page images' bounds (records.publish.plugin.pages), from [settings].
+        metadata["plugins"][PLUGIN]["max_render_pixels"] = config.settings.max_render_pixels
+        metadata["plugins"][PLUGIN]["renders_at_once"] = config.settings.renders_at_once
     return metadata
 
 

@@ -74,18 +74,23 @@ order by c.table_name, c.page, c.row_index""",
         "title": "Newly loaded documents (Atom feed)",
         "description": (
             "The 50 most recently archived documents; subscribe to the .atom version of "
-            "this page in a feed reader."
+            "this page in a feed reader. Each entry links to what the document changed (its "
+            "source's what's-new page, /-/whats-new/SOURCE, which has a feed per source)."
         ),
         "sql": """select 'urn:sha256:' || d.sha256 as atom_id,
-  coalesce(d.filename, d.sha256)
-    || coalesce(' (' || d.report_period_start || ' to ' || d.report_period_end || ')', '')
-    as atom_title,
+  coalesce(d.edition, d.filename, d.sha256) as atom_title,
   d.first_seen as atom_updated,
+  -- Relative to the feed (/<db>/new_documents.atom), so it keeps any --base-url prefix:
+  -- the document's digest on its source's what's-new page, else the document's page.
+  case when d.source is not null then '../-/whats-new/' || d.source || '#' || d.sha256
+    else 'documents/' || d.sha256 end as atom_link,
   '<p>' || coalesce(s.title, d.source, 'Added by hand') || ': ' || d.status
     || coalesce(', ' || d.rows || ' rows', '')
     || coalesce('. Quarantined or failed: ' || d.error, '') || '.</p>'
     || coalesce('<p>Original: <a href="' || d.url || '">' || d.url || '</a></p>', '')
-    || '<p>SHA-256 ' || d.sha256 || '</p>' as atom_content_html,
+    || '<p>SHA-256 ' || d.sha256 || '</p>'
+    || case when d.source is not null then '<p><a href="../-/whats-new/' || d.source || '#'
+      || d.sha256 || '">What changed</a></p>' else '' end as atom_content_html,
   d.status, d.source, d.rows, d.url
 from documents d
 left join sources s on s.name = d.source

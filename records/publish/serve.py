@@ -44,6 +44,9 @@ SETTINGS: dict[str, Any] = {
     # The database file is not offered for download (it is live; the archive route serves
     # the source documents, CSV/JSON the tables).
     "allow_download": False,
+    # Datasette would suggest faceting by any column with few values, the bookkeeping ones
+    # (page, table_index, bbox) first; each table declares the facets a reporter uses.
+    "suggest_facets": False,
 }
 
 

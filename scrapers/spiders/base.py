@@ -38,6 +38,7 @@ from twisted.python.failure import Failure
 
 from db.connect import open_db
 from records.core.config import Source, load_config
+from records.core.filetypes import DOCUMENT_ENDINGS, DOCUMENT_TYPE_WORDS, extensions
 from records.core.paths import Paths
 from scrapers.failures import describe_failure, http_status, retry_note
 from scrapers.items import DocumentItem
@@ -51,17 +52,6 @@ from scrapers.wayback import (
     parse_cdx,
 )
 
-DOC_EXTENSIONS = {
-    "pdf": (".pdf",),
-    "xlsx": (".xlsx",),
-    "xls": (".xls",),
-    "csv": (".csv",),
-}
-#: Link endings that look like a document whatever the source downloads: a link ending so
-#: that matches no pattern is reported, so a too-narrow ``link_regex`` is noticed.
-DOCUMENT_LOOKING = (".pdf", ".xlsx", ".xls", ".csv", ".zip")
-#: ``<a type="...">`` values (a content type a page may declare) that look like a document.
-DOCUMENT_TYPES = ("pdf", "spreadsheet", "excel", "csv", "zip")
 #: How many unmatched document links a crawl's note lists by URL.
 LISTED_UNMATCHED = 10
 #: Listing-page answers that mean "this page is gone", which sends a source with
@@ -208,8 +198,8 @@ class AgencySpider(scrapy.Spider):
 
     def _note_unmatched(self, url: str, declared_type: str) -> None:
         path = urlparse(url).path.lower()
-        looks = path.endswith(DOCUMENT_LOOKING) or any(
-            t in declared_type.lower() for t in DOCUMENT_TYPES
+        looks = path.endswith(DOCUMENT_ENDINGS) or any(
+            t in declared_type.lower() for t in DOCUMENT_TYPE_WORDS
         )
         if looks and url not in self.unmatched_links:
             self.unmatched_links.append(url)
@@ -228,7 +218,7 @@ class AgencySpider(scrapy.Spider):
 
     def _is_document(self, url: str) -> bool:
         path = urlparse(url).path.lower()
-        return any(path.endswith(ext) for t in self.source.doc_types for ext in DOC_EXTENSIONS[t])
+        return path.endswith(extensions(self.source.doc_types))
 
     # -- download --------------------------------------------------------
     def document_request(self, url: str) -> scrapy.Request:

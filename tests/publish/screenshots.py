@@ -23,13 +23,11 @@ from tests.publish.test_browser import chromium_driver
 
 #: (file name, path, CSS selector to scroll to or None, window height)
 SHOTS = (
-    ("table-facets.png", "/records/ddor_declined_detainers?_facet_size=6", "h3", 760),
-    (
-        "table-rows.png",
-        "/records/ddor_declined_detainers?_nocol=table_index&_nocol=parser_version",
-        "table.rows-and-columns",
-        700,
-    ),
+    # The first screen a reporter sees, at 1400 x 1000 (tests/publish/test_browser.py checks
+    # that data rows are on it).
+    ("table-rows.png", "/records/ddor_declined_detainers", None, 1000),
+    ("table-facets.png", "/records/ddor_declined_detainers?_facet_size=6", ".facet-results", 760),
+    ("page-check.png", "{page_check}", None, 1000),
     ("document-provenance.png", "/records/documents/{original}", None, 900),
     (
         "changes-correction.png",
@@ -38,10 +36,11 @@ SHOTS = (
         "h3",
         760,
     ),
+    ("whats-new.png", "/-/whats-new/ice-ddor", None, 1000),
     ("chart.png", "/-/charts/declined-detainers", None, 620),
     ("database.png", "/records", None, 900),
 )
-WIDTH = 1200
+WIDTH = 1400
 MAX_BYTES = 200_000
 
 
@@ -72,10 +71,17 @@ def main(target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         paths = build(Path(tmp))
-        original = (
-            sqlite3.connect(paths.db)
-            .execute("select supersedes from documents where supersedes is not null")
-            .fetchone()[0]
+        con = sqlite3.connect(paths.db)
+        original = con.execute(
+            "select supersedes from documents where supersedes is not null"
+        ).fetchone()[0]
+        document, page, bbox, rowid = con.execute(
+            "select document, page, bbox, rowid from ddor_declined_detainers"
+            " where document in (select sha256 from current_documents) order by rowid limit 1"
+        ).fetchone()
+        page_check = (
+            f"/-/archive/{document}/page/{page}?box={bbox}"
+            f"&table=ddor_declined_detainers&row={rowid}"
         )
         port = free_port()
         server = subprocess.Popen(
@@ -90,7 +96,7 @@ def main(target: Path) -> None:
             driver = chromium_driver()
             for name, path, anchor, height in SHOTS:
                 driver.set_window_size(WIDTH, height)
-                driver.get(url + path.format(original=original))
+                driver.get(url + path.format(original=original, page_check=page_check))
                 if anchor:
                     element = driver.find_element(By.CSS_SELECTOR, anchor)
                     driver.execute_script("arguments[0].scrollIntoView(true);", element)

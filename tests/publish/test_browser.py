@@ -73,7 +73,7 @@ def test_follow_a_row_to_its_document_and_pdf(browser: Any, served_series: Serve
     page_link = first_row.find_element(By.CSS_SELECTOR, "td.col-page a")
     document_link = first_row.find_element(By.CSS_SELECTOR, "td.col-document a")
     report = document_link.text
-    assert report.endswith(".pdf")
+    assert ".pdf (2017-" in report  # the edition: file name and period
     page_href = page_link.get_attribute("href")
     document_link.click()
 
@@ -121,20 +121,31 @@ def test_a_row_leads_to_its_page_highlighted(browser: Any, served_series: Served
 
     first = (
         sqlite3.connect(served_series.built.db)
-        .execute("select document, page, bbox from ddor_declined_detainers order by rowid limit 1")
+        .execute(
+            "select document, page, bbox, rowid from ddor_declined_detainers"
+            " where document in (select sha256 from current_documents) order by rowid limit 1"
+        )
         .fetchone()
     )
     browser.get(f"{served_series.url}/series/ddor_declined_detainers?_sort=rowid")
     cell = browser.find_element(By.CSS_SELECTOR, "table.rows-and-columns tbody tr td.col-page")
-    # Both ways to the page: the PDF at that page, and the page image with the row marked.
+    # Both ways to the page: the PDF at that page, and the page check with the row marked.
     pdf = cell.find_element(By.CSS_SELECTOR, "a.archive-page").get_attribute("href")
     assert pdf == f"{served_series.url}/-/archive/{first[0]}#page={first[1]}"
     cell.find_element(By.CSS_SELECTOR, "a.page-image").click()
     assert browser.current_url == (
-        f"{served_series.url}/-/archive/{first[0]}/page/{first[1]}.png?box={first[2]}"
+        f"{served_series.url}/-/archive/{first[0]}/page/{first[1]}?box={first[2]}"
+        f"&table=ddor_declined_detainers&row={first[3]}"
     )
+    caption = browser.find_element(By.CSS_SELECTOR, ".page-check figcaption").text
+    assert f"page {first[1]}, row {first[3]} of ddor_declined_detainers" in caption
+    assert "(2017-" in caption  # the edition: its report period
     width, height = _image_size(browser)
     assert width == 1000 and height > 500  # a whole landscape page, about 1,000 px wide
+    browser.find_element(By.LINK_TEXT, "2×").click()
+    assert _image_size(browser)[0] == 2000
+    browser.find_element(By.CSS_SELECTOR, "a.back-to-row").click()
+    assert browser.current_url == (f"{served_series.url}/series/ddor_declined_detainers/{first[3]}")
 
     # The document page shows its pages as thumbnails, each leading to the page image.
     browser.get(f"{served_series.url}/series/documents/{first[0]}")
@@ -164,12 +175,12 @@ def test_changes_read_one_line_per_row(browser: Any, served_series: Served) -> N
         assert row.size["height"] <= one_line + 2
         values = row.find_element(By.CSS_SELECTOR, "td.col-row_values").text
         assert "\n" not in values and "state: " in values
-        # Documents go by short labels, the re-issue marked.
+        # Documents go by their editions, the correction marked.
         assert row.find_element(By.CSS_SELECTOR, "td.col-from_document a").text == (
-            "ice-ddor 2017-01-28"
+            "ddor2017_01-28to02-03.pdf (2017-01-28 to 2017-02-03, superseded)"
         )
         assert row.find_element(By.CSS_SELECTOR, "td.col-to_document a").text == (
-            "ice-ddor 2017-01-28 (re-issue)"
+            "ddor2017_01-28to02-03-corrected.pdf (2017-01-28 to 2017-02-03, correction)"
         )
     # The table's own changes view: its values in their own columns.
     browser.get(f"{served_series.url}/series/changes_ddor_declined_detainers?comparison=correction")
@@ -178,3 +189,37 @@ def test_changes_read_one_line_per_row(browser: Any, served_series: Served) -> N
         assert any(h.split("\n")[0].strip() == column for h in headers), (column, headers)
     cells = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody td.col-state")
     assert cells and all(len(c.text) == 2 for c in cells)
+
+
+def test_a_table_page_shows_data_rows_in_the_first_screen(
+    browser: Any, served_series: Served
+) -> None:
+    """At 1400 x 1000: the glossary folded, bookkeeping columns hidden, the report's own
+    columns first, data rows above the fold."""
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(1400, 1000)
+    try:
+        browser.get(f"{served_series.url}/series/ddor_declined_detainers")
+        first_row = browser.find_element(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
+        top = browser.execute_script("return arguments[0].getBoundingClientRect().top", first_row)
+        fold = browser.execute_script("return window.innerHeight")
+        assert top < fold - 60, (top, fold)
+        glossary = browser.find_element(By.CSS_SELECTOR, "details.column-help")
+        assert glossary.get_attribute("open") is None
+        shown = [
+            th.get_attribute("data-column")
+            for th in browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns thead th")
+            if th.is_displayed()
+        ]
+        assert shown[0] == "state" and shown[-2:] == ["document", "page"], shown
+        for hidden in ("bbox", "table_index", "row_index", "parser_version"):
+            assert hidden not in shown
+        # One click shows them.
+        browser.find_element(By.CSS_SELECTOR, "button.bookkeeping-toggle").click()
+        bbox = browser.find_element(By.CSS_SELECTOR, "table.rows-and-columns thead th.col-bbox")
+        assert bbox.is_displayed()
+        # No facet suggestions at all (so none on bookkeeping columns).
+        assert not browser.find_elements(By.CSS_SELECTOR, ".suggested-facets a")
+    finally:
+        browser.set_window_size(1280, 1000)

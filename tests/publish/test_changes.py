@@ -177,14 +177,14 @@ def test_a_row_edited_by_a_correction_is_one_changed_row(tmp_path) -> None:
         f"citizenship: {old['citizenship']} → {rows[edited]['citizenship']}; "
         f"notable_criminal_activity: {old['notable_criminal_activity']} → Fraud"
     )
-    assert row["from_label"] == "ice-ddor 2017-01-28"
-    assert row["to_label"] == "ice-ddor 2017-01-28 (re-issue)"
+    assert row["from_label"] == f"{WEEK1.filename} (2017-01-28 to 2017-02-03, superseded)"
+    assert row["to_label"] == f"{CORRECTED.filename} (2017-01-28 to 2017-02-03, correction)"
     assert json.loads(row["row_values"]) == rows[edited]
     (wide,) = con.execute("select * from changes_ddor_declined_detainers").fetchall()
     assert {c: wide[c] for c in COLUMNS} == rows[edited]
     assert (wide["report"], wide["compared_with"], wide["change"]) == (
-        "ice-ddor 2017-01-28 (re-issue)",
-        "ice-ddor 2017-01-28",
+        f"{CORRECTED.filename} (2017-01-28 to 2017-02-03, correction)",
+        f"{WEEK1.filename} (2017-01-28 to 2017-02-03, superseded)",
         "changed",
     )
 

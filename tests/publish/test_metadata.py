@@ -82,7 +82,7 @@ def test_parsed_tables_carry_source_license_facets_and_caveats() -> None:
     assert "when ICE recorded the decline" in declined["description"]
     assert "suspended the series on April 13, 2017" in declined["description"]
     assert "correction to the first report" in declined["description"]
-    assert tables["documents"]["label_column"] == "filename"
+    assert tables["documents"]["label_column"] == "edition"
     for name in ("ddor_top_jurisdictions", "ddor_policies"):
         assert tables[name]["license"] == declined["license"]
         assert tables[name]["facets"][-1] == "document"

@@ -62,7 +62,23 @@ def test_page_cell_leads_to_the_row_highlighted_on_its_page(
         r'class="archive-page"[^>]*>p\. 3</a> <a href="([^"]+)" class="page-image"', table
     )
     href = html_lib.unescape(href)
-    assert href == f"/-/archive/{SHA}/page/3.png?box=54.0,181.5,738.0,203.0"
+    rowid = first["rowid"]
+    assert href == (
+        f"/-/archive/{SHA}/page/3?box=54.0,181.5,738.0,203.0"
+        f"&table=ddor_declined_detainers&row={rowid}"
+    )
+    # The page check: a caption naming document, edition, page and row, zoom, the way back.
+    check = site_client.get(href).text
+    assert "ddor2017_01-28to02-03.pdf" in check
+    assert f"page 3, row {rowid} of ddor_declined_detainers" in check
+    assert f'class="back-to-row" href="/{site_client.db}/ddor_declined_detainers/{rowid}"' in check
+    (src,) = re.findall(r'<img src="([^"]+)"', check)
+    assert html_lib.unescape(src) == f"/-/archive/{SHA}/page/3.png?box=54.0,181.5,738.0,203.0"
+    zoomed = [html_lib.unescape(z) for z in re.findall(r'<a href="([^"]+)">[23]×</a>', check)]
+    assert zoomed == [href.replace("&table", f"&zoom={n}&table") for n in (2, 3)]
+    big = _image(site_client, f"/-/archive/{SHA}/page/3.png?zoom=2&box=54.0,181.5,738.0,203.0")
+    assert big.width == 2 * PAGE_WIDTH
+    href = html_lib.unescape(src)
 
     marked = _image(site_client, href)
     plain = _image(site_client, f"/-/archive/{SHA}/page/3.png")
@@ -94,7 +110,7 @@ def test_page_cell_leads_to_the_row_highlighted_on_its_page(
 
 def test_pages_are_cached_beside_the_archive(site_client: Client, ddor_site: Built) -> None:
     _image(site_client, f"/-/archive/{SHA}/page/1.png")
-    cached = ddor_site.archive.parent / "page-cache" / SHA[:2] / SHA / "1.png"
+    cached = ddor_site.archive.parent / "page-cache" / SHA[:2] / SHA / "1@1x.png"
     assert cached.is_file()
     assert Image.open(cached).width == PAGE_WIDTH
     archived = {p.name for p in ddor_site.archive.rglob("*")}
@@ -122,6 +138,9 @@ def test_page_images_refuse_unknown_documents_pages_and_boxes(site_client: Clien
         assert b"[[source]]" not in body
     for box in ("1,2,3", "a,b,c,d", "10,10,5,5", "nan,1,2,3", "1e999,1,2,3"):
         assert site_client.get(f"/-/archive/{SHA}/page/1.png?box={box}").status_code == 400
+        assert site_client.get(f"/-/archive/{SHA}/page/1?box={box}").status_code == 400
+    for zoom in ("0", "4", "x", "-1"):
+        assert site_client.get(f"/-/archive/{SHA}/page/1.png?zoom={zoom}").status_code == 400
 
 
 def test_document_page_shows_page_thumbnails(site_client: Client, ddor_site: Built) -> None:

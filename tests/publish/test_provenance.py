@@ -17,7 +17,7 @@ SHA = hashlib.sha256(PDF.read_bytes()).hexdigest()
 def test_rows_link_to_their_document_and_page(site_client: Client) -> None:
     html = site_client.get(f"/{site_client.db}/ddor_declined_detainers?_sort=rowid&_size=1").text
     link = f'<a href="/{site_client.db}/documents/{SHA}" title="{SHA}">'
-    assert f"{link}ddor2017_01-28to02-03.pdf</a>" in html
+    assert f"{link}ddor2017_01-28to02-03.pdf (2017-01-28 to 2017-02-03)</a>" in html
     # The first section II row is printed on page 3 (expected.json).
     assert f'href="/-/archive/{SHA}#page=3"' in html
 

@@ -204,7 +204,9 @@ def test_corrected_document_names_the_report_it_supersedes(series_client: Client
     (original_row,) = original["rows"]
     html = series_client.get(f"/{db}/documents/{corrected['sha256']}").text
     link = (
-        f'supersedes <a href="/{db}/documents/{original_row["sha256"]}" '
-        f'title="{original_row["sha256"]}">{original_row["filename"]}</a>'
+        f'corrects <a href="/{db}/documents/{original_row["sha256"]}" '
+        f'title="{original_row["sha256"]}">{original_row["edition"]}</a>'
     )
     assert link in html
+    html = series_client.get(f"/{db}/documents/{original_row['sha256']}").text
+    assert f'corrected by <a href="/{db}/documents/{corrected["sha256"]}">' in html

@@ -108,3 +108,45 @@ def test_the_menu_lists_only_the_warn_chart(warn_site: Site) -> None:
     _, _, home = warn_site.get("/")
     charts = sorted(set(re.findall(r'href="/-/charts/([^"]+)"', home)))
     assert charts == ["warn-employees-per-month"]
+
+
+def _every_page(site: Site) -> list[str]:
+    """Every kind of page the deployment serves: each table and view (hidden ones too), as
+    HTML, JSON and CSV, superseded rows included; each canned query; each chart; each
+    document's page and page check; the first row of every table; what's new and its feed;
+    Datasette's own pages."""
+    import json
+
+    _, _, data = site.get("/records.json")
+    database = json.loads(data)
+    names = [t["name"] for t in database["tables"]] + [v["name"] for v in database["views"]]
+    paths = ["/", "/records", "/-/whats-new", "/-/whats-new/ca-warn", "/-/whats-new/ca-warn.atom"]
+    paths += ["/-/metadata", "/-/plugins", "/-/settings", "/records/new_documents.atom"]
+    for name in names:
+        base = f"/records/{name}"
+        paths += [base, f"{base}.json", f"{base}.csv", f"{base}?_editions=all"]
+        _, _, rows = site.get(f"{base}.json?_size=1&_shape=objects")
+        for row in json.loads(rows).get("rows", []):
+            if "rowid" in row:
+                paths.append(f"{base}/{row['rowid']}")
+    paths += [f"/records/{q['name']}" for q in database["queries"]]
+    paths += [CHART, f"{CHART}.svg"]
+    _, _, documents = site.get("/records/documents.json?_shape=array")
+    for document in json.loads(documents):
+        paths += [
+            f"/records/documents/{document['sha256']}",
+            f"/-/archive/{document['sha256']}/page/1",
+        ]
+    return paths
+
+
+def test_no_page_of_a_warn_only_deployment_mentions_the_ddor(warn_site: Site) -> None:
+    """Issue 21: no report's words in generic publishing text, on any page."""
+    paths = _every_page(warn_site)
+    assert len(paths) > 150
+    for path in paths:
+        status, _, text = warn_site.get(path)
+        assert status == 200, (path, status, text[:300])
+        lowered = text.lower()
+        for word in ("detainer", "ddor", "ice-ddor", "immigration"):
+            assert word not in lowered, (path, word)

@@ -33,6 +33,12 @@ def test_demo_crawls_parses_and_loads_every_sample_report(tmp_path: Path) -> Non
     total = sum(len(r.data["declined_rows"]) for r in reports)
     assert db["ddor_declined_detainers"].count == total
     assert f"run 1: {len(reports)} new document(s), 0 unchanged" in result.output
+    # The run output names each document by its edition, the correction marked.
+    n = len(corrected.data["declined_rows"])
+    assert (
+        f"  {corrected.filename} (2017-01-28 to 2017-02-03, correction): parsed," in result.output
+    )
+    assert f"{n:>4}  {corrected.filename} (2017-01-28 to 2017-02-03, correction)" in result.output
 
 
 def test_demo_twice_finds_nothing_new(tmp_path: Path) -> None:

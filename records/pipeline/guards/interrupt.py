@@ -31,7 +31,7 @@ _reason = "stop requested"
 #: Whether a second signal already asked for "now".
 _hurried = False
 #: Exit status of every signal path: the shell's "stopped by a signal".
-SIGNAL_EXIT = 130
+SIGNAL_EXIT = Interrupted.exit_code
 
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlite_utils
 
+from db.digest import digest
 from db.runs import record_error
 from records.core.config import HOOK_EVENTS, Config, Hook, Source
 from records.pipeline.reporting.health import source_health
@@ -76,6 +77,8 @@ def after_run(
             "consecutive_failures": health.get("consecutive_failures"),
             "stale_since": health.get("stale_since"),
             "new_documents": new,
+            # What each new parsed document changed (db.digest), for the news alert.
+            "digests": [digest(db, d["sha256"]) for d in new if d["status"] == "parsed"],
             "errors": errors[:PAYLOAD_ERRORS],
         }
         events = []

@@ -19,6 +19,9 @@ replaced by the scheduler, which runs the task again elsewhere (up to its
 ``distributed.scheduler.allowed-failures``, 3 by default); after that the document is failed
 with Dask's message, which names the last worker. Losing the scheduler stops the run with a
 ``ClusterError``; the documents not loaded yet stay waiting.
+
+Dask is the optional ``cluster`` extra: it is imported only inside the functions here, and
+``connect`` without it installed raises ``MissingExtra`` with the line that installs it.
 """
 
 from __future__ import annotations
@@ -36,11 +39,13 @@ from pathlib import Path
 from typing import Any
 
 from records.core.archive import Archive
-from records.core.errors import ClusterError
+from records.core.errors import ClusterError, MissingExtra
 from records.pipeline.guards import interrupt
 from records.pipeline.reporting.summary import Progress, quiet
 from records.pipeline.workers.executors import Failed, WorkerFunction
 
+#: How to install what ``--cluster`` needs (Dask is not installed with the project itself).
+INSTALL_CLUSTER = "pip install 'agency-records[cluster]'"
 #: How long to try reaching the scheduler and wait for a worker (env RECORDS_CLUSTER_TIMEOUT).
 CONNECT_TIMEOUT_SECONDS = 10.0
 #: Jobs in flight per worker thread: enough to keep workers busy while one is loaded.
@@ -64,8 +69,10 @@ def connect(
     """A client of the scheduler at ``address`` with at least one worker, for the block.
 
     Raises ``ClusterError`` naming the address before any work starts when the scheduler
-    cannot be reached, has no worker, or (``shared_archive``) a worker cannot see the archive.
+    cannot be reached, has no worker, or (``shared_archive``) a worker cannot see the archive;
+    ``MissingExtra`` when Dask is not installed.
     """
+    require_dask()
     timeout = connect_timeout()
     # Dask logs its own connection troubles with tracebacks; a reporter gets our one line.
     quieted = _quiet_dask_logs()
@@ -81,6 +88,17 @@ def connect(
     finally:
         for logger, level in quieted.items():
             logger.setLevel(level)
+
+
+def require_dask() -> None:
+    """``MissingExtra`` (one line saying how to install it) unless Dask can be imported."""
+    try:
+        import distributed  # noqa: F401 - only whether it imports
+    except ImportError:
+        raise MissingExtra(
+            "parsing on a Dask cluster (--cluster, RECORDS_CLUSTER or [settings] cluster) needs"
+            f" Dask, which is not installed: {INSTALL_CLUSTER}"
+        ) from None
 
 
 def _quiet_dask_logs() -> dict[logging.Logger, int]:

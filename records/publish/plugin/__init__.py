@@ -3,10 +3,14 @@ modules, one concern each, composed here.
 
 - ``archive``: ``/-/archive/<sha256>``, the archived files.
 - ``pages``: ``/-/archive/<sha256>/page/<n>.png``, a page as an image, a row's box marked.
+- ``pagecheck``: ``/-/archive/<sha256>/page/<n>``, that image with a caption, zoom and a
+  link back to the row.
 - ``cells``: links from cells to pages, documents and requests.
 - ``panels``: the provenance panel of a document, the documents of a request.
 - ``charts``: chart pages.
+- ``current``: a parsed table shows the rows of current documents unless asked otherwise.
 - ``feed``: the Atom feed of a database with no documents yet.
+- ``whatsnew``: ``/-/whats-new/<source>`` and its feed, the digest of each new edition.
 - ``limits``: the response-size and value-size caps, and no server paths shown.
 - ``static/`` and ``templates/``: found by Datasette because this plugin is a package.
 
@@ -21,13 +25,36 @@ from typing import Any
 
 from datasette import hookimpl
 
-from records.publish.plugin import archive, cells, charts, feed, limits, pages, panels
+from records.publish.metadata import PLUGIN
+from records.publish.plugin import (
+    archive,
+    cells,
+    charts,
+    current,
+    feed,
+    limits,
+    pagecheck,
+    pages,
+    panels,
+    whatsnew,
+)
 
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     # Page images first: the archive's catch-all answers every other /-/archive/ path.
-    return [*pages.ROUTES, *archive.ROUTES, *charts.ROUTES]
+    return [
+        *pages.ROUTES,
+        *pagecheck.ROUTES,
+        *archive.ROUTES,
+        *charts.ROUTES,
+        *whatsnew.ROUTES,
+    ]
+
+
+@hookimpl
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    return current.filters_from_request(request, database, table, datasette)
 
 
 @hookimpl
@@ -62,12 +89,21 @@ def startup(datasette: Any) -> None:
 
 
 @hookimpl
-def extra_js_urls(view_name: str, datasette: Any) -> list[str]:
+def extra_js_urls(view_name: str, datasette: Any) -> list[Any]:
     if view_name != "table":
         return []
-    return [datasette.urls.static_plugins(__name__, "column-help.js")]
+    # A module script runs once the page is parsed (a plain one in <head> found no table).
+    # Static files are served under the distribution's name, not the module's: with
+    # __name__ the script was a 404 and the glossary never folded.
+    url = datasette.urls.static_plugins(PLUGIN, "column-help.js")
+    return [{"url": url, "module": True}]
 
 
 @hookimpl
-def menu_links(datasette: Any) -> list[dict[str, str]]:
-    return charts.menu_links(datasette)
+def menu_links(datasette: Any) -> Any:
+    chart_links = charts.menu_links(datasette)
+
+    async def inner() -> list[dict[str, str]]:
+        return [*whatsnew.menu_links(datasette), *await chart_links()]
+
+    return inner

@@ -11,7 +11,7 @@ from typing import Any
 import markupsafe
 
 from records.publish.plugin.archive import SHA256
-from records.publish.plugin.pages import page_image_url
+from records.publish.plugin.pagecheck import page_check_url
 
 #: Columns holding a document's SHA-256 in views and query results.
 DOCUMENT_COLUMNS = {
@@ -109,7 +109,8 @@ def render_cell(
             bbox = _cell(row, "bbox")
             if isinstance(bbox, str) and bbox:
                 # Where the row is printed: the page as an image, the row's box marked.
-                image = page_image_url(datasette, document, value, bbox)
+                rowid = _cell(row, "rowid")
+                image = page_check_url(datasette, document, value, bbox, table, rowid)
                 html += (
                     f' <a href="{markupsafe.escape(image)}" class="page-image" '
                     f'title="See this row highlighted on page {value}">(see row)</a>'

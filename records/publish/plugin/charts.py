@@ -14,7 +14,14 @@ import markupsafe
 from datasette.utils.asgi import NotFound, Response
 
 from parsers.base import Chart
-from records.publish.charts import bar_label, chart_sql, stacked_bar_svg
+from records.publish.charts import (
+    ChartValueError,
+    bar_label,
+    chart_sql,
+    chart_value,
+    check_drawable,
+    stacked_bar_svg,
+)
 from records.publish.metadata import PLUGIN
 from records.publish.plugin.archive import databases
 
@@ -57,6 +64,18 @@ async def chart_page(datasette: Any, request: Any) -> Response:
         raise NotFound(f"No database with a {chart.table} table")
     sql = chart_sql(chart)
     rows = [dict(r) for r in (await db.execute(sql)).rows]
+    try:
+        for row in rows:
+            row["value"] = chart_value(row["value"])
+        check_drawable([row["value"] for row in rows])
+    except ChartValueError as exc:
+        return Response.html(
+            f"<p>Chart {markupsafe.escape(chart.title)} cannot be drawn: "
+            f"{markupsafe.escape(str(exc))}. Its numbers: "
+            f'<a href="{markupsafe.escape(datasette.urls.table(db.name, chart.table))}">'
+            f"{markupsafe.escape(chart.table)}</a>.</p>",
+            status=422,
+        )
     bars: list[str] = []
     for row in rows:
         row["bar"] = bar_label(chart, row["x"], row["x_end"])

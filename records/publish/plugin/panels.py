@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from db.editions import same_period_sql
 from records.publish.plugin.archive import SHA256, archive_root
 from records.publish.plugin.pages import page_image_url
 
@@ -29,10 +30,16 @@ async def _document_provenance(datasette: Any, database: str, sha256: str) -> di
         [sha256],
     )
     superseded_by = await db.execute(
-        "select sha256, filename from documents where supersedes = ?", [sha256]
+        "select n.sha256, coalesce(n.edition, n.filename) as filename,"
+        f" {same_period_sql('n', 'd')} as correction"
+        " from documents n join documents d on d.sha256 = n.supersedes where n.supersedes = ?",
+        [sha256],
     )
     supersedes = await db.execute(
-        "select sha256, filename from documents where sha256 = ?", [document.get("supersedes")]
+        "select o.sha256, coalesce(o.edition, o.filename) as filename,"
+        f" {same_period_sql('d', 'o')} as correction"
+        " from documents o join documents d on d.supersedes = o.sha256 where d.sha256 = ?",
+        [sha256],
     )
     in_archive = (archive_root(datasette) / sha256[:2] / sha256).is_file()
     return {
@@ -97,7 +104,7 @@ def _template_tables(parser_name: str | None) -> list[str]:
 
     try:
         return [t.name for t in get_parser(parser_name or "").tables]
-    except (KeyError, RecordsError):  # a template from a folder this server does not see
+    except RecordsError:  # a template from a folder this server does not see
         return []
 
 

@@ -1,0 +1,98 @@
+"""Current rows by default: a parsed table's page, its row count, facets, CSV and JSON carry
+only the rows of current documents (``current_documents``: no correction supersedes them),
+so a reporter who opens or downloads the table counts a corrected report once, as the
+charts and canned queries do.
+
+``?_editions=superseded`` shows only the rows of superseded documents (marked so above the
+table), ``?_editions=all`` every row; the table page links to both (``templates/table.html``).
+Tables other than parsed ones (``parsed_tables``) are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from datasette.filters import FilterArguments
+
+#: The query parameter, its values, and what each shows.
+PARAMETER = "_editions"
+CURRENT, SUPERSEDED, ALL = "current", "superseded", "all"
+
+_IN_CURRENT = "[document] in (select sha256 from current_documents)"
+_NOT_CURRENT = "[document] not in (select sha256 from current_documents)"
+
+
+#: The end of a sentence: a full stop after a lower-case letter, digit or bracket, then a
+#: capital ("i.e. a person" and "Co. IA" do not end one).
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])")
+
+
+def split_description(text: str) -> tuple[str, str]:
+    """A table's description as its first sentence and the rest (series notes, caveats),
+    which the table page folds behind one line."""
+    parts = _SENTENCE_END.split(text, maxsplit=1)
+    if len(parts) == 1:
+        return text, ""
+    return parts[0] + ".", parts[1]
+
+
+async def is_parsed_table(db: Any, table: str) -> bool:
+    if not await db.table_exists("parsed_tables") or "current_documents" not in (
+        await db.view_names()
+    ):
+        return False
+    found = await db.execute("select 1 from parsed_tables where name = ?", [table])
+    return bool(found.first()) and await db.table_exists(table)
+
+
+def _link(path: str, request: Any, mode: str) -> str:
+    """This page's address with ``_editions`` set to ``mode`` (current: left out)."""
+    args = [(k, v) for k in request.args.keys() if k != PARAMETER for v in request.args.getlist(k)]
+    if mode != CURRENT:
+        args.append((PARAMETER, mode))
+    query = urlencode(args)
+    return f"{path}?{query}" if query else path
+
+
+async def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    if not table:
+        return None
+    db = datasette.get_database(database)
+    if not await is_parsed_table(db, table):
+        return None
+    mode = request.args.get(PARAMETER) or CURRENT
+    if mode not in (CURRENT, SUPERSEDED, ALL):
+        mode = CURRENT
+    superseded = (
+        await db.execute(f"select count(*) from [{table}] where {_NOT_CURRENT}")
+    ).single_value()
+    path = datasette.urls.table(database, table)
+    lead, more = split_description(
+        datasette.metadata("description", database=database, table=table) or ""
+    )
+    context = {
+        "description_lead": lead,
+        "description_more": more,
+        "editions": {
+            "mode": mode,
+            "superseded": superseded,
+            "current_url": _link(path, request, CURRENT),
+            "superseded_url": _link(path, request, SUPERSEDED),
+            "all_url": _link(path, request, ALL),
+        },
+    }
+    if mode == ALL or (mode == CURRENT and not superseded):
+        return FilterArguments([], extra_context=context)
+    if mode == SUPERSEDED:
+        return FilterArguments(
+            [_NOT_CURRENT],
+            human_descriptions=["document was replaced by a correction"],
+            extra_context=context,
+        )
+    return FilterArguments(
+        [_IN_CURRENT],
+        human_descriptions=["document is current"],
+        extra_context=context,
+    )

@@ -1,0 +1,77 @@
+"""Current rows by default (issue 23): on the demo series (three weeks and a correction of
+week 1 that withdrew rows), the declined-detainers table, its count, facets, CSV and JSON
+carry no row of the superseded report; the chart agrees; superseded rows are one click away,
+marked."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import sqlite3
+
+from tests.publish.conftest import Built, Client
+
+TABLE = "ddor_declined_detainers"
+
+
+def _counts(built: Built) -> tuple[int, int, str]:
+    con = sqlite3.connect(built.db)
+    (superseded,) = con.execute(
+        "select sha256 from documents where sha256 not in (select sha256 from current_documents)"
+        " and status = 'parsed'"
+    ).fetchone()
+    total = con.execute(f"select count(*) from {TABLE}").fetchone()[0]
+    old = con.execute(f"select count(*) from {TABLE} where document = ?", [superseded]).fetchone()
+    return total, old[0], superseded
+
+
+def test_table_count_csv_json_and_chart_agree_on_current_rows(
+    series_client: Client, ddor_series: Built
+) -> None:
+    total, old, superseded = _counts(ddor_series)
+    current = total - old
+    assert old > 0
+    db = series_client.db
+    page = series_client.json(f"/{db}/{TABLE}.json?_size=0")
+    assert page["filtered_table_rows_count"] == current
+    # The report facet lists current documents only.
+    facet = series_client.json(f"/{db}/{TABLE}.json?_size=0&_facet=document")
+    documents = {r["value"] for r in facet["facet_results"]["document"]["results"]}
+    assert superseded not in documents and len(documents) == 3
+    response = series_client.get(f"/{db}/{TABLE}.csv?_stream=on&_labels=off")
+    header, *rows = list(csv.reader(io.StringIO(response.text)))
+    assert len(rows) == current
+    assert superseded not in {r[header.index("document")] for r in rows}
+    json_rows = series_client.json(f"/{db}/{TABLE}.json?_shape=array&_size=max&_nofacet=1")
+    assert len(json_rows) == current
+    chart = series_client.get("/-/charts/declined-detainers").text
+    assert f"{current:,} declined detainers in all" in chart
+
+
+def test_superseded_rows_are_one_click_away_and_marked(
+    series_client: Client, ddor_series: Built
+) -> None:
+    total, old, superseded = _counts(ddor_series)
+    db = series_client.db
+    page = series_client.get(f"/{db}/{TABLE}").text
+    assert f"{old} rows of reports replaced by a correction are left out" in page
+    (link,) = [
+        html.unescape(part.split('"')[0])
+        for part in page.split('class="superseded-rows" href="')[1:]
+    ]
+    assert link == f"/{db}/{TABLE}?_editions=superseded"
+    marked = series_client.get(link).text
+    assert "<strong>Superseded rows</strong>" in marked
+    data = series_client.json(f"/{db}/{TABLE}.json?_editions=superseded&_size=max&_shape=array")
+    assert len(data) == old and {r["document"] for r in data} == {superseded}
+    labelled = series_client.json(
+        f"/{db}/{TABLE}.json?_editions=all&_size=max&_shape=objects&_labels=on&_nofacet=1"
+    )["rows"]
+    marked = [r for r in labelled if r["document"]["label"].endswith(", superseded)")]
+    assert len(marked) == old and {r["document"]["value"] for r in marked} == {superseded}
+    every = series_client.json(f"/{db}/{TABLE}.json?_editions=all&_size=0")
+    assert every["filtered_table_rows_count"] == total
+    # Tables that are not parsed rows are left alone.
+    documents = series_client.json(f"/{db}/documents.json?_size=0")
+    assert documents["filtered_table_rows_count"] == 4
