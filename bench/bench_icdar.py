@@ -25,8 +25,9 @@ normalised text):
   mostly went to; lost: a cell's text in no cell at all.
 
 Run: ``.venv/bin/python bench/bench_icdar.py [--tools ours,pdfplumber,camelot-stream,...]
-[--cache DIR] [--shapes] [NAME...]``. camelot comes with the ``bench`` extra; its results
-(slow: lattice renders pages) are kept in ``--cache`` when given.
+[--cache DIR] [--shapes] [--cells] [NAME...]`` (``--cells`` lists each misread cell).
+camelot comes with the ``bench`` extra; its results (slow: lattice renders pages) are kept
+in ``--cache`` when given.
 """
 
 from __future__ import annotations
@@ -292,13 +293,9 @@ def score_reading(tables: list[TruthTable], found: list[Found]) -> tuple[Score, 
 
 def score_doc(doc: Doc, found: list[Found]) -> tuple[Score, list[TruthTable], list[TableResult]]:
     """The better reading's score (by F1), its tables and their results."""
-    best = None
-    for tables in doc.readings:
-        score, results = score_reading(tables, found)
-        if best is None or score.f1 > best[0].f1:
-            best = (score, tables, results)
-    assert best is not None
-    return best
+    scored = [(*score_reading(tables, found), tables) for tables in doc.readings]
+    score, results, tables = max(scored, key=lambda s: s[0].f1)  # first of equals
+    return score, tables, results
 
 
 # --- failure shapes --------------------------------------------------------------------
