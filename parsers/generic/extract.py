@@ -12,7 +12,6 @@ import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ from parsers.generic.page_objects import PageContent, Shape, read_page
 from parsers.generic.repeated_header import split_at_repeated_header
 from parsers.generic.row_ruled import find_row_ruled_tables
 from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
+from parsers.generic.ruled_paragraphs import split_paragraph_rows
 from parsers.generic.text_rules import find_underlined_listings, split_text_rules
 from parsers.reading.document import is_open, open_document
 from records.core.errors import ParseError
@@ -300,9 +300,9 @@ def page_tables(content: PageContent) -> list[PageTable]:
         if not _ruled_ok(grid):
             continue
         n_header = count_header_rows(grid.rows)
+        bands = split_paragraph_rows(grid, n_header)
         # Checked before row-spanning cells are repeated in each row, which is on purpose.
         read = check(words_inside(content.words, grid.bbox), grid.rows)
-        bands = [(grid.xs[0], a, grid.xs[-1], b) for a, b in pairwise(grid.ys)]
         bands = _join_record_rows(grid, n_header, bands)
         _copy_row_spans(grid, n_header)
         body_boxes = bands[n_header:]

@@ -513,3 +513,72 @@ def figures_between_label_lines(path: Path) -> list[list[str]]:
         y += (2 if second else 1) * line_h + 4
     pdf.output(str(path))
     return rows
+
+
+def section_ruled_records(path: Path) -> list[list[str]]:
+    """A ruled table ruled between sections only: in each section a heading alone in the
+    first column, then records set apart by a blank line, each a paragraph (wrapped) in
+    every column; the first column shaded behind each record, which cuts the grid into
+    rows that the other columns' cells span."""
+    pdf = _page()
+    x0, top, row_h = 60.0, 120.0, 10.0
+    widths = [80.0, 150.0, 150.0]
+    xs = [x0, x0 + widths[0], x0 + widths[0] + widths[1], x0 + sum(widths)]
+    sections = [
+        (
+            "Stationary:",
+            [
+                (
+                    "Major",
+                    ["Emissions of 10 tons per year", "or more of one air toxic"],
+                    ["Utilities,", "refineries"],
+                ),
+                (
+                    "Area",
+                    ["Emissions of less than 10 tons", "per year of one air toxic"],
+                    ["Dry cleaners, gas", "stations"],
+                ),
+            ],
+        ),
+        (
+            "Mobile:",
+            [
+                (
+                    "On-road",
+                    ["Emissions from vehicles on", "public roadways"],
+                    ["Cars, buses,", "trucks"],
+                ),
+                (
+                    "Non-road",
+                    ["Emissions from engines off", "public roads"],
+                    ["Construction", "equipment"],
+                ),
+            ],
+        ),
+    ]
+    expected = [["Source", "Definition", "Examples"]]
+    for c, name in enumerate(expected[0]):
+        _text(pdf, xs[c] + 2, top + 2, widths[c] - 4, name)
+    y = top + row_h + 4
+    rules = [top, y]
+    pdf.set_fill_color(220, 240, 220)
+    for heading, records in sections:
+        _text(pdf, xs[0] + 2, y + 2, widths[0] - 4, heading)
+        expected.append([heading, "", ""])
+        y += row_h + 6
+        for label, definition, examples in records:
+            height = row_h * len(definition) + 2
+            pdf.rect(xs[0] + 1, y, widths[0] - 2, height, style="F")
+            _text(pdf, xs[0] + 2, y + 1, widths[0] - 6, label, align="R")
+            for c, lines in ((1, definition), (2, examples)):
+                for k, line in enumerate(lines):
+                    _text(pdf, xs[c] + 2, y + 1 + k * row_h, widths[c] - 4, line)
+            expected.append([label, " ".join(definition), " ".join(examples)])
+            y += height + 8
+        rules.append(y)
+    for ry in rules:
+        pdf.line(x0, ry, xs[-1], ry)
+    for x in xs:
+        pdf.line(x, top, x, y)
+    pdf.output(str(path))
+    return expected
