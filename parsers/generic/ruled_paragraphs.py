@@ -74,6 +74,12 @@ def _breaks_at(words: list[Word], tops: list[float], at: float, em: float) -> bo
     return not (above and below) or any(abs(t - at) <= SAME_START_EMS * em for t in tops)
 
 
+def _lines_apart(words: list[Word]) -> bool:
+    """Whether the words sit on more than one line."""
+    tops = [w.top for w in words]
+    return max(tops) - min(tops) > words[0].height
+
+
 def split_paragraph_rows(grid: RuledGrid, n_header: int) -> list[BBox]:
     """Cut each band of body rows whose text cells all span it (a single grid row, or rows
     that cells spanning them cover) at the paragraph starts its columns share. ``grid``'s
@@ -90,16 +96,26 @@ def split_paragraph_rows(grid: RuledGrid, n_header: int) -> list[BBox]:
     for r in range(n_header, n_rows):
         if r not in covered:
             groups[(r, r)] = set(range(n_cols))
+    by_row: dict[int, list[tuple[int, list[Word]]]] = {}
+    for (r, c), ws in grid.cell_words.items():
+        by_row.setdefault(r, []).append((c, ws))
     plan: dict[int, tuple[int, list[tuple[float, float, list[str]]]]] = {}
     taken: set[int] = set()
     for (r0, r1), spanning in sorted(groups.items()):
         if taken & set(range(r0, r1 + 1)):
             continue
+        # Two spanning cells of several lines at least (most rows have none: cheap out).
+        multi = [
+            c for c, ws in by_row.get(r0, []) if c in spanning and len(ws) > 1 and _lines_apart(ws)
+        ]
+        if len(multi) < 2:
+            continue
         # The band's words by column: a spanning cell's, or those of the column's own cells.
         words: dict[int, list[Word]] = {}
-        for (r, c), ws in grid.cell_words.items():
-            if r0 <= r <= r1 and (c not in spanning or r == r0):
-                words.setdefault(c, []).extend(ws)
+        for r in range(r0, r1 + 1):
+            for c, ws in by_row.get(r, []):
+                if c not in spanning or r == r0:
+                    words.setdefault(c, []).extend(ws)
         held = [words[c] for c in sorted(spanning) if words.get(c)]
         if len(held) < 2:
             continue
