@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # Debian packages: OCR for scanned records-request responses, a browser for the UI test.
-DEBIAN_PACKAGES := ocrmypdf tesseract-ocr tesseract-ocr-eng chromium chromium-driver
+DEBIAN_PACKAGES := ocrmypdf tesseract-ocr tesseract-ocr-eng chromium chromium-driver nginx
 
 .PHONY: demo test install system-deps lint bench clean
 

@@ -114,6 +114,8 @@ def load_result(
             "parsed_at": now(),
             "rows": len(result.rows),
             "error": reason,
+            # What the parse may have missed (parsers.accounting): rows kept, user told.
+            "warnings": result.warning_text(),
         }
         update.update({k: result.document[k] for k in DOCUMENT_FIELDS if k in result.document})
         crash_point("before-status-update")

@@ -76,6 +76,7 @@ CORE_TABLES: list[CoreTable] = [
             "parsed_at": str,
             "rows": int,
             "error": str,
+            "warnings": str,
             "supersedes": str,
             "derived_from": str,
             "request_id": int,

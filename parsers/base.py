@@ -181,11 +181,31 @@ class Check:
     expected: Any
     found: Any
     message: str = ""
+    #: True when the template keeps this check as a warning (``on_fail = "warn"``): a failure
+    #: is a ``ParseWarning`` on the result, not a quarantine.
+    warn_only: bool = False
 
     def describe(self) -> str:
         state = "passed" if self.passed else "FAILED"
         text = f"{self.name} {state}: expected {self.expected!r}, found {self.found!r}"
         return f"{text} ({self.message})" if self.message else text
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """Something the user must know about a parse that is not a failed check: the rows are
+    published, but part of the document may be missing from them (see
+    ``parsers.accounting``). Stored with the document (``documents.warnings``) and shown by
+    ``records run``/``add``/``extract``, ``records status`` and Datasette."""
+
+    #: "unaccounted_lines" (table-like lines in no table), "no_rows" (nothing loaded from a
+    #: document with table-like lines), "skipped_pages" (a template's header on pages it
+    #: does not read).
+    kind: str
+    message: str
+    pages: tuple[int, ...] = ()
+    #: How many lines (or rows) the warning is about.
+    lines: int = 0
 
 
 @dataclass
@@ -200,10 +220,18 @@ class ParseResult:
     #: Set when the document must not be published as good data (failed check, drifted
     #: layout). Rows are still kept for inspection.
     quarantine: str | None = None
+    #: What the parse may have missed (``parsers.accounting``); the rows are still loaded.
+    warnings: list[ParseWarning] = field(default_factory=list)
+    #: Page (or sheet) -> (rows loaded, table-like lines in no table), from page accounting.
+    accounted: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def warning_text(self) -> str | None:
+        """The warnings joined for the ``documents.warnings`` column (None when there are none)."""
+        return "; ".join(w.message for w in self.warnings) or None
 
     def quarantine_reason(self) -> str | None:
         """The quarantine message: an explicit one, or the failed checks joined."""
-        failed = [c.describe() for c in self.checks if not c.passed]
+        failed = [c.describe() for c in self.checks if not c.passed and not c.warn_only]
         reasons = ([self.quarantine] if self.quarantine else []) + failed
         return "; ".join(reasons) if reasons else None
 

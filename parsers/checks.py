@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -47,10 +48,71 @@ def _number(value: Any) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
-def _close(a: Any, b: Any, tolerance: float) -> bool:
-    if a is None or b is None:
-        return bool(a == b)
-    return bool(abs(_number(a) - _number(b)) <= tolerance)
+@dataclass(frozen=True)
+class Tolerance:
+    """How far a stated figure may be from the computed one: ``absolute`` units plus a
+    ``relative`` share of the stated figure; with ``unlisted``, the stated total may also
+    exceed the rows' sum by any amount (it covers rows the table does not list)."""
+
+    absolute: float = 0.0
+    relative: float = 0.0
+    unlisted: bool = False
+
+    def allowed(self, stated: Any) -> float:
+        return self.absolute + self.relative * abs(_number(stated))
+
+    def ok(self, stated: Any, computed: Any) -> bool:
+        if stated is None or computed is None:
+            return bool(stated == computed)
+        difference = _number(stated) - _number(computed)
+        if self.unlisted and difference >= 0:
+            return True
+        return abs(difference) <= self.allowed(stated) + 1e-9
+
+    def describe(self) -> str:
+        parts = []
+        if self.absolute:
+            parts.append(f"{self.absolute:g}")
+        if self.relative:
+            parts.append(f"{100 * self.relative:g}%")
+        text = f"tolerance {' + '.join(parts)}" if parts else "no tolerance"
+        return text + (", total may cover unlisted rows" if self.unlisted else "")
+
+
+def tolerance_of(spec: dict[str, Any]) -> Tolerance:
+    """A check's ``tolerance`` (a number of units, or "N%" of the stated figure) and
+    ``unlisted`` (the printed total covers rows not listed: it may exceed their sum)."""
+    raw = spec.get("tolerance", 0)
+    unlisted = bool(spec.get("unlisted", False))
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.endswith("%"):
+            return Tolerance(0.0, float(text[:-1]) / 100, unlisted)
+        return Tolerance(float(text), 0.0, unlisted)
+    return Tolerance(float(raw), 0.0, unlisted)
+
+
+def _close(a: Any, b: Any, tolerance: float | Tolerance) -> bool:
+    rule = tolerance if isinstance(tolerance, Tolerance) else Tolerance(float(tolerance))
+    return rule.ok(a, b)
+
+
+def _difference(stated: Any, computed: Any) -> str:
+    if stated is None or computed is None:
+        return "one of them is empty"
+    diff = _number(stated) - _number(computed)
+    return f"difference {int(diff) if float(diff).is_integer() else round(diff, 6):+}"
+
+
+def mismatch(what: str, stated: Any, computed: Any, rows: int, rule: Tolerance) -> str:
+    """'<what>: expected 4783, found 4780 (sum of 27 rows), difference +3': the column, the
+    printed (expected) and computed (found) values and the difference, and the tolerance
+    it is beyond when one is declared."""
+    beyond = "" if rule == Tolerance() else f", beyond {rule.describe()}"
+    return (
+        f"{what}: expected {stated!r}, found {computed!r} (sum of {rows} rows),"
+        f" {_difference(stated, computed)}{beyond}"
+    )
 
 
 def _aggregate(rows: list[dict[str, Any]], how: str) -> Any:
@@ -68,7 +130,15 @@ def _aggregate(rows: list[dict[str, Any]], how: str) -> Any:
 
 
 def run_declared(spec: dict[str, Any], tables: dict[str, Any], texts: Any) -> Check:
-    """Run one ``[[checks]]`` entry of a template against its typed tables."""
+    """Run one ``[[checks]]`` entry of a template against its typed tables. With
+    ``on_fail = "warn"`` a failure is kept as a warning (``Check.warn_only``)."""
+    check = _run_declared(spec, tables, texts)
+    if spec.get("on_fail", "quarantine") == "warn":
+        check.warn_only = True
+    return check
+
+
+def _run_declared(spec: dict[str, Any], tables: dict[str, Any], texts: Any) -> Check:
     kind = spec["kind"]
     name = spec.get("name", kind)
     if kind == "page_footer":
@@ -78,7 +148,7 @@ def run_declared(spec: dict[str, Any], tables: dict[str, Any], texts: Any) -> Ch
         return _stated_number(name, spec, tables, texts)
     table = tables[spec["table"]]
     rows = [r.values for r in table.rows]
-    tolerance = float(spec.get("tolerance", 0))
+    rule = tolerance_of(spec)
     if kind == "column_sums":
         if not table.totals:
             return Check(name, False, expected=f"a totals row in {spec['table']}", found="none")
@@ -92,8 +162,8 @@ def run_declared(spec: dict[str, Any], tables: dict[str, Any], texts: Any) -> Ch
         wrong = {}
         for column in columns:
             computed = _aggregate(rows, f"sum:{column}")
-            if not _close(stated.get(column), computed, tolerance):
-                wrong[column] = f"totals row {stated.get(column)!r}, rows sum to {computed!r}"
+            if not rule.ok(stated.get(column), computed):
+                wrong[column] = mismatch(column, stated.get(column), computed, len(rows), rule)
         return Check(
             name,
             not wrong,
@@ -102,9 +172,11 @@ def run_declared(spec: dict[str, Any], tables: dict[str, Any], texts: Any) -> Ch
             message=f"{len(wrong)} columns differ" if wrong else "",
         )
     if kind == "subtotals":
-        return _subtotals(name, spec, table, tolerance)
+        if spec.get("positional"):
+            return _positional_subtotals(name, spec, table, rule)
+        return _subtotals(name, spec, table, rule)
     if kind == "group_totals":
-        return _group_totals(name, spec, rows, tables, tolerance)
+        return _group_totals(name, spec, rows, tables, rule)
     raise ValueError(f"unknown check kind {kind!r}")
 
 
@@ -119,23 +191,49 @@ def _stated_number(name: str, spec: dict[str, Any], tables: dict[str, Any], text
     stated_value: int | float = int(stated) if stated.is_integer() else stated
     return Check(
         name,
-        _close(stated_value, found, float(spec.get("tolerance", 0))),
+        tolerance_of(spec).ok(stated_value, found),
         expected=stated_value,
         found=found,
         message=f"document states {match.group(0)!r}; {how} of {spec['table']}",
     )
 
 
-def _subtotals(name: str, spec: dict[str, Any], table: Any, tolerance: float) -> Check:
+def _positional_subtotals(name: str, spec: dict[str, Any], table: Any, rule: Tolerance) -> Check:
+    """Each subtotal row equals the sum of the data rows since the previous subtotal row
+    (``positional = true``), for each of ``columns`` (or ``value_column``)."""
+    columns = spec.get("columns") or [spec["value_column"]]
+    rows = [r.values for r in table.rows]
+    wrong: dict[str, str] = {}
+    previous = 0
+    for number, (before, subtotal) in enumerate(table.subtotals, start=1):
+        members = rows[previous:before]
+        previous = before
+        label = next((str(v) for v in subtotal.values() if isinstance(v, str) and v), "")
+        for column in columns:
+            computed = _aggregate(members, f"sum:{column}")
+            if not rule.ok(subtotal.get(column), computed):
+                where = f"subtotal {number} {label!r} {column}".replace(" ''", "")
+                wrong[where] = mismatch(where, subtotal.get(column), computed, len(members), rule)
+    return Check(
+        name,
+        bool(table.subtotals) and not wrong,
+        expected="each subtotal row equals the sum of the rows since the previous one",
+        found=dict(list(wrong.items())[:LISTED]) or f"{len(table.subtotals)} subtotals match",
+        message=f"{len(wrong)} subtotals differ" if wrong else "",
+    )
+
+
+def _subtotals(name: str, spec: dict[str, Any], table: Any, rule: Tolerance) -> Check:
     group, value = spec["group_column"], spec["value_column"]
     rows = [r.values for r in table.rows]
     wrong: dict[str, str] = {}
     for _, subtotal in table.subtotals:
         members = [r for r in rows if r.get(group) == subtotal.get(group)]
         computed = _aggregate(members, f"sum:{value}")
-        if not _close(subtotal.get(value), computed, tolerance):
-            wrong[str(subtotal.get(group))] = (
-                f"subtotal {subtotal.get(value)!r}, {len(members)} rows sum to {computed!r}"
+        if not rule.ok(subtotal.get(value), computed):
+            where = f"{subtotal.get(group)} {value}"
+            wrong[str(subtotal.get(group))] = mismatch(
+                where, subtotal.get(value), computed, len(members), rule
             )
     return Check(
         name,
@@ -151,7 +249,7 @@ def _group_totals(
     spec: dict[str, Any],
     rows: list[dict[str, Any]],
     tables: dict[str, Any],
-    tolerance: float,
+    tolerance: Tolerance,
 ) -> Check:
     """Detail rows grouped by a column reproduce a summary table printed in the document."""
     exclude = spec.get("exclude", {})

@@ -133,6 +133,9 @@ def main(start_path: str, report_path: str) -> int:
     base.setmodule("scrapers.settings", priority="project")
     # Scrapy's log goes to stderr only with --verbose; otherwise the database has the story.
     base.set("LOG_INSTALL_ROOT_HANDLER", bool(job.get("log", False)), priority="cmdline")
+    # Hosts the sources allow on private networks, for the DNS resolver all spiders share.
+    allowed = sorted({host for source in sources for host in source.private_hosts})
+    base.set("RECORDS_PRIVATE_HOSTS", allowed, priority="cmdline")
     # One process, one reactor: every source's spider runs in it, with its own settings.
     process = CrawlerProcess(base)
     states = []

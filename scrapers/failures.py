@@ -29,11 +29,16 @@ from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 from twisted.internet.error import TimeoutError as TxTimeoutError
 from twisted.python.failure import Failure
 
+from scrapers.addresses import PrivateAddressResolved
+
 
 def describe_failure(failure: Failure, *, timeout: float, max_bytes: int) -> str:
     """Why a request failed, without the URL (callers put it first)."""
     exc = failure.value
     detail = str(exc).strip()
+    for cause in _causes(exc):
+        if isinstance(cause, PrivateAddressResolved):
+            return f"not fetched: {cause.why}"
     if isinstance(exc, IgnoreRequest):
         if "robots.txt" in detail:
             return "disallowed by the site's robots.txt; not fetched"

@@ -4,6 +4,8 @@ Per-source politeness (delay, timeout, size limit, retries) is applied on top of
 ``scrapers.crawl_child`` from ``sources.toml``.
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "agency-records"
 SPIDER_MODULES = ["scrapers.spiders"]
 NEWSPIDER_MODULE = "scrapers.spiders"
@@ -26,7 +28,19 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]  # default
 # long as Retry-After says, within that cap). See scrapers.backoff.
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 60.0
+# Names resolving to private addresses are refused at connection time too (DNS rebinding).
+# Default: scrapy.resolver.CachingThreadedResolver, which this extends. Newer Scrapy calls the
+# setting TWISTED_DNS_RESOLVER (and warns about DNS_RESOLVER), older Scrapy DNS_RESOLVER.
+if hasattr(_scrapy_defaults, "TWISTED_DNS_RESOLVER"):
+    TWISTED_DNS_RESOLVER = "scrapers.addresses.PublicOnlyResolver"
+else:  # pragma: no cover (Scrapy before the rename)
+    DNS_RESOLVER = "scrapers.addresses.PublicOnlyResolver"
 DOWNLOADER_MIDDLEWARES = {
+    # Before Scrapy's own (offsite is 50): every request and redirect hop is checked for
+    # private addresses after name resolution (scrapers.addresses).
+    "scrapers.addresses.PrivateAddressMiddleware": 40,
+    # After the redirect middleware (600), so it sees a listing's redirect first.
+    "scrapers.addresses.ListingRedirectMiddleware": 650,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.backoff.BackoffRetryMiddleware": 550,
 }

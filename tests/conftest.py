@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 from records.core.paths import Paths
 from tests.httpserver import Site, serve
 from tests.shared import REPO, fixture
+
+# The agency sites of the tests are served on 127.0.0.1, which crawls refuse unless a source
+# (or this variable) allows it (scrapers.addresses); tests/security/ narrows it again.
+os.environ.setdefault("RECORDS_PRIVATE_HOSTS", "*")
 
 
 def sources_for(site_url: str, tmp_path: Path, *, extra: str = "") -> Path:

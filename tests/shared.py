@@ -56,3 +56,29 @@ def storage_args(tmp_path: Path) -> list[str]:
         "--sources",
         str(REPO / "sources.toml"),
     ]
+
+
+#: The real recurring series (``shared/fixtures/series/<slug>/``), each with ``expected/``.
+SERIES = "series"
+
+
+def series_slugs() -> list[str]:
+    """The series folders, sorted."""
+    return sorted(p.name for p in fixture(SERIES).iterdir() if (p / "expected").is_dir())
+
+
+def series_editions(
+    slugs: list[str] | None = None, kind: str | None = None
+) -> list[tuple[str, Path, Any]]:
+    """(slug, edition file, its expected JSON) for every edition of the series (or of
+    ``slugs``), optionally only one ``kind`` ("pdf" or "xlsx"), in file-name order."""
+    out = []
+    for slug in slugs or series_slugs():
+        folder = fixture(f"{SERIES}/{slug}")
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() not in (".pdf", ".xlsx"):
+                continue
+            if kind is not None and path.suffix.lower() != f".{kind}":
+                continue
+            out.append((slug, path, expected(f"{SERIES}/{slug}/expected/{path.stem}.json")))
+    return out

@@ -22,6 +22,7 @@ from parsers.base import union_box
 from parsers.generic.cell_text import join_wrapped
 from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, widest_gutter
 from parsers.generic.completeness import Completeness, check, words_inside
+from parsers.generic.continuation import continue_pages, pdf_page_words
 from parsers.generic.dotted_rules import dotted_rule_edges
 from parsers.generic.drawings import drawn_not_a_table
 from parsers.generic.form_fields import find_fields, form_tables
@@ -462,6 +463,8 @@ def extract_tables(
                 _chunks(numbers, n_workers),
             ):
                 per_page.extend(result)
+    # A page with no table of its own may continue the previous page's (continuation.py).
+    per_page = continue_pages(per_page, numbers, pdf_page_words(path))
     return join_pages(_consecutive(per_page, numbers))
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from parsers.base import Column, ParseResult, Row, TableSpec, bbox_text
+from parsers.accounting import account_pdf
+from parsers.base import Box, Column, ParseResult, Row, TableSpec, bbox_text
 from parsers.generic.extract import extract_tables
 from parsers.generic.model import ExtractedTable
+from parsers.reading.furniture import open_pdf
 from records.core.errors import ParseError
 from records.core.filetypes import sniff
 
@@ -131,6 +133,21 @@ def table_rows(tables: list[ExtractedTable]) -> list[Row]:
     return rows
 
 
+def account_tables(
+    path: Path, tables: list[ExtractedTable], pages: list[int] | None = None
+) -> ParseResult:
+    """The rows of ``tables`` with page accounting (``parsers.accounting``): table-like
+    lines outside every table found are named in a warning (on ``pages`` only, if given)."""
+    result = ParseResult(rows=table_rows(tables))
+    covered: dict[int, list[Box]] = {}
+    for table in tables:
+        for piece in table.pieces:
+            covered.setdefault(piece.page, []).append(piece.bbox)
+    with open_pdf(path) as pdf:
+        account_pdf(pdf, result, covered, tables=[ROWS], pages=pages)
+    return result
+
+
 class GenericParser:
     """Tables of any PDF, ruled or not, without a template."""
 
@@ -153,13 +170,14 @@ class GenericParser:
         if not self.detect(path):
             raise ParseError(f"{path}: not a PDF")
         tables = extract_tables(path)
-        return ParseResult(
-            rows=table_rows(tables),
-            document={
+        result = account_tables(path, tables)
+        result.document.update(
+            {
                 "tables_found": len(tables),
                 "tables_flagged": sum(1 for t in tables if t.warnings),
-            },
+            }
         )
+        return result
 
 
 PARSER = GenericParser()

@@ -162,8 +162,13 @@ def _xls_value(book: Any, sheet: Any, r: int, c: int) -> Cell:
 
 def read_csv(path: Path, label: str) -> list[Sheet]:
     data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise ParseError(f"{label}: not a text CSV file (it contains NUL bytes)")
+    nul = data.find(b"\x00")  # anywhere: text after a NUL can be neither seen nor searched
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise ParseError(
+            f"{label}: not a text CSV file (it contains NUL bytes, the first at byte"
+            f" {nul:,}, line {line:,})"
+        )
     text, encoding = decode_lines(data, label)
     sample = text[:65536]
     try:

@@ -42,8 +42,9 @@ DATE_FORMATS = (
     "%m-%d-%Y",
     "%Y/%m/%d",
 )
-#: A first cell that makes a row the table's totals row.
-TOTALS_TEXT = re.compile(r"^(grand\s+)?totals?:?$", re.IGNORECASE)
+#: A label cell (the first, or any cell that is not a figure) that makes a row the
+#: table's totals row: "Total", "Totals", "Grand total", "TOTAL GENERAL", "Total:".
+TOTALS_TEXT = re.compile(r"^(grand\s+)?totals?(\s+general)?:?$", re.IGNORECASE)
 #: A text column is a facet when it has at most this many distinct values ...
 FACET_MAX_VALUES = 25
 #: ... and each value repeats on average at least this often.
@@ -74,6 +75,17 @@ class DraftTable:
     sums: list[str]
     facets: list[str]
     notes: list[str]
+    #: Printed without a header: the first row fingerprints it and is a data row.
+    headless: bool = False
+    #: Columns whose printed total differs from the sum read here: (printed, sum).
+    differing: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    #: Page -> body rows the generic extractor read there for this table (same header
+    #: again and headerless continuations included).
+    read_pages: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def last_page(self) -> int:
+        return max(self.read_pages, default=self.source.page)
 
 
 def draft_template(path: Path, name: str | None = None, pages: str | None = None) -> str:
@@ -92,6 +104,21 @@ def draft_template(path: Path, name: str | None = None, pages: str | None = None
     for n, table in enumerate(tables):
         where = f"page {table.page} table {table.table_index}"
         headless = not table.header
+        previous = drafted[-1] if drafted else None
+        if (
+            headless
+            and previous is not None
+            and table.n_columns == len(previous.columns)
+            and table.page > previous.last_page
+        ):
+            # No header, the previous table's columns, on a later page: its continuation
+            # (the template engine reads it so), not a table of its own.
+            previous.read_pages.update(_rows_per_page(table))
+            previous.notes.append(
+                f"{where} has no header and the same {table.n_columns} columns: read as"
+                f" this table's continuation ({len(table.rows)} rows)"
+            )
+            continue
         if headless:
             if len(table.rows) < 2 or not any(table.rows[0]):
                 skipped.append(f"{where}: no header and too few rows to fingerprint it by")
@@ -103,9 +130,13 @@ def draft_template(path: Path, name: str | None = None, pages: str | None = None
             skipped.append(f"{where}: its header cells are empty, nothing to fingerprint it by")
             continue
         if fingerprint in fingerprints:
-            # The same header again: the same kind of table, read into the same one.
-            fingerprints[fingerprint].notes.append(
-                f"{where} has the same header: its rows are read into this table too"
+            # The same header again: the same kind of table, read into the same one (its
+            # pages are in the table's page range).
+            same = fingerprints[fingerprint]
+            same.read_pages.update(_rows_per_page(table))
+            same.notes.append(
+                f"{where} has the same header: its {len(table.rows)} rows are read into this"
+                " table too"
             )
             continue
         base = _table_name(name, table, n, len(tables))
@@ -114,6 +145,7 @@ def draft_template(path: Path, name: str | None = None, pages: str | None = None
         taken.add(base)
         drafted.append(_draft_table(base, table, per_page, headless))
         fingerprints[fingerprint] = drafted[-1]
+    _set_page_ranges(drafted, numbers[-1] if numbers else _page_count(path), per_page)
     if not drafted:
         raise ParseError(
             f"{path.name}: the generic extractor finds no table to recognise by a header"
@@ -122,6 +154,28 @@ def draft_template(path: Path, name: str | None = None, pages: str | None = None
             + (f" ({'; '.join(skipped)})" if skipped else "")
         )
     return _toml(path, name, _detect(path), drafted, skipped)
+
+
+def _rows_per_page(table: ExtractedTable) -> dict[int, int]:
+    return {piece.page: piece.n_rows for piece in table.pieces}
+
+
+def _set_page_ranges(drafted: list[DraftTable], last_page: int, per_page: dict[int, int]) -> None:
+    """Each table's ``pages``: from its first page through every page holding it (its
+    header again, a headerless continuation) and the pages after those where no table at
+    all was found (a page the extractor missed is still read, and accounted for), up to
+    the next page holding another table; and a note of the rows read per page."""
+    starts = [d.source.page for d in drafted]
+    for i, table in enumerate(drafted):
+        first = table.source.page
+        later = [p for p in starts[i + 1 :] if p > first]
+        end = table.last_page
+        while end < last_page and not per_page.get(end + 1) and (not later or end + 1 < min(later)):
+            end += 1
+        table.pages = str(first) if end == first else f"{first}-{end}"
+        per = "; ".join(f"page {p}: {n}" for p, n in sorted(table.read_pages.items()))
+        total = sum(table.read_pages.values())
+        table.notes.append(f"rows read on the pages ({total} in all, totals rows included): {per}")
 
 
 # --- one table ------------------------------------------------------------------------
@@ -134,7 +188,7 @@ def _draft_table(
     names = _column_names([""] * len(headers) if headless else headers)
     body = [[clean_text(c) for c in row] for row in table.rows]
     totals = None
-    marked = [i for i, r in enumerate(body) if r and r[0] and TOTALS_TEXT.match(r[0])]
+    marked = [i for i, r in enumerate(body) if _total_cell(r) is not None]
     # One such row is the table's total; several are subtotals of groups: kept as data.
     if len(marked) == 1:
         totals = body.pop(marked[0])
@@ -142,7 +196,7 @@ def _draft_table(
         _infer(DraftColumn(names[i], headers[i]), [r[i] if i < len(r) else None for r in body])
         for i in range(len(headers))
     ]
-    sums = _stated_sums(columns, body, totals) if totals else []
+    sums, differing = _stated_sums(columns, body, totals) if totals else ([], {})
     facets = [c.name for i, c in enumerate(columns) if i > 0 and _is_facet(c, [r[i] for r in body])]
     first, last = table.pages[0], table.pages[-1]
     crowded = any(per_page.get(p, 0) > 1 for p in table.pages)
@@ -153,8 +207,8 @@ def _draft_table(
     ]
     if headless:
         notes.append(
-            "no header printed: the first row is the fingerprint (it is not loaded);"
-            " name the columns"
+            "no header printed: the first row is the fingerprint, and loaded as data"
+            " (header_is_data); name the columns"
         )
     if crowded:
         # No crop: with the generic finder the tables of a page are already apart, and the
@@ -164,7 +218,8 @@ def _draft_table(
             f" {list(_crop(table))} would only be needed with pdfplumber settings)"
         )
     if totals is not None:
-        notes.append(f"the row {totals[0]!r} is a totals row: kept aside for the check")
+        label = totals[_total_cell(totals) or 0]
+        notes.append(f"the row {label!r} is a totals row: kept out of the data, for the check")
     elif len(marked) > 1:
         notes.append(
             f"{len(marked)} rows start {body[marked[0]][0]!r}: subtotals, kept as rows (see"
@@ -181,7 +236,23 @@ def _draft_table(
         sums=sums,
         facets=facets,
         notes=notes,
+        differing=differing,
+        read_pages=_rows_per_page(table),
+        headless=headless,
     )
+
+
+def _total_cell(row: list[str | None]) -> int | None:
+    """Index of the cell that makes ``row`` a totals row (the first cell, or any label cell
+    before the figures), else None."""
+    for i, cell in enumerate(row):
+        if cell and TOTALS_TEXT.match(cell):
+            return i
+        if cell and not re.fullmatch(r"[\d.,\s%()*-]+", cell):
+            continue  # another label: the total's label may still follow
+        if cell:
+            return None  # a figure before any "Total": a data row
+    return None
 
 
 def _column_names(headers: list[str]) -> list[str]:
@@ -245,18 +316,24 @@ def _typed(column: DraftColumn, text: str | None) -> Any:
 
 def _stated_sums(
     columns: list[DraftColumn], body: list[list[str | None]], totals: list[str | None]
-) -> list[str]:
-    """The numeric columns whose totals-row figure is the sum of the column."""
-    matching = []
+) -> tuple[list[str], dict[str, tuple[Any, Any]]]:
+    """The numeric columns whose totals-row figure is the sum of the column, and those whose
+    figure differs from it (name -> (printed, sum))."""
+    matching: list[str] = []
+    differing: dict[str, tuple[Any, Any]] = {}
     for i, column in enumerate(columns):
         if column.type not in ("integer", "float") or i >= len(totals):
             continue
         stated = _typed(column, totals[i])
         values = [_typed(column, r[i] if i < len(r) else None) for r in body]
         total = sum(v for v in values if v is not None)
-        if stated is not None and abs(stated - total) <= 1e-6 * max(1.0, abs(total)):
+        if stated is None:
+            continue
+        if abs(stated - total) <= 1e-6 * max(1.0, abs(total)):
             matching.append(column.name)
-    return matching
+        else:
+            differing[column.name] = (stated, total)
+    return matching, differing
 
 
 def _is_facet(column: DraftColumn, cells: list[str | None]) -> bool:
@@ -338,10 +415,13 @@ def _toml(
                 f"crop = [{', '.join(str(v) for v in table.crop)}]  # the page holds other tables"
             )
         out += [f"header_rows = {table.header_rows}", "header_search_rows = 0"]
+        if table.headless:
+            out.append("header_is_data = true  # no header printed: the first row is data")
         if table.totals is not None:
-            pattern = f"^{re.escape(table.totals[0] or '')}$"
-            first = _str(table.columns[0].name)
-            out.append(f"totals_row = {{ column = {first}, pattern = {_regex(pattern)} }}")
+            at = _total_cell(table.totals) or 0
+            pattern = f"^{re.escape(table.totals[at] or '')}$"
+            named = _str(table.columns[at].name)
+            out.append(f"totals_row = {{ column = {named}, pattern = {_regex(pattern)} }}")
         if table.facets:
             out.append(f"facets = [{', '.join(_str(f) for f in table.facets)}]  # few values")
         for column in table.columns:
@@ -358,17 +438,34 @@ def _toml(
                 out.append(f"null_values = [{', '.join(_str(v) for v in column.null_values)}]")
             out.append(f"description = {_str(f'TODO: printed as {column.header!r}.')}")
         if table.totals is not None:
+            label = table.totals[_total_cell(table.totals) or 0]
             if table.sums:
                 checks += [
                     "",
                     "[[checks]]",
-                    f"# the {table.totals[0]!r} row states these columns' sums",
+                    f"# the {label!r} row states these columns' sums",
                     'kind = "column_sums"',
                     f"table = {_str(table.name)}",
                     f"columns = [{', '.join(_str(c) for c in table.sums)}]",
                 ]
-            else:
-                checks += ["", f"# {table.name}: the totals row matches no column's sum"]
+            if table.differing:
+                # Kept as a warning: rows may be missing from this reading, or the agency's
+                # total may cover rows it does not list (then set unlisted or a tolerance).
+                differ = ", ".join(
+                    f"{c} printed {p}, rows sum to {t}" for c, (p, t) in table.differing.items()
+                )
+                checks += [
+                    "",
+                    "[[checks]]",
+                    f"# in {path.name} the {label!r} row differs from the rows read: {differ}.",
+                    "# Rows may be missing (see the page notes above), or the total covers rows",
+                    "# not listed (then: unlisted = true) or is off by a little (tolerance).",
+                    'name = "column_sums_differing"',
+                    'kind = "column_sums"',
+                    f"table = {_str(table.name)}",
+                    f"columns = [{', '.join(_str(c) for c in table.differing)}]",
+                    'on_fail = "warn"',
+                ]
     return "\n".join(out + checks) + "\n"
 
 

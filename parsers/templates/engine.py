@@ -19,7 +19,17 @@ from typing import Any
 import pdfplumber
 
 from parsers import checks as check_kinds
-from parsers.base import Box, Check, ParseResult, Row, TableSpec, bbox_text, union_box
+from parsers.accounting import account_pdf, page_ranges
+from parsers.base import (
+    Box,
+    Check,
+    ParseResult,
+    ParseWarning,
+    Row,
+    TableSpec,
+    bbox_text,
+    union_box,
+)
 from parsers.cleaning import (
     clean_text,
     join_wrapped,
@@ -72,6 +82,8 @@ class TableState:
     pending_boxes: list[tuple[int, Box]] = field(default_factory=list)
     #: The edition's header, from the table that carried it (continuations follow it).
     layout: Layout | None = None
+    #: Page -> boxes of every line read (header, totals, skipped rows): accounted for.
+    covered: dict[int, list[Box]] = field(default_factory=dict)
 
 
 @dataclass
@@ -242,9 +254,10 @@ def _find_tables(
     settings, or the generic extractor's (``settings = "generic"``), kept when inside the
     crop. One box per list of cells (``extract_cells`` gives one per ``table.rows`` entry)."""
     if not uses_generic(table.settings):
+        settings = fit_explicit_lines(area, table.settings)
         return [
             (t.bbox, extract_cells(t), [row.bbox for row in t.rows])
-            for t in find_tables(area, table.settings)
+            for t in find_tables(area, settings)
         ]
     x0, top, x1, bottom = area.bbox
     return [
@@ -252,6 +265,41 @@ def _find_tables(
         for bbox, cells, boxes in generic_page_tables(Path(page.pdf.stream.name), page.page_number)
         if x0 <= (bbox[0] + bbox[2]) / 2 <= x1 and top <= (bbox[1] + bbox[3]) / 2 <= bottom
     ]
+
+
+def fit_explicit_lines(area: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    """Explicit column lines with text-derived rows: the grid's outer edges are the text's
+    extent, whatever the outer lines given. pdfplumber's text rows span exactly the words
+    of the area, so an outer line beyond the text met no row edge and its column was lost
+    (unless ``intersection_tolerance`` was raised); and a last column right of the last
+    line given had no right edge. Lines given inside the text extent are kept as they are."""
+    lines = settings.get("explicit_vertical_lines")
+    if (
+        settings.get("vertical_strategy") != "explicit"
+        or settings.get("horizontal_strategy") != "text"
+        or not lines
+        or not all(isinstance(x, int | float) for x in lines)
+    ):
+        return settings
+    words = area.extract_words()
+    if not words:
+        return settings
+    left = min(float(w["x0"]) for w in words)
+    right = max(float(w["x1"]) for w in words)
+    inner = sorted(float(x) for x in lines if left < float(x) < right)
+    return {**settings, "explicit_vertical_lines": [left, *inner, right]}
+
+
+def explicit_lines_hint(table: TableTemplate) -> str:
+    """For a header that does not match: how the explicit column lines make the columns."""
+    lines = table.settings.get("explicit_vertical_lines")
+    if table.settings.get("vertical_strategy") != "explicit" or not lines:
+        return ""
+    return (
+        f" (explicit_vertical_lines {list(lines)}: the grid's outer edges are the text's"
+        " extent and each line inside it splits two columns, so a column missing means a"
+        " line missing between two columns, and one too many a line too many)"
+    )
 
 
 def _take_rows(
@@ -267,6 +315,7 @@ def _take_rows(
     for raw, box in zip(cells, boxes, strict=True):
         if state.stopped:
             return
+        state.covered.setdefault(page, []).append(box)
         cleaned = [clean_text(c) for c in raw]
         text = " ".join(c for c in cleaned if c)
         if not text:
@@ -276,7 +325,7 @@ def _take_rows(
             return
         if any(p.search(text) for p in table.skip_rows):
             continue
-        if layout.is_header(cleaned):
+        if not table.header_is_data and layout.is_header(cleaned):
             continue  # the header repeated inside the table
         values = layout.values(table, cleaned)
         if _matches(table.totals_row, values) or _matches(table.subtotal_rows, values):
@@ -339,6 +388,9 @@ def _read_tables(
                 state = states[owner.name]
                 state.header_seen = True
                 start, state.layout = find_layout(owner, cells) or (0, None)
+                if owner.header_is_data:  # the fingerprint row is a data row too
+                    start = max(0, start - owner.header_rows)
+                state.covered.setdefault(number, []).extend(boxes[:start])
                 body, boxes = cells[start:], boxes[start:]
                 current = owner
             elif (
@@ -448,7 +500,7 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
             seen = "; ".join(unmatched[table.name][:3]) or "no table"
             layout_problems.append(
                 f"table {table.name}: expected header {table.headers} "
-                f"({len(table.columns)} columns), found {seen}"
+                f"({len(table.columns)} columns), found {seen}" + explicit_lines_hint(table)
             )
     for table in template.tables:
         if states[table.name].pending:
@@ -461,6 +513,21 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
     for typed_table in typed.values():
         result.rows.extend(typed_table.rows)
     result.document["pages"] = len(pdf.pages)
+    for table in template.tables:
+        others = {
+            n
+            for t in template.tables
+            if t is not table
+            for n in page_numbers(t.pages, len(pdf.pages))
+        }
+        warning = skipped_header_pages(table, pdf, others)
+        if warning is not None:
+            result.warnings.append(warning)
+    covered: dict[int, list[Box]] = {}
+    for state in states.values():
+        for number, boxes in state.covered.items():
+            covered.setdefault(number, []).extend(boxes)
+    account_pdf(pdf, result, covered)
     texts = _PageTexts(pdf)
     for fact in template.facts:
         match = fact.pattern.search(texts.joined())
@@ -472,6 +539,9 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
         except ValueError as exc:
             cell_problems.append(f"fact {fact.name}: {exc}")
             result.document[fact.name] = raw
+    if result.document.get("report_date") is not None:  # an "as of" date: the period
+        for bound in ("report_period_start", "report_period_end"):
+            result.document.setdefault(bound, result.document["report_date"])
     result.checks.append(
         Check(
             "cells_typed",
@@ -481,14 +551,55 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
             message=f"{len(cell_problems)} unreadable cells" if cell_problems else "",
         )
     )
+    absent = {t.name for t in template.tables if not t.required and not states[t.name].header_seen}
     for spec in template.checks:
+        if spec.get("table") in absent:  # an optional table this edition does not print
+            name = spec.get("name", spec["kind"])
+            result.checks.append(
+                Check(name, True, expected=f"{spec['table']} checked", found="not printed")
+            )
+            continue
         result.checks.append(check_kinds.run_declared(spec, typed, texts))
+    for check in result.checks:
+        if check.warn_only and not check.passed:  # on_fail = "warn": said, not quarantined
+            result.warnings.append(ParseWarning("check", check.describe()))
     if layout_problems:
         result.quarantine = (
             f"{path.name}: layout does not match template {template.name} "
             f"v{template.version}: " + "; ".join(layout_problems)
         )
     return result
+
+
+def skipped_header_pages(
+    table: TableTemplate,
+    pdf: pdfplumber.PDF,
+    others: frozenset[int] | set[int] = frozenset(),
+) -> ParseWarning | None:
+    """A table limited by ``pages`` whose header is printed on pages outside them (and
+    outside ``others``, the pages the template's other tables read): the pages it leaves
+    out (a draft's ``pages = "1-2"`` on a 9-page report)."""
+    if table.pages is None:
+        return None
+    inside = set(page_numbers(table.pages, len(pdf.pages)))
+    headers = [_norm(h) for h in table.headers if _norm(h)]
+    if not headers:
+        return None
+    found = []
+    for number, page in enumerate(pdf.pages, start=1):
+        if number in inside or number in others:
+            continue
+        text = _norm(page.extract_text())
+        if all(h in text for h in headers):
+            found.append(number)
+    if not found:
+        return None
+    return ParseWarning(
+        "skipped_pages",
+        f"table {table.name}: its header is printed on page{'s' if len(found) > 1 else ''}"
+        f" {page_ranges(found)}, which its pages = {table.pages!r} leave out",
+        tuple(found),
+    )
 
 
 class _PageTexts:

@@ -93,6 +93,9 @@ class TableTemplate:
     header_rows: int = 1
     #: Rows that may precede the header (titles printed inside the table area).
     header_search_rows: int = 6
+    #: The "header" is the table's first data row (a table printed without a header, as
+    #: ``records template draft`` writes it): it fingerprints the table and is loaded too.
+    header_is_data: bool = False
     key_columns: tuple[str, ...] = ()
     wrapped: str = "previous"
     fill_down: tuple[str, ...] = ()
@@ -145,6 +148,17 @@ class TableTemplate:
             charts=self.charts,
             key=self.key,
         )
+
+
+#: The facts a template may name that the pipeline acts on (every other fact is stored in
+#: ``document_facts`` as read). Listed in README.md and parsers/templates/README.md.
+PERIOD_FACTS: dict[str, str] = {
+    "report_period_start": "first day the report covers (documents.report_period_start):"
+    " orders a series' editions for the 'next report' changes and the charts' report_period",
+    "report_period_end": "last day the report covers (documents.report_period_end)",
+    "report_date": "the one date a report is 'as of': sets report_period_start and"
+    " report_period_end when the template does not read them itself",
+}
 
 
 @dataclass(frozen=True)
@@ -320,6 +334,7 @@ def _table(where: str, data: dict[str, Any]) -> TableTemplate:
         crop=tuple(crop) if crop else None,
         header_rows=int(data.get("header_rows", 1)),
         header_search_rows=int(data.get("header_search_rows", 6)),
+        header_is_data=bool(data.get("header_is_data", False)),
         key_columns=tuple(data.get("key_columns", ())),
         wrapped=wrapped,
         fill_down=tuple(data.get("fill_down", ())),
@@ -357,6 +372,21 @@ def parse_template(path: Path, data: dict[str, Any]) -> Template:
         kind = _require(f"{where} check", check, "kind")
         if kind not in CHECK_KINDS:
             raise TemplateError(f"{where}: check kind {kind!r} not one of {CHECK_KINDS}")
+        if check.get("on_fail", "quarantine") not in ("quarantine", "warn"):
+            raise TemplateError(f'{where}: check {kind!r} on_fail must be "quarantine" or "warn"')
+        tolerance = check.get("tolerance", 0)
+        if not (
+            (isinstance(tolerance, int | float) and not isinstance(tolerance, bool))
+            or (isinstance(tolerance, str) and re.fullmatch(r"\d+(\.\d+)?%", tolerance.strip()))
+        ):
+            raise TemplateError(
+                f"{where}: check {kind!r} tolerance must be a number or a percentage"
+                f' such as "1%", not {tolerance!r}'
+            )
+        if kind == "subtotals" and not check.get("positional") and "group_column" not in check:
+            raise TemplateError(
+                f"{where}: check 'subtotals' needs group_column (or positional = true)"
+            )
         for key in ("table", "summary_table"):
             if key in check and check[key] not in table_names:
                 raise TemplateError(f"{where}: check names unknown table {check[key]!r}")

@@ -17,6 +17,7 @@ import click
 from records.core.config import Config, load_config
 from records.core.errors import ConfigError, Interrupted, LockHeld, RecordsError
 from records.core.paths import Paths
+from records.core.printable import printable
 
 
 class RecordsGroup(click.Group):
@@ -53,7 +54,7 @@ class RecordsGroup(click.Group):
             click.secho(str(exc), fg="yellow", err=True)
             ctx.exit(exc.exit_code)
         except RecordsError as exc:
-            click.secho(f"Error: {exc}", fg="red", err=True)
+            click.secho(f"Error: {printable(exc)}", fg="red", err=True)
             ctx.exit(exc.exit_code)
         except (sqlite3.DatabaseError, OSError) as exc:
             # A full disk or a damaged database: one line naming the file, no traceback.
@@ -102,8 +103,9 @@ def load_sources(paths: Paths) -> Config:
 
 
 def say(message: str) -> None:
-    """Progress lines go to stderr, so stdout stays data (JSON, CSV, summaries)."""
-    click.echo(message, err=True)
+    """Progress lines go to stderr, so stdout stays data (JSON, CSV, summaries); names in
+    them are shown with control characters escaped (``records.core.printable``)."""
+    click.echo(printable(message), err=True)
 
 
 def print_summary(summary: Any) -> None:
@@ -113,6 +115,7 @@ def print_summary(summary: Any) -> None:
         f" {summary.documents_unchanged} unchanged, {summary.documents_failed} failed,"
         f" {summary.documents_quarantined} quarantined; {summary.rows_added} row(s) added;"
         f" {len(summary.errors)} error(s)"
+        + (f"; {len(summary.warnings)} warning(s)" if getattr(summary, "warnings", None) else "")
     )
     for error in summary.errors:
         where = error.get("url") or error.get("source") or ""
@@ -120,7 +123,10 @@ def print_summary(summary: Any) -> None:
         line = (
             message if where and where in message else f"{where}: {message}" if where else message
         )
-        click.secho(f"  error [{error.get('stage', '?')}] {line}", fg="red", err=True)
+        click.secho(f"  error [{error.get('stage', '?')}] {printable(line)}", fg="red", err=True)
+    for warning in getattr(summary, "warnings", ()):
+        message = printable(warning["message"])
+        click.secho(f"  warning [{warning['kind']}] {message}", fg="yellow", err=True)
 
 
 def exit_for(summary: Any) -> None:

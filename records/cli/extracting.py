@@ -18,6 +18,7 @@ from parsers.base import Parser, ParseResult, Row
 from parsers.registry import detect_parser, get_parser
 from records.core.config import Settings
 from records.core.errors import LayoutMismatch, ParseError, UnknownParser
+from records.core.formulas import spreadsheet_safe
 
 
 def choose_parser(
@@ -72,6 +73,7 @@ def extract(
     warn: Callable[[str], None] | None = None,
     notice: Callable[[str], None] | None = None,
     settings: Settings | None = None,
+    pages: list[int] | None = None,
 ) -> list[dict[str, Any]]:
     """Parse ``path`` and return its tables, JSON-ready (ISO dates are already strings).
 
@@ -82,10 +84,13 @@ def extract(
     as it does for each generic table whose cells miss words printed in its area.
     A template that was only detected (no ``parser_name``) and refuses the layout gives way
     to the generic extractor: its tables are returned and ``notice`` says why.
+    ``pages`` (1-based) limits the output to tables printed on those pages.
+    Page accounting warnings (``parsers.accounting``: table-like lines in no table) go to
+    ``warn`` and into each table's ``document_warnings``.
     """
     parser = choose_parser(path, parser_name, settings)
     if parser.name == "generic":
-        return _generic_tables(path, warn)
+        return _generic_tables(path, warn, pages)
     result = parser.parse(path)
     if parser_name is None and result.quarantine is not None and _is_pdf(path):
         if notice is not None:
@@ -93,25 +98,59 @@ def extract(
                 f"{result.quarantine}; showing the tables the generic extractor finds instead"
                 f" (name a parser with --parser to see what {parser.name} reads)"
             )
-        return _generic_tables(path)
+        return _generic_tables(path, pages=pages)
     reason = result.quarantine_reason()
     if reason and not result.rows:
         raise LayoutMismatch(reason)
     if reason and warn is not None:
         warn(f"would be quarantined: {reason}")
-    return tables_from_result(parser, result)
+    if pages is not None:
+        result.rows = [r for r in result.rows if r.page in pages]
+        result.warnings = [w for w in result.warnings if not w.pages or set(w.pages) & set(pages)]
+    return _with_warnings(tables_from_result(parser, result), result.warnings, warn)
 
 
-def _generic_tables(path: Path, warn: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
+def _with_warnings(
+    tables: list[dict[str, Any]], warnings: list[Any], warn: Callable[[str], None] | None
+) -> list[dict[str, Any]]:
+    """Accounting warnings to ``warn`` and on every table (``document_warnings``)."""
+    for warning in warnings:
+        if warn is not None:
+            warn(f"{warning.kind}: {warning.message}")
+    if warnings:
+        listed = [
+            {"kind": w.kind, "message": w.message, "pages": list(w.pages), "lines": w.lines}
+            for w in warnings
+        ]
+        for table in tables:
+            table["document_warnings"] = listed
+    return tables
+
+
+def _generic_tables(
+    path: Path, warn: Callable[[str], None] | None = None, pages: list[int] | None = None
+) -> list[dict[str, Any]]:
     from parsers.generic import extract_tables
+    from parsers.generic.parser import account_tables
 
-    found = extract_tables(path)
+    found = extract_tables(path) if pages is None else extract_tables(path, pages)
     # Completeness warnings (words of a table's area in no cell) go to ``warn`` too.
     if warn is not None:
         for t in found:
             for message in t.warnings:
                 warn(f"table p{t.page}-t{t.table_index}: {message}")
-    return [{"table": f"p{t.page}-t{t.table_index}", **t.to_dict()} for t in found]
+    tables = [{"table": f"p{t.page}-t{t.table_index}", **t.to_dict()} for t in found]
+    return _with_warnings(tables, account_tables(path, found, pages).warnings, warn)
+
+
+def page_count(path: Path) -> int:
+    """Pages of a PDF (ParseError naming the file when unreadable); 1 for other files."""
+    if not _is_pdf(path):
+        return 1
+    from parsers.reading.furniture import open_pdf
+
+    with open_pdf(path) as pdf:
+        return len(pdf.pages)
 
 
 def _is_pdf(path: Path) -> bool:
@@ -129,9 +168,12 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def to_csv(tables: list[dict[str, Any]]) -> str:
+def to_csv(tables: list[dict[str, Any]], *, neutralise: bool = True) -> str:
     """One CSV text: each table is a header line ("table", its columns) then its rows,
-    tables separated by an empty line, so several tables survive in one file."""
+    tables separated by an empty line, so several tables survive in one file. Text cells a
+    spreadsheet would run as a formula get a ``'`` in front unless ``neutralise`` is False
+    (``records.core.formulas``); numbers are written as they are."""
+    safe = spreadsheet_safe if neutralise else str
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for n, table in enumerate(tables):
@@ -139,5 +181,5 @@ def to_csv(tables: list[dict[str, Any]]) -> str:
             out.write("\n")
         writer.writerow(["table", *table["columns"]])
         for row in table["rows"]:
-            writer.writerow([table["table"], *(_csv_value(v) for v in row)])
+            writer.writerow([table["table"], *(safe(_csv_value(v)) for v in row)])
     return out.getvalue()

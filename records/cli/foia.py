@@ -12,6 +12,7 @@ import click
 
 from records.cli.common import check_parser, load_sources, pass_paths, print_summary
 from records.core.paths import Paths
+from records.core.printable import printable
 
 #: ISO first; US month/day/year too, as agencies' letters print dates (never day/month).
 _DATE = click.DateTime(formats=["%Y-%m-%d", "%m/%d/%Y"])
@@ -189,7 +190,7 @@ def show(paths: Paths, request_id: int) -> None:
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     click.echo(f"documents received: {len(documents)}" + (f" ({summary})" if summary else ""))
     for doc in documents:
-        click.echo("  " + _document_line(doc))
+        click.echo("  " + printable(_document_line(doc)))
 
 
 def _due_text(row: dict) -> str:

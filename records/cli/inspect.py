@@ -42,24 +42,48 @@ def status(paths: Paths, limit: int) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
 )
+@click.option(
+    "--pages",
+    "pages_text",
+    metavar="RANGE",
+    help='Only the tables printed on these pages, e.g. "3" or "1-2,5" [default: all].',
+)
 @pass_paths
-def extract(paths: Paths, file: str, parser_name: str | None, fmt: str) -> None:
+def extract(
+    paths: Paths, file: str, parser_name: str | None, fmt: str, pages_text: str | None
+) -> None:
     """Print what FILE parses to, without touching the database."""
+    from parsers.templates.spec import page_numbers
     from records.cli.extracting import extract as extract_tables
-    from records.cli.extracting import to_csv
+    from records.cli.extracting import page_count, to_csv
+    from records.core.errors import TemplateError
 
     settings = sources_settings(paths)
     if parser_name:
         check_parser(parser_name, settings)
     warnings: list[str] = []
     notices: list[str] = []
+    pages = None
+    if pages_text:
+        try:
+            pages = page_numbers(pages_text, page_count(Path(file)))
+        except TemplateError as exc:
+            raise click.BadParameter(str(exc), param_hint="--pages") from exc
+        if not pages:
+            raise click.BadParameter(f"{file} has no page {pages_text}", param_hint="--pages")
     tables = extract_tables(
-        Path(file), parser_name, warn=warnings.append, notice=notices.append, settings=settings
+        Path(file),
+        parser_name,
+        warn=warnings.append,
+        notice=notices.append,
+        settings=settings,
+        pages=pages,
     )
     if fmt == "json":
         click.echo(json.dumps(tables, indent=2, ensure_ascii=False, default=str))
     else:
-        click.echo(to_csv(tables), nl=False)
+        keep = settings is not None and settings.csv_formulas == "keep"
+        click.echo(to_csv(tables, neutralise=not keep), nl=False)
     # A template that refused the file: the generic tables are printed, and this says why
     # (exit 0: what is printed is a complete generic extraction).
     for note in notices:

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import click
 
+from records.core.printable import printable
 from records.pipeline.reporting.progress import DOCUMENTS, OCR_PAGES, PAGES
 
 #: Clears the terminal line the bar is drawn on (carriage return, erase to end of line).
@@ -34,7 +35,7 @@ class TerminalProgress:
     def __call__(self, message: str) -> None:
         if self.bar is not None:
             self.stream.write(CLEAR_LINE)
-        click.echo(message, file=self.stream)
+        click.echo(printable(message), file=self.stream)
         if self.bar is not None:
             self.bar._last_line = None  # the line was cleared: draw it again
             self.bar.render_progress()
@@ -86,7 +87,7 @@ class TerminalProgress:
 
 def line_progress(message: str) -> None:
     """Progress lines go to stderr, so stdout stays data (JSON, CSV, summaries)."""
-    click.echo(message, err=True)
+    click.echo(printable(message), err=True)
 
 
 def progress_reporter(stream: IO[str] | None = None) -> Any:

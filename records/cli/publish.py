@@ -21,7 +21,18 @@ from records.core.paths import Paths
 )
 @pass_paths
 def serve(paths: Paths, host: str, port: int, base_url: str) -> None:
-    """Publish the database with Datasette (read-only, with our metadata and plugins)."""
+    """Publish the database with Datasette (read-only, with our metadata and plugins).
+
+    Records requests (their tables, notes and history) are private: anonymous visitors get
+    403; the data desk sees them after logging in. To log in through a proxy such as nginx
+    (deploy/nginx/), set `desk_header = "X-Records-User"` in the sources file's [settings]:
+    the proxy checks the password and passes the user's name in that header, believed only
+    from 127.0.0.1 (keep --host 127.0.0.1). Any Datasette auth plugin that sets an actor
+    (datasette-auth-passwords) works too. Step by step: docs/deploy.md.
+
+    CSV downloads put a ' before cells a spreadsheet would run as formulas; set
+    `csv_formulas = "keep"` in [settings] to turn that off.
+    """
     from records.publish.serve import serve as serve_datasette
 
     serve_datasette(paths, host=host, port=port, base_url=base_url)

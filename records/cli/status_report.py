@@ -14,6 +14,7 @@ from records.core.config import load_config
 from records.core.cron import cadence_seconds, describe_period
 from records.core.errors import ConfigError
 from records.core.paths import Paths
+from records.core.printable import printable
 from records.pipeline.guards.deadruns import DEAD_MESSAGE, dead_runs
 from records.pipeline.reporting.health import source_health
 
@@ -55,11 +56,12 @@ def print_status(paths: Paths, *, limit: int, echo: Callable[[str], None]) -> No
         )
         if r["id"] in dead:
             echo("      " + DEAD_MESSAGE.format(pid=r["pid"], host=r["host"]))
+    _print_warnings(db, limit, echo)
     errors = list(db.query("select * from errors order by id desc limit ?", [limit]))
     if errors:
         echo("\nrecent errors:")
         for e in errors:
-            echo(f"  run {e['run']} [{e['stage']}] {e['message']}")
+            echo(f"  run {e['run']} [{e['stage']}] {printable(e['message'])}")
 
 
 def print_health(
@@ -123,3 +125,22 @@ def when(stamp: str | None) -> str:
     if not stamp:
         return "never"
     return stamp[:16].replace("T", " ") + " UTC" if len(stamp) >= 16 else stamp
+
+
+def _print_warnings(db: Any, limit: int, echo: Callable[[str], None]) -> None:
+    """Documents loaded with a warning (``parsers.accounting``): rows they may have missed."""
+    if "warnings" not in db["documents"].columns_dict:
+        return
+    warned = list(
+        db.query(
+            "select filename, sha256, warnings from documents where warnings is not null"
+            " order by parsed_at desc limit ?",
+            [limit],
+        )
+    )
+    if not warned:
+        return
+    (n,) = next(db.execute("select count(*) from documents where warnings is not null"))
+    echo(f"\ndocuments with warnings: {n}")
+    for d in warned:
+        echo(f"  {d['filename'] or d['sha256'][:12]}: {d['warnings']}")

@@ -46,6 +46,16 @@ DEFAULT_CRAWL_TIMEOUT = 6 * 3600
 DEFAULT_ADD_MAX_BYTES = 500 * 1024 * 1024
 #: The values of [settings] pdf_reader (the readers of ``parsers.reading.document``).
 PDF_READERS = ("fast", "pdfplumber", "pdfium")
+#: Listing pages one crawl of a source may read (``[[source]] max_listing_pages``).
+DEFAULT_MAX_LISTING_PAGES = 1000
+#: Wall-clock seconds a command hook may run, its children included (``[settings] hook_timeout``).
+DEFAULT_HOOK_TIMEOUT = 60
+#: Wall-clock seconds a webhook call may take, connecting to reading the answer
+#: (``[settings] webhook_timeout``).
+DEFAULT_WEBHOOK_TIMEOUT = 10
+#: What CSV downloads do with cells a spreadsheet would run as a formula
+#: (``[settings] csv_formulas``): "neutralise" (prefix a quote) or "keep".
+CSV_FORMULA_MODES = ("neutralise", "keep")
 
 
 @dataclass(frozen=True)
@@ -214,6 +224,30 @@ class Settings:
         unit="bytes",
         help="the largest file `records add` accepts (or `--max-bytes`)",
     )
+    hook_timeout: int = declared(
+        DEFAULT_HOOK_TIMEOUT,
+        low=1,
+        unit="seconds",
+        help="how long a command hook may run (wall clock); then it and its children are killed",
+    )
+    webhook_timeout: int = declared(
+        DEFAULT_WEBHOOK_TIMEOUT,
+        low=1,
+        unit="seconds",
+        help="how long a webhook call may take, connecting to reading the answer (wall clock)",
+    )
+    csv_formulas: str = declared(
+        "neutralise",
+        choices=CSV_FORMULA_MODES,
+        help="CSV downloads: `neutralise` puts a `'` before cells a spreadsheet would run as"
+        " a formula (numbers stay numbers; JSON keeps the original), `keep` leaves them",
+    )
+    desk_header: str | None = declared(
+        None,
+        help="the header a proxy on this machine sets to the logged-in desk member's name;"
+        " records requests are shown only to them ([docs/deploy.md](docs/deploy.md))",
+        shown="nobody logs in by header",
+    )
     max_render_pixels: int = declared(
         12_000_000,
         low=10_000,
@@ -315,6 +349,18 @@ class Source:
         help="like `[settings] hooks`, for this source",
         check=_hooks_field,
         kind="table",
+    )
+    private_hosts: tuple[str, ...] = declared(
+        (),
+        items="hosts",
+        help="hosts (or `host:port`; `*` for any) the crawl may reach although they resolve to"
+        " a loopback, private or link-local address; others are refused (`scrapers.addresses`)",
+    )
+    max_listing_pages: int = declared(
+        DEFAULT_MAX_LISTING_PAGES,
+        low=1,
+        unit="pages",
+        help="listing pages one crawl reads at most (endless pagination stops with an error row)",
     )
 
     @property

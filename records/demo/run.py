@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlparse
 
 from db.connect import open_db
 from records.core.config import load_config
@@ -89,6 +90,8 @@ url = "{base_url}/index.html"
 link_regex = "doclib/ddor/[^/]+\\\\.pdf$"
 parser = "ice-ddor"
 download_delay = 0.0
+# The sample site is on this machine: the crawl may reach it (and nothing else local).
+private_hosts = ["{urlparse(base_url).netloc}"]
 """,
         encoding="utf-8",
     )

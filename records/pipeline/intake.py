@@ -223,9 +223,12 @@ def _unpack(
                 ctx.error(f"{label}: member is password-protected; skipped", sha)
                 continue
             try:
-                member = archive_file.read(info)
+                member = read_member(archive_file, info, limits)
             except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError) as exc:
                 ctx.error(f"{label}: cannot be extracted ({exc}); skipped", sha)
+                continue
+            except InflationRefused as exc:
+                ctx.error(f"{label}: {exc}; skipped (looks like a ZIP bomb)", sha)
                 continue
             if not member:
                 ctx.error(f"{label}: empty file; skipped", sha)
@@ -235,11 +238,47 @@ def _unpack(
     mark_unpacked(ctx.db, sha, unpacked)
 
 
+class InflationRefused(Exception):
+    """Raised by ``read_member`` when a member inflates past what it declared."""
+
+
+#: Bytes inflated per read: each read of ``zipfile`` inflates at most this much (a single
+#: ``read()`` would inflate up to 2 GiB before checking anything).
+_INFLATE_CHUNK = 1 << 20
+
+
+def read_member(archive_file: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ZipLimits) -> bytes:
+    """A member's bytes, inflated a chunk at a time and counted while reading: more than it
+    declared (or than the ZIP limits allow) stops the read at once."""
+    allowed = min(info.file_size, limits.max_total_bytes)
+    chunks: list[bytes] = []
+    total = 0
+    with archive_file.open(info) as member:
+        while True:
+            chunk = member.read(_INFLATE_CHUNK)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > allowed:
+                raise InflationRefused(
+                    f"inflates past the {_size(allowed)} it declares; stopped reading"
+                )
+            if total >= limits.ratio_min_bytes and total > limits.max_ratio * max(
+                info.compress_size, 1
+            ):
+                raise InflationRefused(
+                    f"inflates more than {limits.max_ratio:g} times its compressed size"
+                    f" ({_size(info.compress_size)}); stopped reading at {_size(total)}"
+                )
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _bomb_check(members: list[zipfile.ZipInfo], budget: _Budget) -> str | None:
     """Why this ZIP must not be unpacked, judged from its directory before reading anything.
 
-    The declared sizes can be trusted as upper bounds: ``zipfile`` never returns more bytes
-    than a member declares (it fails the CRC check instead).
+    The declared sizes are only claims: ``read_member`` counts what each member really
+    inflates to, a chunk at a time, and stops a member that inflates past them.
     """
     limits = budget.limits
     if budget.members + len(members) > limits.max_members:

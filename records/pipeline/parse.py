@@ -314,6 +314,15 @@ def _load_outcome(
         f"  {label}: {status}, {count} row{'' if count == 1 else 's'}"
         f" ({parser.name} {parser.version})"
     )
+    for warning in result.warnings:  # stored on the document too (documents.warnings)
+        summary.warnings.append(
+            {
+                "url": document.get("url"),
+                "document": document["sha256"],
+                "kind": warning.kind,
+                "message": f"{label}: {warning.message}",
+            }
+        )
 
 
 def _parse_all(

@@ -127,6 +127,10 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "parsed_at": "When the file was last parsed (UTC).",
             "rows": "Rows the parse produced, over all tables.",
             "error": "Why the document failed or was quarantined (the quarantine reason).",
+            "warnings": (
+                "What the parse may have missed, though its rows are published: pages with"
+                " table-like lines that landed in no table, and how many (page accounting)."
+            ),
             "supersedes": (
                 "SHA-256 of the earlier document at the same URL, or of the report this one "
                 "re-issues: corrected when both cover the same period, else a new edition."
@@ -513,6 +517,10 @@ def runtime_metadata(db: Path, archive: Path | str, sources: Path | None = None)
         # Page images' bounds (records.publish.plugin.pages), from [settings].
         metadata["plugins"][PLUGIN]["max_render_pixels"] = config.settings.max_render_pixels
         metadata["plugins"][PLUGIN]["renders_at_once"] = config.settings.renders_at_once
+        # CSV formulas, the desk's login header (records.publish.plugin formulas, desk).
+        metadata["plugins"][PLUGIN].update(
+            csv_formulas=config.settings.csv_formulas, desk_header=config.settings.desk_header
+        )
     return metadata
 
 

@@ -78,7 +78,7 @@ order by c.table_name, c.page, c.row_index""",
             "source's what's-new page, /-/whats-new/SOURCE, which has a feed per source)."
         ),
         "sql": """select 'urn:sha256:' || d.sha256 as atom_id,
-  coalesce(d.edition, d.filename, d.sha256) as atom_title,
+  printable(coalesce(d.edition, d.filename, d.sha256)) as atom_title,
   d.first_seen as atom_updated,
   -- Relative to the feed (/<db>/new_documents.atom), so it keeps any --base-url prefix:
   -- the document's digest on its source's what's-new page, else the document's page.
@@ -86,7 +86,7 @@ order by c.table_name, c.page, c.row_index""",
     else 'documents/' || d.sha256 end as atom_link,
   '<p>' || coalesce(s.title, d.source, 'Added by hand') || ': ' || d.status
     || coalesce(', ' || d.rows || ' rows', '')
-    || coalesce('. Quarantined or failed: ' || d.error, '') || '.</p>'
+    || coalesce('. Quarantined or failed: ' || printable(d.error), '') || '.</p>'
     || coalesce('<p>Original: <a href="' || d.url || '">' || d.url || '</a></p>', '')
     || '<p>SHA-256 ' || d.sha256 || '</p>'
     || case when d.source is not null then '<p><a href="../-/whats-new/' || d.source || '#'

@@ -128,6 +128,8 @@ class AgencySpider(scrapy.Spider):
             return
         for url in links:
             yield self.document_request(url)
+        if next_url and self._listing_cap_reached(next_url):
+            return
         if next_url:
             yield scrapy.Request(
                 next_url,
@@ -148,6 +150,21 @@ class AgencySpider(scrapy.Spider):
             yield from self.fallback(listing, why)
         else:
             self.state.error(request.url, "crawl", f"{request.url}: {why}")
+
+    def _listing_cap_reached(self, next_url: str) -> bool:
+        """True (and an error row) when the crawl has read ``max_listing_pages`` listing
+        pages: a site that paginates without end must not hold the run for hours."""
+        cap = self.source.max_listing_pages
+        if self.listings_read < cap:
+            return False
+        self.state.error(
+            next_url,
+            "crawl",
+            f"{next_url}: not read: the crawl already read {cap} listing pages, the limit"
+            f" (max_listing_pages of source {self.source.name!r}); does the site paginate"
+            " without end? raise the limit if the listing really is that long",
+        )
+        return True
 
     def closed(self, reason: str) -> None:
         if self.unmatched_links:
@@ -356,7 +373,7 @@ class AgencySpider(scrapy.Spider):
             # The dupe filter drops the same query made from another capture of the page.
             yield self._cdx_request(url, self.document_captures, {"document_url": url})
         next_url = self.next_page(response, base=original)
-        if next_url:
+        if next_url and not self._listing_cap_reached(next_url):
             yield self._cdx_request(next_url, self.listing_captures, {"listing": next_url})
 
     def document_captures(self, response: Response) -> Iterator[scrapy.Request]:

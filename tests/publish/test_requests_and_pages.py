@@ -33,7 +33,9 @@ def empty_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """A fresh database, as `records serve` creates it before the first run."""
     work = tmp_path_factory.mktemp("empty")
     open_db(work / "records.db", specs=table_specs(["ice-ddor"])).close()
-    client = Client(Built(db=work / "records.db", archive=work / "archive", workdir=work))
+    client = Client(
+        Built(db=work / "records.db", archive=work / "archive", workdir=work), desk=True
+    )
     yield client
     client.close()
 
@@ -56,7 +58,7 @@ def request_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]
                         request_id=request_id)  # fmt: skip
     if not summary.ok:
         raise RuntimeError(f"adding the request's files failed: {summary.errors}")
-    client = Client(Built(db=paths.db, archive=paths.archive, workdir=work))
+    client = Client(Built(db=paths.db, archive=paths.archive, workdir=work), desk=True)
     yield client
     client.close()
 

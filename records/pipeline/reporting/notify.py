@@ -12,12 +12,16 @@ the run.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
+import signal
+import socket
 import subprocess
-import urllib.error
-import urllib.request
+import tempfile
+import threading
+import urllib.parse
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,14 +29,23 @@ import sqlite_utils
 
 from db.digest import digest
 from db.runs import record_error
-from records.core.config import HOOK_EVENTS, Config, Hook, Source
+from records.core.config import (
+    DEFAULT_HOOK_TIMEOUT,
+    DEFAULT_WEBHOOK_TIMEOUT,
+    HOOK_EVENTS,
+    Config,
+    Hook,
+    Source,
+)
 from records.pipeline.reporting.health import source_health
 
 log = logging.getLogger("records.notify")
 
 #: Webhooks must answer quickly; a slow chat service must not hold the source's lock.
-WEBHOOK_TIMEOUT = 10
-COMMAND_TIMEOUT = 60
+#: Wall clock for the whole call (``[settings] webhook_timeout``).
+WEBHOOK_TIMEOUT = DEFAULT_WEBHOOK_TIMEOUT
+#: Wall clock for a command hook, its children included (``[settings] hook_timeout``).
+COMMAND_TIMEOUT = DEFAULT_HOOK_TIMEOUT
 #: At most this many error messages go into a payload (a broken site can produce hundreds).
 PAYLOAD_ERRORS = 20
 
@@ -92,7 +105,15 @@ def after_run(
             events.append("on_new_document")
         for event in events:
             for hook in hooks[event]:
-                call_hook(db, hook, {"event": event, **payload}, run_id=run_id, source=source.name)
+                call_hook(
+                    db,
+                    hook,
+                    {"event": event, **payload},
+                    run_id=run_id,
+                    source=source.name,
+                    command_timeout=config.settings.hook_timeout,
+                    webhook_timeout=config.settings.webhook_timeout,
+                )
             fired.append((source.name, event))
     return fired
 
@@ -104,15 +125,17 @@ def call_hook(
     *,
     run_id: int | None,
     source: str | None,
+    command_timeout: float = COMMAND_TIMEOUT,
+    webhook_timeout: float = WEBHOOK_TIMEOUT,
 ) -> bool:
     """Call one hook; on failure write an ``errors`` row (stage notify) and return False."""
     body = json.dumps(payload, default=str).encode("utf-8")
     target = hook.command or hook.webhook or "?"
     problem = None
     if hook.command:
-        problem = _run_command(hook.command, body, payload)
+        problem = _run_command(hook.command, body, payload, command_timeout)
     if hook.webhook and problem is None:
-        problem = _post(hook.webhook, body)
+        problem = _post(hook.webhook, body, webhook_timeout)
     if problem is not None:
         message = f"{payload.get('event')} hook {target!r} failed: {problem}"
         log.warning(message)
@@ -124,8 +147,16 @@ def call_hook(
     return True
 
 
-def _run_command(command: str, body: bytes, payload: dict[str, Any]) -> str | None:
-    """Run a command hook; return what went wrong, or None."""
+def _run_command(
+    command: str, body: bytes, payload: dict[str, Any], deadline: float = COMMAND_TIMEOUT
+) -> str | None:
+    """Run a command hook; return what went wrong, or None.
+
+    The command runs in a process group of its own, which is killed whole when the shell
+    exits (a child it left in the background would otherwise run on, unwatched) or when the
+    deadline passes (wall clock). Payload and output go through files, not pipes: a
+    background child holding a pipe open would make reading it wait for that child.
+    """
     env = dict(os.environ)
     env.update(
         {
@@ -134,45 +165,101 @@ def _run_command(command: str, body: bytes, payload: dict[str, Any]) -> str | No
             "RECORDS_RUN": str(payload.get("run_id", "")),
         }
     )
-    try:
-        done = subprocess.run(
-            command,
-            shell=True,
-            input=body,
-            capture_output=True,
-            env=env,
-            timeout=COMMAND_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return f"no exit after {COMMAND_TIMEOUT} s"
-    except OSError as exc:
-        return str(exc)
-    if done.returncode != 0:
-        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-        return f"exit {done.returncode}" + (": " + " | ".join(tail) if tail else "")
+    with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stderr:
+        stdin.write(body)
+        stdin.seek(0)
+        try:
+            process = subprocess.Popen(
+                command,
+                shell=True,
+                stdin=stdin,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                env=env,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            return str(exc)
+        try:
+            returncode = process.wait(timeout=deadline)
+        except subprocess.TimeoutExpired:
+            _kill_group(process.pid)
+            process.wait()
+            return f"no exit after {deadline:g} s (killed, with its child processes)"
+        leftover = _kill_group(process.pid)
+        stderr.seek(0)
+        tail = stderr.read(64 * 1024).decode("utf-8", "replace").strip().splitlines()[-3:]
+    if returncode != 0:
+        return f"exit {returncode}" + (": " + " | ".join(tail) if tail else "")
+    if leftover:
+        log.warning("hook %r left processes running in the background; killed them", command)
     return None
 
 
-def _post(url: str, body: bytes) -> str | None:
-    """POST the payload to a webhook; return what went wrong, or None."""
+def _kill_group(pgid: int) -> bool:
+    """SIGKILL every process left in the group; True if there was one."""
     try:
-        # Built inside the try: a malformed URL raises ValueError here, and must fail this
-        # hook only, not the hooks after it.
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="POST",
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def _post(url: str, body: bytes, deadline: float = WEBHOOK_TIMEOUT) -> str | None:
+    """POST the payload to a webhook; return what went wrong, or None.
+
+    ``deadline`` is wall-clock seconds for the whole call: a server trickling its answer a
+    byte at a time would pass any per-read timeout, so a timer closes the connection.
+    """
+    try:
+        parsed = urllib.parse.urlsplit(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            return f"not a webhook URL (unknown url type: {url!r})"
+        port = parsed.port
+    except ValueError as exc:  # a malformed port or address
+        return f"not a webhook URL ({exc})"
+    connection_class = (
+        http.client.HTTPSConnection if parsed.scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_class(parsed.hostname, port, timeout=deadline)
+    path = parsed.path or "/"
+    if parsed.query:
+        path += "?" + parsed.query
+    timed_out = threading.Event()
+
+    def cut_off() -> None:
+        timed_out.set()
+        sock = connection.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    timer = threading.Timer(deadline, cut_off)
+    timer.daemon = True
+    timer.start()
+    try:
+        connection.request(
+            "POST",
+            path,
+            body=body,
             headers={"Content-Type": "application/json", "User-Agent": "agency-records notify"},
         )
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:
-            response.read(1024)
-    except urllib.error.HTTPError as exc:
-        return f"HTTP {exc.code}"
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        return f"cannot reach webhook: {getattr(exc, 'reason', exc)}"
-    except ValueError as exc:  # not a URL urllib can open
-        return f"not a webhook URL ({exc})"
+        response = connection.getresponse()
+        response.read(1024)
+        status = response.status
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if timed_out.is_set():
+            return f"no answer within {deadline:g} s (wall clock); gave up"
+        return f"cannot reach webhook: {exc}"
+    finally:
+        timer.cancel()
+        connection.close()
+    if timed_out.is_set():
+        return f"no answer within {deadline:g} s (wall clock); gave up"
+    if status >= 400:
+        return f"HTTP {status}"
     return None
 
 

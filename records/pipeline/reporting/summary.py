@@ -23,6 +23,8 @@ class RunSummary:
     documents_quarantined: int = 0
     rows_added: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    #: Documents loaded with a warning (``parsers.accounting``: rows they may have missed).
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     status: str = "ok"
 
     @property

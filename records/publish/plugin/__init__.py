@@ -12,6 +12,8 @@ modules, one concern each, composed here.
 - ``feed``: the Atom feed of a database with no documents yet.
 - ``whatsnew``: ``/-/whats-new/<source>`` and its feed, the digest of each new edition.
 - ``limits``: the response-size and value-size caps, and no server paths shown.
+- ``formulas``: CSV downloads with spreadsheet formulas made inert.
+- ``desk``: records requests private to the logged-in desk (a trusted proxy header).
 - ``static/`` and ``templates/``: found by Datasette because this plugin is a package.
 
 The archive folder comes from the plugin config ``{"agency-records": {"archive": PATH}}``
@@ -25,13 +27,16 @@ from typing import Any
 
 from datasette import hookimpl
 
+from records.core.printable import printable
 from records.publish.metadata import PLUGIN
 from records.publish.plugin import (
     archive,
     cells,
     charts,
     current,
+    desk,
     feed,
+    formulas,
     limits,
     pagecheck,
     pages,
@@ -75,12 +80,31 @@ def extra_template_vars(
 def asgi_wrapper(datasette: Any) -> Any:
     feed_wrapper = feed.empty_feed_wrapper(datasette)
     limits_wrapper = limits.limits_wrapper(datasette)
-    return lambda app: limits_wrapper(feed_wrapper(app))
+    formulas_wrapper = formulas.formulas_wrapper(datasette)
+    desk_wrapper = desk.desk_wrapper(datasette)
+    return lambda app: desk_wrapper(limits_wrapper(formulas_wrapper(feed_wrapper(app))))
+
+
+@hookimpl
+def actor_from_request(datasette: Any, request: Any) -> Any:
+    return desk.actor_from_header(datasette, request.scope)
+
+
+@hookimpl
+def permission_allowed(datasette: Any, actor: Any, action: str, resource: Any) -> Any:
+    return desk.permission_allowed(actor, action, resource)
 
 
 @hookimpl
 def prepare_connection(conn: Any) -> None:
     limits.prepare_connection(conn)
+    # printable(name): a file name with control and direction-override characters escaped,
+    # for the Atom feed's titles (records.core.printable).
+    conn.create_function("printable", 1, printable_or_null, deterministic=True)
+
+
+def printable_or_null(value: Any) -> str | None:
+    return None if value is None else printable(value)
 
 
 @hookimpl

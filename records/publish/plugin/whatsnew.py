@@ -14,6 +14,7 @@ import sqlite_utils
 from datasette.utils.asgi import NotFound, Response
 
 from db.digest import digest
+from records.core.printable import printable
 from records.publish.plugin.archive import databases
 
 #: Editions shown on a source's page, and entries in its feed.
@@ -125,7 +126,7 @@ async def _feed(datasette: Any, request: Any, db: Any, source: str) -> Response:
     for entry in reversed(entries):  # feedgen puts the last added first
         item = feed.add_entry()
         item.id(f"urn:sha256:{entry['document']}")
-        item.title(entry.get("edition") or entry["document"])
+        item.title(printable(entry.get("edition") or entry["document"]))
         item.link(href=f"{page}#{entry['document']}")
         item.updated(_stamp(entry.get("first_seen")))
         item.content(entry_html(entry), type="html")

@@ -155,7 +155,8 @@ def test_failed_totals_quarantine(parser: TemplateParser, tmp_path: Path) -> Non
     assert result.quarantine is None  # the layout is fine ...
     assert result.quarantine_reason() == (  # ... the numbers are not
         "column_sums FAILED: expected '1 columns of 60 rows sum to the totals row', found "
-        "{'fee': 'totals row 7000, rows sum to 7770'} (1 columns differ); "
+        "{'fee': 'fee: expected 7000, found 7770 (sum of 60 rows), difference -770'}"
+        " (1 columns differ); "
         "stated_count FAILED: expected 61, found 60 (document states 'lists 61 permits'; "
         "count of permits)"
     )

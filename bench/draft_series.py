@@ -1,0 +1,75 @@
+"""The draft loaded as-is on the real series: rows it returns vs the rows printed.
+
+For each PDF edition of ``shared/fixtures/series``: ``draft_template`` writes a template,
+the template is loaded unchanged and run on the same file, and the rows of each expected
+table are compared with the count checked by hand (``expected/*.json``). Also shown: the
+warnings page accounting raised and the quarantine reason, so a shortfall that is not named
+stands out ("SILENT": fewer rows on the table's pages than printed, and no warning).
+Run: ``.venv/bin/python bench/draft_series.py [slug ...]``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from parsers.base import ParseResult  # noqa: E402
+from parsers.templates.draft import draft_template  # noqa: E402
+from parsers.templates.engine import TemplateParser  # noqa: E402
+from parsers.templates.spec import parse_template  # noqa: E402
+from tests.shared import series_editions  # noqa: E402
+
+
+def _drafted_rows(result: ParseResult, table: dict) -> int:
+    """Rows of the drafted table holding the expected first row on the expected pages (0
+    when no drafted table holds it)."""
+    first, last = table["page_first"], table["page_last"]
+    by_table: dict[str, list] = {}
+    for row in result.rows:
+        if first <= row.page <= last:
+            by_table.setdefault(row.table, []).append(row)
+    want = [w for cell in table["first_rows"][0] for w in cell.split()][:2]
+    for rows in by_table.values():
+        for row in rows[:3]:
+            got = " ".join(str(v) for v in row.values.values() if v is not None).split()
+            got += [w.strip("*") for w in got]
+            if want and all(w in got for w in want):
+                return len(rows)
+    return 0
+
+
+def main(slugs: list[str]) -> None:
+    print(
+        "| edition | expected rows | draft rows (matching table) | share | rows of all"
+        " drafted tables on those pages | warned | quarantined |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for slug, pdf, truth in series_editions(slugs or None, kind="pdf"):
+        try:
+            text = draft_template(pdf)
+            template = parse_template(Path(f"{slug}.toml"), tomllib.loads(text))
+            result = TemplateParser(template).parse(pdf)
+        except Exception as exc:  # a bench: report and go on
+            print(f"| {pdf.name} | - | error: {type(exc).__name__}: {str(exc)[:120]} | | | | |")
+            continue
+        expected = sum(t["row_count"] for t in truth["tables"])
+        got = sum(_drafted_rows(result, t) for t in truth["tables"])
+        pages = {p for t in truth["tables"] for p in range(t["page_first"], t["page_last"] + 1)}
+        every = sum(1 for r in result.rows if r.page in pages)
+        warned = "; ".join(w.message[:90] for w in result.warnings) or "-"
+        reason = (result.quarantine_reason() or "-")[:90]
+        silent = every < expected and warned == "-" and reason == "-"
+        share = f"{100 * got / expected:.0f}%" if expected else "-"
+        print(
+            f"| {pdf.name} | {expected} | {got} | {share}{' SILENT' if silent else ''} |"
+            f" {every} | {warned} | {reason} |"
+        )
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,301 @@
+"""Page accounting: on each page, the rows a parse loaded and the table-like lines it left out.
+
+A parse that finds no table on a page, or a template limited to pages 1-2 of a 9-page
+report, used to end as a plain ``parsed``. Every parser (templates, the generic extractor,
+spreadsheets) now hands its loaded rows to this module, which counts, per page (or sheet),
+
+- the rows loaded, and
+- the lines that look like table rows (``TABLE_LIKE_TOKENS`` or more numeric or date
+  tokens, aligned with the same tokens of another such line on the page) that fall in no
+  loaded row and no table the parser read.
+
+The counts land in ``ParseResult.accounted``. Unaccounted lines become a ``ParseWarning``
+on the ``ParseResult`` (``kind = "unaccounted_lines"``) naming the pages and how many
+lines; a document that yields no row at all from pages with table-like lines gets
+``kind = "no_rows"``. ``db.load`` stores the warnings with the document; the CLI,
+``records status`` and Datasette show them. Nothing is dropped to keep the count clean:
+the warning is the point.
+
+Entry points:
+
+- ``account_pdf(pdf, result, covered)``: a PDF already open (pdfplumber), the result's rows
+  plus the boxes a parser read but did not load as rows (header, totals, skipped rows);
+- ``account_lines(pages, result)``: any document given as lines of (position, text) tokens
+  per page or sheet, e.g. a spreadsheet's rows with the column index as position;
+- ``no_rows_warning(pages)`` / ``is_table_like(tokens)`` for parsers with their own loop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from parsers.base import Box, ParseResult, ParseWarning
+
+#: How many numeric or date tokens a line needs to look like a table row.
+TABLE_LIKE_TOKENS = 2
+#: Points within which two tokens' left or right edges count as aligned (PDF lines).
+ALIGN_TOLERANCE = 3.0
+#: How many example lines a warning quotes.
+QUOTED = 2
+
+_NUMBER = re.compile(r"^[-+−(]?[$€£]?(\d{1,3}([,.\s]\d{3})+|\d+)([.,]\d+)?%?\)?[*†‡^¹²³]*$")
+#: Dates (03/01/2016, 2016-03-01), times (23:30) and case numbers (23-10-02-279463).
+_DATE = re.compile(r"^\d{1,4}([/.:-]\d{1,6})+$")
+_PAGE_OF = re.compile(r"\bpage\s+\d+\s+(of|/)\s+\d+\b", re.IGNORECASE)
+
+#: A token of a line: (left, right, text). Spreadsheets give the column index twice.
+Token = tuple[float, float, str]
+
+
+def is_value_token(text: str) -> bool:
+    """A number (thousands separators, decimals, %, footnote marks), a date, a time or a
+    case number of digits and dashes."""
+    text = text.strip()
+    return bool(text) and bool(_NUMBER.match(text) or _DATE.match(text))
+
+
+def is_table_like(tokens: Sequence[str]) -> bool:
+    """Whether a line's tokens hold several numeric or date values (alignment aside)."""
+    return sum(1 for t in tokens if is_value_token(t)) >= TABLE_LIKE_TOKENS
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line: where it is (top, bottom; a row number for sheets) and its tokens."""
+
+    top: float
+    bottom: float
+    tokens: tuple[Token, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(t[2] for t in self.tokens)
+
+    def values(self) -> list[Token]:
+        return [t for t in self.tokens if is_value_token(t[2])]
+
+
+@dataclass(frozen=True)
+class PageAccount:
+    """One page (or sheet, numbered from 1) of a parse."""
+
+    page: int
+    rows: int
+    table_like: int
+    unaccounted: tuple[str, ...]
+
+
+def table_like_lines(lines: Sequence[Line], tolerance: float = ALIGN_TOLERANCE) -> list[Line]:
+    """The lines with several value tokens (a quarter of their tokens or more),
+    ``TABLE_LIKE_TOKENS`` of them aligned (left or right edge) with value tokens of another
+    such line: the shape of a table's rows, not of prose that mentions two numbers.
+    "Page N of M" footers are never table-like."""
+    # Values make a quarter of the line or more: a table row, not a sentence with numbers.
+    candidates = [
+        ln
+        for ln in lines
+        if len(ln.values()) >= TABLE_LIKE_TOKENS and 4 * len(ln.values()) >= len(ln.tokens)
+    ]
+    candidates = [ln for ln in candidates if not _PAGE_OF.search(ln.text)]
+    kept = []
+    for line in candidates:
+        for other in candidates:
+            if other is line:
+                continue
+            aligned = sum(
+                1
+                for a in line.values()
+                if any(
+                    abs(a[0] - b[0]) <= tolerance or abs(a[1] - b[1]) <= tolerance
+                    for b in other.values()
+                )
+            )
+            if aligned >= TABLE_LIKE_TOKENS:
+                kept.append(line)
+                break
+    return kept
+
+
+def _inside(line: Line, boxes: Sequence[Box], slack: float) -> bool:
+    middle = (line.top + line.bottom) / 2
+    return any(b[1] - slack <= middle <= b[3] + slack for b in boxes)
+
+
+def account_page(
+    page: int,
+    lines: Sequence[Line],
+    rows: int,
+    boxes: Sequence[Box],
+    *,
+    aligned: bool = True,
+    slack: float = 1.0,
+) -> PageAccount:
+    """Count one page: ``rows`` loaded, and the table-like lines outside every box in
+    ``boxes`` (the loaded rows and whatever else the parser read: header, totals), widened
+    by ``slack`` above and below (points; 0 for row numbers)."""
+    like = (
+        table_like_lines(lines)
+        if aligned
+        else [ln for ln in lines if is_table_like([t[2] for t in ln.tokens])]
+    )
+    missed = tuple(ln.text for ln in like if not _inside(ln, boxes, slack))
+    return PageAccount(page, rows, len(like), missed)
+
+
+def _parse_box(text: str | None) -> Box | None:
+    if not text:
+        return None
+    x0, top, x1, bottom = (float(v) for v in text.split(","))
+    return (x0, top, x1, bottom)
+
+
+def words_to_lines(words: Iterable[Mapping[str, Any]], y_tolerance: float = 3.0) -> list[Line]:
+    """Words (pdfplumber dicts: x0, x1, top, bottom, text) grouped into lines by ``top``."""
+    ordered = sorted(words, key=lambda w: (float(w["top"]), float(w["x0"])))
+    groups: list[list[Mapping[str, Any]]] = []
+    for word in ordered:
+        if groups and abs(float(word["top"]) - float(groups[-1][0]["top"])) <= y_tolerance:
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    lines = []
+    for group in groups:
+        group.sort(key=lambda w: float(w["x0"]))
+        tokens = tuple((float(w["x0"]), float(w["x1"]), str(w["text"])) for w in group)
+        top = min(float(w["top"]) for w in group)
+        bottom = max(float(w["bottom"]) for w in group)
+        lines.append(Line(top, bottom, tokens))
+    return lines
+
+
+def account_pdf(
+    pdf: Any,
+    result: ParseResult,
+    covered: Mapping[int, Sequence[Box]] | None = None,
+    tables: Iterable[str] | None = None,
+    pages: Iterable[int] | None = None,
+) -> list[PageAccount]:
+    """Account every page of an open pdfplumber ``pdf`` for ``result``: rows per page from
+    ``result.rows`` (only ``tables`` when given), table-like lines outside the rows' boxes
+    and outside ``covered`` (page -> boxes the parser read without loading them as rows);
+    only ``pages`` (1-based) when given. Adds the warnings to ``result`` and returns the
+    accounts."""
+    only = set(pages) if pages is not None else None
+    wanted = set(tables) if tables is not None else None
+    per_page: dict[int, list[Box]] = {}
+    counts: dict[int, int] = {}
+    for row in result.rows:
+        if wanted is not None and row.table not in wanted:
+            continue
+        counts[row.page] = counts.get(row.page, 0) + 1
+        box = _parse_box(row.bbox)
+        if box is not None:
+            per_page.setdefault(row.page, []).append(box)
+    accounts = []
+    for number, page in enumerate(pdf.pages, start=1):
+        if only is not None and number not in only:
+            continue
+        boxes = [*per_page.get(number, []), *(covered or {}).get(number, [])]
+        lines = words_to_lines(page.extract_words())
+        accounts.append(account_page(number, lines, counts.get(number, 0), boxes))
+    add_warnings(result, accounts)
+    return accounts
+
+
+def account_lines(
+    pages: Sequence[Sequence[Line]],
+    result: ParseResult,
+    covered: Mapping[int, Sequence[Box]] | None = None,
+    *,
+    aligned: bool = True,
+    unit: str = "page",
+    slack: float = 0.0,
+) -> list[PageAccount]:
+    """Like ``account_pdf`` for any document given as lines per page (or sheet, ``unit =
+    "sheet"``), numbered from 1. A spreadsheet gives one ``Line`` per row (top = bottom =
+    its row number, tokens (column, column, text)) and, in ``covered``, boxes spanning the
+    row numbers of the tables it read ((0, first_row, 0, last_row)); ``slack`` widens the
+    boxes (0: exact row numbers). ``aligned = False`` counts every line with several values
+    (a sheet's cells are aligned by construction)."""
+    per_page: dict[int, list[Box]] = {}
+    counts: dict[int, int] = {}
+    for row in result.rows:
+        counts[row.page] = counts.get(row.page, 0) + 1
+    for number, boxes in (covered or {}).items():
+        per_page.setdefault(number, []).extend(boxes)
+    accounts = [
+        account_page(n, lines, counts.get(n, 0), per_page.get(n, []), aligned=aligned, slack=slack)
+        for n, lines in enumerate(pages, start=1)
+    ]
+    add_warnings(result, accounts, unit=unit)
+    return accounts
+
+
+def page_ranges(pages: Iterable[int]) -> str:
+    """[3, 4, 5, 8] -> '3-5, 8'."""
+    numbers = sorted(set(pages))
+    parts: list[str] = []
+    start = prev = None
+    for n in numbers:
+        if prev is not None and n == prev + 1:
+            prev = n
+            continue
+        if start is not None:
+            parts.append(f"{start}-{prev}" if prev != start else f"{start}")
+        start = prev = n
+    if start is not None:
+        parts.append(f"{start}-{prev}" if prev != start else f"{start}")
+    return ", ".join(parts)
+
+
+def unaccounted_warning(accounts: Sequence[PageAccount], unit: str = "page") -> ParseWarning | None:
+    """The warning for table-like lines in no table, or None when every one is accounted."""
+    missed = [a for a in accounts if a.unaccounted]
+    if not missed:
+        return None
+    total = sum(len(a.unaccounted) for a in missed)
+    per = ", ".join(f"{unit} {a.page}: {len(a.unaccounted)}" for a in missed[:10])
+    more = f", and {len(missed) - 10} more {unit}s" if len(missed) > 10 else ""
+    quoted = "; ".join(repr(t[:80]) for a in missed for t in a.unaccounted[:1])[:400]
+    pages = tuple(a.page for a in missed)
+    return ParseWarning(
+        "unaccounted_lines",
+        f"{total} table-like line{'s' if total != 1 else ''} in no table on {unit}"
+        f"{'s' if len(pages) > 1 else ''} {page_ranges(pages)} ({per}{more}); e.g. {quoted}",
+        pages,
+        total,
+    )
+
+
+def no_rows_warning(accounts: Sequence[PageAccount], unit: str = "page") -> ParseWarning | None:
+    """ "0 rows from a document with table-like text": the warning, or None when rows were
+    loaded or no page holds table-like lines. Spreadsheet and other parsers that load
+    nothing call this (``add_warnings`` does) so an empty result is never a plain success."""
+    if any(a.rows for a in accounts):
+        return None
+    like = [a for a in accounts if a.table_like]
+    if not like:
+        return None
+    total = sum(a.table_like for a in like)
+    pages = tuple(a.page for a in like)
+    return ParseWarning(
+        "no_rows",
+        f"no rows loaded, but {total} table-like line{'s' if total != 1 else ''} printed on "
+        f"{unit}{'s' if len(pages) > 1 else ''} {page_ranges(pages)}",
+        pages,
+        total,
+    )
+
+
+def add_warnings(result: ParseResult, accounts: Sequence[PageAccount], unit: str = "page") -> None:
+    """Put the accounting warnings on ``result`` and the per-page counts in
+    ``result.accounted`` (page -> (rows loaded, table-like lines in no table))."""
+    for warning in (no_rows_warning(accounts, unit), unaccounted_warning(accounts, unit)):
+        if warning is not None and warning not in result.warnings:
+            result.warnings.append(warning)
+            if warning.kind == "no_rows":
+                break  # every table-like line is unaccounted: one warning says it
+    result.accounted.update({a.page: (a.rows, len(a.unaccounted)) for a in accounts})
