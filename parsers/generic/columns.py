@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from parsers.generic.cell_text import clean, join_line
 from parsers.generic.header import count_header_rows
-from parsers.generic.header_cells import Placed, Zone, group_label_spans
+from parsers.generic.header_cells import Placed, Zone, centred_label_spans, group_label_spans
 from parsers.generic.model import BBox, Word
 from parsers.generic.rows import TextLine, is_numeric
 from parsers.generic.wrapped_rows import join_wrapped_labels
@@ -153,6 +153,7 @@ def build_whitespace_grid(block: list[TextLine], em: float) -> WhitespaceGrid | 
         placed.append(row_placed)
     n_header = count_header_rows(rows)
     spans = group_label_spans(rows, placed, spans, zones, n_header, em)
+    spans = centred_label_spans(rows, placed, spans, zones, n_header, em)
     line_x0s = [line.x0 for line in block]
     line_tops = [line.top for line in block]
     line_bottoms = [line.bottom for line in block]

@@ -12,7 +12,6 @@ import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +34,10 @@ from parsers.generic.merge import join_pages
 from parsers.generic.model import BBox, ExtractedTable, PageTable, Word
 from parsers.generic.not_tables import is_chart, not_a_table, without_running_lines
 from parsers.generic.page_objects import PageContent, Shape, read_page
+from parsers.generic.repeated_header import split_at_repeated_header
 from parsers.generic.row_ruled import find_row_ruled_tables
 from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
+from parsers.generic.ruled_paragraphs import split_paragraph_rows
 from parsers.generic.text_rules import find_underlined_listings, split_text_rules
 from parsers.reading.document import is_open, open_document
 from records.core.errors import ParseError
@@ -300,9 +301,9 @@ def page_tables(content: PageContent) -> list[PageTable]:
         if not _ruled_ok(grid):
             continue
         n_header = count_header_rows(grid.rows)
+        bands = split_paragraph_rows(grid, n_header)
         # Checked before row-spanning cells are repeated in each row, which is on purpose.
         read = check(words_inside(content.words, grid.bbox), grid.rows)
-        bands = [(grid.xs[0], a, grid.xs[-1], b) for a, b in pairwise(grid.ys)]
         bands = _join_record_rows(grid, n_header, bands)
         _copy_row_spans(grid, n_header)
         body_boxes = bands[n_header:]
@@ -373,19 +374,22 @@ def page_tables(content: PageContent) -> list[PageTable]:
             for band in _split_at_title_bars(words, content.edges, content.width, em)
             for t in _whitespace_tables(band, em, LAYOUT_SPLIT_DEPTH, content.shapes)
         ]:
-            found.append(
-                _complete(
-                    PageTable(
-                        page=content.number,
-                        bbox=ws.bbox,
-                        rows=ws.rows,
-                        n_header_rows=count_header_rows(ws.rows),
-                        col_edges=ws.bounds,
-                        method="whitespace",
-                        spans=ws.spans,
-                        row_boxes=ws.row_boxes,
-                    ),
-                    words,
+            # Checked whole, then cut where its header is printed again (tables stacked).
+            found.extend(
+                split_at_repeated_header(
+                    _complete(
+                        PageTable(
+                            page=content.number,
+                            bbox=ws.bbox,
+                            rows=ws.rows,
+                            n_header_rows=count_header_rows(ws.rows),
+                            col_edges=ws.bounds,
+                            method="whitespace",
+                            spans=ws.spans,
+                            row_boxes=ws.row_boxes,
+                        ),
+                        words,
+                    )
                 )
             )
     found = [_without_empty_rows(t) for t in found]

@@ -162,3 +162,45 @@ def split_sub_headers(
         if (r, c0) not in split_cells:
             new_spans.append((index[r], c0, c1))
     return new_rows, new_spans, n_header + len(new_rows) - len(rows)
+
+
+def centred_label_spans(
+    rows: list[list[str]],
+    placed: list[list[Placed]],
+    spans: list[tuple[int, int, int]],
+    zones: list[Zone],
+    n_header: int,
+    em: float,
+) -> list[tuple[int, int, int]]:
+    """A header line whose one label (beside the stub column's, if any) is centred (within a
+    text height) over the line of headings below it, which fills two or more value columns
+    from the first, heads them all ("Design
+    effect" over 1.0 ... 1.6, "Year" over the years): it moves to the first value column
+    and spans them, as the ICDAR-2013 ground truth keeps such a cell."""
+    n_cols = len(zones)
+    if n_cols < 3:
+        return spans
+    for r in range(min(n_header, len(rows) - 1)):
+        labels = [p for p in placed[r] if p.c1 >= 1]
+        if len(labels) != 1:
+            continue
+        label = labels[0]
+        # A label spread already (group labels) is no longer where it was placed.
+        if label.c0 < 1 or not rows[r][label.c0] or (label.c0 == 1 and label.c1 == n_cols - 1):
+            continue
+        below = [p for p in placed[r + 1] if p.c0 >= 1]
+        if len({p.c0 for p in below}) < 2:
+            continue
+        # Centred over the headings of the line below, from the first value column's.
+        first = min(below, key=lambda p: p.x0)
+        if first.c0 != 1:
+            continue
+        run_mid = (first.x0 + max(p.x1 for p in below)) / 2
+        if abs(label.mid - run_mid) > em:
+            continue
+        text = rows[r][label.c0]
+        rows[r][label.c0] = ""
+        rows[r][1] = text
+        spans = [s for s in spans if s[0] != r or s[1] != label.c0]
+        spans.append((r, 1, n_cols - 1))
+    return spans

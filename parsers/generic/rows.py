@@ -42,6 +42,13 @@ SECTION_GAP_EMS = 5.0
 YEAR_RE = re.compile(r"^(?:19|20)\d\d[*a-z]?$")
 
 #: Numbers, amounts, percentages and dates, with an optional footnote mark.
+#: A note under a table starts with a footnote mark ("*", "**", "a", "†") or a label
+#: ("Source:", "Notes:") and goes on in words.
+NOTE_MARK_RE = re.compile(r"^(?:\*{1,3}\S*|[a-z]|\(?[a-z]\)|[†‡§¶])$")
+NOTE_LABEL_RE = re.compile(r"^(?:sources?|notes?)[:.]", re.IGNORECASE)
+#: ...with at least this many words (and more words than figures) after a letter mark
+#: (a row "a  12  13" is data).
+NOTE_MIN_WORDS = 3
 NUMERIC_RE = re.compile(r"^[\(\[]?[-–+$€£]?\s?\d[\d.,/:\-]*\s?%?[\)\]]?[*a-z†‡]{0,2}$")
 
 
@@ -220,6 +227,14 @@ def _trim(run: list[TextLine]) -> list[list[TextLine]]:
     width = max(run[i].x1 for i in tabular) - left
     first_column_end = max(max(w.x1 for w in run[i].segments[0]) for i in tabular)
     em = median(w.height for i in tabular for w in run[i].words)
+    # Notes under a table of figures are not its rows, however their mark and text line
+    # up with its columns ("*  Significantly different ...", "Source: ...").
+    while last > first and _is_note(run[last]):
+        last -= 1
+        while last > first and not run[last].tabular:
+            last -= 1
+    if last == first or not run[last].numeric:
+        last = tabular[-1]
     start = first
     # Keep short lines just above the first tabular line (stacked header parts) unless one
     # of them is a title: as wide as half the table, or starting at its left edge and
@@ -232,3 +247,18 @@ def _trim(run: list[TextLine]) -> list[list[TextLine]]:
             break
         start = i
     return [run[start : last + 1]]
+
+
+def _is_note(line: TextLine) -> bool:
+    """A footnote or source line: a mark then words (a star mark alone will do), or a
+    "Source:"/"Note:" label."""
+    words = [w.text.strip() for w in line.words]
+    if NOTE_LABEL_RE.match(words[0]):
+        return True
+    if not NOTE_MARK_RE.match(words[0]):
+        return False
+    rest = words[1:]
+    if words[0].startswith("*"):
+        return True
+    figures = sum(1 for w in rest if is_numeric(w))
+    return len(rest) - figures >= max(NOTE_MIN_WORDS, figures + 1)

@@ -1,6 +1,7 @@
 """Row labels wrapped onto a second line in a whitespace table: "Murder and nonnegligent"
 alone on one line, "manslaughter" with the row's figures on the next. The two lines are
-one row."""
+one row. So are a label wrapped over two lines and its figures set between them (centred
+on the label: "Between-state income inequality (Gini" / figures / "index)")."""
 
 from __future__ import annotations
 
@@ -49,6 +50,24 @@ def _wrap_end(
     return None
 
 
+def _centred_figures(
+    r: int, rows: list[list[str]], tops: list[float], bottoms: list[float]
+) -> bool:
+    """Whether line ``r + 1`` holds figures only, set between the two lines ``r`` and
+    ``r + 2`` of one wrapped label: it overlaps both, and they are set as one paragraph."""
+    if r + 2 >= len(rows) or not (_label_only(rows[r]) and _label_only(rows[r + 2])):
+        return False
+    figures = rows[r + 1]
+    if figures[0] or not any(figures[1:]):
+        return False
+    height = bottoms[r] - tops[r]
+    return (
+        tops[r + 2] - bottoms[r] <= MAX_LINE_GAP_EMS * height
+        and tops[r + 1] < bottoms[r]
+        and bottoms[r + 1] > tops[r + 2]
+    )
+
+
 def join_wrapped_labels(
     rows: list[list[str]],
     x0s: list[float],
@@ -62,6 +81,12 @@ def join_wrapped_labels(
     r = n_header
     keep.extend(range(min(n_header, len(rows))))
     while r < len(rows):
+        if _centred_figures(r, rows, tops, bottoms):
+            # Kept as the last of the three lines, so that the row's box spans all three.
+            rows[r + 2] = [join_wrapped([rows[r][0], rows[r + 2][0]]), *rows[r + 1][1:]]
+            keep.append(r + 2)
+            r += 3
+            continue
         end = _wrap_end(r, rows, x0s, tops, bottoms)
         if end is None:
             keep.append(r)

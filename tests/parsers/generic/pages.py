@@ -408,3 +408,177 @@ def fake_bold_table(path: Path, offset: float = 0.35) -> list[list[str]]:
                 _text(pdf, x + dx, y, 100, value, align="L" if c == 0 else "R")
     pdf.output(str(path))
     return rows
+
+
+def stacked_tables(path: Path, gap: float = LINE_H) -> list[list[list[str]]]:
+    """Two unruled tables of the same columns one under the other on one page, each with
+    its own two header rows (a label centred over the value columns, then the stub heading
+    and the columns' values), ``gap`` points apart; the whole set apart from the text."""
+    pdf = _page()
+    x0, label_w, col_w, top = 60.0, 90.0, 50.0, 120.0
+    tables = []
+    for t, effects in enumerate((["1.0", "1.1", "1.2", "1.3"], ["1.7", "1.8", "1.9", "2.0"])):
+        base = [200 + 40 * t, 150 + 30 * t, 90 + 20 * t, 60 + 10 * t, 40 + 5 * t]
+        rows = [
+            ["", "Design effect", "", "", ""],
+            ["Proportion", *effects],
+            *(
+                [f"0.{95 - 5 * r:02d}", *(f"{b * (10 + c)}" for c in range(4))]
+                for r, b in enumerate(base)
+            ),
+        ]
+        tables.append(rows)
+    xs = [x0, x0 + label_w, *(x0 + label_w + (c + 1) * col_w for c in range(4))]
+    y = top
+    for t, rows in enumerate(tables):
+        if t:
+            y += gap
+        # The label centred over the headings of the four value columns (right-aligned).
+        first = xs[2] - 4 - pdf.get_string_width(rows[1][1])
+        _text(pdf, first, y, xs[-1] - 4 - first, rows[0][1], align="C")
+        y += LINE_H
+        for row in rows[1:]:
+            _text(pdf, xs[0], y, label_w, row[0])
+            for c, value in enumerate(row[1:]):
+                _text(pdf, xs[c + 1], y, col_w - 4, value, align="R")
+            y += LINE_H
+    pdf.output(str(path))
+    return tables
+
+
+def table_with_notes(path: Path) -> list[list[str]]:
+    """An unruled table of figures whose notes below it line up with its columns: a mark
+    ("*", "**", "a", "b") in the first column and the note's words from the second, one a
+    line ("b" with figures in its text), then a "Source:" line."""
+    pdf = _page()
+    x0, label_w, col_w, top = 60.0, 80.0, 50.0, 150.0
+    rows = [
+        ["Dose (ppm)", "No.", "Weight (g)", "Change (%)"],
+        ["0", "39", "5.8", ""],
+        ["250", "30", "5.9", "102"],
+        ["500", "33", "6.0*", "103"],
+        ["1,000", "31", "5.3**", "91"],
+    ]
+    notes = [
+        ("*", "Significantly different from the control group"),
+        ("**", "P<0.01"),
+        ("a", "Weights are given as group means"),
+        ("b", "Number of animals weighed on days 4, 7, 14, and 20"),
+        ("Source:", "feed study, 2009."),
+    ]
+    xs = [x0, x0 + label_w, *(x0 + label_w + (c + 1) * col_w for c in range(3))]
+    y = top
+    for row in rows:
+        _text(pdf, xs[0], y, label_w - 4, row[0])
+        for c, value in enumerate(row[1:]):
+            _text(pdf, xs[c + 1], y, col_w - 4, value, align="R")
+        y += LINE_H
+    y += LINE_H / 2
+    for mark, text in notes:
+        _text(pdf, xs[0], y, label_w, mark)
+        _text(pdf, xs[1] + 10, y, 300, text)
+        y += LINE_H
+    pdf.output(str(path))
+    return rows
+
+
+def figures_between_label_lines(path: Path) -> list[list[str]]:
+    """An unruled table whose long row labels wrap over two lines, their figures set
+    half a line down, between the label's two lines (centred on it)."""
+    pdf = _page()
+    x0, label_w, col_w, top, line_h = 60.0, 150.0, 50.0, 150.0, 9.0
+    labels = [
+        ("Median household income", ""),
+        ("Between-state income inequality (Gini", "index)"),
+        ("Premature mortality (years of life", "lost before age 75)"),
+        ("Household income inequality", ""),
+    ]
+    years = ["1997", "1998", "1999"]
+    rows = [["Inequality measure", *years]]
+    xs = [x0 + label_w + c * col_w for c in range(len(years) + 1)]
+    _text(pdf, x0, top, label_w, rows[0][0], line_h=line_h)
+    for c, year in enumerate(years):
+        _text(pdf, xs[c], top, col_w - 4, year, align="R", line_h=line_h)
+    y = top + 2 * line_h
+    for r, (first, second) in enumerate(labels):
+        values = [f"0.0{6 + r}{c}{r}" for c in range(len(years))]
+        _text(pdf, x0, y, label_w, first, line_h=line_h)
+        figures_y = y
+        if second:
+            _text(pdf, x0, y + line_h, label_w, second, line_h=line_h)
+            figures_y = y + line_h / 2
+        for c, value in enumerate(values):
+            _text(pdf, xs[c], figures_y, col_w - 4, value, align="R", line_h=line_h)
+        rows.append([f"{first} {second}".strip(), *values])
+        y += (2 if second else 1) * line_h + 4
+    pdf.output(str(path))
+    return rows
+
+
+def section_ruled_records(path: Path) -> list[list[str]]:
+    """A ruled table ruled between sections only: in each section a heading alone in the
+    first column, then records set apart by a blank line, each a paragraph (wrapped) in
+    every column; the first column shaded behind each record, which cuts the grid into
+    rows that the other columns' cells span."""
+    pdf = _page()
+    x0, top, row_h = 60.0, 120.0, 10.0
+    widths = [80.0, 150.0, 150.0]
+    xs = [x0, x0 + widths[0], x0 + widths[0] + widths[1], x0 + sum(widths)]
+    sections = [
+        (
+            "Stationary:",
+            [
+                (
+                    "Major",
+                    ["Emissions of 10 tons per year", "or more of one air toxic"],
+                    ["Utilities,", "refineries"],
+                ),
+                (
+                    "Area",
+                    ["Emissions of less than 10 tons", "per year of one air toxic"],
+                    ["Dry cleaners, gas", "stations"],
+                ),
+            ],
+        ),
+        (
+            "Mobile:",
+            [
+                (
+                    "On-road",
+                    ["Emissions from vehicles on", "public roadways"],
+                    ["Cars, buses,", "trucks"],
+                ),
+                (
+                    "Non-road",
+                    ["Emissions from engines off", "public roads"],
+                    ["Construction", "equipment"],
+                ),
+            ],
+        ),
+    ]
+    expected = [["Source", "Definition", "Examples"]]
+    for c, name in enumerate(expected[0]):
+        _text(pdf, xs[c] + 2, top + 2, widths[c] - 4, name)
+    y = top + row_h + 4
+    rules = [top, y]
+    pdf.set_fill_color(220, 240, 220)
+    for heading, records in sections:
+        _text(pdf, xs[0] + 2, y + 2, widths[0] - 4, heading)
+        expected.append([heading, "", ""])
+        y += row_h + 6
+        for label, definition, examples in records:
+            height = row_h * len(definition) + 2
+            pdf.rect(xs[0] + 1, y, widths[0] - 2, height, style="F")
+            _text(pdf, xs[0] + 2, y + 1, widths[0] - 6, label, align="R")
+            for c, lines in ((1, definition), (2, examples)):
+                for k, line in enumerate(lines):
+                    _text(pdf, xs[c] + 2, y + 1 + k * row_h, widths[c] - 4, line)
+            expected.append([label, " ".join(definition), " ".join(examples)])
+            y += height + 8
+        rules.append(y)
+    for ry in rules:
+        pdf.line(x0, ry, xs[-1], ry)
+    for x in xs:
+        pdf.line(x, top, x, y)
+    pdf.output(str(path))
+    return expected
