@@ -117,6 +117,7 @@ def pdf_page_words(path: Path) -> Callable[[int], list[dict[str, Any]]]:
         with open_document(path) as document:
             page = document.pages[number - 1]
             found: list[dict[str, Any]] = page.extract_words()
+            document.done_with(page, keep=False)  # read after the extraction: nobody needs it
             return found
 
     return words

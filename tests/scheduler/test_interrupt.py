@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
+import db.load as loader
 import records.pipeline.parse as parse_stage
 import records.pipeline.run as pipeline
 from db.connect import open_db
@@ -129,19 +130,21 @@ def test_second_signal_mid_transaction_rolls_the_document_back(
     agency_site: AgencySite, paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_sources(paths.db.parent, agency_site.url)
-    real_insert_all = sqlite_utils.db.Table.insert_all
+    real_insert_rows = loader._insert_rows
     inserted: list[int] = []
 
-    def insert_then_signalled(self: sqlite_utils.db.Table, records: Any, *a: Any, **k: Any) -> Any:
-        result = real_insert_all(self, records, *a, **k)
-        if self.name in DDOR_TABLES and not inserted:
-            inserted.append(self.count)
+    def insert_then_signalled(
+        database: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]
+    ) -> None:
+        # The loader writes a parsed table's rows through this one function.
+        real_insert_rows(database, table, rows)
+        if table in DDOR_TABLES and not inserted:
+            inserted.append(database.table(table).count)
             # Rows are in, the transaction is open: stop now, twice (the second one forces).
             os.kill(os.getpid(), signal.SIGTERM)
             os.kill(os.getpid(), signal.SIGTERM)
-        return result
 
-    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", insert_then_signalled)
+    monkeypatch.setattr(loader, "_insert_rows", insert_then_signalled)
     with pytest.raises(KeyboardInterrupt):
         pipeline.run(load_config(paths.sources), ["ice-ddor"], paths=paths)
 
