@@ -257,12 +257,13 @@ def add_files_command(
     from records.foia.requests import require_request
     from records.pipeline.add import add_files
 
-    if parser_name:
-        check_parser(parser_name)
-    require_request(_db(paths), request_id)
     config = None
     if paths.sources.exists():
         config = load_sources(paths)
+    if parser_name:
+        # Templates in the sources file's folders are parsers too.
+        check_parser(parser_name, config.settings if config is not None else None)
+    require_request(_db(paths), request_id)
     summary = add_files(
         list(files),
         paths=paths,

@@ -146,7 +146,8 @@ def add(
     if source_name and config is not None:
         config.source(source_name)
     if parser_name:
-        check_parser(parser_name)
+        # Templates in the sources file's folders are parsers too.
+        check_parser(parser_name, config.settings if config is not None else None)
     summary = add_files(
         [Path(f) for f in files],
         paths=paths,

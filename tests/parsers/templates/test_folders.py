@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from click.testing import CliRunner
 
 from parsers.registry import get_parser, parser_names, table_specs, template_dirs
@@ -64,6 +65,24 @@ def test_sources_file_template_folder(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     (table,) = json.loads(result.stdout)
     assert table["table"] == "newsroom_nics" and len(table["rows"]) == 55
+
+
+def test_add_takes_a_folder_template_as_its_parser(tmp_path: Path) -> None:
+    # Regression: `records add --parser NAME` checked NAME against the package's templates
+    # only, so a newsroom's own template was "unknown" to add although extract took it.
+    _own_template(tmp_path / "our-templates")
+    sources = _sources(tmp_path, "newsroom-nics", ["our-templates"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--sources", str(sources), "--db", str(tmp_path / "records.db"),
+            "--archive", str(tmp_path / "archive"),
+            "add", str(fixture(NICS)), "--parser", "newsroom-nics",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    db = sqlite_utils.Database(tmp_path / "records.db")
+    assert db["newsroom_nics"].count == 55
 
 
 def test_unknown_parser_lists_folder_templates_and_missing_folder(tmp_path: Path) -> None:
