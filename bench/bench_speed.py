@@ -20,6 +20,8 @@ dependency; without it the camelot column is left out.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import statistics
 import subprocess
@@ -101,9 +103,20 @@ def _imports(tool: str) -> None:
     import pdfplumber  # noqa: F401
 
     if tool.startswith("templates"):
-        import parsers.ice_ddor.parser
         import parsers.registry
-        import parsers.templates.engine
+
+        # The parsers' modules by today's names, or by a baseline's from before the layout
+        # moved them (parsers/template.py, parsers/ddor.py).
+        for names in (
+            ("parsers.ice_ddor.parser", "parsers.ddor"),
+            ("parsers.templates.engine", "parsers.template"),
+        ):
+            for name in names:
+                if importlib.util.find_spec(name.rsplit(".", 1)[0]) and importlib.util.find_spec(
+                    name
+                ):
+                    importlib.import_module(name)
+                    break
     elif tool.startswith("generic"):
         import parsers.generic  # noqa: F401
     elif tool == "camelot-stream":
