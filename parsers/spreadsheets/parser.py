@@ -24,6 +24,9 @@ named ``column_1``, ``column_2``, ...; repeated names get ``_2``, ``_3``.
 Types, per column: integer, float, date (ISO text), boolean, else text. A value with a
 leading zero (ZIP code, ID) makes its column text, so ``02134`` stays ``02134``; cells like
 ``N/A`` or ``-`` count as empty in a numeric or date column. Merged cells are filled.
+
+Each sheet is accounted for (``parsers.spreadsheets.accounting``): rows with several numbers
+or dates that neither these rows nor a table the layout found read become a warning.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from pathlib import Path
 
 from parsers.base import Column, ParseResult, ParseWarning, Row, TableSpec
 from parsers.cleaning import EMPTY_MARKERS
+from parsers.spreadsheets.accounting import account_sheet, add_sheet_warnings, layout_rows
+from parsers.spreadsheets.layout import find_tables
 from parsers.spreadsheets.tables import sheet_tables
 from parsers.spreadsheets.workbooks import Cell, Sheet, read_csv, read_xls, read_xlsx
 from parsers.typed import CONVERTERS as _CONVERTERS
@@ -109,7 +114,7 @@ TABLES: tuple[TableSpec, ...] = (
 
 class SpreadsheetParser:
     name = "spreadsheet"
-    version = "1.1"
+    version = "1.2"
     description = (
         "Any XLSX, XLS or CSV file: one generic table per sheet (header row detected, types"
         " inferred, leading zeros kept, merged cells filled)."
@@ -151,11 +156,17 @@ def read_sheets(path: Path, label: str | None = None) -> list[Sheet]:
 
 def parse_sheets(sheets: list[Sheet]) -> ParseResult:
     result = ParseResult()
+    accounts = []
     for number, sheet in enumerate(sheets, start=1):
-        _parse_sheet(result, number, sheet)
-        typed, warnings = sheet_tables(number, sheet)
+        raw = _parse_sheet(result, number, sheet)
+        layout = find_tables(sheet)
+        typed, warnings = sheet_tables(number, sheet, layout)
         result.typed.extend(typed)
         result.warnings.extend(ParseWarning("total_mismatch", w) for w in warnings)
+        covered = {sheet.row_number(i) for i in raw} | layout_rows(sheet, layout)
+        loaded = len(raw) + sum(len(t.rows) for t in typed)
+        accounts.append(account_sheet(number, sheet, loaded, covered))
+    add_sheet_warnings(result, sheets, accounts)
     result.document["sheets"] = len(sheets)
     encodings = [sheet.encoding for sheet in sheets if sheet.encoding]
     if encodings:
@@ -164,7 +175,8 @@ def parse_sheets(sheets: list[Sheet]) -> ParseResult:
     return result
 
 
-def _parse_sheet(result: ParseResult, number: int, sheet: Sheet) -> None:
+def _parse_sheet(result: ParseResult, number: int, sheet: Sheet) -> list[int]:
+    """Load the sheet's raw layer; returns the indexes of the rows loaded."""
     rows = sheet.rows
     width = max((_last_filled(r) for r in rows[:WIDTH_SAMPLE_ROWS]), default=0)
     header_index = find_header(rows, width)
@@ -220,6 +232,7 @@ def _parse_sheet(result: ParseResult, number: int, sheet: Sheet) -> None:
                 },
             )
         )
+    return [i for i, _ in body]
 
 
 def find_header(rows: list[list[Cell]], width: int) -> int | None:

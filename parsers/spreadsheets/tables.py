@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from parsers.spreadsheets.layout import SheetTable, find_tables
+from parsers.spreadsheets.layout import SheetLayout, SheetTable, find_tables
 from parsers.spreadsheets.workbooks import Cell, Sheet
 from parsers.typed import TypedRow, TypedTable, table_slug, total_warnings, typed_table
 
 
-def sheet_tables(number: int, sheet: Sheet) -> tuple[list[TypedTable], list[str]]:
-    """The typed tables of sheet ``number`` and the warnings about them (totals that are not
-    the sum of their rows)."""
-    layout = find_tables(sheet)
+def sheet_tables(
+    number: int, sheet: Sheet, layout: SheetLayout | None = None
+) -> tuple[list[TypedTable], list[str]]:
+    """The typed tables of sheet ``number`` (from ``layout`` when the caller found it) and the
+    warnings about them (totals that are not the sum of their rows)."""
+    layout = layout if layout is not None else find_tables(sheet)
     tables: list[TypedTable] = []
     warnings: list[str] = []
     for index, found in enumerate(layout.tables):
