@@ -94,29 +94,55 @@ def table_like_lines(lines: Sequence[Line], tolerance: float = ALIGN_TOLERANCE) 
     such line: the shape of a table's rows, not of prose that mentions two numbers.
     "Page N of M" footers are never table-like."""
     # Values make a quarter of the line or more: a table row, not a sentence with numbers.
-    candidates = [
-        ln
-        for ln in lines
-        if len(ln.values()) >= TABLE_LIKE_TOKENS and 4 * len(ln.values()) >= len(ln.tokens)
-    ]
-    candidates = [ln for ln in candidates if not _PAGE_OF.search(ln.text)]
+    candidates: list[tuple[Line, list[Token]]] = []
+    for ln in lines:
+        values = ln.values()
+        if len(values) >= TABLE_LIKE_TOKENS and 4 * len(values) >= len(ln.tokens):
+            if not _PAGE_OF.search(ln.text):
+                candidates.append((ln, values))
+    # Value edges in buckets a tolerance wide, so each value is compared with the values
+    # near it only (a dense page has thousands of lines: all pairs cost seconds).
+    width = max(tolerance, 1e-6)
+    buckets: dict[tuple[int, int], list[tuple[float, int]]] = {}
+    for index, (_, values) in enumerate(candidates):
+        for left, right, _text in values:
+            for side, edge in ((0, left), (1, right)):
+                buckets.setdefault((side, int(edge // width)), []).append((edge, index))
     kept = []
-    for line in candidates:
-        for other in candidates:
-            if other is line:
-                continue
-            aligned = sum(
-                1
-                for a in line.values()
-                if any(
-                    abs(a[0] - b[0]) <= tolerance or abs(a[1] - b[1]) <= tolerance
-                    for b in other.values()
-                )
-            )
-            if aligned >= TABLE_LIKE_TOKENS:
-                kept.append(line)
-                break
+    for index, (line, values) in enumerate(candidates):
+        # A table's row lines up with the row above or below it: try those first.
+        if any(
+            _aligned(values, candidates[other][1], tolerance) >= TABLE_LIKE_TOKENS
+            for other in (index - 1, index + 1)
+            if 0 <= other < len(candidates)
+        ):
+            kept.append(line)
+            continue
+        # How many of this line's values line up with some value of each other line.
+        aligned: dict[int, int] = {}
+        for left, right, _text in values:
+            others: set[int] = set()
+            for side, mine in ((0, left), (1, right)):
+                slot = int(mine // width)
+                for key in ((side, slot - 1), (side, slot), (side, slot + 1)):
+                    for edge, other in buckets.get(key, ()):
+                        if other != index and abs(edge - mine) <= tolerance:
+                            others.add(other)
+            for other in others:
+                aligned[other] = aligned.get(other, 0) + 1
+        if any(count >= TABLE_LIKE_TOKENS for count in aligned.values()):
+            kept.append(line)
     return kept
+
+
+def _aligned(values: Sequence[Token], others: Sequence[Token], tolerance: float) -> int:
+    """How many of ``values`` share a left or right edge (within ``tolerance``) with one of
+    ``others``."""
+    return sum(
+        1
+        for a in values
+        if any(abs(a[0] - b[0]) <= tolerance or abs(a[1] - b[1]) <= tolerance for b in others)
+    )
 
 
 def _inside(line: Line, boxes: Sequence[Box], slack: float) -> bool:

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pdfplumber
+import pytest
+
 from parsers.accounting import (
+    ALIGN_TOLERANCE,
+    TABLE_LIKE_TOKENS,
     Line,
     account_lines,
     is_table_like,
     is_value_token,
     page_ranges,
     table_like_lines,
+    words_to_lines,
 )
 from parsers.base import ParseResult, ParseWarning, Row
 from parsers.templates.engine import TemplateParser
 from parsers.templates.spec import parse_template
 from tests.parsers.templates.test_engine import ROWS, TEMPLATE, _report
+from tests.shared import fixture
 
 
 def _line(top: float, *tokens: tuple[float, str]) -> Line:
@@ -133,3 +141,51 @@ def test_template_skipping_a_page_with_its_header_says_so(tmp_path: Path) -> Non
     assert result.warnings[0].message == (
         "table jail: its header is printed on page 2, which its pages = '1' leave out"
     )
+
+
+def _table_like_by_every_pair(lines: list[Line]) -> list[str]:
+    """The rule of ``table_like_lines`` written the plain way: every candidate against every
+    other (the module's buckets and neighbour-first search must find the same lines)."""
+    candidates = [
+        ln
+        for ln in lines
+        if len(ln.values()) >= TABLE_LIKE_TOKENS
+        and 4 * len(ln.values()) >= len(ln.tokens)
+        and not re.search(r"\bpage\s+\d+\s+(of|/)\s+\d+\b", ln.text, re.IGNORECASE)
+    ]
+    kept = []
+    for line in candidates:
+        for other in candidates:
+            if other is line:
+                continue
+            aligned = sum(
+                1
+                for a in line.values()
+                if any(
+                    abs(a[0] - b[0]) <= ALIGN_TOLERANCE or abs(a[1] - b[1]) <= ALIGN_TOLERANCE
+                    for b in other.values()
+                )
+            )
+            if aligned >= TABLE_LIKE_TOKENS:
+                kept.append(line.text)
+                break
+    return kept
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "real/pdfplumber/nics-background-checks-2015-11.pdf",
+        "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
+        "real/camelot/us-030.pdf",
+    ],
+)
+def test_table_like_lines_are_those_of_the_plain_pairwise_rule(relative: str) -> None:
+    found: list[str] = []
+    with pdfplumber.open(fixture(relative)) as pdf:
+        for page in pdf.pages[:3]:
+            lines = words_to_lines(page.extract_words())
+            on_page = [ln.text for ln in table_like_lines(lines)]
+            assert on_page == _table_like_by_every_pair(lines)
+            found += on_page
+    assert found  # the pages do hold table rows
