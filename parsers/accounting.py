@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parsers.base import Box, ParseResult, ParseWarning
+from parsers.reading.words import word_boxes
 
 #: How many numeric or date tokens a line needs to look like a table row.
 TABLE_LIKE_TOKENS = 2
@@ -197,6 +198,15 @@ def words_to_lines(words: Iterable[Mapping[str, Any]], y_tolerance: float = 3.0)
     return lines
 
 
+def page_words(page: Any) -> list[dict[str, Any]]:
+    """``page.extract_words()``'s words (their box and text) by the fast word path of
+    ``parsers.reading.words`` (the same words, without pdfplumber's dict per character)."""
+    return [
+        {"x0": x0, "top": top, "x1": x1, "bottom": bottom, "text": text}
+        for x0, top, x1, bottom, text, _chars in word_boxes(page.chars)
+    ]
+
+
 def account_pdf(
     pdf: Any,
     result: ParseResult,
@@ -225,7 +235,7 @@ def account_pdf(
         if only is not None and number not in only:
             continue
         boxes = [*per_page.get(number, []), *(covered or {}).get(number, [])]
-        lines = words_to_lines(page.extract_words())
+        lines = words_to_lines(page_words(page))
         accounts.append(account_page(number, lines, counts.get(number, 0), boxes))
     add_warnings(result, accounts)
     return accounts

@@ -72,7 +72,12 @@ def fix_rotated_cells(table: Any, cells: list[list[str | None]]) -> list[list[st
     """``cells`` (``extract_cells(table)``) with every all-rotated cell read again in printed
     order; the same list when the page has no rotated text."""
     chars = table.page.chars
-    rotated = [c for c in chars if _rotation(c) and c["text"].strip()]
+    # ``_rotation(c) != 0`` inline: this runs over every character of every templated page.
+    rotated = [
+        c
+        for c in chars
+        if (m := c.get("matrix")) and abs(float(m[1])) > abs(float(m[0])) and c["text"].strip()
+    ]
     if not rotated:
         return cells
     out: list[list[str | None]] = []
