@@ -41,6 +41,7 @@ from parsers.cleaning import (
 from parsers.reading.cells import extract_cells
 from parsers.reading.furniture import first_page_text, open_pdf
 from parsers.reading.grid import find_tables
+from parsers.reading.words import word_boxes
 from parsers.templates.generic import page_tables as generic_page_tables
 from parsers.templates.generic import uses_generic
 from parsers.templates.layout import Layout, describe_drift, match_layout, similar
@@ -295,11 +296,13 @@ def fit_explicit_lines(area: Any, settings: dict[str, Any]) -> dict[str, Any]:
         or not all(isinstance(x, int | float) for x in lines)
     ):
         return settings
-    words = area.extract_words()
+    # ``area.extract_words()``'s words, by the fast word path (pdfplumber's own is most of a
+    # small page's parse).
+    words = word_boxes(area.chars)
     if not words:
         return settings
-    left = min(float(w["x0"]) for w in words)
-    right = max(float(w["x1"]) for w in words)
+    left = min(float(w[0]) for w in words)
+    right = max(float(w[2]) for w in words)
     inner = sorted(float(x) for x in lines if left < float(x) < right)
     return {**settings, "explicit_vertical_lines": [left, *inner, right]}
 
