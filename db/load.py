@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
@@ -239,3 +241,78 @@ def _fact_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, default=str)
+
+
+#: A batch of document loads shares one commit: at most this many documents...
+BATCH_DOCUMENTS = 50
+#: ...and at most this many seconds after its first document began, so other readers (and
+#: ``records status``) see loads promptly and the write lock is let go often.
+BATCH_SECONDS = 0.5
+
+
+class LoadBatch:
+    """Several documents' loads in one transaction, each document in a savepoint of its own.
+
+    ``load(fn)`` runs one document's writes; an exception rolls back that document's
+    savepoint only (the documents before it in the batch stay) and is returned for the
+    caller to record. ``fn`` may run again (see ``load``): it must start from scratch each
+    time (say, count into a fresh tally the caller adds up once committed). ``commit()``
+    when ``due()`` and at the end. A commit per document cost about as much as a small
+    document's rows (``bench/bench_coordinator.py``).
+
+    Each document stays whole: its savepoint commits with the batch or not at all. A crash
+    before the commit loses the batch's documents together; they stay waiting ("fetched")
+    and the next run parses them again, as with one transaction each.
+    """
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        documents: int = BATCH_DOCUMENTS,
+        seconds: float = BATCH_SECONDS,
+    ) -> None:
+        self.db = db
+        self.documents = documents
+        self.seconds = seconds
+        self.started = 0.0
+        #: The loads of the open batch, to load again should an error end its transaction.
+        self.pending: list[Callable[[], None]] = []
+
+    def load(self, fn: Callable[[], None]) -> Exception | None:
+        """Run ``fn`` (one document's writes) in its own savepoint of the batch; the
+        exception that rolled it back, or None."""
+        if not self.db.conn.in_transaction:
+            self.db.conn.execute("BEGIN")
+            self.started = time.monotonic()
+            self.pending = []
+        try:
+            with self.db.atomic():  # a savepoint: a transaction is open
+                fn()
+        except Exception as exc:
+            if not self.db.conn.in_transaction:
+                # Some errors (a full disk, a RAISE(ROLLBACK) trigger) end the whole
+                # transaction: the batch's earlier documents are loaded again, one each.
+                self._reload()
+            return exc
+        self.pending.append(fn)
+        return None
+
+    def _reload(self) -> None:
+        pending, self.pending = self.pending, []
+        for fn in pending:
+            with self.db.atomic():
+                fn()
+
+    def due(self) -> bool:
+        """Whether the open batch is full or old enough to commit."""
+        return self.db.conn.in_transaction and (
+            len(self.pending) >= self.documents or time.monotonic() - self.started >= self.seconds
+        )
+
+    def commit(self) -> list[Callable[[], None]]:
+        """Commit the open batch, if any; return the loads it held, in order (the caller
+        counts them as done only now)."""
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("COMMIT")
+        done, self.pending = self.pending, []
+        return done

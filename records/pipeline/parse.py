@@ -13,7 +13,7 @@ import sqlite_utils
 from db.connect import open_db
 from db.derived import NOT_PARSED_STATUSES, ocr_facts
 from db.documents import documents_to_parse
-from db.load import fail_document, load_result
+from db.load import LoadBatch, fail_document, load_result
 from db.runs import record_error, start_run
 from parsers.base import Parser, ParseResult
 from parsers.reading.document import fewer_collections, pages_not_read
@@ -173,31 +173,97 @@ def parse_pending(
     progress(f"parsing {len(jobs)} document(s) ...")
     counts = ParseProgress(progress, [job.document for job in jobs], [job.path for job in jobs])
     outcomes = _parse_all(jobs, archive.root, workers, executor)
-    # One transaction per document still, but its commit does not wait for the disk: in
-    # WAL mode a commit is atomic either way, and one lost to a power cut leaves its
-    # document "fetched", parsed again by the next run. Waiting made each commit cost
+    # Documents are loaded in batches (``db.load.LoadBatch``): one commit for several, each
+    # document in a savepoint of its own, so it is loaded whole or not at all and one
+    # document's failure rolls back only its own writes. Commits do not wait for the disk:
+    # in WAL mode a commit is atomic either way, and one lost to a power cut leaves its
+    # documents "fetched", parsed again by the next run. Waiting made each commit cost
     # about as much as the document's rows (bench/bench_coordinator.py).
     synchronous = db.execute("PRAGMA synchronous").fetchone()[0]
     wal = db.journal_mode == "wal"
     if wal:
         db.execute("PRAGMA synchronous = NORMAL")
+    batch = LoadBatch(db)
     try:
         for index, (job, outcome) in enumerate(zip(jobs, outcomes, strict=True)):
-            # One transaction per document: page text, OCR copy, rows, facts, status and
-            # its error rows commit together or not at all (a kill in between leaves no trace).
-            with db.atomic():
-                _load_outcome(db, job.document, outcome, summary, run_id, progress, settings)
+            # Page text, OCR copy, rows, facts, status and error rows of one document go
+            # in together or not at all (a kill before the commit leaves no trace of them).
+            load = _DocumentLoad(db, job.document, outcome, run_id, progress, settings)
+            failure = batch.load(load)
+            if failure is not None:
+                error = batch.load(_FailedLoad(db, job.document, failure, run_id))
+                if error is not None:
+                    raise error
             counts.loaded(index, len(outcome.prepared.ocr_pages) if outcome.prepared else 0)
+            if batch.due():
+                _add_counts(summary, batch.commit())
             # Between documents: a SIGTERM/SIGINT stops here, once the document in hand is
             # loaded (its parse is done: keep it), before waiting for the next one.
             if interrupt.stop_requested():
+                _add_counts(summary, batch.commit())
                 outcomes.close()  # cancels the parses not started yet
                 interrupt.check()
     finally:
+        # The documents loaded whole so far are kept, however the loop ended.
+        _add_counts(summary, batch.commit())
         counts.close()
         if wal:
             db.execute(f"PRAGMA synchronous = {int(synchronous)}")
     return summary
+
+
+@dataclass
+class _DocumentLoad:
+    """One document's writes, for a ``LoadBatch``: its counts go into ``part``, made anew
+    each time it runs (a batch may run it again), added to the run's once committed."""
+
+    db: sqlite_utils.Database
+    document: dict[str, Any]
+    outcome: _Outcome
+    run_id: int | None
+    progress: Progress
+    settings: Settings | None
+    part: RunSummary = field(default_factory=RunSummary)
+
+    def __call__(self) -> None:
+        self.part = RunSummary(run_id=self.run_id)
+        _load_outcome(
+            self.db,
+            self.document,
+            self.outcome,
+            self.part,
+            self.run_id,
+            self.progress,
+            self.settings,
+        )
+
+
+@dataclass
+class _FailedLoad:
+    """A document whose load raised: marked failed with the error, its writes rolled back."""
+
+    db: sqlite_utils.Database
+    document: dict[str, Any]
+    error: Exception
+    run_id: int | None
+    part: RunSummary = field(default_factory=RunSummary)
+
+    def __call__(self) -> None:
+        self.part = RunSummary(run_id=self.run_id)
+        label = self.document.get("filename") or self.document["sha256"][:12]
+        message = f"{label}: could not be loaded: {type(self.error).__name__}: {self.error}"
+        _document_failed(self.db, self.part, self.document, message, self.run_id)
+
+
+def _add_counts(summary: RunSummary, loads: Iterable[Any]) -> None:
+    """Add the counts of committed document loads to the run's."""
+    for load in loads:
+        part: RunSummary = load.part
+        summary.documents_failed += part.documents_failed
+        summary.documents_quarantined += part.documents_quarantined
+        summary.rows_added += part.rows_added
+        summary.errors.extend(part.errors)
+        summary.warnings.extend(part.warnings)
 
 
 def _job_for(

@@ -1,0 +1,106 @@
+"""Documents are loaded several to a commit, each still whole: one document failing mid-load
+rolls back its own writes only, and the documents around it in the batch are kept."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Sequence
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+
+from db.connect import open_db
+from db.runs import start_run
+from parsers.base import Row
+from records.core.archive import Archive
+from records.pipeline.intake import receive_file
+from records.pipeline.parse import parse_pending
+
+HEADER = ("case", "county", "amount")
+
+
+def ruled_table_pdf(first: int) -> bytes:
+    """One page: a ruled table, a header and five rows numbered from ``first``."""
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_font("Helvetica", size=10)
+    pdf.add_page()
+    rows = [HEADER] + [
+        (f"C-{n:04d}", f"County {n}", f"{n * 100:,}") for n in range(first, first + 5)
+    ]
+    for r, row in enumerate(rows):
+        pdf.set_xy(40, 40 + 18 * r)
+        for value in row:
+            pdf.cell(120, 18, value, border=1)
+    return bytes(pdf.output())
+
+
+class BreaksTheSecond:
+    """Parses for real; the second document's outcome gets, after its real rows, a row for
+    a table its parser never declared: its load fails half-way (rows already inserted)."""
+
+    def map(
+        self, fn: Any, jobs: Sequence[Any], archive_root: Path, failed: Any
+    ) -> Generator[Any, None, None]:
+        for number, job in enumerate(jobs):
+            outcome = fn(job, archive_root)
+            if number == 1:
+                outcome.result.rows.append(Row("no_such_table", 1, 0, 0, {"x": 1}))
+            yield outcome
+
+
+def test_the_second_of_three_batched_documents_fails_mid_load(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "records.db")
+    archive = Archive(tmp_path / "archive")
+    run_id = start_run(db, trigger="cli", sources=[])
+    documents = []
+    for i, first in enumerate((1, 101, 201)):
+        intake = receive_file(db, archive, ruled_table_pdf(first), f"doc-{i}.pdf", run_id=run_id)
+        documents.extend(intake.to_parse)
+    shas = [d["sha256"] for d in documents]
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    summary = parse_pending(
+        db, archive, None, documents=documents, executor=BreaksTheSecond(), run_id=run_id
+    )
+    db.conn.set_trace_callback(None)
+
+    # The three loads shared one commit (the test is about a batch, not three transactions).
+    assert [s for s in statements if s.strip().upper() in ("BEGIN", "COMMIT")] == [
+        "BEGIN",
+        "COMMIT",
+    ]
+    status = {
+        sha: (status, rows, error)
+        for sha, status, rows, error in db.execute(
+            "select sha256, status, rows, error from documents"
+        ).fetchall()
+    }
+    # One table part (extracted_tables) and its five body rows (extracted_rows) each.
+    assert status[shas[0]] == ("parsed", 6, None)
+    assert status[shas[2]] == ("parsed", 6, None)
+    message = (
+        "doc-1.pdf: could not be loaded: ValueError:"
+        " parser generic returned rows for undeclared no_such_table"
+    )
+    assert status[shas[1]] == ("failed", None, message)
+
+    def cells(sha: str) -> list[list[str]]:
+        return [
+            json.loads(c)
+            for (c,) in db.execute(
+                "select cells from extracted_rows where document = ? order by row_index", [sha]
+            ).fetchall()
+        ]
+
+    assert cells(shas[0])[0] == ["C-0001", "County 1", "100"]
+    assert cells(shas[0])[-1] == ["C-0005", "County 5", "500"]
+    assert cells(shas[2])[0] == ["C-0201", "County 201", "20,100"]
+    # Nothing of the failed document was written: no rows, no table parts, no page text.
+    for table in ("extracted_rows", "extracted_tables", "pages", "document_facts"):
+        found = db.execute(f"select count(*) from [{table}] where document = ?", [shas[1]])
+        assert found.fetchone()[0] == 0, table
+    errors = db.execute("select document, stage, message from errors").fetchall()
+    assert errors == [(shas[1], "parse", message)]
+    assert summary.documents_failed == 1
+    assert summary.errors == [{"stage": "parse", "url": None, "message": message}]
