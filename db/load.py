@@ -14,7 +14,7 @@ from db.clock import now
 from db.tables import ensure_spec_tables
 from db.typed import load_typed
 from db.views import ensure_views
-from parsers.base import Parser, ParseResult
+from parsers.base import Parser, ParseResult, Row
 from records.core.faults import crash_point
 
 #: Fields of ``ParseResult.document`` stored on the documents row itself; the rest go to
@@ -67,6 +67,64 @@ def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any
     db.conn.executemany(
         f"insert into [{table}] ({names}) values ({marks})",
         ([jsonify_if_needed(row.get(c)) for c in columns] for row in rows),
+    )
+
+
+#: The columns every parsed row fills before its values (``parsers.base.PROVENANCE_COLUMNS``).
+_PROVENANCE = ("document", "page", "bbox", "table_index", "row_index", "parser_version")
+
+
+def _value_columns(rows: list[Row]) -> dict[str, list[str]]:
+    """Each table of ``rows`` (in order of first appearance) with the value columns its rows
+    fill (every key of any row, in order of first appearance)."""
+    tables: dict[str, dict[str, None]] = {}
+    for row in rows:
+        keys = tables.get(row.table)
+        if keys is None:
+            keys = tables[row.table] = {}
+        for key in row.values:
+            if key not in keys:
+                keys[key] = None
+    return {name: list(keys) for name, keys in tables.items()}
+
+
+def _insert_parsed(
+    db: sqlite_utils.Database,
+    table: str,
+    columns: list[str],
+    sha256: str,
+    version: str,
+    rows: list[Row],
+) -> None:
+    """``table``'s rows of ``rows`` in one ``executemany``, each row's values read as it is
+    inserted: no copy of a document's rows is made (a long document's rows are most of
+    what its load holds in memory)."""
+    values = [c for c in columns if c not in _PROVENANCE]
+    # A value named like a provenance column stands in for it (as in ``{**provenance,
+    # **values}``): the generic tables' ``bbox``, say.
+    named = set(columns) & set(_PROVENANCE)
+    names = ", ".join(f"[{c}]" for c in (*_PROVENANCE, *values))
+    marks = ", ".join("?" for _ in range(len(_PROVENANCE) + len(values)))
+
+    def record(row: Row) -> tuple[Any, ...]:
+        given: tuple[Any, ...] = (
+            sha256,
+            row.page,
+            row.bbox,
+            row.table_index,
+            row.row_index,
+            version,
+        )
+        if named:
+            given = tuple(
+                jsonify_if_needed(row.values[c]) if c in row.values else v
+                for c, v in zip(_PROVENANCE, given, strict=True)
+            )
+        return (*given, *[jsonify_if_needed(row.values.get(c)) for c in values])
+
+    db.conn.executemany(
+        f"insert into [{table}] ({names}) values ({marks})",
+        (record(row) for row in rows if row.table == table),
     )
 
 
@@ -133,24 +191,11 @@ def load_result(
                 ],
             )
         else:
-            by_table: dict[str, list[dict[str, Any]]] = {}
-            for row in result.rows:
-                by_table.setdefault(row.table, []).append(
-                    {
-                        "document": sha256,
-                        "page": row.page,
-                        "bbox": row.bbox,
-                        "table_index": row.table_index,
-                        "row_index": row.row_index,
-                        "parser_version": parser.version,
-                        **row.values,
-                    }
-                )
             declared = {spec.name for spec in parser.tables}
-            for name, rows in by_table.items():
+            for name, columns in _value_columns(result.rows).items():
                 if name not in declared:
                     raise ValueError(f"parser {parser.name} returned rows for undeclared {name}")
-                _insert_rows(db, name, rows)
+                _insert_parsed(db, name, columns, sha256, parser.version, result.rows)
                 crash_point("mid-load")
             load_typed(
                 db,

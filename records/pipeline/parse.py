@@ -3,6 +3,7 @@ OCR, tables) and loaded here, one transaction per document."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,6 +191,8 @@ def parse_pending(
             # in together or not at all (a kill before the commit leaves no trace of them).
             load = _DocumentLoad(db, job.document, outcome, run_id, progress, settings)
             failure = batch.load(load)
+            if failure is not None and _not_the_documents(failure):
+                raise failure
             if failure is not None:
                 error = batch.load(_FailedLoad(db, job.document, failure, run_id))
                 if error is not None:
@@ -253,6 +256,17 @@ class _FailedLoad:
         label = self.document.get("filename") or self.document["sha256"][:12]
         message = f"{label}: could not be loaded: {type(self.error).__name__}: {self.error}"
         _document_failed(self.db, self.part, self.document, message, self.run_id)
+
+
+#: SQLite errors of the machine, not of the document: the run stops (the CLI says what to do).
+_MACHINE_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY")
+_MACHINE_ERRORS += ("SQLITE_CORRUPT", "SQLITE_NOMEM", "SQLITE_CANTOPEN", "SQLITE_NOTADB")
+
+
+def _not_the_documents(error: Exception) -> bool:
+    """A full disk, a locked or broken database: no fault of the document being loaded."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return isinstance(error, sqlite3.Error) and name.startswith(_MACHINE_ERRORS)
 
 
 def _add_counts(summary: RunSummary, loads: Iterable[Any]) -> None:
