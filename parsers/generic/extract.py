@@ -9,8 +9,9 @@ a run of pages.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextvars import ContextVar
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,18 @@ TITLE_BAR_MIN_EMS = 0.8
 TITLE_BAR_MAX_EMS = 2.5
 #: How many times a prose block is cut into page columns to look for tables inside.
 LAYOUT_SPLIT_DEPTH = 2
+
+
+#: Finds the tables of some pages of the PDF at a path: ``_pages_worker``.
+PagesWorker = Callable[[str, list[int]], list[list[PageTable]]]
+#: Set, the pages' tables are found by it instead of this machine's processes: given
+#: ``_pages_worker``, the path and the page numbers, it returns their tables in page order
+#: (say, from page ranges run on a cluster's workers: ``records.pipeline.workers.ranges``),
+#: or None to leave them to this machine. Continuations and joins over pages are made
+#: afterwards as always, so tables come out as they do unsplit.
+PAGE_RANGES: ContextVar[
+    Callable[[PagesWorker, Path, list[int]], list[list[PageTable]] | None] | None
+] = ContextVar("page_ranges", default=None)
 
 
 def _ruled_ok(grid: RuledGrid) -> bool:
@@ -449,7 +462,11 @@ def extract_tables(
     n_workers = min(workers or os.cpu_count() or 1, -(-len(numbers) // 2))
     if workers is None and _pages_read(path, numbers):
         n_workers = 1  # this process has the pages already (page text was read from them)
-    if len(numbers) <= PARALLEL_MIN_PAGES or n_workers <= 1:
+    ranges = PAGE_RANGES.get()
+    elsewhere = ranges(_pages_worker, path, numbers) if ranges is not None else None
+    if elsewhere is not None:
+        per_page = elsewhere
+    elif len(numbers) <= PARALLEL_MIN_PAGES or n_workers <= 1:
         per_page = _pages_worker(str(path), numbers)
     else:
         per_page = []

@@ -195,6 +195,13 @@ class Settings:
     shared_archive: bool = declared(
         False, help="the cluster's workers see the archive folder at the same path"
     )
+    split_pages: int = declared(
+        500,
+        low=1,
+        unit="pages",
+        help="on a cluster, a PDF longer than this has its tables found in page ranges of"
+        " this many pages, on several workers (the generic extractor)",
+    )
     templates: tuple[Path, ...] = declared(
         (),
         help="folders of your own report templates (`*.toml`), relative to this file, searched"

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from records.core.archive import Archive
+from records.core.config import Settings
 from records.core.errors import ClusterError, MissingExtra
 from records.pipeline.guards import interrupt
 from records.pipeline.reporting.summary import Progress, quiet
@@ -154,6 +155,8 @@ class Remote:
     outcome: Any
     worker: str
     ocr_copy: bytes | None = None
+    #: (first page, last page, worker) of each page range parsed as a task of its own.
+    ranges: list[tuple[int, int, str]] = dataclasses.field(default_factory=list)
 
 
 def run_job(
@@ -165,19 +168,31 @@ def run_job(
     job's files, put in a temporary archive of this worker's own for the parse."""
     from distributed import get_worker
 
+    from parsers.generic.extract import PAGE_RANGES
+    from records.pipeline.workers.ranges import ClusterRanges
+
     worker = get_worker().address
-    if documents is None:
-        return Remote(fn(job, Path(archive_root)), worker)
-    with tempfile.TemporaryDirectory(prefix="records-parse-") as tmp:
-        local = Archive(tmp)
-        for data in documents:
-            local.put(data)
-        outcome = fn(dataclasses.replace(job, path=local.get(job.document["sha256"])), local.root)
-        prepared = outcome.prepared
-        copy = None
-        if prepared is not None and prepared.ocr_sha256:
-            copy = local.get(prepared.ocr_sha256).read_bytes()
-        return Remote(outcome, worker, copy)
+    settings = getattr(job, "settings", None)
+    size = settings.split_pages if settings is not None else Settings().split_pages
+    label = str(job.document["sha256"])[:16]
+    ranges = ClusterRanges(size, label, shared=documents is None)
+    token = PAGE_RANGES.set(ranges)
+    try:
+        if documents is None:
+            return Remote(fn(job, Path(archive_root)), worker, ranges=ranges.done)
+        with tempfile.TemporaryDirectory(prefix="records-parse-") as tmp:
+            local = Archive(tmp)
+            for data in documents:
+                local.put(data)
+            job = dataclasses.replace(job, path=local.get(job.document["sha256"]))
+            outcome = fn(job, local.root)
+            prepared = outcome.prepared
+            copy = None
+            if prepared is not None and prepared.ocr_sha256:
+                copy = local.get(prepared.ocr_sha256).read_bytes()
+            return Remote(outcome, worker, copy, ranges.done)
+    finally:
+        PAGE_RANGES.reset(token)
 
 
 class Cluster:
@@ -284,6 +299,8 @@ class Cluster:
                 self.archive.put(remote.ocr_copy)  # content-addressed: its name is its digest
             # The worker's paths were in its temporary archive: point at ours (same names).
             prepared.target = self.archive.path_for(prepared.target.name)
+        for first, last, worker in remote.ranges:
+            self.progress(f"  {label}: pages {first}-{last} parsed on worker {worker}")
         self.progress(f"  {label}: parsed on worker {remote.worker}")
         return outcome
 
