@@ -1,11 +1,12 @@
 """A PDF longer than ``[settings] split_pages`` has its tables found in page ranges, each a
 task of its own on the Dask cluster (``records.pipeline.workers.ranges``), and loads exactly
 the rows of an unsplit parse on this machine: a table continued over every page, across the
-range boundaries, keeps its row numbers and pages."""
+range boundaries, keeps its row numbers and pages. A shorter PDF is read whole in its task."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,15 +18,19 @@ from fpdf import FPDF
 
 from db.connect import open_db
 from db.documents import record_document
+from parsers.generic.extract import PAGE_RANGES, extract_tables
 from records.core.archive import Archive
 from records.pipeline.guards import interrupt
-from records.pipeline.workers.ranges import page_ranges
-from tests.records.cluster_helpers import local_cluster
+from records.pipeline.workers.ranges import ClusterRanges, page_ranges
+from tests.records.cluster_helpers import GUARD_SECONDS, local_cluster
 from tests.records.test_cluster import contents, run_cli
 
 PAGES = 12
 ROWS_PER_PAGE = 8
-SPLIT_PAGES = 4
+SPLIT_PAGES = 5
+#: More than the extractor reads in one process on this machine (``PARALLEL_MIN_PAGES``),
+#: not more than ``SPLIT_PAGES``: read whole in its task on a Dask worker.
+SHORT_PAGES = 5
 HEADER = ("case", "county", "filed", "amount")
 
 SOURCES = f"""[settings]
@@ -39,13 +44,13 @@ parser = "generic"
 """
 
 
-def long_table_pdf() -> bytes:
+def long_table_pdf(pages: int = PAGES) -> bytes:
     """One ruled table over every page, its header printed again at the top of each."""
     pdf = FPDF(unit="pt", format="letter")
     pdf.set_auto_page_break(False)
     pdf.set_font("Helvetica", size=9)
     number = 0
-    for _ in range(PAGES):
+    for _ in range(pages):
         pdf.add_page()
         pdf.set_xy(40, 40)
         for name in HEADER:
@@ -69,6 +74,33 @@ def test_page_ranges_cut_in_order() -> None:
     assert page_ranges(list(range(1, 11)), 4) == [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]
 
 
+def _extract_as_a_dask_worker(path: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    """In a daemonic process, as a Dask worker is: the tables of a PDF not split."""
+    PAGE_RANGES.set(ClusterRanges(SPLIT_PAGES, "short", shared=True))
+    try:
+        tables = extract_tables(path)
+        queue.put(("ok", [t.pages for t in tables], sum(len(t.rows) for t in tables)))
+    except BaseException as exc:
+        queue.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def test_a_pdf_not_split_is_read_in_the_task_of_a_daemonic_dask_worker(tmp_path: Path) -> None:
+    # Regression: more pages than the extractor reads in one process, so it started worker
+    # processes, which a daemonic Dask worker may not have ("daemonic processes are not
+    # allowed to have children"): every such PDF failed on a cluster.
+    path = tmp_path / "short.pdf"
+    path.write_bytes(long_table_pdf(SHORT_PAGES))
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_extract_as_a_dask_worker, args=(str(path), queue), daemon=True)
+    child.start()
+    try:
+        found = queue.get(timeout=GUARD_SECONDS)
+    finally:
+        child.join(GUARD_SECONDS)
+    assert found == ("ok", [list(range(1, SHORT_PAGES + 1))], SHORT_PAGES * ROWS_PER_PAGE)
+
+
 def test_a_long_pdf_split_into_page_ranges_loads_the_rows_of_an_unsplit_parse(
     tmp_path: Path, cluster: tuple[LocalCluster, Client]
 ) -> None:
@@ -77,19 +109,21 @@ def test_a_long_pdf_split_into_page_ranges_loads_the_rows_of_an_unsplit_parse(
     remote.mkdir()
     sources = remote / "sources.toml"
     sources.write_text(SOURCES, encoding="utf-8")
-    data = long_table_pdf()
-    sha = Archive(remote / "archive").put(data)
     db = open_db(remote / "records.db")
-    record_document(
-        db,
-        sha256=sha,
-        source="long",
-        url="https://example.org/reports/long.pdf",
-        filename="long.pdf",
-        content_type="application/pdf",
-        size=len(data),
-    )
-    db.table("documents").update(sha, {"status": "fetched"})
+    shas = []
+    for name, data in (("long.pdf", long_table_pdf()), ("short.pdf", long_table_pdf(SHORT_PAGES))):
+        sha = Archive(remote / "archive").put(data)
+        record_document(
+            db,
+            sha256=sha,
+            source="long",
+            url=f"https://example.org/reports/{name}",
+            filename=name,
+            content_type="application/pdf",
+            size=len(data),
+        )
+        db.table("documents").update(sha, {"status": "fetched"})
+        shas.append(sha)
     db.close()
     local = tmp_path / "local"
     shutil.copytree(remote, local)
@@ -99,18 +133,20 @@ def test_a_long_pdf_split_into_page_ranges_loads_the_rows_of_an_unsplit_parse(
     assert code == 0, output
     workers = set(cluster[1].scheduler_info()["workers"])
     ranges = [line.split() for line in output.splitlines() if " parsed on worker " in line]
-    # Three ranges of four pages, each a task on one of the cluster's workers, then the
-    # document's own task.
-    assert [r[1:4] for r in ranges[:3]] == [
-        ["pages", "1-4", "parsed"],
-        ["pages", "5-8", "parsed"],
-        ["pages", "9-12", "parsed"],
+    # Three ranges of the long document, each a task on one of the cluster's workers, then
+    # the document's own task; the short one in its own task only.
+    assert sorted(" ".join(r[:4]) for r in ranges) == [
+        "long.pdf: pages 1-5 parsed",
+        "long.pdf: pages 11-12 parsed",
+        "long.pdf: pages 6-10 parsed",
+        "long.pdf: parsed on worker",
+        "short.pdf: parsed on worker",
     ]
     assert {r[-1] for r in ranges} <= workers
 
     code, output = run_cli(local, "--sources", str(sources), "parse", "--cluster", "local")
     assert code == 0, output
-    assert "Dask" not in output and "pages 1-4" not in output
+    assert "Dask" not in output and "pages 1-5" not in output
     assert contents(remote / "records.db") == contents(local / "records.db")
 
     # One table: every row numbered in the document's order, on the page it is printed on.
@@ -118,7 +154,8 @@ def test_a_long_pdf_split_into_page_ranges_loads_the_rows_of_an_unsplit_parse(
     rows = list(
         loaded.query(
             "select page, row_index, first_page, first_table_index, cells from extracted_rows"
-            " order by row_index"
+            " where document = ? order by row_index",
+            [shas[0]],
         )
     )
     assert len(rows) == PAGES * ROWS_PER_PAGE
@@ -132,8 +169,14 @@ def test_a_long_pdf_split_into_page_ranges_loads_the_rows_of_an_unsplit_parse(
     assert json.loads(rows[0]["cells"]) == ["C-0001", "County 1", "2026-01-02", "37"]
     assert json.loads(rows[-1]["cells"]) == ["C-0096", "County 5", "2026-01-13", "3,552"]
     parts = list(
-        loaded.query("select page, continued_from_page from extracted_tables order by page")
+        loaded.query(
+            "select page, continued_from_page from extracted_tables where document = ?"
+            " order by page",
+            [shas[0]],
+        )
     )
     assert parts == [
         {"page": p, "continued_from_page": p - 1 if p > 1 else None} for p in range(1, PAGES + 1)
     ]
+    short = loaded.execute("select status, rows from documents where sha256 = ?", [shas[1]])
+    assert short.fetchone() == ("parsed", SHORT_PAGES * (ROWS_PER_PAGE + 1))

@@ -7,7 +7,9 @@ of its own that any worker may take; the document's task waits for them (handing
 thread back to the worker meanwhile) and carries on as with one process: tables continued
 over a range boundary are joined after, from the pages' tables in page order
 (``parsers.generic.extract.PAGE_RANGES``), so the rows are those of an unsplit parse. The
-coordinator loads the document in one transaction as usual.
+coordinator loads the document in one transaction as usual. A shorter PDF's pages are read
+in the task's own thread: a Dask worker is a daemonic process, which may not start the
+extractor's worker processes (every PDF of more than 4 pages failed so on a cluster).
 """
 
 from __future__ import annotations
@@ -43,7 +45,9 @@ class ClusterRanges:
         self, worker: PagesWorker, path: Path, numbers: list[int]
     ) -> list[list[PageTable]] | None:
         if len(numbers) <= self.size:
-            return None
+            # In this task's thread: a Dask worker is a daemonic process, which may not
+            # start the extractor's own worker processes.
+            return worker(str(path), numbers)
         from distributed import worker_client
 
         # Seceded from the worker's thread pool while waiting: the ranges may run here too.
