@@ -46,7 +46,7 @@ class Precomputed:
         self.outcome = outcome
 
     def map(
-        self, fn: Any, jobs: Sequence[Any], archive_root: Path, failed: Any
+        self, fn: Any, jobs: Sequence[Any], archive_root: Path, failed: Any, on_wait: Any = None
     ) -> Generator[Any, None, None]:
         for _ in jobs:
             yield self.outcome
@@ -58,7 +58,7 @@ class FirstOnly:
     outcome: Any = None
 
     def map(
-        self, fn: Any, jobs: Sequence[Any], archive_root: Path, failed: Any
+        self, fn: Any, jobs: Sequence[Any], archive_root: Path, failed: Any, on_wait: Any = None
     ) -> Generator[Any, None, None]:
         self.outcome = _prepare_and_parse(jobs[0], archive_root)
         yield self.outcome

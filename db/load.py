@@ -305,9 +305,11 @@ class LoadBatch:
     when ``due()`` and at the end. A commit per document cost about as much as a small
     document's rows (``bench/bench_coordinator.py``).
 
-    Each document stays whole: its savepoint commits with the batch or not at all. A crash
-    before the commit loses the batch's documents together; they stay waiting ("fetched")
-    and the next run parses them again, as with one transaction each.
+    The parse stage also commits before it waits for a parse, so a batch only grows while
+    outcomes are waiting to be loaded. Each document stays whole: its savepoint commits with
+    the batch or not at all. A crash before the commit loses the batch's documents together;
+    they stay waiting ("fetched") and the next run parses them again, as with one
+    transaction each.
     """
 
     def __init__(
@@ -322,14 +324,16 @@ class LoadBatch:
         self.started = 0.0
         #: The loads of the open batch, to load again should an error end its transaction.
         self.pending: list[Callable[[], None]] = []
+        #: Whether the open transaction is the batch's (a caller's own is never committed here).
+        self.opened = False
 
     def load(self, fn: Callable[[], None]) -> Exception | None:
         """Run ``fn`` (one document's writes) in its own savepoint of the batch; the
         exception that rolled it back, or None."""
         if not self.db.conn.in_transaction:
             self.db.conn.execute("BEGIN")
+            self.opened = True
             self.started = time.monotonic()
-            self.pending = []
         try:
             with self.db.atomic():  # a savepoint: a transaction is open
                 fn()
@@ -343,21 +347,24 @@ class LoadBatch:
         return None
 
     def _reload(self) -> None:
-        pending, self.pending = self.pending, []
-        for fn in pending:
+        """Load the batch's documents again, each in a transaction of its own (committed
+        at once; ``commit()`` still returns them for the counts)."""
+        self.opened = False
+        for fn in self.pending:
             with self.db.atomic():
                 fn()
 
     def due(self) -> bool:
         """Whether the open batch is full or old enough to commit."""
-        return self.db.conn.in_transaction and (
+        return self.opened and (
             len(self.pending) >= self.documents or time.monotonic() - self.started >= self.seconds
         )
 
     def commit(self) -> list[Callable[[], None]]:
         """Commit the open batch, if any; return the loads it held, in order (the caller
         counts them as done only now)."""
-        if self.db.conn.in_transaction:
+        if self.opened and self.db.conn.in_transaction:
             self.db.conn.execute("COMMIT")
+        self.opened = False
         done, self.pending = self.pending, []
         return done

@@ -30,7 +30,7 @@ from records.pipeline.guards.deadruns import close_dead_runs
 from records.pipeline.reporting.progress import ParseProgress
 from records.pipeline.reporting.summary import Progress, RunSummary, quiet, recorded_run
 from records.pipeline.workers.choose import executor_for
-from records.pipeline.workers.executors import Executor, LocalPool, PrefetchPool
+from records.pipeline.workers.executors import Executor, LocalPool, OnWait, PrefetchPool
 from records.pipeline.workers.timelimit import ParseTimedOut, limit_message, time_limit
 
 
@@ -173,7 +173,7 @@ def parse_pending(
         return summary
     progress(f"parsing {len(jobs)} document(s) ...")
     counts = ParseProgress(progress, [job.document for job in jobs], [job.path for job in jobs])
-    outcomes = _parse_all(jobs, archive.root, workers, executor)
+
     # Documents are loaded in batches (``db.load.LoadBatch``): one commit for several, each
     # document in a savepoint of its own, so it is loaded whole or not at all and one
     # document's failure rolls back only its own writes. Commits do not wait for the disk:
@@ -185,6 +185,13 @@ def parse_pending(
     if wal:
         db.execute("PRAGMA synchronous = NORMAL")
     batch = LoadBatch(db)
+
+    def commit_while_waiting() -> None:
+        # The next outcome is not ready: what is loaded is committed now, not held (and
+        # the write lock with it) while the workers parse.
+        _add_counts(summary, batch.commit())
+
+    outcomes = _parse_all(jobs, archive.root, workers, executor, commit_while_waiting)
     try:
         for index, (job, outcome) in enumerate(zip(jobs, outcomes, strict=True)):
             # Page text, OCR copy, rows, facts, status and error rows of one document go
@@ -428,12 +435,17 @@ def _load_outcome(
 
 
 def _parse_all(
-    jobs: list[_Job], archive_root: Path, workers: int | None, executor: Executor | None = None
+    jobs: list[_Job],
+    archive_root: Path,
+    workers: int | None,
+    executor: Executor | None = None,
+    on_wait: OnWait | None = None,
 ) -> Generator[_Outcome, None, None]:
     """Outcomes in job order, each as soon as it is ready, so loading keeps pace and a stop
-    request (closing this generator) drops the parses not started yet."""
+    request (closing this generator) drops the parses not started yet. ``on_wait`` runs
+    before waiting for an outcome not ready yet."""
     executor = executor if executor is not None else LocalPool(workers)
-    return executor.map(_prepare_and_parse, jobs, archive_root, _lost)
+    return executor.map(_prepare_and_parse, jobs, archive_root, _lost, on_wait)
 
 
 def _lost(job: _Job, message: str) -> _Outcome:

@@ -43,7 +43,7 @@ from records.core.config import Settings
 from records.core.errors import ClusterError, MissingExtra
 from records.pipeline.guards import interrupt
 from records.pipeline.reporting.summary import Progress, quiet
-from records.pipeline.workers.executors import Failed, WorkerFunction
+from records.pipeline.workers.executors import Failed, OnWait, WorkerFunction
 
 #: How to install what ``--cluster`` needs (Dask is not installed with the project itself).
 INSTALL_CLUSTER = "pip install 'agency-records[cluster]'"
@@ -216,7 +216,12 @@ class Cluster:
         self.parsed_on: dict[str, str] = {}
 
     def map(
-        self, fn: WorkerFunction, jobs: Sequence[Any], archive_root: Path, failed: Failed
+        self,
+        fn: WorkerFunction,
+        jobs: Sequence[Any],
+        archive_root: Path,
+        failed: Failed,
+        on_wait: OnWait | None = None,
     ) -> Generator[Any, None, None]:
         threads = sum(self.client.nthreads().values()) or 1
         window = max(2, WINDOW_PER_THREAD * threads)
@@ -241,6 +246,8 @@ class Cluster:
                 submit_next()
             while in_flight:
                 job, future = in_flight[0]
+                if on_wait is not None and not future.done():
+                    on_wait()
                 outcome = self._collect(job, future, failed)
                 in_flight.popleft()
                 submit_next()  # before loading this one, so the workers stay busy

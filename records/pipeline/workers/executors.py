@@ -49,10 +49,28 @@ def _start_worker(parent: int) -> None:
     gc.set_threshold(*READING_GC_THRESHOLDS)
 
 
+#: Called (in the thread iterating ``map``) before waiting for an outcome not ready yet: the
+#: coordinator commits what it has loaded rather than hold it while it waits.
+OnWait = Callable[[], None]
+
+
 class Executor(Protocol):
     def map(
-        self, fn: WorkerFunction, jobs: Sequence[Any], archive_root: Path, failed: Failed
+        self,
+        fn: WorkerFunction,
+        jobs: Sequence[Any],
+        archive_root: Path,
+        failed: Failed,
+        on_wait: OnWait | None = None,
     ) -> Generator[Any, None, None]: ...
+
+
+def _results(futures: Sequence[Future[Any]], on_wait: OnWait | None) -> Generator[Any, None, None]:
+    """The futures' results in order, ``on_wait`` called before waiting for one."""
+    for future in futures:
+        if on_wait is not None and not future.done():
+            on_wait()
+        yield future.result()
 
 
 class LocalPool:
@@ -62,16 +80,23 @@ class LocalPool:
         self.workers = workers
 
     def map(
-        self, fn: WorkerFunction, jobs: Sequence[Any], archive_root: Path, failed: Failed
+        self,
+        fn: WorkerFunction,
+        jobs: Sequence[Any],
+        archive_root: Path,
+        failed: Failed,
+        on_wait: OnWait | None = None,
     ) -> Generator[Any, None, None]:
         workers = self.workers or min(len(jobs), os.cpu_count() or 1)
         if workers <= 1 or len(jobs) == 1:
             for job in jobs:
+                if on_wait is not None:
+                    on_wait()  # the parse is about to run here: nothing is ready before it
                 yield fn(job, archive_root)
             return
         pool = _worker_pool(workers)
         try:
-            yield from pool.map(fn, jobs, [archive_root] * len(jobs))
+            yield from _results([pool.submit(fn, job, archive_root) for job in jobs], on_wait)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -106,7 +131,12 @@ class PrefetchPool:
         self.early[self.key(job)] = (job, self.pool.submit(fn, job, archive_root))
 
     def map(
-        self, fn: WorkerFunction, jobs: Sequence[Any], archive_root: Path, failed: Failed
+        self,
+        fn: WorkerFunction,
+        jobs: Sequence[Any],
+        archive_root: Path,
+        failed: Failed,
+        on_wait: OnWait | None = None,
     ) -> Generator[Any, None, None]:
         self.start()
         assert self.pool is not None
@@ -120,8 +150,7 @@ class PrefetchPool:
                     earlier[1].cancel()
                 futures.append(self.pool.submit(fn, job, archive_root))
         try:
-            for future in futures:
-                yield future.result()
+            yield from _results(futures, on_wait)
         finally:
             for future in futures:
                 future.cancel()
