@@ -10,6 +10,7 @@ import pytest
 from parsers.generic import extract_tables
 from parsers.generic.cell_text import join_line
 from parsers.generic.model import Word
+from tests.parsers.generic.pages import sliver_row_grid
 from tests.shared import series_editions
 
 
@@ -45,3 +46,19 @@ def test_tableau_dashboard_labels_keep_their_spaces(slug: str, pdf: Path, truth:
     ruled = [t for t in extract_tables(pdf, workers=1) if t.method == "ruled"]
     table = next(t for t in ruled if any(row[0] == "Lab Pending" for row in t.rows))
     assert [row for row in table.rows if row[-1]] == cases["all_rows"]
+
+
+def test_a_sliver_row_between_close_rules_is_not_a_row(tmp_path: Path) -> None:
+    """The label spanning the sliver and the row below is read once, with its value."""
+    printed = sliver_row_grid(tmp_path / "sliver.pdf")
+    tables = extract_tables(tmp_path / "sliver.pdf", workers=1)
+    assert [t.rows for t in tables] == [printed]
+    assert len(tables[0].pieces[0].row_boxes) == len(printed)
+
+
+@pytest.mark.parametrize("slug,pdf,truth", USVI, ids=[p.name for _, p, _ in USVI])
+def test_tableau_cases_per_year_reads_each_row_once(slug: str, pdf: Path, truth: Any) -> None:
+    cases = next(t for t in truth["tables"] if t["title"] == "Cases Per Year")
+    ruled = [t for t in extract_tables(pdf, workers=1) if t.method == "ruled"]
+    table = next(t for t in ruled if any(row[0] == "Lab Pending" for row in t.rows))
+    assert table.rows == cases["all_rows"]
