@@ -52,7 +52,7 @@ def drop_sliver_rows(
 def _without(grid: RuledGrid, bands: list[BBox], drop: set[int]) -> list[BBox]:
     n_rows = len(grid.rows)
     # A dropped row's cells (and a chain of dropped rows') land on the next row kept.
-    target = {}
+    target: dict[int, int] = {}
     for r in range(n_rows - 1, -1, -1):
         target[r] = target[r + 1] if r in drop else r
     keep = [r for r in range(n_rows) if r not in drop]
