@@ -130,21 +130,21 @@ def test_second_signal_mid_transaction_rolls_the_document_back(
     agency_site: AgencySite, paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_sources(paths.db.parent, agency_site.url)
-    real_insert_rows = loader._insert_rows
+    real_insert_parsed = loader._insert_parsed
     inserted: list[int] = []
 
     def insert_then_signalled(
-        database: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]
+        database: sqlite_utils.Database, table: str, *args: Any, **kwargs: Any
     ) -> None:
         # The loader writes a parsed table's rows through this one function.
-        real_insert_rows(database, table, rows)
+        real_insert_parsed(database, table, *args, **kwargs)
         if table in DDOR_TABLES and not inserted:
             inserted.append(database.table(table).count)
             # Rows are in, the transaction is open: stop now, twice (the second one forces).
             os.kill(os.getpid(), signal.SIGTERM)
             os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr(loader, "_insert_rows", insert_then_signalled)
+    monkeypatch.setattr(loader, "_insert_parsed", insert_then_signalled)
     with pytest.raises(KeyboardInterrupt):
         pipeline.run(load_config(paths.sources), ["ice-ddor"], paths=paths)
 
