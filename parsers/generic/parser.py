@@ -166,26 +166,40 @@ def typed_tables(tables: list[ExtractedTable]) -> tuple[list[TypedTable], list[s
                 body.append((row, cells))
         if not body:
             continue
-        names, keep = _named_columns(table.columns, [v for _, v in body])
+        names, keep = _named_columns(table.columns, [v for _, v in body], _headed(table))
         body = [(row, [v[c] if c < len(v) else None for c in keep]) for row, v in body]
         totals = [(w, [v[c] if c < len(v) else None for c in keep]) for w, v in totals]
         name = table_slug(" ".join(names[:3]), fallback="pdf_table")
-        result = typed_table(name, None, names, body, f"PDF table ({where})")
+        result = typed_table(name, table.title, names, body, f"PDF table ({where})")
         typed.append(result)
         warnings.extend(total_warnings(result, totals))
     return typed, warnings
 
 
-def _named_columns(columns: list[str], rows: list[list[Value]]) -> tuple[list[str], list[int]]:
-    """Column names and the grid columns they read. Spacer columns (no header, no value)
-    are dropped; a header over an empty grid column names the unnamed column of values
-    just left (else right) of it, where the grid split a header from its values."""
+def _headed(table: ExtractedTable) -> list[bool]:
+    """Per column, whether a header cell of its own starts in it (below the title rows): a
+    column whose only name comes from a cell spanning into it from the left has none."""
+    own = [False] * table.n_columns
+    for row in table.header[table.title_rows :]:
+        for c, text in enumerate(row[: len(own)]):
+            own[c] = own[c] or bool(text)
+    return own
+
+
+def _named_columns(
+    columns: list[str], rows: list[list[Value]], headed: list[bool]
+) -> tuple[list[str], list[int]]:
+    """Column names and the grid columns they read. Spacer columns (no value, and no header
+    or only a header spanning into them from another column) are dropped; a header of its
+    own over an empty grid column names the unnamed column of values just left (else
+    right) of it, where the grid split a header from its values."""
     filled = [any(c < len(r) and r[c] is not None for r in rows) for c in range(len(columns))]
     unnamed = [bool(_UNNAMED.match(name)) for name in columns]
+    headed = [c < len(headed) and headed[c] for c in range(len(columns))]
     names = list(columns)
     dropped: set[int] = set()
     for c in range(len(columns)):
-        if unnamed[c] or filled[c]:
+        if unnamed[c] or filled[c] or not headed[c]:
             continue
         for side in (c - 1, c + 1):
             if 0 <= side < len(columns) and unnamed[side] and filled[side] and side not in dropped:
@@ -193,7 +207,11 @@ def _named_columns(columns: list[str], rows: list[list[Value]]) -> tuple[list[st
                 unnamed[side] = False
                 dropped.add(c)
                 break
-    keep = [c for c in range(len(columns)) if c not in dropped and (filled[c] or not unnamed[c])]
+    keep = [
+        c
+        for c in range(len(columns))
+        if c not in dropped and (filled[c] or (headed[c] and not unnamed[c]))
+    ]
     return [names[c] for c in keep], keep
 
 
