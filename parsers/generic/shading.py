@@ -25,7 +25,7 @@ def _colour(obj: dict[str, Any]) -> Any:
 
 def _inside(inner: dict[str, Any], outer: dict[str, Any]) -> bool:
     tol = NESTED_TOLERANCE
-    return (
+    return bool(
         outer["x0"] - tol <= inner["x0"]
         and inner["x1"] <= outer["x1"] + tol
         and outer["top"] - tol <= inner["top"]
@@ -37,7 +37,7 @@ def _inside(inner: dict[str, Any], outer: dict[str, Any]) -> bool:
 
 def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
     tol = NESTED_TOLERANCE
-    return (
+    return bool(
         a["x0"] + tol < b["x1"]
         and b["x0"] + tol < a["x1"]
         and a["top"] + tol < b["bottom"]
