@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from parsers.base import Column, ColumnType
+from parsers.base import Column, ColumnType, ParseResult, ParseWarning
 from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS, FOOTNOTE_CHARS
 
 #: A value as read: a spreadsheet cell (typed by the workbook) or a PDF cell's text.
@@ -141,6 +141,13 @@ def total_warnings(table: TypedTable, totals: Sequence[tuple[str, Sequence[Value
                     f" but its rows add up to {as_text(summed)}"
                 )
     return warnings
+
+
+def add_typed(result: ParseResult, tables: Sequence[TypedTable], mismatches: Sequence[str]) -> None:
+    """Hand a parse's typed ``tables`` to its ``result``, with a ``total_mismatch`` warning
+    for each printed total that is not the sum of its rows (see ``total_warnings``)."""
+    result.typed.extend(tables)
+    result.warnings.extend(ParseWarning("total_mismatch", m) for m in mismatches)
 
 
 def _unmarked(value: Value) -> Value:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from parsers.accounting import account_pdf
-from parsers.base import Box, Column, ParseResult, ParseWarning, Row, TableSpec, bbox_text
+from parsers.base import Box, Column, ParseResult, Row, TableSpec, bbox_text
 from parsers.generic.extract import extract_tables
 from parsers.generic.model import ExtractedTable
 from parsers.reading.furniture import open_pdf
@@ -21,6 +21,7 @@ from parsers.typed import (
     TypedRow,
     TypedTable,
     Value,
+    add_typed,
     table_slug,
     total_warnings,
     typed_table,
@@ -253,9 +254,7 @@ class GenericParser:
             raise ParseError(f"{path}: not a PDF")
         tables = extract_tables(path)
         result = account_tables(path, tables)
-        typed, warnings = typed_tables(tables)
-        result.typed = typed
-        result.warnings.extend(ParseWarning("total_mismatch", w) for w in warnings)
+        add_typed(result, *typed_tables(tables))
         result.document.update(
             {
                 "tables_found": len(tables),
