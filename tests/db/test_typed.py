@@ -247,3 +247,33 @@ def test_zika_editions_with_a_title_inside_the_frame_share_one_typed_table(
         ("ca-confirmed-cases-2016-02-26.pdf", 2015, 4, 0),
         ("ca-confirmed-cases-2016-02-26.pdf", 2016, 6, 0),
     ]
+
+
+def test_blank_headers_are_no_evidence_of_the_same_shape(tmp_path: Path) -> None:
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    ensure_schema(db)
+    db.table("documents").insert({"sha256": "c" * 64})
+
+    def table(name: str, *columns: str) -> TypedTable:
+        cols = [Column(c, "integer", "") for c in columns]
+        return TypedTable(name, None, cols, [TypedRow(1, 0, 0, list(range(len(cols))))])
+
+    load_typed(
+        db,
+        "c" * 64,
+        "1",
+        [
+            table("lab", "column_1", "column_2"),
+            # Two blank headers alike, the printed one not: another table (it used to join
+            # "votes" on the blank ones, 2 of 3 names).
+            table("votes", "column_1", "column_2", "Votes"),
+            table("totals", "column_1", "column_2", "Total"),
+            # No printed name, one column more: not the first table's shape either.
+            table("dates", "column_1", "column_2", "column_3"),
+            # No printed name and as many columns: the first table's shape.
+            table("lab_again", "column_1", "column_2"),
+        ],
+    )
+    tables = {r["name"]: r["columns"] for r in db.query(f"select * from {TYPED_TABLES}")}
+    assert sorted(tables) == ["dates", "lab", "totals", "votes"]
+    assert db.table("lab").count == 2
