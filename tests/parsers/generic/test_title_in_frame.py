@@ -11,7 +11,7 @@ import pytest
 from parsers.generic import extract_tables
 from parsers.generic.parser import PARSER
 from parsers.generic.shading import hidden_rects
-from tests.parsers.generic.titled_pages import TITLE, titled_frame_table
+from tests.parsers.generic.titled_pages import TITLE, titled_frame_table, titled_whitespace_table
 from tests.shared import expected, fixture
 
 ZIKA = "series/ca-cdph-zika-weekly"
@@ -52,6 +52,18 @@ def test_title_row_over_a_two_level_header_is_the_title(tmp_path: Path, shaded: 
         ("Cases: Local", "integer"),
     ]
     assert [r.values for r in typed.rows] == [["North", 12, 0], ["South", 7, 2], ["East", 1031, 45]]
+
+
+@pytest.mark.parametrize("framed", [True, False])
+def test_title_lines_over_an_unruled_table_name_no_column(tmp_path: Path, framed: bool) -> None:
+    path = tmp_path / "titled.pdf"
+    body = titled_whitespace_table(path, framed)
+    (table,) = extract_tables(path)
+    # The title's short second line is the title's, not a header part over one column;
+    # "Cases", centred over both value columns above flush-right headings, heads both.
+    assert table.header == [["Region", "Cases", ""], ["", "Travel", "Local"]]
+    assert table.columns == ["Region", "Cases: Travel", "Cases: Local"]
+    assert table.rows == body
 
 
 def _rect(x0: float, top: float, x1: float, bottom: float, colour: float) -> dict[str, object]:

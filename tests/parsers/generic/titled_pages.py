@@ -78,3 +78,40 @@ def titled_frame_table(path: Path, header_levels: int, shaded: bool = True) -> l
         pdf.line(xs[c], from_y, xs[c], bottom)
     pdf.output(str(path))
     return body
+
+
+def titled_whitespace_table(path: Path, framed: bool) -> list[list[str]]:
+    """An unruled table (in a plain frame or none) under a centred two-line title, its
+    header two levels: "Cases" centred over the two value columns, whose headings are set
+    flush right like their figures. Returns the body rows as printed."""
+    widths = [90.0, 70.0, 70.0]
+    header = [["Region", "Cases", ""], ["", "Travel", "Local"]]
+    body = [["North", "12", "0"], ["South", "7", "2"], ["East", "1,031", "45"], ["West", "9", "14"]]
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=FONT_SIZE)
+    x0, top = 120.0, 150.0
+    xs = [x0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    y = top + 4
+    for line in TITLE:
+        pdf.set_xy(x0, y)
+        pdf.cell(xs[-1] - x0, 10, line, align="C")
+        y += 12
+    y += 6
+    for r, row in enumerate([*header, *body]):
+        for c, text in enumerate(row):
+            if r == 0 and c == 1:  # the group label, centred over both value columns
+                pdf.set_xy(xs[1], y)
+                pdf.cell(xs[-1] - xs[1], 10, text, align="C")
+            elif text:
+                pdf.set_xy(xs[c] + 3, y)
+                pdf.cell(widths[c] - 6, 10, text, align="L" if c == 0 else "R")
+        y += 12
+    if framed:
+        pdf.set_line_width(0.5)
+        pdf.rect(x0, top, xs[-1] - x0, y + 4 - top)
+    pdf.output(str(path))
+    return body
