@@ -167,9 +167,10 @@ def typed_tables(tables: list[ExtractedTable]) -> tuple[list[TypedTable], list[s
                 body.append((row, cells))
         if not body:
             continue
-        names, keep = _named_columns(table.columns, [v for _, v in body], _headed(table))
-        body = [(row, [v[c] if c < len(v) else None for c in keep]) for row, v in body]
-        totals = [(w, [v[c] if c < len(v) else None for c in keep]) for w, v in totals]
+        names, keep, header_at = _named_columns(table.columns, [v for _, v in body], _headed(table))
+        body = [(row, [_at(v, c) for c in keep]) for row, v in body]
+        # A total may be printed under the header its column was named from.
+        totals = [(w, [_at(v, c) or _at(v, header_at.get(c, c)) for c in keep]) for w, v in totals]
         name = table_slug(" ".join(names[:3]), fallback="pdf_table")
         result = typed_table(name, table.title, names, body, f"PDF table ({where})")
         typed.append(result)
@@ -187,18 +188,24 @@ def _headed(table: ExtractedTable) -> list[bool]:
     return own
 
 
+def _at(values: list[Value], c: int) -> Value:
+    return values[c] if c < len(values) else None
+
+
 def _named_columns(
     columns: list[str], rows: list[list[Value]], headed: list[bool]
-) -> tuple[list[str], list[int]]:
-    """Column names and the grid columns they read. Spacer columns (no value, and no header
-    or only a header spanning into them from another column) are dropped; a header of its
-    own over an empty grid column names the unnamed column of values just left (else
-    right) of it, where the grid split a header from its values."""
+) -> tuple[list[str], list[int], dict[int, int]]:
+    """Column names, the grid columns they read, and the grid column each kept column's
+    name was taken from when not its own. Spacer columns (no value, and no header or only a
+    header spanning into them from another column) are dropped; a header of its own over
+    an empty grid column names the unnamed column of values just left (else right) of it,
+    where the grid split a header from its values."""
     filled = [any(c < len(r) and r[c] is not None for r in rows) for c in range(len(columns))]
     unnamed = [bool(_UNNAMED.match(name)) for name in columns]
     headed = [c < len(headed) and headed[c] for c in range(len(columns))]
     names = list(columns)
     dropped: set[int] = set()
+    header_at: dict[int, int] = {}
     for c in range(len(columns)):
         if unnamed[c] or filled[c] or not headed[c]:
             continue
@@ -207,13 +214,14 @@ def _named_columns(
                 names[side] = columns[c]
                 unnamed[side] = False
                 dropped.add(c)
+                header_at[side] = c
                 break
     keep = [
         c
         for c in range(len(columns))
         if c not in dropped and (filled[c] or (headed[c] and not unnamed[c]))
     ]
-    return [names[c] for c in keep], keep
+    return [names[c] for c in keep], keep, header_at
 
 
 def account_tables(
