@@ -18,40 +18,38 @@ ZIKA = "series/ca-cdph-zika-weekly"
 EDITIONS = ("2016-01-29", "2016-02-26", "2016-03-18", "2016-03-25")
 
 
-@pytest.mark.parametrize("shaded", [True, False])
-def test_title_row_over_a_one_level_header_is_the_title(tmp_path: Path, shaded: bool) -> None:
-    path = tmp_path / "titled.pdf"
-    body = titled_frame_table(path, header_levels=1, shaded=shaded)
-    (table,) = extract_tables(path)
-    assert table.n_columns == 2
-    assert table.title == " ".join(TITLE)
-    assert table.columns == ["Year", "Cases"]
-    assert table.rows == body
-    (typed,) = PARSER.parse(path).typed
-    assert typed.title == " ".join(TITLE)
-    assert [(c.name, c.type) for c in typed.columns] == [("Year", "integer"), ("Cases", "integer")]
-    assert [r.values for r in typed.rows] == [
-        [2019, 14], [2020, 3], [2021, 0], [2022, 27], [2023, 1204]
-    ]  # fmt: skip
+#: Per header shape: columns as named, their types, and the body rows as typed.
+SHAPES = {
+    1: (
+        ["Year", "Cases"],
+        ["integer", "integer"],
+        [[2019, 14], [2020, 3], [2021, 0], [2022, 27], [2023, 1204]],
+    ),
+    2: (
+        ["Region", "Cases: Travel", "Cases: Local"],
+        ["text", "integer", "integer"],
+        [["North", 12, 0], ["South", 7, 2], ["East", 1031, 45]],
+    ),
+}
 
 
 @pytest.mark.parametrize("shaded", [True, False])
-def test_title_row_over_a_two_level_header_is_the_title(tmp_path: Path, shaded: bool) -> None:
+@pytest.mark.parametrize("header_levels", [1, 2])
+def test_title_rows_over_the_header_are_the_title(
+    tmp_path: Path, header_levels: int, shaded: bool
+) -> None:
     path = tmp_path / "titled.pdf"
-    body = titled_frame_table(path, header_levels=2, shaded=shaded)
+    body = titled_frame_table(path, header_levels=header_levels, shaded=shaded)
+    names, types, values = SHAPES[header_levels]
     (table,) = extract_tables(path)
-    assert table.n_columns == 3
+    assert table.n_columns == len(names)
     assert table.title == " ".join(TITLE)
-    assert table.columns == ["Region", "Cases: Travel", "Cases: Local"]
+    assert table.columns == names
     assert table.rows == body
     (typed,) = PARSER.parse(path).typed
     assert typed.title == " ".join(TITLE)
-    assert [(c.name, c.type) for c in typed.columns] == [
-        ("Region", "text"),
-        ("Cases: Travel", "integer"),
-        ("Cases: Local", "integer"),
-    ]
-    assert [r.values for r in typed.rows] == [["North", 12, 0], ["South", 7, 2], ["East", 1031, 45]]
+    assert [(c.name, c.type) for c in typed.columns] == list(zip(names, types, strict=True))
+    assert [r.values for r in typed.rows] == values
 
 
 @pytest.mark.parametrize("framed", [True, False])
