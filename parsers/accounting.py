@@ -28,7 +28,7 @@ Entry points:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,8 @@ _PAGE_OF = re.compile(r"\bpage\s+\d+\s+(of|/)\s+\d+\b", re.IGNORECASE)
 
 #: A token of a line: (left, right, text). Spreadsheets give the column index twice.
 Token = tuple[float, float, str]
+#: A word as (x0, top, x1, bottom, text, ...): ``word_boxes`` adds its characters.
+WordBox = tuple[Any, ...]
 
 
 def is_value_token(text: str) -> bool:
@@ -181,21 +183,39 @@ def _parse_box(text: str | None) -> Box | None:
 
 def words_to_lines(words: Iterable[Mapping[str, Any]], y_tolerance: float = 3.0) -> list[Line]:
     """Words (pdfplumber dicts: x0, x1, top, bottom, text) grouped into lines by ``top``."""
-    ordered = sorted(words, key=lambda w: (float(w["top"]), float(w["x0"])))
-    groups: list[list[Mapping[str, Any]]] = []
-    for word in ordered:
-        if groups and abs(float(word["top"]) - float(groups[-1][0]["top"])) <= y_tolerance:
-            groups[-1].append(word)
-        else:
-            groups.append([word])
+    return box_lines(
+        [
+            (float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), str(w["text"]))
+            for w in words
+        ],
+        y_tolerance,
+    )
+
+
+def box_lines(words: Sequence[WordBox], y_tolerance: float = 3.0) -> list[Line]:
+    """``words_to_lines`` for words given as (x0, top, x1, bottom, text, ...) tuples (what
+    ``parsers.reading.words.word_boxes`` gives), without a dict per word."""
+    ordered = sorted(words, key=_top_x0)
     lines = []
-    for group in groups:
-        group.sort(key=lambda w: float(w["x0"]))
-        tokens = tuple((float(w["x0"]), float(w["x1"]), str(w["text"])) for w in group)
-        top = min(float(w["top"]) for w in group)
-        bottom = max(float(w["bottom"]) for w in group)
+    start = 0
+    for end in range(1, len(ordered) + 1):
+        if end < len(ordered) and abs(ordered[end][1] - ordered[start][1]) <= y_tolerance:
+            continue
+        group = sorted(ordered[start:end], key=_x0)
+        tokens = tuple([(w[0], w[2], w[4]) for w in group])
+        top = min([w[1] for w in group])
+        bottom = max([w[3] for w in group])
         lines.append(Line(top, bottom, tokens))
+        start = end
     return lines
+
+
+def _top_x0(word: WordBox) -> tuple[float, float]:
+    return float(word[1]), float(word[0])
+
+
+def _x0(word: WordBox) -> float:
+    return float(word[0])
 
 
 def page_words(page: Any) -> list[dict[str, Any]]:
@@ -213,12 +233,16 @@ def account_pdf(
     covered: Mapping[int, Sequence[Box]] | None = None,
     tables: Iterable[str] | None = None,
     pages: Iterable[int] | None = None,
+    *,
+    seen: Callable[[int, list[WordBox]], None] | None = None,
 ) -> list[PageAccount]:
     """Account every page of an open pdfplumber ``pdf`` for ``result``: rows per page from
     ``result.rows`` (only ``tables`` when given), table-like lines outside the rows' boxes
     and outside ``covered`` (page -> boxes the parser read without loading them as rows);
     only ``pages`` (1-based) when given. Adds the warnings to ``result`` and returns the
-    accounts."""
+    accounts. ``seen(page number, words)`` is given each page's words ((x0, top, x1,
+    bottom, text, characters), as ``page.extract_words()``) for a caller that needs them
+    too, so a page's words are found once."""
     only = set(pages) if pages is not None else None
     wanted = set(tables) if tables is not None else None
     per_page: dict[int, list[Box]] = {}
@@ -235,7 +259,10 @@ def account_pdf(
         if only is not None and number not in only:
             continue
         boxes = [*per_page.get(number, []), *(covered or {}).get(number, [])]
-        lines = words_to_lines(page_words(page))
+        words = word_boxes(page.chars)
+        if seen is not None:
+            seen(number, words)
+        lines = box_lines(words)
         accounts.append(account_page(number, lines, counts.get(number, 0), boxes))
     add_warnings(result, accounts)
     return accounts
