@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from parsers.base import Box, ParseResult, ParseWarning
@@ -141,11 +142,15 @@ def table_like_lines(lines: Sequence[Line], tolerance: float = ALIGN_TOLERANCE) 
 def _aligned(values: Sequence[Token], others: Sequence[Token], tolerance: float) -> int:
     """How many of ``values`` share a left or right edge (within ``tolerance``) with one of
     ``others``."""
-    return sum(
-        1
-        for a in values
-        if any(abs(a[0] - b[0]) <= tolerance or abs(a[1] - b[1]) <= tolerance for b in others)
-    )
+    count = 0
+    for left, right, _text in values:
+        for other_left, other_right, _other in others:
+            if -tolerance <= left - other_left <= tolerance or (
+                -tolerance <= right - other_right <= tolerance
+            ):
+                count += 1
+                break
+    return count
 
 
 def _inside(line: Line, boxes: Sequence[Box], slack: float) -> bool:
@@ -210,12 +215,8 @@ def box_lines(words: Sequence[WordBox], y_tolerance: float = 3.0) -> list[Line]:
     return lines
 
 
-def _top_x0(word: WordBox) -> tuple[float, float]:
-    return float(word[1]), float(word[0])
-
-
-def _x0(word: WordBox) -> float:
-    return float(word[0])
+_top_x0 = itemgetter(1, 0)
+_x0 = itemgetter(0)
 
 
 def page_words(page: Any) -> list[dict[str, Any]]:
