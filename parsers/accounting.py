@@ -116,7 +116,8 @@ def table_like_lines(lines: Sequence[Line], tolerance: float = ALIGN_TOLERANCE) 
     for index, (line, values) in enumerate(candidates):
         # A table's row lines up with the row above or below it: try those first.
         if any(
-            _aligned(values, candidates[other][1], tolerance) >= TABLE_LIKE_TOKENS
+            _aligned(values, candidates[other][1], tolerance, TABLE_LIKE_TOKENS)
+            >= TABLE_LIKE_TOKENS
             for other in (index - 1, index + 1)
             if 0 <= other < len(candidates)
         ):
@@ -139,9 +140,11 @@ def table_like_lines(lines: Sequence[Line], tolerance: float = ALIGN_TOLERANCE) 
     return kept
 
 
-def _aligned(values: Sequence[Token], others: Sequence[Token], tolerance: float) -> int:
+def _aligned(
+    values: Sequence[Token], others: Sequence[Token], tolerance: float, enough: int = 0
+) -> int:
     """How many of ``values`` share a left or right edge (within ``tolerance``) with one of
-    ``others``."""
+    ``others``; counting stops at ``enough`` when given."""
     count = 0
     for left, right, _text in values:
         for other_left, other_right, _other in others:
@@ -150,6 +153,8 @@ def _aligned(values: Sequence[Token], others: Sequence[Token], tolerance: float)
             ):
                 count += 1
                 break
+        if enough and count >= enough:
+            break
     return count
 
 

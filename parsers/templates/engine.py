@@ -13,6 +13,7 @@ a header that does not match quarantines the document, keeping its rows for insp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -439,6 +440,10 @@ def _read_tables(
 
 # --- typing -------------------------------------------------------------------------
 
+#: ``parse_date`` remembered per (text, formats): a report prints the same dates on many
+#: rows, and each try of a format is a ``strptime`` (an unreadable date raises each time).
+_parse_date = lru_cache(maxsize=4096)(parse_date)
+
 
 def type_value(column: ColumnSpec, raw: str | None) -> Any:
     """One cell's text -> the column's type; ValueError names the text."""
@@ -452,7 +457,7 @@ def type_value(column: ColumnSpec, raw: str | None) -> Any:
     if column.type == "float":
         return parse_float(text)
     if column.type == "date":
-        return parse_date(text, column.formats)
+        return _parse_date(text, column.formats)
     if column.type == "boolean":
         if text is None:
             return None
