@@ -20,6 +20,8 @@ Entry points:
 
 - ``account_pdf(pdf, result, covered)``: a PDF already open (pdfplumber), the result's rows
   plus the boxes a parser read but did not load as rows (header, totals, skipped rows);
+  ``seen=`` hands each page's words to a caller that needs them too (the template engine
+  makes the facts' page text from them);
 - ``account_lines(pages, result)``: any document given as lines of (position, text) tokens
   per page or sheet, e.g. a spreadsheet's rows with the column index as position;
 - ``no_rows_warning(pages)`` / ``is_table_like(tokens)`` for parsers with their own loop.

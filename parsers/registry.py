@@ -1,11 +1,11 @@
 """The explicit list of parsers, and how a file finds its parser.
 
 Python parsers are listed here as loader functions (each imports its module when called, so
-that a command that only lists sources does not load pdfplumber; mypy and editors follow
-them); declarative templates are found in ``parsers/templates/*.toml`` (see
-``parsers.templates.engine``) and in the folders a newsroom adds:
-``[settings] templates = [...]`` in
-``sources.toml`` and the ``RECORDS_TEMPLATES`` environment variable (folders separated by
+that a command that only lists sources does not load pdfplumber, and ``get_parser`` loads
+only the parser asked for; mypy and editors follow them); declarative templates are found
+in ``parsers/templates/*.toml`` (see ``parsers.templates.engine``) and in the folders a
+newsroom adds: ``[settings] templates = [...]`` in ``sources.toml`` and the
+``RECORDS_TEMPLATES`` environment variable (folders separated by
 ``os.pathsep``). Every function takes the sources file's ``Settings`` (None: the package's
 templates and the environment's).
 """
