@@ -34,6 +34,7 @@ from urllib.parse import urljoin, urlparse
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from db.connect import open_db
@@ -97,6 +98,16 @@ class AgencySpider(scrapy.Spider):
         self.listings_read = 0
         #: What the listing page says beside each document link (its text, date posted).
         self.link_contexts: dict[str, LinkContext] = {}
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """The spider's ``custom_settings``, and back in its lists any component
+        ``scrapers.settings`` left out that they switch on (say ``COOKIES_ENABLED``)."""
+        super().update_settings(settings)
+        switched_off = settings.getdict("SWITCHED_OFF_COMPONENTS")
+        for path, (listing, switch, order) in switched_off.items():
+            if settings.getbool(switch) and path not in settings.getwithbase(listing):
+                settings.set(listing, {**settings.getdict(listing), path: order}, "spider")
 
     async def start(self) -> Any:
         for url in self.start_urls:
