@@ -9,11 +9,6 @@ one sentence; the parent shows that line, not a traceback.
 
 from __future__ import annotations
 
-# isort: off
-# First: sqlite-utils, before anything else imports it with pandas and numpy.
-import scrapers.child_imports  # noqa: F401
-
-# isort: on
 import importlib
 import json
 import os

@@ -41,6 +41,26 @@ def test_the_crawl_child_imports_nothing_a_crawl_does_not_use() -> None:
     assert _child_modules() == dict.fromkeys(NOT_NEEDED, False)
 
 
+def test_records_run_starts_its_crawl_child_before_the_parse_stage_imports() -> None:
+    # `records run` imports the pipeline, then starts the crawl child: nothing heavy before.
+    script = (
+        "import json, sys\n"
+        "import records.cli.ingest, records.pipeline.run\n"
+        "names = ('pandas', 'numpy', 'records.pipeline.parse', 'pdfplumber', 'scrapy')\n"
+        "print(json.dumps({name: name in sys.modules for name in names}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert json.loads(out.stdout) == {
+        "pandas": False,
+        "numpy": False,
+        "records.pipeline.parse": False,
+        "pdfplumber": False,
+        "scrapy": False,
+    }
+
+
 @pytest.mark.skipif(importlib.util.find_spec("pandas") is None, reason="pandas not installed")
 def test_pandas_stays_importable_in_the_crawl_child() -> None:
     script = (
