@@ -38,6 +38,16 @@ class CrawlReport:
     unmatched_links: list[str] = field(default_factory=list)
 
 
+#: How the crawl child starts: ``python -m scrapers.crawl_child`` with the garbage collector
+#: off while it imports Scrapy and Twisted (several hundred thousand objects, none of them
+#: garbage: the collector's passes over them were a tenth or more of the child's start, which
+#: is most of an unchanged weekly run). ``scrapers.crawl_child.main`` turns it back on once
+#: the imports are done, with what they made frozen out of its scans.
+CHILD_START = (
+    "import gc, runpy; gc.disable();"
+    " runpy.run_module('scrapers.crawl_child', run_name='__main__', alter_sys=True)"
+)
+
 #: The running crawl child, so a signal handler can stop it.
 CURRENT_CHILD: subprocess.Popen[bytes] | None = None
 
@@ -110,7 +120,7 @@ class CrawlChild:
         )
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "scrapers.crawl_child", str(start), str(self.report)],
+                [sys.executable, "-c", CHILD_START, str(start), str(self.report)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 # With --verbose the child's log goes straight to the terminal.
