@@ -120,7 +120,8 @@ class CrawlChild:
         )
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", CHILD_START, str(start), str(self.report)],
+                # -P: not the current folder's modules first (a `scrapers/` there is not ours).
+                [sys.executable, "-P", "-c", CHILD_START, str(start), str(self.report)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 # With --verbose the child's log goes straight to the terminal.

@@ -3,16 +3,20 @@ run is mostly this process's start), and a spider that switches a component back
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from scrapy.crawler import CrawlerRunner
 from scrapy.settings import Settings
 
 from scrapers.spiders.listing import ListingSpider
+from tests.httpserver import serve
+from tests.scrapers.crawling import Crawl, html_page, tiny_pdf, write_sources
 
 #: What the crawl child used to import without using: pandas and numpy (through sqlite-utils),
 #: aiohttp (the remote-control extension), tldextract (the cookies middleware), the telnet
@@ -100,3 +104,23 @@ def test_a_spider_switching_cookies_back_on_gets_the_middleware() -> None:
     assert "scrapy.downloadermiddlewares.cookies.CookiesMiddleware" in middlewares
     assert "scrapy.extensions.telnet.TelnetConsole" in extensions
     assert "scrapy.extensions.remote_control.RemoteControl" not in extensions
+
+
+def test_the_crawl_child_runs_this_checkout_whatever_the_current_folder_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `records run` started from a folder with its own `scrapers` package (another checkout,
+    # say): the child used to import that one first (python -m looks in the current folder).
+    elsewhere = tmp_path / "elsewhere" / "scrapers"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "__init__.py").write_text("raise ImportError('not this scrapers package')\n")
+    monkeypatch.chdir(elsewhere.parent)
+    pdf = tiny_pdf("weekly report")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_bytes(html_page("r1.pdf"))
+    (tmp_path / "site" / "r1.pdf").write_bytes(pdf)
+    with serve(tmp_path / "site") as site:
+        sources = write_sources(tmp_path, f"{site.url}/index.html")
+        crawl = Crawl(tmp_path, sources)
+    assert crawl.report.new == [hashlib.sha256(pdf).hexdigest()]
+    assert crawl.errors() == []
