@@ -8,8 +8,10 @@ body bytes), each run's CPU seconds (this process, which also serves the site, a
 processes: the crawl child and the parse workers) and the second run's time as a share of the
 first's. A script, not a test:
 
-    .venv/bin/python bench/bench_pipeline.py [--weeks 12] [--repo DIR] [--pairs N]
+    .venv/bin/python bench/bench_pipeline.py [--weeks 12] [--repo DIR] [--pairs N] [--cli]
 
+``--cli``: each run is a fresh ``records run`` process (as cron or a systemd timer starts
+it), so its interpreter start and imports count, as they do every week.
 ``--repo DIR`` times another checkout's code (``git archive COMMIT | tar -x -C DIR``; its
 crawl child runs from DIR too). ``--pairs N`` with ``--repo``: N pairs in turns, DIR's code
 then this checkout's, each measure in a fresh process, and a table of both runs' times.
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
@@ -38,7 +41,7 @@ else:
 sys.path.insert(0, str(CODE))
 
 from db.connect import open_db  # noqa: E402 (the checkout timed is chosen above)
-from records.core.config import load_config  # noqa: E402
+from records.core.config import Config, load_config  # noqa: E402
 from records.core.paths import Paths  # noqa: E402
 from records.demo.run import DEMO_SOURCE, serve_folder, write_sources  # noqa: E402
 from records.demo.sample_reports import weekly_series  # noqa: E402
@@ -52,7 +55,53 @@ def _cpu() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
-def measure(weeks: int) -> dict[str, float | int | str]:
+@dataclass
+class Ran:
+    """What a run said, from its ``runs`` row (``--cli``) or its summary."""
+
+    run_id: int
+    documents_new: int
+    documents_unchanged: int
+    rows_added: int
+    errors: int
+
+
+def _run(config: Config, paths: Paths, cli: bool) -> Ran:
+    if not cli:
+        summary = run(config, [DEMO_SOURCE], paths=paths)
+        assert summary.run_id is not None
+        return Ran(
+            summary.run_id,
+            summary.documents_new,
+            summary.documents_unchanged,
+            summary.rows_added,
+            len(summary.errors),
+        )
+    env = dict(os.environ, PYTHONPATH=str(CODE))
+    env.update(
+        RECORDS_DB=str(paths.db),
+        RECORDS_ARCHIVE=str(paths.archive),
+        RECORDS_SOURCES=str(paths.sources),
+    )
+    subprocess.run(
+        [sys.executable, "-c", "from records.cli import main; main()", "run", DEMO_SOURCE],
+        env=env,
+        cwd=CODE,
+        check=True,
+        capture_output=True,
+    )
+    row = (
+        open_db(paths.db, ensure=False)
+        .execute(
+            "select id, documents_new, documents_unchanged, rows_added, errors from runs"
+            " order by id desc limit 1"
+        )
+        .fetchone()
+    )
+    return Ran(*row)
+
+
+def measure(weeks: int, cli: bool = False) -> dict[str, float | int | str]:
     """Both runs over a generated site of ``weeks`` reports, with the code at ``CODE``."""
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         root = Path(tmp)
@@ -71,10 +120,10 @@ def measure(weeks: int) -> dict[str, float | int | str]:
             write_sources(paths.sources, url)
             config = load_config(paths.sources)
             cpu0, started = _cpu(), time.perf_counter()
-            first = run(config, [DEMO_SOURCE], paths=paths)
+            first = _run(config, paths, cli)
             first_s = time.perf_counter() - started
             cpu1, started = _cpu(), time.perf_counter()
-            second = run(config, [DEMO_SOURCE], paths=paths)
+            second = _run(config, paths, cli)
             second_s = time.perf_counter() - started
             cpu2 = _cpu()
         db = open_db(paths.db)
@@ -86,13 +135,13 @@ def measure(weeks: int) -> dict[str, float | int | str]:
             [second.run_id],
         ).fetchone()
     return {
-        "code": str(CODE),
+        "code": str(CODE) + (" (records run processes)" if cli else ""),
         "reports": len(reports),
         "pages": pages,
         "rows": first.rows_added,
         "first_s": first_s,
         "first_new": first.documents_new,
-        "first_errors": len(first.errors),
+        "first_errors": first.errors,
         "first_cpu_self": cpu1[0] - cpu0[0],
         "first_cpu_children": cpu1[1] - cpu0[1],
         "second_s": second_s,
@@ -127,7 +176,7 @@ def report(m: dict[str, float | int | str]) -> None:
     print(f"second / first: {second_s / first_s:.1%}")
 
 
-def pairs(weeks: int, other: Path, count: int) -> None:
+def pairs(weeks: int, other: Path, count: int, cli: bool) -> None:
     """``count`` pairs in turns, ``other``'s code first, each in a fresh process."""
     rows = []
     for n in range(count):
@@ -135,7 +184,8 @@ def pairs(weeks: int, other: Path, count: int) -> None:
             load = os.getloadavg()[0]
             out = subprocess.run(
                 [sys.executable, __file__, "--weeks", str(weeks), "--json"]
-                + (["--repo", str(code)] if code != HERE else []),
+                + (["--repo", str(code)] if code != HERE else [])
+                + (["--cli"] if cli else []),
                 capture_output=True,
                 text=True,
                 check=True,
@@ -145,20 +195,22 @@ def pairs(weeks: int, other: Path, count: int) -> None:
             m["load"] = load
             rows.append(m)
             print(
-                f"pair {n + 1} {m['code']}: first {m['first_s']:.2f} s, unchanged"
+                f"pair {n + 1} {m['code']}: first {m['first_s']:.2f} s (CPU"
+                f" {m['first_cpu_self'] + m['first_cpu_children']:.1f} s), unchanged"
                 f" {m['second_s']:.2f} s ({m['second_s'] / m['first_s']:.1%}),"
                 f" {m['body_bytes']} body bytes, {m['not_modified']} x 304, unchanged run CPU"
                 f" {m['second_cpu_self'] + m['second_cpu_children']:.2f} s,"
                 f" load average {load:.1f}",
                 flush=True,
             )
-    print("\n| code | first run | unchanged run | unchanged / first | unchanged CPU s |")
-    print("|---|---:|---:|---:|---:|")
+    print("\n| code | load | first run | its CPU | unchanged run | its CPU | unchanged / first |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for m in rows:
+        first_cpu = m["first_cpu_self"] + m["first_cpu_children"]
         cpu = m["second_cpu_self"] + m["second_cpu_children"]
         print(
-            f"| {m['code']} | {m['first_s']:.2f} s | {m['second_s']:.2f} s"
-            f" | {m['second_s'] / m['first_s']:.1%} | {cpu:.2f} |"
+            f"| {m['code']} | {m['load']:.1f} | {m['first_s']:.2f} s | {first_cpu:.1f} s"
+            f" | {m['second_s']:.2f} s | {cpu:.2f} s | {m['second_s'] / m['first_s']:.1%} |"
         )
 
 
@@ -168,13 +220,14 @@ def main() -> None:
     parser.add_argument("--repo", type=Path, help="time this checkout's code instead")
     parser.add_argument("--pairs", type=int, help="with --repo: pairs in turns with it")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--cli", action="store_true", help="each run a `records run` process")
     args = parser.parse_args()
     if args.pairs:
         if args.repo is None:
             parser.error("--pairs needs --repo DIR (the checkout to take turns with)")
-        pairs(args.weeks, args.repo.resolve(), args.pairs)
+        pairs(args.weeks, args.repo.resolve(), args.pairs, args.cli)
         return
-    m = measure(args.weeks)
+    m = measure(args.weeks, args.cli)
     if args.json:
         print(json.dumps(m))
     else:
