@@ -137,6 +137,7 @@ class AgencySpider(scrapy.Spider):
             # A redesigned or emptied page: the documents may survive only in the archive.
             yield from self.fallback(listing, "listing page lists no documents")
             return
+        self.state.read_validators(links)  # one query for the page's links
         for url in links:
             yield self.document_request(url)
         if next_url and self._listing_cap_reached(next_url):
