@@ -38,11 +38,12 @@ class CrawlReport:
     unmatched_links: list[str] = field(default_factory=list)
 
 
-#: How the crawl child starts: ``python -m scrapers.crawl_child`` with the garbage collector
-#: off while it imports Scrapy and Twisted (several hundred thousand objects, none of them
-#: garbage: the collector's passes over them were a tenth or more of the child's start, which
-#: is most of an unchanged weekly run). ``scrapers.crawl_child.main`` turns it back on once
-#: the imports are done, with what they made frozen out of its scans.
+#: How the crawl child starts: ``scrapers.crawl_child`` run as ``__main__`` (as ``python -m``
+#: does) with the garbage collector off while it imports Scrapy and Twisted (hundreds of
+#: thousands of objects, none of them garbage: the collector's passes over them were about a
+#: tenth of the child's start, which is most of an unchanged weekly run).
+#: ``scrapers.crawl_child.main`` turns it back on once the imports are done, with what they
+#: made frozen out of its scans.
 CHILD_START = (
     "import gc, runpy; gc.disable();"
     " runpy.run_module('scrapers.crawl_child', run_name='__main__', alter_sys=True)"
