@@ -77,6 +77,12 @@ EXTENSIONS_BASE = {  # default: Scrapy's, with the telnet console and remote con
     for path, order in _scrapy_defaults.EXTENSIONS_BASE.items()
     if path not in SWITCHED_OFF_COMPONENTS
 }
+EXTENSIONS = {
+    # Default: Scrapy's AutoThrottle, which lets no 304 answer lower its delay (an unchanged
+    # run is all 304s: one slow answer slowed the rest). See scrapers.throttle.
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "scrapers.throttle.ConditionalAutoThrottle": 0,
+}
 # Default on: Scrapy reads and parses a callback's source code on every response to warn
 # about a generator returning a value (our callbacks do not); 0.7 s of 60 responses.
 WARN_ON_GENERATOR_RETURN_VALUE = False

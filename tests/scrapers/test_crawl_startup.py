@@ -95,7 +95,7 @@ def test_switched_off_components_are_not_listed() -> None:
     assert "scrapy.extensions.telnet.TelnetConsole" not in extensions
     assert "scrapy.extensions.remote_control.RemoteControl" not in extensions
     # What stays: Scrapy's own, and ours.
-    assert "scrapy.extensions.throttle.AutoThrottle" in extensions
+    assert "scrapers.throttle.ConditionalAutoThrottle" in extensions
     assert "scrapers.addresses.PrivateAddressMiddleware" in middlewares
 
 
