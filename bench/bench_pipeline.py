@@ -4,41 +4,110 @@ Generates N DDOR-style weekly reports (synthetic, ``records.demo.sample_reports`
 127.0.0.1, and times ``records.pipeline.run.run`` on them: a first run that loads everything and
 a second (weekly, nothing changed) run that must download and parse nothing. Prints
 documents, pages and rows per second, what the second run fetched (requests, 304 answers,
-body bytes) and its time as a share of the first's. A script, not a test:
+body bytes), each run's CPU seconds (this process, which also serves the site, and its child
+processes: the crawl child and the parse workers) and the second run's time as a share of the
+first's. A script, not a test:
 
-    .venv/bin/python bench/bench_pipeline.py [--weeks 12]
+    .venv/bin/python bench/bench_pipeline.py [--weeks 12] [--repo DIR] [--pairs N] [--cli]
 
-To time an older checkout side by side, run its own copy of this script (``cd DIR && python
-bench/bench_pipeline.py``) in turns with this one.
+``--cli``: each run is a fresh ``records run`` process (as cron or a systemd timer starts
+it), so its interpreter start and imports count, as they do every week.
+``--repo DIR`` times another checkout's code (``git archive COMMIT | tar -x -C DIR``; its
+crawl child runs from DIR too). ``--pairs N`` with ``--repo``: N pairs in turns, DIR's code
+then this checkout's, each measure in a fresh process, and a table of both runs' times.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+HERE = Path(__file__).resolve().parents[1]
+if "--repo" in sys.argv and "--pairs" not in sys.argv:
+    CODE = Path(sys.argv[sys.argv.index("--repo") + 1]).resolve()
+    # Older checkouts start their crawl child with ``python -m``, which looks in the current
+    # folder first: run from DIR, or its crawl child would be this checkout's.
+    os.chdir(CODE)
+else:
+    CODE = HERE
+sys.path.insert(0, str(CODE))
 
-from db.connect import open_db
-from records.core.config import load_config
-from records.core.paths import Paths
-from records.demo.run import DEMO_SOURCE, serve_folder, write_sources
-from records.demo.sample_reports import weekly_series
-from records.pipeline.run import run
+from db.connect import open_db  # noqa: E402 (the checkout timed is chosen above)
+from records.core.config import Config, load_config  # noqa: E402
+from records.core.paths import Paths  # noqa: E402
+from records.demo.run import DEMO_SOURCE, serve_folder, write_sources  # noqa: E402
+from records.demo.sample_reports import weekly_series  # noqa: E402
+from records.pipeline.run import run  # noqa: E402
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--weeks", type=int, default=12, help="weekly reports to generate")
-    args = parser.parse_args()
+def _cpu() -> tuple[float, float]:
+    """CPU seconds so far: (this process, its waited-for children)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+@dataclass
+class Ran:
+    """What a run said, from its ``runs`` row (``--cli``) or its summary."""
+
+    run_id: int
+    documents_new: int
+    documents_unchanged: int
+    rows_added: int
+    errors: int
+
+
+def _run(config: Config, paths: Paths, cli: bool) -> Ran:
+    if not cli:
+        summary = run(config, [DEMO_SOURCE], paths=paths)
+        assert summary.run_id is not None
+        return Ran(
+            summary.run_id,
+            summary.documents_new,
+            summary.documents_unchanged,
+            summary.rows_added,
+            len(summary.errors),
+        )
+    env = dict(os.environ, PYTHONPATH=str(CODE))
+    env.update(
+        RECORDS_DB=str(paths.db),
+        RECORDS_ARCHIVE=str(paths.archive),
+        RECORDS_SOURCES=str(paths.sources),
+    )
+    subprocess.run(
+        [sys.executable, "-c", "from records.cli import main; main()", "run", DEMO_SOURCE],
+        env=env,
+        cwd=CODE,
+        check=True,
+        capture_output=True,
+    )
+    row = (
+        open_db(paths.db, ensure=False)
+        .execute(
+            "select id, documents_new, documents_unchanged, rows_added, errors from runs"
+            " order by id desc limit 1"
+        )
+        .fetchone()
+    )
+    return Ran(*row)
+
+
+def measure(weeks: int, cli: bool = False) -> dict[str, float | int | str]:
+    """Both runs over a generated site of ``weeks`` reports, with the code at ``CODE``."""
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         root = Path(tmp)
         site = root / "site"
         (site / "doclib" / "ddor").mkdir(parents=True)
-        reports = weekly_series(args.weeks)
+        reports = weekly_series(weeks)
         for report in reports:
             report.write(site / "doclib" / "ddor")
         links = "".join(
@@ -50,12 +119,13 @@ def main() -> None:
         with serve_folder(site) as url:
             write_sources(paths.sources, url)
             config = load_config(paths.sources)
-            started = time.perf_counter()
-            first = run(config, [DEMO_SOURCE], paths=paths)
+            cpu0, started = _cpu(), time.perf_counter()
+            first = _run(config, paths, cli)
             first_s = time.perf_counter() - started
-            started = time.perf_counter()
-            second = run(config, [DEMO_SOURCE], paths=paths)
+            cpu1, started = _cpu(), time.perf_counter()
+            second = _run(config, paths, cli)
             second_s = time.perf_counter() - started
+            cpu2 = _cpu()
         db = open_db(paths.db)
         pages = db.execute("select sum(pages) from documents").fetchone()[0] or 0
         # What the second run fetched: answers, 304s among them, and body bytes downloaded.
@@ -64,19 +134,104 @@ def main() -> None:
             " from fetches where run = ?",
             [second.run_id],
         ).fetchone()
-    print(f"{len(reports)} weekly reports, {pages} pages, {first.rows_added} rows")
+    return {
+        "code": str(CODE) + (" (records run processes)" if cli else ""),
+        "reports": len(reports),
+        "pages": pages,
+        "rows": first.rows_added,
+        "first_s": first_s,
+        "first_new": first.documents_new,
+        "first_errors": first.errors,
+        "first_cpu_self": cpu1[0] - cpu0[0],
+        "first_cpu_children": cpu1[1] - cpu0[1],
+        "second_s": second_s,
+        "second_new": second.documents_new,
+        "second_unchanged": second.documents_unchanged,
+        "second_rows": second.rows_added,
+        "second_cpu_self": cpu2[0] - cpu1[0],
+        "second_cpu_children": cpu2[1] - cpu1[1],
+        "requests": fetched[0],
+        "not_modified": fetched[1],
+        "body_bytes": fetched[2],
+    }
+
+
+def report(m: dict[str, float | int | str]) -> None:
+    first_s, second_s = float(m["first_s"]), float(m["second_s"])
+    print(f"code: {m['code']}")
+    print(f"{m['reports']} weekly reports, {m['pages']} pages, {m['rows']} rows")
     print(
-        f"first run:  {first_s:6.2f} s  {len(reports) / first_s:5.2f} documents/s"
-        f"  {pages / first_s:6.1f} pages/s  {first.rows_added / first_s:7.0f} rows/s"
-        f"  ({first.documents_new} new, {len(first.errors)} errors)"
+        f"first run:  {first_s:6.2f} s  {int(m['reports']) / first_s:5.2f} documents/s"
+        f"  {int(m['pages']) / first_s:6.1f} pages/s  {int(m['rows']) / first_s:7.0f} rows/s"
+        f"  ({m['first_new']} new, {m['first_errors']} errors;"
+        f" CPU {m['first_cpu_self']:.2f} s here, {m['first_cpu_children']:.2f} s children)"
     )
     print(
-        f"second run: {second_s:6.2f} s  ({second.documents_new} new,"
-        f" {second.documents_unchanged} unchanged, {second.rows_added} rows: nothing re-parsed;"
-        f" {fetched[0]} document requests, {fetched[1]} answered 304,"
-        f" {fetched[2]} body bytes downloaded)"
+        f"second run: {second_s:6.2f} s  ({m['second_new']} new,"
+        f" {m['second_unchanged']} unchanged, {m['second_rows']} rows: nothing re-parsed;"
+        f" {m['requests']} document requests, {m['not_modified']} answered 304,"
+        f" {m['body_bytes']} body bytes downloaded;"
+        f" CPU {m['second_cpu_self']:.2f} s here, {m['second_cpu_children']:.2f} s children)"
     )
     print(f"second / first: {second_s / first_s:.1%}")
+
+
+def pairs(weeks: int, other: Path, count: int, cli: bool) -> None:
+    """``count`` pairs in turns, ``other``'s code first, each in a fresh process."""
+    rows = []
+    for n in range(count):
+        for code in (other, HERE):
+            load = os.getloadavg()[0]
+            out = subprocess.run(
+                [sys.executable, __file__, "--weeks", str(weeks), "--json"]
+                + (["--repo", str(code)] if code != HERE else [])
+                + (["--cli"] if cli else []),
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=code,
+            )
+            m = json.loads(out.stdout.strip().splitlines()[-1])
+            m["load"] = load
+            rows.append(m)
+            print(
+                f"pair {n + 1} {m['code']}: first {m['first_s']:.2f} s (CPU"
+                f" {m['first_cpu_self'] + m['first_cpu_children']:.1f} s), unchanged"
+                f" {m['second_s']:.2f} s ({m['second_s'] / m['first_s']:.1%}),"
+                f" {m['body_bytes']} body bytes, {m['not_modified']} x 304, unchanged run CPU"
+                f" {m['second_cpu_self'] + m['second_cpu_children']:.2f} s,"
+                f" load average {load:.1f}",
+                flush=True,
+            )
+    print("\n| code | load | first run | its CPU | unchanged run | its CPU | unchanged / first |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for m in rows:
+        first_cpu = m["first_cpu_self"] + m["first_cpu_children"]
+        cpu = m["second_cpu_self"] + m["second_cpu_children"]
+        print(
+            f"| {m['code']} | {m['load']:.1f} | {m['first_s']:.2f} s | {first_cpu:.1f} s"
+            f" | {m['second_s']:.2f} s | {cpu:.2f} s | {m['second_s'] / m['first_s']:.1%} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weeks", type=int, default=12, help="weekly reports to generate")
+    parser.add_argument("--repo", type=Path, help="time this checkout's code instead")
+    parser.add_argument("--pairs", type=int, help="with --repo: pairs in turns with it")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--cli", action="store_true", help="each run a `records run` process")
+    args = parser.parse_args()
+    if args.pairs:
+        if args.repo is None:
+            parser.error("--pairs needs --repo DIR (the checkout to take turns with)")
+        pairs(args.weeks, args.repo.resolve(), args.pairs, args.cli)
+        return
+    m = measure(args.weeks, args.cli)
+    if args.json:
+        print(json.dumps(m))
+    else:
+        report(m)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Run Scrapy for some sources in this (child) process and write a JSON report.
 
 The Twisted reactor cannot be restarted, so every crawl gets a fresh process:
-``python -m scrapers.crawl_child START.json REPORT.json`` (see ``scrapers.crawl.CrawlChild``),
+``python -m scrapers.crawl_child START.json REPORT.json`` (see ``scrapers.crawl.CrawlChild``,
+which starts it with the garbage collector off until its imports are done),
 started ahead of its crawl: it imports Scrapy, then reads the crawl's job on stdin. If this
 process fails outright, its last stderr line starts with ``CRASH_MARKER`` and says why in
 one sentence; the parent shows that line, not a traceback.
@@ -9,6 +10,7 @@ one sentence; the parent shows that line, not a traceback.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -152,6 +154,9 @@ def main(start_path: str, report_path: str) -> int:
     base = Settings()
     base.setmodule("scrapers.settings", priority="project")
     import_components(base)
+    if not gc.isenabled():  # started by ``scrapers.crawl.CHILD_START``: imports done
+        gc.freeze()
+        gc.enable()
     # Started ahead (Scrapy is imported by now), the crawl itself comes on stdin as one line
     # (processes forked by the parent may hold the pipe open: no end of file to wait for).
     crawl_job = sys.stdin.readline()

@@ -50,6 +50,39 @@ DOWNLOAD_MAXSIZE = 100 * 1024 * 1024  # default 1 GiB; larger is an error row, n
 DOWNLOAD_WARNSIZE = 0  # default 32 MiB: big PDFs are normal here, the warning is noise
 COOKIES_ENABLED = False  # template: commented out (default on); public pages need none
 TELNETCONSOLE_ENABLED = False  # template: on
+# Default on: an HTTP control server on localhost for every crawl (and aiohttp imported for it).
+REMOTE_CONTROL_ENABLED = False
+# Scrapy imports every component its *_BASE settings list, even one switched off above (the
+# component decides at start-up that it is not configured): the cookies middleware imports
+# tldextract, the remote-control extension aiohttp, about 0.4 s of each crawl's start. These
+# are left out of the lists; a spider that switches one back on (``custom_settings``) gets
+# it listed again (``scrapers.spiders.base.AgencySpider.update_settings``).
+SWITCHED_OFF_COMPONENTS = {
+    # component: (the setting listing it, the setting switching it on, its default order)
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": (
+        "DOWNLOADER_MIDDLEWARES",
+        "COOKIES_ENABLED",
+        700,
+    ),
+    "scrapy.extensions.telnet.TelnetConsole": ("EXTENSIONS", "TELNETCONSOLE_ENABLED", 0),
+    "scrapy.extensions.remote_control.RemoteControl": ("EXTENSIONS", "REMOTE_CONTROL_ENABLED", 0),
+}
+DOWNLOADER_MIDDLEWARES_BASE = {  # default: Scrapy's, with the cookies middleware
+    path: order
+    for path, order in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
+    if path not in SWITCHED_OFF_COMPONENTS
+}
+EXTENSIONS_BASE = {  # default: Scrapy's, with the telnet console and remote control
+    path: order
+    for path, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+    if path not in SWITCHED_OFF_COMPONENTS
+}
+EXTENSIONS = {
+    # Default: Scrapy's AutoThrottle, which lets no 304 answer lower its delay (an unchanged
+    # run is all 304s: one slow answer slowed the rest). See scrapers.throttle.
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "scrapers.throttle.ConditionalAutoThrottle": 0,
+}
 # Default on: Scrapy reads and parses a callback's source code on every response to warn
 # about a generator returning a value (our callbacks do not); 0.7 s of 60 responses.
 WARN_ON_GENERATOR_RETURN_VALUE = False

@@ -11,7 +11,7 @@ from db.clock import now
 from db.connect import open_db
 from db.documents import capture_seen, record_fetch, validators_for
 from db.runs import record_error
-from db.seen import NotModified, record_not_modified
+from db.seen import NotModified, record_not_modified, validators_by_url
 from records.core.archive import Archive
 from records.core.faults import crash_point
 
@@ -39,6 +39,8 @@ class CrawlState:
     notify_fd: int | None = None
     #: 304 answers not yet written (``NOT_MODIFIED_BATCH``).
     pending_not_modified: list[NotModified] = field(default_factory=list)
+    #: Validators read ahead for a listing's links (``read_validators``), taken once each.
+    known_validators: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.db = open_db(self.db_path, ensure=False)
@@ -98,9 +100,16 @@ class CrawlState:
             message=message,
         )
 
+    def read_validators(self, urls: list[str]) -> None:
+        """Read the stored validators of all these URLs in one query, for ``validators``."""
+        found = validators_by_url(self.db, urls)
+        self.known_validators.update({url: found.get(url, {}) for url in urls})
+
     def validators(self, url: str) -> dict[str, str]:
-        """Stored ETag / Last-Modified (and sha256) of the newest document seen at ``url``."""
-        return validators_for(self.db, url)
+        """Stored ETag / Last-Modified (and sha256) of the newest document seen at ``url``
+        (read ahead by ``read_validators``, else now)."""
+        known = self.known_validators.pop(url, None)
+        return known if known is not None else validators_for(self.db, url)
 
     def unmodified(self, url: str, sha256: str) -> None:
         """The server answered 304 to our conditional request: nothing downloaded. Written

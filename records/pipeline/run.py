@@ -7,25 +7,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack, nullcontext
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from db.connect import open_db
 from db.runs import record_error, start_run
 from db.sources import sync_sources
-from parsers.registry import table_specs
 from records.core.archive import Archive
 from records.core.config import Config, Source
 from records.core.errors import RecordsError
 from records.core.paths import Paths
 from records.pipeline.guards import interrupt
 from records.pipeline.guards.deadruns import close_dead_runs
-from records.pipeline.parse import EarlyParse, parse_pending
 from records.pipeline.reporting.summary import Progress, RunSummary, quiet, recorded_run
-from records.pipeline.workers.choose import executor_for
-from records.pipeline.workers.executors import Executor
 from scrapers.crawl import CrawlChild, crawl
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from records.pipeline.workers.executors import Executor
 
 
 def run(
@@ -49,14 +48,18 @@ def run(
     (else ``[settings] cluster``): parse on that Dask cluster
     (``records.pipeline.workers.cluster``).
     """
-    from records.pipeline.guards.interrupt import stop_on_signals
-    from records.pipeline.guards.locks import hold_sources
-
     sources = config.select(list(names))
     with ExitStack() as stack:
         # The crawl child imports Scrapy while this process gets the run ready; unused (a
         # cluster out of reach, a source lock taken), it is stopped having done nothing.
         crawler = stack.enter_context(CrawlChild()) if do_crawl and sources else None
+        # Imported once the child is on its way (parsers and pdfplumber take a fraction of
+        # a second that a `records run` process would otherwise spend before starting it).
+        from parsers.registry import table_specs
+        from records.pipeline.guards.interrupt import stop_on_signals
+        from records.pipeline.guards.locks import hold_sources
+        from records.pipeline.workers.choose import executor_for
+
         # Connect first: an unreachable cluster is one error before anything is crawled or
         # written.
         chosen = executor_for(
@@ -117,6 +120,7 @@ def _run_locked(
     executor: Executor | None = None,
     crawler: CrawlChild | None = None,
 ) -> RunSummary:
+    from records.pipeline.parse import EarlyParse, parse_pending
     from records.pipeline.reporting.health import record_expectations
 
     sync_sources(db, sources)

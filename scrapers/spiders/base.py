@@ -34,6 +34,7 @@ from urllib.parse import urljoin, urlparse
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from db.connect import open_db
@@ -98,6 +99,16 @@ class AgencySpider(scrapy.Spider):
         #: What the listing page says beside each document link (its text, date posted).
         self.link_contexts: dict[str, LinkContext] = {}
 
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """The spider's ``custom_settings``, and back in its lists any component
+        ``scrapers.settings`` left out that they switch on (say ``COOKIES_ENABLED``)."""
+        super().update_settings(settings)
+        switched_off = settings.getdict("SWITCHED_OFF_COMPONENTS")
+        for path, (listing, switch, order) in switched_off.items():
+            if settings.getbool(switch) and path not in settings.getwithbase(listing):
+                settings.set(listing, {**settings.getdict(listing), path: order}, "spider")
+
     async def start(self) -> Any:
         for url in self.start_urls:
             yield scrapy.Request(
@@ -126,6 +137,7 @@ class AgencySpider(scrapy.Spider):
             # A redesigned or emptied page: the documents may survive only in the archive.
             yield from self.fallback(listing, "listing page lists no documents")
             return
+        self.state.read_validators(links)  # one query for the page's links
         for url in links:
             yield self.document_request(url)
         if next_url and self._listing_cap_reached(next_url):
