@@ -173,11 +173,27 @@ def extract_text(chars: list[Char], **kwargs: Any) -> str:
     if not chars:
         return ""
     y_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)
-    words = _word_tops(chars, kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE), y_tolerance)
+    x_tolerance = kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE)
+    line = _one_upright_line(chars, y_tolerance)
+    if line is not None:
+        return " ".join([_text(w) for w in _line_words(line, x_tolerance, y_tolerance)])
+    words = _word_tops(chars, x_tolerance, y_tolerance)
     index = _cluster_index([top for top, _ in words], y_tolerance)
     ordered = sorted(words, key=lambda w: index[w[0]])
     lines = groupby(ordered, key=lambda w: index[w[0]])
     return "\n".join(" ".join(_text(w) for _, w in line) for _, line in lines)
+
+
+def _one_upright_line(chars: list[Char], y_tolerance: float) -> list[Char] | None:
+    """The characters sorted left to right when they are all upright and their tops lie
+    within ``y_tolerance`` of each other (a table cell's usual text): then they make one
+    cluster of lines, so one line of words, and so do their words' tops. None otherwise."""
+    tops = [c["top"] for c in chars]
+    # The clustering's own test (``_cluster_index``), from the lowest top: every top is
+    # within ``tolerance`` of the one before it in order.
+    if not max(tops) <= min(tops) + y_tolerance or not all([c["upright"] for c in chars]):
+        return None
+    return sorted(chars, key=_x0)
 
 
 def _word_tops(
