@@ -46,6 +46,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
 from parsers.reading.tokens import reading_fast
+from parsers.reading.words import extract_words as fast_extract_words
 from parsers.reading.words import page_textmap
 
 #: Documents kept open per process: a worker handles one document at a time (when it
@@ -638,23 +639,47 @@ class FastPage(Page):
         if self.pdf.laparams is not None:
             return dict(super().parse_objects())
         objects: dict[str, list[dict[str, Any]]] = {}
+        chars: list[dict[str, Any]] = []
+        early: list[str] = []
         with fewer_collections():
-            self._gather(self.layout._objs, objects)
+            self._gather(self.layout._objs, objects, chars, early)
+        if chars:
+            # The kinds in the order pdfplumber meets them: characters where the first
+            # one came, after the kinds met before it.
+            kinds = list(objects.items())
+            place = len(early)
+            objects = dict([*kinds[:place], ("char", chars), *kinds[place:]])
         return objects
 
-    def _gather(self, items: list[Any], objects: dict[str, list[dict[str, Any]]]) -> None:
+    def _gather(
+        self,
+        items: list[Any],
+        objects: dict[str, list[dict[str, Any]]],
+        chars: list[dict[str, Any]],
+        early: list[str],
+    ) -> None:
+        """Each object's dict into its kind's list of ``objects``, and characters (made as
+        dicts by ``_CharDicts``) into ``chars``; the kinds first met before any character
+        go into ``early`` too."""
         for obj in items:
-            if type(obj) is not dict:
-                if isinstance(obj, LTContainer):
-                    self._gather(obj._objs, objects)
-                    continue
-                obj = self.process_object(obj)
+            if type(obj) is dict:
+                chars.append(obj)
+                continue
+            if isinstance(obj, LTContainer):
+                self._gather(obj._objs, objects, chars, early)
+                continue
+            obj = self.process_object(obj)
             kind = obj["object_type"]
             if kind == "anno":
+                continue
+            if kind == "char":  # a pdfminer character (not made by ``_CharDicts``)
+                chars.append(obj)
                 continue
             same = objects.get(kind)
             if same is None:
                 same = objects[kind] = []
+                if not chars:
+                    early.append(kind)
             same.append(obj)
 
     def process_object(self, obj: Any) -> Any:
@@ -680,6 +705,11 @@ class FastPage(Page):
             attr["x0"] = attr["x0"] + mb_x0
             attr["x1"] = attr["x1"] + mb_x0
         return attr
+
+    def extract_words(self, **kwargs: Any) -> list[dict[str, Any]]:
+        """pdfplumber's ``extract_words`` (a table finder's text strategy asks for them), by
+        ``parsers/reading/words.py`` when ``kwargs`` ask only for tolerances."""
+        return fast_extract_words(self.chars, **kwargs)
 
     def _get_textmap(self, **kwargs: Any) -> Any:
         """pdfplumber's text map of the page (its text, text lines and searches), made by

@@ -130,6 +130,36 @@ def _runs(
         yield True, words
 
 
+#: Pages whose words (``_runs``) are kept for the next stage that asks (accounting, text
+#: lines and a template's column lines all read a page's words): the last ones asked for,
+#: by their list of characters (kept with them, so the list stays the same object).
+RECENT_PAGES = 2
+#: Fewer characters than this are a cell or a word, not a page: not kept.
+PAGE_CHARS = 300
+_recent: list[tuple[list[Char], int, float, float, list[tuple[bool, list[Any]]]]] = []
+
+
+def _page_runs(
+    chars: list[Char], x_tolerance: float, y_tolerance: float
+) -> list[tuple[bool, list[Any]]]:
+    """``list(_runs(...))``, the same lists again for the same page's characters (callers
+    only read them)."""
+    if type(chars) is not list or len(chars) < PAGE_CHARS:
+        return list(_runs(chars, x_tolerance, y_tolerance))
+    for entry in _recent:
+        if (
+            entry[0] is chars
+            and entry[1] == len(chars)
+            and entry[2] == x_tolerance
+            and entry[3] == y_tolerance
+        ):
+            return entry[4]
+    runs = list(_runs(chars, x_tolerance, y_tolerance))
+    _recent.insert(0, (chars, len(chars), x_tolerance, y_tolerance, runs))
+    del _recent[RECENT_PAGES:]
+    return runs
+
+
 def word_tuples(
     chars: list[Char],
     x_tolerance: float = DEFAULT_X_TOLERANCE,
@@ -150,7 +180,7 @@ def word_boxes(
     """(x0, top, x1, bottom, text, characters) of each of ``word_tuples``' words, without
     making the words' dicts."""
     out: list[tuple[float, float, float, float, str, list[Char]]] = []
-    for upright, words in _runs(chars, x_tolerance, y_tolerance):
+    for upright, words in _page_runs(chars, x_tolerance, y_tolerance):
         if upright:
             out.extend([(*_box(w), _text(w), w) for w in words])
         else:
@@ -202,7 +232,7 @@ def _word_tops(
     """Each word's top and characters, in pdfplumber's order: what the text and the text
     map need of a word (its text is its characters', ligatures expanded)."""
     words: list[tuple[float, list[Char]]] = []
-    for upright, run in _runs(chars, x_tolerance, y_tolerance):
+    for upright, run in _page_runs(chars, x_tolerance, y_tolerance):
         if upright:
             words.extend([(min([c["top"] for c in w]), w) for w in run])
         else:
