@@ -21,9 +21,10 @@ def extract_cells(table: Any, **kwargs: Any) -> list[list[str | None]]:
     """``table.extract(**kwargs)``, same rows and cells."""
     chars = table.page.chars
     # The same middles as pdfplumber's char_in_bbox computes, once per character.
-    middles = sorted(
+    middles = [
         ((c["top"] + c["bottom"]) / 2, i, (c["x0"] + c["x1"]) / 2) for i, c in enumerate(chars)
-    )
+    ]
+    middles.sort()
     v_mids = [m[0] for m in middles]
     table_arr: list[list[str | None]] = []
     for row in table.rows:

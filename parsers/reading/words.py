@@ -41,9 +41,14 @@ _PAGE_DEFAULTS = frozenset({"layout_bbox", "layout_width", "layout_height"})
 def _clusters(objects: list[Any], key: str, tolerance: float) -> list[list[Any]]:
     """``cluster_objects(objects, itemgetter(key), tolerance)``: objects stably sorted by
     their value's cluster, one list per cluster."""
-    index = _cluster_index([o[key] for o in objects], tolerance)
-    ordered = sorted(objects, key=lambda o: index[o[key]])
-    return [list(group) for _, group in groupby(ordered, key=lambda o: index[o[key]])]
+    values = [o[key] for o in objects]
+    index = _cluster_index(values, tolerance)
+    # The clusters are numbered 0, 1, ... in order, each holding at least one value: a
+    # list per number, filled in the objects' order, is the stable sort grouped.
+    clusters: list[list[Any]] = [[] for _ in range(len(set(index.values())))]
+    for o, v in zip(objects, values, strict=True):
+        clusters[index[v]].append(o)
+    return clusters
 
 
 def _box(chars: list[Char]) -> tuple[float, float, float, float]:
