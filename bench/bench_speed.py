@@ -11,7 +11,9 @@ Each measure runs in a process of its own (started fresh, so no tool profits fro
 caches or imports); tools take turns within each round, in an order that rotates from round
 to round, so a machine busy with something else slows them alike. Printed: the median over
 rounds of each tool's pages per second on each fixture and over all of them, and the
-ratios of ours to the others. A script, not a test: timings depend on the machine.
+ratios of ours to the others, then the same ratios in pages per CPU second of the measuring
+process (what a busy machine's waits do not change). A script, not a test: timings depend
+on the machine.
 
 camelot is in the ``bench`` extra (``pip install -e '.[bench]'``), never a runtime
 dependency; without it the camelot column is left out.
@@ -139,9 +141,10 @@ def child(tool: str) -> None:
     seconds = {}
     for parser, relative in TEMPLATE_FIXTURES.items():
         path = fixture(relative)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         _run_one(tool, parser, path)
         seconds[parser] = time.perf_counter() - started
+        seconds[f"cpu:{parser}"] = time.process_time() - cpu_started
     print(json.dumps(seconds))
 
 
@@ -229,6 +232,15 @@ def _report(tools: list[str], runs: dict[str, list[dict[str, float]]], pages: di
         if ours in rates and other in rates:
             ratio = rates[ours]["all six"] / rates[other]["all six"]
             print(f"{ours} / {other}: {ratio:.2f}x (pages/s over all six fixtures)")
+    # The same in CPU time of the measuring process: a busy machine's waits left out.
+    cpu_names = [f"cpu:{n}" for n in names]
+    cpu_pages = {f"cpu:{n}": pages[n] for n in names}
+    cpu = {t: _median_rate(runs[t], cpu_names, cpu_pages) for t in tools}
+    print()
+    print("pages per CPU second, all six: " + ", ".join(f"{t} {cpu[t]:.1f}" for t in tools))
+    for ours, other in RATIOS:
+        if ours in cpu and other in cpu:
+            print(f"{ours} / {other}: {cpu[ours] / cpu[other]:.2f}x (pages per CPU second)")
 
 
 if __name__ == "__main__":
