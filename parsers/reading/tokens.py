@@ -2,8 +2,11 @@
 
 pdfminer's tokenizer is a state machine run once per token (a few per character printed):
 after the characters themselves, it is most of the time spent reading a page. Here a page's
-content streams are cut into the same tokens by one regular expression pass, and pdfminer's
-own parser (arrays, dictionaries, operators) and interpreter take them from a list.
+content stream becomes pdfminer's objects (numbers, names, strings, arrays, dictionaries,
+operators) in one pass (``content_objects``: one ``re.findall``, each token's kind told by its
+first byte), and the interpreter runs through them as a list. What that pass refuses (nested
+parentheses in a string, several content streams, ...) is cut into tokens by ``tokenize``
+(one ``finditer`` pass, positions kept) and gathered by ``assemble``, or left to pdfminer.
 
 The tokens are pdfminer's, value for value: the same number, name, keyword and string
 rules (an unfinished number like ``-`` gives no token, ``\\ddd`` escapes, unknown escapes
