@@ -9,7 +9,6 @@ import pytest
 from pdfminer.pdftypes import PDFStream, stream_value
 from pdfminer.psparser import PSEOF
 
-from bench.fixtures import TEMPLATE_FIXTURES
 from parsers.reading.tokens import (
     FastContentParser,
     _Unsupported,
@@ -189,12 +188,23 @@ def test_content_objects_are_tokenize_then_assemble(
     assert flat == _assembled(data)
 
 
+#: The fixtures ``bench/bench_speed.py`` times (``bench/fixtures.py``).
+SPEED_FIXTURES = [
+    "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
+    "real/pdfplumber/nics-background-checks-2015-11.pdf",
+    "real/tabula-java/schools.pdf",
+    "real/camelot/row_span_1.pdf",
+    "real/camelot/m27.pdf",
+    "ddor/ddor2017_01-28to02-03.pdf",
+]
+
+
 def test_content_objects_on_every_fixture_page() -> None:
     """Every single-stream page of the speed benches' fixtures: the same objects as
     ``tokenize`` then ``assemble``, and pdfminer's own parser (through the fast parser
     left off), object for object."""
     pages = 0
-    for relative in TEMPLATE_FIXTURES.values():
+    for relative in SPEED_FIXTURES:
         with pdfplumber.open(fixture(relative)) as pdf:
             for page in pdf.pages:
                 streams = page.page_obj.contents
