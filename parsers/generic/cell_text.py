@@ -92,11 +92,21 @@ def join_line(line: list[Word]) -> str:
     prev: Word | None = None
     for w in line:
         if prev is not None:
-            gap = w.x0 - prev.x1
-            parts.append(" " if gap > SPACE_GAP_RATIO * max(w.height, 1.0) else "")
+            parts.append(" " if _spaced(prev, w) else "")
         parts.append(w.text)
         prev = w
     return "".join(parts)
+
+
+def _spaced(prev: Word, w: Word) -> bool:
+    """True when a space separates ``prev`` from the next word ``w`` on its line: a gap
+    wider than kerning, or a space character drawn between words that overlap. They overlap
+    when the font gives no widths and every glyph is taken as one em wide (Tableau's
+    exports); without the space character "Lab Positive" would print as "LabPositive"."""
+    gap = w.x0 - prev.x1
+    if gap > SPACE_GAP_RATIO * max(w.height, 1.0):
+        return True
+    return gap < 0 and w.space_before and w.x0 > prev.x0
 
 
 def join_wrapped(lines: list[str]) -> str:

@@ -38,6 +38,7 @@ from parsers.generic.repeated_header import split_at_repeated_header
 from parsers.generic.row_ruled import find_row_ruled_tables
 from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
 from parsers.generic.ruled_paragraphs import split_paragraph_rows
+from parsers.generic.sliver_rows import drop_sliver_rows
 from parsers.generic.text_rules import find_underlined_listings, split_text_rules
 from parsers.reading.document import is_open, open_document
 from records.core.errors import ParseError
@@ -302,8 +303,10 @@ def page_tables(content: PageContent) -> list[PageTable]:
             continue
         n_header = count_header_rows(grid.rows)
         bands = split_paragraph_rows(grid, n_header)
+        inside = words_inside(content.words, grid.bbox)
+        bands = drop_sliver_rows(grid, n_header, bands, inside)
         # Checked before row-spanning cells are repeated in each row, which is on purpose.
-        read = check(words_inside(content.words, grid.bbox), grid.rows)
+        read = check(inside, grid.rows)
         bands = _join_record_rows(grid, n_header, bands)
         _copy_row_spans(grid, n_header)
         body_boxes = bands[n_header:]

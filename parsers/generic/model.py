@@ -43,6 +43,8 @@ class Word:
     text: str
     #: (x0, x1, text) of each character, kept so a word straddling a ruling can be split.
     chars: tuple[tuple[float, float, str], ...] = ()
+    #: A space character comes just before this word on its line (in the order drawn).
+    space_before: bool = False
 
     @property
     def height(self) -> float:

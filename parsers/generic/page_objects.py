@@ -221,6 +221,7 @@ def _words(chars: list[dict[str, Any]]) -> list[Word]:
     for text turned clockwise. pdfplumber reads every sideways run top to bottom, which
     spells upward text backwards."""
     upright = [c for c in chars if c.get("upright", True)]
+    order = {id(c): i for i, c in enumerate(upright)}
     words = [
         Word(
             x0=x0,
@@ -229,6 +230,7 @@ def _words(chars: list[dict[str, Any]]) -> list[Word]:
             bottom=bottom,
             text=text,
             chars=tuple([(c["x0"], c["x1"], c["text"]) for c in wchars]),
+            space_before=_space_before(upright, order[id(wchars[0])]),
         )
         for x0, top, x1, bottom, text, wchars in word_boxes(
             upright, WORD_X_TOLERANCE, WORD_Y_TOLERANCE
@@ -250,6 +252,14 @@ def _words(chars: list[dict[str, Any]]) -> list[Word]:
         # No glyph boxes: a vertical word is never split at a column ruling.
         words.extend(_words_of(extractor.iter_extract_tuples(run)))
     return words
+
+
+def _space_before(chars: list[dict[str, Any]], i: int) -> bool:
+    """True when the character drawn just before ``chars[i]`` is a space on the same line."""
+    if i == 0:
+        return False
+    before, first = chars[i - 1], chars[i]
+    return bool(before["text"].isspace()) and abs(before["top"] - first["top"]) < 1.0
 
 
 def _words_of(tuples: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]]) -> list[Word]:

@@ -208,7 +208,8 @@ def _draft_table(
     if headless:
         notes.append(
             "no header printed: the first row is the fingerprint, and loaded as data"
-            " (header_is_data); name the columns"
+            " (header_is_data; its text cells must match, number and date columns take any"
+            " figure); name the columns"
         )
     if crowded:
         # No crop: with the generic finder the tables of a page are already apart, and the

@@ -71,9 +71,9 @@ def match_layout(table: TableTemplate, found: list[str]) -> Layout | None:
     for text in got:
         k = j
         # Skip optional template columns this edition does not print.
-        while k < len(want) and want[k] != text and table.columns[k].optional:
+        while k < len(want) and not _fits(table, k, text) and table.columns[k].optional:
             k += 1
-        if k < len(want) and want[k] == text:
+        if k < len(want) and _fits(table, k, text):
             columns.append(table.columns[k].name)
             j = k + 1
         elif table.extra_columns == "keep" and text not in want[j:]:
@@ -83,6 +83,30 @@ def match_layout(table: TableTemplate, found: list[str]) -> Layout | None:
     if any(not c.optional for c in table.columns[j:]):
         return None
     return Layout(tuple(found), tuple(columns))
+
+
+#: A figure as printed: digits with separators, sign, parentheses, currency or percent.
+_FIGURE = re.compile(r"^[-+(]?[$€£]?\s*[\d][\d.,\s]*%?\)?$")
+
+
+def _fits(table: TableTemplate, k: int, text: str) -> bool:
+    """Whether printed header ``text`` is template column ``k``'s. A table printed without
+    a header (``header_is_data``) is fingerprinted by its first row, whose figures change
+    with every edition: there a number, integer or date column takes any figure (or a
+    blank), and only the text columns must read the same."""
+    column = table.columns[k]
+    if norm(column.header) == text:
+        return True
+    if not table.header_is_data or column.type not in _FIGURE_TYPES:
+        return False
+    if not text:
+        return True
+    if column.type == "date":
+        return any(ch.isdigit() for ch in text)
+    return bool(_FIGURE.match(text))
+
+
+_FIGURE_TYPES = frozenset({"integer", "float", "date"})
 
 
 def describe_drift(table: TableTemplate, found: list[str]) -> str:

@@ -582,3 +582,29 @@ def section_ruled_records(path: Path) -> list[list[str]]:
         pdf.line(x, top, x, y)
     pdf.output(str(path))
     return expected
+
+
+def sliver_row_grid(path: Path, sliver: float = 4.0) -> list[list[str]]:
+    """A dashboard's ruled table drawn cell by cell: the value column's top cell is cut by
+    a rule ``sliver`` pt below the table's top line, which the label column does not have.
+    Returns the cells as printed (no header)."""
+    pdf = _page()
+    x0, label_w, value_w, row_h, top = 60.0, 120.0, 40.0, 16.0, 120.0
+    rows = [
+        ["Reported", "61"],
+        ["Lab Positive", "1"],
+        ["Lab Negative", "11"],
+        ["Lab Pending", "39"],
+    ]
+    for r, (label, value) in enumerate(rows):
+        y = top + r * row_h
+        pdf.rect(x0, y, label_w, row_h)
+        if r == 0:
+            pdf.rect(x0 + label_w, y, value_w, sliver)
+            pdf.rect(x0 + label_w, y + sliver, value_w, row_h - sliver)
+        else:
+            pdf.rect(x0 + label_w, y, value_w, row_h)
+        _text(pdf, x0 + 2, y + 4, label_w - 4, label, line_h=LINE_H)
+        _text(pdf, x0 + label_w, y + 4, value_w - 4, value, align="R", line_h=LINE_H)
+    pdf.output(str(path))
+    return rows
