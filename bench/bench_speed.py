@@ -3,17 +3,18 @@ plain pdfplumber ``extract_tables()`` and camelot's stream method, on the same p
 
     .venv/bin/python bench/bench_speed.py [--rounds 5] [--tools NAME,...] [--baseline DIR]
 
-``--baseline DIR`` adds our templates and generic extractor as they are in another
-checkout (``git worktree add DIR <commit>``, or ``git archive <commit> | tar -x -C DIR``,
-with ``shared/`` beside it), so before and after are timed in the same run.
+``--baseline DIR`` adds our templates and generic extractor (those of them in ``--tools``)
+as they are in another checkout (``git worktree add DIR <commit>``, or ``git archive
+<commit> | tar -x -C DIR``, with ``shared/`` beside it), so before and after are timed in
+the same run.
 
 Each measure runs in a process of its own (started fresh, so no tool profits from another's
 caches or imports); tools take turns within each round, in an order that rotates from round
 to round, so a machine busy with something else slows them alike. Printed: the median over
-rounds of each tool's pages per second on each fixture and over all of them, and the
-ratios of ours to the others, then the same ratios in pages per CPU second of the measuring
-process (what a busy machine's waits do not change). A script, not a test: timings depend
-on the machine.
+rounds of each tool's pages per second on each fixture and over all of them, its min-max
+and CPU seconds (the process's, which a machine shared with other work disturbs less than
+the clock), and the ratios of ours to the others, by pages per second and by CPU time. A
+script, not a test: timings depend on the machine.
 
 camelot is in the ``bench`` extra (``pip install -e '.[bench]'``), never a runtime
 dependency; without it the camelot column is left out.
@@ -31,6 +32,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -130,7 +132,8 @@ def _imports(tool: str) -> None:
 
 
 def child(tool: str) -> None:
-    """One measure: every fixture once with ``tool``; prints seconds per fixture as JSON."""
+    """One measure: every fixture once with ``tool``; prints seconds per fixture as JSON,
+    under ``"cpu"`` the process's CPU seconds per fixture."""
     from tests.shared import fixture
 
     _imports(tool)
@@ -138,13 +141,15 @@ def child(tool: str) -> None:
 
     where = Path(parsers.__file__).resolve().parents[1]
     print(f"parsers from {where}", file=sys.stderr)
-    seconds = {}
+    seconds: dict[str, object] = {}
+    cpu = {}
     for parser, relative in TEMPLATE_FIXTURES.items():
         path = fixture(relative)
         started, cpu_started = time.perf_counter(), time.process_time()
         _run_one(tool, parser, path)
         seconds[parser] = time.perf_counter() - started
-        seconds[f"cpu:{parser}"] = time.process_time() - cpu_started
+        cpu[parser] = time.process_time() - cpu_started
+    seconds["cpu"] = cpu
     print(json.dumps(seconds))
 
 
@@ -188,10 +193,10 @@ def main() -> None:
         return
     wanted = [t for t in args.tools.split(",") if not t.endswith("-baseline")]
     if args.baseline:
-        wanted += ["templates-baseline", "generic-baseline"]
+        wanted += [f"{t}-baseline" for t in ("templates", "generic") if t in wanted]
     tools = [t for t in wanted if t in TOOLS and _available(t)]
     pages = _pages()
-    runs: dict[str, list[dict[str, float]]] = {t: [] for t in tools}
+    runs: dict[str, list[dict[str, Any]]] = {t: [] for t in tools}
     for round_ in range(args.rounds):
         order = tools[round_ % len(tools) :] + tools[: round_ % len(tools)]
         for tool in order:
@@ -210,12 +215,12 @@ def main() -> None:
     _report(tools, runs, pages)
 
 
-def _median_rate(runs: list[dict[str, float]], names: list[str], pages: dict[str, int]) -> float:
+def _median_rate(runs: list[dict[str, Any]], names: list[str], pages: dict[str, int]) -> float:
     total = sum(pages[n] for n in names)
     return statistics.median(total / sum(run[n] for n in names) for run in runs)
 
 
-def _report(tools: list[str], runs: dict[str, list[dict[str, float]]], pages: dict) -> None:
+def _report(tools: list[str], runs: dict[str, list[dict[str, Any]]], pages: dict) -> None:
     names = list(TEMPLATE_FIXTURES)
     width = max(len(t) for t in tools)
     print(f"pages/s, median of {len(next(iter(runs.values())))} measures, each in its own process")
@@ -228,19 +233,27 @@ def _report(tools: list[str], runs: dict[str, list[dict[str, float]]], pages: di
         n_pages = sum(pages[n] for n in subset)
         print(f"{name:24} {n_pages:5d} " + " ".join(f"{rates[t][name]:>{width}.1f}" for t in tools))
     print()
+    print("over all six: pages/s median [min-max]; CPU seconds median [min-max]")
+    for tool in tools:
+        wall = [sum(pages[n] for n in names) / sum(run[n] for n in names) for run in runs[tool]]
+        cpu = [sum(run["cpu"][n] for n in names) for run in runs[tool]]
+        print(
+            f"{tool:{width}} {statistics.median(wall):6.1f} [{min(wall):.1f}-{max(wall):.1f}]"
+            f"  {statistics.median(cpu):6.2f} s [{min(cpu):.2f}-{max(cpu):.2f}]"
+        )
+    print()
     for ours, other in RATIOS:
         if ours in rates and other in rates:
             ratio = rates[ours]["all six"] / rates[other]["all six"]
-            print(f"{ours} / {other}: {ratio:.2f}x (pages/s over all six fixtures)")
-    # The same in CPU time of the measuring process: a busy machine's waits left out.
-    cpu_names = [f"cpu:{n}" for n in names]
-    cpu_pages = {f"cpu:{n}": pages[n] for n in names}
-    cpu = {t: _median_rate(runs[t], cpu_names, cpu_pages) for t in tools}
-    print()
-    print("pages per CPU second, all six: " + ", ".join(f"{t} {cpu[t]:.1f}" for t in tools))
-    for ours, other in RATIOS:
-        if ours in cpu and other in cpu:
-            print(f"{ours} / {other}: {cpu[ours] / cpu[other]:.2f}x (pages per CPU second)")
+            cpu_ratio = _median_cpu(runs[other], names) / _median_cpu(runs[ours], names)
+            print(
+                f"{ours} / {other}: {ratio:.2f}x (pages/s over all six fixtures;"
+                f" {cpu_ratio:.2f}x by CPU time)"
+            )
+
+
+def _median_cpu(runs: list[dict[str, Any]], names: list[str]) -> float:
+    return statistics.median(sum(run["cpu"][n] for n in names) for run in runs)
 
 
 if __name__ == "__main__":

@@ -5,10 +5,11 @@ a PDF's tables, an OCR'd page's tables). Each lands in a table whose columns are
 printed header, typed (integer, float, date, text), so Datasette facets, sorts and filters
 by column. Tables with the same header (the same shape) share one table whatever file they
 come from; a table whose header shares most of its columns with a known one (at least
-``SAME_SHAPE_SHARE`` of the larger header, an edition that added or dropped a column) goes
-to that table, its new columns added: a later edition never starts a new table for one new
-column. The register ``typed_tables`` lists them with their title and the parser that
-first wrote them.
+``SAME_SHAPE_SHARE`` of the larger header's printed names, an edition that added or dropped
+a column) goes to that table, its new columns added: a later edition never starts a new
+table for one new column. Names standing for a blank header (``column_3``) are no evidence
+of a shape: tables with no printed name share a table only with as many columns. The
+register ``typed_tables`` lists them with their title and the parser that first wrote them.
 
 Every row carries its provenance like a template's rows (``document``, ``page``,
 ``table_index``, ``row_index``, ``bbox``, ``parser_version``), the spreadsheet row it was
@@ -36,6 +37,10 @@ TYPED_TABLES = "typed_tables"
 #: A table name that says nothing (a sheet left named "Sheet1"): a later edition's better
 #: name replaces it.
 _GENERIC_NAME = re.compile(r"^(sheet|table|page)_?\d*(_\d+)?$")
+
+#: The name a column with a blank header gets from its position (``column_3``, ``column_3_2``
+#: when a printed header already says "column_3").
+_PLACEHOLDER = re.compile(r"^column_\d+(_\d+)?$")
 
 #: A header sharing this share of the larger header's columns is the same table's shape.
 SAME_SHAPE_SHARE = 0.6
@@ -189,8 +194,13 @@ def _column_name(printed: str) -> str:
 
 
 def _shared(a: list[str], b: list[str]) -> float:
-    left = {n.casefold() for n in a}
-    right = {n.casefold() for n in b}
+    """Share of the larger header's printed names the other has too. A position standing
+    for a blank header ("column_3") says nothing of a table's shape: it is not counted,
+    and two tables with no printed name at all are one shape only with as many columns."""
+    left = {n.casefold() for n in a if not _PLACEHOLDER.match(n)}
+    right = {n.casefold() for n in b if not _PLACEHOLDER.match(n)}
+    if not left and not right:
+        return 1.0 if len(a) == len(b) else 0.0
     return len(left & right) / max(len(left), len(right), 1)
 
 

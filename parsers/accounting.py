@@ -20,6 +20,8 @@ Entry points:
 
 - ``account_pdf(pdf, result, covered)``: a PDF already open (pdfplumber), the result's rows
   plus the boxes a parser read but did not load as rows (header, totals, skipped rows);
+  ``seen=`` hands each page's words to a caller that needs them too (the template engine
+  makes the facts' page text from them);
 - ``account_lines(pages, result)``: any document given as lines of (position, text) tokens
   per page or sheet, e.g. a spreadsheet's rows with the column index as position;
 - ``no_rows_warning(pages)`` / ``is_table_like(tokens)`` for parsers with their own loop.
@@ -28,8 +30,9 @@ Entry points:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from parsers.base import Box, ParseResult, ParseWarning
@@ -49,6 +52,8 @@ _PAGE_OF = re.compile(r"\bpage\s+\d+\s+(of|/)\s+\d+\b", re.IGNORECASE)
 
 #: A token of a line: (left, right, text). Spreadsheets give the column index twice.
 Token = tuple[float, float, str]
+#: A word as (x0, top, x1, bottom, text, ...): ``word_boxes`` adds its characters.
+WordBox = tuple[Any, ...]
 
 
 def is_value_token(text: str) -> bool:
@@ -113,7 +118,8 @@ def table_like_lines(lines: Sequence[Line], tolerance: float = ALIGN_TOLERANCE) 
     for index, (line, values) in enumerate(candidates):
         # A table's row lines up with the row above or below it: try those first.
         if any(
-            _aligned(values, candidates[other][1], tolerance) >= TABLE_LIKE_TOKENS
+            _aligned(values, candidates[other][1], tolerance, TABLE_LIKE_TOKENS)
+            >= TABLE_LIKE_TOKENS
             for other in (index - 1, index + 1)
             if 0 <= other < len(candidates)
         ):
@@ -136,14 +142,22 @@ def table_like_lines(lines: Sequence[Line], tolerance: float = ALIGN_TOLERANCE) 
     return kept
 
 
-def _aligned(values: Sequence[Token], others: Sequence[Token], tolerance: float) -> int:
+def _aligned(
+    values: Sequence[Token], others: Sequence[Token], tolerance: float, enough: int = 0
+) -> int:
     """How many of ``values`` share a left or right edge (within ``tolerance``) with one of
-    ``others``."""
-    return sum(
-        1
-        for a in values
-        if any(abs(a[0] - b[0]) <= tolerance or abs(a[1] - b[1]) <= tolerance for b in others)
-    )
+    ``others``; counting stops at ``enough`` when given."""
+    count = 0
+    for left, right, _text in values:
+        for other_left, other_right, _other in others:
+            if -tolerance <= left - other_left <= tolerance or (
+                -tolerance <= right - other_right <= tolerance
+            ):
+                count += 1
+                break
+        if enough and count >= enough:
+            break
+    return count
 
 
 def _inside(line: Line, boxes: Sequence[Box], slack: float) -> bool:
@@ -181,21 +195,35 @@ def _parse_box(text: str | None) -> Box | None:
 
 def words_to_lines(words: Iterable[Mapping[str, Any]], y_tolerance: float = 3.0) -> list[Line]:
     """Words (pdfplumber dicts: x0, x1, top, bottom, text) grouped into lines by ``top``."""
-    ordered = sorted(words, key=lambda w: (float(w["top"]), float(w["x0"])))
-    groups: list[list[Mapping[str, Any]]] = []
-    for word in ordered:
-        if groups and abs(float(word["top"]) - float(groups[-1][0]["top"])) <= y_tolerance:
-            groups[-1].append(word)
-        else:
-            groups.append([word])
+    return box_lines(
+        [
+            (float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), str(w["text"]))
+            for w in words
+        ],
+        y_tolerance,
+    )
+
+
+def box_lines(words: Sequence[WordBox], y_tolerance: float = 3.0) -> list[Line]:
+    """``words_to_lines`` for words given as (x0, top, x1, bottom, text, ...) tuples (what
+    ``parsers.reading.words.word_boxes`` gives), without a dict per word."""
+    ordered = sorted(words, key=_top_x0)
     lines = []
-    for group in groups:
-        group.sort(key=lambda w: float(w["x0"]))
-        tokens = tuple((float(w["x0"]), float(w["x1"]), str(w["text"])) for w in group)
-        top = min(float(w["top"]) for w in group)
-        bottom = max(float(w["bottom"]) for w in group)
+    start = 0
+    for end in range(1, len(ordered) + 1):
+        if end < len(ordered) and abs(ordered[end][1] - ordered[start][1]) <= y_tolerance:
+            continue
+        group = sorted(ordered[start:end], key=_x0)
+        tokens = tuple([(w[0], w[2], w[4]) for w in group])
+        top = min([w[1] for w in group])
+        bottom = max([w[3] for w in group])
         lines.append(Line(top, bottom, tokens))
+        start = end
     return lines
+
+
+_top_x0 = itemgetter(1, 0)
+_x0 = itemgetter(0)
 
 
 def page_words(page: Any) -> list[dict[str, Any]]:
@@ -213,12 +241,16 @@ def account_pdf(
     covered: Mapping[int, Sequence[Box]] | None = None,
     tables: Iterable[str] | None = None,
     pages: Iterable[int] | None = None,
+    *,
+    seen: Callable[[int, list[WordBox]], None] | None = None,
 ) -> list[PageAccount]:
     """Account every page of an open pdfplumber ``pdf`` for ``result``: rows per page from
     ``result.rows`` (only ``tables`` when given), table-like lines outside the rows' boxes
     and outside ``covered`` (page -> boxes the parser read without loading them as rows);
     only ``pages`` (1-based) when given. Adds the warnings to ``result`` and returns the
-    accounts."""
+    accounts. ``seen(page number, words)`` is given each page's words ((x0, top, x1,
+    bottom, text, characters), as ``page.extract_words()``) for a caller that needs them
+    too, so a page's words are found once."""
     only = set(pages) if pages is not None else None
     wanted = set(tables) if tables is not None else None
     per_page: dict[int, list[Box]] = {}
@@ -235,7 +267,10 @@ def account_pdf(
         if only is not None and number not in only:
             continue
         boxes = [*per_page.get(number, []), *(covered or {}).get(number, [])]
-        lines = words_to_lines(page_words(page))
+        words = word_boxes(page.chars)
+        if seen is not None:
+            seen(number, words)
+        lines = box_lines(words)
         accounts.append(account_page(number, lines, counts.get(number, 0), boxes))
     add_warnings(result, accounts)
     return accounts

@@ -1,11 +1,11 @@
 """The explicit list of parsers, and how a file finds its parser.
 
 Python parsers are listed here as loader functions (each imports its module when called, so
-that a command that only lists sources does not load pdfplumber; mypy and editors follow
-them); declarative templates are found in ``parsers/templates/*.toml`` (see
-``parsers.templates.engine``) and in the folders a newsroom adds:
-``[settings] templates = [...]`` in
-``sources.toml`` and the ``RECORDS_TEMPLATES`` environment variable (folders separated by
+that a command that only lists sources does not load pdfplumber, and ``get_parser`` loads
+only the parser asked for; mypy and editors follow them); declarative templates are found
+in ``parsers/templates/*.toml`` (see ``parsers.templates.engine``) and in the folders a
+newsroom adds: ``[settings] templates = [...]`` in ``sources.toml`` and the
+``RECORDS_TEMPLATES`` environment variable (folders separated by
 ``os.pathsep``). Every function takes the sources file's ``Settings`` (None: the package's
 templates and the environment's).
 """
@@ -82,14 +82,24 @@ def template_dirs(settings: Settings | None = None) -> tuple[Path, ...]:
 
 def all_parsers(settings: Settings | None = None) -> dict[str, Parser]:
     """Every parser by name: the Python ones, then the templates of every folder."""
-    return _parsers_in(template_dirs(settings))
+    python = {name: _python_parser(name) for name in PYTHON_PARSERS}
+    return {**python, **_templates_in(template_dirs(settings))}
 
 
 @cache
-def _parsers_in(folders: tuple[Path, ...]) -> dict[str, Parser]:
+def _python_parser(name: str) -> Parser:
+    """One Python parser, its module imported on first use (a templated document's parse
+    does not import the generic extractor or the spreadsheet readers)."""
+    return PYTHON_PARSERS[name]()
+
+
+@cache
+def _templates_in(folders: tuple[Path, ...]) -> dict[str, Parser]:
+    """The template parsers of these folders by name (PDF templates, then spreadsheet
+    templates, folder by folder); a name defined twice is a ConfigError."""
     from parsers.templates.engine import load_templates
 
-    parsers: dict[str, Parser] = {name: load() for name, load in PYTHON_PARSERS.items()}
+    parsers: dict[str, Parser] = {}
     where = _python_parsers_where()
     for folder in _existing(folders):
         for parser in load_templates(folder):
@@ -174,10 +184,12 @@ def table_specs(
 
 def get_parser(name: str, settings: Settings | None = None) -> Parser:
     """The parser of that name; ``UnknownParser`` (listing the known names) when none is."""
-    parsers = all_parsers(settings)
-    if name not in parsers:
-        raise UnknownParser(name, sorted(parsers))
-    return parsers[name]
+    templates = _templates_in(template_dirs(settings))
+    if name in templates:
+        return templates[name]
+    if name in PYTHON_PARSERS:
+        return _python_parser(name)
+    raise UnknownParser(name, sorted([*PYTHON_PARSERS, *templates]))
 
 
 def detect_parser(path: Path, settings: Settings | None = None) -> Parser:

@@ -5,8 +5,8 @@ hands one ``TypedTable`` per table in ``ParseResult.typed``; ``db.typed`` stores
 real SQLite table per table shape (typed columns named from the printed header), so
 Datasette can facet, sort and filter by column. Types, per column: integer, float, date
 (ISO text), boolean, else text. A value with a leading zero (ZIP code, precinct ID) makes
-its column text, so ``02134`` stays ``02134``; cells like ``N/A`` or ``-`` count as empty
-in a numeric or date column; ``2,219`` is the integer 2219.
+its column text, so ``02134`` stays ``02134``; cells like ``N/A``, ``NA`` or ``-`` count as
+empty in a numeric or date column; ``2,219`` is the integer 2219.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from parsers.base import Column, ColumnType
+from parsers.base import Column, ColumnType, ParseResult, ParseWarning
 from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS, FOOTNOTE_CHARS
 
 #: A value as read: a spreadsheet cell (typed by the workbook) or a PDF cell's text.
@@ -58,6 +58,10 @@ class TypedTable:
     #: Lines printed with the table that are not rows: notes, ``Source:`` lines.
     notes: list[str] = field(default_factory=list)
 
+
+#: Cells that say "no value" in a numeric or date column (a text column keeps them as
+#: printed): the cleaning markers and "not available" spelt without a slash.
+MISSING_MARKERS: frozenset[str] = EMPTY_MARKERS | {"NA", "n.a.", "N.A."}
 
 #: A row labelled like this is a total, not data: kept out of the rows, checked instead.
 TOTAL_LABEL = re.compile(r"^(grand\s+|county\s+|sub-?\s*)?totals?\b|^total\s+votes\b", re.I)
@@ -139,6 +143,13 @@ def total_warnings(table: TypedTable, totals: Sequence[tuple[str, Sequence[Value
     return warnings
 
 
+def add_typed(result: ParseResult, tables: Sequence[TypedTable], mismatches: Sequence[str]) -> None:
+    """Hand a parse's typed ``tables`` to its ``result``, with a ``total_mismatch`` warning
+    for each printed total that is not the sum of its rows (see ``total_warnings``)."""
+    result.typed.extend(tables)
+    result.warnings.extend(ParseWarning("total_mismatch", m) for m in mismatches)
+
+
 def _unmarked(value: Value) -> Value:
     """A number printed with footnote marks after it (``7**``, ``12†``) as the number's text;
     any other value as it is."""
@@ -184,7 +195,7 @@ def infer_type(values: Sequence[Value]) -> ColumnType:
 
 
 def is_missing(value: Value) -> bool:
-    return isinstance(value, str) and value in EMPTY_MARKERS
+    return isinstance(value, str) and value in MISSING_MARKERS
 
 
 def as_int(value: Value) -> int | None:

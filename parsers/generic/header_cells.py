@@ -173,8 +173,8 @@ def centred_label_spans(
     em: float,
 ) -> list[tuple[int, int, int]]:
     """A header line whose one label (beside the stub column's, if any) is centred (within a
-    text height) over the line of headings below it, which fills two or more value columns
-    from the first, heads them all ("Design
+    text height) over the line of headings below it, or over the value columns, and that
+    line fills two or more value columns from the first, heads them all ("Design
     effect" over 1.0 ... 1.6, "Year" over the years): it moves to the first value column
     and spans them, as the ICDAR-2013 ground truth keeps such a cell."""
     n_cols = len(zones)
@@ -196,7 +196,10 @@ def centred_label_spans(
         if first.c0 != 1:
             continue
         run_mid = (first.x0 + max(p.x1 for p in below)) / 2
-        if abs(label.mid - run_mid) > em:
+        # Or centred over the value columns themselves, from the middle of the gutter after
+        # the stub: right-aligned headings sit right of their columns' middles.
+        columns_mid = ((zones[0][1] + zones[1][0]) / 2 + zones[-1][1]) / 2
+        if min(abs(label.mid - run_mid), abs(label.mid - columns_mid)) > em:
             continue
         text = rows[r][label.c0]
         rows[r][label.c0] = ""

@@ -135,16 +135,42 @@ class ExtractedTable:
         return len(self.rows[0]) if self.rows else 0
 
     @property
+    def title_rows(self) -> int:
+        """How many header rows on top are the table's title (a title bar or caption printed
+        inside its frame): each holds one cell only, spanning every column of a table of
+        two or more, and a header row is left below them to name the columns."""
+        n = self.n_columns
+        if n < 2:
+            return 0
+        spanned = {(r, c0): c1 for r, c0, c1 in self.spans}
+        count = 0
+        for r, row in enumerate(self.header[:-1]):
+            if not row[0] or any(row[1:]) or spanned.get((r, 0), 0) < n - 1:
+                break
+            count += 1
+        return count
+
+    @property
+    def title(self) -> str | None:
+        """The title printed inside the table's frame (see ``title_rows``), if any."""
+        lines = [self.header[r][0] for r in range(self.title_rows)]
+        return " ".join(lines) if lines else None
+
+    @property
     def columns(self) -> list[str]:
         """One unique, non-empty name per column: the stacked header cells above it, top to
         bottom. A cell spanning several columns (a group label) is followed by ": " ("Male:
-        Total"); one spanning the whole width of a table of three or more columns is a
-        caption, not a column name, and is left out. Columns without a header get their
-        position ("column_4"); see ``unique_names``."""
+        Total"); the title rows on top (``title_rows``) and a cell spanning the whole width
+        of a table of three or more columns are captions, not column names, and are left
+        out. Columns without a header get their position ("column_4"); see
+        ``unique_names``."""
         n = self.n_columns
         names: list[list[tuple[str, bool]]] = [[] for _ in range(n)]
         spanned = {(r, c0): c1 for r, c0, c1 in self.spans}
+        title_rows = self.title_rows
         for r, row in enumerate(self.header):
+            if r < title_rows:
+                continue
             for c, text in enumerate(row):
                 if not text:
                     continue
@@ -183,6 +209,7 @@ class ExtractedTable:
             "bbox": [round(v, 2) for v in self.bbox],
             "pages": self.pages,
             "method": self.method,
+            "title": self.title,
             "columns": self.columns,
             "header": self.header,
             "rows": self.rows,

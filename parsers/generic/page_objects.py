@@ -16,6 +16,7 @@ from pdfplumber.page import Page
 from pdfplumber.utils.text import WordExtractor
 
 from parsers.generic.model import BBox, Word
+from parsers.generic.shading import visible_edges
 from parsers.reading.words import word_boxes
 
 #: Characters closer than this (points) belong to the same word. Lower than pdfplumber's
@@ -281,7 +282,7 @@ def read_page(page: Page) -> PageContent:
     chars = _dedupe(page.chars)
     edges = [
         e
-        for e in page.edges
+        for e in visible_edges(page.edges, page.rects)
         if e["orientation"] in ("h", "v")
         and (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"])
         >= MIN_EDGE_LENGTH

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from parsers.accounting import account_pdf
-from parsers.base import Box, Column, ParseResult, ParseWarning, Row, TableSpec, bbox_text
+from parsers.base import Box, Column, ParseResult, Row, TableSpec, bbox_text
 from parsers.generic.extract import extract_tables
 from parsers.generic.model import ExtractedTable
 from parsers.reading.furniture import open_pdf
@@ -21,6 +21,7 @@ from parsers.typed import (
     TypedRow,
     TypedTable,
     Value,
+    add_typed,
     table_slug,
     total_warnings,
     typed_table,
@@ -166,35 +167,61 @@ def typed_tables(tables: list[ExtractedTable]) -> tuple[list[TypedTable], list[s
                 body.append((row, cells))
         if not body:
             continue
-        names, keep = _named_columns(table.columns, [v for _, v in body])
-        body = [(row, [v[c] if c < len(v) else None for c in keep]) for row, v in body]
-        totals = [(w, [v[c] if c < len(v) else None for c in keep]) for w, v in totals]
+        names, keep, header_at = _named_columns(table.columns, [v for _, v in body], _headed(table))
+        body = [(row, [_at(v, c) for c in keep]) for row, v in body]
+        # A total may be printed under the header its column was named from.
+        totals = [(w, [_at(v, c) or _at(v, header_at.get(c, c)) for c in keep]) for w, v in totals]
         name = table_slug(" ".join(names[:3]), fallback="pdf_table")
-        result = typed_table(name, None, names, body, f"PDF table ({where})")
+        result = typed_table(name, table.title, names, body, f"PDF table ({where})")
         typed.append(result)
         warnings.extend(total_warnings(result, totals))
     return typed, warnings
 
 
-def _named_columns(columns: list[str], rows: list[list[Value]]) -> tuple[list[str], list[int]]:
-    """Column names and the grid columns they read. Spacer columns (no header, no value)
-    are dropped; a header over an empty grid column names the unnamed column of values
-    just left (else right) of it, where the grid split a header from its values."""
+def _headed(table: ExtractedTable) -> list[bool]:
+    """Per column, whether a header cell of its own starts in it (below the title rows): a
+    column whose only name comes from a cell spanning into it from the left has none."""
+    own = [False] * table.n_columns
+    for row in table.header[table.title_rows :]:
+        for c, text in enumerate(row[: len(own)]):
+            own[c] = own[c] or bool(text)
+    return own
+
+
+def _at(values: list[Value], c: int) -> Value:
+    return values[c] if c < len(values) else None
+
+
+def _named_columns(
+    columns: list[str], rows: list[list[Value]], headed: list[bool]
+) -> tuple[list[str], list[int], dict[int, int]]:
+    """Column names, the grid columns they read, and the grid column each kept column's
+    name was taken from when not its own. Spacer columns (no value, and no header or only a
+    header spanning into them from another column) are dropped; a header of its own over
+    an empty grid column names the unnamed column of values just left (else right) of it,
+    where the grid split a header from its values."""
     filled = [any(c < len(r) and r[c] is not None for r in rows) for c in range(len(columns))]
     unnamed = [bool(_UNNAMED.match(name)) for name in columns]
+    headed = [c < len(headed) and headed[c] for c in range(len(columns))]
     names = list(columns)
     dropped: set[int] = set()
+    header_at: dict[int, int] = {}
     for c in range(len(columns)):
-        if unnamed[c] or filled[c]:
+        if unnamed[c] or filled[c] or not headed[c]:
             continue
         for side in (c - 1, c + 1):
             if 0 <= side < len(columns) and unnamed[side] and filled[side] and side not in dropped:
                 names[side] = columns[c]
                 unnamed[side] = False
                 dropped.add(c)
+                header_at[side] = c
                 break
-    keep = [c for c in range(len(columns)) if c not in dropped and (filled[c] or not unnamed[c])]
-    return [names[c] for c in keep], keep
+    keep = [
+        c
+        for c in range(len(columns))
+        if c not in dropped and (filled[c] or (headed[c] and not unnamed[c]))
+    ]
+    return [names[c] for c in keep], keep, header_at
 
 
 def account_tables(
@@ -216,7 +243,7 @@ class GenericParser:
     """Tables of any PDF, ruled or not, without a template."""
 
     name = "generic"
-    version = "1.5"
+    version = "1.6"
     description = (
         "Every table of any PDF, ruled or aligned by whitespace, with page, position and"
         " header; tables continued over pages are joined."
@@ -235,9 +262,7 @@ class GenericParser:
             raise ParseError(f"{path}: not a PDF")
         tables = extract_tables(path)
         result = account_tables(path, tables)
-        typed, warnings = typed_tables(tables)
-        result.typed = typed
-        result.warnings.extend(ParseWarning("total_mismatch", w) for w in warnings)
+        add_typed(result, *typed_tables(tables))
         result.document.update(
             {
                 "tables_found": len(tables),

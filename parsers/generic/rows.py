@@ -138,12 +138,26 @@ def table_blocks(lines: list[TextLine], em: float) -> list[list[TextLine]]:
     current: list[TextLine] = []
     #: Whether each run ended at a vertical gap (not at a title or prose line).
     at_gap: list[bool] = []
+    #: The middle of the title or prose line just above, while the lines run on under it.
+    axis: float | None = None
+    previous: TextLine | None = None
     for line in lines:
         breaks = (
             (not line.tabular and line.x1 - line.x0 > prose_width)
             or line.size > DISPLAY_SIZE_RATIO * em
             or line.mixes_sizes()
         )
+        # A line in one piece right under a title and centred on its axis is the title's
+        # next line ("(as of March 4, 2024)"), however short: not a header part.
+        breaks = breaks or (
+            axis is not None
+            and previous is not None
+            and len(line.segments) == 1
+            and line.top - previous.bottom <= BLOCK_GAP_EMS * em
+            and abs((line.x0 + line.x1) / 2 - axis) <= em
+        )
+        axis = (line.x0 + line.x1) / 2 if breaks else None
+        previous = line
         if current and (line.top - current[-1].bottom > BLOCK_GAP_EMS * em or breaks):
             runs.append(current)
             at_gap.append(not breaks)

@@ -37,17 +37,17 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from parsers.base import Column, ParseResult, ParseWarning, Row, TableSpec
+from parsers.base import Column, ParseResult, Row, TableSpec
 from parsers.cleaning import EMPTY_MARKERS
 from parsers.spreadsheets.accounting import account_sheet, add_sheet_warnings, layout_rows
 from parsers.spreadsheets.layout import find_tables
 from parsers.spreadsheets.tables import sheet_tables
 from parsers.spreadsheets.workbooks import Cell, Sheet, read_csv, read_xls, read_xlsx
 from parsers.typed import CONVERTERS as _CONVERTERS
+from parsers.typed import add_typed, infer_type
 from parsers.typed import as_date as _as_date
 from parsers.typed import as_float as _as_float
 from parsers.typed import as_text as _text
-from parsers.typed import infer_type
 from records.core.errors import ParseError
 from records.core.filetypes import of_family, sniff
 
@@ -63,6 +63,12 @@ ROWS_TABLE = "spreadsheet_rows"
 
 _SPACES = re.compile(r"\s+")
 
+#: Which sheet a row of either table comes from.
+SHEET_COLUMNS = (
+    Column("sheet", "integer", "Sheet number, 1-based in workbook order (CSV: 1)."),
+    Column("sheet_name", "text", "Sheet name (CSV: 'csv')."),
+)
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         SHEETS_TABLE,
@@ -70,8 +76,7 @@ TABLES: tuple[TableSpec, ...] = (
         " with the header found and the inferred column types. page = table_index = sheet"
         " number.",
         (
-            Column("sheet", "integer", "Sheet number, 1-based in workbook order (CSV: 1)."),
-            Column("sheet_name", "text", "Sheet name (CSV: 'csv')."),
+            *SHEET_COLUMNS,
             Column("hidden", "boolean", "True when the sheet is hidden in the workbook."),
             Column(
                 "header_row",
@@ -96,8 +101,7 @@ TABLES: tuple[TableSpec, ...] = (
         " keyed by the sheet's column names. page = table_index = sheet number; row_index is"
         " the data row within the sheet (0-based).",
         (
-            Column("sheet", "integer", "Sheet number, 1-based in workbook order (CSV: 1)."),
-            Column("sheet_name", "text", "Sheet name (CSV: 'csv')."),
+            *SHEET_COLUMNS,
             Column(
                 "sheet_row",
                 "integer",
@@ -160,9 +164,8 @@ def parse_sheets(sheets: list[Sheet]) -> ParseResult:
     for number, sheet in enumerate(sheets, start=1):
         raw = _parse_sheet(result, number, sheet)
         layout = find_tables(sheet)
-        typed, warnings = sheet_tables(number, sheet, layout)
-        result.typed.extend(typed)
-        result.warnings.extend(ParseWarning("total_mismatch", w) for w in warnings)
+        typed, mismatches = sheet_tables(number, sheet, layout)
+        add_typed(result, typed, mismatches)
         covered = {sheet.row_number(i) for i in raw} | layout_rows(sheet, layout)
         loaded = len(raw) + sum(len(t.rows) for t in typed)
         accounts.append(account_sheet(number, sheet, loaded, covered))

@@ -13,13 +13,15 @@ a header that does not match quarantines the document, keeping its rows for insp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from pdfplumber.utils.text import DEFAULT_Y_TOLERANCE
 
 from parsers import checks as check_kinds
-from parsers.accounting import account_pdf, page_ranges
+from parsers.accounting import WordBox, account_pdf, page_ranges
 from parsers.base import (
     Box,
     Check,
@@ -41,7 +43,6 @@ from parsers.cleaning import (
 from parsers.reading.cells import extract_cells
 from parsers.reading.furniture import first_page_text, open_pdf
 from parsers.reading.grid import find_tables
-from parsers.reading.words import word_boxes
 from parsers.templates.generic import page_tables as generic_page_tables
 from parsers.templates.generic import uses_generic
 from parsers.templates.layout import Layout, describe_drift, match_layout, similar
@@ -296,13 +297,13 @@ def fit_explicit_lines(area: Any, settings: dict[str, Any]) -> dict[str, Any]:
         or not all(isinstance(x, int | float) for x in lines)
     ):
         return settings
-    # ``area.extract_words()``'s words, by the fast word path (pdfplumber's own is most of a
-    # small page's parse).
-    words = word_boxes(area.chars)
-    if not words:
+    # The extent of ``area.extract_words()``'s words: a word is made of every character
+    # that is not white space, and spans its characters' boxes (no words made).
+    printed = [c for c in area.chars if not c["text"].isspace()]
+    if not printed:
         return settings
-    left = min(float(w[0]) for w in words)
-    right = max(float(w[2]) for w in words)
+    left = min([float(c["x0"]) for c in printed])
+    right = max([float(c["x1"]) for c in printed])
     inner = sorted(float(x) for x in lines if left < float(x) < right)
     return {**settings, "explicit_vertical_lines": [left, *inner, right]}
 
@@ -439,6 +440,10 @@ def _read_tables(
 
 # --- typing -------------------------------------------------------------------------
 
+#: ``parse_date`` remembered per (text, formats): a report prints the same dates on many
+#: rows, and each try of a format is a ``strptime`` (an unreadable date raises each time).
+_parse_date = lru_cache(maxsize=4096)(parse_date)
+
 
 def type_value(column: ColumnSpec, raw: str | None) -> Any:
     """One cell's text -> the column's type; ValueError names the text."""
@@ -452,7 +457,7 @@ def type_value(column: ColumnSpec, raw: str | None) -> Any:
     if column.type == "float":
         return parse_float(text)
     if column.type == "date":
-        return parse_date(text, column.formats)
+        return _parse_date(text, column.formats)
     if column.type == "boolean":
         if text is None:
             return None
@@ -544,8 +549,8 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
     for state in states.values():
         for number, boxes in state.covered.items():
             covered.setdefault(number, []).extend(boxes)
-    account_pdf(pdf, result, covered)
     texts = _PageTexts(pdf)
+    account_pdf(pdf, result, covered, seen=texts.seen)
     for fact in template.facts:
         match = fact.pattern.search(texts.joined())
         raw = match.group(1) if match else None
@@ -620,11 +625,17 @@ def skipped_header_pages(
 
 
 class _PageTexts:
-    """Page texts, extracted only when a fact or check needs them."""
+    """Page texts, extracted only when a fact or check needs them. The text of a page whose
+    words the accounting found (``seen``) is made from them, not read again."""
 
     def __init__(self, pdf: pdfplumber.PDF) -> None:
         self.pdf = pdf
         self._lines: list[list[dict[str, Any]]] | None = None
+        self._texts: dict[int, list[str]] = {}
+
+    def seen(self, number: int, words: list[WordBox]) -> None:
+        """Page ``number``'s words (``account_pdf``'s ``seen``): its text lines kept."""
+        self._texts[number] = text_lines(words)
 
     def lines(self) -> list[list[dict[str, Any]]]:
         if self._lines is None:
@@ -632,4 +643,49 @@ class _PageTexts:
         return self._lines
 
     def joined(self) -> str:
+        count = len(self.pdf.pages)
+        if len(self._texts) == count:
+            return "\n".join(t for n in range(1, count + 1) for t in self._texts[n])
         return "\n".join(line["text"] for page in self.lines() for line in page)
+
+
+def text_lines(words: list[WordBox], y_tolerance: float = DEFAULT_Y_TOLERANCE) -> list[str]:
+    """``[line["text"] for line in page.extract_text_lines()]`` from the page's words
+    (``word_boxes(page.chars)``, in their order): pdfplumber's text map without layout puts
+    the words whose ``top`` falls in one cluster on one line, one space between words (none
+    after a word with no text at a line's start), and its text lines are the lines with
+    their spaces stripped, blank ones left out."""
+    index = _cluster_tops([w[1] for w in words], y_tolerance)
+    lines: list[str] = []
+    line = ""
+    previous = None
+    for word in words:
+        number = index[word[1]]
+        if previous is not None and number != previous:
+            lines.append(line)
+            line = ""
+        elif line:
+            line += " "
+        previous = number
+        line += word[4]
+    if previous is not None:
+        lines.append(line)
+    texts = []
+    for text in "\n".join(lines).split("\n"):
+        stripped = text.strip(" ")
+        if stripped.strip():
+            texts.append(stripped)
+    return texts
+
+
+def _cluster_tops(values: list[float], tolerance: float) -> dict[float, int]:
+    """pdfplumber's ``make_cluster_dict``: the distinct values sorted, a new cluster where
+    one is more than ``tolerance`` above the one before."""
+    ordered = sorted(set(values))
+    index: dict[float, int] = {}
+    number = 0
+    for i, value in enumerate(ordered):
+        if i and not (tolerance and value <= ordered[i - 1] + tolerance):
+            number += 1
+        index[value] = number
+    return index

@@ -72,11 +72,15 @@ def fix_rotated_cells(table: Any, cells: list[list[str | None]]) -> list[list[st
     """``cells`` (``extract_cells(table)``) with every all-rotated cell read again in printed
     order; the same list when the page has no rotated text."""
     chars = table.page.chars
-    # ``_rotation(c) != 0`` inline: this runs over every character of every templated page.
+    # ``_rotation(c) != 0`` inline: this runs over every character of every templated page,
+    # and upright text has no ``b`` in its matrix (0 is never above ``abs(a)``).
     rotated = [
         c
         for c in chars
-        if (m := c.get("matrix")) and abs(float(m[1])) > abs(float(m[0])) and c["text"].strip()
+        if (m := c.get("matrix"))
+        and m[1]
+        and abs(float(m[1])) > abs(float(m[0]))
+        and c["text"].strip()
     ]
     if not rotated:
         return cells

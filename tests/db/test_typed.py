@@ -208,3 +208,72 @@ def test_a_document_parsed_again_replaces_its_typed_rows(tmp_path: Path) -> None
     for _ in range(2):
         load_result(db, "c" * 64, PARSER, PARSER.parse(tmp_path / "fy2019.xlsx"))
     assert db.table("fy2019_facilities").count == len(result.typed[0].rows) == 3
+
+
+def test_zika_editions_with_a_title_inside_the_frame_share_one_typed_table(
+    tmp_path: Path,
+) -> None:
+    zika = "series/ca-cdph-zika-weekly"
+    files = [
+        fixture(f"{zika}/ca-confirmed-cases-{day}.pdf") for day in ("2016-01-29", "2016-02-26")
+    ]
+    _add(tmp_path, *files)
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    # Named from the header, titled from the title bar; the second edition's new column
+    # is added to the first's table.
+    (register,) = db.query(f"select * from {TYPED_TABLES}")
+    assert register["name"] == "year_cdc_final_confirmed_cases"
+    assert register["title"] == (
+        "Travel-Associated Cases of Zika Virus in California (as of January 29, 2016)"
+    )
+    assert json.loads(register["columns"]) == [
+        ["Year", "integer"],
+        ["CDC final confirmed cases*", "integer"],
+        ["CDC preliminary positive cases**", "integer"],
+    ]
+    rows = db.execute(
+        "select d.filename, t.Year, t.[CDC final confirmed cases*],"
+        " t.[CDC preliminary positive cases**]"
+        " from year_cdc_final_confirmed_cases t join documents d on d.sha256 = t.document"
+        " order by d.filename, t.row_index"
+    ).fetchall()
+    assert rows == [
+        ("ca-confirmed-cases-2016-01-29.pdf", 2013, 1, None),
+        ("ca-confirmed-cases-2016-01-29.pdf", 2014, 3, None),
+        ("ca-confirmed-cases-2016-01-29.pdf", 2015, 2, None),
+        ("ca-confirmed-cases-2016-01-29.pdf", 2016, 0, None),
+        ("ca-confirmed-cases-2016-02-26.pdf", 2013, 1, None),
+        ("ca-confirmed-cases-2016-02-26.pdf", 2014, 3, None),
+        ("ca-confirmed-cases-2016-02-26.pdf", 2015, 4, 0),
+        ("ca-confirmed-cases-2016-02-26.pdf", 2016, 6, 0),
+    ]
+
+
+def test_blank_headers_are_no_evidence_of_the_same_shape(tmp_path: Path) -> None:
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    ensure_schema(db)
+    db.table("documents").insert({"sha256": "c" * 64})
+
+    def table(name: str, *columns: str) -> TypedTable:
+        cols = [Column(c, "integer", "") for c in columns]
+        return TypedTable(name, None, cols, [TypedRow(1, 0, 0, list(range(len(cols))))])
+
+    load_typed(
+        db,
+        "c" * 64,
+        "1",
+        [
+            table("lab", "column_1", "column_2"),
+            # Two blank headers alike, the printed one not: another table (it used to join
+            # "votes" on the blank ones, 2 of 3 names).
+            table("votes", "column_1", "column_2", "Votes"),
+            table("totals", "column_1", "column_2", "Total"),
+            # No printed name, one column more: not the first table's shape either.
+            table("dates", "column_1", "column_2", "column_3"),
+            # No printed name and as many columns: the first table's shape.
+            table("lab_again", "column_1", "column_2"),
+        ],
+    )
+    tables = {r["name"]: r["columns"] for r in db.query(f"select * from {TYPED_TABLES}")}
+    assert sorted(tables) == ["dates", "lab", "totals", "votes"]
+    assert db.table("lab").count == 2

@@ -55,3 +55,18 @@ def test_a_file_nobody_named_a_parser_for_goes_by_its_types_family(tmp_path: Pat
         "page.pdf: not a file type records can parse (this is an HTML page);"
         " it reads PDF, XLSX, XLS and CSV files"
     )
+
+
+def test_getting_a_template_parser_imports_no_other_python_parser() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from parsers.registry import get_parser; get_parser('ca-warn');"
+        " print(sorted(m for m in sys.modules if m.startswith(('parsers.generic',"
+        " 'parsers.spreadsheets.parser', 'parsers.ice_ddor'))))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert found.strip() == "[]"

@@ -10,6 +10,7 @@ from parsers.typed import UNTYPED_CELLS
 from tests.shared import expected, fixture
 
 ZIKA = "series/ca-cdph-zika-weekly"
+COLOMBIA = "series/co-ins-zika-municipal-weekly"
 
 
 def test_california_zika_county_table_typed_with_its_total_checked() -> None:
@@ -56,3 +57,21 @@ def test_real_statistical_table_typed_integers() -> None:
     # Each row's own total is the sum of its revenue and capital columns.
     for row in table.rows:
         assert row.values[5] == sum(row.values[1:5])
+
+
+def test_colombia_total_printed_under_the_header_cells_is_checked() -> None:
+    # The agency's TOTAL GENERAL is not the sum of its rows; in this edition its figures sit
+    # under the header cells, a sliver column right of the rows' figures.
+    edition = "2016-01-30"
+    truth = expected(f"{COLOMBIA}/expected/colombia-municipal-{edition}.json")["tables"][0]
+    result = PARSER.parse(fixture(f"{COLOMBIA}/colombia-municipal-{edition}.pdf"))
+    (table,) = result.typed
+    assert [c.name for c in table.columns] == truth["columns"]
+    assert len(table.rows) == truth["row_count"]
+    sums = truth["column_sums_of_printed_rows"]
+    assert [w.message for w in result.warnings if w.kind == "total_mismatch"] == [
+        f"page 1, table 1: total row on page {truth['page_last']} prints {printed}"
+        f" for {column!r} but its rows add up to {sums[column]}"
+        for column, printed in truth["totals"].items()
+        if printed != sums[column]
+    ]
