@@ -21,39 +21,42 @@ def extract_cells(table: Any, **kwargs: Any) -> list[list[str | None]]:
     """``table.extract(**kwargs)``, same rows and cells."""
     chars = table.page.chars
     # The same middles as pdfplumber's char_in_bbox computes, once per character.
-    middles = sorted(
+    middles = [
         ((c["top"] + c["bottom"]) / 2, i, (c["x0"] + c["x1"]) / 2) for i, c in enumerate(chars)
-    )
+    ]
+    middles.sort()
     v_mids = [m[0] for m in middles]
     table_arr: list[list[str | None]] = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox
         start = bisect_left(v_mids, top)
         end = bisect_left(v_mids, bottom)  # v_mid < bottom
-        picked = sorted(i for _, i, h_mid in middles[start:end] if x0 <= h_mid < x1)
-        row_chars = [(chars[i], v_mids_of(chars[i])) for i in picked]
+        # The row's characters by horizontal middle, so each cell takes its own by
+        # bisection too (then back in page order).
+        across = sorted(
+            (h_mid, i, v_mid) for v_mid, i, h_mid in middles[start:end] if x0 <= h_mid < x1
+        )
+        h_mids = [m[0] for m in across]
         arr: list[str | None] = []
         for cell in row.cells:
             if cell is None:
                 arr.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
-            cell_chars = [
-                c
-                for c, v_mid in row_chars
-                if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1 and ctop <= v_mid < cbottom
-            ]
-            if cell_chars:
+            picked = sorted(
+                [
+                    i
+                    for _, i, v_mid in across[bisect_left(h_mids, cx0) : bisect_left(h_mids, cx1)]
+                    if ctop <= v_mid < cbottom
+                ]
+            )
+            if picked:
                 if "layout" in kwargs:
                     kwargs["layout_width"] = cell[2] - cell[0]
                     kwargs["layout_height"] = cell[3] - cell[1]
                     kwargs["layout_bbox"] = cell
-                arr.append(extract_text(cell_chars, **kwargs))
+                arr.append(extract_text([chars[i] for i in picked], **kwargs))
             else:
                 arr.append("")
         table_arr.append(arr)
     return table_arr
-
-
-def v_mids_of(char: dict[str, Any]) -> float:
-    return float(char["top"] + char["bottom"]) / 2

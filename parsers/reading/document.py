@@ -46,6 +46,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
 from parsers.reading.tokens import reading_fast
+from parsers.reading.words import extract_words as fast_extract_words
 from parsers.reading.words import page_textmap
 
 #: Documents kept open per process: a worker handles one document at a time (when it
@@ -68,6 +69,7 @@ TRANSIENT_PAGES = 2
 MAX_PAGE_OBJECTS = 200_000
 
 _PLAIN = (float, int, bool, str, type(None))
+_NUMBERS = (int, float)
 #: pdfminer's device logger (its warning for a string element it cannot render).
 _device_log = logging.getLogger("pdfminer.pdfdevice")
 
@@ -268,6 +270,12 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         constant = self._string_constants(entry, upright, ncs, graphicstate)
         descent = font_descent * fontsize
         low, high = descent + rise, descent + rise + fontsize
+        if b == 0 and c == 0 and self.mb_x0 == 0:
+            x = self._unrotated_string(
+                seq, matrix, x, y, font, fontsize, scaling, charspace, wordspace, dxscale,
+                glyphs, constant, low, high, needcharspace,
+            )  # fmt: skip
+            return (x, y)
         add_char = self._add_char
         for obj in seq:
             if isinstance(obj, int | float):
@@ -295,6 +303,103 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
                     obj,
                 )
         return (x, y)
+
+    def _unrotated_string(
+        self,
+        seq: Any,
+        matrix: Any,
+        x: float,
+        y: float,
+        font: Any,
+        fontsize: float,
+        scaling: float,
+        charspace: float,
+        wordspace: float,
+        dxscale: float,
+        glyphs: dict[int, tuple[str, float]],
+        constant: tuple[Any, ...],
+        low: float,
+        high: float,
+        needcharspace: bool,
+    ) -> float:
+        """``render_string_horizontal``'s loop with ``_add_char`` written into it, for a
+        matrix without rotation or skew on a page whose media box starts at x = 0 (nearly
+        every string): the same arithmetic, term for term, without a call per character.
+        Returns where the string ends (x)."""
+        (a, b, c, d, e, f) = matrix
+        fontname, upright, mcid, tag, ncs, scolor, ncolor = constant
+        page_height, mb_top, doctop, pageno = self.height, self.mb_top, self.doctop, self.pageno
+        container = self.cur_item
+        # Where pdfminer's container would put the object (its list, unless a subclass
+        # does more on adding).
+        add: Any = container.add
+        if type(container).add is LTContainer.add:
+            add = container._objs.append
+        budget = self.budget
+        for obj in seq:
+            if isinstance(obj, _NUMBERS):
+                x -= obj * dxscale
+                needcharspace = True
+            elif isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    glyph = glyphs.get(cid)
+                    if glyph is None:
+                        glyph = self._glyph(font, glyphs, cid)
+                    text, textwidth = glyph
+                    adv = textwidth * fontsize * scaling
+                    ec = x * a + y * c + e
+                    fc = x * b + y * d + f
+                    budget -= 1
+                    if budget < 0:
+                        self.budget = budget
+                        raise PageOverLimit(MAX_PAGE_OBJECTS)
+                    # _add_char's box for bbox (0, low, adv, high) through this matrix
+                    left, right = a * 0 + ec, a * adv + ec
+                    bottom_y, top_y = d * low + fc, d * high + fc
+                    x0, x1 = (left, right) if left <= right else (right, left)
+                    y0, y1 = (bottom_y, top_y) if bottom_y <= top_y else (top_y, bottom_y)
+                    top = (page_height - y1) + mb_top
+                    height = y1 - y0
+                    add(
+                        {
+                            "matrix": (a, b, c, d, ec, fc),
+                            "fontname": fontname,
+                            "adv": adv,
+                            "upright": upright,
+                            "x0": x0,
+                            "y0": y0,
+                            "x1": x1,
+                            "y1": y1,
+                            "width": x1 - x0,
+                            "height": height,
+                            "size": height,
+                            "mcid": mcid,
+                            "tag": tag,
+                            "object_type": "char",
+                            "page_number": pageno,
+                            "ncs": ncs,
+                            "text": text,
+                            "stroking_color": scolor,
+                            "non_stroking_color": ncolor,
+                            "top": top,
+                            "bottom": (page_height - y0) + mb_top,
+                            "doctop": doctop + top,
+                        }
+                    )
+                    x += float(adv)
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+            else:
+                _device_log.warning(
+                    "Cannot render horizontal string because %r is not a valid int, float "
+                    "or bytes.",
+                    obj,
+                )
+        self.budget = budget
+        return x
 
     def _string_constants(
         self, entry: list[Any], upright: bool, ncs: Any, graphicstate: Any
@@ -446,11 +551,7 @@ class _Interpreter(PDFPageInterpreter):
         except PSEOF:
             return  # an empty page
         methods: dict[Any, tuple[Any, int] | None] = {}
-        while True:
-            try:
-                (_, obj) = parser.nextobject()
-            except PSEOF:
-                break
+        for obj in _objects_of(parser):
             if not isinstance(obj, PSKeyword):
                 self.argstack.append(obj)
                 continue
@@ -479,6 +580,23 @@ class _Interpreter(PDFPageInterpreter):
                 raise PDFInterpreterError(f"Unknown operator: {name!r}")
             return None
         return func, func.__code__.co_argcount - 1
+
+
+def _objects_of(parser: Any) -> Iterator[Any]:
+    """The objects of the parser's content in order: from its list when the fast
+    tokenizer made them all (no call per object), else one by one from pdfminer's."""
+    objects = getattr(parser, "_objects", None)
+    if objects is not None:
+        parser._objects = []
+        objects.reverse()
+        yield from objects
+        return
+    while True:
+        try:
+            (_, obj) = parser.nextobject()
+        except PSEOF:
+            return
+        yield obj
 
 
 class FastPage(Page):
@@ -521,23 +639,47 @@ class FastPage(Page):
         if self.pdf.laparams is not None:
             return dict(super().parse_objects())
         objects: dict[str, list[dict[str, Any]]] = {}
+        chars: list[dict[str, Any]] = []
+        early: list[str] = []
         with fewer_collections():
-            self._gather(self.layout._objs, objects)
+            self._gather(self.layout._objs, objects, chars, early)
+        if chars:
+            # The kinds in the order pdfplumber meets them: characters where the first
+            # one came, after the kinds met before it.
+            kinds = list(objects.items())
+            place = len(early)
+            objects = dict([*kinds[:place], ("char", chars), *kinds[place:]])
         return objects
 
-    def _gather(self, items: list[Any], objects: dict[str, list[dict[str, Any]]]) -> None:
+    def _gather(
+        self,
+        items: list[Any],
+        objects: dict[str, list[dict[str, Any]]],
+        chars: list[dict[str, Any]],
+        early: list[str],
+    ) -> None:
+        """Each object's dict into its kind's list of ``objects``, and characters (made as
+        dicts by ``_CharDicts``) into ``chars``; the kinds first met before any character
+        go into ``early`` too."""
         for obj in items:
-            if type(obj) is not dict:
-                if isinstance(obj, LTContainer):
-                    self._gather(obj._objs, objects)
-                    continue
-                obj = self.process_object(obj)
+            if type(obj) is dict:
+                chars.append(obj)
+                continue
+            if isinstance(obj, LTContainer):
+                self._gather(obj._objs, objects, chars, early)
+                continue
+            obj = self.process_object(obj)
             kind = obj["object_type"]
             if kind == "anno":
+                continue
+            if kind == "char":  # a pdfminer character (not made by ``_CharDicts``)
+                chars.append(obj)
                 continue
             same = objects.get(kind)
             if same is None:
                 same = objects[kind] = []
+                if not chars:
+                    early.append(kind)
             same.append(obj)
 
     def process_object(self, obj: Any) -> Any:
@@ -563,6 +705,11 @@ class FastPage(Page):
             attr["x0"] = attr["x0"] + mb_x0
             attr["x1"] = attr["x1"] + mb_x0
         return attr
+
+    def extract_words(self, **kwargs: Any) -> list[dict[str, Any]]:
+        """pdfplumber's ``extract_words`` (a table finder's text strategy asks for them), by
+        ``parsers/reading/words.py`` when ``kwargs`` ask only for tolerances."""
+        return fast_extract_words(self.chars, **kwargs)
 
     def _get_textmap(self, **kwargs: Any) -> Any:
         """pdfplumber's text map of the page (its text, text lines and searches), made by

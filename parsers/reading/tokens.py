@@ -2,8 +2,11 @@
 
 pdfminer's tokenizer is a state machine run once per token (a few per character printed):
 after the characters themselves, it is most of the time spent reading a page. Here a page's
-content streams are cut into the same tokens by one regular expression pass, and pdfminer's
-own parser (arrays, dictionaries, operators) and interpreter take them from a list.
+content stream becomes pdfminer's objects (numbers, names, strings, arrays, dictionaries,
+operators) in one pass (``content_objects``: one ``re.findall``, each token's kind told by its
+first byte), and the interpreter runs through them as a list. What that pass refuses (nested
+parentheses in a string, several content streams, ...) is cut into tokens by ``tokenize``
+(one ``finditer`` pass, positions kept) and gathered by ``assemble``, or left to pdfminer.
 
 The tokens are pdfminer's, value for value: the same number, name, keyword and string
 rules (an unfinished number like ``-`` gives no token, ``\\ddd`` escapes, unknown escapes
@@ -249,17 +252,160 @@ def assemble(tokens: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
     return out
 
 
+#: ``_TOKEN``'s alternatives as one group, for ``re.findall`` (a bytes string per token,
+#: no match object): the same tokens in the same order, their kind told by the first byte.
+#: A string is one token when it holds no unescaped parenthesis (nested ones leave a lone
+#: "(" token, which sends the stream to ``tokenize``).
+_FLAT_TOKEN = re.compile(
+    rb"""
+    [\s\x00]*
+    (
+    [-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*
+  | [A-Za-z][^#/%\[\]()<>{}\s]*
+  | \((?:[^()\\]|\\[\s\S])*\)
+  | /[^#/%\[\]()<>{}\s]*
+  | %[^\r\n]*
+  | <<
+  | <[\s0-9a-fA-F]*
+  | >>?
+  | [\s\S]
+  | \Z
+    )
+    """,
+    re.VERBOSE,
+)
+#: Token kind by first byte (``_OTHER`` for any byte not listed).
+_KIND_OF_BYTE = [_OTHER] * 256
+for _byte in b"+-.0123456789":
+    _KIND_OF_BYTE[_byte] = _NUMBER
+for _byte in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz":
+    _KIND_OF_BYTE[_byte] = _KEYWORD
+_KIND_OF_BYTE[ord("(")] = _STRING
+_KIND_OF_BYTE[ord("/")] = _NAME
+_KIND_OF_BYTE[ord("%")] = _COMMENT
+_KIND_OF_BYTE[ord("<")] = _HEX  # or "<<"
+_KIND_OF_BYTE[ord(">")] = _CLOSE
+#: Keyword tokens already made (``KWD`` interns them, so this only saves the call).
+_KEYWORDS: dict[bytes, Any] = {_TRUE: True, _FALSE: False}
+_KEYWORD_BI = KWD(b"BI")
+_HEX_BYTE = HEX_PAIR.sub
+
+
+def _hex_byte(h: re.Match[bytes]) -> bytes:
+    return bytes((int(h.group(0), 16),))
+
+
+def content_objects(data: bytes) -> list[Any]:
+    """``assemble(tokenize(data, []))``'s objects (without positions) in one pass over one
+    content stream's tokens; raises _Unsupported wherever either would, and also for an
+    inline image, a string with nested parentheses and a hex string ending the data (for
+    those the two steps above, or pdfminer, decide)."""
+    out: list[Any] = []
+    items = out  # where the next object goes: the page's list, or an open array or dict
+    stack: list[tuple[bool, list[Any]]] = []  # open arrays and dicts: (is a dict, items)
+    kinds = _KIND_OF_BYTE
+    keywords = _KEYWORDS
+    last_hex = False
+    for token in _FLAT_TOKEN.findall(data):
+        if not token:
+            break  # only whitespace left
+        kind = kinds[token[0]]
+        if kind == _NUMBER:
+            try:
+                items.append(float(token) if b"." in token else int(token))
+            except ValueError:
+                pass  # pdfminer gives no token for "-" or "."
+        elif kind == _KEYWORD:
+            keyword = keywords.get(token)
+            if keyword is None:
+                keyword = keywords[token] = KWD(token)
+            if type(keyword) is PSKeyword:
+                if stack:
+                    raise _Unsupported("operator inside an array or dictionary")
+                if keyword is _KEYWORD_BI:
+                    raise _Unsupported("inline image")
+            items.append(keyword)
+        elif kind == _STRING:
+            if len(token) == 1:
+                raise _Unsupported("string with nested parentheses (or unfinished)")
+            if b"\\" in token:
+                items.append(_string(token, 1)[0])
+            else:
+                items.append(token[1:-1])
+        elif kind == _NAME:
+            raw = token[1:]
+            try:
+                name: str | bytes = str(raw, "utf-8")
+            except UnicodeDecodeError:
+                name = raw
+            items.append(LIT(name))
+        elif kind == _COMMENT:
+            pass
+        elif kind == _HEX:
+            if token == b"<<":
+                stack.append((True, items))
+                items = []
+            else:
+                last_hex = True
+                items.append(_HEX_BYTE(_hex_byte, SPC.sub(b"", token[1:])))
+                continue
+        elif kind == _CLOSE:
+            if token == b">>":
+                if not stack or not stack[-1][0]:
+                    raise _Unsupported("unbalanced array or dictionary")
+                if len(items) % 2:
+                    raise _Unsupported("odd dictionary")
+                mapping = {
+                    literal_name(k): v
+                    for k, v in zip(items[::2], items[1::2], strict=True)
+                    if v is not None
+                }
+                items = stack.pop()[1]
+                items.append(mapping)
+            # a lone ">" gives no token
+        elif token == b"[":
+            stack.append((False, items))
+            items = []
+        elif token == b"]":
+            if not stack or stack[-1][0]:
+                raise _Unsupported("unbalanced array or dictionary")
+            array = items
+            items = stack.pop()[1]
+            items.append(array)
+        else:
+            if stack:
+                raise _Unsupported("operator inside an array or dictionary")
+            if token in (b"{", b"}"):
+                raise _Unsupported("procedure")
+            if token == b"#":
+                raise _Unsupported("# escape in a name")
+            items.append(KWD(token))
+        last_hex = False
+    if stack:
+        raise _Unsupported("array or dictionary still open at the end")
+    if last_hex:
+        raise _Unsupported("hex string at the end of the data")
+    return out
+
+
 _active = threading.local()
 
 
 class FastContentParser(pdfinterp.PDFContentParser):
-    """pdfminer's content parser, fed from ``tokenize`` while a fast page is read (and
-    pdfminer's own tokenizer otherwise, or for a page ``tokenize`` leaves to it)."""
+    """pdfminer's content parser, fed from ``content_objects`` (or ``tokenize`` and
+    ``assemble``) while a fast page is read, and pdfminer's own tokenizer otherwise, or for
+    a page these leave to it.
+
+    The objects of a page's content come all at once (``_objects``, last first), so the
+    interpreter can run through them as a list; their positions are not kept (pdfminer's interpreter
+    does not read them: only an inline image's data would, and those pages are left to
+    pdfminer)."""
 
     def __init__(self, streams: Any) -> None:
         super().__init__(streams)
-        self._ready: list[tuple[int, Any]] | None = None
-        self._objects: list[tuple[int, Any]] | None = None
+        self._objects: list[Any] | None = None
+        self._joined: tuple[bytes, list[int]] | None = None
+        self._fast_tokens: list[tuple[int, Any]] | None = None
         if not getattr(_active, "on", False):
             return
         try:
@@ -273,35 +419,56 @@ class FastContentParser(pdfinterp.PDFContentParser):
             boundaries.append(at)
             at += 1
         joined = b"\n".join(datas)
-        try:
-            tokens = tokenize(joined, boundaries)
-        except _Unsupported:
+        self._joined = (joined, boundaries)
+        if not boundaries:
+            try:
+                objects = content_objects(joined)
+            except _Unsupported:
+                pass
+            else:
+                objects.reverse()
+                self._objects = objects
+                return
+        tokens = self._ready
+        if tokens is None:
             return
-        if any(t is self.KEYWORD_BI for _, t in tokens):
-            return  # inline images: pdfminer reads their data from its buffers
         try:
-            objects = assemble(tokens)
+            objects = assemble(list(reversed(tokens)))
         except _Unsupported:
-            pass  # pdfminer's parser makes the objects of these tokens
-        else:
-            objects.reverse()
-            self._objects = objects
-        tokens.reverse()
-        self._ready = tokens
+            return  # pdfminer's parser makes the objects of these tokens
+        self._objects = [value for _, value in reversed(objects)]
+
+    @property
+    def _ready(self) -> list[tuple[int, Any]] | None:
+        """``tokenize``'s tokens still to give, last first (None: pdfminer's tokenizer),
+        made when first asked for (the interpreter asks only on pages with odd objects)."""
+        if self._fast_tokens is None and self._joined is not None:
+            joined, boundaries = self._joined
+            self._joined = None
+            try:
+                tokens = tokenize(joined, boundaries)
+            except _Unsupported:
+                return None
+            if any(t is self.KEYWORD_BI for _, t in tokens):
+                return None  # inline images: pdfminer reads their data from its buffers
+            tokens.reverse()
+            self._fast_tokens = tokens
+        return self._fast_tokens
 
     def nextobject(self) -> tuple[int, Any]:
         if self._objects is None:
             return super().nextobject()
         if not self._objects:
             raise PSEOF("Unexpected EOF")
-        return self._objects.pop()
+        return (0, self._objects.pop())
 
     def nexttoken(self) -> tuple[int, Any]:
-        if self._ready is None:
+        tokens = self._ready
+        if tokens is None:
             return super().nexttoken()
-        if not self._ready:
+        if not tokens:
             raise PSEOF("Unexpected EOF")
-        return self._ready.pop()
+        return tokens.pop()
 
 
 class reading_fast:

@@ -41,9 +41,14 @@ _PAGE_DEFAULTS = frozenset({"layout_bbox", "layout_width", "layout_height"})
 def _clusters(objects: list[Any], key: str, tolerance: float) -> list[list[Any]]:
     """``cluster_objects(objects, itemgetter(key), tolerance)``: objects stably sorted by
     their value's cluster, one list per cluster."""
-    index = _cluster_index([o[key] for o in objects], tolerance)
-    ordered = sorted(objects, key=lambda o: index[o[key]])
-    return [list(group) for _, group in groupby(ordered, key=lambda o: index[o[key]])]
+    values = [o[key] for o in objects]
+    index = _cluster_index(values, tolerance)
+    # The clusters are numbered 0, 1, ... in order, each holding at least one value: a
+    # list per number, filled in the objects' order, is the stable sort grouped.
+    clusters: list[list[Any]] = [[] for _ in range(len(set(index.values())))]
+    for o, v in zip(objects, values, strict=True):
+        clusters[index[v]].append(o)
+    return clusters
 
 
 def _box(chars: list[Char]) -> tuple[float, float, float, float]:
@@ -130,6 +135,36 @@ def _runs(
         yield True, words
 
 
+#: Pages whose words (``_runs``) are kept for the next stage that asks (accounting, text
+#: lines and a template's column lines all read a page's words): the last ones asked for,
+#: by their list of characters (kept with them, so the list stays the same object).
+RECENT_PAGES = 2
+#: Fewer characters than this are a cell or a word, not a page: not kept.
+PAGE_CHARS = 300
+_recent: list[tuple[list[Char], int, float, float, list[tuple[bool, list[Any]]]]] = []
+
+
+def _page_runs(
+    chars: list[Char], x_tolerance: float, y_tolerance: float
+) -> list[tuple[bool, list[Any]]]:
+    """``list(_runs(...))``, the same lists again for the same page's characters (callers
+    only read them)."""
+    if type(chars) is not list or len(chars) < PAGE_CHARS:
+        return list(_runs(chars, x_tolerance, y_tolerance))
+    for entry in _recent:
+        if (
+            entry[0] is chars
+            and entry[1] == len(chars)
+            and entry[2] == x_tolerance
+            and entry[3] == y_tolerance
+        ):
+            return entry[4]
+    runs = list(_runs(chars, x_tolerance, y_tolerance))
+    _recent.insert(0, (chars, len(chars), x_tolerance, y_tolerance, runs))
+    del _recent[RECENT_PAGES:]
+    return runs
+
+
 def word_tuples(
     chars: list[Char],
     x_tolerance: float = DEFAULT_X_TOLERANCE,
@@ -150,7 +185,7 @@ def word_boxes(
     """(x0, top, x1, bottom, text, characters) of each of ``word_tuples``' words, without
     making the words' dicts."""
     out: list[tuple[float, float, float, float, str, list[Char]]] = []
-    for upright, words in _runs(chars, x_tolerance, y_tolerance):
+    for upright, words in _page_runs(chars, x_tolerance, y_tolerance):
         if upright:
             out.extend([(*_box(w), _text(w), w) for w in words])
         else:
@@ -173,11 +208,27 @@ def extract_text(chars: list[Char], **kwargs: Any) -> str:
     if not chars:
         return ""
     y_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)
-    words = _word_tops(chars, kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE), y_tolerance)
+    x_tolerance = kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE)
+    line = _one_upright_line(chars, y_tolerance)
+    if line is not None:
+        return " ".join([_text(w) for w in _line_words(line, x_tolerance, y_tolerance)])
+    words = _word_tops(chars, x_tolerance, y_tolerance)
     index = _cluster_index([top for top, _ in words], y_tolerance)
     ordered = sorted(words, key=lambda w: index[w[0]])
     lines = groupby(ordered, key=lambda w: index[w[0]])
     return "\n".join(" ".join(_text(w) for _, w in line) for _, line in lines)
+
+
+def _one_upright_line(chars: list[Char], y_tolerance: float) -> list[Char] | None:
+    """The characters sorted left to right when they are all upright and their tops lie
+    within ``y_tolerance`` of each other (a table cell's usual text): then they make one
+    cluster of lines, so one line of words, and so do their words' tops. None otherwise."""
+    tops = [c["top"] for c in chars]
+    # The clustering's own test (``_cluster_index``), from the lowest top: every top is
+    # within ``tolerance`` of the one before it in order.
+    if not max(tops) <= min(tops) + y_tolerance or not all([c["upright"] for c in chars]):
+        return None
+    return sorted(chars, key=_x0)
 
 
 def _word_tops(
@@ -186,7 +237,7 @@ def _word_tops(
     """Each word's top and characters, in pdfplumber's order: what the text and the text
     map need of a word (its text is its characters', ligatures expanded)."""
     words: list[tuple[float, list[Char]]] = []
-    for upright, run in _runs(chars, x_tolerance, y_tolerance):
+    for upright, run in _page_runs(chars, x_tolerance, y_tolerance):
         if upright:
             words.extend([(min([c["top"] for c in w]), w) for w in run])
         else:

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import pdfplumber
 import pytest
-from pdfminer.pdftypes import PDFStream
+from pdfminer.pdftypes import PDFStream, stream_value
 from pdfminer.psparser import PSEOF
 
-from parsers.reading.tokens import FastContentParser, reading_fast
+from parsers.reading.tokens import (
+    FastContentParser,
+    _Unsupported,
+    assemble,
+    content_objects,
+    reading_fast,
+    tokenize,
+)
+from tests.shared import fixture
 
 
 def _tokens(streams: list[bytes], fast: bool) -> tuple[list[Any], bool]:
@@ -122,3 +131,89 @@ def test_objects_are_pdfminers(data: bytes, fast: bool) -> None:
     objects, used_fast = _objects(data, fast=True)
     assert used_fast == fast
     assert objects == _objects(data, fast=False)[0]
+
+
+def _assembled(data: bytes) -> list[Any] | type[Exception]:
+    """What ``tokenize`` then ``assemble`` make of one stream: the objects, or the error."""
+    try:
+        return [value for _, value in assemble(tokenize(data, []))]
+    except _Unsupported:
+        return _Unsupported
+
+
+def _flat(data: bytes) -> list[Any] | type[Exception]:
+    try:
+        return content_objects(data)
+    except _Unsupported:
+        return _Unsupported
+
+
+@pytest.mark.parametrize(
+    ("data", "objects"),
+    [
+        (b"BT /F1 12 Tf 72 712 Td (Hello, world) Tj ET", 10),
+        (b"[(A) -120 (B\\) c) 5.5] TJ T* (x) ' 1 2 (y) \"", 9),
+        (b"(esc \\(x\\) \\101\\7 tab\\t unknown\\q line\\\ncont) Tj", 2),
+        (b"<48 65 6c6C 6f> Tj <4> Tj << /Type /Foo /N 3 >> BDC EMC", 7),
+        (b"-- 5 +.5 -. . 1.2.3 007 -0 true false", 8),
+        (b"/Span <</MCID 3 /Alt (x) /Sub <</A 1>>>> BDC (t) Tj EMC", 6),
+        (b"/F\xe9 1 Tf (caf\xe9) Tj % comment\n 1 2 3 4 re f \r\n", 11),
+        (b"[(A) -120 (B) [1 [2]] /N] TJ \x00 > BT", 3),
+        (b"", 0),
+        (b"(nested (paren)) Tj", _Unsupported),  # tokenize and assemble read these
+        (b"(unterminated", _Unsupported),
+        (b"1 0 0 1 0 0 cm <41 42", _Unsupported),
+        (b"/A#20B 1 Tf", _Unsupported),
+        (b"q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q", _Unsupported),
+        (b"/Span <</Null null>> BDC", _Unsupported),
+        (b"[1 2", _Unsupported),
+        (b"[1 Tj] 2", _Unsupported),
+        (b"<</A>> BDC", _Unsupported),
+        (b"{ 1 2 } ]", _Unsupported),
+        (b"(a\\\rb) Tj", _Unsupported),
+        (b"(\\777) Tj", _Unsupported),
+    ],
+)
+def test_content_objects_are_tokenize_then_assemble(
+    data: bytes, objects: int | type[Exception]
+) -> None:
+    """One pass makes the objects the two steps make (and refuses what it leaves to them:
+    then the stream is read by those steps or by pdfminer, as the tests above check)."""
+    flat = _flat(data)
+    if objects is _Unsupported:
+        assert flat is _Unsupported
+        return
+    assert not isinstance(flat, type)
+    assert len(flat) == objects
+    assert flat == _assembled(data)
+
+
+#: The fixtures ``bench/bench_speed.py`` times (``bench/fixtures.py``).
+SPEED_FIXTURES = [
+    "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
+    "real/pdfplumber/nics-background-checks-2015-11.pdf",
+    "real/tabula-java/schools.pdf",
+    "real/camelot/row_span_1.pdf",
+    "real/camelot/m27.pdf",
+    "ddor/ddor2017_01-28to02-03.pdf",
+]
+
+
+def test_content_objects_on_every_fixture_page() -> None:
+    """Every single-stream page of the speed benches' fixtures: the same objects as
+    ``tokenize`` then ``assemble``, and pdfminer's own parser (through the fast parser
+    left off), object for object."""
+    pages = 0
+    for relative in SPEED_FIXTURES:
+        with pdfplumber.open(fixture(relative)) as pdf:
+            for page in pdf.pages:
+                streams = page.page_obj.contents
+                if len(streams) != 1:
+                    continue
+                data = stream_value(streams[0]).get_data()
+                flat = _flat(data)
+                assert flat is not _Unsupported, (relative, page.page_number)
+                assert flat == _assembled(data), (relative, page.page_number)
+                assert flat == _objects(data, fast=False)[0], (relative, page.page_number)
+                pages += 1
+    assert pages == 58

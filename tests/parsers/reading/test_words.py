@@ -123,3 +123,51 @@ def test_empty_text_and_ligatures_as_pdfplumber() -> None:
     # The line is read in x order ("d" before "c"); the sideways run comes between the
     # upright ones, as in the stream.
     assert [w["text"] for w, _ in theirs] == ["a", "", "bfi", "dc", "e", "f", "gh", "i"]
+
+
+@pytest.mark.parametrize(
+    ("tops", "kwargs", "text"),
+    [
+        ((10.0, 10.0, 10.0, 10.0), {}, "ab cd"),
+        ((10.0, 13.0, 10.5, 12.0), {}, "ab cd"),  # 3 apart: one line at the default tolerance
+        ((10.0, 13.0001, 10.5, 12.0), {}, "a b cd"),  # just over: clustered, one line
+        ((10.0, 20.0, 10.5, 12.0), {}, "b cd\na"),
+        ((0.1, 3.1, 0.1, 0.1), {}, "ab cd"),  # tops near 0, where a difference can round
+        ((10.0, 10.0, 10.0, 10.0), {"y_tolerance": 0}, "ab cd"),
+        ((10.0, 10.0, 10.0, 10.25), {"y_tolerance": 0}, "ab c\nd"),
+        ((10.0, 11.0, 10.0, 10.0), {"x_tolerance": 1.5, "y_tolerance": 1}, "ab cd"),
+    ],
+)
+def test_a_cell_on_one_line_reads_as_pdfplumber(
+    tops: tuple[float, ...], kwargs: dict[str, Any], text: str
+) -> None:
+    """A cell's text when its characters' tops are within the tolerance of each other (read
+    as one line without clustering) and when they are just not."""
+    chars = [
+        {"text": t, "x0": x0, "x1": x0 + 5, "top": top, "bottom": top + 8, "doctop": top}
+        | {"upright": True}
+        for t, x0, top in zip("bacd", (15.0, 10.0, 30.0, 35.0), tops, strict=True)
+    ]
+    assert plumber_text.extract_text(chars, **kwargs) == text
+    assert fast_text.extract_text(chars, **kwargs) == text
+    sideways = [{**c, "upright": False} if c["text"] == "c" else c for c in chars]
+    assert fast_text.extract_text(sideways, **kwargs) == plumber_text.extract_text(
+        sideways, **kwargs
+    )
+
+
+def test_a_pages_words_are_kept_for_the_next_stage_only_while_its_characters_are_the_same() -> None:
+    with pdfplumber.open(fixture("real/tabula-java/schools.pdf")) as pdf:
+        chars = list(pdf.pages[0].chars)
+    assert len(chars) >= fast_text.PAGE_CHARS
+    first = fast_text.word_boxes(chars)
+    assert fast_text.word_boxes(chars) == first
+    assert fast_text.word_boxes(list(chars)) == first  # another list: read again, same words
+    moved = {**chars[0], "x0": chars[0]["x0"] + 500, "x1": chars[0]["x1"] + 500}
+    chars.append(moved)  # the same list, one character more: read again
+    again = fast_text.word_boxes(chars)
+    assert [w[:5] for w in again] == [
+        (w["x0"], w["top"], w["x1"], w["bottom"], w["text"])
+        for w in plumber_text.extract_words(chars)
+    ]
+    assert len(again) == len(first) + 1
