@@ -4,8 +4,8 @@ run is mostly this process's start), and a spider that switches a component back
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +17,7 @@ from scrapy.settings import Settings
 from scrapers.spiders.listing import ListingSpider
 from tests.httpserver import serve
 from tests.scrapers.crawling import Crawl, html_page, tiny_pdf, write_sources
+from tests.shared import REPO
 
 #: What the crawl child used to import without using: pandas and numpy (through sqlite-utils),
 #: aiohttp (the remote-control extension), tldextract (the cookies middleware), the telnet
@@ -65,16 +66,21 @@ def test_records_run_starts_its_crawl_child_before_the_parse_stage_imports() -> 
     }
 
 
-@pytest.mark.skipif(importlib.util.find_spec("pandas") is None, reason="pandas not installed")
-def test_pandas_stays_importable_in_the_crawl_child() -> None:
+def test_pandas_stays_importable_in_the_crawl_child(tmp_path: Path) -> None:
+    """A stand-in ``pandas`` on the path: sqlite-utils is not handed it (``pd`` stays None),
+    and the process can still import it afterwards."""
+    (tmp_path / "pandas").mkdir()
+    (tmp_path / "pandas" / "__init__.py").write_text("class Timestamp:\n    pass\n")
     script = (
         "import scrapers.crawl_child, sqlite_utils.db, pandas\n"
-        "print(sqlite_utils.db.pd is None, pandas.__name__)\n"
+        "print(sqlite_utils.db.pd is None, pandas.Timestamp.__name__)\n"
     )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO)])}
     out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
-    )
-    assert out.stdout.split() == ["True", "pandas"]
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300,
+        env=env,
+    )  # fmt: skip
+    assert out.stdout.split() == ["True", "Timestamp"]
 
 
 def _components(spider: type) -> tuple[list[str], list[str]]:
