@@ -22,10 +22,10 @@ from typing import Any
 from parsers.cleaning import clean_text
 from parsers.generic import ExtractedTable, extract_tables
 from parsers.reading.furniture import first_page_text
-from parsers.templates.engine import combine_header, type_value
+from parsers.templates.engine import combine_header
 from parsers.templates.generic import header_cells
 from parsers.templates.layout import snake_case
-from parsers.templates.spec import ColumnSpec, page_numbers
+from parsers.templates.spec import ColumnSpec, page_numbers, type_value
 from records.core.errors import ParseError
 
 #: Cell texts that mean "no value" when a column prints them.

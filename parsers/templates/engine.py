@@ -13,7 +13,6 @@ a header that does not match quarantines the document, keeping its rows for insp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +31,7 @@ from parsers.base import (
     bbox_text,
     union_box,
 )
-from parsers.cleaning import (
-    clean_text,
-    join_wrapped,
-    parse_bool,
-    parse_date,
-    parse_float,
-    parse_int,
-)
+from parsers.cleaning import clean_text, join_wrapped
 from parsers.reading.cells import extract_cells
 from parsers.reading.furniture import first_page_text, open_pdf
 from parsers.reading.grid import find_tables
@@ -55,6 +47,7 @@ from parsers.templates.spec import (
     Template,
     page_numbers,
     read_template,
+    type_value,
 )
 
 #: How many unreadable cells a check message lists before "and N more".
@@ -439,32 +432,6 @@ def _read_tables(
 
 
 # --- typing -------------------------------------------------------------------------
-
-#: ``parse_date`` remembered per (text, formats): a report prints the same dates on many
-#: rows, and each try of a format is a ``strptime`` (an unreadable date raises each time).
-_parse_date = lru_cache(maxsize=4096)(parse_date)
-
-
-def type_value(column: ColumnSpec, raw: str | None) -> Any:
-    """One cell's text -> the column's type; ValueError names the text."""
-    text = raw
-    if text is not None and column.strip is not None:
-        text = clean_text(column.strip.sub("", text))
-    if text is not None and text in column.null_values:
-        return None
-    if column.type == "integer":
-        return parse_int(text)
-    if column.type == "float":
-        return parse_float(text)
-    if column.type == "date":
-        return _parse_date(text, column.formats)
-    if column.type == "boolean":
-        if text is None:
-            return None
-        if column.true_values or column.false_values:
-            return parse_bool(text, column.true_values, column.false_values)
-        return parse_bool(text)
-    return text
 
 
 def type_row(table: TableTemplate, raw: RawRow, problems: list[str]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from parsers.templates.spec import EXTRA_COLUMN, TableTemplate
+from parsers.templates.spec import EXTRA_COLUMN, TableTemplate, type_value
 
 __all__ = ["EXTRA_COLUMN", "Layout", "describe_drift", "match_layout", "similar", "snake_case"]
 
@@ -85,25 +85,21 @@ def match_layout(table: TableTemplate, found: list[str]) -> Layout | None:
     return Layout(tuple(found), tuple(columns))
 
 
-#: A figure as printed: digits with separators, sign, parentheses, currency or percent.
-_FIGURE = re.compile(r"^[-+(]?[$€£]?\s*[\d][\d.,\s]*%?\)?$")
-
-
 def _fits(table: TableTemplate, k: int, text: str) -> bool:
     """Whether printed header ``text`` is template column ``k``'s. A table printed without
     a header (``header_is_data``) is fingerprinted by its first row, whose figures change
-    with every edition: there a number, integer or date column takes any figure (or a
-    blank), and only the text columns must read the same."""
+    with every edition: there a number, integer or date column takes any value its own
+    typing reads (a blank too), and only the text columns must read the same."""
     column = table.columns[k]
     if norm(column.header) == text:
         return True
     if not table.header_is_data or column.type not in _FIGURE_TYPES:
         return False
-    if not text:
-        return True
-    if column.type == "date":
-        return any(ch.isdigit() for ch in text)
-    return bool(_FIGURE.match(text))
+    try:
+        type_value(column, text or None)
+    except ValueError:
+        return False
+    return True
 
 
 _FIGURE_TYPES = frozenset({"integer", "float", "date"})

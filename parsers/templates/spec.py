@@ -12,11 +12,19 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from parsers.base import REPORT_PERIOD, CannedQuery, Chart, Column, TableSpec
-from parsers.cleaning import DEFAULT_DATE_FORMATS
+from parsers.cleaning import (
+    DEFAULT_DATE_FORMATS,
+    clean_text,
+    parse_bool,
+    parse_date,
+    parse_float,
+    parse_int,
+)
 from records.core.errors import TemplateError
 
 #: Where the report templates live (package data of ``parsers``).
@@ -436,3 +444,30 @@ def page_numbers(spec: str | None, count: int) -> list[int]:
             last = int(match.group(2) or count)
         pages.extend(range(first, min(last, count) + 1))
     return pages
+
+
+#: ``parse_date`` remembered per (text, formats): a report prints the same dates on many
+#: rows, and each try of a format is a ``strptime`` (an unreadable date raises each time).
+_parse_date = lru_cache(maxsize=4096)(parse_date)
+
+
+def type_value(column: ColumnSpec, raw: str | None) -> Any:
+    """One cell's text -> the column's type; ValueError names the text."""
+    text = raw
+    if text is not None and column.strip is not None:
+        text = clean_text(column.strip.sub("", text))
+    if text is not None and text in column.null_values:
+        return None
+    if column.type == "integer":
+        return parse_int(text)
+    if column.type == "float":
+        return parse_float(text)
+    if column.type == "date":
+        return _parse_date(text, column.formats)
+    if column.type == "boolean":
+        if text is None:
+            return None
+        if column.true_values or column.false_values:
+            return parse_bool(text, column.true_values, column.false_values)
+        return parse_bool(text)
+    return text

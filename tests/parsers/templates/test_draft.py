@@ -13,8 +13,7 @@ from click.testing import CliRunner
 
 from parsers.generic import extract_tables
 from parsers.templates.draft import draft_template
-from parsers.templates.engine import type_value
-from parsers.templates.spec import read_template
+from parsers.templates.spec import read_template, type_value
 from records.cli import cli
 from records.core.errors import ParseError
 from tests.shared import fixture
