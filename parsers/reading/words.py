@@ -280,6 +280,35 @@ def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
     return TextMap(textmap, line_dir_render="ttb", char_dir_render="ltr")
 
 
+def text_lines(words: list[tuple[Any, ...]], y_tolerance: float = DEFAULT_Y_TOLERANCE) -> list[str]:
+    """``[line["text"] for line in page.extract_text_lines()]`` from the page's words
+    (``word_boxes(page.chars)``, in their order): pdfplumber's text map without layout puts
+    the words whose ``top`` falls in one cluster on one line, one space between words (none
+    after a word with no text at a line's start), and its text lines are the lines with
+    their spaces stripped, blank ones left out."""
+    index = _cluster_index([w[1] for w in words], y_tolerance)
+    lines: list[str] = []
+    line = ""
+    previous = None
+    for word in words:
+        number = index[word[1]]
+        if previous is not None and number != previous:
+            lines.append(line)
+            line = ""
+        elif line:
+            line += " "
+        previous = number
+        line += word[4]
+    if previous is not None:
+        lines.append(line)
+    texts = []
+    for text in "\n".join(lines).split("\n"):
+        stripped = text.strip(" ")
+        if stripped.strip():
+            texts.append(stripped)
+    return texts
+
+
 def _cluster_index(values: list[float], tolerance: float) -> dict[float, int]:
     """``make_cluster_dict(values, tolerance)``: the distinct values sorted, a new cluster
     where one is more than ``tolerance`` above the one before."""

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
-from pdfplumber.utils.text import DEFAULT_Y_TOLERANCE
 
 from parsers import checks as check_kinds
 from parsers.accounting import WordBox, account_pdf, page_ranges
@@ -35,6 +34,7 @@ from parsers.cleaning import clean_text, join_wrapped
 from parsers.reading.cells import extract_cells
 from parsers.reading.furniture import first_page_text, open_pdf
 from parsers.reading.grid import find_tables
+from parsers.reading.words import text_lines
 from parsers.templates.generic import page_tables as generic_page_tables
 from parsers.templates.generic import uses_generic
 from parsers.templates.layout import Layout, describe_drift, match_layout, similar
@@ -614,45 +614,3 @@ class _PageTexts:
         if len(self._texts) == count:
             return "\n".join(t for n in range(1, count + 1) for t in self._texts[n])
         return "\n".join(line["text"] for page in self.lines() for line in page)
-
-
-def text_lines(words: list[WordBox], y_tolerance: float = DEFAULT_Y_TOLERANCE) -> list[str]:
-    """``[line["text"] for line in page.extract_text_lines()]`` from the page's words
-    (``word_boxes(page.chars)``, in their order): pdfplumber's text map without layout puts
-    the words whose ``top`` falls in one cluster on one line, one space between words (none
-    after a word with no text at a line's start), and its text lines are the lines with
-    their spaces stripped, blank ones left out."""
-    index = _cluster_tops([w[1] for w in words], y_tolerance)
-    lines: list[str] = []
-    line = ""
-    previous = None
-    for word in words:
-        number = index[word[1]]
-        if previous is not None and number != previous:
-            lines.append(line)
-            line = ""
-        elif line:
-            line += " "
-        previous = number
-        line += word[4]
-    if previous is not None:
-        lines.append(line)
-    texts = []
-    for text in "\n".join(lines).split("\n"):
-        stripped = text.strip(" ")
-        if stripped.strip():
-            texts.append(stripped)
-    return texts
-
-
-def _cluster_tops(values: list[float], tolerance: float) -> dict[float, int]:
-    """pdfplumber's ``make_cluster_dict``: the distinct values sorted, a new cluster where
-    one is more than ``tolerance`` above the one before."""
-    ordered = sorted(set(values))
-    index: dict[float, int] = {}
-    number = 0
-    for i, value in enumerate(ordered):
-        if i and not (tolerance and value <= ordered[i - 1] + tolerance):
-            number += 1
-        index[value] = number
-    return index

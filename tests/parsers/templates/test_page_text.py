@@ -11,8 +11,7 @@ from pdfplumber.utils.text import extract_words as plumber_words
 
 from parsers.accounting import box_lines, words_to_lines
 from parsers.reading.furniture import open_pdf
-from parsers.reading.words import word_boxes
-from parsers.templates.engine import text_lines
+from parsers.reading.words import text_lines, word_boxes
 from tests.shared import FIXTURES, fixture
 
 ALL_PDFS = sorted(
