@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import inspect
 import json
 import os
 import queue
@@ -11,15 +13,18 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from types import FrameType
 from typing import IO, Any
 
 from records.core.errors import RecordsError
 from records.core.faults import crash_point
 from scrapers.child_protocol import CRASH_MARKER
+from scrapers.forked import ForkedChild, can_fork
 
 
 @dataclass
@@ -38,19 +43,16 @@ class CrawlReport:
     unmatched_links: list[str] = field(default_factory=list)
 
 
-#: How the crawl child starts: ``scrapers.crawl_child`` run as ``__main__`` (as ``python -m``
-#: does) with the garbage collector off while it imports Scrapy and Twisted (hundreds of
-#: thousands of objects, none of them garbage: the collector's passes over them were about a
-#: tenth of the child's start, which is most of an unchanged weekly run).
-#: ``scrapers.crawl_child.main`` turns it back on once the imports are done, with what they
-#: made frozen out of its scans.
-CHILD_START = (
-    "import gc, runpy; gc.disable();"
-    " runpy.run_module('scrapers.crawl_child', run_name='__main__', alter_sys=True)"
-)
+#: How the crawl child starts where it cannot be forked (``scrapers.forked.can_fork``): a new
+#: interpreter runs ``child_main`` with the garbage collector off while it imports Scrapy and
+#: Twisted (hundreds of thousands of objects, none of them garbage: the collector's passes
+#: over them were about a tenth of the child's start, which is most of an unchanged weekly
+#: run). ``scrapers.crawl_child.main`` turns it back on once the imports are done, with what
+#: they made frozen out of its scans.
+CHILD_START = "import gc, sys; gc.disable(); from scrapers.crawl import child_main; child_main()"
 
 #: The running crawl child, so a signal handler can stop it.
-CURRENT_CHILD: subprocess.Popen[bytes] | None = None
+CURRENT_CHILD: subprocess.Popen[bytes] | ForkedChild | None = None
 
 
 def crawl(
@@ -91,12 +93,15 @@ def crawl(
 class CrawlChild:
     """A crawl child process, started ahead of its crawl.
 
-    Starting a Python process that imports Scrapy takes about half a second; started first,
-    the child does that while this process opens the database and records the run. It then
-    waits for its job on stdin (``crawl``). Closed unused (say the source lock was taken),
-    it is stopped having done nothing. One crawl per child: the reactor cannot restart."""
+    Importing Scrapy and Twisted takes a few tenths of a second; started first, the child
+    does that while this process opens the database and records the run. It then waits for
+    its job (``crawl``). Closed unused (say the source lock was taken), it is stopped having
+    done nothing. One crawl per child: the reactor cannot restart. The child is forked from
+    this process (``scrapers.forked``: no interpreter to start, and this process's modules
+    already imported) unless ``fork`` is False or this process cannot fork it; then it is a
+    new interpreter (``CHILD_START``)."""
 
-    def __init__(self, *, verbose: bool = False) -> None:
+    def __init__(self, *, verbose: bool = False, fork: bool = True) -> None:
         self.verbose = verbose
         self._tmp = tempfile.TemporaryDirectory(prefix="records-crawl-")
         folder = Path(self._tmp.name)
@@ -115,21 +120,17 @@ class CrawlChild:
                 }
             )
         )
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            filter(None, [str(_repo_root()), env.get("PYTHONPATH")])
-        )
+        self.process: subprocess.Popen[bytes] | ForkedChild
         try:
-            self.process = subprocess.Popen(
-                # -P: not the current folder's modules first (a `scrapers/` there is not ours).
-                [sys.executable, "-P", "-c", CHILD_START, str(start), str(self.report)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                # With --verbose the child's log goes straight to the terminal.
-                stderr=None if verbose else subprocess.PIPE,
-                env=env,
-                pass_fds=(child_end,),
-            )
+            if fork and can_fork():
+                self.process = ForkedChild(
+                    partial(_forked_main, start, self.report),
+                    # With --verbose the child's log goes straight to the terminal.
+                    capture_stderr=not verbose,
+                    close_in_child=(self._notices,),
+                )
+            else:
+                self.process = _spawn(start, self.report, verbose=verbose, notify_fd=child_end)
         except BaseException:
             os.close(self._notices)
             self._tmp.cleanup()
@@ -188,11 +189,12 @@ class CrawlChild:
             self._tmp.cleanup()
 
     def _read_report(
-        self, child: subprocess.Popen[bytes], stderr: bytes, label: str
+        self, child: subprocess.Popen[bytes] | ForkedChild, stderr: bytes, label: str
     ) -> list[CrawlReport]:
-        if child.returncode != 0 or not self.report.exists():
+        returncode = child.wait()  # waited for already: its exit status
+        if returncode != 0 or not self.report.exists():
             raise RecordsError(
-                f"crawl of {label} failed: " + crash_reason(child.returncode, stderr or b"")
+                f"crawl of {label} failed: " + crash_reason(returncode, stderr or b"")
             )
         try:
             entries = json.loads(self.report.read_text())
@@ -218,7 +220,7 @@ STOP_GRACE_SECONDS = 10
 
 
 def _wait(
-    child: subprocess.Popen[bytes],
+    child: subprocess.Popen[bytes] | ForkedChild,
     notices: IO[bytes],
     time_limit: float | None,
     label: str,
@@ -274,7 +276,7 @@ def _wait(
     return b"".join(errors)
 
 
-def _stop(child: subprocess.Popen[bytes]) -> None:
+def _stop(child: subprocess.Popen[bytes] | ForkedChild) -> None:
     """Stop a child past its time limit: SIGTERM, then SIGKILL after the grace period."""
     child.send_signal(signal.SIGTERM)
     try:
@@ -305,6 +307,68 @@ def stop_child() -> None:
     child = CURRENT_CHILD
     if child is not None and child.poll() is None:
         child.send_signal(signal.SIGTERM)
+
+
+def _spawn(start: Path, report: Path, *, verbose: bool, notify_fd: int) -> subprocess.Popen[bytes]:
+    """The crawl child as a new interpreter running ``child_main``."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_repo_root()), env.get("PYTHONPATH")]))
+    return subprocess.Popen(
+        # -P: not the current folder's modules first (a `scrapers/` there is not ours).
+        [sys.executable, "-P", "-c", CHILD_START, str(start), str(report)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        # With --verbose the child's log goes straight to the terminal.
+        stderr=None if verbose else subprocess.PIPE,
+        env=env,
+        pass_fds=(notify_fd,),
+    )
+
+
+def child_main() -> None:
+    """A spawned crawl child (``CHILD_START``): the crawl of ``sys.argv``'s job, then exit."""
+    with frames_without_source():
+        from scrapers import crawl_child
+    crawl_child.exit_now(crawl_child.run(sys.argv[1:]))
+
+
+def _forked_main(start: Path, report: Path, jobs: IO[str]) -> int:
+    """A forked crawl child (``scrapers.forked.ForkedChild``): the crawl of the job on ``jobs``."""
+    # As CHILD_START: no collections over the imports; ``crawl_child.main`` freezes what is
+    # there by then (this process's inheritance included) and turns collection back on.
+    gc.disable()
+    with frames_without_source():
+        from scrapers import crawl_child
+    return crawl_child.run([str(start), str(report)], jobs)
+
+
+@contextmanager
+def frames_without_source() -> Iterator[None]:
+    """For the block, ``inspect.stack()`` gives the same frames without looking up their
+    source (file name as compiled, no lines of context).
+
+    Scrapy 2.19 makes three deprecated aliases of classes when its TLS modules are imported,
+    each calling ``inspect.stack()`` only to take its caller's module from the frame; the
+    real one looks for the source file of every frame on the stack, deep during an import,
+    and reads a line of each: 50-100 ms of the crawl child's start."""
+    stack = inspect.stack
+
+    def frames(context: int = 1) -> list[inspect.FrameInfo]:
+        found = []
+        frame: FrameType | None = sys._getframe(1)  # as inspect.stack: its caller's frame first
+        while frame is not None:
+            code = frame.f_code
+            found.append(
+                inspect.FrameInfo(frame, code.co_filename, frame.f_lineno, code.co_name, None, None)
+            )
+            frame = frame.f_back
+        return found
+
+    inspect.stack = frames
+    try:
+        yield
+    finally:
+        inspect.stack = stack
 
 
 def _repo_root() -> Path:

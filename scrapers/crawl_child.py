@@ -1,8 +1,9 @@
 """Run Scrapy for some sources in this (child) process and write a JSON report.
 
 The Twisted reactor cannot be restarted, so every crawl gets a fresh process:
-``python -m scrapers.crawl_child START.json REPORT.json`` (see ``scrapers.crawl.CrawlChild``,
-which starts it with the garbage collector off until its imports are done),
+forked from the parent, or ``python -m scrapers.crawl_child START.json REPORT.json`` where it
+cannot fork (see ``scrapers.crawl.CrawlChild``, which starts it with the garbage collector off
+until its imports are done),
 started ahead of its crawl: it imports Scrapy, then reads the crawl's job on stdin. If this
 process fails outright, its last stderr line starts with ``CRASH_MARKER`` and says why in
 one sentence; the parent shows that line, not a traceback.
@@ -19,7 +20,7 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import scrapy.core.downloader.handlers.http11  # noqa: F401
 from scrapy import signals
@@ -138,7 +139,9 @@ def _could_not_start(failure: Failure, source: Source, state: CrawlState) -> Non
     )
 
 
-def main(start_path: str, report_path: str) -> int:
+def main(start_path: str, report_path: str, jobs: IO[str] | None = None) -> int:
+    """Get ready (Scrapy's components imported), read the crawl's job from ``jobs`` (default
+    stdin), crawl, write the report."""
     # Started from a scheduler job thread, this process inherits that thread's blocked
     # SIGTERM/SIGINT (scheduler.jobs.run_job); the parent stops us with SIGTERM.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
@@ -159,7 +162,7 @@ def main(start_path: str, report_path: str) -> int:
         gc.enable()
     # Started ahead (Scrapy is imported by now), the crawl itself comes on stdin as one line
     # (processes forked by the parent may hold the pipe open: no end of file to wait for).
-    crawl_job = sys.stdin.readline()
+    crawl_job = (jobs or sys.stdin).readline()
     if not crawl_job.strip():
         return 0
     job.update(json.loads(crawl_job))
@@ -198,10 +201,10 @@ def main(start_path: str, report_path: str) -> int:
     return 0
 
 
-def run(argv: list[str]) -> int:
+def run(argv: list[str], jobs: IO[str] | None = None) -> int:
     """``main`` with any crash turned into one marked line on stderr (after the traceback)."""
     try:
-        return main(argv[0], argv[1])
+        return main(argv[0], argv[1], jobs)
     except Exception as exc:  # the parent reports it; we must not die silently
         traceback.print_exc()
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
