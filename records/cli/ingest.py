@@ -47,17 +47,23 @@ def run(
     Exit status: 0 all went well, 1 some source or document failed (the rest loaded),
     2 usage or configuration error, 3 another process is ingesting the source.
     """
-    from records.pipeline.run import run as run_pipeline
+    # The crawl child first: it imports Scrapy while this process imports the pipeline and
+    # reads the sources (an unchanged weekly run is mostly that child's start).
+    from scrapers.crawl import CrawlChild
 
-    config = load_sources(paths)
-    summary = run_pipeline(
-        config,
-        source_names,
-        paths=paths,
-        progress=progress_reporter(),
-        cluster=cluster,
-        shared_archive=shared_archive,
-    )
+    with CrawlChild() as crawler:
+        from records.pipeline.run import run as run_pipeline
+
+        config = load_sources(paths)
+        summary = run_pipeline(
+            config,
+            source_names,
+            paths=paths,
+            progress=progress_reporter(),
+            cluster=cluster,
+            shared_archive=shared_archive,
+            crawler=crawler,
+        )
     print_summary(summary)
     exit_for(summary)
 

@@ -38,6 +38,7 @@ def run(
     do_parse: bool = True,
     cluster: str | None = None,
     shared_archive: bool | None = None,
+    crawler: CrawlChild | None = None,
 ) -> RunSummary:
     """Crawl, parse and load the named sources (default all); record the run.
 
@@ -46,13 +47,16 @@ def run(
     (``records.pipeline.guards.interrupt``: the run ends ``interrupted``, no document half-loaded).
     Then calls the sources' notification hooks (``records.pipeline.reporting.notify``). ``cluster``
     (else ``[settings] cluster``): parse on that Dask cluster
-    (``records.pipeline.workers.cluster``).
+    (``records.pipeline.workers.cluster``). ``crawler``: a crawl child the caller started
+    earlier (``records run`` starts it before its own imports) and closes; else one is
+    started here if there is anything to crawl.
     """
     sources = config.select(list(names))
     with ExitStack() as stack:
         # The crawl child imports Scrapy while this process gets the run ready; unused (a
         # cluster out of reach, a source lock taken), it is stopped having done nothing.
-        crawler = stack.enter_context(CrawlChild()) if do_crawl and sources else None
+        if crawler is None and do_crawl and sources:
+            crawler = stack.enter_context(CrawlChild())
         # Imported once the child is on its way (parsers and pdfplumber take a fraction of
         # a second that a `records run` process would otherwise spend before starting it).
         from parsers.registry import table_specs
