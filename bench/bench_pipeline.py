@@ -9,12 +9,15 @@ processes: the crawl child and the parse workers) and the second run's time as a
 first's. A script, not a test:
 
     .venv/bin/python bench/bench_pipeline.py [--weeks 12] [--repo DIR] [--pairs N] [--cli]
+        [--timeline]
 
 ``--cli``: each run is a fresh ``records run`` process (as cron or a systemd timer starts
 it), so its interpreter start and imports count, as they do every week.
 ``--repo DIR`` times another checkout's code (``git archive COMMIT | tar -x -C DIR``; its
 crawl child runs from DIR too). ``--pairs N`` with ``--repo``: N pairs in turns, DIR's code
 then this checkout's, each measure in a fresh process, and a table of both runs' times.
+``--timeline``: the unchanged run's steps by the clock, in the parent and in its (forked)
+crawl child: where the time of a run that finds nothing new goes.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parents[1]
 if "--repo" in sys.argv and "--pairs" not in sys.argv:
@@ -66,6 +70,79 @@ class Ran:
     errors: int
 
 
+#: Where ``--timeline`` writes its events (the crawl child appends to it too).
+TIMELINE: Path | None = None
+
+
+def _event(who: str, what: str) -> None:
+    if TIMELINE is not None:
+        with TIMELINE.open("a") as out:
+            out.write(f"{time.perf_counter():.6f}\t{who}\t{what}\n")
+
+
+def watch_timeline(path: Path) -> None:
+    """Note the unchanged run's steps in ``path``: the parent's, and its forked crawl
+    child's (a crawl child started as a new interpreter notes nothing)."""
+    global TIMELINE
+    import scrapers.crawl as crawl
+
+    TIMELINE = path
+    started, crawled = crawl.CrawlChild.__init__, crawl.CrawlChild.crawl
+    forked_main = getattr(crawl, "_forked_main", None)
+
+    def child_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        _event("parent", "starts the crawl child")
+        started(self, *args, **kwargs)
+        _event("parent", "crawl child started; parent gets the run ready")
+
+    def child_crawl(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _event("parent", "sends the crawl its job, waits")
+        try:
+            return crawled(self, *args, **kwargs)
+        finally:
+            _event("parent", "has the crawl's report")
+
+    def child_main(start: Path, report: Path, jobs: Any) -> int:
+        _event("child", "forked")
+        import gc
+
+        gc.disable()
+        with crawl.frames_without_source():
+            from scrapers import crawl_child
+        _event("child", "Scrapy and Twisted imported, waits for its job")
+        load_config, process_start = crawl_child.load_config, crawl_child.CrawlerProcess.start
+
+        def read_job(*args: Any, **kwargs: Any) -> Any:
+            _event("child", "has its job, creates the crawler")
+            return load_config(*args, **kwargs)
+
+        def crawl_now(self: Any, *args: Any, **kwargs: Any) -> Any:
+            _event("child", "reactor starts: robots.txt, listing, conditional requests")
+            try:
+                return process_start(self, *args, **kwargs)
+            finally:
+                _event("child", "reactor stopped, writes its report")
+
+        crawl_child.load_config = read_job  # type: ignore[attr-defined]
+        crawl_child.CrawlerProcess.start = crawl_now  # type: ignore[method-assign]
+        status = int(crawl_child.run([str(start), str(report)], jobs))
+        _event("child", "exits")
+        return status
+
+    crawl.CrawlChild.__init__ = child_init  # type: ignore[method-assign]
+    crawl.CrawlChild.crawl = child_crawl  # type: ignore[method-assign]
+    if forked_main is not None:
+        crawl._forked_main = child_main  # type: ignore[attr-defined]
+
+
+def print_timeline(path: Path) -> None:
+    events = [line.split("\t") for line in path.read_text().splitlines()]
+    start = float(events[0][0])
+    print("unchanged run, by the clock (ms since run() was called):")
+    for at, who, what in events:
+        print(f"  {(float(at) - start) * 1000:7.1f}  {who:6s}  {what}")
+
+
 def _run(config: Config, paths: Paths, cli: bool) -> Ran:
     if not cli:
         summary = run(config, [DEMO_SOURCE], paths=paths)
@@ -101,7 +178,9 @@ def _run(config: Config, paths: Paths, cli: bool) -> Ran:
     return Ran(*row)
 
 
-def measure(weeks: int, cli: bool = False) -> dict[str, float | int | str]:
+def measure(
+    weeks: int, cli: bool = False, timeline: Path | None = None
+) -> dict[str, float | int | str]:
     """Both runs over a generated site of ``weeks`` reports, with the code at ``CODE``."""
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         root = Path(tmp)
@@ -122,8 +201,12 @@ def measure(weeks: int, cli: bool = False) -> dict[str, float | int | str]:
             cpu0, started = _cpu(), time.perf_counter()
             first = _run(config, paths, cli)
             first_s = time.perf_counter() - started
+            if timeline is not None:
+                watch_timeline(timeline)
             cpu1, started = _cpu(), time.perf_counter()
+            _event("parent", "run() called")
             second = _run(config, paths, cli)
+            _event("parent", "run() returned")
             second_s = time.perf_counter() - started
             cpu2 = _cpu()
         db = open_db(paths.db)
@@ -221,17 +304,26 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, help="with --repo: pairs in turns with it")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--cli", action="store_true", help="each run a `records run` process")
+    parser.add_argument(
+        "--timeline", action="store_true", help="the unchanged run's steps by the clock"
+    )
     args = parser.parse_args()
     if args.pairs:
         if args.repo is None:
             parser.error("--pairs needs --repo DIR (the checkout to take turns with)")
         pairs(args.weeks, args.repo.resolve(), args.pairs, args.cli)
         return
-    m = measure(args.weeks, args.cli)
-    if args.json:
-        print(json.dumps(m))
-    else:
-        report(m)
+    if args.timeline and args.cli:
+        parser.error("--timeline watches an in-process run (no --cli)")
+    with tempfile.TemporaryDirectory(prefix="bench-timeline-") as tmp:
+        timeline = Path(tmp) / "timeline.tsv" if args.timeline else None
+        m = measure(args.weeks, args.cli, timeline)
+        if args.json:
+            print(json.dumps(m))
+        else:
+            report(m)
+        if timeline is not None:
+            print_timeline(timeline)
 
 
 if __name__ == "__main__":
