@@ -7,12 +7,13 @@ parent has and imports only what the crawl adds. It still is a fresh process for
 parent never imports a reactor; ``can_fork`` says so) and dies with its parent as before.
 
 What a forked child must not inherit, it is given anew: default SIGTERM/SIGINT handling (the
-parent's handlers are for the parent), standard streams of its own (stdout to /dev/null,
-stderr to the parent's pipe, Python's ``sys.stdout``/``sys.stderr`` bound to them even where
-a test harness had replaced them) and no logging handlers (the parent's would print the
-crawl's log lines on the parent's terminal). It never returns into the parent's code: it
-leaves with ``os._exit`` once its target returns, so nothing of the parent's (open database
-connections, ``atexit`` hooks, frames) is finalised twice.
+parent's handlers are for the parent; a scheduler job thread's blocked signals unblocked),
+standard streams of its own (stdout to /dev/null, stderr to the parent's pipe, Python's
+``sys.stdout``/``sys.stderr`` bound to them even where a test harness had replaced them) and
+no logging handlers (the parent's would print the crawl's log lines on the parent's
+terminal). It never returns into the parent's code: it leaves with ``os._exit`` once its
+target returns, so nothing of the parent's (open database connections, ``atexit`` hooks,
+frames) is finalised twice.
 """
 
 from __future__ import annotations
@@ -134,6 +135,8 @@ def _child(
                 os.close(fd)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        # Forked from a scheduler job thread, which blocks them (``scheduler.jobs``).
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.close(devnull)

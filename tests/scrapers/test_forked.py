@@ -8,6 +8,7 @@ import inspect
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import IO
 
@@ -166,3 +167,20 @@ def test_frames_without_source_are_the_same_frames_without_lines() -> None:
     assert all(f.code_context for f in real[:2])
     # What Scrapy takes from it: the caller's module.
     assert inspect.getmodule(quick[1].frame) is sys.modules[__name__]
+
+
+def test_a_child_forked_from_a_thread_blocking_sigterm_still_stops_on_it() -> None:
+    # The scheduler runs jobs in a thread that blocks SIGTERM/SIGINT (they are the main
+    # thread's); its crawl child must not keep them blocked.
+    children: list[ForkedChild] = []
+
+    def start() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+        children.append(ForkedChild(_wait_for_job, capture_stderr=True))
+
+    thread = threading.Thread(target=start)
+    thread.start()
+    thread.join(CHILD_BOUND_SECONDS)
+    [child] = children
+    child.terminate()
+    assert child.wait(timeout=CHILD_BOUND_SECONDS) == -signal.SIGTERM
