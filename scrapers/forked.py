@@ -33,9 +33,11 @@ WAIT_POLL_SECONDS = 0.05
 
 
 def can_fork() -> bool:
-    """Whether a crawl child may be forked from this process: the platform forks, and no
-    Twisted reactor was installed here (a child would inherit it, and Scrapy installs its own)."""
-    return hasattr(os, "fork") and "twisted.internet.reactor" not in sys.modules
+    """Whether a crawl child may be forked from this process: on Linux (macOS forks, but its
+    system libraries are not safe to use in a child forked without exec, which is why
+    Python's own multiprocessing spawns there), and no Twisted reactor was installed here (a
+    child would inherit it, and Scrapy installs its own)."""
+    return sys.platform.startswith("linux") and "twisted.internet.reactor" not in sys.modules
 
 
 class ForkedChild:
