@@ -73,12 +73,20 @@ def run(
 @pass_paths
 def crawl(paths: Paths, source_names: tuple[str, ...]) -> None:
     """Download new documents of the named sources into the archive, without parsing."""
-    from records.pipeline.run import run as run_pipeline
+    from scrapers.crawl import CrawlChild
 
-    config = load_sources(paths)
-    summary = run_pipeline(
-        config, source_names, paths=paths, progress=progress_reporter(), do_parse=False
-    )
+    with CrawlChild() as crawler:  # first, as in `records run`
+        from records.pipeline.run import run as run_pipeline
+
+        config = load_sources(paths)
+        summary = run_pipeline(
+            config,
+            source_names,
+            paths=paths,
+            progress=progress_reporter(),
+            do_parse=False,
+            crawler=crawler,
+        )
     print_summary(summary)
     exit_for(summary)
 
