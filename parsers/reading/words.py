@@ -33,7 +33,9 @@ WordTuple = tuple[dict[str, Any], list[Char]]
 
 _upright = itemgetter("upright")
 _x0 = itemgetter("x0")
-_TOLERANCES = frozenset({"x_tolerance", "y_tolerance"})
+#: The settings of word and text extraction the fast paths take (any other goes to
+#: pdfplumber's code).
+TOLERANCES = frozenset({"x_tolerance", "y_tolerance"})
 #: What ``Page._get_textmap`` adds to every call; they only matter with ``layout=True``.
 _PAGE_DEFAULTS = frozenset({"layout_bbox", "layout_width", "layout_height"})
 
@@ -195,14 +197,14 @@ def word_boxes(
 
 def extract_words(chars: list[Char], **kwargs: Any) -> list[dict[str, Any]]:
     """``pdfplumber.utils.extract_words(chars, **kwargs)``."""
-    if not set(kwargs) <= _TOLERANCES:
+    if not set(kwargs) <= TOLERANCES:
         return list(WordExtractor(**kwargs).extract_words(chars))
     return [word for word, _ in word_tuples(chars, **kwargs)]
 
 
 def extract_text(chars: list[Char], **kwargs: Any) -> str:
     """``pdfplumber.utils.extract_text(chars, **kwargs)`` (no layout)."""
-    if not set(kwargs) <= _TOLERANCES:
+    if not set(kwargs) <= TOLERANCES:
         return str(plumber_extract_text(chars, **kwargs))
     chars = list(chars)
     if not chars:
@@ -253,7 +255,7 @@ def _text(chars: list[Char]) -> str:
 def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
     """``Page._get_textmap(**kwargs)`` for a page's characters, or None when ``kwargs`` ask
     for more than the default text map (layout, directions, ...)."""
-    if not set(kwargs) <= _PAGE_DEFAULTS | _TOLERANCES:
+    if not set(kwargs) <= _PAGE_DEFAULTS | TOLERANCES:
         return None
     y_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)
     words = _word_tops(chars, kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE), y_tolerance)
