@@ -7,11 +7,11 @@ lines, a table's cells) and of the templates read seven of the keys. So the read
 each character a *light* dict of those keys (``x0``, ``x1``, ``top``, ``bottom``,
 ``doctop``, ``upright``, ``text``, and ``size``), with the same values as pdfplumber's, and
 what it needs to make pdfplumber's dict later: for a character of an unrotated string, its
-position in the page's flat list of (matrix e, matrix f, advance, string) values under
-``"i"``, the string's shared values in the page's list of strings; for any other (rotated,
-vertical, a media box off the origin) pdfplumber's dict itself under ``"full"`` and its
-``matrix``. A light dict holds only numbers, strings and booleans, so the garbage collector
-never tracks it.
+position in the page's flat list of (matrix e, advance, string) values under ``"i"``, the
+string's shared values (its matrix f among them) in the page's list of strings; for any
+other (rotated, vertical, a media box off the origin) pdfplumber's dict itself under
+``"full"``, with its ``matrix``, ``width`` and ``height``. A light dict of the first kind
+holds only numbers, strings and booleans, so the garbage collector never tracks it.
 
 ``page.chars`` (and ``page.objects``) still give pdfplumber's dicts, made from the light ones
 the first time they are asked for (``full_chars``); ``light_chars(page)`` gives the light
@@ -23,12 +23,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from parsers.reading.words import page_textmap
+from pdfplumber import utils as plumber_utils
+from pdfplumber.page import CroppedPage
+
+from parsers.reading.words import TOLERANCES, extract_words, page_textmap
 
 Char = dict[str, Any]
 
 #: Values per character in a page's flat list (``"i"`` is where a character's start).
-CHAR_DATA_WIDTH = 4
+CHAR_DATA_WIDTH = 3
 
 
 def light_chars(page: Any) -> list[Char]:
@@ -56,6 +59,9 @@ def light_of(full: Char) -> Char:
         "upright": full["upright"],
         "text": full["text"],
         "size": full["size"],
+        # pdfplumber's word extraction reads a sideways run's heights (and widths)
+        "width": full["width"],
+        "height": full["height"],
         "matrix": full["matrix"],
         "full": full,
     }
@@ -74,8 +80,8 @@ def full_chars(
             add(full)
             continue
         i = c["i"]
-        ec, fc, adv, s = data[i : i + CHAR_DATA_WIDTH]
-        a, b, cc, d, low, high, fontname, upright, mcid, tag, ncs, scolor, ncolor = strings[s]
+        ec, adv, s = data[i : i + CHAR_DATA_WIDTH]
+        a, b, cc, d, fc, low, high, fontname, upright, mcid, tag, ncs, scolor, ncolor = strings[s]
         bottom_y, top_y = d * low + fc, d * high + fc
         y0, y1 = (bottom_y, top_y) if bottom_y <= top_y else (top_y, bottom_y)
         x0, x1 = c["x0"], c["x1"]
@@ -109,12 +115,97 @@ def full_chars(
     return out
 
 
-def text_line_dicts(page: Any) -> list[dict[str, Any]]:
-    """``page.extract_text_lines(return_chars=False)``: each line's text and box (x0, top,
-    x1, bottom), from the light characters of a fast page."""
-    if getattr(page, "light_chars", None) is None:
-        return page.extract_text_lines(return_chars=False)  # type: ignore[no-any-return]
+def _light_textmap(page: Any) -> Any:
+    """The page's default text map made from its light characters (a fast page keeps it)."""
+    own = getattr(page, "light_textmap", None)
+    if own is not None:
+        return own()
     textmap = page_textmap(light_chars(page))
     if textmap is None:  # never for the default settings
         raise ValueError("page_textmap refused its default settings")
-    return textmap.extract_text_lines(strip=True, return_chars=False)
+    return textmap
+
+
+def text_line_dicts(page: Any) -> list[dict[str, Any]]:
+    """``page.extract_text_lines(return_chars=False)``: each line's text and box (x0, top,
+    x1, bottom), from the light characters of a fast page."""
+    if not _is_fast(page):
+        return page.extract_text_lines(return_chars=False)  # type: ignore[no-any-return]
+    return _light_textmap(page).extract_text_lines(strip=True, return_chars=False)  # type: ignore[no-any-return]
+
+
+def search_boxes(page: Any, pattern: Any) -> list[dict[str, Any]]:
+    """``page.search(pattern, regex=True, return_chars=False)``: each match's text, groups
+    and box, from the light characters of a fast page."""
+    if not _is_fast(page):
+        return page.search(pattern, regex=True, return_chars=False)  # type: ignore[no-any-return]
+    return _light_textmap(page).search(pattern, regex=True, return_chars=False)  # type: ignore[no-any-return]
+
+
+def _is_fast(page: Any) -> bool:
+    """Whether ``page`` (or the page it is cropped from) has light characters."""
+    while page is not None:
+        if getattr(page, "light_chars", None) is not None:
+            return True
+        if getattr(page, "_crop_fn", None) is None:
+            return False
+        page = getattr(page, "parent_page", None)
+    return False
+
+
+class FastCrops:
+    """``crop``, ``within_bbox`` and ``outside_bbox`` giving ``FastCrop``s (for a fast page and
+    its crops)."""
+
+    def crop(self: Any, bbox: Any, relative: bool = False, strict: bool = True) -> FastCrop:
+        return FastCrop(self, bbox, relative=relative, strict=strict)
+
+    def within_bbox(self: Any, bbox: Any, relative: bool = False, strict: bool = True) -> FastCrop:
+        within = plumber_utils.within_bbox
+        return FastCrop(self, bbox, relative=relative, strict=strict, crop_fn=within)
+
+    def outside_bbox(self: Any, bbox: Any, relative: bool = False, strict: bool = True) -> FastCrop:
+        outside = plumber_utils.outside_bbox
+        return FastCrop(self, bbox, relative=relative, strict=strict, crop_fn=outside)
+
+
+class FastCrop(FastCrops, CroppedPage):
+    """pdfplumber's ``CroppedPage`` of a fast page (or of such a crop): its lines,
+    rectangles, curves and images are the crop of its parent's, made without the
+    characters' dicts (a table finder asks for edges only); ``chars`` and ``objects`` are
+    pdfplumber's, ``light_chars`` the crop of the parent's light characters."""
+
+    cached_properties: list[str] = [*CroppedPage.cached_properties, "_kinds"]
+
+    def _kind(self, kind: str, name: str) -> list[dict[str, Any]]:
+        """``self.objects.get(kind, [])`` (the parent's ``name`` property, cropped)."""
+        if "_objects" in self.__dict__:
+            return self.objects.get(kind, [])
+        kinds: dict[str, list[dict[str, Any]]] = self.__dict__.setdefault("_kinds", {})
+        found = kinds.get(kind)
+        if found is None:
+            found = kinds[kind] = self._crop_fn(getattr(self.parent_page, name))
+        return found
+
+    def extract_words(self, **kwargs: Any) -> list[dict[str, Any]]:
+        """pdfplumber's ``extract_words`` (a table finder's text strategy), from the light
+        characters when ``kwargs`` ask only for tolerances."""
+        if set(kwargs) <= TOLERANCES:
+            return extract_words(light_chars(self), **kwargs)
+        return super().extract_words(**kwargs)
+
+    @property
+    def rects(self) -> list[dict[str, Any]]:
+        return self._kind("rect", "rects")
+
+    @property
+    def lines(self) -> list[dict[str, Any]]:
+        return self._kind("line", "lines")
+
+    @property
+    def curves(self) -> list[dict[str, Any]]:
+        return self._kind("curve", "curves")
+
+    @property
+    def images(self) -> list[dict[str, Any]]:
+        return self._kind("image", "images")

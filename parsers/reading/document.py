@@ -45,7 +45,7 @@ from pdfplumber.page import (
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
-from parsers.reading.chars import CHAR_DATA_WIDTH, full_chars, light_of
+from parsers.reading.chars import CHAR_DATA_WIDTH, FastCrops, full_chars, light_of
 from parsers.reading.tokens import reading_fast
 from parsers.reading.words import TOLERANCES, page_textmap
 from parsers.reading.words import extract_words as fast_extract_words
@@ -70,6 +70,7 @@ TRANSIENT_PAGES = 2
 MAX_PAGE_OBJECTS = 200_000
 
 _PLAIN = (float, int, bool, str, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN)
 _NUMBERS = (int, float)
 #: pdfminer's device logger (its warning for a string element it cannot render).
 _device_log = logging.getLogger("pdfminer.pdfdevice")
@@ -192,9 +193,9 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
                 full["tag"] = tag
                 return
             # A light character: its string's values again, with these tags.
-            at = last["i"] + 3
+            at = last["i"] + CHAR_DATA_WIDTH - 1  # (e, advance, string)
             shared = list(self.strings[self.char_data[at]])
-            shared[8:10] = [mcid, tag]
+            shared[9:11] = [mcid, tag]  # (a, b, c, d, f, low, high, font, upright, mcid, tag, ...)
             self.char_data[at] = len(self.strings)
             self.strings.append(tuple(shared))
             return
@@ -285,10 +286,14 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         constant = self._string_constants(entry, upright, ncs, graphicstate)
         descent = font_descent * fontsize
         low, high = descent + rise, descent + rise + fontsize
-        if b == 0 and c == 0 and self.mb_x0 == 0 and upright:
+        # The characters' matrix f (``x * b + y * d + f``): the same for the whole string
+        # when b is 0 and it is not 0 (x * b is then a zero of either sign, which changes
+        # no sum but one that is 0 itself), for any finite x.
+        fc = x * b + y * d + f
+        if b == 0 and c == 0 and self.mb_x0 == 0 and upright and fc and fc == fc:
             x = self._unrotated_string(
                 seq, matrix, x, y, font, fontsize, scaling, charspace, wordspace, dxscale,
-                glyphs, constant, low, high, needcharspace,
+                glyphs, constant, low, high, needcharspace, fc,
             )  # fmt: skip
             return (x, y)
         add_char = self._add_char
@@ -336,20 +341,32 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         low: float,
         high: float,
         needcharspace: bool,
+        fc: float,
     ) -> float:
         """``render_string_horizontal``'s loop with ``_add_char`` written into it, for an
         upright matrix without rotation or skew on a page whose media box starts at x = 0
         (nearly every string): the same arithmetic, term for term, without a call per
         character, and each character a light dict (``parsers.reading.chars``; what else
-        pdfplumber's dict holds is kept in ``strings`` and ``char_data``). Returns where the
-        string ends (x)."""
+        pdfplumber's dict holds is kept in ``strings`` and ``char_data``). The string's
+        matrix f is ``fc`` for every character (see the caller), so its characters share
+        their vertical box; products of values fixed for the string are made once (the same
+        operations in the same order, so the same floats). Returns where the string ends
+        (x)."""
         (a, b, c, d, e, f) = matrix
         fontname, upright, mcid, tag, ncs, scolor, ncolor = constant
-        page_height, mb_top, doctop = self.height, self.mb_top, self.doctop
         string = len(self.strings)
         self.strings.append(
-            (a, b, c, d, low, high, fontname, upright, mcid, tag, ncs, scolor, ncolor)
+            (a, b, c, d, fc, low, high, fontname, upright, mcid, tag, ncs, scolor, ncolor)
         )
+        # _add_char's box for bbox (0, low, adv, high) through this matrix, its vertical part
+        bottom_y, top_y = d * low + fc, d * high + fc
+        y0, y1 = (bottom_y, top_y) if bottom_y <= top_y else (top_y, bottom_y)
+        top = (self.height - y1) + self.mb_top
+        bottom = (self.height - y0) + self.mb_top
+        char_doctop = self.doctop + top
+        size = y1 - y0
+        a_zero = a * 0
+        yc = y * c
         data = self.char_data
         at = len(data)
         container = self.cur_item
@@ -371,35 +388,29 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
                     if glyph is None:
                         glyph = self._glyph(font, glyphs, cid)
                     text, textwidth = glyph
-                    adv = textwidth * fontsize * scaling
-                    ec = x * a + y * c + e
-                    fc = x * b + y * d + f
+                    adv = textwidth * fontsize * scaling  # a float: scaling is Tz * 0.01
+                    ec = x * a + yc + e
                     budget -= 1
                     if budget < 0:
                         self.budget = budget
                         raise PageOverLimit(MAX_PAGE_OBJECTS)
-                    # _add_char's box for bbox (0, low, adv, high) through this matrix
-                    left, right = a * 0 + ec, a * adv + ec
-                    bottom_y, top_y = d * low + fc, d * high + fc
-                    x0, x1 = (left, right) if left <= right else (right, left)
-                    y0, y1 = (bottom_y, top_y) if bottom_y <= top_y else (top_y, bottom_y)
-                    top = (page_height - y1) + mb_top
-                    data += (ec, fc, adv, string)
+                    left, right = a_zero + ec, a * adv + ec
+                    data += (ec, adv, string)
                     add(
                         {
-                            "x0": x0,
-                            "x1": x1,
+                            "x0": left if left <= right else right,
+                            "x1": right if left <= right else left,
                             "top": top,
-                            "bottom": (page_height - y0) + mb_top,
-                            "doctop": doctop + top,
+                            "bottom": bottom,
+                            "doctop": char_doctop,
                             "upright": upright,
                             "text": text,
-                            "size": y1 - y0,
+                            "size": size,
                             "i": at,
                         }
                     )
                     at += CHAR_DATA_WIDTH
-                    x += float(adv)
+                    x += adv
                     if cid == 32 and wordspace:
                         x += wordspace
                     needcharspace = True
@@ -610,11 +621,11 @@ def _objects_of(parser: Any) -> Iterator[Any]:
         yield obj
 
 
-class FastPage(Page):
+class FastPage(FastCrops, Page):
     """A pdfplumber page whose characters become dicts through a specialised path: light
     dicts first (``light_chars``; ``parsers.reading.chars``), pdfplumber's own when
     ``chars`` or ``objects`` is asked for. Its lines, rectangles, curves, images and edges
-    do not make them.
+    do not make them, nor do its crops' (``FastCrop``).
 
     Everything else (crop, within_bbox, search, text extraction, table finding) is
     pdfplumber's own code working on these dicts."""
@@ -786,12 +797,16 @@ class FastPage(Page):
         for tolerances (the text map's characters are not given out, only its text)."""
         if not set(kwargs) <= TOLERANCES or self.pdf.laparams is not None:
             return str(super().extract_text(**kwargs))
+        return str(self.light_textmap(**kwargs).as_string)
+
+    def light_textmap(self, **kwargs: Any) -> Any:
+        """``page_textmap`` of the light characters for tolerances ``kwargs`` (kept)."""
         textmaps = self.__dict__.setdefault("_light_textmaps", {})
         key = tuple(sorted(kwargs.items()))
         textmap = textmaps.get(key)
         if textmap is None:
             textmap = textmaps[key] = page_textmap(self.light_chars(), **kwargs)
-        return str(textmap.as_string)
+        return textmap
 
     def _get_textmap(self, **kwargs: Any) -> Any:
         """pdfplumber's text map of the page (its text, text lines and searches), made by
@@ -816,7 +831,11 @@ class FastPage(Page):
         return attr
 
     def _path_attr(self, obj: Any, kind: str) -> dict[str, Any]:
-        attr = {k: _plain(v) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
+        attr = {
+            k: v if type(v) in _PLAIN_TYPES else _plain(v)  # most are numbers: no call
+            for k, v in obj.__dict__.items()
+            if k in ALL_ATTRS
+        }
         attr["object_type"] = kind
         attr["page_number"] = self.page_number
         for space in ("ncs", "scs"):  # pdfminer gives paths neither (yet), as pdfplumber says

@@ -89,6 +89,8 @@ def _line_words(line: list[Char], x_tolerance: float, y_tolerance: float) -> lis
     """``WordExtractor.iter_chars_to_words`` for one line sorted left to right."""
     words: list[list[Char]] = []
     word: list[Char] = []
+    # The last character of ``word``: its x0, x1 and top.
+    last_x0 = last_x1 = last_top = 0.0
     for char in line:
         text = char["text"]
         if text.isspace():
@@ -100,20 +102,18 @@ def _line_words(line: list[Char], x_tolerance: float, y_tolerance: float) -> lis
                 words.append(word)
             words.append([char])
             word = []
-        elif word:
-            prev = word[-1]
-            x = char["x0"]
-            if (
-                x < prev["x0"]
-                or x > prev["x1"] + x_tolerance
-                or abs(char["top"] - prev["top"]) > y_tolerance
-            ):
-                words.append(word)
-                word = [char]
-            else:
-                word.append(char)
         else:
-            word = [char]
+            x = char["x0"]
+            top = char["top"]
+            if word and not (
+                x < last_x0 or x > last_x1 + x_tolerance or abs(top - last_top) > y_tolerance
+            ):
+                word.append(char)
+            else:
+                if word:
+                    words.append(word)
+                word = [char]
+            last_x0, last_x1, last_top = x, char["x1"], top
     if word:
         words.append(word)
     return words

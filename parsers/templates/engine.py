@@ -32,7 +32,7 @@ from parsers.base import (
 )
 from parsers.cleaning import clean_text, join_wrapped
 from parsers.reading.cells import extract_cells
-from parsers.reading.chars import light_chars, text_line_dicts
+from parsers.reading.chars import light_chars, search_boxes, text_line_dicts
 from parsers.reading.furniture import first_page_text, open_pdf
 from parsers.reading.grid import find_tables
 from parsers.reading.words import text_lines
@@ -205,13 +205,13 @@ def _page_regions(table: TableTemplate, pdf: pdfplumber.PDF) -> dict[int, tuple[
         page = pdf.pages[number - 1]
         top, bottom = 0.0, float(page.height)
         if not started and table.start_after is not None:
-            hits = page.search(table.start_after.pattern, regex=True)
+            hits = search_boxes(page, table.start_after.pattern)
             if not hits:
                 continue
             started = True
             top = hits[0]["bottom"]
         if table.stop_before is not None:
-            hits = [h for h in page.search(table.stop_before.pattern, regex=True) if h["top"] > top]
+            hits = [h for h in search_boxes(page, table.stop_before.pattern) if h["top"] > top]
             if hits:
                 regions[number] = (top, hits[0]["top"])
                 break
