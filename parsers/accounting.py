@@ -36,6 +36,7 @@ from operator import itemgetter
 from typing import Any
 
 from parsers.base import Box, ParseResult, ParseWarning
+from parsers.reading.chars import light_chars
 from parsers.reading.words import word_boxes
 
 #: How many numeric or date tokens a line needs to look like a table row.
@@ -231,7 +232,7 @@ def page_words(page: Any) -> list[dict[str, Any]]:
     ``parsers.reading.words`` (the same words, without pdfplumber's dict per character)."""
     return [
         {"x0": x0, "top": top, "x1": x1, "bottom": bottom, "text": text}
-        for x0, top, x1, bottom, text, _chars in word_boxes(page.chars)
+        for x0, top, x1, bottom, text, _chars in word_boxes(light_chars(page))
     ]
 
 
@@ -267,7 +268,7 @@ def account_pdf(
         if only is not None and number not in only:
             continue
         boxes = [*per_page.get(number, []), *(covered or {}).get(number, [])]
-        words = word_boxes(page.chars)
+        words = word_boxes(light_chars(page))
         if seen is not None:
             seen(number, words)
         lines = box_lines(words)

@@ -17,6 +17,7 @@ from pdfplumber.utils.text import WordExtractor
 
 from parsers.generic.model import BBox, Word
 from parsers.generic.shading import visible_edges
+from parsers.reading.chars import light_chars
 from parsers.reading.words import word_boxes
 
 #: Characters closer than this (points) belong to the same word. Lower than pdfplumber's
@@ -305,7 +306,8 @@ def _sideways_marked(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def read_page(page: Page) -> PageContent:
     """Words and long enough ruling edges of ``page``, turned upright when needed."""
-    chars = _dedupe(_sideways_marked(page.chars))
+    # The light characters (parsers.reading.chars): every key read here, no 22-key dicts.
+    chars = _dedupe(_sideways_marked(light_chars(page)))
     edges = [
         e
         for e in visible_edges(page.edges, page.rects)

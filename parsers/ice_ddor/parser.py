@@ -33,6 +33,7 @@ from parsers.checks import page_footer_check
 from parsers.cleaning import clean_text, join_wrapped, parse_date, parse_int
 from parsers.ice_ddor.publish import DECLINED_CHARTS, DECLINED_QUERIES, TOP_QUERIES
 from parsers.reading.cells import extract_cells
+from parsers.reading.chars import light_chars, text_line_dicts
 from parsers.reading.furniture import first_page_text, open_pdf, running_lines
 from parsers.reading.grid import find_tables
 from parsers.reading.words import extract_words
@@ -244,7 +245,7 @@ class DdorParser:
 def _parse_pdf(path: Path, pdf: pdfplumber.PDF) -> ParseResult:
     result = ParseResult()
     pages = len(pdf.pages)
-    page_lines = [page.extract_text_lines() for page in pdf.pages]
+    page_lines = [text_line_dicts(page) for page in pdf.pages]
     repeated = running_lines(page_lines)
     sections: dict[str, _SectionRows] = {s: _SectionRows() for s in SECTION_TABLE}
     problems: list[str] = []
@@ -360,7 +361,7 @@ def _state_codes_in_first_column(page: Any, table: Any) -> int:
         return 0
     x0, x1 = first[0], first[2]
     top, bottom = table.bbox[1], table.bbox[3]
-    words = extract_words(page.within_bbox((x0, top, x1, bottom)).chars)
+    words = extract_words(light_chars(page.within_bbox((x0, top, x1, bottom))))
     return sum(1 for w in words if _STATE_CODE.match(w["text"]))
 
 

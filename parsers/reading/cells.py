@@ -14,12 +14,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Any
 
+from parsers.reading.chars import light_chars
 from parsers.reading.words import extract_text
 
 
 def extract_cells(table: Any, **kwargs: Any) -> list[list[str | None]]:
     """``table.extract(**kwargs)``, same rows and cells."""
-    chars = table.page.chars
+    chars = light_chars(table.page)
     # The same middles as pdfplumber's char_in_bbox computes, once per character.
     middles = [
         ((c["top"] + c["bottom"]) / 2, i, (c["x0"] + c["x1"]) / 2) for i, c in enumerate(chars)

@@ -45,9 +45,10 @@ from pdfplumber.page import (
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
+from parsers.reading.chars import CHAR_DATA_WIDTH, FastCrops, full_chars, light_of
 from parsers.reading.tokens import reading_fast
+from parsers.reading.words import TOLERANCES, page_textmap
 from parsers.reading.words import extract_words as fast_extract_words
-from parsers.reading.words import page_textmap
 
 #: Documents kept open per process: a worker handles one document at a time (when it
 #: parses an OCR copy, the original's pages are not needed once their text is read).
@@ -69,6 +70,7 @@ TRANSIENT_PAGES = 2
 MAX_PAGE_OBJECTS = 200_000
 
 _PLAIN = (float, int, bool, str, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN)
 _NUMBERS = (int, float)
 #: pdfminer's device logger (its warning for a string element it cannot render).
 _device_log = logging.getLogger("pdfminer.pdfdevice")
@@ -160,6 +162,10 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         self.fonts: dict[int, list[Any]] = {}
         #: Objects the page may still draw (``MAX_PAGE_OBJECTS``).
         self.budget = MAX_PAGE_OBJECTS
+        #: What makes pdfplumber's dicts of the light characters (``parsers.reading.chars``):
+        #: each unrotated string's shared values, and (e, f, advance, string) per character.
+        self.strings: list[tuple[Any, ...]] = []
+        self.char_data: list[Any] = []
 
     def _spend(self) -> None:
         self.budget -= 1
@@ -180,8 +186,18 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         objects: list[Any] = self.cur_item._objs
         if objects and type(objects[-1]) is dict:
             last: Any = objects[-1]
-            last["mcid"] = _plain(self.cur_mcid)
-            last["tag"] = _plain(self.cur_tag)
+            mcid, tag = _plain(self.cur_mcid), _plain(self.cur_tag)
+            full = last.get("full")
+            if full is not None:
+                full["mcid"] = mcid
+                full["tag"] = tag
+                return
+            # A light character: its string's values again, with these tags.
+            at = last["i"] + CHAR_DATA_WIDTH - 1  # (e, advance, string)
+            shared = list(self.strings[self.char_data[at]])
+            shared[9:11] = [mcid, tag]  # (a, b, c, d, f, low, high, font, upright, mcid, tag, ...)
+            self.char_data[at] = len(self.strings)
+            self.strings.append(tuple(shared))
             return
         super().tag_cur_item()
 
@@ -270,10 +286,14 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         constant = self._string_constants(entry, upright, ncs, graphicstate)
         descent = font_descent * fontsize
         low, high = descent + rise, descent + rise + fontsize
-        if b == 0 and c == 0 and self.mb_x0 == 0:
+        # The characters' matrix f (``x * b + y * d + f``): the same for the whole string
+        # when b is 0 and it is not 0 (x * b is then a zero of either sign, which changes
+        # no sum but one that is 0 itself), for any finite x.
+        fc = x * b + y * d + f
+        if b == 0 and c == 0 and self.mb_x0 == 0 and upright and fc and fc == fc:
             x = self._unrotated_string(
                 seq, matrix, x, y, font, fontsize, scaling, charspace, wordspace, dxscale,
-                glyphs, constant, low, high, needcharspace,
+                glyphs, constant, low, high, needcharspace, fc,
             )  # fmt: skip
             return (x, y)
         add_char = self._add_char
@@ -321,14 +341,34 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         low: float,
         high: float,
         needcharspace: bool,
+        fc: float,
     ) -> float:
-        """``render_string_horizontal``'s loop with ``_add_char`` written into it, for a
-        matrix without rotation or skew on a page whose media box starts at x = 0 (nearly
-        every string): the same arithmetic, term for term, without a call per character.
-        Returns where the string ends (x)."""
+        """``render_string_horizontal``'s loop with ``_add_char`` written into it, for an
+        upright matrix without rotation or skew on a page whose media box starts at x = 0
+        (nearly every string): the same arithmetic, term for term, without a call per
+        character, and each character a light dict (``parsers.reading.chars``; what else
+        pdfplumber's dict holds is kept in ``strings`` and ``char_data``). The string's
+        matrix f is ``fc`` for every character (see the caller), so its characters share
+        their vertical box; products of values fixed for the string are made once (the same
+        operations in the same order, so the same floats). Returns where the string ends
+        (x)."""
         (a, b, c, d, e, f) = matrix
         fontname, upright, mcid, tag, ncs, scolor, ncolor = constant
-        page_height, mb_top, doctop, pageno = self.height, self.mb_top, self.doctop, self.pageno
+        string = len(self.strings)
+        self.strings.append(
+            (a, b, c, d, fc, low, high, fontname, upright, mcid, tag, ncs, scolor, ncolor)
+        )
+        # _add_char's box for bbox (0, low, adv, high) through this matrix, its vertical part
+        bottom_y, top_y = d * low + fc, d * high + fc
+        y0, y1 = (bottom_y, top_y) if bottom_y <= top_y else (top_y, bottom_y)
+        top = (self.height - y1) + self.mb_top
+        bottom = (self.height - y0) + self.mb_top
+        char_doctop = self.doctop + top
+        size = y1 - y0
+        a_zero = a * 0
+        yc = y * c
+        data = self.char_data
+        at = len(data)
         container = self.cur_item
         # Where pdfminer's container would put the object (its list, unless a subclass
         # does more on adding).
@@ -348,47 +388,29 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
                     if glyph is None:
                         glyph = self._glyph(font, glyphs, cid)
                     text, textwidth = glyph
-                    adv = textwidth * fontsize * scaling
-                    ec = x * a + y * c + e
-                    fc = x * b + y * d + f
+                    adv = textwidth * fontsize * scaling  # a float: scaling is Tz * 0.01
+                    ec = x * a + yc + e
                     budget -= 1
                     if budget < 0:
                         self.budget = budget
                         raise PageOverLimit(MAX_PAGE_OBJECTS)
-                    # _add_char's box for bbox (0, low, adv, high) through this matrix
-                    left, right = a * 0 + ec, a * adv + ec
-                    bottom_y, top_y = d * low + fc, d * high + fc
-                    x0, x1 = (left, right) if left <= right else (right, left)
-                    y0, y1 = (bottom_y, top_y) if bottom_y <= top_y else (top_y, bottom_y)
-                    top = (page_height - y1) + mb_top
-                    height = y1 - y0
+                    left, right = a_zero + ec, a * adv + ec
+                    data += (ec, adv, string)
                     add(
                         {
-                            "matrix": (a, b, c, d, ec, fc),
-                            "fontname": fontname,
-                            "adv": adv,
-                            "upright": upright,
-                            "x0": x0,
-                            "y0": y0,
-                            "x1": x1,
-                            "y1": y1,
-                            "width": x1 - x0,
-                            "height": height,
-                            "size": height,
-                            "mcid": mcid,
-                            "tag": tag,
-                            "object_type": "char",
-                            "page_number": pageno,
-                            "ncs": ncs,
-                            "text": text,
-                            "stroking_color": scolor,
-                            "non_stroking_color": ncolor,
+                            "x0": left if left <= right else right,
+                            "x1": right if left <= right else left,
                             "top": top,
-                            "bottom": (page_height - y0) + mb_top,
-                            "doctop": doctop + top,
+                            "bottom": bottom,
+                            "doctop": char_doctop,
+                            "upright": upright,
+                            "text": text,
+                            "size": size,
+                            "i": at,
                         }
                     )
-                    x += float(adv)
+                    at += CHAR_DATA_WIDTH
+                    x += adv
                     if cid == 32 and wordspace:
                         x += wordspace
                     needcharspace = True
@@ -476,7 +498,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         if self.mb_x0 != 0:
             attr["x0"] = x0 + self.mb_x0
             attr["x1"] = x1 + self.mb_x0
-        self.cur_item.add(attr)  # type: ignore[arg-type]
+        self.cur_item.add(light_of(attr))  # type: ignore[arg-type]
 
 
 class PageOverLimit(Exception):
@@ -599,11 +621,26 @@ def _objects_of(parser: Any) -> Iterator[Any]:
         yield obj
 
 
-class FastPage(Page):
-    """A pdfplumber page whose characters become dicts through a specialised path.
+class FastPage(FastCrops, Page):
+    """A pdfplumber page whose characters become dicts through a specialised path: light
+    dicts first (``light_chars``; ``parsers.reading.chars``), pdfplumber's own when
+    ``chars`` or ``objects`` is asked for. Its lines, rectangles, curves, images and edges
+    do not make them, nor do its crops' (``FastCrop``).
 
     Everything else (crop, within_bbox, search, text extraction, table finding) is
     pdfplumber's own code working on these dicts."""
+
+    cached_properties: list[str] = [
+        *Page.cached_properties,
+        "_shapes",
+        "_light",
+        "_char_place",
+        "_char_data",
+        "_light_textmaps",
+    ]
+    _shapes: dict[str, list[dict[str, Any]]]
+    _light: list[dict[str, Any]]
+    _char_place: int
 
     @property
     def layout(self) -> LTPage:
@@ -629,6 +666,7 @@ class FastPage(Page):
         except Exception as e:
             raise PdfminerException(e) from e
         self._layout: LTPage = device.get_result()
+        self._char_data = (device.strings, device.char_data)
         if isinstance(self.pdf, FastPDF):
             self.pdf.page_read(self, MAX_PAGE_OBJECTS - device.budget)
         return self._layout
@@ -638,18 +676,58 @@ class FastPage(Page):
         (figures' contents in their place), without a generator step per character."""
         if self.pdf.laparams is not None:
             return dict(super().parse_objects())
+        shapes, light, place = self._read()
+        if not light:
+            return dict(shapes)
+        strings, data = self.__dict__.get("_char_data", ([], []))
+        with fewer_collections():
+            chars = full_chars(light, strings, data, self.page_number)
+        # The kinds in the order pdfplumber meets them: characters where the first one
+        # came, after the kinds met before it.
+        kinds = list(shapes.items())
+        return dict([*kinds[:place], ("char", chars), *kinds[place:]])
+
+    def _read(self) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]], int]:
+        """The page's objects other than characters (pdfplumber's dicts, by kind, in page
+        order), its light characters in page order, and how many kinds come before them."""
+        if "_shapes" in self.__dict__:
+            return self._shapes, self._light, self._char_place
         objects: dict[str, list[dict[str, Any]]] = {}
         chars: list[dict[str, Any]] = []
         early: list[str] = []
         with fewer_collections():
             self._gather(self.layout._objs, objects, chars, early)
-        if chars:
-            # The kinds in the order pdfplumber meets them: characters where the first
-            # one came, after the kinds met before it.
-            kinds = list(objects.items())
-            place = len(early)
-            objects = dict([*kinds[:place], ("char", chars), *kinds[place:]])
-        return objects
+        self._shapes, self._light, self._char_place = objects, chars, len(early)
+        return objects, chars, len(early)
+
+    def light_chars(self) -> list[dict[str, Any]]:
+        """The page's characters as light dicts (``parsers.reading.chars``), in page order;
+        pdfplumber's own when pdfminer's layout analysis is on."""
+        if self.pdf.laparams is not None:
+            return self.chars
+        return self._read()[1]
+
+    def _kind(self, kind: str) -> list[dict[str, Any]]:
+        """``self.objects.get(kind, [])`` without making the characters' dicts."""
+        if "_objects" in self.__dict__ or self.pdf.laparams is not None:
+            return self.objects.get(kind, [])
+        return self._read()[0].get(kind, [])
+
+    @property
+    def rects(self) -> list[dict[str, Any]]:
+        return self._kind("rect")
+
+    @property
+    def lines(self) -> list[dict[str, Any]]:
+        return self._kind("line")
+
+    @property
+    def curves(self) -> list[dict[str, Any]]:
+        return self._kind("curve")
+
+    @property
+    def images(self) -> list[dict[str, Any]]:
+        return self._kind("image")
 
     def _gather(
         self,
@@ -662,7 +740,7 @@ class FastPage(Page):
         dicts by ``_CharDicts``) into ``chars``; the kinds first met before any character
         go into ``early`` too."""
         for obj in items:
-            if type(obj) is dict:
+            if type(obj) is dict:  # a light character (``parsers.reading.chars``)
                 chars.append(obj)
                 continue
             if isinstance(obj, LTContainer):
@@ -673,7 +751,7 @@ class FastPage(Page):
             if kind == "anno":
                 continue
             if kind == "char":  # a pdfminer character (not made by ``_CharDicts``)
-                chars.append(obj)
+                chars.append(light_of(obj))
                 continue
             same = objects.get(kind)
             if same is None:
@@ -708,8 +786,27 @@ class FastPage(Page):
 
     def extract_words(self, **kwargs: Any) -> list[dict[str, Any]]:
         """pdfplumber's ``extract_words`` (a table finder's text strategy asks for them), by
-        ``parsers/reading/words.py`` when ``kwargs`` ask only for tolerances."""
+        ``parsers/reading/words.py`` from the light characters when ``kwargs`` ask only
+        for tolerances."""
+        if set(kwargs) <= TOLERANCES:
+            return fast_extract_words(self.light_chars(), **kwargs)
         return fast_extract_words(self.chars, **kwargs)
+
+    def extract_text(self, **kwargs: Any) -> str:
+        """pdfplumber's ``extract_text``: from the light characters when ``kwargs`` ask only
+        for tolerances (the text map's characters are not given out, only its text)."""
+        if not set(kwargs) <= TOLERANCES or self.pdf.laparams is not None:
+            return str(super().extract_text(**kwargs))
+        return str(self.light_textmap(**kwargs).as_string)
+
+    def light_textmap(self, **kwargs: Any) -> Any:
+        """``page_textmap`` of the light characters for tolerances ``kwargs`` (kept)."""
+        textmaps = self.__dict__.setdefault("_light_textmaps", {})
+        key = tuple(sorted(kwargs.items()))
+        textmap = textmaps.get(key)
+        if textmap is None:
+            textmap = textmaps[key] = page_textmap(self.light_chars(), **kwargs)
+        return textmap
 
     def _get_textmap(self, **kwargs: Any) -> Any:
         """pdfplumber's text map of the page (its text, text lines and searches), made by
@@ -734,7 +831,11 @@ class FastPage(Page):
         return attr
 
     def _path_attr(self, obj: Any, kind: str) -> dict[str, Any]:
-        attr = {k: _plain(v) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
+        attr = {
+            k: v if type(v) in _PLAIN_TYPES else _plain(v)  # most are numbers: no call
+            for k, v in obj.__dict__.items()
+            if k in ALL_ATTRS
+        }
         attr["object_type"] = kind
         attr["page_number"] = self.page_number
         for space in ("ncs", "scs"):  # pdfminer gives paths neither (yet), as pdfplumber says
@@ -749,7 +850,12 @@ class FastPage(Page):
     def objects_read(self) -> int:
         """How many objects this page holds now (0 when not read or let go)."""
         objects = self.__dict__.get("_objects")
-        return sum(len(v) for v in objects.values()) if objects else 0
+        if objects:
+            return sum(len(v) for v in objects.values())
+        shapes = self.__dict__.get("_shapes")
+        if shapes is None:
+            return 0
+        return len(self._light) + sum(len(v) for v in shapes.values())
 
 
 class FastPDF(pdfplumber.PDF):

@@ -79,7 +79,9 @@ def read_pages(path: Path, name: str | None = None) -> list[PageText]:
 
 
 def _read_page(page: Any) -> PageText:
-    n_chars = sum(1 for char in page.chars if not char["text"].isspace())
+    from parsers.reading.chars import light_chars  # imports pdfplumber: see read_pages
+
+    n_chars = sum(1 for char in light_chars(page) if not char["text"].isspace())
     text = page.extract_text() or ""
     return PageText(
         page=page.page_number,

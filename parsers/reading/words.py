@@ -33,7 +33,9 @@ WordTuple = tuple[dict[str, Any], list[Char]]
 
 _upright = itemgetter("upright")
 _x0 = itemgetter("x0")
-_TOLERANCES = frozenset({"x_tolerance", "y_tolerance"})
+#: The settings of word and text extraction the fast paths take (any other goes to
+#: pdfplumber's code).
+TOLERANCES = frozenset({"x_tolerance", "y_tolerance"})
 #: What ``Page._get_textmap`` adds to every call; they only matter with ``layout=True``.
 _PAGE_DEFAULTS = frozenset({"layout_bbox", "layout_width", "layout_height"})
 
@@ -87,6 +89,8 @@ def _line_words(line: list[Char], x_tolerance: float, y_tolerance: float) -> lis
     """``WordExtractor.iter_chars_to_words`` for one line sorted left to right."""
     words: list[list[Char]] = []
     word: list[Char] = []
+    # The last character of ``word``: its x0, x1 and top.
+    last_x0 = last_x1 = last_top = 0.0
     for char in line:
         text = char["text"]
         if text.isspace():
@@ -98,20 +102,18 @@ def _line_words(line: list[Char], x_tolerance: float, y_tolerance: float) -> lis
                 words.append(word)
             words.append([char])
             word = []
-        elif word:
-            prev = word[-1]
-            x = char["x0"]
-            if (
-                x < prev["x0"]
-                or x > prev["x1"] + x_tolerance
-                or abs(char["top"] - prev["top"]) > y_tolerance
-            ):
-                words.append(word)
-                word = [char]
-            else:
-                word.append(char)
         else:
-            word = [char]
+            x = char["x0"]
+            top = char["top"]
+            if word and not (
+                x < last_x0 or x > last_x1 + x_tolerance or abs(top - last_top) > y_tolerance
+            ):
+                word.append(char)
+            else:
+                if word:
+                    words.append(word)
+                word = [char]
+            last_x0, last_x1, last_top = x, char["x1"], top
     if word:
         words.append(word)
     return words
@@ -195,14 +197,14 @@ def word_boxes(
 
 def extract_words(chars: list[Char], **kwargs: Any) -> list[dict[str, Any]]:
     """``pdfplumber.utils.extract_words(chars, **kwargs)``."""
-    if not set(kwargs) <= _TOLERANCES:
+    if not set(kwargs) <= TOLERANCES:
         return list(WordExtractor(**kwargs).extract_words(chars))
     return [word for word, _ in word_tuples(chars, **kwargs)]
 
 
 def extract_text(chars: list[Char], **kwargs: Any) -> str:
     """``pdfplumber.utils.extract_text(chars, **kwargs)`` (no layout)."""
-    if not set(kwargs) <= _TOLERANCES:
+    if not set(kwargs) <= TOLERANCES:
         return str(plumber_extract_text(chars, **kwargs))
     chars = list(chars)
     if not chars:
@@ -253,7 +255,7 @@ def _text(chars: list[Char]) -> str:
 def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
     """``Page._get_textmap(**kwargs)`` for a page's characters, or None when ``kwargs`` ask
     for more than the default text map (layout, directions, ...)."""
-    if not set(kwargs) <= _PAGE_DEFAULTS | _TOLERANCES:
+    if not set(kwargs) <= _PAGE_DEFAULTS | TOLERANCES:
         return None
     y_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)
     words = _word_tops(chars, kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE), y_tolerance)

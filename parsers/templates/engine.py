@@ -32,6 +32,7 @@ from parsers.base import (
 )
 from parsers.cleaning import clean_text, join_wrapped
 from parsers.reading.cells import extract_cells
+from parsers.reading.chars import light_chars, search_boxes, text_line_dicts
 from parsers.reading.furniture import first_page_text, open_pdf
 from parsers.reading.grid import find_tables
 from parsers.reading.words import text_lines
@@ -204,13 +205,13 @@ def _page_regions(table: TableTemplate, pdf: pdfplumber.PDF) -> dict[int, tuple[
         page = pdf.pages[number - 1]
         top, bottom = 0.0, float(page.height)
         if not started and table.start_after is not None:
-            hits = page.search(table.start_after.pattern, regex=True)
+            hits = search_boxes(page, table.start_after.pattern)
             if not hits:
                 continue
             started = True
             top = hits[0]["bottom"]
         if table.stop_before is not None:
-            hits = [h for h in page.search(table.stop_before.pattern, regex=True) if h["top"] > top]
+            hits = [h for h in search_boxes(page, table.stop_before.pattern) if h["top"] > top]
             if hits:
                 regions[number] = (top, hits[0]["top"])
                 break
@@ -292,7 +293,7 @@ def fit_explicit_lines(area: Any, settings: dict[str, Any]) -> dict[str, Any]:
         return settings
     # The extent of ``area.extract_words()``'s words: a word is made of every character
     # that is not white space, and spans its characters' boxes (no words made).
-    printed = [c for c in area.chars if not c["text"].isspace()]
+    printed = [c for c in light_chars(area) if not c["text"].isspace()]
     if not printed:
         return settings
     left = min([float(c["x0"]) for c in printed])
@@ -606,7 +607,7 @@ class _PageTexts:
 
     def lines(self) -> list[list[dict[str, Any]]]:
         if self._lines is None:
-            self._lines = [page.extract_text_lines() for page in self.pdf.pages]
+            self._lines = [text_line_dicts(page) for page in self.pdf.pages]
         return self._lines
 
     def joined(self) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from parsers.reading.chars import light_chars
+
 #: Characters whose x0 differ by less than this (points) are on one rotated line.
 LINE_TOLERANCE = 1.5
 
@@ -71,7 +73,7 @@ def read_rotated(chars: list[dict[str, Any]]) -> str | None:
 def fix_rotated_cells(table: Any, cells: list[list[str | None]]) -> list[list[str | None]]:
     """``cells`` (``extract_cells(table)``) with every all-rotated cell read again in printed
     order; the same list when the page has no rotated text."""
-    chars = table.page.chars
+    chars = light_chars(table.page)
     # ``_rotation(c) != 0`` inline: this runs over every character of every templated page,
     # and upright text has no ``b`` in its matrix (0 is never above ``abs(a)``).
     rotated = [
