@@ -11,11 +11,10 @@ import json
 import re
 from pathlib import Path
 
-from parsers.accounting import account_pdf
+from parsers.accounting import account_found
 from parsers.base import Box, Column, ParseResult, Row, TableSpec, bbox_text
-from parsers.generic.extract import extract_tables
+from parsers.generic.extract import FoundTables, find_tables
 from parsers.generic.model import ExtractedTable
-from parsers.reading.furniture import open_pdf
 from parsers.typed import (
     TOTAL_LABEL,
     TypedRow,
@@ -79,6 +78,7 @@ TABLES_SPEC = TableSpec(
         LAYOUT_DRIFT_COLUMN,
     ),
     facets=("method", "n_columns"),
+    describes_tables=True,
 )
 
 ROWS_SPEC = TableSpec(
@@ -224,18 +224,16 @@ def _named_columns(
     return [names[c] for c in keep], keep, header_at
 
 
-def account_tables(
-    path: Path, tables: list[ExtractedTable], pages: list[int] | None = None
-) -> ParseResult:
-    """The rows of ``tables`` with page accounting (``parsers.accounting``): table-like
-    lines outside every table found are named in a warning (on ``pages`` only, if given)."""
-    result = ParseResult(rows=table_rows(tables))
+def account_tables(found: FoundTables) -> ParseResult:
+    """The rows of ``found``'s tables with page accounting (``parsers.accounting``):
+    table-like lines outside every table found (on the pages read) are named in a
+    warning. The lines were taken as the pages were read: no page is read again."""
+    result = ParseResult(rows=table_rows(found.tables))
     covered: dict[int, list[Box]] = {}
-    for table in tables:
+    for table in found.tables:
         for piece in table.pieces:
             covered.setdefault(piece.page, []).append(piece.bbox)
-    with open_pdf(path) as pdf:
-        account_pdf(pdf, result, covered, tables=[ROWS], pages=pages)
+    account_found(found.lines, result, covered, tables=[ROWS])
     return result
 
 
@@ -260,8 +258,9 @@ class GenericParser:
     def parse(self, path: Path) -> ParseResult:
         if not self.detect(path):
             raise ParseError(f"{path}: not a PDF")
-        tables = extract_tables(path)
-        result = account_tables(path, tables)
+        found = find_tables(path)
+        tables = found.tables
+        result = account_tables(found)
         add_typed(result, *typed_tables(tables))
         result.document.update(
             {
