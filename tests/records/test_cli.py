@@ -112,7 +112,8 @@ def test_top_level_help_is_not_truncated_and_says_where_to_start() -> None:
 
 def test_add_progress_says_1_row_not_1_rows(tmp_path: Path) -> None:
     table = tmp_path / "one.csv"
-    table.write_text("county,declined\n")  # a header only: one row, the sheet's own
+    # One data row (the row describing the sheet, in spreadsheet_sheets, is not counted).
+    table.write_text("county,declined\nHarris,3\n")
     code, output = invoke(
         "--db", str(tmp_path / "r.db"), "--archive", str(tmp_path / "a"), "add", str(table)
     )
