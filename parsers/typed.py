@@ -29,9 +29,10 @@ _DATE_LIKE = re.compile(r"^(?=.*\d)[\w ,./-]{6,40}$")
 _NUMBER = re.compile(r"^[-+]?\$?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
 
-@dataclass
+@dataclass(slots=True)
 class TypedRow:
-    """One data row of a typed table and where it is printed."""
+    """One data row of a typed table and where it is printed (slots: a long document
+    holds many)."""
 
     page: int
     table_index: int
