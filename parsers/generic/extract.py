@@ -49,6 +49,10 @@ from records.core.lifeline import die_with_parent
 
 #: Documents with more pages than this are read by parallel worker processes.
 PARALLEL_MIN_PAGES = 4
+#: A worker process is given this many pages at most at a time: what it found is handed
+#: back as it goes, not held for the whole document (memory a long document's page
+#: workers would hold until the end). The worker keeps the document open between runs.
+PAGES_PER_TASK = 50
 #: A ruled grid needs this many cells with text to count as a table (not a framed note).
 MIN_RULED_FILLED_CELLS = 3
 #: A ruled grid with more than this share of cells holding several columns of text is a
@@ -463,7 +467,9 @@ def _pages_read(path: Path, numbers: list[int]) -> bool:
 
 
 def _chunks(numbers: list[int], n: int) -> list[list[int]]:
-    size = -(-len(numbers) // n)
+    """``numbers`` in runs: at least ``n`` (one for each worker), of at most
+    ``PAGES_PER_TASK`` pages."""
+    size = min(-(-len(numbers) // n), PAGES_PER_TASK)
     return [numbers[i : i + size] for i in range(0, len(numbers), size)]
 
 
@@ -511,11 +517,8 @@ def find_tables(
         with ProcessPoolExecutor(
             max_workers=n_workers, initializer=die_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            for result in pool.map(
-                _pages_worker,
-                [str(path)] * n_workers,
-                _chunks(numbers, n_workers),
-            ):
+            chunks = _chunks(numbers, n_workers)
+            for result in pool.map(_pages_worker, [str(path)] * len(chunks), chunks):
                 per_page.extend(result)
     # A page with no table of its own may continue the previous page's (continuation.py).
     tables = continue_pages([p.tables for p in per_page], numbers, pdf_page_words(path))
