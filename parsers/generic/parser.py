@@ -168,7 +168,9 @@ def typed_tables(tables: list[ExtractedTable]) -> tuple[list[TypedTable], list[s
         if not body:
             continue
         names, keep, header_at = _named_columns(table.columns, [v for _, v in body], _headed(table))
-        body = [(row, [_at(v, c) for c in keep]) for row, v in body]
+        # Columns dropped: the rows' kept values; else each row's own list (typed_table pads).
+        if keep != list(range(len(table.columns))):
+            body = [(row, [_at(v, c) for c in keep]) for row, v in body]
         # A total may be printed under the header its column was named from.
         totals = [(w, [_at(v, c) or _at(v, header_at.get(c, c)) for c in keep]) for w, v in totals]
         name = table_slug(" ".join(names[:3]), fallback="pdf_table")
