@@ -110,7 +110,10 @@ def _spaced(prev: Word, w: Word) -> bool:
 
 
 def join_wrapped(lines: list[str]) -> str:
-    """Join the lines of a wrapped cell; a word hyphenated at the line end is rejoined."""
+    """Join the lines of a wrapped cell with a space; a line ending in a hyphen after a
+    letter runs on into a next line starting in lower case without one, the hyphen kept as
+    printed ("Non-" over "campus": "Non-campus"). Tables are set by Word, Excel and report
+    servers, which break lines at a word's own hyphen and never hyphenate on their own."""
     text = ""
     for line in lines:
         line = line.strip()
@@ -119,7 +122,7 @@ def join_wrapped(lines: list[str]) -> str:
         if not text:
             text = line
         elif text.endswith("-") and len(text) > 1 and text[-2].isalpha() and line[0].islower():
-            text = text[:-1] + line
+            text = text + line
         else:
             text = f"{text} {line}"
     return text

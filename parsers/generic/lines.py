@@ -221,6 +221,15 @@ def _banded_cuts(words: list[Word], top: float, bottom: float) -> list[float]:
                 stacked += 1
     if stacked < 2 * MIN_FIGURES_PER_LINE:
         return []
+    # A line of figures is a row of its own only when each figure of the first line has a
+    # word under it there: a record whose cells wrap (a date over "at 23:56", an event
+    # number over nothing) is one row, its second line no record of its own.
+    first = numeric_lines[0]
+    for line, figures in zip(lines[1:], numeric_lines[1:], strict=True):
+        if len(figures) >= MIN_FIGURES_PER_LINE and any(
+            not any(o.x0 < w.x1 and w.x0 < o.x1 for o in line) for w in first
+        ):
+            return []
     bands = [(min(w.top for w in line), max(w.bottom for w in line)) for line in lines]
     return [
         (bands[i - 1][1] + bands[i][0]) / 2

@@ -172,17 +172,27 @@ def _near(
     return False
 
 
-def _drop_margin_labels(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _drop_margin_labels(
+    chars: list[dict[str, Any]], edges: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Drop sideways characters printed beside the upright text (production slugs and
     file names run up the page margin) on a page that reads left to right: they would
     otherwise become a column glued to whatever table is beside them. Sideways text
-    within the text's width (vertical column headers) is kept."""
+    within the text's width or under a horizontal ruling (vertical column headers, the
+    last of them past its column's figures) is kept."""
     upright = [c for c in chars if c.get("upright", True)]
     if len(upright) == len(chars) or not upright:
         return chars
     left = min(c["x0"] for c in upright)
     right = max(c["x1"] for c in upright)
-    return [c for c in chars if c.get("upright", True) or left <= (c["x0"] + c["x1"]) / 2 <= right]
+    rules = [(e["x0"], e["x1"]) for e in edges if e["orientation"] == "h"]
+    return [
+        c
+        for c in chars
+        if c.get("upright", True)
+        or left <= (c["x0"] + c["x1"]) / 2 <= right
+        or any(x0 <= (c["x0"] + c["x1"]) / 2 <= x1 for x0, x1 in rules)
+    ]
 
 
 def _turn_chars(
@@ -277,9 +287,25 @@ def _words_of(tuples: Iterable[tuple[dict[str, Any], list[dict[str, Any]]]]) -> 
     return words
 
 
+def _sideways_marked(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``chars`` with every character turned a quarter (its text matrix runs more up or
+    down the page than across it) marked ``upright: False``. pdfminer's upright test
+    (``a * d > 0 and b * c <= 0``) takes a quarter turn written with rounding noise
+    (``-4e-09, 1, -1, -4e-09``: Excel's PDFs) for upright text, and the vertical column
+    headers would be read across, letter by letter, spelt backwards."""
+    out = chars
+    for i, c in enumerate(chars):
+        matrix = c.get("matrix")
+        if c.get("upright", True) and matrix and abs(matrix[1]) > abs(matrix[0]):
+            if out is chars:
+                out = list(chars)
+            out[i] = {**c, "upright": False}
+    return out
+
+
 def read_page(page: Page) -> PageContent:
     """Words and long enough ruling edges of ``page``, turned upright when needed."""
-    chars = _dedupe(page.chars)
+    chars = _dedupe(_sideways_marked(page.chars))
     edges = [
         e
         for e in visible_edges(page.edges, page.rects)
@@ -306,7 +332,7 @@ def read_page(page: Page) -> PageContent:
         boxes = [_turn_box(r, turn, width, height) for r in drawn]
         frame_w, frame_h = height, width
     else:
-        chars = _drop_margin_labels(chars)
+        chars = _drop_margin_labels(chars, edges)
         specks = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in small]
         boxes = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in drawn]
         frame_w, frame_h = width, height

@@ -62,3 +62,14 @@ def test_tableau_cases_per_year_reads_each_row_once(slug: str, pdf: Path, truth:
     ruled = [t for t in extract_tables(pdf, workers=1) if t.method == "ruled"]
     table = next(t for t in ruled if any(row[0] == "Lab Pending" for row in t.rows))
     assert table.rows == cases["all_rows"]
+
+
+def test_a_line_ending_in_a_hyphen_runs_on_with_the_hyphen_kept():
+    from parsers.generic.cell_text import join_wrapped
+
+    assert join_wrapped(["800 Block Of 28TH ST - Non-", "campus building"]) == (
+        "800 Block Of 28TH ST - Non-campus building"
+    )
+    # A dash standing alone, or a capital after it, is not a word run on.
+    assert join_wrapped(["CODE -", "Loud"]) == "CODE - Loud"
+    assert join_wrapped(["Non-", "Campus"]) == "Non- Campus"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pdfplumber
 import pytest
 
 from parsers.generic import extract_tables
@@ -189,3 +190,62 @@ def test_text_table_ruled_between_rows_joined_over_six_pages():
     assert all(re.fullmatch(r"199[5-9]|200[0-2]", row[2]) for row in cases.rows)
     # The rest of those pages (appendix title, page feet) gives no other table.
     assert len(tables) == 1
+
+
+STUTSMAN_2016 = "series/nd-stutsman-general-election-results/2016_nd_general_stutsman.pdf"
+
+
+def test_quarter_turned_headers_with_rounding_noise_read_up_the_page():
+    """Excel writes its vertical headers' text matrix as (-4e-09, 1, -1, -4e-09): pdfminer
+    calls those characters upright (a * d is a tiny positive number), so they were read
+    across the column, one letter a line, spelt backwards ("S L A T O T")."""
+    (table,) = extract_tables(fixture(STUTSMAN_2016), pages=[1])
+    assert table.columns[1:] == [
+        "Candidates",
+        "TOTALS",
+        *[f"Precinct J{n}" for n in (1, 2, 3, 5, 6)],
+        *[f"Precinct P{n}" for n in range(1, 7)],
+        "Precinct J4",
+    ]
+    assert table.rows[0] == [
+        "BALLOTS CAST - TOTAL",
+        "BALLOTS CAST - TOTAL",
+        *"10345 1281 1837 1255 1237 936 262 189 409 743 540 665 991".split(),
+    ]
+
+
+def test_noisy_quarter_turn_is_sideways_and_a_plain_one_unchanged(tmp_path):
+    """The same vertical headers turned exactly 90 degrees and 90.01 (a matrix of
+    -0.0002, 1, -1, -0.0002, as fpdf2 writes it) read the same: up the page."""
+    from fpdf import FPDF
+
+    def page(angle: float) -> str:
+        pdf = FPDF(unit="pt", format="letter")
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        xs = (40, 140, 200, 260)
+        for x in xs:
+            pdf.line(x, 40, x, 160)
+        for y in (40, 100, 120, 140, 160):
+            pdf.line(40, y, 260, y)
+        pdf.text(44, 75, "Name")
+        for x, label in zip(xs[1:], ("TOTALS", "Ward 1"), strict=False):
+            with pdf.rotation(angle, x=x + 34, y=96):
+                pdf.text(x + 34, 96, label)
+        body = (("Smith", "12", "5"), ("Jones", "7", "3"), ("Lee", "1", "0"))
+        for y, row in zip((114, 134, 154), body, strict=True):
+            for x, value in zip(xs, row, strict=False):
+                pdf.text(x + 4, y, value)
+        path = tmp_path / f"turned-{angle}.pdf"
+        pdf.output(str(path))
+        return str(path)
+
+    noisy_path = page(90.01)
+    with pdfplumber.open(noisy_path) as pdf:
+        turned = [c for c in pdf.pages[0].chars if c["text"] == "W"]
+    assert turned and turned[0]["upright"]  # what pdfminer says of this matrix
+    exact, noisy = (extract_tables(path)[0] for path in (page(90), noisy_path))
+    assert exact.columns == ["Name", "TOTALS", "Ward 1"]
+    assert noisy.columns == exact.columns
+    assert noisy.rows == exact.rows
+    assert exact.rows == [["Smith", "12", "5"], ["Jones", "7", "3"], ["Lee", "1", "0"]]
