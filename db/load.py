@@ -169,6 +169,7 @@ def load_result(
     """
     reason = result.quarantine_reason()
     status = "quarantined" if reason else "parsed"
+    rows = data_rows(parser, result)
     with db.atomic():
         _ensure_parser_tables(db, parser)
         clear_document_rows(db, sha256)
@@ -218,7 +219,7 @@ def load_result(
             "parser": parser.name,
             "parser_version": parser.version,
             "parsed_at": now(),
-            "rows": len(result.rows),
+            "rows": rows,
             "error": reason,
             # What the parse may have missed (parsers.accounting): rows kept, user told.
             "warnings": result.warning_text(),
@@ -228,7 +229,16 @@ def load_result(
         db.table("documents").update(sha256, update)
         if result.document.get("corrected") and result.document.get("report_period_start"):
             _mark_superseded_report(db, sha256, result.document)
-    return status, len(result.rows) if status == "parsed" else 0
+    return status, rows if status == "parsed" else 0
+
+
+def data_rows(parser: Parser, result: ParseResult) -> int:
+    """How many of ``result``'s rows are data: not those of a table describing the other
+    tables (``TableSpec.describes_tables``: one row per table found, not printed rows)."""
+    described = {spec.name for spec in parser.tables if spec.describes_tables}
+    if not described:
+        return len(result.rows)
+    return sum(1 for row in result.rows if row.table not in described)
 
 
 def _load_drift(

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlite_utils
@@ -99,31 +99,43 @@ def load_typed(
         if not table.rows:
             continue
         name, mapping = _table_for(db, table, parser)
-        records = []
-        for row in table.rows:
-            ocr = row.page in read_by_ocr or row.ocr_confidence is not None
-            confidence = row.ocr_confidence
-            if confidence is None and ocr and ocr_confidence:
-                confidence = ocr_confidence.get(row.page)
-            record: dict[str, Any] = {
-                "document": sha256,
-                "page": row.page,
-                "table_index": row.table_index,
-                "row_index": row.row_index,
-                "bbox": row.bbox,
-                "source_row": row.source_row,
-                "ocr": int(ocr),
-                "ocr_confidence": (
-                    confidence if confidence is not None and confidence >= 0 else None
-                ),
-                "parser_version": parser_version,
-            }
-            for column, value in zip(mapping, row.values, strict=True):
-                record[column] = value
-            records.append(record)
-        db.table(name).insert_all(records, batch_size=500)
-        loaded += len(records)
+        # One record at a time, in batches: no copy of a long document's rows is made.
+        db.table(name).insert_all(
+            _records(table, mapping, sha256, parser_version, read_by_ocr, ocr_confidence),
+            batch_size=500,
+        )
+        loaded += len(table.rows)
     return loaded
+
+
+def _records(
+    table: TypedTable,
+    mapping: list[str],
+    sha256: str,
+    parser_version: str,
+    read_by_ocr: set[int],
+    ocr_confidence: dict[int, float] | None,
+) -> Iterator[dict[str, Any]]:
+    """The database records of ``table``'s rows (``mapping``: the column of each value)."""
+    for row in table.rows:
+        ocr = row.page in read_by_ocr or row.ocr_confidence is not None
+        confidence = row.ocr_confidence
+        if confidence is None and ocr and ocr_confidence:
+            confidence = ocr_confidence.get(row.page)
+        record: dict[str, Any] = {
+            "document": sha256,
+            "page": row.page,
+            "table_index": row.table_index,
+            "row_index": row.row_index,
+            "bbox": row.bbox,
+            "source_row": row.source_row,
+            "ocr": int(ocr),
+            "ocr_confidence": (confidence if confidence is not None and confidence >= 0 else None),
+            "parser_version": parser_version,
+        }
+        for column, value in zip(mapping, row.values, strict=True):
+            record[column] = value
+        yield record
 
 
 def typed_table_names(db: sqlite_utils.Database) -> list[str]:

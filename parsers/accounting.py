@@ -22,6 +22,9 @@ Entry points:
   plus the boxes a parser read but did not load as rows (header, totals, skipped rows);
   ``seen=`` hands each page's words to a caller that needs them too (the template engine
   makes the facts' page text from them);
+- ``page_lines(page, words, read)`` where a page is read (a page worker), then
+  ``account_found(found, result, covered)`` once the rows are known: ``account_pdf``'s
+  accounts without reading any page again;
 - ``account_lines(pages, result)``: any document given as lines of (position, text) tokens
   per page or sheet, e.g. a spreadsheet's rows with the column index as position;
 - ``no_rows_warning(pages)`` / ``is_table_like(tokens)`` for parsers with their own loop.
@@ -35,7 +38,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from parsers.base import Box, ParseResult, ParseWarning
+from parsers.base import Box, ParseResult, ParseWarning, bbox_text
 from parsers.reading.chars import light_chars
 from parsers.reading.words import word_boxes
 
@@ -236,6 +239,67 @@ def page_words(page: Any) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class PageLines:
+    """What accounting needs of one page, taken where the page is read (a parser's page
+    worker): how many table-like lines it prints, and those of them outside the boxes the
+    worker knows will be read (its tables' boxes); usually none."""
+
+    page: int
+    table_like: int
+    outside: tuple[Line, ...]
+
+
+def page_lines(
+    page: int, words: Sequence[WordBox], read: Sequence[Box], slack: float = 1.0
+) -> PageLines:
+    """``PageLines`` of one page of a PDF from its words (``word_boxes(page.chars)``, as
+    ``account_pdf`` reads them) and ``read``: boxes sure to be among those the page is
+    accounted against (stored as the ``bbox`` column is: to 0.1 point), widened by
+    ``slack`` as in ``account_page``."""
+    like = table_like_lines(box_lines(words))
+    stored = [box for box in (_parse_box(bbox_text(b)) for b in read) if box is not None]
+    return PageLines(page, len(like), tuple(ln for ln in like if not _inside(ln, stored, slack)))
+
+
+def _rows_per_page(
+    result: ParseResult, wanted: set[str] | None
+) -> tuple[dict[int, int], dict[int, list[Box]]]:
+    """Rows of ``result`` (of the ``wanted`` tables) per page, and their boxes per page."""
+    per_page: dict[int, list[Box]] = {}
+    counts: dict[int, int] = {}
+    for row in result.rows:
+        if wanted is not None and row.table not in wanted:
+            continue
+        counts[row.page] = counts.get(row.page, 0) + 1
+        box = _parse_box(row.bbox)
+        if box is not None:
+            per_page.setdefault(row.page, []).append(box)
+    return counts, per_page
+
+
+def account_found(
+    found: Iterable[PageLines],
+    result: ParseResult,
+    covered: Mapping[int, Sequence[Box]] | None = None,
+    tables: Iterable[str] | None = None,
+    slack: float = 1.0,
+) -> list[PageAccount]:
+    """``account_pdf`` for pages whose table-like lines were found as they were read
+    (``page_lines``): no page is read again. The lines left outside are checked against the
+    rows' boxes and ``covered`` as ``account_pdf`` checks every line; the same accounts."""
+    counts, per_page = _rows_per_page(result, set(tables) if tables is not None else None)
+    accounts = []
+    for lines in found:
+        boxes = [*per_page.get(lines.page, []), *(covered or {}).get(lines.page, [])]
+        missed = tuple(ln.text for ln in lines.outside if not _inside(ln, boxes, slack))
+        accounts.append(
+            PageAccount(lines.page, counts.get(lines.page, 0), lines.table_like, missed)
+        )
+    add_warnings(result, accounts)
+    return accounts
+
+
 def account_pdf(
     pdf: Any,
     result: ParseResult,
@@ -253,16 +317,7 @@ def account_pdf(
     bottom, text, characters), as ``page.extract_words()``) for a caller that needs them
     too, so a page's words are found once."""
     only = set(pages) if pages is not None else None
-    wanted = set(tables) if tables is not None else None
-    per_page: dict[int, list[Box]] = {}
-    counts: dict[int, int] = {}
-    for row in result.rows:
-        if wanted is not None and row.table not in wanted:
-            continue
-        counts[row.page] = counts.get(row.page, 0) + 1
-        box = _parse_box(row.bbox)
-        if box is not None:
-            per_page.setdefault(row.page, []).append(box)
+    counts, per_page = _rows_per_page(result, set(tables) if tables is not None else None)
     accounts = []
     for number, page in enumerate(pdf.pages, start=1):
         if only is not None and number not in only:

@@ -113,6 +113,10 @@ class TableSpec:
     #: Columns naming what a row is about (a county, a facility): ``changes_by_key`` then
     #: compares editions per key ("Harris: total 8,429 → 8,868"). Empty: rows compared whole.
     key: tuple[str, ...] = ()
+    #: The table describes the document's other tables (one row per table or sheet found:
+    #: its header, size, position), it holds no data rows: its rows are stored but not
+    #: counted in ``documents.rows`` or a run's rows added.
+    describes_tables: bool = False
 
     def __post_init__(self) -> None:
         names = {c.name for c in self.columns}
@@ -136,9 +140,9 @@ class TableSpec:
         raise KeyError(f"table {self.name} has no column {name!r}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """One parsed row with where it was found."""
+    """One parsed row with where it was found (slots: a long document holds many)."""
 
     table: str
     page: int

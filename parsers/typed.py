@@ -29,9 +29,10 @@ _DATE_LIKE = re.compile(r"^(?=.*\d)[\w ,./-]{6,40}$")
 _NUMBER = re.compile(r"^[-+]?\$?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
 
-@dataclass
+@dataclass(slots=True)
 class TypedRow:
-    """One data row of a typed table and where it is printed."""
+    """One data row of a typed table and where it is printed (slots: a long document
+    holds many)."""
 
     page: int
     table_index: int
@@ -86,9 +87,13 @@ def typed_table(
     """A typed table from column names and raw rows (each a ``TypedRow`` whose values are
     filled here, converted); ``describe`` says where the columns come from."""
     n = len(header)
-    printed = [list(values)[:n] + [None] * (n - len(values)) for _, values in rows]
+    # A row's own list when it has the header's width already: no copy of a long table.
+    printed = [
+        values if type(values) is list and len(values) == n else _widened(values, n)
+        for _, values in rows
+    ]
     # "7**": a footnote mark glued to a number; typed as the number, kept as printed.
-    raw = [[_unmarked(v) for v in r] for r in printed]
+    raw = [_without_marks(r) for r in printed]
     types = [column_type([r[c] for r in raw]) for c in range(n)]
     converters = [CONVERTERS[t] for t in types]
     columns = [
@@ -148,6 +153,19 @@ def add_typed(result: ParseResult, tables: Sequence[TypedTable], mismatches: Seq
     for each printed total that is not the sum of its rows (see ``total_warnings``)."""
     result.typed.extend(tables)
     result.warnings.extend(ParseWarning("total_mismatch", m) for m in mismatches)
+
+
+def _widened(values: Sequence[Value], n: int) -> list[Value]:
+    """``values`` cut or padded with None to ``n``."""
+    return list(values)[:n] + [None] * (n - len(values))
+
+
+def _without_marks(values: list[Value]) -> list[Value]:
+    """``values`` with ``_unmarked`` applied: the same list when no value changes."""
+    unmarked = [_unmarked(v) for v in values]
+    if all(u is v for u, v in zip(unmarked, values, strict=True)):
+        return values
+    return unmarked
 
 
 def _unmarked(value: Value) -> Value:

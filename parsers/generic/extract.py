@@ -12,13 +12,14 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextvars import ContextVar
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
+from parsers.accounting import PageLines, page_lines
 from parsers.base import union_box
 from parsers.generic.cell_text import join_wrapped
 from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, widest_gutter
@@ -41,12 +42,18 @@ from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lin
 from parsers.generic.ruled_paragraphs import split_paragraph_rows
 from parsers.generic.sliver_rows import drop_sliver_rows
 from parsers.generic.text_rules import find_underlined_listings, split_text_rules
+from parsers.reading.chars import light_chars
 from parsers.reading.document import is_open, open_document
+from parsers.reading.words import word_boxes
 from records.core.errors import ParseError
 from records.core.lifeline import die_with_parent
 
 #: Documents with more pages than this are read by parallel worker processes.
 PARALLEL_MIN_PAGES = 4
+#: A worker process is given this many pages at most at a time: what it found is handed
+#: back as it goes, not held for the whole document (memory a long document's page
+#: workers would hold until the end). The worker keeps the document open between runs.
+PAGES_PER_TASK = 50
 #: A ruled grid needs this many cells with text to count as a table (not a framed note).
 MIN_RULED_FILLED_CELLS = 3
 #: A ruled grid with more than this share of cells holding several columns of text is a
@@ -67,16 +74,35 @@ TITLE_BAR_MAX_EMS = 2.5
 LAYOUT_SPLIT_DEPTH = 2
 
 
+@dataclass
+class PageFound:
+    """What a page worker hands back for one page: its tables, and its table-like lines
+    for page accounting (``parsers.accounting.page_lines``: those outside its tables)."""
+
+    tables: list[PageTable]
+    lines: PageLines
+
+
+@dataclass
+class FoundTables:
+    """The tables of a document (or of some of its pages), and each page's table-like lines
+    for ``parsers.accounting.account_found``."""
+
+    tables: list[ExtractedTable]
+    lines: list[PageLines]
+
+
 #: Finds the tables of some pages of the PDF at a path: ``_pages_worker``.
-PagesWorker = Callable[[str, list[int]], list[list[PageTable]]]
+PagesWorker = Callable[[str, list[int]], list[PageFound]]
 #: Set, the pages' tables are found by it instead of this machine's processes: given
-#: ``_pages_worker``, the path and the page numbers, it returns their tables in page order
-#: (say, from page ranges run on a cluster's workers: ``records.pipeline.workers.ranges``),
-#: or None to leave them to this machine. Continuations and joins over pages are made
-#: afterwards as always, so tables come out as they do unsplit.
-PAGE_RANGES: ContextVar[
-    Callable[[PagesWorker, Path, list[int]], list[list[PageTable]] | None] | None
-] = ContextVar("page_ranges", default=None)
+#: ``_pages_worker``, the path and the page numbers, it returns what the worker found on
+#: each page, in page order (say, from page ranges run on a cluster's workers:
+#: ``records.pipeline.workers.ranges``), or None to leave them to this machine.
+#: Continuations and joins over pages are made afterwards as always, so tables come out
+#: as they do unsplit.
+PAGE_RANGES: ContextVar[Callable[[PagesWorker, Path, list[int]], list[PageFound] | None] | None] = (
+    ContextVar("page_ranges", default=None)
+)
 
 
 def _ruled_ok(grid: RuledGrid) -> bool:
@@ -416,12 +442,18 @@ def page_tables(content: PageContent) -> list[PageTable]:
     return found
 
 
-def _pages_worker(path: str, numbers: list[int]) -> list[list[PageTable]]:
+def _pages_worker(path: str, numbers: list[int]) -> list[PageFound]:
+    """The tables of pages ``numbers`` of the PDF at ``path``, and the lines page accounting
+    needs of them, from one reading of each page (the words of the accounting are
+    ``account_pdf``'s own: pdfplumber's default word settings, not the extractor's)."""
     with open_document(Path(path)) as document:
         out = []
         for n in numbers:
             page = document.pages[n - 1]
-            out.append(page_tables(read_page(page)))
+            tables = page_tables(read_page(page))
+            # A page's tables' boxes stay in the final tables whatever is joined later.
+            lines = page_lines(n, word_boxes(light_chars(page)), [t.bbox for t in tables])
+            out.append(PageFound(tables, lines))
             document.done_with(page, keep=False)  # the last stage to read it
         return out
 
@@ -436,7 +468,9 @@ def _pages_read(path: Path, numbers: list[int]) -> bool:
 
 
 def _chunks(numbers: list[int], n: int) -> list[list[int]]:
-    size = -(-len(numbers) // n)
+    """``numbers`` in runs: at least ``n`` (one for each worker), of at most
+    ``PAGES_PER_TASK`` pages."""
+    size = min(-(-len(numbers) // n), PAGES_PER_TASK)
     return [numbers[i : i + size] for i in range(0, len(numbers), size)]
 
 
@@ -456,6 +490,13 @@ def extract_tables(
     ``workers`` caps the worker processes (default: CPU count); 1 reads in this process.
     Raises ``ParseError`` when the file is not a readable PDF or a page does not exist.
     """
+    return find_tables(path, pages, workers).tables
+
+
+def find_tables(
+    path: str | Path, pages: Iterable[int] | None = None, workers: int | None = None
+) -> FoundTables:
+    """``extract_tables``, with each page's table-like lines for page accounting."""
     path = Path(path)
     n_pages = _page_count(path)
     numbers = sorted(set(pages)) if pages is not None else list(range(1, n_pages + 1))
@@ -477,15 +518,12 @@ def extract_tables(
         with ProcessPoolExecutor(
             max_workers=n_workers, initializer=die_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            for result in pool.map(
-                _pages_worker,
-                [str(path)] * n_workers,
-                _chunks(numbers, n_workers),
-            ):
+            chunks = _chunks(numbers, n_workers)
+            for result in pool.map(_pages_worker, [str(path)] * len(chunks), chunks):
                 per_page.extend(result)
     # A page with no table of its own may continue the previous page's (continuation.py).
-    per_page = continue_pages(per_page, numbers, pdf_page_words(path))
-    return join_pages(_consecutive(per_page, numbers))
+    tables = continue_pages([p.tables for p in per_page], numbers, pdf_page_words(path))
+    return FoundTables(join_pages(_consecutive(tables, numbers)), [p.lines for p in per_page])
 
 
 def _consecutive(per_page: Sequence[list[PageTable]], numbers: list[int]) -> list[list[PageTable]]:

@@ -11,11 +11,10 @@ import json
 import re
 from pathlib import Path
 
-from parsers.accounting import account_pdf
+from parsers.accounting import account_found
 from parsers.base import Box, Column, ParseResult, Row, TableSpec, bbox_text
-from parsers.generic.extract import extract_tables
+from parsers.generic.extract import FoundTables, find_tables
 from parsers.generic.model import ExtractedTable
-from parsers.reading.furniture import open_pdf
 from parsers.typed import (
     TOTAL_LABEL,
     TypedRow,
@@ -79,6 +78,7 @@ TABLES_SPEC = TableSpec(
         LAYOUT_DRIFT_COLUMN,
     ),
     facets=("method", "n_columns"),
+    describes_tables=True,
 )
 
 ROWS_SPEC = TableSpec(
@@ -168,7 +168,9 @@ def typed_tables(tables: list[ExtractedTable]) -> tuple[list[TypedTable], list[s
         if not body:
             continue
         names, keep, header_at = _named_columns(table.columns, [v for _, v in body], _headed(table))
-        body = [(row, [_at(v, c) for c in keep]) for row, v in body]
+        # Columns dropped: the rows' kept values; else each row's own list (typed_table pads).
+        if keep != list(range(len(table.columns))):
+            body = [(row, [_at(v, c) for c in keep]) for row, v in body]
         # A total may be printed under the header its column was named from.
         totals = [(w, [_at(v, c) or _at(v, header_at.get(c, c)) for c in keep]) for w, v in totals]
         name = table_slug(" ".join(names[:3]), fallback="pdf_table")
@@ -224,18 +226,16 @@ def _named_columns(
     return [names[c] for c in keep], keep, header_at
 
 
-def account_tables(
-    path: Path, tables: list[ExtractedTable], pages: list[int] | None = None
-) -> ParseResult:
-    """The rows of ``tables`` with page accounting (``parsers.accounting``): table-like
-    lines outside every table found are named in a warning (on ``pages`` only, if given)."""
-    result = ParseResult(rows=table_rows(tables))
+def account_tables(found: FoundTables) -> ParseResult:
+    """The rows of ``found``'s tables with page accounting (``parsers.accounting``):
+    table-like lines outside every table found (on the pages read) are named in a
+    warning. The lines were taken as the pages were read: no page is read again."""
+    result = ParseResult(rows=table_rows(found.tables))
     covered: dict[int, list[Box]] = {}
-    for table in tables:
+    for table in found.tables:
         for piece in table.pieces:
             covered.setdefault(piece.page, []).append(piece.bbox)
-    with open_pdf(path) as pdf:
-        account_pdf(pdf, result, covered, tables=[ROWS], pages=pages)
+    account_found(found.lines, result, covered, tables=[ROWS])
     return result
 
 
@@ -260,8 +260,9 @@ class GenericParser:
     def parse(self, path: Path) -> ParseResult:
         if not self.detect(path):
             raise ParseError(f"{path}: not a PDF")
-        tables = extract_tables(path)
-        result = account_tables(path, tables)
+        found = find_tables(path)
+        tables = found.tables
+        result = account_tables(found)
         add_typed(result, *typed_tables(tables))
         result.document.update(
             {

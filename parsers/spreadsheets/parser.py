@@ -94,6 +94,7 @@ TABLES: tuple[TableSpec, ...] = (
             Column("n_columns", "integer", "Number of columns."),
         ),
         facets=("sheet_name",),
+        describes_tables=True,
     ),
     TableSpec(
         ROWS_TABLE,

@@ -130,17 +130,18 @@ def _with_warnings(
 def _generic_tables(
     path: Path, warn: Callable[[str], None] | None = None, pages: list[int] | None = None
 ) -> list[dict[str, Any]]:
-    from parsers.generic import extract_tables
+    from parsers.generic.extract import find_tables
     from parsers.generic.parser import account_tables
 
-    found = extract_tables(path) if pages is None else extract_tables(path, pages)
+    read = find_tables(path, pages)
+    found = read.tables
     # Completeness warnings (words of a table's area in no cell) go to ``warn`` too.
     if warn is not None:
         for t in found:
             for message in t.warnings:
                 warn(f"table p{t.page}-t{t.table_index}: {message}")
     tables = [{"table": f"p{t.page}-t{t.table_index}", **t.to_dict()} for t in found]
-    return _with_warnings(tables, account_tables(path, found, pages).warnings, warn)
+    return _with_warnings(tables, account_tables(read).warnings, warn)
 
 
 def page_count(path: Path) -> int:

@@ -14,7 +14,7 @@ import sqlite_utils
 from db.connect import open_db
 from db.derived import NOT_PARSED_STATUSES, ocr_facts
 from db.documents import documents_to_parse
-from db.load import LoadBatch, fail_document, load_result
+from db.load import LoadBatch, data_rows, fail_document, load_result
 from db.runs import record_error, start_run
 from parsers.base import Parser, ParseResult
 from parsers.reading.document import fewer_collections, pages_not_read
@@ -418,7 +418,7 @@ def _load_outcome(
         if drift is not None:
             progress(f"  {label}: its tables loaded by the generic extractor, flagged layout_drift")
     summary.rows_added += rows
-    count = len(result.rows)
+    count = data_rows(parser, result)
     progress(
         f"  {label}: {status}, {count} row{'' if count == 1 else 's'}"
         f" ({parser.name} {parser.version})"

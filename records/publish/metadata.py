@@ -125,7 +125,8 @@ _CORE_DESCRIPTIONS: dict[str, dict[str, Any]] = {
             "parser": "Parser that read the file.",
             "parser_version": "Version of that parser.",
             "parsed_at": "When the file was last parsed (UTC).",
-            "rows": "Rows the parse produced, over all tables.",
+            "rows": "Data rows the parse loaded, over all tables (not the rows describing the"
+            " tables found: extracted_tables, spreadsheet_sheets).",
             "error": "Why the document failed or was quarantined (the quarantine reason).",
             "warnings": (
                 "What the parse may have missed, though its rows are published: pages with"

@@ -112,9 +112,26 @@ def test_top_level_help_is_not_truncated_and_says_where_to_start() -> None:
 
 def test_add_progress_says_1_row_not_1_rows(tmp_path: Path) -> None:
     table = tmp_path / "one.csv"
-    table.write_text("county,declined\n")  # a header only: one row, the sheet's own
+    # One data row (the row describing the sheet, in spreadsheet_sheets, is not counted).
+    table.write_text("county,declined\nHarris,3\n")
     code, output = invoke(
         "--db", str(tmp_path / "r.db"), "--archive", str(tmp_path / "a"), "add", str(table)
     )
     assert code == 0
     assert "  one.csv: parsed, 1 row (spreadsheet " in output
+
+
+def test_add_counts_the_body_rows_not_the_row_describing_the_table(tmp_path: Path) -> None:
+    # Said "6 rows" for a table of five: the extracted_tables row describing it was counted.
+    from tests.records.test_parse_batches import ruled_table_pdf
+
+    pdf = tmp_path / "cases.pdf"
+    pdf.write_bytes(ruled_table_pdf(1))
+    storage = ("--db", str(tmp_path / "r.db"), "--archive", str(tmp_path / "a"))
+    code, output = invoke(*storage, "add", str(pdf), "--parser", "generic")
+    assert code == 0, output
+    assert "  cases.pdf: parsed, 5 rows (generic " in output
+    assert "; 5 row(s) added;" in output
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    assert [d["rows"] for d in db["documents"].rows] == [5]
+    assert (db["extracted_tables"].count, db["extracted_rows"].count) == (1, 5)

@@ -140,16 +140,17 @@ def test_extract_generic_warns_of_a_table_with_words_in_no_cell(
     as for a template whose checks fail), the printed tables unchanged."""
     from click.testing import CliRunner
 
-    import parsers.generic
+    import parsers.generic.extract
     from records.cli import cli
     from tests.parsers.generic.pages import white_background_grid
 
     path = tmp_path / "backgrounds.pdf"
     cells = white_background_grid(path)
-    (table,) = parsers.generic.extract_tables(path)
+    read = parsers.generic.extract.find_tables(path)
+    (table,) = read.tables
     warning = "page 1: 1 of 60 words inside the table's area are in no cell ('34')"
     table.warnings.append(warning)
-    monkeypatch.setattr(parsers.generic, "extract_tables", lambda _path: [table])
+    monkeypatch.setattr(parsers.generic.extract, "find_tables", lambda _path, _pages: read)
     said: list[str] = []
     (found,) = extract(path, "generic", warn=said.append)
     assert [*found["header"], *found["rows"]] == cells

@@ -78,9 +78,9 @@ def test_the_second_of_three_batched_documents_fails_mid_load(tmp_path: Path) ->
             "select sha256, status, rows, error from documents"
         ).fetchall()
     }
-    # One table part (extracted_tables) and its five body rows (extracted_rows) each.
-    assert status[shas[0]] == ("parsed", 6, None)
-    assert status[shas[2]] == ("parsed", 6, None)
+    # Five body rows (extracted_rows) each; the row describing the table is not counted.
+    assert status[shas[0]] == ("parsed", 5, None)
+    assert status[shas[2]] == ("parsed", 5, None)
     message = (
         "doc-1.pdf: could not be loaded: ValueError:"
         " parser generic returned rows for undeclared no_such_table"
@@ -134,9 +134,9 @@ def test_what_is_loaded_is_committed_before_waiting_for_a_parse(tmp_path: Path) 
 
     parse_pending(db, archive, None, documents=documents, executor=SecondNotReady(), run_id=run_id)
     # Another process saw the first document loaded, whole, while the second was parsing.
-    assert seen_meanwhile == [("parsed", 6), ("fetched", None)]
+    assert seen_meanwhile == [("parsed", 5), ("fetched", None)]
     statuses = db.execute("select status, rows from documents order by filename").fetchall()
-    assert statuses == [("parsed", 6), ("parsed", 6)]
+    assert statuses == [("parsed", 5), ("parsed", 5)]
 
 
 class ParsesAll:
@@ -167,9 +167,9 @@ def test_an_error_that_ends_the_whole_transaction_loses_no_other_document(
     statuses = db.execute("select filename, status, rows, error from documents order by filename")
     message = "doc-1.pdf: could not be loaded: IntegrityError: case 101 refused"
     assert statuses.fetchall() == [
-        ("doc-0.pdf", "parsed", 6, None),
+        ("doc-0.pdf", "parsed", 5, None),
         ("doc-1.pdf", "failed", None, message),
-        ("doc-2.pdf", "parsed", 6, None),
+        ("doc-2.pdf", "parsed", 5, None),
     ]
     per_document = db.execute(
         "select d.filename, count(r.rowid) from documents d left join extracted_rows r"
@@ -177,5 +177,5 @@ def test_an_error_that_ends_the_whole_transaction_loses_no_other_document(
     )
     assert per_document.fetchall() == [("doc-0.pdf", 5), ("doc-1.pdf", 0), ("doc-2.pdf", 5)]
     # Counted once each, though the first was loaded twice.
-    assert (summary.documents_failed, summary.rows_added) == (1, 12)
+    assert (summary.documents_failed, summary.rows_added) == (1, 10)
     assert [e["message"] for e in summary.errors] == [message]

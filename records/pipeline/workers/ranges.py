@@ -19,8 +19,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from parsers.generic.extract import PagesWorker
-from parsers.generic.model import PageTable
+from parsers.generic.extract import PageFound, PagesWorker
 
 
 def page_ranges(numbers: list[int], size: int) -> list[list[int]]:
@@ -43,7 +42,7 @@ class ClusterRanges:
 
     def __call__(
         self, worker: PagesWorker, path: Path, numbers: list[int]
-    ) -> list[list[PageTable]] | None:
+    ) -> list[PageFound] | None:
         if len(numbers) <= self.size:
             # In this task's thread: a Dask worker is a daemonic process, which may not
             # start the extractor's own worker processes.
@@ -74,7 +73,7 @@ class ClusterRanges:
             finally:
                 # Stopped (a time limit, a lost worker): no range keeps running for nothing.
                 client.cancel([f for f in futures if not f.done()])
-        per_page: list[list[PageTable]] = []
+        per_page: list[PageFound] = []
         for chunk, (address, tables) in zip(page_ranges(numbers, self.size), results, strict=True):
             self.done.append((chunk[0], chunk[-1], address))
             per_page.extend(tables)
@@ -83,7 +82,7 @@ class ClusterRanges:
 
 def _range_tables(
     worker: PagesWorker, source: Any, sent: bool, numbers: list[int]
-) -> tuple[str, list[list[PageTable]]]:
+) -> tuple[str, list[PageFound]]:
     """On a worker: the tables of ``numbers`` of the PDF (at ``source``, or its bytes when
     ``sent``), and this worker's address."""
     from distributed import get_worker

@@ -5,6 +5,7 @@ that reaches the database rows."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from parsers.generic import PARSER, extract_tables
 from parsers.generic import parser as parser_module
 from parsers.generic.completeness import check
-from parsers.generic.extract import _complete
+from parsers.generic.extract import _complete, find_tables
 from parsers.generic.model import ExtractedTable, PageTable, Word
 from tests.parsers.generic.pages import unclosed_cell, white_background_grid
 from tests.shared import FIXTURES
@@ -103,7 +104,8 @@ WARNING = "page 1: 1 of 60 words inside the table's area are in no cell ('34')"
 
 def test_warning_reaches_the_database_rows(tmp_path: Path, monkeypatch) -> None:
     path, table = _flagged(tmp_path)
-    monkeypatch.setattr(parser_module, "extract_tables", lambda _path: [table])
+    read = find_tables(path)
+    monkeypatch.setattr(parser_module, "find_tables", lambda _path: replace(read, tables=[table]))
     result = PARSER.parse(path)
     (part,) = result.rows_for("extracted_tables")
     assert json.loads(part.values["warnings"]) == [WARNING]

@@ -36,7 +36,7 @@ def _report(path: Path) -> Path:
 
 def test_page_without_a_table_continues_the_previous_one(tmp_path: Path) -> None:
     path = _report(tmp_path / "jail.pdf")
-    first, second = _pages_worker(str(path), [1, 2])
+    first, second = (found.tables for found in _pages_worker(str(path), [1, 2]))
     assert len(first) == 1 and len(second) == 1  # the finder reads both pages itself
     # The failure: page 2 yields no table. Its lines still fit page 1's columns.
     recovered = continue_pages([first, []], [1, 2], pdf_page_words(path))
@@ -55,7 +55,7 @@ def test_page_without_a_table_continues_the_previous_one(tmp_path: Path) -> None
 
 def test_page_of_prose_is_not_a_continuation(tmp_path: Path) -> None:
     path = _report(tmp_path / "jail.pdf")
-    (first,) = _pages_worker(str(path), [1])
+    (first,) = (found.tables for found in _pages_worker(str(path), [1]))
     prose = [
         {"x0": 40.0 + 40 * i, "x1": 70.0 + 40 * i, "top": 100.0, "bottom": 110.0, "text": w}
         for i, w in enumerate("In 2016 the state held 404 people in 156 jails".split())
