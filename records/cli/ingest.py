@@ -47,8 +47,15 @@ def run(
     Exit status: 0 all went well, 1 some source or document failed (the rest loaded),
     2 usage or configuration error, 3 another process is ingesting the source.
     """
-    # The crawl child first: it imports Scrapy while this process imports the pipeline and
-    # reads the sources (an unchanged weekly run is mostly that child's start).
+    _crawl_and_run(
+        paths, source_names, cluster=cluster, shared_archive=shared_archive, do_parse=True
+    )
+
+
+def _crawl_and_run(paths: Paths, source_names: tuple[str, ...], **options: Any) -> None:
+    """Run the pipeline on the named sources, its crawl child started first: the child
+    imports Scrapy while this process imports the pipeline and reads the sources (an
+    unchanged weekly run is mostly that child's start). Prints the summary and exits."""
     from scrapers.crawl import CrawlChild
 
     with CrawlChild() as crawler:
@@ -60,9 +67,8 @@ def run(
             source_names,
             paths=paths,
             progress=progress_reporter(),
-            cluster=cluster,
-            shared_archive=shared_archive,
             crawler=crawler,
+            **options,
         )
     print_summary(summary)
     exit_for(summary)
@@ -73,22 +79,7 @@ def run(
 @pass_paths
 def crawl(paths: Paths, source_names: tuple[str, ...]) -> None:
     """Download new documents of the named sources into the archive, without parsing."""
-    from scrapers.crawl import CrawlChild
-
-    with CrawlChild() as crawler:  # first, as in `records run`
-        from records.pipeline.run import run as run_pipeline
-
-        config = load_sources(paths)
-        summary = run_pipeline(
-            config,
-            source_names,
-            paths=paths,
-            progress=progress_reporter(),
-            do_parse=False,
-            crawler=crawler,
-        )
-    print_summary(summary)
-    exit_for(summary)
+    _crawl_and_run(paths, source_names, do_parse=False)
 
 
 @click.command(short_help="Parse archived documents not parsed yet.")
