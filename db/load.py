@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlite_utils
@@ -94,7 +94,7 @@ def _insert_parsed(
     columns: list[str],
     sha256: str,
     version: str,
-    rows: list[Row],
+    rows: Iterable[Row],
 ) -> None:
     """``table``'s rows of ``rows`` in one ``executemany``, each row's values read as it is
     inserted: no copy of a document's rows is made (a long document's rows are most of
@@ -188,15 +188,21 @@ def load_result(
                         "parser_version": parser.version,
                         "values_json": json.dumps(row.values, default=str),
                     }
-                    for row in result.rows
+                    for name in result.table_names()
+                    for row in result.table_rows(name)
                 ],
             )
         else:
             declared = {spec.name for spec in parser.tables}
-            for name, columns in _value_columns(result.rows).items():
+            tables = (
+                result.spilled.tables if result.spilled is not None else _value_columns(result.rows)
+            )
+            for name, columns in tables.items():
                 if name not in declared:
                     raise ValueError(f"parser {parser.name} returned rows for undeclared {name}")
-                _insert_parsed(db, name, columns, sha256, parser.version, result.rows)
+                # A long document's rows are read from its spill as they are inserted.
+                parsed = result.table_rows(name)
+                _insert_parsed(db, name, columns, sha256, parser.version, parsed)
                 crash_point("mid-load")
             load_typed(
                 db,
@@ -235,10 +241,7 @@ def load_result(
 def data_rows(parser: Parser, result: ParseResult) -> int:
     """How many of ``result``'s rows are data: not those of a table describing the other
     tables (``TableSpec.describes_tables``: one row per table found, not printed rows)."""
-    described = {spec.name for spec in parser.tables if spec.describes_tables}
-    if not described:
-        return len(result.rows)
-    return sum(1 for row in result.rows if row.table not in described)
+    return result.count_rows(spec.name for spec in parser.tables if spec.describes_tables)
 
 
 def _load_drift(
@@ -253,7 +256,7 @@ def _load_drift(
     _ensure_parser_tables(db, generic)
     flag = f"{parser.name} v{parser.version} refused the layout: {why}"
     by_table: dict[str, list[dict[str, Any]]] = {}
-    for row in extracted.rows:
+    for row in (r for name in extracted.table_names() for r in extracted.table_rows(name)):
         by_table.setdefault(row.table, []).append(
             {
                 "document": sha256,

@@ -30,7 +30,7 @@ import sqlite_utils
 
 from db.ddl import ensure_table
 from db.tables import SQL_TYPES
-from parsers.typed import TypedTable
+from parsers.typed import TypedRow, TypedTable
 
 TYPED_TABLES = "typed_tables"
 
@@ -96,28 +96,29 @@ def load_typed(
     read_by_ocr = set(ocr_pages)
     loaded = 0
     for table in tables:
-        if not table.rows:
+        rows = table.stored_rows()  # a long document's: read from its spill as inserted
+        if not rows:
             continue
         name, mapping = _table_for(db, table, parser)
         # One record at a time, in batches: no copy of a long document's rows is made.
         db.table(name).insert_all(
-            _records(table, mapping, sha256, parser_version, read_by_ocr, ocr_confidence),
+            _records(rows, mapping, sha256, parser_version, read_by_ocr, ocr_confidence),
             batch_size=500,
         )
-        loaded += len(table.rows)
+        loaded += len(rows)
     return loaded
 
 
 def _records(
-    table: TypedTable,
+    rows: Iterable[TypedRow],
     mapping: list[str],
     sha256: str,
     parser_version: str,
     read_by_ocr: set[int],
     ocr_confidence: dict[int, float] | None,
 ) -> Iterator[dict[str, Any]]:
-    """The database records of ``table``'s rows (``mapping``: the column of each value)."""
-    for row in table.rows:
+    """The database records of a table's ``rows`` (``mapping``: the column of each value)."""
+    for row in rows:
         ocr = row.page in read_by_ocr or row.ocr_confidence is not None
         confidence = row.ocr_confidence
         if confidence is None and ocr and ocr_confidence:

@@ -289,15 +289,31 @@ def account_found(
     (``page_lines``): no page is read again. The lines left outside are checked against the
     rows' boxes and ``covered`` as ``account_pdf`` checks every line; the same accounts."""
     counts, per_page = _rows_per_page(result, set(tables) if tables is not None else None)
-    accounts = []
-    for lines in found:
-        boxes = [*per_page.get(lines.page, []), *(covered or {}).get(lines.page, [])]
-        missed = tuple(ln.text for ln in lines.outside if not _inside(ln, boxes, slack))
-        accounts.append(
-            PageAccount(lines.page, counts.get(lines.page, 0), lines.table_like, missed)
+    accounts = [
+        account_lines_found(
+            lines,
+            counts.get(lines.page, 0),
+            [*per_page.get(lines.page, []), *(covered or {}).get(lines.page, [])],
+            slack,
         )
+        for lines in found
+    ]
     add_warnings(result, accounts)
     return accounts
+
+
+def account_lines_found(
+    lines: PageLines, rows: int, boxes: Sequence[Box], slack: float = 1.0
+) -> PageAccount:
+    """One page's account (``account_found``): ``rows`` loaded from it, ``boxes`` those
+    rows' boxes (as stored: ``row_box``) and the boxes read without loading them."""
+    missed = tuple(ln.text for ln in lines.outside if not _inside(ln, boxes, slack))
+    return PageAccount(lines.page, rows, lines.table_like, missed)
+
+
+def row_box(bbox: str | None) -> Box | None:
+    """A row's stored ``bbox`` as the box accounting checks lines against."""
+    return _parse_box(bbox)
 
 
 def account_pdf(

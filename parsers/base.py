@@ -8,6 +8,7 @@ column descriptions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -231,6 +232,30 @@ class ParseResult:
     warnings: list[ParseWarning] = field(default_factory=list)
     #: Page (or sheet) -> (rows loaded, table-like lines in no table), from page accounting.
     accounted: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: Rows kept on disk instead of in ``rows`` (a long PDF's: ``parsers.generic.spill``);
+    #: ``rows`` then holds none. Read them with ``table_rows``.
+    spilled: RowsElsewhere | None = None
+
+    def table_names(self) -> list[str]:
+        """The tables the rows fill, in order of their first row."""
+        if self.spilled is not None:
+            return list(self.spilled.tables)
+        return list(dict.fromkeys(row.table for row in self.rows))
+
+    def table_rows(self, table: str) -> Iterator[Row]:
+        """The rows of ``table``, in order, from ``rows`` or from the spill."""
+        if self.spilled is not None:
+            return self.spilled.rows(table)
+        return (row for row in self.rows if row.table == table)
+
+    def count_rows(self, skip: Iterable[str] = ()) -> int:
+        """How many rows there are, but those of the ``skip`` tables."""
+        skipped = set(skip)
+        if self.spilled is not None:
+            return sum(n for t, n in self.spilled.counts.items() if t not in skipped)
+        if not skipped:
+            return len(self.rows)
+        return sum(1 for row in self.rows if row.table not in skipped)
 
     def warning_text(self) -> str | None:
         """The warnings joined for the ``documents.warnings`` column (None when there are none)."""
@@ -243,7 +268,20 @@ class ParseResult:
         return "; ".join(reasons) if reasons else None
 
     def rows_for(self, table: str) -> list[Row]:
-        return [r for r in self.rows if r.table == table]
+        return list(self.table_rows(table))
+
+
+class RowsElsewhere(Protocol):
+    """Rows a parse kept out of memory (``parsers.generic.spill.SpilledRows``)."""
+
+    #: Rows per table.
+    counts: dict[str, int]
+    #: The tables, in order of their first row, with the value columns their rows fill.
+    tables: dict[str, list[str]]
+
+    def rows(self, table: str) -> Iterator[Row]: ...
+
+    def remove(self) -> None: ...
 
 
 @runtime_checkable

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Protocol
 
 from parsers.base import Column, ColumnType, ParseResult, ParseWarning
 from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS, FOOTNOTE_CHARS
@@ -58,6 +58,21 @@ class TypedTable:
     rows: list[TypedRow] = field(default_factory=list)
     #: Lines printed with the table that are not rows: notes, ``Source:`` lines.
     notes: list[str] = field(default_factory=list)
+    #: Rows kept on disk instead of in ``rows`` (``parsers.generic.spill``); ``rows`` is
+    #: then empty. ``stored_rows`` reads either.
+    spilled: StoredRows | None = None
+
+    def stored_rows(self) -> StoredRows | list[TypedRow]:
+        """The rows, from ``rows`` or from the spill."""
+        return self.spilled if self.spilled is not None else self.rows
+
+
+class StoredRows(Protocol):
+    """Typed rows kept out of memory: counted, read in order (again each time)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[TypedRow]: ...
 
 
 #: Cells that say "no value" in a numeric or date column (a text column keeps them as
@@ -89,11 +104,11 @@ def typed_table(
     n = len(header)
     # A row's own list when it has the header's width already: no copy of a long table.
     printed = [
-        values if type(values) is list and len(values) == n else _widened(values, n)
+        values if type(values) is list and len(values) == n else widened(values, n)
         for _, values in rows
     ]
     # "7**": a footnote mark glued to a number; typed as the number, kept as printed.
-    raw = [_without_marks(r) for r in printed]
+    raw = [without_marks(r) for r in printed]
     types = [column_type([r[c] for r in raw]) for c in range(n)]
     converters = [CONVERTERS[t] for t in types]
     columns = [
@@ -103,15 +118,8 @@ def typed_table(
     table = TypedTable(name, title, columns)
     untyped = False
     for (row, _), values, shown in zip(rows, raw, printed, strict=True):
-        row.values = [converters[c](values[c]) for c in range(n)]
-        odd = {
-            header[c]: as_text(shown[c])
-            for c in range(n)
-            if (row.values[c] is None and values[c] is not None and not is_missing(values[c]))
-            or (values[c] is not shown[c] and types[c] != "text")
-        }
-        row.values.append(json.dumps(odd, ensure_ascii=False) if odd else None)
-        untyped = untyped or bool(odd)
+        row.values = typed_values(values, shown, header, types, converters)
+        untyped = untyped or row.values[-1] is not None
         table.rows.append(row)
     if untyped:
         table.columns.append(
@@ -128,18 +136,110 @@ def typed_table(
     return table
 
 
+def typed_values(
+    values: Sequence[Value],
+    shown: Sequence[Value],
+    header: Sequence[str],
+    types: Sequence[ColumnType],
+    converters: Sequence[Callable[[Value], Any]],
+) -> list[Any]:
+    """One row's values converted to its columns' ``types``, then the ``UNTYPED_CELLS``
+    JSON (None when every cell fits): ``values`` as typed (footnote marks off), ``shown``
+    as printed, both of the header's width."""
+    n = len(header)
+    typed = [converters[c](values[c]) for c in range(n)]
+    odd = {
+        header[c]: as_text(shown[c])
+        for c in range(n)
+        if (typed[c] is None and values[c] is not None and not is_missing(values[c]))
+        or (values[c] is not shown[c] and types[c] != "text")
+    }
+    typed.append(json.dumps(odd, ensure_ascii=False) if odd else None)
+    return typed
+
+
+class TypeTally:
+    """``column_type`` of a column whose values come one at a time (a long table written
+    out as it is read): ``add`` each value, ``type()`` at the end; the same answer."""
+
+    __slots__ = (
+        "present",
+        "all_bool",
+        "typed",
+        "int_ok",
+        "float_ok",
+        "date_ok",
+        "numbers",
+        "numbers_int",
+        "digit_text",
+    )
+
+    def __init__(self) -> None:
+        self.present = self.typed = self.numbers = 0
+        self.all_bool = self.int_ok = self.float_ok = self.date_ok = self.numbers_int = True
+        self.digit_text = False
+
+    def add(self, value: Value) -> None:
+        if value is None:
+            return
+        self.present += 1
+        self.all_bool = self.all_bool and isinstance(value, bool)
+        if is_missing(value):
+            return
+        self.typed += 1
+        number = as_float(value) is not None
+        if number:
+            self.numbers += 1
+            self.numbers_int = self.numbers_int and as_int(value) is not None
+        elif isinstance(value, str) and value[:1].isdigit():
+            self.digit_text = True
+        self.float_ok = self.float_ok and number
+        self.int_ok = self.int_ok and as_int(value) is not None
+        self.date_ok = self.date_ok and as_date(value) is not None
+
+    def type(self) -> ColumnType:
+        if not self.present:
+            return "text"
+        if self.all_bool:
+            return "boolean"
+        if not self.typed:
+            return "text"
+        if self.int_ok:
+            return "integer"
+        if self.float_ok:
+            return "float"
+        if self.date_ok:
+            return "date"
+        if not self.numbers or self.numbers < NUMERIC_SHARE * self.typed or self.digit_text:
+            return "text"
+        return "integer" if self.numbers_int else "float"
+
+
 def total_warnings(table: TypedTable, totals: Sequence[tuple[str, Sequence[Value]]]) -> list[str]:
     """A warning per numeric column whose printed total is not the sum of the table's rows;
     ``totals`` are (where the total is printed, its values in the table's column order)."""
+    if not totals:
+        return []
+    sums = [
+        sum(row.values[c] or 0 for row in table.rows) if column.type in ("integer", "float") else 0
+        for c, column in enumerate(table.columns)
+    ]
+    return summed_warnings(table.columns, sums, totals)
+
+
+def summed_warnings(
+    columns: Sequence[Column], sums: Sequence[Any], totals: Sequence[tuple[str, Sequence[Value]]]
+) -> list[str]:
+    """``total_warnings`` from each column's sum over the rows (``sums``)."""
     warnings = []
     for where, printed in totals:
-        for c, column in enumerate(table.columns):
+        for c, column in enumerate(columns):
             if column.type not in ("integer", "float") or c >= len(printed):
                 continue
             value = as_float(printed[c]) if printed[c] is not None else None
             if value is None:
                 continue
-            summed = sum(row.values[c] or 0 for row in table.rows)
+            summed = sums[c]
             if abs(summed - value) > 1e-6 * max(1.0, abs(value)):
                 warnings.append(
                     f"{where} prints {as_text(printed[c])} for {column.name!r}"
@@ -155,20 +255,20 @@ def add_typed(result: ParseResult, tables: Sequence[TypedTable], mismatches: Seq
     result.warnings.extend(ParseWarning("total_mismatch", m) for m in mismatches)
 
 
-def _widened(values: Sequence[Value], n: int) -> list[Value]:
+def widened(values: Sequence[Value], n: int) -> list[Value]:
     """``values`` cut or padded with None to ``n``."""
     return list(values)[:n] + [None] * (n - len(values))
 
 
-def _without_marks(values: list[Value]) -> list[Value]:
-    """``values`` with ``_unmarked`` applied: the same list when no value changes."""
-    unmarked = [_unmarked(v) for v in values]
-    if all(u is v for u, v in zip(unmarked, values, strict=True)):
+def without_marks(values: list[Value]) -> list[Value]:
+    """``values`` with ``unmarked`` applied: the same list when no value changes."""
+    bare = [unmarked(v) for v in values]
+    if all(u is v for u, v in zip(bare, values, strict=True)):
         return values
-    return unmarked
+    return bare
 
 
-def _unmarked(value: Value) -> Value:
+def unmarked(value: Value) -> Value:
     """A number printed with footnote marks after it (``7**``, ``12†``) as the number's text;
     any other value as it is."""
     if isinstance(value, str) and value[-1:] in FOOTNOTE_CHARS:

@@ -9,7 +9,7 @@ a run of pages.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -498,32 +498,45 @@ def find_tables(
 ) -> FoundTables:
     """``extract_tables``, with each page's table-like lines for page accounting."""
     path = Path(path)
+    numbers = page_numbers(path, pages)
+    per_page = list(found_pages(path, numbers, workers))
+    # A page with no table of its own may continue the previous page's (continuation.py).
+    tables = continue_pages([p.tables for p in per_page], numbers, pdf_page_words(path))
+    return FoundTables(join_pages(_consecutive(tables, numbers)), [p.lines for p in per_page])
+
+
+def page_numbers(path: Path, pages: Iterable[int] | None = None) -> list[int]:
+    """The 1-based ``pages`` of the PDF (all when None), sorted; ``ParseError`` when the
+    file is not a readable PDF or a page does not exist."""
     n_pages = _page_count(path)
     numbers = sorted(set(pages)) if pages is not None else list(range(1, n_pages + 1))
     bad = [n for n in numbers if not 1 <= n <= n_pages]
     if bad:
         raise ParseError(f"{path}: no page {bad[0]} (the document has {n_pages} pages)")
+    return numbers
+
+
+def found_pages(path: Path, numbers: list[int], workers: int | None = None) -> Iterator[PageFound]:
+    """What each page of ``numbers`` holds, in page order, each run of pages as soon as it
+    is read (by worker processes for a long document, ``PAGE_RANGES`` when set)."""
     n_workers = min(workers or os.cpu_count() or 1, -(-len(numbers) // 2))
     if workers is None and _pages_read(path, numbers):
         n_workers = 1  # this process has the pages already (page text was read from them)
     ranges = PAGE_RANGES.get()
     elsewhere = ranges(_pages_worker, path, numbers) if ranges is not None else None
     if elsewhere is not None:
-        per_page = elsewhere
+        yield from elsewhere
     elif len(numbers) <= PARALLEL_MIN_PAGES or n_workers <= 1:
-        per_page = _pages_worker(str(path), numbers)
+        for run in _chunks(numbers, 1):
+            yield from _pages_worker(str(path), run)
     else:
-        per_page = []
         # Workers leave if this process is killed (none left waiting for work).
         with ProcessPoolExecutor(
             max_workers=n_workers, initializer=die_with_parent, initargs=(os.getpid(),)
         ) as pool:
             chunks = _chunks(numbers, n_workers)
             for result in pool.map(_pages_worker, [str(path)] * len(chunks), chunks):
-                per_page.extend(result)
-    # A page with no table of its own may continue the previous page's (continuation.py).
-    tables = continue_pages([p.tables for p in per_page], numbers, pdf_page_words(path))
-    return FoundTables(join_pages(_consecutive(tables, numbers)), [p.lines for p in per_page])
+                yield from result
 
 
 def _consecutive(per_page: Sequence[list[PageTable]], numbers: list[int]) -> list[list[PageTable]]:

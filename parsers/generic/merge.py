@@ -60,17 +60,37 @@ def _start(part: PageTable, index: int) -> ExtractedTable:
 
 def join_pages(pages: list[list[PageTable]]) -> list[ExtractedTable]:
     """Tables of the document in reading order, parts continued over pages joined."""
-    tables: list[ExtractedTable] = []
-    last: tuple[ExtractedTable, PageTable] | None = None
-    forms: list[ExtractedTable] = []
+    joiner = PageJoiner()
     for parts in pages:
+        joiner.add(parts)
+    return joiner.tables
+
+
+class PageJoiner:
+    """``join_pages`` a page at a time: ``add`` each page's parts in order; ``tables`` are
+    the tables so far, and ``open()`` those a later page may still continue (the last
+    table of the page, the page's forms); the others are finished."""
+
+    def __init__(self) -> None:
+        self.tables: list[ExtractedTable] = []
+        self.last: tuple[ExtractedTable, PageTable] | None = None
+        self.forms: list[ExtractedTable] = []
+
+    def open(self) -> list[ExtractedTable]:
+        """The tables the next page may continue."""
+        tables = list(self.forms)
+        if self.last is not None and all(t is not self.last[0] for t in tables):
+            tables.append(self.last[0])
+        return tables
+
+    def add(self, parts: list[PageTable]) -> None:
         page_forms: list[ExtractedTable] = []
         for index, part in enumerate(parts):
             if part.method == "form":
-                form = _same_form(forms, part)
+                form = _same_form(self.forms, part)
                 if form is None:
                     form = _start(part, index)
-                    tables.append(form)
+                    self.tables.append(form)
                 else:
                     body = part.rows[1:]
                     form.pieces.append(
@@ -87,13 +107,13 @@ def join_pages(pages: list[list[PageTable]]) -> list[ExtractedTable]:
                     form.warnings.extend(part.warnings)
                 page_forms.append(form)
                 if index == len(parts) - 1:
-                    last = None  # a form continues only as a form
+                    self.last = None  # a form continues only as a form
                 continue
             n_header = None
-            if index == 0 and last is not None:
-                n_header = _continued_header(last[0], last[1], part)
-            if n_header is not None and last is not None:
-                table = last[0]
+            if index == 0 and self.last is not None:
+                n_header = _continued_header(self.last[0], self.last[1], part)
+            if n_header is not None and self.last is not None:
+                table = self.last[0]
                 body = part.rows[n_header:]
                 boxes = part.row_boxes[n_header:]
                 table.pieces.append(
@@ -104,13 +124,12 @@ def join_pages(pages: list[list[PageTable]]) -> list[ExtractedTable]:
                 current = table
             else:
                 current = _start(part, index)
-                tables.append(current)
+                self.tables.append(current)
             if index == len(parts) - 1:
-                last = (current, part)
+                self.last = (current, part)
         if not parts:
-            last = None
-        forms = page_forms
-    return tables
+            self.last = None
+        self.forms = page_forms
 
 
 def _same_form(forms: list[ExtractedTable], part: PageTable) -> ExtractedTable | None:

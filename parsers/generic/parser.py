@@ -7,31 +7,39 @@ each body row's cells, searchable as text.
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 from parsers.accounting import account_found
 from parsers.base import Box, Column, ParseResult, Row, TableSpec, bbox_text
-from parsers.generic.extract import FoundTables, find_tables
+from parsers.generic.extract import FoundTables, find_tables, page_numbers
 from parsers.generic.model import ExtractedTable
+from parsers.generic.spill import SPILL_FOLDER, SPILL_MIN_PAGES
+from parsers.generic.stored import (
+    ROWS,
+    TABLES,
+    at,
+    body_rows,
+    body_values,
+    headed,
+    is_total,
+    kept_totals,
+    named_columns,
+    part_row,
+    table_place,
+    table_text,
+    typed_name,
+)
+from parsers.generic.streamed import parse_streamed
 from parsers.typed import (
-    TOTAL_LABEL,
     TypedRow,
     TypedTable,
     Value,
     add_typed,
-    table_slug,
     total_warnings,
     typed_table,
 )
 from records.core.errors import ParseError
 from records.core.filetypes import sniff
-
-_UNNAMED = re.compile(r"^column_\d+$")
-
-TABLES = "extracted_tables"
-ROWS = "extracted_rows"
 
 #: Set on the rows of a document a template refused (see ``db.load``): which template, and why.
 LAYOUT_DRIFT_COLUMN = Column(
@@ -99,50 +107,10 @@ def table_rows(tables: list[ExtractedTable]) -> list[Row]:
     """Database rows for ``tables``: their parts and their body rows."""
     rows: list[Row] = []
     for table in tables:
-        header = json.dumps(table.header, ensure_ascii=False)
-        columns = json.dumps(table.columns, ensure_ascii=False)
-        warnings = json.dumps(table.warnings, ensure_ascii=False) if table.warnings else None
+        described = table_text(table)
         for n, piece in enumerate(table.pieces):
-            values = {
-                "bbox": bbox_text(piece.bbox),
-                "n_rows": piece.n_rows,
-                "n_columns": table.n_columns,
-                "header": header,
-                "columns": columns,
-                "method": table.method,
-                "continued_from_page": table.pieces[n - 1].page if n else None,
-                "first_page": table.page,
-                "first_table_index": table.table_index,
-                "warnings": warnings,
-            }
-            rows.append(
-                Row(
-                    TABLES,
-                    piece.page,
-                    piece.table_index,
-                    piece.first_row,
-                    values,
-                    bbox_text(piece.bbox),
-                )
-            )
-            for i in range(piece.first_row, piece.first_row + piece.n_rows):
-                cells = table.rows[i]
-                box = piece.row_boxes[i - piece.first_row] if piece.row_boxes else None
-                rows.append(
-                    Row(
-                        ROWS,
-                        piece.page,
-                        piece.table_index,
-                        i,
-                        {
-                            "cells": json.dumps(cells, ensure_ascii=False),
-                            "text": " | ".join(cells),
-                            "first_page": table.page,
-                            "first_table_index": table.table_index,
-                        },
-                        bbox_text(box),
-                    )
-                )
+            rows.append(part_row(table, described, n))
+            rows.extend(body_rows(table, piece))
     return rows
 
 
@@ -152,14 +120,13 @@ def typed_tables(tables: list[ExtractedTable]) -> tuple[list[TypedTable], list[s
     typed: list[TypedTable] = []
     warnings: list[str] = []
     for table in tables:
-        where = f"page {table.page}, table {table.table_index + 1}"
+        where = table_place(table)
         body: list[tuple[TypedRow, list[Value]]] = []
         totals: list[tuple[str, list[Value]]] = []
         for piece in table.pieces:
             for i in range(piece.first_row, piece.first_row + piece.n_rows):
-                cells: list[Value] = [c if c != "" else None for c in table.rows[i]]
-                first = next((c for c in table.rows[i] if c), "")
-                if TOTAL_LABEL.match(first.strip()):
+                cells = body_values(table.rows[i])
+                if is_total(table.rows[i]):
                     totals.append((f"{where}: total row on page {piece.page}", cells))
                     continue
                 box = piece.row_boxes[i - piece.first_row] if piece.row_boxes else None
@@ -167,63 +134,18 @@ def typed_tables(tables: list[ExtractedTable]) -> tuple[list[TypedTable], list[s
                 body.append((row, cells))
         if not body:
             continue
-        names, keep, header_at = _named_columns(table.columns, [v for _, v in body], _headed(table))
+        filled = [
+            any(c < len(v) and v[c] is not None for _, v in body) for c in range(len(table.columns))
+        ]
+        names, keep, header_at = named_columns(table.columns, filled, headed(table))
         # Columns dropped: the rows' kept values; else each row's own list (typed_table pads).
         if keep != list(range(len(table.columns))):
-            body = [(row, [_at(v, c) for c in keep]) for row, v in body]
-        # A total may be printed under the header its column was named from.
-        totals = [(w, [_at(v, c) or _at(v, header_at.get(c, c)) for c in keep]) for w, v in totals]
-        name = table_slug(" ".join(names[:3]), fallback="pdf_table")
-        result = typed_table(name, table.title, names, body, f"PDF table ({where})")
+            body = [(row, [at(v, c) for c in keep]) for row, v in body]
+        totals = kept_totals(totals, keep, header_at)
+        result = typed_table(typed_name(names), table.title, names, body, f"PDF table ({where})")
         typed.append(result)
         warnings.extend(total_warnings(result, totals))
     return typed, warnings
-
-
-def _headed(table: ExtractedTable) -> list[bool]:
-    """Per column, whether a header cell of its own starts in it (below the title rows): a
-    column whose only name comes from a cell spanning into it from the left has none."""
-    own = [False] * table.n_columns
-    for row in table.header[table.title_rows :]:
-        for c, text in enumerate(row[: len(own)]):
-            own[c] = own[c] or bool(text)
-    return own
-
-
-def _at(values: list[Value], c: int) -> Value:
-    return values[c] if c < len(values) else None
-
-
-def _named_columns(
-    columns: list[str], rows: list[list[Value]], headed: list[bool]
-) -> tuple[list[str], list[int], dict[int, int]]:
-    """Column names, the grid columns they read, and the grid column each kept column's
-    name was taken from when not its own. Spacer columns (no value, and no header or only a
-    header spanning into them from another column) are dropped; a header of its own over
-    an empty grid column names the unnamed column of values just left (else right) of it,
-    where the grid split a header from its values."""
-    filled = [any(c < len(r) and r[c] is not None for r in rows) for c in range(len(columns))]
-    unnamed = [bool(_UNNAMED.match(name)) for name in columns]
-    headed = [c < len(headed) and headed[c] for c in range(len(columns))]
-    names = list(columns)
-    dropped: set[int] = set()
-    header_at: dict[int, int] = {}
-    for c in range(len(columns)):
-        if unnamed[c] or filled[c] or not headed[c]:
-            continue
-        for side in (c - 1, c + 1):
-            if 0 <= side < len(columns) and unnamed[side] and filled[side] and side not in dropped:
-                names[side] = columns[c]
-                unnamed[side] = False
-                dropped.add(c)
-                header_at[side] = c
-                break
-    keep = [
-        c
-        for c in range(len(columns))
-        if c not in dropped and (filled[c] or (headed[c] and not unnamed[c]))
-    ]
-    return [names[c] for c in keep], keep, header_at
 
 
 def account_tables(found: FoundTables) -> ParseResult:
@@ -260,6 +182,10 @@ class GenericParser:
     def parse(self, path: Path) -> ParseResult:
         if not self.detect(path):
             raise ParseError(f"{path}: not a PDF")
+        folder = SPILL_FOLDER.get()
+        if folder is not None and len(page_numbers(path)) >= SPILL_MIN_PAGES:
+            # A long PDF: its rows go to a file as its pages are read (flat memory).
+            return parse_streamed(path, folder, (TABLES, ROWS))
         found = find_tables(path)
         tables = found.tables
         result = account_tables(found)

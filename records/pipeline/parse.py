@@ -17,6 +17,8 @@ from db.documents import documents_to_parse
 from db.load import LoadBatch, data_rows, fail_document, load_result
 from db.runs import record_error, start_run
 from parsers.base import Parser, ParseResult
+from parsers.generic.extract import PAGE_RANGES
+from parsers.generic.spill import SPILL_FOLDER
 from parsers.reading.document import fewer_collections, pages_not_read
 from parsers.registry import detect_parser, get_parser, table_specs
 from records.core.archive import Archive
@@ -41,6 +43,10 @@ def named_parser(document: dict[str, Any], config: Config | None) -> str | None:
             if source.name == document["source"]:
                 return source.parser
     return document.get("parser") or None
+
+
+#: The archive's folder for a parse's spill files (removed once loaded).
+SPILL_DIR = "tmp"
 
 
 @dataclass
@@ -70,8 +76,16 @@ class _Outcome:
 def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
     """Worker: read page text (OCR scans), choose the parser if none is named, parse.
 
-    No database here; an expected failure comes back as its message."""
-    outcome = _parse_job(job, archive_root)
+    No database here; an expected failure comes back as its message. A long PDF's rows
+    come back in a spill file in the archive's ``tmp`` folder (``parsers.generic.spill``),
+    removed once loaded; not on a cluster's worker (``PAGE_RANGES`` set there), whose files
+    the coordinator may not see."""
+    folder = archive_root / SPILL_DIR if PAGE_RANGES.get() is None else None
+    token = SPILL_FOLDER.set(folder)
+    try:
+        outcome = _parse_job(job, archive_root)
+    finally:
+        SPILL_FOLDER.reset(token)
     # Pages too big to read, of the file or of its OCR copy: the user is told which.
     unread = dict(pages_not_read(job.path))
     if outcome.prepared is not None and outcome.prepared.target != job.path:
@@ -201,6 +215,7 @@ def parse_pending(
             if failure is not None and _not_the_documents(failure):
                 raise failure
             if failure is not None:
+                load.release()  # not loaded: its spill is of no more use
                 error = batch.load(_FailedLoad(db, job.document, failure, run_id))
                 if error is not None:
                     raise error
@@ -235,6 +250,12 @@ class _DocumentLoad:
     settings: Settings | None
     part: RunSummary = field(default_factory=RunSummary)
 
+    def release(self) -> None:
+        """Remove the outcome's spill files (after the commit: a batch may load it again)."""
+        for result in (self.outcome.result, self.outcome.drift):
+            if isinstance(result, ParseResult) and result.spilled is not None:
+                result.spilled.remove()
+
     def __call__(self) -> None:
         self.part = RunSummary(run_id=self.run_id)
         _load_outcome(
@@ -258,6 +279,9 @@ class _FailedLoad:
     run_id: int | None
     part: RunSummary = field(default_factory=RunSummary)
 
+    def release(self) -> None:
+        """Nothing to remove."""
+
     def __call__(self) -> None:
         self.part = RunSummary(run_id=self.run_id)
         label = self.document.get("filename") or self.document["sha256"][:12]
@@ -277,8 +301,9 @@ def _not_the_documents(error: Exception) -> bool:
 
 
 def _add_counts(summary: RunSummary, loads: Iterable[Any]) -> None:
-    """Add the counts of committed document loads to the run's."""
+    """Add the counts of committed document loads to the run's (and let go of their spills)."""
     for load in loads:
+        load.release()
         part: RunSummary = load.part
         summary.documents_failed += part.documents_failed
         summary.documents_quarantined += part.documents_quarantined
