@@ -13,7 +13,7 @@ from parsers.accounting import account_found
 from parsers.base import Box, Column, ParseResult, Row, TableSpec, bbox_text
 from parsers.generic.extract import FoundTables, find_tables, page_numbers
 from parsers.generic.model import ExtractedTable
-from parsers.generic import spill
+from parsers.generic.spill import spill_folder_for
 from parsers.generic.stored import (
     ROWS,
     TABLES,
@@ -182,8 +182,8 @@ class GenericParser:
     def parse(self, path: Path) -> ParseResult:
         if not self.detect(path):
             raise ParseError(f"{path}: not a PDF")
-        folder = spill.SPILL_FOLDER.get()
-        if folder is not None and len(page_numbers(path)) >= spill.SPILL_MIN_PAGES:
+        folder = spill_folder_for(lambda: len(page_numbers(path)))
+        if folder is not None:
             # A long PDF: its rows go to a file as its pages are read (flat memory).
             return parse_streamed(path, folder, (TABLES, ROWS))
         found = find_tables(path)

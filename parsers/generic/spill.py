@@ -20,7 +20,7 @@ import pickle
 import sqlite3
 import tempfile
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,14 @@ SPILL_FOLDER: ContextVar[Path | None] = ContextVar("spill_folder", default=None)
 SPILL_MIN_PAGES = 100
 #: Rows read back from the file at a time.
 READ_BATCH = 2000
+
+
+def spill_folder_for(pages: Callable[[], int]) -> Path | None:
+    """Where to spill the rows of a document of ``pages()`` pages (asked only when a folder
+    is set); None: keep them in memory."""
+    folder = SPILL_FOLDER.get()
+    return folder if folder is not None and pages() >= SPILL_MIN_PAGES else None
+
 
 _SCHEMA = (
     "create table parsed (tbl text, tseq integer, ord integer, page integer,"
