@@ -12,6 +12,7 @@ still names the original: a search hit cites what the agency sent.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlite_utils
@@ -62,36 +63,41 @@ def unread_scans(db: sqlite_utils.Database, sha256: str) -> bool:
 def index_pages(
     db: sqlite_utils.Database,
     sha256: str,
-    pages: list[PageText],
+    pages: Iterable[PageText],
     ocr_texts: dict[int, str] | None = None,
 ) -> int:
     """(Re)write the page rows of an archived PDF; return how many pages it has.
 
-    ``pages`` is the original's text (``parsers.reading.pagetext.read_pages``); ``ocr_texts`` the
-    text of its OCR'd pages, read from the OCR copy (``records.pipeline.ocr``).
+    ``pages`` is the original's text (``parsers.reading.pagetext.read_pages``, or a long
+    PDF's read back from its parse's spill: written as they come, not held); ``ocr_texts``
+    the text of its OCR'd pages, read from the OCR copy (``records.pipeline.ocr``).
     """
     ocr_texts = ocr_texts or {}
-    rows = [
-        {
-            "document": sha256,
-            "page": p.page,
-            "text": ocr_texts.get(p.page, p.text),
-            "chars": p.n_chars,
-            "scanned": int(p.needs_ocr),
-            "ocr": int(p.page in ocr_texts),
-            "extractor_version": VERSION,
-        }
-        for p in pages
-    ]
+    count = 0
+
+    def rows() -> Iterator[dict[str, Any]]:
+        nonlocal count
+        for p in pages:
+            count += 1
+            yield {
+                "document": sha256,
+                "page": p.page,
+                "text": ocr_texts.get(p.page, p.text),
+                "chars": p.n_chars,
+                "scanned": int(p.needs_ocr),
+                "ocr": int(p.page in ocr_texts),
+                "extractor_version": VERSION,
+            }
+
     with db.atomic():
         db.execute("delete from pages where document = ?", [sha256])
-        db.table("pages").insert_all(rows, batch_size=200)
+        db.table("pages").insert_all(rows(), batch_size=200)
         # Not every parser reports a page count; the page text always knows it.
         db.execute(
             "update documents set pages = ? where sha256 = ? and pages is null",
-            [len(rows), sha256],
+            [count, sha256],
         )
-    return len(rows)
+    return count
 
 
 def phrase_query(text: str) -> str:

@@ -44,6 +44,7 @@ from parsers.generic.sliver_rows import drop_sliver_rows
 from parsers.generic.text_rules import find_underlined_listings, split_text_rules
 from parsers.reading.chars import light_chars
 from parsers.reading.document import is_open, open_document
+from parsers.reading.pagetext import PageText, page_text
 from parsers.reading.words import word_boxes
 from records.core.errors import ParseError
 from records.core.lifeline import die_with_parent
@@ -81,6 +82,8 @@ class PageFound:
 
     tables: list[PageTable]
     lines: PageLines
+    #: The page's text and scan signs, when asked for (``found_pages(with_text=True)``).
+    text: PageText | None = None
 
 
 @dataclass
@@ -442,10 +445,11 @@ def page_tables(content: PageContent) -> list[PageTable]:
     return found
 
 
-def _pages_worker(path: str, numbers: list[int]) -> list[PageFound]:
+def _pages_worker(path: str, numbers: list[int], with_text: bool = False) -> list[PageFound]:
     """The tables of pages ``numbers`` of the PDF at ``path``, and the lines page accounting
     needs of them, from one reading of each page (the words of the accounting are
-    ``account_pdf``'s own: pdfplumber's default word settings, not the extractor's)."""
+    ``account_pdf``'s own: pdfplumber's default word settings, not the extractor's); with
+    ``with_text``, each page's text too (``parsers.reading.pagetext``)."""
     with open_document(Path(path)) as document:
         out = []
         for n in numbers:
@@ -453,9 +457,15 @@ def _pages_worker(path: str, numbers: list[int]) -> list[PageFound]:
             tables = page_tables(read_page(page))
             # A page's tables' boxes stay in the final tables whatever is joined later.
             lines = page_lines(n, word_boxes(light_chars(page)), [t.bbox for t in tables])
-            out.append(PageFound(tables, lines))
+            text = page_text(page) if with_text else None
+            out.append(PageFound(tables, lines, text))
             document.done_with(page, keep=False)  # the last stage to read it
         return out
+
+
+def _pages_text_worker(path: str, numbers: list[int]) -> list[PageFound]:
+    """``_pages_worker`` with each page's text."""
+    return _pages_worker(path, numbers, with_text=True)
 
 
 def _pages_read(path: Path, numbers: list[int]) -> bool:
@@ -516,26 +526,30 @@ def page_numbers(path: Path, pages: Iterable[int] | None = None) -> list[int]:
     return numbers
 
 
-def found_pages(path: Path, numbers: list[int], workers: int | None = None) -> Iterator[PageFound]:
+def found_pages(
+    path: Path, numbers: list[int], workers: int | None = None, with_text: bool = False
+) -> Iterator[PageFound]:
     """What each page of ``numbers`` holds, in page order, each run of pages as soon as it
-    is read (by worker processes for a long document, ``PAGE_RANGES`` when set)."""
+    is read (by worker processes for a long document, ``PAGE_RANGES`` when set); with
+    ``with_text`` (not through ``PAGE_RANGES``), each page's text too."""
+    worker = _pages_text_worker if with_text else _pages_worker
     n_workers = min(workers or os.cpu_count() or 1, -(-len(numbers) // 2))
     if workers is None and _pages_read(path, numbers):
         n_workers = 1  # this process has the pages already (page text was read from them)
-    ranges = PAGE_RANGES.get()
+    ranges = None if with_text else PAGE_RANGES.get()
     elsewhere = ranges(_pages_worker, path, numbers) if ranges is not None else None
     if elsewhere is not None:
         yield from elsewhere
     elif len(numbers) <= PARALLEL_MIN_PAGES or n_workers <= 1:
         for run in _chunks(numbers, 1):
-            yield from _pages_worker(str(path), run)
+            yield from worker(str(path), run)
     else:
         # Workers leave if this process is killed (none left waiting for work).
         with ProcessPoolExecutor(
             max_workers=n_workers, initializer=die_with_parent, initargs=(os.getpid(),)
         ) as pool:
             chunks = _chunks(numbers, n_workers)
-            for result in pool.map(_pages_worker, [str(path)] * len(chunks), chunks):
+            for result in pool.map(worker, [str(path)] * len(chunks), chunks):
                 yield from result
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from parsers.base import Row
+from parsers.reading.pagetext import PageText
 from parsers.typed import TypedRow
 
 #: Set, a document of at least ``SPILL_MIN_PAGES`` pages is parsed with its rows written
@@ -33,6 +34,9 @@ from parsers.typed import TypedRow
 SPILL_FOLDER: ContextVar[Path | None] = ContextVar("spill_folder", default=None)
 #: Documents with fewer pages keep their rows in memory: a spill costs a file and a copy.
 SPILL_MIN_PAGES = 100
+#: Set True (with ``SPILL_FOLDER``), a spilled parse's page workers read each page's text
+#: too (``parsers.reading.pagetext``) and it goes to the spill: ``SpilledRows.page_texts``.
+READ_PAGE_TEXT: ContextVar[bool] = ContextVar("read_page_text", default=False)
 #: Rows read back from the file at a time.
 READ_BATCH = 2000
 
@@ -49,6 +53,7 @@ _SCHEMA = (
     " table_index integer, row_index integer, bbox text, vals blob)",
     "create table typed (tseq integer, ord integer, page integer, table_index integer,"
     " row_index integer, bbox text, vals blob)",
+    "create table pages (page integer primary key, text text, n_chars integer, image_share real)",
 )
 
 
@@ -78,6 +83,9 @@ class RowSpill:
         self.counts: dict[str, int] = {}
         self.columns: dict[str, dict[str, None]] = {}
         self.typed_count: dict[int, int] = {}
+        #: Pages whose text was written, and those of them that are scans (need OCR).
+        self.pages = 0
+        self.scanned: list[int] = []
 
     def add_rows(self, tseq: int, rows: Iterable[Row], order: Iterable[int]) -> None:
         """``rows`` of table ``tseq`` (the parse's order of tables), each with its place in
@@ -122,6 +130,16 @@ class RowSpill:
         self.typed_count[tseq] = self.typed_count.get(tseq, 0) + len(records)
         self.db.executemany("insert into typed values (?, ?, ?, ?, ?, ?, ?)", records)
 
+    def add_page(self, text: PageText) -> None:
+        """One page's text (pages come in order)."""
+        self.db.execute(
+            "insert into pages values (?, ?, ?, ?)",
+            (text.page, text.text, text.n_chars, text.image_share),
+        )
+        self.pages += 1
+        if text.needs_ocr:
+            self.scanned.append(text.page)
+
     def finish(self, order: Iterable[str]) -> SpilledRows:
         """Index and close the file; the handle that reads it back. ``order``: the
         database tables in the order their rows are loaded."""
@@ -132,7 +150,9 @@ class RowSpill:
         first = [t for t in order if t in self.columns]
         tables = {t: list(self.columns[t]) for t in [*first, *self.columns] if t in self.columns}
         self._cleanup.detach()  # the handle owns the file now
-        return SpilledRows(self.path, dict(self.counts), tables)
+        spilled = SpilledRows(self.path, dict(self.counts), tables)
+        spilled.pages, spilled.scanned = self.pages, list(self.scanned)
+        return spilled
 
     def discard(self) -> None:
         """Close and remove the file (the parse failed)."""
@@ -163,6 +183,9 @@ class SpilledRows:
         self.counts = counts
         #: The database tables (in load order) and the value columns their rows fill.
         self.tables = tables
+        #: Pages whose text is in the file (``page_texts``), and which of them are scans.
+        self.pages = 0
+        self.scanned: list[int] = []
         self._cleanup: weakref.finalize[Any, Any] | None = weakref.finalize(
             self, _remove, str(path)
         )
@@ -171,18 +194,25 @@ class SpilledRows:
         # Sent to another process, which owns the file from now on (this copy goes away).
         if self._cleanup is not None:
             self._cleanup.detach()
-        return {"path": self.path, "counts": self.counts, "tables": self.tables}
+        state = dict(self.__dict__)
+        del state["_cleanup"]
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.path = state["path"]
-        self.counts = state["counts"]
-        self.tables = state["tables"]
+        self.__dict__.update(state)
         self._cleanup = weakref.finalize(self, _remove, str(self.path))
 
     def rows(self, table: str) -> Iterator[Row]:
         """``table``'s rows, in the order a list of them would have held them."""
         with _reading(self.path) as db:
             yield from _read_rows(db, table, None)
+
+    def page_texts(self) -> Iterator[PageText]:
+        """The text of each page, in page order (when read: ``READ_PAGE_TEXT``)."""
+        with _reading(self.path) as db:
+            cursor = db.execute("select page, text, n_chars, image_share from pages order by page")
+            while batch := cursor.fetchmany(READ_BATCH):
+                yield from (PageText(*row) for row in batch)
 
     def typed_rows(self, tseq: int, untyped: bool) -> Iterator[TypedRow]:
         """The typed rows of table ``tseq``, in order; each row's last value (its

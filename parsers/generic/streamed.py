@@ -32,7 +32,7 @@ from parsers.generic.continuation import continuation_part, pdf_page_words
 from parsers.generic.extract import found_pages, page_numbers
 from parsers.generic.merge import PageJoiner
 from parsers.generic.model import ExtractedTable, PageTable
-from parsers.generic.spill import RowSpill, SpilledRows, SpilledTypedRows
+from parsers.generic.spill import READ_PAGE_TEXT, RowSpill, SpilledRows, SpilledTypedRows
 from parsers.generic.stored import (
     ROWS,
     at,
@@ -100,7 +100,9 @@ def parse_streamed(path: Path, folder: Path, order: tuple[str, ...]) -> ParseRes
     spill = RowSpill(folder)
     try:
         reading = _Reading(spill, path)
-        for found in found_pages(path, numbers):
+        for found in found_pages(path, numbers, with_text=READ_PAGE_TEXT.get()):
+            if found.text is not None:
+                spill.add_page(found.text)
             reading.page(found.tables, found.lines)
         reading.close()
         handle = spill.finish(order)

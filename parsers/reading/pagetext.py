@@ -78,6 +78,12 @@ def read_pages(path: Path, name: str | None = None) -> list[PageText]:
     return pages
 
 
+def page_text(page: Any) -> PageText:
+    """One open pdfplumber page's ``PageText``, as ``read_pages`` reads it (for a reader
+    that has the page open already: the generic extractor's page workers)."""
+    return _read_page(page)
+
+
 def _read_page(page: Any) -> PageText:
     from parsers.reading.chars import light_chars  # imports pdfplumber: see read_pages
 

@@ -37,6 +37,7 @@ import sqlite_utils
 from db.derived import ocr_copy_of, record_ocr_copy
 from db.pages import index_pages, pages_indexed, unread_scans
 from db.runs import record_error
+from parsers.generic.spill import SpilledRows
 from parsers.reading.pagetext import PageText, read_pages
 from records.core.archive import Archive
 from records.core.errors import OcrError
@@ -185,6 +186,9 @@ class Prepared:
     #: Tesseract's mean word confidence of each OCR'd page (page -> 0-100).
     ocr_confidence: dict[int, float] = field(default_factory=dict)
     ocr_error: str | None = None
+    #: A long PDF's page text, read by the generic extractor's page workers and kept in its
+    #: parse's spill (``parsers.generic.spill``) instead of ``pages``.
+    spilled_pages: SpilledRows | None = None
 
 
 def plan(db: sqlite_utils.Database, archive: Archive, document: dict[str, Any], path: Path) -> Plan:
@@ -279,6 +283,8 @@ def record_prepared(
         )
     if prepared.pages is not None:
         index_pages(db, sha, prepared.pages, prepared.ocr_texts)
+    elif prepared.spilled_pages is not None:
+        index_pages(db, sha, prepared.spilled_pages.page_texts())
 
 
 def _pages_text(pages: list[int]) -> str:

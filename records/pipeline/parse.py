@@ -17,8 +17,8 @@ from db.documents import documents_to_parse
 from db.load import LoadBatch, data_rows, fail_document, load_result
 from db.runs import record_error, start_run
 from parsers.base import Parser, ParseResult
-from parsers.generic.extract import PAGE_RANGES
-from parsers.generic.spill import SPILL_FOLDER
+from parsers.generic.extract import PAGE_RANGES, page_numbers
+from parsers.generic.spill import READ_PAGE_TEXT, SPILL_FOLDER, spill_folder_for
 from parsers.reading.document import fewer_collections, pages_not_read
 from parsers.registry import detect_parser, get_parser, table_specs
 from records.core.archive import Archive
@@ -102,6 +102,9 @@ def _parse_job(job: _Job, archive_root: Path) -> _Outcome:
         settings = job.settings
         # The whole job, not only the page reads: tables and text make as many objects.
         with time_limit(job.time_limit), fewer_collections():
+            read_with_text = _parse_reading_text(job, settings)
+            if read_with_text is not None:
+                return read_with_text
             prepared = ocr.prepare(job.path, label, archive_root, job.plan)
             parser = (
                 get_parser(name, settings) if name else detect_parser(prepared.target, settings)
@@ -117,6 +120,38 @@ def _parse_job(job: _Job, archive_root: Path) -> _Outcome:
         return _Outcome(name, prepared, _name_file(str(exc), job.path, label))
     except Exception as exc:  # a broken file must not stop the other documents
         return _Outcome(name, prepared, f"{type(exc).__name__}: {exc}")
+
+
+def _parse_reading_text(job: _Job, settings: Settings | None) -> _Outcome | None:
+    """A long PDF for the generic extractor whose page text is not read yet (and no OCR
+    copy made): parsed with its page text read by the extractor's page workers as they
+    read each page for its tables, in parallel, the texts written to the parse's spill, not
+    held (``parsers.generic.spill.READ_PAGE_TEXT``). None when that does not apply, or
+    when a page turns out to be a scan: the document is then prepared (OCR) and parsed as
+    any other."""
+    plan = job.plan
+    if not plan.read_pages or plan.ocr_copy is not None:
+        return None
+    try:
+        if spill_folder_for(lambda: len(page_numbers(job.path))) is None:
+            return None
+        name = job.parser_name
+        parser = get_parser(name, settings) if name else detect_parser(job.path, settings)
+    except Exception:  # the usual path names what is wrong with the file
+        return None
+    if parser.name != "generic":
+        return None
+    token = READ_PAGE_TEXT.set(True)
+    try:
+        result = parser.parse(job.path)
+    finally:
+        READ_PAGE_TEXT.reset(token)
+    spilled = result.spilled
+    if spilled is None or not spilled.pages or spilled.scanned:
+        if spilled is not None:
+            spilled.remove()  # parsed again from the OCR copy
+        return None
+    return _Outcome(parser.name, ocr.Prepared(target=job.path, spilled_pages=spilled), result)
 
 
 def _drift_tables(

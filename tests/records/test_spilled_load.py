@@ -17,12 +17,14 @@ from db.connect import open_db
 from db.runs import start_run
 from parsers.generic import spill
 from records.core.archive import Archive
+from records.core.errors import OcrError
+from records.pipeline import ocr
 from records.pipeline.intake import receive_file
 from records.pipeline.parse import SPILL_DIR, parse_pending
 from tests.parsers.generic.test_streamed import continued_table_pdf
 
 #: What a load writes of a document, row for row, in insertion order.
-TABLES = ("extracted_tables", "extracted_rows", "document_facts")
+TABLES = ("extracted_tables", "extracted_rows", "document_facts", "pages")
 
 
 def load(tmp_path: Path, pdf: Path, executor: Any = None) -> tuple[sqlite_utils.Database, str]:
@@ -40,7 +42,9 @@ def dump(db: sqlite_utils.Database) -> dict[str, list[tuple[Any, ...]]]:
         name: [tuple(r) for r in db.execute(f"select * from [{name}] order by rowid").fetchall()]
         for name in names
     }
-    out["documents"] = db.execute("select status, rows, error, warnings from documents").fetchall()
+    out["documents"] = db.execute(
+        "select status, rows, error, warnings, pages from documents"
+    ).fetchall()
     out["typed_tables"] = db.execute("select * from typed_tables order by name").fetchall()
     return out
 
@@ -58,6 +62,11 @@ def test_a_spilled_document_loads_as_one_held_in_memory(
     (tmp_path / "spilled").mkdir()
     in_memory, _ = load(tmp_path / "memory", pdf)
     monkeypatch.setattr(spill, "SPILL_MIN_PAGES", 1)
+
+    def read_again(*args: object) -> None:
+        raise AssertionError("page text read before the parse: the page workers read it")
+
+    monkeypatch.setattr(ocr, "read_pages", read_again)
     spilled, sha = load(tmp_path / "spilled", pdf)
     assert dump(spilled) == dump(in_memory)
     assert (tmp_path / "spilled" / "archive" / SPILL_DIR).is_dir()  # the file was made there...
@@ -107,3 +116,35 @@ def test_a_spilled_load_failing_half_way_leaves_nothing(
         found = db.execute(f"select count(*) from [{table}] where document = ?", [sha])
         assert found.fetchone()[0] == 0, table
     assert spill_files(tmp_path) == []
+
+
+def scanned_page_pdf(path: Path) -> Path:
+    """The three pages of ``continued_table_pdf``, then a page that is only an image."""
+    from PIL import Image
+
+    image = path.with_suffix(".png")
+    Image.new("RGB", (850, 1100), "white").save(image)
+    return continued_table_pdf(path, scan=image)
+
+
+def test_a_scanned_page_sends_the_document_the_usual_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page workers see a scan: their reading is dropped (spill removed) and the page
+    text is read, OCR tried, and the document parsed as any other."""
+    pdf = scanned_page_pdf(tmp_path / "scanned.pdf")
+
+    def no_ocr(path: Path, pages: list[int], *, name: str) -> None:
+        raise OcrError(f"{name}: OCR unavailable here (pages {pages})")
+
+    monkeypatch.setattr(ocr, "run_ocr_with_confidence", no_ocr)
+    (tmp_path / "memory").mkdir()
+    (tmp_path / "spilled").mkdir()
+    in_memory, _ = load(tmp_path / "memory", pdf)
+    monkeypatch.setattr(spill, "SPILL_MIN_PAGES", 1)
+    spilled, _ = load(tmp_path / "spilled", pdf)
+    assert dump(spilled) == dump(in_memory)
+    assert spill_files(tmp_path / "spilled") == []
+    errors = spilled.execute("select stage, message from errors").fetchall()
+    assert errors == [("ocr", "long.pdf: OCR unavailable here (pages [4])")]
+    assert spilled.execute("select page, scanned from pages where scanned").fetchall() == [(4, 1)]

@@ -14,16 +14,18 @@ from fpdf import FPDF
 from parsers.base import ParseResult
 from parsers.generic import spill
 from parsers.generic.parser import PARSER, ROWS, TABLES
+from parsers.reading.pagetext import read_pages
 from parsers.typed import UNTYPED_CELLS, TypeTally, column_type
 from tests.shared import fixture
 
 HEADER = ("case", "county", "amount")
 
 
-def continued_table_pdf(path: Path) -> Path:
+def continued_table_pdf(path: Path, scan: Path | None = None) -> Path:
     """Three pages of one ruled table (its header printed again on each page), a
     footnote-marked amount on page 2, a total row on page 3 that is not the sum; then on
-    page 3 a second table of its own."""
+    page 3 a second table of its own. With ``scan`` (an image file), a fourth page that is
+    only that image."""
     pdf = FPDF(unit="pt", format="letter")
     pdf.set_font("Helvetica", size=10)
     number = 0
@@ -45,6 +47,9 @@ def continued_table_pdf(path: Path) -> Path:
                 pdf.set_xy(40, 400 + 18 * r)
                 for value in row:
                     pdf.cell(150, 18, value, border=1)
+    if scan is not None:
+        pdf.add_page()
+        pdf.image(str(scan), x=0, y=0, w=612, h=792)
     pdf.output(str(path))
     return path
 
@@ -186,3 +191,30 @@ def test_type_tally_is_column_type_one_value_at_a_time(values: list[Any]) -> Non
     for value in values:
         tally.add(value)
     assert tally.type() == column_type(values)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
+        "series/usc-dps-daily-crime-log/010320.pdf",
+        "real/camelot/agstat.pdf",
+    ],
+)
+def test_page_text_read_by_the_page_workers_is_read_pages(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = fixture(name)
+    monkeypatch.setattr(spill, "SPILL_MIN_PAGES", 1)
+    folder, text = spill.SPILL_FOLDER.set(tmp_path), spill.READ_PAGE_TEXT.set(True)
+    try:
+        result = PARSER.parse(path)
+    finally:
+        spill.SPILL_FOLDER.reset(folder)
+        spill.READ_PAGE_TEXT.reset(text)
+    assert result.spilled is not None
+    pages = list(result.spilled.page_texts())
+    assert pages == read_pages(path)
+    assert result.spilled.pages == len(pages) and result.spilled.scanned == []
+    assert sum(len(p.text) for p in pages) > 1000
+    result.spilled.remove()
