@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from parsers.accounting import (
     PageAccount,
@@ -214,7 +215,7 @@ class _Reading:
         ]
         n = len(names)
         numeric = [c for c, t in enumerate(types) if t in ("integer", "float")]
-        sums: list[object] = [0] * n
+        sums: list[Any] = [0] * n  # as total_warnings adds them up
         untyped = False
         count = 0
         batch: list[TypedRow] = []
@@ -228,7 +229,7 @@ class _Reading:
             typed = typed_values(without_marks(printed), printed, names, types, converters)
             untyped = untyped or typed[-1] is not None
             for c in numeric:
-                sums[c] = sums[c] + (typed[c] or 0)  # type: ignore[operator]
+                sums[c] = sums[c] + (typed[c] or 0)
             batch.append(TypedRow(row.page, row.table_index, row.row_index, typed, row.bbox))
             count += 1
             if len(batch) >= 1000:
