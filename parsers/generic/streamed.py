@@ -50,6 +50,7 @@ from parsers.generic.stored import (
     table_text,
     typed_name,
 )
+from parsers.reading.document import forget
 from parsers.typed import (
     CONVERTERS,
     UNTYPED_CELLS,
@@ -100,6 +101,9 @@ def parse_streamed(path: Path, folder: Path, order: tuple[str, ...]) -> ParseRes
     """The generic parser's result for the PDF at ``path``, its rows in a spill file in
     ``folder`` (``order``: the parser's tables, in load order)."""
     numbers = page_numbers(path)
+    # The page workers read the pages: this process lets go of its list of them (a few KB
+    # a page, kept while the document is open).
+    forget(path)
     spill = RowSpill(folder)
     try:
         reading = _Reading(spill, path)
