@@ -4,6 +4,7 @@ OCR, tables) and loaded here, one transaction per document."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,27 @@ def named_parser(document: dict[str, Any], config: Config | None) -> str | None:
 
 #: The archive's folder for a parse's spill files (removed once loaded).
 SPILL_DIR = "tmp"
+
+
+#: A spill file older than this is left from a parse that was killed (a live one is
+#: removed once its document is loaded): the next parse stage removes it.
+STALE_SPILL_SECONDS = 24 * 3600
+
+
+def sweep_spills(folder: Path, older_than: float = STALE_SPILL_SECONDS) -> list[Path]:
+    """Remove spill files left in ``folder`` by parses that were killed; the removed."""
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - older_than
+    removed = []
+    for path in folder.glob("spill-*.sqlite"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:  # removed meanwhile by its own parse stage
+            continue
+    return removed
 
 
 @dataclass
@@ -220,6 +242,7 @@ def parse_pending(
             jobs.append(job)
     if not jobs:
         return summary
+    sweep_spills(archive.root / SPILL_DIR)
     progress(f"parsing {len(jobs)} document(s) ...")
     counts = ParseProgress(progress, [job.document for job in jobs], [job.path for job in jobs])
 

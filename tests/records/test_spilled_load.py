@@ -6,6 +6,8 @@ leaves nothing of the document (and no file) behind."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from records.core.archive import Archive
 from records.core.errors import OcrError
 from records.pipeline import ocr
 from records.pipeline.intake import receive_file
-from records.pipeline.parse import SPILL_DIR, parse_pending
+from records.pipeline.parse import SPILL_DIR, STALE_SPILL_SECONDS, parse_pending, sweep_spills
 from tests.parsers.generic.test_streamed import continued_table_pdf
 
 #: What a load writes of a document, row for row, in insertion order.
@@ -148,3 +150,17 @@ def test_a_scanned_page_sends_the_document_the_usual_way(
     errors = spilled.execute("select stage, message from errors").fetchall()
     assert errors == [("ocr", "long.pdf: OCR unavailable here (pages [4])")]
     assert spilled.execute("select page, scanned from pages where scanned").fetchall() == [(4, 1)]
+
+
+def test_spill_files_left_by_a_killed_parse_are_swept(tmp_path: Path) -> None:
+    folder = tmp_path / SPILL_DIR
+    folder.mkdir()
+    old, recent, other = folder / "spill-old.sqlite", folder / "spill-new.sqlite", folder / "x"
+    for path in (old, recent, other):
+        path.write_bytes(b"")
+    day_ago = time.time() - STALE_SPILL_SECONDS - 60
+    os.utime(old, (day_ago, day_ago))
+    os.utime(other, (day_ago, day_ago))
+    assert sweep_spills(folder) == [old]
+    assert sorted(p.name for p in folder.iterdir()) == ["spill-new.sqlite", "x"]
+    assert sweep_spills(tmp_path / "missing") == []
