@@ -19,7 +19,13 @@ from datetime import date, datetime, time
 from typing import Any, Protocol
 
 from parsers.base import Column, ColumnType, ParseResult, ParseWarning
-from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS, FOOTNOTE_CHARS
+from parsers.cleaning import (
+    DEFAULT_DATE_FORMATS,
+    EMPTY_MARKERS,
+    FOOTNOTE_CHARS,
+    continental_columns,
+    from_continental,
+)
 
 #: A value as read: a spreadsheet cell (typed by the workbook) or a PDF cell's text.
 Value = None | str | int | float | bool | datetime | date | time
@@ -110,6 +116,9 @@ def typed_table(
     # "7**": a footnote mark glued to a number; typed as the number, kept as printed.
     raw = [without_marks(r) for r in printed]
     types = [column_type([r[c] for r in raw]) for c in range(n)]
+    continental = continental_columns(raw)
+    if continental:
+        raw, printed, types = _read_continental(raw, printed, types, continental)
     converters = [CONVERTERS[t] for t in types]
     columns = [
         Column(h, t, f"{describe}; printed header {h!r}.")
@@ -253,6 +262,38 @@ def add_typed(result: ParseResult, tables: Sequence[TypedTable], mismatches: Seq
     for each printed total that is not the sum of its rows (see ``total_warnings``)."""
     result.typed.extend(tables)
     result.warnings.extend(ParseWarning("total_mismatch", m) for m in mismatches)
+
+
+def _read_continental(
+    raw: list[list[Value]],
+    printed: list[list[Value]],
+    types: list[ColumnType],
+    columns: set[int],
+) -> tuple[list[list[Value]], list[list[Value]], list[ColumnType]]:
+    """``raw`` and ``printed`` with the figures of ``columns`` read the continental way
+    ("3.670" is 3670, "6,4" is 6.4), for the columns that are numbers once so read (a
+    figure with a footnote mark keeps its printed text); the columns' types."""
+    types = list(types)
+    numeric = set()
+    for c in columns:
+        kind = column_type([from_continental(r[c]) for r in raw])
+        if kind in ("integer", "float"):
+            types[c] = kind
+            numeric.add(c)
+    if not numeric:
+        return raw, printed, types
+    pairs = [continental_row(r, shown, numeric) for r, shown in zip(raw, printed, strict=True)]
+    return [r for r, _ in pairs], [shown for _, shown in pairs], types
+
+
+def continental_row(
+    raw: list[Value], printed: list[Value], numeric: set[int]
+) -> tuple[list[Value], list[Value]]:
+    """One row's ``raw`` and ``printed`` values with the ``numeric`` columns' figures read
+    the continental way (a figure with a footnote mark keeps its printed text)."""
+    read = [from_continental(v) if c in numeric else v for c, v in enumerate(raw)]
+    shown = [read[c] if c in numeric and raw[c] is printed[c] else p for c, p in enumerate(printed)]
+    return read, shown
 
 
 def widened(values: Sequence[Value], n: int) -> list[Value]:

@@ -19,6 +19,7 @@ compares them on fixtures; a one-off run compared all 76 PDFs of real/, series/,
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ from parsers.accounting import (
     add_warnings,
     row_box,
 )
-from parsers.base import Box, Column, ParseResult, ParseWarning
+from parsers.base import Box, Column, ParseResult, ParseWarning, Row
+from parsers.cleaning import ContinentalTally, from_continental
 from parsers.generic.continuation import continuation_part, pdf_page_words
 from parsers.generic.extract import found_pages, page_numbers
 from parsers.generic.merge import PageJoiner
@@ -58,6 +60,7 @@ from parsers.typed import (
     TypedTable,
     TypeTally,
     Value,
+    continental_row,
     summed_warnings,
     typed_values,
     unmarked,
@@ -82,6 +85,7 @@ class _Table:
     filled: list[bool] = field(default_factory=list)
     totals: list[tuple[str, list[Value]]] = field(default_factory=list)
     body: int = 0
+    continental: ContinentalTally = field(default_factory=ContinentalTally)
 
 
 @dataclass
@@ -193,7 +197,9 @@ class _Reading:
         for c, tally in enumerate(state.tallies):
             if c < len(values) and values[c] is not None:
                 state.filled[c] = True
-                tally.add(unmarked(values[c]))
+                value = unmarked(values[c])
+                tally.add(value)
+                state.continental.add(c, value)
 
     def _finish(self, state: _Table) -> None:
         """A table no later page continues: its parts' rows, then its typed rows."""
@@ -210,27 +216,37 @@ class _Reading:
         table = state.table
         names, keep, header_at = named_columns(table.columns, state.filled, headed(table))
         everything = keep == list(range(len(table.columns)))
+        n = len(names)
         types = [state.tallies[c].type() for c in keep]
+        # Figures printed the continental way (``typed_table``): their columns' types read
+        # so, from one more pass over the table's rows.
+        grid = state.continental.columns()
+        candidates = {k for k, c in enumerate(keep) if c in grid}
+        read_so: set[int] = set()
+        if candidates:
+            tallies = {k: TypeTally() for k in candidates}
+            for _, _, raw in self._body(state, keep, everything, n):
+                for k, tally in tallies.items():
+                    tally.add(from_continental(raw[k]))
+            for k, tally in tallies.items():
+                if tally.type() in ("integer", "float"):
+                    types[k] = tally.type()
+                    read_so.add(k)
         converters = [CONVERTERS[t] for t in types]
         describe = f"PDF table ({state.where})"
         columns = [
             Column(h, t, f"{describe}; printed header {h!r}.")
             for h, t in zip(names, types, strict=True)
         ]
-        n = len(names)
         numeric = [c for c, t in enumerate(types) if t in ("integer", "float")]
         sums: list[Any] = [0] * n  # as total_warnings adds them up
         untyped = False
         count = 0
         batch: list[TypedRow] = []
-        for row in self.spill.rows(ROWS, state.tseq):
-            cells: list[str] = json.loads(row.values["cells"])
-            if is_total(cells):
-                continue
-            values = body_values(cells)
-            kept = values if everything else [at(values, c) for c in keep]
-            printed = kept if len(kept) == n else widened(kept, n)
-            typed = typed_values(without_marks(printed), printed, names, types, converters)
+        for row, printed, raw in self._body(state, keep, everything, n):
+            if read_so:
+                raw, printed = continental_row(raw, printed, read_so)
+            typed = typed_values(raw, printed, names, types, converters)
             untyped = untyped or typed[-1] is not None
             for c in numeric:
                 sums[c] = sums[c] + (typed[c] or 0)
@@ -254,6 +270,20 @@ class _Reading:
         self.typed.append(
             _Typed(state.tseq, typed_name(names), table.title, columns, count, untyped, warnings)
         )
+
+    def _body(
+        self, state: _Table, keep: list[int], everything: bool, n: int
+    ) -> Iterator[tuple[Row, list[Value], list[Value]]]:
+        """The table's body rows from the spill (its total rows left out), each with its
+        values in the kept columns as printed and as typed (footnote marks off)."""
+        for row in self.spill.rows(ROWS, state.tseq):
+            cells: list[str] = json.loads(row.values["cells"])
+            if is_total(cells):
+                continue
+            values = body_values(cells)
+            kept = values if everything else [at(values, c) for c in keep]
+            printed = kept if len(kept) == n else widened(kept, n)
+            yield row, printed, without_marks(printed)
 
     def close(self) -> None:
         for state in sorted(self.open.values(), key=lambda s: s.tseq):
