@@ -252,6 +252,50 @@ def _text(chars: list[Char]) -> str:
     return "".join([LIGATURES.get(c["text"], c["text"] or "") for c in chars])
 
 
+class LightTextMap(TextMap):
+    """pdfplumber's ``TextMap`` without a tuple per letter: its text and, letter for letter,
+    the character each letter comes from (None for the spaces and newlines put between
+    words), in two lists. A page's text map held a (letter, character) tuple for every
+    letter: the DDOR's 35 pages made 78,000 of them, each tracked by the garbage
+    collector. ``tuples`` gives pdfplumber's list when asked."""
+
+    def __init__(self, letters: list[str], owners: list[Char | None]) -> None:
+        self.line_dir_render = "ttb"
+        self.char_dir_render = "ltr"
+        self.owners = owners
+        self.as_string = "".join(letters)
+
+    @property
+    def tuples(self) -> list[tuple[str, Char | None]]:  # type: ignore[override]
+        return list(zip(self.as_string, self.owners, strict=True))
+
+    def to_string(self) -> str:
+        return self.as_string
+
+    def match_to_dict(
+        self,
+        m: Any,
+        main_group: int = 0,
+        return_groups: bool = True,
+        return_chars: bool = True,
+    ) -> dict[str, Any]:
+        """pdfplumber's ``match_to_dict``, the match's characters from ``owners``."""
+        chars = [c for c in self.owners[m.start(main_group) : m.end(main_group)] if c is not None]
+        x0, top, x1, bottom = _box(chars)
+        result: dict[str, Any] = {
+            "text": m.group(main_group),
+            "x0": x0,
+            "top": top,
+            "x1": x1,
+            "bottom": bottom,
+        }
+        if return_groups:
+            result["groups"] = m.groups()
+        if return_chars:
+            result["chars"] = chars
+        return result
+
+
 def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
     """``Page._get_textmap(**kwargs)`` for a page's characters, or None when ``kwargs`` ask
     for more than the default text map (layout, directions, ...)."""
@@ -259,7 +303,8 @@ def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
         return None
     y_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)
     words = _word_tops(chars, kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE), y_tolerance)
-    textmap: list[tuple[str, Char | None]] = []
+    letters: list[str] = []
+    owners: list[Char | None] = []
     # WordMap.to_textmap without layout, words presorted: lines are runs of words in the
     # same ``top`` cluster (order kept), one newline between lines, one space between words.
     index = _cluster_index([top for top, _ in words], y_tolerance)
@@ -268,18 +313,27 @@ def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
     for top, word_chars in words:
         line = index[top]
         if previous is not None and line != previous:
-            textmap.append(("\n", None))
+            letters.append("\n")
+            owners.append(None)
             line_len = 0
         elif line_len:  # no space after words without letters (empty text) at a line start
-            textmap.append((" ", None))
+            letters.append(" ")
+            owners.append(None)
             line_len += 1
         previous = line
         for c in word_chars:
             text = c["text"]
-            for letter in LIGATURES[text] if text in LIGATURES else text:
-                textmap.append((letter, c))
+            if text in LIGATURES:
+                text = LIGATURES[text]
+            if len(text) == 1:
+                letters.append(text)
+                owners.append(c)
                 line_len += 1
-    return TextMap(textmap, line_dir_render="ttb", char_dir_render="ltr")
+            else:  # one entry per letter (none for an empty text)
+                letters.extend(text)
+                owners.extend([c] * len(text))
+                line_len += len(text)
+    return LightTextMap(letters, owners)
 
 
 def text_lines(words: list[tuple[Any, ...]], y_tolerance: float = DEFAULT_Y_TOLERANCE) -> list[str]:
