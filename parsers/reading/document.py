@@ -169,7 +169,11 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         self.char_data: list[Any] = []
         #: What a path's dict needs of the page (``parsers.reading.paths.path_dicts``).
         self.page_values = (
-            page.page_number, page.height, self.mb_x0, self.mb_top, page.initial_doctop
+            page.page_number,
+            page.height,
+            self.mb_x0,
+            self.mb_top,
+            page.initial_doctop,
         )
 
     def _spend(self) -> None:

@@ -122,7 +122,9 @@ def path_dicts(
         "tag": None,
         "object_type": kind,
         "page_number": page_number,
-        "path": [(cmd, *[(mb_x0 + x, flip - y) for x, y in points]) for cmd, *points in transformed_path],
+        "path": [
+            (cmd, *[(mb_x0 + x, flip - y) for x, y in points]) for cmd, *points in transformed_path
+        ],
         "dash": gstate.dash,
         "top": top,
         "bottom": (height - y0) + mb_top,
