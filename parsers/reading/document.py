@@ -19,7 +19,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -182,7 +182,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
             raise PageOverLimit(MAX_PAGE_OBJECTS)
 
     def paint_path(
-        self, gstate: Any, stroke: bool, fill: bool, evenodd: bool, path: list[Any]
+        self, gstate: Any, stroke: bool, fill: bool, evenodd: bool, path: Sequence[Any]
     ) -> None:
         """pdfplumber's dict of each subpath (``parsers.reading.paths``), tagged as
         pdfplumber's device tags pdfminer's objects."""

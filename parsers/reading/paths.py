@@ -13,7 +13,7 @@ compares every object of every fixture page with pdfplumber's own reader.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pdfminer.utils import get_bound
@@ -31,7 +31,7 @@ def path_dicts(
     stroke: bool,
     fill: bool,
     evenodd: bool,
-    path: list[Any],
+    path: Sequence[Any],
     page: tuple[int, float, float, float, float],
 ) -> None:
     """pdfminer's ``PDFLayoutAnalyzer.paint_path`` and pdfplumber's ``process_object`` of
