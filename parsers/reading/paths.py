@@ -52,23 +52,34 @@ def path_dicts(
         paint([])
         return
     (a, b, c, d, e, f) = ctm
+    page_number, height, mb_x0, mb_top, doctop = page
+    flip = mb_top + height  # pdfplumber's point2coord: (mb_x0 + x, mb_top + height - y)
     first = path[0]
     pts = []
-    transformed_path: list[Any] = []
+    # pdfminer's original path (each pair of operands through the matrix as floats), in
+    # page coordinates
+    page_path: list[Any] = []
     for p in path:
         op = p[0]
+        if len(p) == 3 and type(p[1]) is float and type(p[2]) is float:
+            # "m" or "l" (the interpreter made its operands floats): one point, the same
+            # in both lists
+            x, y = p[1], p[2]
+            px, py = a * x + c * y + e, b * x + d * y + f
+            pts.append((px, py))
+            page_path.append((op, (mb_x0 + px, flip - py)))
+            continue
         if op == "h":
             x, y = first[-2:]
-            transformed_path.append((op,))
+            page_path.append((op,))
         else:
             x, y = p[-2:]
-            # apply_matrix_pt on (float(x), float(y)) for each pair of operands
             operands = p[1:]
-            transformed_path.append(
+            page_path.append(
                 (
                     str(op),
                     *[
-                        (a * u + c * v + e, b * u + d * v + f)
+                        (mb_x0 + (a * u + c * v + e), flip - (b * u + d * v + f))
                         for u, v in zip(
                             [float(o) for o in operands[0::2]],
                             [float(o) for o in operands[1::2]],
@@ -99,11 +110,8 @@ def path_dicts(
             kind = "curve"
     else:
         kind = "curve"
-    page_number, height, mb_x0, mb_top, doctop = page
     x0, y0, x1, y1 = get_bound(pts)
     top = (height - y1) + mb_top
-    # pdfplumber's point2coord
-    flip = mb_top + height
     attr = {
         "x0": x0 + mb_x0 if mb_x0 != 0 else x0,
         "y0": y0,
@@ -122,9 +130,7 @@ def path_dicts(
         "tag": None,
         "object_type": kind,
         "page_number": page_number,
-        "path": [
-            (cmd, *[(mb_x0 + x, flip - y) for x, y in points]) for cmd, *points in transformed_path
-        ],
+        "path": page_path,
         "dash": gstate.dash,
         "top": top,
         "bottom": (height - y0) + mb_top,
