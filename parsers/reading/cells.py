@@ -78,14 +78,11 @@ def _middles(chars: list[Any]) -> tuple[list[float], list[int], list[float]]:
     last = _last[0] if _last else None
     if last is not None and last[0] is chars:
         return last[1]
-    middles = sorted(
-        [((c["top"] + c["bottom"]) / 2, i, (c["x0"] + c["x1"]) / 2) for i, c in enumerate(chars)]
-    )
-    found = (
-        [m[0] for m in middles],
-        [m[1] for m in middles],
-        [m[2] for m in middles],
-    )
+    v_mids = [(c["top"] + c["bottom"]) / 2 for c in chars]
+    # by vertical middle, then page order (a stable sort of the indexes)
+    order = sorted(range(len(chars)), key=v_mids.__getitem__)
+    h_mids = [(c["x0"] + c["x1"]) / 2 for c in chars]
+    found = ([v_mids[i] for i in order], order, [h_mids[i] for i in order])
     _last[:] = [(chars, found)]
     return found
 

@@ -213,12 +213,43 @@ def extract_text(chars: list[Char], **kwargs: Any) -> str:
     x_tolerance = kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE)
     line = _one_upright_line(chars, y_tolerance)
     if line is not None:
-        return " ".join([_text(w) for w in _line_words(line, x_tolerance, y_tolerance)])
+        return _line_text(line, x_tolerance, y_tolerance)
     words = _word_tops(chars, x_tolerance, y_tolerance)
     index = _cluster_index([top for top, _ in words], y_tolerance)
     ordered = sorted(words, key=lambda w: index[w[0]])
     lines = groupby(ordered, key=lambda w: index[w[0]])
     return "\n".join(" ".join(_text(w) for _, w in line) for _, line in lines)
+
+
+def _line_text(line: list[Char], x_tolerance: float, y_tolerance: float) -> str:
+    """``" ".join(_text(w) for w in _line_words(line, ...))`` without the words' lists: the
+    same cuts between words (one space each), the text of each character in order."""
+    pieces: list[str] = []
+    open_word = False  # a word is being read (``word`` in ``_line_words``)
+    any_word = False
+    last_x0 = last_x1 = last_top = 0.0
+    for char in line:
+        text = char["text"]
+        if text.isspace():
+            open_word = False
+        elif text == "":  # a word by itself (``_line_words``), with no text
+            if any_word:
+                pieces.append(" ")
+            any_word = True
+            open_word = False
+        else:
+            x = char["x0"]
+            top = char["top"]
+            if not open_word or (
+                x < last_x0 or x > last_x1 + x_tolerance or abs(top - last_top) > y_tolerance
+            ):
+                if any_word:
+                    pieces.append(" ")
+                any_word = True
+                open_word = True
+            pieces.append(LIGATURES.get(text) or text)
+            last_x0, last_x1, last_top = x, char["x1"], top
+    return "".join(pieces)
 
 
 def _one_upright_line(chars: list[Char], y_tolerance: float) -> list[Char] | None:

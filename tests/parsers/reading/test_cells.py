@@ -38,7 +38,7 @@ def test_cells_are_pdfplumbers(relative: str) -> None:
                 assert [extract_cells(t) for t in find_tables(fast_page, settings)] == theirs
                 compared += sum(len(row) for table in theirs for row in table)
     if relative.endswith(("nics-background-checks-2015-11.pdf", "schools.pdf")):
-        assert compared > 1000  # ruled pages: the comparison is not vacuous
+        assert compared > 500  # ruled pages: the comparison is not vacuous
 
 
 def test_overlapping_cells_in_a_row_each_take_their_characters() -> None:
