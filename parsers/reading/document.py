@@ -616,6 +616,20 @@ class _Interpreter(PDFPageInterpreter):
             else:
                 func()
 
+    def do_TJ(self, seq: Any) -> None:
+        """pdfminer's ``TJ``, without a copy of the graphic state per string: the device
+        (``_CharDicts``) reads its colours when the string is shown and keeps no reference
+        to it (pdfminer's ``LTChar`` kept one)."""
+        if self.textstate.font is None:
+            if pdfminer_settings.STRICT:
+                raise PDFInterpreterError("No font specified!")
+            return
+        graphicstate = self.graphicstate
+        self.device.render_string(self.textstate, seq, graphicstate.ncs, graphicstate)
+
+    def do_Tj(self, s: Any) -> None:
+        self.do_TJ([s])
+
     def _method(self, keyword: PSKeyword) -> tuple[Any, int] | None:
         """The bound ``do_`` method for an operator and its number of operands, as
         pdfminer finds them; None for an unknown operator (an error when strict)."""
