@@ -345,14 +345,16 @@ def content_objects(data: bytes) -> list[Any]:
             if b"\\" in token:
                 items.append(_string(token, 1)[0])
             else:
-                items.append(token[1:-1])
+                # bytes: the same value wherever the token is (a table's cells repeat theirs)
+                items.append(known.setdefault(token, token[1:-1]))
         elif kind == _NAME:
             raw = token[1:]
             try:
                 name: str | bytes = str(raw, "utf-8")
             except UnicodeDecodeError:
                 name = raw
-            items.append(LIT(name))
+            literal = known[token] = LIT(name)  # interned by pdfminer: the same object
+            items.append(literal)
         elif kind == _COMMENT:
             pass
         elif kind == _HEX:
