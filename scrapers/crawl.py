@@ -342,6 +342,31 @@ def _forked_main(start: Path, report: Path, jobs: IO[str]) -> int:
     return crawl_child.run([str(start), str(report)], jobs)
 
 
+def import_for_forks() -> bool:
+    """Import here, once, what a forked crawl child imports at its start (Scrapy, Twisted,
+    our spiders, every component the crawl loads), so each child forked from this process
+    later starts with them: for a long-lived process that runs crawl after crawl (``records
+    schedule`` calls it at start). Never a reactor: ``twisted.internet.reactor`` is not
+    imported (a child could not install Scrapy's, and ``can_fork`` would then say no).
+
+    Call it before any thread may start a crawl child: a fork in the middle of an import
+    would leave the child that module's lock. Returns whether children will be forked (not
+    where ``can_fork`` says no, e.g. off Linux; then nothing is imported)."""
+    if not can_fork():
+        return False
+    collecting = gc.isenabled()
+    gc.disable()  # as in the child: no collections over the imports' many objects
+    try:
+        with frames_without_source():
+            from scrapers import crawl_child
+
+            crawl_child.import_components(crawl_child.project_settings())
+    finally:
+        if collecting:
+            gc.enable()
+    return can_fork()
+
+
 @contextmanager
 def frames_without_source() -> Iterator[None]:
     """For the block, ``inspect.stack()`` gives the same frames without looking up their
