@@ -309,6 +309,8 @@ def pairs(weeks: int, other: Path, count: int, cli: bool, cold: bool) -> None:
                 f"pair {n + 1} {m['code']}: first {m['first_s']:.2f} s (CPU"
                 f" {m['first_cpu_self'] + m['first_cpu_children']:.1f} s), unchanged"
                 f" {m['second_s']:.2f} s ({m['second_s'] / m['first_s']:.1%}),"
+                f" first run {m['first_new']} new and {m['first_errors']} error(s),"
+                f" unchanged run {m['second_new']} new,"
                 f" {m['body_bytes']} body bytes, {m['not_modified']} x 304, unchanged run CPU"
                 f" {m['second_cpu_self'] + m['second_cpu_children']:.2f} s,"
                 f" load average {load:.1f}",

@@ -79,7 +79,7 @@ def run(
             hold_sources(paths.db, [s.name for s in sources], trigger=trigger)
         )
         with stop_on_signals():
-            # The parsers' tables are made once the crawl has started (``_ensure_parser_tables``).
+            # The parsers' tables are made once the crawl is over (``_ensure_parser_tables``).
             db = open_db(paths.db)
             summary = _run_locked(
                 db,
@@ -148,7 +148,6 @@ def _run_locked(
             )
         from records.pipeline.parse import EarlyParse, parse_pending
 
-        _ensure_parser_tables(db, paths.db, config, sources)
         # Parsing on this machine starts with each document the crawl records, not after it.
         # Its worker processes are forked now, before the crawl's reader threads exist.
         local = do_crawl and do_parse and executor is None
@@ -165,6 +164,10 @@ def _run_locked(
                 on_new_document=early.submit if early is not None else None,
                 crawler=crawler,
             )
+        # Once no crawl child writes: changing the schema while it does could fail one of
+        # its writes ("database is locked"), its transaction having read the schema before.
+        _ensure_parser_tables(db, paths.db, config, sources)
+        if do_crawl:
             # A stop asked for during the crawl: keep what was archived, parse it next run.
             interrupt.check()
         if do_parse:
