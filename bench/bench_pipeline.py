@@ -100,8 +100,15 @@ def watch_timeline(path: Path) -> None:
         started(self, *args, **kwargs)
         _event("parent", "crawl child started; parent gets the run ready")
 
+    sent = getattr(crawl.CrawlChild, "send", None)  # older checkouts send it as they wait
+
+    def child_send(self: Any, *args: Any, **kwargs: Any) -> None:
+        _event("parent", "sends the crawl its job, gets the parse stage ready")
+        assert sent is not None
+        sent(self, *args, **kwargs)
+
     def child_crawl(self: Any, *args: Any, **kwargs: Any) -> Any:
-        _event("parent", "sends the crawl its job, waits")
+        _event("parent", "waits for the crawl" if sent else "sends the crawl its job, waits")
         try:
             return crawled(self, *args, **kwargs)
         finally:
@@ -136,6 +143,8 @@ def watch_timeline(path: Path) -> None:
 
     crawl.CrawlChild.__init__ = child_init  # type: ignore[method-assign]
     crawl.CrawlChild.crawl = child_crawl  # type: ignore[method-assign]
+    if sent is not None:
+        crawl.CrawlChild.send = child_send  # type: ignore[method-assign]
     if forked_main is not None:
         crawl._forked_main = child_main  # type: ignore[attr-defined]
 
