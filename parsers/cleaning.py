@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TypeVar
 
 #: Date formats tried when a template names none. US agencies print month first.
 DEFAULT_DATE_FORMATS: tuple[str, ...] = (
@@ -38,6 +39,19 @@ _WHITESPACE = re.compile(r"\s+")
 _SPACED_NUMERIC = re.compile(r"^[\d\s/.\-]+$")
 _MONTH_ABBREVIATION = re.compile(r"\b(Sept)\.?", re.IGNORECASE)
 _NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+
+# Figures printed the continental way (Brazil, Colombia, most of Europe): "3.670" is 3670,
+# "6,4" is 6.4, "1.234,5" is 1234.5. Only these shapes are read so, never "1,234" alone.
+_DOT_THOUSANDS = re.compile(r"^[-+]?[1-9]\d{0,2}(\.\d{3})+$")
+_COMMA_DECIMAL = re.compile(r"^[-+]?(\d+|[1-9]\d{0,2}(\.\d{3})+),(\d{1,2}|\d{4,})$")
+_CONTINENTAL = re.compile(r"^[-+]?(\d+|[1-9]\d{0,2}(\.\d{3})+)(,\d+)?$")
+_PLAIN_INTEGER = re.compile(r"^[-+]?\d+$")
+# Figures that can only be printed the English way: "1,234,567", "1,234.5", "0.5", "12.25".
+_ENGLISH = re.compile(
+    r"^[-+]?\$?(\d{1,3}(,\d{3}){2,}(\.\d+)?|\d{1,3}(,\d{3})+\.\d+|\d*\.(\d{1,2}|\d{4,}))$"
+)
+
+_T = TypeVar("_T")
 
 TRUE_WORDS: frozenset[str] = frozenset({"y", "yes", "true", "x", "1", "✓", "✔"})
 FALSE_WORDS: frozenset[str] = frozenset({"n", "no", "false", "0", ""})
@@ -150,3 +164,34 @@ def split_footnote(raw: str | None, chars: str = FOOTNOTE_CHARS) -> tuple[str | 
 def iso(day: date | str) -> str:
     """A date or ISO string -> ISO string (for callers that accept either)."""
     return day.isoformat() if isinstance(day, date) else date.fromisoformat(day).isoformat()
+
+
+def continental_columns(rows: Iterable[Iterable[object]]) -> set[int]:
+    """Columns of a table whose figures are printed with '.' between thousands and ','
+    before decimals: a column with a decimal comma ("6,4"), or with "3.670" among plain
+    integers ("104", "1159": the separator printed only in the largest row). None when any
+    cell of the table can only be an English figure ("0.5", "1,234.5")."""
+    continental: set[int] = set()
+    integers: set[int] = set()
+    thousands: set[int] = set()
+    for row in rows:
+        for c, value in enumerate(row):
+            if not isinstance(value, str) or not value or not value[-1].isdigit():
+                continue
+            if _ENGLISH.match(value):
+                return set()
+            if _COMMA_DECIMAL.match(value):
+                continental.add(c)
+            elif _DOT_THOUSANDS.match(value):
+                thousands.add(c)
+            elif _PLAIN_INTEGER.match(value):
+                integers.add(c)
+    return continental | (thousands & integers)
+
+
+def from_continental(value: _T) -> _T | str:
+    """A continental figure ("3.670", "6,4") as the same figure printed plainly ("3670",
+    "6.4"); any other value unchanged."""
+    if isinstance(value, str) and _CONTINENTAL.match(value):
+        return value.replace(".", "").replace(",", ".")
+    return value

@@ -19,7 +19,13 @@ from datetime import date, datetime, time
 from typing import Any
 
 from parsers.base import Column, ColumnType, ParseResult, ParseWarning
-from parsers.cleaning import DEFAULT_DATE_FORMATS, EMPTY_MARKERS, FOOTNOTE_CHARS
+from parsers.cleaning import (
+    DEFAULT_DATE_FORMATS,
+    EMPTY_MARKERS,
+    FOOTNOTE_CHARS,
+    continental_columns,
+    from_continental,
+)
 
 #: A value as read: a spreadsheet cell (typed by the workbook) or a PDF cell's text.
 Value = None | str | int | float | bool | datetime | date | time
@@ -95,6 +101,9 @@ def typed_table(
     # "7**": a footnote mark glued to a number; typed as the number, kept as printed.
     raw = [_without_marks(r) for r in printed]
     types = [column_type([r[c] for r in raw]) for c in range(n)]
+    continental = continental_columns(raw)
+    if continental:
+        raw, printed, types = _read_continental(raw, printed, types, continental)
     converters = [CONVERTERS[t] for t in types]
     columns = [
         Column(h, t, f"{describe}; printed header {h!r}.")
@@ -153,6 +162,35 @@ def add_typed(result: ParseResult, tables: Sequence[TypedTable], mismatches: Seq
     for each printed total that is not the sum of its rows (see ``total_warnings``)."""
     result.typed.extend(tables)
     result.warnings.extend(ParseWarning("total_mismatch", m) for m in mismatches)
+
+
+def _read_continental(
+    raw: list[list[Value]],
+    printed: list[list[Value]],
+    types: list[ColumnType],
+    columns: set[int],
+) -> tuple[list[list[Value]], list[list[Value]], list[ColumnType]]:
+    """``raw`` and ``printed`` with the figures of ``columns`` read the continental way
+    ("3.670" is 3670, "6,4" is 6.4), for the columns that are numbers once so read (a
+    figure with a footnote mark keeps its printed text); the columns' types."""
+    read = [[from_continental(v) if c in columns else v for c, v in enumerate(r)] for r in raw]
+    types = list(types)
+    numeric = set()
+    for c in columns:
+        kind = column_type([r[c] for r in read])
+        if kind in ("integer", "float"):
+            types[c] = kind
+            numeric.add(c)
+    if not numeric:
+        return raw, printed, types
+    new_raw: list[list[Value]] = []
+    new_printed: list[list[Value]] = []
+    for r, before, shown in zip(read, raw, printed, strict=True):
+        new_raw.append([v if c in numeric else before[c] for c, v in enumerate(r)])
+        new_printed.append(
+            [r[c] if c in numeric and before[c] is shown[c] else p for c, p in enumerate(shown)]
+        )
+    return new_raw, new_printed, types
 
 
 def _widened(values: Sequence[Value], n: int) -> list[Value]:

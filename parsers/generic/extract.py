@@ -41,6 +41,7 @@ from parsers.generic.row_ruled import find_row_ruled_tables
 from parsers.generic.rows import is_numeric, table_blocks, text_height, text_lines
 from parsers.generic.ruled_paragraphs import split_paragraph_rows
 from parsers.generic.sliver_rows import drop_sliver_rows
+from parsers.generic.stacked_parts import join_stacked_parts
 from parsers.generic.text_rules import find_underlined_listings, split_text_rules
 from parsers.reading.chars import light_chars
 from parsers.reading.document import is_open, open_document
@@ -436,6 +437,8 @@ def page_tables(content: PageContent) -> list[PageTable]:
             )
     found = [_without_empty_rows(t) for t in found]
     found.sort(key=lambda t: (round(t.bbox[1]), t.bbox[0]))
+    if len(found) > 1 and content.words:
+        found = join_stacked_parts(found, text_height(content.words))
     for table in found:
         table.bbox = content.to_page(table.bbox)
         table.row_boxes = [content.to_page(b) for b in table.row_boxes]

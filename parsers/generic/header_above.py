@@ -1,12 +1,14 @@
 """Header lines printed just above a ruled grid, outside its top rule (a row of years over
 the columns' headings): they name the grid's columns, so they become its first header row
-instead of being left to the whitespace reader, which finds no table in one line."""
+instead of being left to the whitespace reader, which finds no table in one line. A line of
+figures over a grid of figures that has no header is the grid's first row instead."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
 
 from parsers.generic.cell_text import cell_text, group_lines
+from parsers.generic.header import count_header_rows
 from parsers.generic.model import PageTable, Word
 from parsers.generic.rows import split_segments
 
@@ -45,8 +47,13 @@ def attach_header_above(table: PageTable, words: list[Word], em: float) -> list[
         cells[cols.pop()].extend(segment)
     if sum(1 for c in cells if c) < 2:
         return []
-    table.rows.insert(0, [cell_text(c) for c in cells])
-    table.n_header_rows += 1
+    row = [cell_text(c) for c in cells]
+    # Figures over a grid of figures with no header of its own: the grid's first row,
+    # printed above its top rule (a banded body whose first band is white), not its header.
+    is_row = table.n_header_rows == 0 and count_header_rows([row, *table.rows]) == 0
+    table.rows.insert(0, row)
+    if not is_row:
+        table.n_header_rows += 1
     table.spans = [(r + 1, c0, c1) for r, c0, c1 in table.spans]
     top = min(w.top for w in line)
     if table.row_boxes:

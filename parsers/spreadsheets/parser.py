@@ -19,7 +19,10 @@ Header row: the first of the top ``HEADER_SCAN_ROWS`` rows filled across at leas
 ``HEADER_MIN_FILL`` of the sheet's width (and not one title merged across it), when its
 values are mostly labels (not numbers or dates). Rows above it (titles) are kept as the
 sheet's preamble. When that first wide row is data, the sheet has no header and columns are
-named ``column_1``, ``column_2``, ...; repeated names get ``_2``, ``_3``.
+named ``column_1``, ``column_2``, ...; repeated names get ``_2``, ``_3``. When that row is one
+of several header rows of a table the layout found (race / party / candidate stacked over the
+columns), all of them are the header: columns are named as that table's (the rows joined per
+column) and rows start below the last, unless a row among them holds figures ("01234").
 
 Types, per column: integer, float, date (ISO text), boolean, else text. A value with a
 leading zero (ZIP code, ID) makes its column text, so ``02134`` stays ``02134``; cells like
@@ -40,7 +43,7 @@ from pathlib import Path
 from parsers.base import Column, ParseResult, Row, TableSpec
 from parsers.cleaning import EMPTY_MARKERS
 from parsers.spreadsheets.accounting import account_sheet, add_sheet_warnings, layout_rows
-from parsers.spreadsheets.layout import find_tables
+from parsers.spreadsheets.layout import SheetLayout, SheetTable, find_tables
 from parsers.spreadsheets.tables import sheet_tables
 from parsers.spreadsheets.workbooks import Cell, Sheet, read_csv, read_xls, read_xlsx
 from parsers.typed import CONVERTERS as _CONVERTERS
@@ -62,6 +65,11 @@ SHEETS_TABLE = "spreadsheet_sheets"
 ROWS_TABLE = "spreadsheet_rows"
 
 _SPACES = re.compile(r"\s+")
+#: A name the layout gives a column with a blank header (numbered within its table, so the
+#: raw layer numbers it by its place on the sheet instead).
+_PLACEHOLDER = re.compile(r"column_\d+")
+#: Text that is figures (a code with a leading zero, a comma decimal, an amount).
+_FIGURES = re.compile(r"[\s$€£%(+-]*\d[\d\s.,%)]*")
 
 #: Which sheet a row of either table comes from.
 SHEET_COLUMNS = (
@@ -119,7 +127,7 @@ TABLES: tuple[TableSpec, ...] = (
 
 class SpreadsheetParser:
     name = "spreadsheet"
-    version = "1.2"
+    version = "1.3"
     description = (
         "Any XLSX, XLS or CSV file: one generic table per sheet (header row detected, types"
         " inferred, leading zeros kept, merged cells filled)."
@@ -163,8 +171,8 @@ def parse_sheets(sheets: list[Sheet]) -> ParseResult:
     result = ParseResult()
     accounts = []
     for number, sheet in enumerate(sheets, start=1):
-        raw = _parse_sheet(result, number, sheet)
         layout = find_tables(sheet)
+        raw = _parse_sheet(result, number, sheet, layout)
         typed, mismatches = sheet_tables(number, sheet, layout)
         add_typed(result, typed, mismatches)
         covered = {sheet.row_number(i) for i in raw} | layout_rows(sheet, layout)
@@ -179,15 +187,32 @@ def parse_sheets(sheets: list[Sheet]) -> ParseResult:
     return result
 
 
-def _parse_sheet(result: ParseResult, number: int, sheet: Sheet) -> list[int]:
-    """Load the sheet's raw layer; returns the indexes of the rows loaded."""
+def _parse_sheet(
+    result: ParseResult, number: int, sheet: Sheet, layout: SheetLayout | None = None
+) -> list[int]:
+    """Load the sheet's raw layer; returns the indexes of the rows loaded.
+
+    When the header row found is one of several header rows of a table the layout found
+    (race / party / candidate stacked over the columns), the raw layer takes all of them:
+    its columns are named as the table's (the rows joined per column) and its rows start
+    below the last one, so header rows are not loaded as data."""
     rows = sheet.rows
     width = max((_last_filled(r) for r in rows[:WIDTH_SAMPLE_ROWS]), default=0)
     header_index = find_header(rows, width)
+    stacked = _stacked_header(rows, layout, header_index)
+    if stacked is not None:
+        header_index = stacked.header_rows[0]
     start = 0 if header_index is None else header_index + 1
+    if stacked is not None:
+        start = stacked.header_rows[-1] + 1
     body = [(i, row) for i, row in enumerate(rows[start:], start=start) if _last_filled(row)]
     n_columns = max([width, *(_last_filled(row) for _, row in body)])
-    header_cells = rows[header_index] if header_index is not None else []
+    header_cells: list[Cell] = list(rows[header_index]) if header_index is not None else []
+    if stacked is not None:
+        header_cells = [None] * n_columns
+        for column, name in zip(stacked.columns, stacked.names, strict=False):
+            if column < n_columns and not _PLACEHOLDER.fullmatch(name):
+                header_cells[column] = name
     names = column_names(header_cells, n_columns)
     columns = [[_cell(row, c) for _, row in body] for c in range(n_columns)]
     types = [infer_type(values) for values in columns]
@@ -237,6 +262,30 @@ def _parse_sheet(result: ParseResult, number: int, sheet: Sheet) -> list[int]:
             )
         )
     return [i for i, _ in body]
+
+
+def _stacked_header(
+    rows: list[list[Cell]], layout: SheetLayout | None, header_index: int | None
+) -> SheetTable | None:
+    """The layout's table whose header of two or more rows holds ``header_index``."""
+    if layout is None or header_index is None:
+        return None
+    for table in layout.tables:
+        if len(table.header_rows) > 1 and header_index in table.header_rows:
+            # Only rows of labels by this layer's own reading: "01234" is a number here.
+            if all(_no_figures(rows[i]) for i in table.header_rows):
+                return table
+    return None
+
+
+def _no_figures(row: list[Cell]) -> bool:
+    """No cell is a number or a date, nor figures kept as text ("01234", "1,5")."""
+    return not any(
+        v is not None
+        and v not in EMPTY_MARKERS
+        and (not _is_label(v) or bool(_FIGURES.fullmatch(str(v))))
+        for v in row
+    )
 
 
 def find_header(rows: list[list[Cell]], width: int) -> int | None:

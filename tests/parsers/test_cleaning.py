@@ -96,3 +96,20 @@ def test_flags_and_text() -> None:
     assert parse_bool("Y", ["Y"], ["N"]) is True
     with pytest.raises(ValueError, match="not a yes/no flag"):
         parse_bool("maybe")
+
+
+def test_continental_columns_only_where_no_cell_is_an_english_figure() -> None:
+    from parsers.cleaning import continental_columns, from_continental
+
+    # A decimal comma, or "3.670" among plain integers.
+    assert continental_columns([["Brasil", "3.670", "6,4"], ["Bahia", "508", "14,7"]]) == {1, 2}
+    # "1.250" alone is not enough: with no plain integer beside it, it may be 1.25.
+    assert continental_columns([["a", "1.250"], ["b", "2.500"]]) == set()
+    # One English figure anywhere ("0.5", "1,234.5") and the table is read the English way.
+    assert continental_columns([["a", "3.670", "0.5"], ["b", "508", "1"]]) == set()
+    assert continental_columns([["a", "3.670"], ["b", "508"], ["c", "1,234.5"]]) == set()
+    # "1,234" alone is ambiguous: not continental evidence.
+    assert continental_columns([["a", "1,234"], ["b", "508"]]) == set()
+    assert [from_continental(v) for v in ("3.670", "6,4", "1.234,5", "Bahia", 7)] == [
+        "3670", "6.4", "1234.5", "Bahia", 7,
+    ]  # fmt: skip

@@ -12,6 +12,7 @@ from parsers.generic import extract_tables
 from parsers.generic.model import PageTable
 from parsers.generic.repeated_header import split_at_repeated_header
 from tests.parsers.generic import pages as pages
+from tests.shared import fixture
 
 
 @pytest.mark.parametrize("gap", [0.0, 10.0])
@@ -59,3 +60,27 @@ def test_the_parts_keep_their_rows_boxes_and_header_spans() -> None:
     assert first.spans == [(0, 0, 1)] and second.spans == [(0, 0, 1), (1, 0, 1)]
     assert second.bbox == (0.0, 30.0, 100.0, 48.0)
     assert second.row_boxes == table.row_boxes[3:]
+
+
+def test_a_banded_body_under_its_header_grid_is_that_tables_rows() -> None:
+    # Brazil microcephaly 2016-01-30, page 3, Tabela 4: a dark header and a "Brasil" bar in
+    # one grid, the states in a banded grid under a heavy rule, its first (white) row above
+    # that grid's top rule. The first state used to become the second table's header
+    # ("1 | Alagoas | 10 | 6,4"), the rest a nameless table.
+    path = fixture("series/br-ms-microcephaly-weekly/brazil-microcephaly-2016-01-30.pdf")
+    (table,) = [t for t in extract_tables(path) if t.pieces[0].page == 3]
+    assert table.header == [
+        ["Nº", "Unidade Federada", "Total de municípios com casos confirmados", ""],
+        ["", "", "n", "%"],
+    ]
+    assert [row[1:] for row in table.rows[1:]] == [
+        ["Alagoas", "10", "6,4"], ["Bahia", "23", "14,7"], ["Ceará", "3", "1,9"],
+        ["Paraíba", "24", "15,4"], ["Pernambuco", "56", "35,9"], ["Piauí", "6", "3,8"],
+        ["Rio Grande do Norte", "31", "19,9"], ["Rio de Janeiro", "2", "1,3"],
+        ["Rio Grande do Sul", "1", "0,6"],
+    ]  # fmt: skip
+    assert [row[0] for row in table.rows] == ["Brasil", *map(str, range(1, 10))]
+    # Each row keeps its own box on the page (Alagoas's is above the banded grid).
+    boxes = table.pieces[0].row_boxes
+    assert len(boxes) == 10
+    assert [round(b[1], 1) for b in boxes[:3]] == [214.9, 235.7, 245.2]

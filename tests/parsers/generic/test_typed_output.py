@@ -75,3 +75,35 @@ def test_colombia_total_printed_under_the_header_cells_is_checked() -> None:
         for column, printed in truth["totals"].items()
         if printed != sums[column]
     ]
+
+
+BRAZIL = "series/br-ms-microcephaly-weekly"
+
+
+def test_brazil_figures_printed_the_continental_way_are_read_as_printed() -> None:
+    # "3.670" is 3670 (the '.' thousands separator is printed only in the Brasil row, the
+    # largest); every state, region and Brasil row is typed, none kept as text.
+    truth = expected(f"{BRAZIL}/expected/brazil-microcephaly-2016-01-30.json")["tables"][0]
+    result = PARSER.parse(fixture(f"{BRAZIL}/brazil-microcephaly-2016-01-30.pdf"))
+    table = result.typed[0]
+    assert [c.type for c in table.columns[:6]] == ["integer", "text"] + ["integer"] * 4
+    printed = truth["rows_in_print_order"]
+    assert printed[0] == ["", "Brasil", "3.670", "404", "709", "4.783"]
+
+    def figure(text: str) -> int | None:
+        return None if text == "Sem registros" else int(text.replace(".", ""))
+
+    assert [r.values[:6] for r in table.rows] == [
+        [int(row[0]) if row[0] else None, row[1], *(figure(v) for v in row[2:])] for row in printed
+    ]
+    # Only "Sem registros" (no records: Amapá, Amazonas) is kept as printed text.
+    kept = {r.values[1]: set(json.loads(r.values[6]).values()) for r in table.rows if r.values[6]}
+    assert kept == {"Amapá": {"Sem registros"}, "Amazonas": {"Sem registros"}}
+    # The share of municipalities, printed "19,8" (a decimal comma), is a float.
+    result = PARSER.parse(fixture(f"{BRAZIL}/brazil-microcephaly-2016-02-20.pdf"))
+    (shares,) = [t for t in result.typed if t.columns[3:4] and t.columns[3].name.endswith(": %")]
+    assert shares.columns[3].type == "float"
+    assert [r.values[1:4] for r in shares.rows[:2]] == [
+        ["Brasil", 1101, 19.8],
+        ["Alagoas", 64, 62.7],
+    ]

@@ -186,3 +186,48 @@ def test_corrupt_workbooks_raise_parse_error_naming_the_file(tmp_path: Path) -> 
     fake_xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     with pytest.raises(ParseError, match=r"^fake\.xls: not a readable XLS workbook"):
         PARSER.parse(fake_xls)
+
+
+def test_stacked_header_rows_name_the_raw_columns_and_are_not_loaded_as_rows() -> None:
+    # Kansas 2020, sheet JOHNSON: race / party ("NON") / candidate over the columns, rows 1-3.
+    result = PARSER.parse(
+        fixture(
+            "series/ks-sos-senate-precinct-results/"
+            "2020_General_Election_Kansas_Senate_results_by_precinct.xlsx"
+        )
+    )
+    sheet = _sheets(result)[1]
+    names = json.loads(sheet["header"])
+    assert (sheet["sheet_name"], sheet["header_row"], sheet["n_columns"]) == ("JOHNSON", 1, 46)
+    assert names[:3] == [
+        "PRECINCT NAME", "State Senate 6 Pat Pettey", "State Senate 6 Diana Whittington",
+    ]  # fmt: skip
+    # The same names as the typed table the layout found; the vote columns are numbers now
+    # that the candidate row is not read as a row.
+    (typed,) = [t for t in result.typed if t.rows[0].page == 2]
+    assert names == [c.name for c in typed.columns]
+    assert set(json.loads(sheet["column_types"]).values()) == {"text", "integer"}
+    # 514 precincts and the COUNTY TOTALS row (sheet rows 4-518).
+    rows = [r.values for r in result.rows_for(ROWS_TABLE) if r.page == 2]
+    assert sheet["n_rows"] == len(rows) == 515
+    assert (rows[0]["sheet_row"], rows[-1]["sheet_row"]) == (4, 518)
+    first, last = json.loads(rows[0]["cells"]), json.loads(rows[-1]["cells"])
+    assert (first["PRECINCT NAME"], first["State Senate 6 Pat Pettey"]) == (
+        "Aubry Township Precinct 01",
+        0,
+    )
+    assert (last["PRECINCT NAME"], last["State Senate 6 Pat Pettey"]) == ("COUNTY TOTALS", 2092)
+
+
+def test_a_second_row_of_codes_under_the_header_stays_a_row(tmp_path: Path) -> None:
+    # "01234" and "1,5" are figures kept as text: the row is data, not a second header row.
+    path = tmp_path / "semi.csv"
+    path.write_text("Zip;Montant;Ville\n01234;1,5;Québec\n75001;2,25;Paris\n", encoding="utf-8")
+    result = PARSER.parse(path)
+    assert json.loads(_sheets(result)[0]["header"]) == ["Zip", "Montant", "Ville"]
+    assert [
+        json.loads(c)["Ville"] for c in (r.values["cells"] for r in result.rows_for(ROWS_TABLE))
+    ] == [
+        "Québec",
+        "Paris",
+    ]
