@@ -94,7 +94,13 @@ def run(
                 executor=executor,
                 crawler=crawler,
             )
-    _notify(db, config, sources, summary)
+    try:
+        _notify(db, config, sources, summary)
+    finally:
+        # Closed, not left to the collector: a crawl child is forked only while no
+        # database is open in this process (``scrapers.forked.open_databases``), and a
+        # scheduler runs the next week's job in this process.
+        db.close()
     return summary
 
 

@@ -4,6 +4,7 @@ made while the child wrote, they failed a run with "database is locked"."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -59,3 +60,35 @@ def test_the_parsers_tables_are_made_after_the_crawl_not_while_it_writes(
         "job sent",
         "tables made: crawl child running False, 2 fetch(es)",
     ]
+
+
+def test_a_run_leaves_no_database_open_so_the_next_crawl_child_is_forked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A scheduler runs each week's job in one process; a database left open by a run (or
+    # collected later) made every later crawl child a new interpreter (no warm fork).
+    import gc
+
+    from scrapers.forked import ForkedChild, open_databases
+
+    monkeypatch.delitem(sys.modules, "twisted.internet.reactor", raising=False)
+    gc.collect()
+    children: list[object] = []
+    start = scrapers.crawl.CrawlChild.__init__
+
+    def started(self: scrapers.crawl.CrawlChild, *args: Any, **kwargs: Any) -> None:
+        start(self, *args, **kwargs)
+        children.append(self.process)
+
+    monkeypatch.setattr(scrapers.crawl.CrawlChild, "__init__", started)
+    (tmp_path / "site").mkdir()
+    report = weekly_series(1)[0]
+    report.write(tmp_path / "site")
+    (tmp_path / "site" / "index.html").write_bytes(html_page(report.filename))
+    with serve(tmp_path / "site") as site:
+        sources = write_sources(tmp_path, f"{site.url}/index.html", parser="ice-ddor")
+        paths = Paths(db=tmp_path / "r.db", archive=tmp_path / "archive", sources=sources)
+        for _ in range(2):
+            pipeline_run.run(load_config(sources), paths=paths)
+            assert open_databases() == []
+    assert [isinstance(child, ForkedChild) for child in children] == [True, True]
