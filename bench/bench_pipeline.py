@@ -9,7 +9,12 @@ processes: the crawl child and the parse workers) and the second run's time as a
 first's. A script, not a test:
 
     .venv/bin/python bench/bench_pipeline.py [--weeks 12] [--repo DIR] [--pairs N] [--cli]
-        [--timeline]
+        [--timeline] [--cold]
+
+In-process (the default), both runs are ``run()`` calls in this one process, as the jobs of
+``records schedule`` are: like the scheduler at its start, the process first imports what its
+forked crawl children need (``scrapers.crawl.import_for_forks``, timed apart, before either
+run; ``--cold``: not, as a library caller that never calls it; a checkout without it is cold).
 
 ``--cli``: each run is a fresh ``records run`` process (as cron or a systemd timer starts
 it), so its interpreter start and imports count, as they do every week.
@@ -95,8 +100,15 @@ def watch_timeline(path: Path) -> None:
         started(self, *args, **kwargs)
         _event("parent", "crawl child started; parent gets the run ready")
 
+    sent = getattr(crawl.CrawlChild, "send", None)  # older checkouts send it as they wait
+
+    def child_send(self: Any, *args: Any, **kwargs: Any) -> None:
+        _event("parent", "sends the crawl its job, gets the parse stage ready")
+        assert sent is not None
+        sent(self, *args, **kwargs)
+
     def child_crawl(self: Any, *args: Any, **kwargs: Any) -> Any:
-        _event("parent", "sends the crawl its job, waits")
+        _event("parent", "waits for the crawl" if sent else "sends the crawl its job, waits")
         try:
             return crawled(self, *args, **kwargs)
         finally:
@@ -131,6 +143,8 @@ def watch_timeline(path: Path) -> None:
 
     crawl.CrawlChild.__init__ = child_init  # type: ignore[method-assign]
     crawl.CrawlChild.crawl = child_crawl  # type: ignore[method-assign]
+    if sent is not None:
+        crawl.CrawlChild.send = child_send  # type: ignore[method-assign]
     if forked_main is not None:
         crawl._forked_main = child_main  # type: ignore[attr-defined]
 
@@ -178,10 +192,25 @@ def _run(config: Config, paths: Paths, cli: bool) -> Ran:
     return Ran(*row)
 
 
+def warm_up(cli: bool, cold: bool) -> float | None:
+    """What ``records schedule`` does at its start, if this checkout has it: seconds taken."""
+    if cli or cold:
+        return None
+    import scrapers.crawl as crawl
+
+    import_for_forks = getattr(crawl, "import_for_forks", None)
+    if import_for_forks is None:
+        return None
+    started = time.perf_counter()
+    import_for_forks()
+    return time.perf_counter() - started
+
+
 def measure(
-    weeks: int, cli: bool = False, timeline: Path | None = None
-) -> dict[str, float | int | str]:
+    weeks: int, cli: bool = False, timeline: Path | None = None, cold: bool = False
+) -> dict[str, float | int | str | None]:
     """Both runs over a generated site of ``weeks`` reports, with the code at ``CODE``."""
+    warm_s = warm_up(cli, cold)
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         root = Path(tmp)
         site = root / "site"
@@ -218,7 +247,9 @@ def measure(
             [second.run_id],
         ).fetchone()
     return {
-        "code": str(CODE) + (" (records run processes)" if cli else ""),
+        "code": str(CODE)
+        + (" (records run processes)" if cli else " (warm)" if warm_s is not None else ""),
+        "warm_s": warm_s,
         "reports": len(reports),
         "pages": pages,
         "rows": first.rows_added,
@@ -239,9 +270,14 @@ def measure(
     }
 
 
-def report(m: dict[str, float | int | str]) -> None:
+def report(m: dict[str, Any]) -> None:
     first_s, second_s = float(m["first_s"]), float(m["second_s"])
     print(f"code: {m['code']}")
+    if m["warm_s"] is not None:
+        print(
+            f"before the runs, once: crawl modules imported for forks in {m['warm_s']:.2f} s"
+            " (as `records schedule` at its start)"
+        )
     print(f"{m['reports']} weekly reports, {m['pages']} pages, {m['rows']} rows")
     print(
         f"first run:  {first_s:6.2f} s  {int(m['reports']) / first_s:5.2f} documents/s"
@@ -259,7 +295,7 @@ def report(m: dict[str, float | int | str]) -> None:
     print(f"second / first: {second_s / first_s:.1%}")
 
 
-def pairs(weeks: int, other: Path, count: int, cli: bool) -> None:
+def pairs(weeks: int, other: Path, count: int, cli: bool, cold: bool) -> None:
     """``count`` pairs in turns, ``other``'s code first, each in a fresh process."""
     rows = []
     for n in range(count):
@@ -268,7 +304,8 @@ def pairs(weeks: int, other: Path, count: int, cli: bool) -> None:
             out = subprocess.run(
                 [sys.executable, __file__, "--weeks", str(weeks), "--json"]
                 + (["--repo", str(code)] if code != HERE else [])
-                + (["--cli"] if cli else []),
+                + (["--cli"] if cli else [])
+                + (["--cold"] if cold else []),
                 capture_output=True,
                 text=True,
                 check=True,
@@ -281,6 +318,8 @@ def pairs(weeks: int, other: Path, count: int, cli: bool) -> None:
                 f"pair {n + 1} {m['code']}: first {m['first_s']:.2f} s (CPU"
                 f" {m['first_cpu_self'] + m['first_cpu_children']:.1f} s), unchanged"
                 f" {m['second_s']:.2f} s ({m['second_s'] / m['first_s']:.1%}),"
+                f" first run {m['first_new']} new and {m['first_errors']} error(s),"
+                f" unchanged run {m['second_new']} new,"
                 f" {m['body_bytes']} body bytes, {m['not_modified']} x 304, unchanged run CPU"
                 f" {m['second_cpu_self'] + m['second_cpu_children']:.2f} s,"
                 f" load average {load:.1f}",
@@ -307,17 +346,20 @@ def main() -> None:
     parser.add_argument(
         "--timeline", action="store_true", help="the unchanged run's steps by the clock"
     )
+    parser.add_argument(
+        "--cold", action="store_true", help="in-process: no crawl modules imported before"
+    )
     args = parser.parse_args()
     if args.pairs:
         if args.repo is None:
             parser.error("--pairs needs --repo DIR (the checkout to take turns with)")
-        pairs(args.weeks, args.repo.resolve(), args.pairs, args.cli)
+        pairs(args.weeks, args.repo.resolve(), args.pairs, args.cli, args.cold)
         return
     if args.timeline and args.cli:
         parser.error("--timeline watches an in-process run (no --cli)")
     with tempfile.TemporaryDirectory(prefix="bench-timeline-") as tmp:
         timeline = Path(tmp) / "timeline.tsv" if args.timeline else None
-        m = measure(args.weeks, args.cli, timeline)
+        m = measure(args.weeks, args.cli, timeline, args.cold)
         if args.json:
             print(json.dumps(m))
         else:

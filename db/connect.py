@@ -9,6 +9,8 @@ import sqlite_utils
 
 from db.migrate import migration_lock
 from db.schema import ensure_schema
+from db.tables import ensure_spec_tables
+from db.views import ensure_views
 from parsers.base import TableSpec
 
 
@@ -31,6 +33,14 @@ def open_db(
         if ensure:
             ensure_schema(db, specs)
     return db
+
+
+def ensure_tables(db: sqlite_utils.Database, path: Path | str, specs: Iterable[TableSpec]) -> None:
+    """The tables of ``specs`` on a database opened without them (``open_db(path)``), and
+    the views over them, as ``open_db(path, specs=specs)`` would have made them."""
+    with migration_lock(Path(path)):
+        if ensure_spec_tables(db, specs):
+            ensure_views(db)
 
 
 def memory_db(specs: Iterable[TableSpec] = ()) -> sqlite_utils.Database:

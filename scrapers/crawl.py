@@ -139,12 +139,47 @@ class CrawlChild:
             # The child holds its own copy: end of file on ``notices`` once it exits.
             os.close(child_end)
         self._used = False
+        self._job: dict[str, object] | None = None
+        self._sent_at = 0.0
 
     def __enter__(self) -> CrawlChild:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def send(
+        self,
+        sources_file: Path,
+        source_names: list[str],
+        *,
+        db_path: Path,
+        archive_root: Path,
+        run_id: int | None,
+    ) -> None:
+        """Give the child its job: the crawl starts now, while this process does what it
+        must before waiting for it (``records.pipeline.run`` imports the parse stage);
+        ``crawl`` then waits for it. Once per child."""
+        global CURRENT_CHILD
+        if self._job is not None or self._used:
+            raise RuntimeError("a crawl child runs one crawl")
+        self._job = {
+            "sources_file": str(Path(sources_file).resolve()),
+            "sources": source_names,
+            "db": str(Path(db_path).resolve()),
+            "archive": str(Path(archive_root).resolve()),
+            "run_id": run_id,
+        }
+        child = self.process
+        assert child.stdin is not None
+        try:
+            child.stdin.write(json.dumps(self._job).encode("utf-8") + b"\n")
+            child.stdin.close()
+        except OSError:
+            pass  # the child died already: its exit status and stderr say why, in ``crawl``
+        self._sent_at = time.monotonic()
+        # A signal from now on stops the crawl (``stop_child``).
+        CURRENT_CHILD = child
 
     def crawl(
         self,
@@ -157,30 +192,26 @@ class CrawlChild:
         time_limit: float | None = None,
         on_new_document: Callable[[str], None] | None = None,
     ) -> list[CrawlReport]:
+        """The crawl's reports: the job sent (unless ``send`` sent it), its new documents
+        handed to ``on_new_document`` as they come, the child waited for."""
         global CURRENT_CHILD
         if self._used:
             raise RuntimeError("a crawl child runs one crawl")
+        if self._job is None:
+            self.send(
+                sources_file,
+                source_names,
+                db_path=db_path,
+                archive_root=archive_root,
+                run_id=run_id,
+            )
         self._used = True
         child = self.process
         label = ", ".join(source_names) or "all sources"
-        job = {
-            "sources_file": str(Path(sources_file).resolve()),
-            "sources": source_names,
-            "db": str(Path(db_path).resolve()),
-            "archive": str(Path(archive_root).resolve()),
-            "run_id": run_id,
-        }
-        assert child.stdin is not None
-        try:
-            child.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
-            child.stdin.close()
-        except OSError:
-            pass  # the child died already: its exit status and stderr say why, below
-        CURRENT_CHILD = child
         crash_point("crawl-parent")
         try:
             with os.fdopen(self._notices, "rb") as stream:
-                stderr = _wait(child, stream, time_limit, label, on_new_document)
+                stderr = _wait(child, stream, time_limit, label, on_new_document, self._sent_at)
             return self._read_report(child, stderr, label)
         finally:
             CURRENT_CHILD = None
@@ -205,12 +236,15 @@ class CrawlChild:
     def close(self) -> None:
         """End the child (unused: it is waiting for a job and has written nothing, so it is
         simply terminated) and remove its folder."""
+        global CURRENT_CHILD
         child = self.process
-        if not self._used:
+        if not self._used:  # never waited for: waiting for its job, or crawling unwatched
             self._used = True
             os.close(self._notices)
             child.terminate()
             child.communicate()
+            if CURRENT_CHILD is child:
+                CURRENT_CHILD = None
         self._tmp.cleanup()
 
 
@@ -225,6 +259,7 @@ def _wait(
     time_limit: float | None,
     label: str,
     on_new_document: Callable[[str], None] | None,
+    started: float,
 ) -> bytes:
     """Wait for the child, handing on its new-document notices as they come; its stderr.
 
@@ -246,7 +281,8 @@ def _wait(
     readers.append(threading.Thread(target=read_notices, daemon=True))
     for reader in readers:
         reader.start()
-    deadline = None if time_limit is None else time.monotonic() + time_limit
+    # Counted from the job's start (``CrawlChild.send``), not from this wait.
+    deadline = None if time_limit is None else started + time_limit
     ended = False
     while not ended:
         timeout = None if deadline is None else deadline - time.monotonic()
@@ -340,6 +376,31 @@ def _forked_main(start: Path, report: Path, jobs: IO[str]) -> int:
     with frames_without_source():
         from scrapers import crawl_child
     return crawl_child.run([str(start), str(report)], jobs)
+
+
+def import_for_forks() -> bool:
+    """Import here, once, what a forked crawl child imports at its start (Scrapy, Twisted,
+    our spiders, every component the crawl loads), so each child forked from this process
+    later starts with them: for a long-lived process that runs crawl after crawl (``records
+    schedule`` calls it at start). Never a reactor: ``twisted.internet.reactor`` is not
+    imported (a child could not install Scrapy's, and ``can_fork`` would then say no).
+
+    Call it before any thread may start a crawl child: a fork in the middle of an import
+    would leave the child that module's lock. Returns whether children will be forked (not
+    where ``can_fork`` says no, e.g. off Linux; then nothing is imported)."""
+    if not can_fork():
+        return False
+    collecting = gc.isenabled()
+    gc.disable()  # as in the child: no collections over the imports' many objects
+    try:
+        with frames_without_source():
+            from scrapers import crawl_child
+
+            crawl_child.import_components(crawl_child.project_settings())
+    finally:
+        if collecting:
+            gc.enable()
+    return can_fork()
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
-from scrapy.utils.misc import load_object
+from scrapy.utils.misc import load_object, walk_modules_iter
 from twisted.python.failure import Failure
 
 from records.core.config import Source, load_config
@@ -65,20 +65,56 @@ COMPONENT_SETTINGS = (
     "SPIDER_MIDDLEWARES",
     "EXTENSIONS",
     "ITEM_PIPELINES",
+    # The download handler of each scheme: Scrapy imports them all when the downloader starts.
+    "DOWNLOAD_HANDLERS",
+)
+
+#: Settings naming one class each, which Scrapy imports once the crawler is made (after the
+#: job has come): its scheduler's queues, duplicate filter, stats, log formatter and
+#: robots.txt parser (protego).
+CLASS_SETTINGS = (
+    "SCHEDULER",
+    "SCHEDULER_PRIORITY_QUEUE",
+    "SCHEDULER_MEMORY_QUEUE",
+    "SCHEDULER_DISK_QUEUE",
+    "DUPEFILTER_CLASS",
+    "STATS_CLASS",
+    "LOG_FORMATTER",
+    "ROBOTSTXT_PARSER",
 )
 
 
+def project_settings() -> Settings:
+    """Scrapy's defaults with ``scrapers.settings`` over them, as every crawl starts."""
+    base = Settings()
+    base.setmodule("scrapers.settings", priority="project")
+    return base
+
+
 def import_components(settings: Settings) -> None:
-    """Import every component class the crawl will load, while the parent gets the run ready
-    (the cookies middleware imports tldextract, the remote-control extension aiohttp: about
-    a second that was spent after the job came, most of an unchanged weekly run's crawl)."""
+    """Import every component class the crawl will load, and our spiders, before the job
+    comes: in the crawl child while the parent gets the run ready (the cookies middleware
+    imports tldextract, the remote-control extension aiohttp: about a second that was spent
+    after the job came, most of an unchanged weekly run's crawl), or once in a long-lived
+    parent the child is forked from (``scrapers.crawl.import_for_forks``)."""
+    paths: list[object] = [settings.get(name) for name in CLASS_SETTINGS]
     for name in COMPONENT_SETTINGS:
-        for path in settings.getwithbase(name):
-            if isinstance(path, str):
-                try:
-                    load_object(path)
-                except (ImportError, NameError, ValueError):
-                    pass  # the crawl itself reports a component it cannot load
+        components = settings.getwithbase(name)
+        # Handlers are the values (scheme: class), the other components the keys.
+        paths.extend(components.values() if name == "DOWNLOAD_HANDLERS" else components)
+    for path in paths:
+        if isinstance(path, str):
+            try:
+                load_object(path)
+            except (ImportError, NameError, ValueError, AttributeError):
+                pass  # the crawl itself reports a component it cannot load
+    # Scrapy's spider loader imports every module of SPIDER_MODULES when the crawler is made.
+    for module in settings.getlist("SPIDER_MODULES"):
+        try:
+            for _ in walk_modules_iter(module):
+                pass
+        except ImportError:
+            pass  # the crawl reports it, as above
 
 
 def spider_class(source: Source, settings: Settings) -> type:
@@ -154,8 +190,7 @@ def main(start_path: str, report_path: str, jobs: IO[str] | None = None) -> int:
             int(job["parent"]),
             (lambda: shutil.rmtree(workdir, ignore_errors=True)) if workdir else None,
         )
-    base = Settings()
-    base.setmodule("scrapers.settings", priority="project")
+    base = project_settings()
     import_components(base)
     if not gc.isenabled():  # started by ``scrapers.crawl.CHILD_START``: imports done
         gc.freeze()

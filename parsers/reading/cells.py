@@ -11,7 +11,7 @@ the rest (the cell test, the cell text) is pdfplumber's own arithmetic (the text
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from parsers.reading.chars import light_chars
@@ -21,25 +21,29 @@ from parsers.reading.words import extract_text
 def extract_cells(table: Any, **kwargs: Any) -> list[list[str | None]]:
     """``table.extract(**kwargs)``, same rows and cells."""
     chars = light_chars(table.page)
-    # The same middles as pdfplumber's char_in_bbox computes, once per character.
-    middles = [
-        ((c["top"] + c["bottom"]) / 2, i, (c["x0"] + c["x1"]) / 2) for i, c in enumerate(chars)
-    ]
-    middles.sort()
-    v_mids = [m[0] for m in middles]
+    middles = _middles(chars)
+    v_mids = middles[0]
     table_arr: list[list[str | None]] = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox
         start = bisect_left(v_mids, top)
         end = bisect_left(v_mids, bottom)  # v_mid < bottom
+        cells = row.cells
+        if "layout" not in kwargs and _side_by_side(cells):
+            table_arr.append(_row_cells(chars, middles, start, end, x0, x1, cells, kwargs))
+            continue
         # The row's characters by horizontal middle, so each cell takes its own by
         # bisection too (then back in page order).
         across = sorted(
-            (h_mid, i, v_mid) for v_mid, i, h_mid in middles[start:end] if x0 <= h_mid < x1
+            (h_mid, i, v_mid)
+            for v_mid, i, h_mid in zip(
+                v_mids[start:end], middles[1][start:end], middles[2][start:end], strict=True
+            )
+            if x0 <= h_mid < x1
         )
         h_mids = [m[0] for m in across]
         arr: list[str | None] = []
-        for cell in row.cells:
+        for cell in cells:
             if cell is None:
                 arr.append(None)
                 continue
@@ -61,3 +65,81 @@ def extract_cells(table: Any, **kwargs: Any) -> list[list[str | None]]:
                 arr.append("")
         table_arr.append(arr)
     return table_arr
+
+
+#: The last page's characters and their middles, as one tuple (a page's tables share
+#: them; it keeps the list it was made for, so no other list can take its ``id``).
+_last: list[tuple[list[Any], tuple[list[float], list[int], list[float]]]] = []
+
+
+def _middles(chars: list[Any]) -> tuple[list[float], list[int], list[float]]:
+    """The characters' vertical middles sorted, with each one's index and horizontal middle
+    (the middles pdfplumber's ``char_in_bbox`` computes, once per character)."""
+    last = _last[0] if _last else None
+    if last is not None and last[0] is chars:
+        return last[1]
+    v_mids = [(c["top"] + c["bottom"]) / 2 for c in chars]
+    # by vertical middle, then page order (a stable sort of the indexes)
+    order = sorted(range(len(chars)), key=v_mids.__getitem__)
+    h_mids = [(c["x0"] + c["x1"]) / 2 for c in chars]
+    found = ([v_mids[i] for i in order], order, [h_mids[i] for i in order])
+    _last[:] = [(chars, found)]
+    return found
+
+
+def _side_by_side(cells: list[Any]) -> bool:
+    """Whether the row's cells (None for a missing one) follow each other left to right
+    without overlapping: then a character is in at most one of them."""
+    right = None
+    for cell in cells:
+        if cell is None:
+            continue
+        if right is not None and cell[0] < right:
+            return False
+        right = cell[2]
+    return True
+
+
+def _row_cells(
+    chars: list[Any],
+    middles: tuple[list[float], list[int], list[float]],
+    start: int,
+    end: int,
+    x0: float,
+    x1: float,
+    cells: list[Any],
+    kwargs: dict[str, Any],
+) -> list[str | None]:
+    """One row's cells when they lie side by side: each of the row's characters, in page
+    order, goes to the cell whose box holds its middles (found by bisection on the cells'
+    left edges): the characters each cell's test picks, in the same order."""
+    lefts = []
+    boxes = []
+    for cell in cells:
+        if cell is not None:
+            lefts.append(cell[0])
+            boxes.append(cell)
+    taken: list[list[int]] = [[] for _ in boxes]
+    v_mids, indexes, h_mids = middles
+    for k in range(start, end):
+        h_mid = h_mids[k]
+        if not x0 <= h_mid < x1:
+            continue
+        j = bisect_right(lefts, h_mid) - 1  # the last cell starting at or left of it
+        if j < 0:
+            continue
+        _, ctop, cx1, cbottom = boxes[j]
+        if h_mid < cx1 and ctop <= v_mids[k] < cbottom:
+            taken[j].append(indexes[k])
+    texts = []
+    for picked in taken:
+        if picked:
+            picked.sort()
+            texts.append(extract_text([chars[i] for i in picked], **kwargs))
+        else:
+            texts.append("")
+    out: list[str | None] = []
+    filled = iter(texts)
+    for cell in cells:
+        out.append(None if cell is None else next(filled))
+    return out

@@ -19,7 +19,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -46,6 +46,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
 from parsers.reading.chars import CHAR_DATA_WIDTH, FastCrops, full_chars, light_of
+from parsers.reading.paths import path_dicts
 from parsers.reading.tokens import reading_fast
 from parsers.reading.words import TOLERANCES, page_textmap
 from parsers.reading.words import extract_words as fast_extract_words
@@ -166,15 +167,35 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         #: each unrotated string's shared values, and (e, f, advance, string) per character.
         self.strings: list[tuple[Any, ...]] = []
         self.char_data: list[Any] = []
+        #: What a path's dict needs of the page (``parsers.reading.paths.path_dicts``).
+        self.page_values = (
+            page.page_number,
+            page.height,
+            self.mb_x0,
+            self.mb_top,
+            page.initial_doctop,
+        )
 
     def _spend(self) -> None:
         self.budget -= 1
         if self.budget < 0:
             raise PageOverLimit(MAX_PAGE_OBJECTS)
 
-    def paint_path(self, *args: Any, **kwargs: Any) -> None:
+    def paint_path(
+        self, gstate: Any, stroke: bool, fill: bool, evenodd: bool, path: Sequence[Any]
+    ) -> None:
+        """pdfplumber's dict of each subpath (``parsers.reading.paths``), tagged as
+        pdfplumber's device tags pdfminer's objects."""
+        path_dicts(
+            self._paint, _plain, self.ctm, gstate, stroke, fill, evenodd, path, self.page_values
+        )
+
+    def _paint(self, made: list[dict[str, Any]]) -> None:
+        """What one ``paint_path`` made (maybe nothing): added, then the last object tagged."""
         self._spend()
-        super().paint_path(*args, **kwargs)
+        for attr in made:
+            self.cur_item.add(attr)  # type: ignore[arg-type]
+        self.tag_cur_item()
 
     def render_image(self, *args: Any, **kwargs: Any) -> None:
         self._spend()
@@ -187,6 +208,10 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         if objects and type(objects[-1]) is dict:
             last: Any = objects[-1]
             mcid, tag = _plain(self.cur_mcid), _plain(self.cur_tag)
+            if "object_type" in last:  # a path's dict (``parsers.reading.paths``)
+                last["mcid"] = mcid
+                last["tag"] = tag
+                return
             full = last.get("full")
             if full is not None:
                 full["mcid"] = mcid
@@ -591,6 +616,20 @@ class _Interpreter(PDFPageInterpreter):
             else:
                 func()
 
+    def do_TJ(self, seq: Any) -> None:
+        """pdfminer's ``TJ``, without a copy of the graphic state per string: the device
+        (``_CharDicts``) reads its colours when the string is shown and keeps no reference
+        to it (pdfminer's ``LTChar`` kept one)."""
+        if self.textstate.font is None:
+            if pdfminer_settings.STRICT:
+                raise PDFInterpreterError("No font specified!")
+            return
+        graphicstate = self.graphicstate
+        self.device.render_string(self.textstate, seq, graphicstate.ncs, graphicstate)
+
+    def do_Tj(self, s: Any) -> None:
+        self.do_TJ([s])
+
     def _method(self, keyword: PSKeyword) -> tuple[Any, int] | None:
         """The bound ``do_`` method for an operator and its number of operands, as
         pdfminer finds them; None for an unknown operator (an error when strict)."""
@@ -740,19 +779,23 @@ class FastPage(FastCrops, Page):
         dicts by ``_CharDicts``) into ``chars``; the kinds first met before any character
         go into ``early`` too."""
         for obj in items:
-            if type(obj) is dict:  # a light character (``parsers.reading.chars``)
-                chars.append(obj)
-                continue
-            if isinstance(obj, LTContainer):
-                self._gather(obj._objs, objects, chars, early)
-                continue
-            obj = self.process_object(obj)
-            kind = obj["object_type"]
-            if kind == "anno":
-                continue
-            if kind == "char":  # a pdfminer character (not made by ``_CharDicts``)
-                chars.append(light_of(obj))
-                continue
+            if type(obj) is dict:
+                kind = obj.get("object_type")
+                if kind is None:  # a light character (``parsers.reading.chars``)
+                    chars.append(obj)
+                    continue
+                # a path's dict (``parsers.reading.paths``)
+            else:
+                if isinstance(obj, LTContainer):
+                    self._gather(obj._objs, objects, chars, early)
+                    continue
+                obj = self.process_object(obj)
+                kind = obj["object_type"]
+                if kind == "anno":
+                    continue
+                if kind == "char":  # a pdfminer character (not made by ``_CharDicts``)
+                    chars.append(light_of(obj))
+                    continue
             same = objects.get(kind)
             if same is None:
                 same = objects[kind] = []

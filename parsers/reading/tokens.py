@@ -305,22 +305,28 @@ def content_objects(data: bytes) -> list[Any]:
     stack: list[tuple[bool, list[Any]]] = []  # open arrays and dicts: (is a dict, items)
     kinds = _KIND_OF_BYTE
     keywords = _KEYWORDS
-    numbers: dict[bytes, float | int] = {}
+    # A page's content repeats few numbers and operators many times (200,000 number tokens
+    # and 3,800 distinct ones over the six template fixtures): each is made once, and a
+    # token met before is one lookup.
+    known: dict[bytes, Any] = {}
     last_hex = False
     for token in _FLAT_TOKEN.findall(data):
+        value = known.get(token)
+        if value is not None:
+            if stack and type(value) is PSKeyword:
+                raise _Unsupported("operator inside an array or dictionary")
+            items.append(value)
+            last_hex = False
+            continue
         if not token:
             break  # only whitespace left
         kind = kinds[token[0]]
         if kind == _NUMBER:
-            # A page's content repeats few numbers many times (200,000 number tokens and
-            # 3,800 distinct ones over the six template fixtures): each is converted once.
-            number = numbers.get(token)
-            if number is None:
-                try:
-                    number = numbers[token] = float(token) if b"." in token else int(token)
-                except ValueError:
-                    pass  # pdfminer gives no token for "-" or "."
-            if number is not None:
+            try:
+                number = known[token] = float(token) if b"." in token else int(token)
+            except ValueError:
+                pass  # pdfminer gives no token for "-" or "."
+            else:
                 items.append(number)
         elif kind == _KEYWORD:
             keyword = keywords.get(token)
@@ -331,6 +337,7 @@ def content_objects(data: bytes) -> list[Any]:
                     raise _Unsupported("operator inside an array or dictionary")
                 if keyword is _KEYWORD_BI:
                     raise _Unsupported("inline image")
+            known[token] = keyword
             items.append(keyword)
         elif kind == _STRING:
             if len(token) == 1:
@@ -338,14 +345,16 @@ def content_objects(data: bytes) -> list[Any]:
             if b"\\" in token:
                 items.append(_string(token, 1)[0])
             else:
-                items.append(token[1:-1])
+                # bytes: the same value wherever the token is (a table's cells repeat theirs)
+                items.append(known.setdefault(token, token[1:-1]))
         elif kind == _NAME:
             raw = token[1:]
             try:
                 name: str | bytes = str(raw, "utf-8")
             except UnicodeDecodeError:
                 name = raw
-            items.append(LIT(name))
+            literal = known[token] = LIT(name)  # interned by pdfminer: the same object
+            items.append(literal)
         elif kind == _COMMENT:
             pass
         elif kind == _HEX:

@@ -213,12 +213,43 @@ def extract_text(chars: list[Char], **kwargs: Any) -> str:
     x_tolerance = kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE)
     line = _one_upright_line(chars, y_tolerance)
     if line is not None:
-        return " ".join([_text(w) for w in _line_words(line, x_tolerance, y_tolerance)])
+        return _line_text(line, x_tolerance, y_tolerance)
     words = _word_tops(chars, x_tolerance, y_tolerance)
     index = _cluster_index([top for top, _ in words], y_tolerance)
     ordered = sorted(words, key=lambda w: index[w[0]])
     lines = groupby(ordered, key=lambda w: index[w[0]])
     return "\n".join(" ".join(_text(w) for _, w in line) for _, line in lines)
+
+
+def _line_text(line: list[Char], x_tolerance: float, y_tolerance: float) -> str:
+    """``" ".join(_text(w) for w in _line_words(line, ...))`` without the words' lists: the
+    same cuts between words (one space each), the text of each character in order."""
+    pieces: list[str] = []
+    open_word = False  # a word is being read (``word`` in ``_line_words``)
+    any_word = False
+    last_x0 = last_x1 = last_top = 0.0
+    for char in line:
+        text = char["text"]
+        if text.isspace():
+            open_word = False
+        elif text == "":  # a word by itself (``_line_words``), with no text
+            if any_word:
+                pieces.append(" ")
+            any_word = True
+            open_word = False
+        else:
+            x = char["x0"]
+            top = char["top"]
+            if not open_word or (
+                x < last_x0 or x > last_x1 + x_tolerance or abs(top - last_top) > y_tolerance
+            ):
+                if any_word:
+                    pieces.append(" ")
+                any_word = True
+                open_word = True
+            pieces.append(LIGATURES.get(text) or text)
+            last_x0, last_x1, last_top = x, char["x1"], top
+    return "".join(pieces)
 
 
 def _one_upright_line(chars: list[Char], y_tolerance: float) -> list[Char] | None:
@@ -252,6 +283,50 @@ def _text(chars: list[Char]) -> str:
     return "".join([LIGATURES.get(c["text"], c["text"] or "") for c in chars])
 
 
+class LightTextMap(TextMap):
+    """pdfplumber's ``TextMap`` without a tuple per letter: its text and, letter for letter,
+    the character each letter comes from (None for the spaces and newlines put between
+    words), in two lists. A page's text map held a (letter, character) tuple for every
+    letter: the DDOR's 35 pages made 78,000 of them, each tracked by the garbage
+    collector. ``tuples`` gives pdfplumber's list when asked."""
+
+    def __init__(self, letters: list[str], owners: list[Char | None]) -> None:
+        self.line_dir_render = "ttb"
+        self.char_dir_render = "ltr"
+        self.owners = owners
+        self.as_string = "".join(letters)
+
+    @property
+    def tuples(self) -> list[tuple[str, Char | None]]:  # type: ignore[override]
+        return list(zip(self.as_string, self.owners, strict=True))
+
+    def to_string(self) -> str:
+        return self.as_string
+
+    def match_to_dict(
+        self,
+        m: Any,
+        main_group: int = 0,
+        return_groups: bool = True,
+        return_chars: bool = True,
+    ) -> dict[str, Any]:
+        """pdfplumber's ``match_to_dict``, the match's characters from ``owners``."""
+        chars = [c for c in self.owners[m.start(main_group) : m.end(main_group)] if c is not None]
+        x0, top, x1, bottom = _box(chars)
+        result: dict[str, Any] = {
+            "text": m.group(main_group),
+            "x0": x0,
+            "top": top,
+            "x1": x1,
+            "bottom": bottom,
+        }
+        if return_groups:
+            result["groups"] = m.groups()
+        if return_chars:
+            result["chars"] = chars
+        return result
+
+
 def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
     """``Page._get_textmap(**kwargs)`` for a page's characters, or None when ``kwargs`` ask
     for more than the default text map (layout, directions, ...)."""
@@ -259,7 +334,8 @@ def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
         return None
     y_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)
     words = _word_tops(chars, kwargs.get("x_tolerance", DEFAULT_X_TOLERANCE), y_tolerance)
-    textmap: list[tuple[str, Char | None]] = []
+    letters: list[str] = []
+    owners: list[Char | None] = []
     # WordMap.to_textmap without layout, words presorted: lines are runs of words in the
     # same ``top`` cluster (order kept), one newline between lines, one space between words.
     index = _cluster_index([top for top, _ in words], y_tolerance)
@@ -268,18 +344,27 @@ def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
     for top, word_chars in words:
         line = index[top]
         if previous is not None and line != previous:
-            textmap.append(("\n", None))
+            letters.append("\n")
+            owners.append(None)
             line_len = 0
         elif line_len:  # no space after words without letters (empty text) at a line start
-            textmap.append((" ", None))
+            letters.append(" ")
+            owners.append(None)
             line_len += 1
         previous = line
         for c in word_chars:
             text = c["text"]
-            for letter in LIGATURES[text] if text in LIGATURES else text:
-                textmap.append((letter, c))
+            if text in LIGATURES:
+                text = LIGATURES[text]
+            if len(text) == 1:
+                letters.append(text)
+                owners.append(c)
                 line_len += 1
-    return TextMap(textmap, line_dir_render="ttb", char_dir_render="ltr")
+            else:  # one entry per letter (none for an empty text)
+                letters.extend(text)
+                owners.extend([c] * len(text))
+                line_len += len(text)
+    return LightTextMap(letters, owners)
 
 
 def text_lines(words: list[tuple[Any, ...]], y_tolerance: float = DEFAULT_Y_TOLERANCE) -> list[str]:

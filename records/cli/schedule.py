@@ -44,6 +44,7 @@ def schedule(paths: Paths, list_only: bool, misfire_grace: int, run_now: bool) -
     """
     from records.pipeline.scheduled import scheduler_controls
     from scheduler.jobs import planned_jobs, serve_forever
+    from scrapers.crawl import import_for_forks
 
     if list_only:
         config = load_sources(paths)
@@ -60,6 +61,9 @@ def schedule(paths: Paths, list_only: bool, misfire_grace: int, run_now: bool) -
     )
     # Its INFO lines ("Adding job tentatively ...") repeat what we print ourselves.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
+    # Once, before any job thread: every crawl child is forked with Scrapy and Twisted
+    # already imported (no reactor), so a weekly run that finds nothing new skips that start.
+    import_for_forks()
     serve_forever(
         load_sources(paths),
         scheduler_controls(paths),

@@ -6,7 +6,8 @@ The CLI, the demo and the scheduler all call ``run``; nothing else orchestrates.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack, nullcontext
+from contextlib import ExitStack
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from db.connect import open_db
@@ -57,9 +58,8 @@ def run(
         # cluster out of reach, a source lock taken), it is stopped having done nothing.
         if crawler is None and do_crawl and sources:
             crawler = stack.enter_context(CrawlChild())
-        # Imported once the child is on its way (parsers and pdfplumber take a fraction of
-        # a second that a `records run` process would otherwise spend before starting it).
-        from parsers.registry import table_specs
+        # Imported once the child is on its way; the parse stage (parsers, pdfplumber: most
+        # of a `records run` process's imports) only once the crawl has its job.
         from records.pipeline.guards.interrupt import stop_on_signals
         from records.pipeline.guards.locks import hold_sources
         from records.pipeline.workers.choose import executor_for
@@ -79,7 +79,8 @@ def run(
             hold_sources(paths.db, [s.name for s in sources], trigger=trigger)
         )
         with stop_on_signals():
-            db = open_db(paths.db, specs=table_specs((s.parser for s in sources), config.settings))
+            # The parsers' tables are made once the crawl is over (``_ensure_parser_tables``).
+            db = open_db(paths.db)
             summary = _run_locked(
                 db,
                 config,
@@ -93,7 +94,13 @@ def run(
                 executor=executor,
                 crawler=crawler,
             )
-    _notify(db, config, sources, summary)
+    try:
+        _notify(db, config, sources, summary)
+    finally:
+        # Closed, not left to the collector: a crawl child is forked only while no
+        # database is open in this process (``scrapers.forked.open_databases``), and a
+        # scheduler runs the next week's job in this process.
+        db.close()
     return summary
 
 
@@ -124,7 +131,6 @@ def _run_locked(
     executor: Executor | None = None,
     crawler: CrawlChild | None = None,
 ) -> RunSummary:
-    from records.pipeline.parse import EarlyParse, parse_pending
     from records.pipeline.reporting.health import record_expectations
 
     sync_sources(db, sources)
@@ -135,10 +141,23 @@ def _run_locked(
         lock.note(run=run_id)
     summary = RunSummary(run_id=run_id)
     archive = Archive(paths.archive)
-    # Parsing on this machine starts with each document the crawl records, not after it.
-    local = do_crawl and do_parse and executor is None
-    early = EarlyParse(db, archive, config, sources) if local else None
-    with recorded_run(db, summary, progress), early or nullcontext():
+    with recorded_run(db, summary, progress), ExitStack() as stack:
+        if do_crawl and crawler is not None and sources:
+            # The crawl starts now: this process gets the parse stage ready meanwhile (in a
+            # weekly run that finds nothing new, the imports no longer come first).
+            crawler.send(
+                config.path,
+                [s.name for s in sources],
+                db_path=paths.db,
+                archive_root=paths.archive,
+                run_id=run_id,
+            )
+        from records.pipeline.parse import EarlyParse, parse_pending
+
+        # Parsing on this machine starts with each document the crawl records, not after it.
+        # Its worker processes are forked now, before the crawl's reader threads exist.
+        local = do_crawl and do_parse and executor is None
+        early = stack.enter_context(EarlyParse(db, archive, config, sources)) if local else None
         if do_crawl:
             crawl_sources(
                 db,
@@ -151,6 +170,10 @@ def _run_locked(
                 on_new_document=early.submit if early is not None else None,
                 crawler=crawler,
             )
+        # Once no crawl child writes: changing the schema while it does could fail one of
+        # its writes ("database is locked"), its transaction having read the schema before.
+        _ensure_parser_tables(db, paths.db, config, sources)
+        if do_crawl:
             # A stop asked for during the crawl: keep what was archived, parse it next run.
             interrupt.check()
         if do_parse:
@@ -167,6 +190,17 @@ def _run_locked(
                 executor=early.pool if early is not None else executor,
             )
     return summary
+
+
+def _ensure_parser_tables(
+    db: sqlite_utils.Database, path: Path, config: Config, sources: list[Source]
+) -> None:
+    """The tables the sources' parsers declare (and the views over them), as ``open_db``
+    makes them when handed their specs: imports those parsers."""
+    from db.connect import ensure_tables
+    from parsers.registry import table_specs
+
+    ensure_tables(db, path, table_specs((s.parser for s in sources), config.settings))
 
 
 def crawl_sources(

@@ -3,6 +3,7 @@ one (its job, its crash line, its stop on SIGTERM, its report) and what it must 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import inspect
 import signal
@@ -17,7 +18,7 @@ import pytest
 from db.connect import open_db
 from records.core.errors import RecordsError
 from scrapers.crawl import CrawlChild, crawl, frames_without_source
-from scrapers.forked import ForkedChild, can_fork
+from scrapers.forked import ForkedChild, can_fork, open_databases
 from tests.httpserver import serve
 from tests.scrapers.crawling import html_page, tiny_pdf, write_sources
 
@@ -76,6 +77,7 @@ def test_crawl_children_are_forked_unless_a_reactor_was_imported(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delitem(sys.modules, "twisted.internet.reactor", raising=False)
+    gc.collect()
     assert can_fork()
     with CrawlChild() as child:
         assert isinstance(child.process, ForkedChild)
@@ -98,7 +100,8 @@ def test_a_forked_and_a_spawned_crawl_child_record_the_same(
     (tmp_path / "site" / "index.html").write_bytes(html_page("one.pdf"))
     (tmp_path / "site" / "one.pdf").write_bytes(pdf)
     db_path = tmp_path / "records.db"
-    open_db(db_path)
+    open_db(db_path).close()  # none open here when the child is forked (``open_databases``)
+    gc.collect()
     with serve(tmp_path / "site") as site:
         sources = write_sources(tmp_path, f"{site.url}/index.html")
         reports = []
@@ -124,6 +127,7 @@ def test_a_forked_and_a_spawned_crawl_child_record_the_same(
         (200, 0),
         (304, 1),
     ]
+    db.close()
 
 
 def test_a_forked_crawl_child_crash_is_one_line(
@@ -133,6 +137,7 @@ def test_a_forked_crawl_child_crash_is_one_line(
     sources = write_sources(tmp_path, "http://127.0.0.1:9/")
     not_a_db = tmp_path / "db-is-a-folder"
     not_a_db.mkdir()
+    gc.collect()  # connections of earlier tests, closed
     with pytest.raises(RecordsError) as caught, CrawlChild() as child:
         assert isinstance(child.process, ForkedChild)
         crawl(
@@ -184,3 +189,21 @@ def test_a_child_forked_from_a_thread_blocking_sigterm_still_stops_on_it() -> No
     [child] = children
     child.terminate()
     assert child.wait(timeout=CHILD_BOUND_SECONDS) == -signal.SIGTERM
+
+
+def test_no_crawl_child_is_forked_while_a_database_is_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A child forked with a connection open shares SQLite's record of the file with it:
+    # its commits were not seen by the parent (tests/scrapers/test_crawl_notices.py).
+    monkeypatch.delitem(sys.modules, "twisted.internet.reactor", raising=False)
+    gc.collect()
+    assert open_databases() == []
+    db = open_db(tmp_path / "records.db")
+    assert str(tmp_path / "records.db-shm") in open_databases()
+    assert not can_fork()
+    with CrawlChild() as child:
+        assert isinstance(child.process, subprocess.Popen)
+    db.close()
+    assert open_databases() == []
+    assert can_fork()

@@ -20,7 +20,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
-from parsers.reading.document import READING_GC_THRESHOLDS
 from records.core.lifeline import die_with_parent
 
 #: The worker function: (job, archive root) -> outcome; must be importable by name.
@@ -46,6 +45,10 @@ def _start_worker(parent: int) -> None:
     # scanned again, and it collects garbage at the rate page reading wants (see
     # ``parsers.reading.document.READING_GC_THRESHOLDS``), a quarter or more of its time saved.
     gc.freeze()
+    # Imported here, not at the top: choosing an executor (every `records run`, even one
+    # that parses nothing) must not import pdfplumber; workers inherit it from the parse stage.
+    from parsers.reading.document import READING_GC_THRESHOLDS
+
     gc.set_threshold(*READING_GC_THRESHOLDS)
 
 
