@@ -78,7 +78,11 @@ def crawl(
     before the crawl ends). ``child``: a ``CrawlChild`` started earlier (it has imported
     Scrapy while this process got the run ready); else one is started now."""
     # A child started by the caller is the caller's to close.
-    with nullcontext(child) if child is not None else CrawlChild(verbose=verbose) as started:
+    with (
+        nullcontext(child)
+        if child is not None
+        else CrawlChild(verbose=verbose, database=db_path) as started
+    ):
         return started.crawl(
             sources_file,
             source_names,
@@ -98,10 +102,17 @@ class CrawlChild:
     its job (``crawl``). Closed unused (say the source lock was taken), it is stopped having
     done nothing. One crawl per child: the reactor cannot restart. The child is forked from
     this process (``scrapers.forked``: no interpreter to start, and this process's modules
-    already imported) unless ``fork`` is False or this process cannot fork it; then it is a
-    new interpreter (``CHILD_START``)."""
+    already imported) unless ``fork`` is False or this process cannot fork it (``database``,
+    the file the crawl writes, open here: ``scrapers.forked.can_fork``); then it is a new
+    interpreter (``CHILD_START``)."""
 
-    def __init__(self, *, verbose: bool = False, fork: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        verbose: bool = False,
+        fork: bool = True,
+        database: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.verbose = verbose
         self._tmp = tempfile.TemporaryDirectory(prefix="records-crawl-")
         folder = Path(self._tmp.name)
@@ -122,7 +133,7 @@ class CrawlChild:
         )
         self.process: subprocess.Popen[bytes] | ForkedChild
         try:
-            if fork and can_fork():
+            if fork and can_fork(database):
                 self.process = ForkedChild(
                     partial(_forked_main, start, self.report),
                     # With --verbose the child's log goes straight to the terminal.

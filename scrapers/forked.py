@@ -32,32 +32,38 @@ from typing import IO
 WAIT_POLL_SECONDS = 0.05
 
 
-def can_fork() -> bool:
+def can_fork(database: str | os.PathLike[str] | None = None) -> bool:
     """Whether a crawl child may be forked from this process: on Linux (macOS forks, but its
     system libraries are not safe to use in a child forked without exec, which is why
     Python's own multiprocessing spawns there), no Twisted reactor was installed here (a
-    child would inherit it, and Scrapy installs its own), and no database is open here
-    (``open_databases``)."""
+    child would inherit it, and Scrapy installs its own), and ``database``, the file the
+    child will write, is not open here (``open_databases``; None: no database at all)."""
     return (
         sys.platform.startswith("linux")
         and "twisted.internet.reactor" not in sys.modules
-        and not open_databases()
+        and not open_databases(database)
     )
 
 
 #: Files an open SQLite connection holds: a database in WAL mode keeps its ``-wal`` and
 #: ``-shm`` files open; the names our databases and most others go by.
 _DATABASE_FILES = ("-wal", "-shm", "-journal", ".db", ".sqlite", ".sqlite3")
+_SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
 
-def open_databases() -> list[str]:
-    """Database files this process has open (Linux: its ``/proc/self/fd``).
+def open_databases(database: str | os.PathLike[str] | None = None) -> list[str]:
+    """Database files this process has open (Linux: its ``/proc/self/fd``): ``database``
+    and its side files only, when given.
 
     A child forked while a SQLite connection is open inherits the library's record of that
     file (its locks, its WAL index) and its own connection to the same file then shares
     it: the child's commits were not seen by other processes (the parent's new connections
     read nothing). SQLite forbids it; such a child is started as a new interpreter instead.
     Only the links are read: opening and closing the file would drop this process's locks."""
+    wanted = None
+    if database is not None:
+        real = os.path.realpath(database)
+        wanted = {real + side for side in _SIDE_FILES}
     found = []
     try:
         fds = os.listdir("/proc/self/fd")
@@ -68,7 +74,7 @@ def open_databases() -> list[str]:
             target = os.readlink(f"/proc/self/fd/{fd}")
         except OSError:
             continue  # closed since the listing (the listing's own descriptor)
-        if target.endswith(_DATABASE_FILES):
+        if target in wanted if wanted is not None else target.endswith(_DATABASE_FILES):
             found.append(target)
     return found
 

@@ -58,7 +58,7 @@ def _crawl_and_run(paths: Paths, source_names: tuple[str, ...], **options: Any) 
     unchanged weekly run is mostly that child's start). Prints the summary and exits."""
     from scrapers.crawl import CrawlChild
 
-    with CrawlChild() as crawler:
+    with CrawlChild(database=paths.db) as crawler:
         from records.pipeline.run import run as run_pipeline
 
         config = load_sources(paths)

@@ -57,7 +57,7 @@ def run(
         # The crawl child imports Scrapy while this process gets the run ready; unused (a
         # cluster out of reach, a source lock taken), it is stopped having done nothing.
         if crawler is None and do_crawl and sources:
-            crawler = stack.enter_context(CrawlChild())
+            crawler = stack.enter_context(CrawlChild(database=paths.db))
         # Imported once the child is on its way; the parse stage (parsers, pdfplumber: most
         # of a `records run` process's imports) only once the crawl has its job.
         from records.pipeline.guards.interrupt import stop_on_signals

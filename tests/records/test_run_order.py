@@ -67,12 +67,9 @@ def test_a_run_leaves_no_database_open_so_the_next_crawl_child_is_forked(
 ) -> None:
     # A scheduler runs each week's job in one process; a database left open by a run (or
     # collected later) made every later crawl child a new interpreter (no warm fork).
-    import gc
-
     from scrapers.forked import ForkedChild, open_databases
 
     monkeypatch.delitem(sys.modules, "twisted.internet.reactor", raising=False)
-    gc.collect()
     children: list[object] = []
     start = scrapers.crawl.CrawlChild.__init__
 
@@ -90,5 +87,5 @@ def test_a_run_leaves_no_database_open_so_the_next_crawl_child_is_forked(
         paths = Paths(db=tmp_path / "r.db", archive=tmp_path / "archive", sources=sources)
         for _ in range(2):
             pipeline_run.run(load_config(sources), paths=paths)
-            assert open_databases() == []
+            assert open_databases(paths.db) == []
     assert [isinstance(child, ForkedChild) for child in children] == [True, True]

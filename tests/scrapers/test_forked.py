@@ -3,7 +3,6 @@ one (its job, its crash line, its stop on SIGTERM, its report) and what it must 
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import inspect
 import signal
@@ -74,19 +73,19 @@ def test_a_forked_child_stops_on_sigterm_whatever_handler_its_parent_has() -> No
 
 
 def test_crawl_children_are_forked_unless_a_reactor_was_imported(
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delitem(sys.modules, "twisted.internet.reactor", raising=False)
-    gc.collect()
-    assert can_fork()
-    with CrawlChild() as child:
+    database = tmp_path / "records.db"
+    assert can_fork(database)
+    with CrawlChild(database=database) as child:
         assert isinstance(child.process, ForkedChild)
-    with CrawlChild(fork=False) as child:
+    with CrawlChild(fork=False, database=database) as child:
         assert isinstance(child.process, subprocess.Popen)
     # A reactor installed here would be inherited: Scrapy could not install its own.
     monkeypatch.setitem(sys.modules, "twisted.internet.reactor", object())
-    assert not can_fork()
-    with CrawlChild() as child:
+    assert not can_fork(database)
+    with CrawlChild(database=database) as child:
         assert isinstance(child.process, subprocess.Popen)
 
 
@@ -100,13 +99,12 @@ def test_a_forked_and_a_spawned_crawl_child_record_the_same(
     (tmp_path / "site" / "index.html").write_bytes(html_page("one.pdf"))
     (tmp_path / "site" / "one.pdf").write_bytes(pdf)
     db_path = tmp_path / "records.db"
-    open_db(db_path).close()  # none open here when the child is forked (``open_databases``)
-    gc.collect()
+    open_db(db_path).close()  # not open here when the child is forked (``open_databases``)
     with serve(tmp_path / "site") as site:
         sources = write_sources(tmp_path, f"{site.url}/index.html")
         reports = []
         for run_id in (None, None):
-            with CrawlChild(fork=fork) as child:
+            with CrawlChild(fork=fork, database=db_path) as child:
                 assert isinstance(child.process, ForkedChild) is fork
                 reports += crawl(
                     sources,
@@ -137,8 +135,7 @@ def test_a_forked_crawl_child_crash_is_one_line(
     sources = write_sources(tmp_path, "http://127.0.0.1:9/")
     not_a_db = tmp_path / "db-is-a-folder"
     not_a_db.mkdir()
-    gc.collect()  # connections of earlier tests, closed
-    with pytest.raises(RecordsError) as caught, CrawlChild() as child:
+    with pytest.raises(RecordsError) as caught, CrawlChild(database=not_a_db) as child:
         assert isinstance(child.process, ForkedChild)
         crawl(
             sources,
@@ -191,19 +188,22 @@ def test_a_child_forked_from_a_thread_blocking_sigterm_still_stops_on_it() -> No
     assert child.wait(timeout=CHILD_BOUND_SECONDS) == -signal.SIGTERM
 
 
-def test_no_crawl_child_is_forked_while_a_database_is_open(
+def test_no_crawl_child_is_forked_while_its_database_is_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A child forked with a connection open shares SQLite's record of the file with it:
-    # its commits were not seen by the parent (tests/scrapers/test_crawl_notices.py).
+    # A child forked with a connection to its database open shares SQLite's record of the
+    # file with it: its commits were not seen by the parent (test_crawl_notices.py).
     monkeypatch.delitem(sys.modules, "twisted.internet.reactor", raising=False)
-    gc.collect()
-    assert open_databases() == []
-    db = open_db(tmp_path / "records.db")
-    assert str(tmp_path / "records.db-shm") in open_databases()
-    assert not can_fork()
-    with CrawlChild() as child:
+    database = tmp_path / "records.db"
+    assert open_databases(database) == []
+    db = open_db(database)
+    assert str(tmp_path / "records.db-shm") in open_databases(database)
+    assert str(tmp_path / "records.db-shm") in open_databases()  # any database
+    assert not can_fork(database)
+    with CrawlChild(database=database) as child:
         assert isinstance(child.process, subprocess.Popen)
+    # Another database open here is no obstacle: the child writes only this one.
+    assert can_fork(tmp_path / "another.db")
     db.close()
-    assert open_databases() == []
-    assert can_fork()
+    assert open_databases(database) == []
+    assert can_fork(database)
