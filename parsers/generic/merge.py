@@ -13,7 +13,7 @@ COLUMN_TOLERANCE = 12.0
 COLUMN_TOLERANCE_SHARE = 0.5
 
 
-def _same_columns(a: PageTable, b: PageTable) -> bool:
+def same_columns(a: PageTable, b: PageTable) -> bool:
     if a.n_columns != b.n_columns or a.n_columns < 2:
         return False
     for i in range(1, len(a.col_edges) - 1):
@@ -35,7 +35,7 @@ def _continued_header(prev: ExtractedTable, prev_part: PageTable, part: PageTabl
     (0: none), or None when it does not continue it. The first page's header decides: a
     continuation whose first body row has no figures ("Up to $3,790") looks like a longer
     header on its own."""
-    if part.page != prev_part.page + 1 or not _same_columns(prev_part, part):
+    if part.page != prev_part.page + 1 or not same_columns(prev_part, part):
         return None
     if part.n_header_rows == 0:
         return 0

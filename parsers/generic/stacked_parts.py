@@ -5,7 +5,7 @@ one table: joined here, so the rows are not left as a second, nameless table."""
 
 from __future__ import annotations
 
-from parsers.generic.merge import _same_columns
+from parsers.generic.merge import same_columns
 from parsers.generic.model import PageTable
 
 #: The body starts at most this many text heights below the header part's bottom.
@@ -33,7 +33,7 @@ def _continues(above: PageTable, below: PageTable, em: float) -> bool:
         and -1.0 <= gap <= GAP_EMS * em
         and abs(below.bbox[0] - above.bbox[0]) <= em
         and abs(below.bbox[2] - above.bbox[2]) <= em
-        and _same_columns(above, below)
+        and same_columns(above, below)
     )
 
 
