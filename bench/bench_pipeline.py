@@ -123,9 +123,15 @@ def watch_timeline(path: Path) -> None:
             from scrapers import crawl_child
         _event("child", "Scrapy and Twisted imported, waits for its job")
         load_config, process_start = crawl_child.load_config, crawl_child.CrawlerProcess.start
+        process_init = crawl_child.CrawlerProcess.__init__
+
+        def make_process(self: Any, *args: Any, **kwargs: Any) -> None:
+            _event("child", "makes the crawler process")
+            process_init(self, *args, **kwargs)
+            _event("child", "crawler process made")
 
         def read_job(*args: Any, **kwargs: Any) -> Any:
-            _event("child", "has its job, creates the crawler")
+            _event("child", "has its job, creates the crawler(s)")
             return load_config(*args, **kwargs)
 
         def crawl_now(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -135,6 +141,7 @@ def watch_timeline(path: Path) -> None:
             finally:
                 _event("child", "reactor stopped, writes its report")
 
+        crawl_child.CrawlerProcess.__init__ = make_process  # type: ignore[method-assign]
         crawl_child.load_config = read_job  # type: ignore[attr-defined]
         crawl_child.CrawlerProcess.start = crawl_now  # type: ignore[method-assign]
         status = int(crawl_child.run([str(start), str(report)], jobs))

@@ -6,12 +6,11 @@ import gc
 import inspect
 import json
 import os
-import queue
+import selectors
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -23,7 +22,7 @@ from typing import IO, Any
 
 from records.core.errors import RecordsError
 from records.core.faults import crash_point
-from scrapers.child_protocol import CRASH_MARKER
+from scrapers.child_protocol import CRASH_MARKER, DOWNLOAD_COMING
 from scrapers.forked import ForkedChild, can_fork
 
 
@@ -65,6 +64,7 @@ def crawl(
     verbose: bool = False,
     time_limit: float | None = None,
     on_new_document: Callable[[str], None] | None = None,
+    on_download_coming: Callable[[], None] | None = None,
     child: CrawlChild | None = None,
 ) -> list[CrawlReport]:
     """Crawl the named sources in one child process; return one report per source.
@@ -75,8 +75,10 @@ def crawl(
 
     ``on_new_document(sha256)`` is called, in this thread, for each new document as soon as
     the child has archived and recorded it, while the crawl goes on (so its parse can start
-    before the crawl ends). ``child``: a ``CrawlChild`` started earlier (it has imported
-    Scrapy while this process got the run ready); else one is started now."""
+    before the crawl ends); ``on_download_coming()`` once, in this thread, before the first
+    document body is downloaded (never, in a crawl that finds nothing new). ``child``: a
+    ``CrawlChild`` started earlier (it has imported Scrapy while this process got the run
+    ready); else one is started now."""
     # A child started by the caller is the caller's to close.
     with (
         nullcontext(child)
@@ -91,6 +93,7 @@ def crawl(
             run_id=run_id,
             time_limit=time_limit,
             on_new_document=on_new_document,
+            on_download_coming=on_download_coming,
         )
 
 
@@ -202,9 +205,11 @@ class CrawlChild:
         run_id: int | None,
         time_limit: float | None = None,
         on_new_document: Callable[[str], None] | None = None,
+        on_download_coming: Callable[[], None] | None = None,
     ) -> list[CrawlReport]:
         """The crawl's reports: the job sent (unless ``send`` sent it), its new documents
-        handed to ``on_new_document`` as they come, the child waited for."""
+        handed to ``on_new_document`` as they come (``on_download_coming`` called before the
+        first is downloaded), the child waited for."""
         global CURRENT_CHILD
         if self._used:
             raise RuntimeError("a crawl child runs one crawl")
@@ -222,7 +227,14 @@ class CrawlChild:
         crash_point("crawl-parent")
         try:
             with os.fdopen(self._notices, "rb") as stream:
-                stderr = _wait(child, stream, time_limit, label, on_new_document, self._sent_at)
+                stderr = _wait(
+                    child,
+                    stream,
+                    time_limit,
+                    label,
+                    _Notices(on_new_document, on_download_coming),
+                    self._sent_at,
+                )
             return self._read_report(child, stderr, label)
         finally:
             CURRENT_CHILD = None
@@ -264,62 +276,69 @@ class CrawlChild:
 STOP_GRACE_SECONDS = 10
 
 
+@dataclass
+class _Notices:
+    """What to call for the lines the child writes on its notices pipe."""
+
+    on_new_document: Callable[[str], None] | None
+    on_download_coming: Callable[[], None] | None
+
+    def line(self, line: str) -> None:
+        if line == DOWNLOAD_COMING:
+            if self.on_download_coming is not None:
+                self.on_download_coming()
+                self.on_download_coming = None  # once (one line per source's crawl)
+        elif line and self.on_new_document is not None:
+            self.on_new_document(line)
+
+
 def _wait(
     child: subprocess.Popen[bytes] | ForkedChild,
     notices: IO[bytes],
     time_limit: float | None,
     label: str,
-    on_new_document: Callable[[str], None] | None,
+    calls: _Notices,
     started: float,
 ) -> bytes:
-    """Wait for the child, handing on its new-document notices as they come; its stderr.
+    """Wait for the child, handing on its notices as they come; its stderr.
 
-    Threads drain the child's stderr and notices (a full pipe would block the child), and
-    this thread makes the calls, so the callback may use this thread's database connection.
+    Both of the child's pipes are drained (a full pipe would block the child) in this
+    thread, which also makes the calls: a callback may use this thread's database
+    connection, and may fork (the parse workers start when the first download is coming)
+    with no other thread of ours running, as forking safely wants.
     """
     errors: list[bytes] = []
-    readers = []
-    if child.stderr is not None:
-        stderr = child.stderr
-        readers.append(threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True))
-    lines: queue.Queue[bytes | None] = queue.Queue()
-
-    def read_notices() -> None:
-        for line in notices:
-            lines.put(line)
-        lines.put(None)
-
-    readers.append(threading.Thread(target=read_notices, daemon=True))
-    for reader in readers:
-        reader.start()
+    pending = b""
     # Counted from the job's start (``CrawlChild.send``), not from this wait.
     deadline = None if time_limit is None else started + time_limit
-    ended = False
-    while not ended:
-        timeout = None if deadline is None else deadline - time.monotonic()
-        if timeout is not None and timeout <= 0:
-            _stop(child)
-            for reader in readers:
-                reader.join(timeout=STOP_GRACE_SECONDS)
-            raise RecordsError(
-                f"crawl of {label} stopped: it ran longer than {time_limit:.0f} s"
-                " ([settings] crawl_timeout); what was archived is kept"
-            )
-        try:
-            line = lines.get(timeout=timeout)
-        except queue.Empty:
-            continue
-        if line is None:  # end of file: the child (and any grandchild holding it) is gone
-            ended = True
-        elif on_new_document is not None and line.strip():
-            try:
-                on_new_document(line.strip().decode("ascii"))
-            except BaseException:
-                _stop(child)  # no crawl goes on unwatched
-                raise
+    with selectors.DefaultSelector() as selector:
+        selector.register(notices.fileno(), selectors.EVENT_READ, "notices")
+        if child.stderr is not None:
+            selector.register(child.stderr.fileno(), selectors.EVENT_READ, "stderr")
+        # Until end of file on both: the child (and any grandchild holding them) is gone.
+        while selector.get_map():
+            timeout = None if deadline is None else deadline - time.monotonic()
+            if timeout is not None and timeout <= 0:
+                _stop(child)
+                raise RecordsError(
+                    f"crawl of {label} stopped: it ran longer than {time_limit:.0f} s"
+                    " ([settings] crawl_timeout); what was archived is kept"
+                )
+            for key, _ in selector.select(timeout):
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fd)
+                elif key.data == "stderr":
+                    errors.append(chunk)
+                else:
+                    *lines, pending = (pending + chunk).split(b"\n")
+                    for line in lines:
+                        try:
+                            calls.line(line.strip().decode("ascii"))
+                        except BaseException:
+                            _stop(child)  # no crawl goes on unwatched
+                            raise
     child.wait()
-    for reader in readers:
-        reader.join()
     return b"".join(errors)
 
 

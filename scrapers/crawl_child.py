@@ -195,6 +195,13 @@ def main(start_path: str, report_path: str, jobs: IO[str] | None = None) -> int:
     if not gc.isenabled():  # started by ``scrapers.crawl.CHILD_START``: imports done
         gc.freeze()
         gc.enable()
+    # Scrapy's log goes to stderr only with --verbose; otherwise the database has the story.
+    base.set("LOG_INSTALL_ROOT_HANDLER", bool(job.get("log", False)), priority="cmdline")
+    # One process, one reactor: every source's spider runs in it, with its own settings.
+    # Made before the job comes, while the parent gets the run ready (logging, the spider
+    # loader: a tenth of an unchanged weekly run when it was made after); nothing in it
+    # depends on the job, and the reactor is installed only with the first crawler.
+    process = CrawlerProcess(base)
     # Started ahead (Scrapy is imported by now), the crawl itself comes on stdin as one line
     # (processes forked by the parent may hold the pipe open: no end of file to wait for).
     crawl_job = (jobs or sys.stdin).readline()
@@ -203,13 +210,11 @@ def main(start_path: str, report_path: str, jobs: IO[str] | None = None) -> int:
     job.update(json.loads(crawl_job))
     config = load_config(job["sources_file"])
     sources = config.select(job["sources"])
-    # Scrapy's log goes to stderr only with --verbose; otherwise the database has the story.
-    base.set("LOG_INSTALL_ROOT_HANDLER", bool(job.get("log", False)), priority="cmdline")
-    # Hosts the sources allow on private networks, for the DNS resolver all spiders share.
+    # Hosts the sources allow on private networks, for the DNS resolver all spiders share
+    # (``base`` is the process's settings: read when the reactor starts, and copied into
+    # each crawler made below).
     allowed = sorted({host for source in sources for host in source.private_hosts})
     base.set("RECORDS_PRIVATE_HOSTS", allowed, priority="cmdline")
-    # One process, one reactor: every source's spider runs in it, with its own settings.
-    process = CrawlerProcess(base)
     states = []
     for source in sources:
         state = CrawlState(

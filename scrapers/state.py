@@ -14,6 +14,7 @@ from db.runs import record_error
 from db.seen import NotModified, record_not_modified, validators_by_url
 from records.core.archive import Archive
 from records.core.faults import crash_point
+from scrapers.child_protocol import DOWNLOAD_COMING
 
 #: Documents answered 304 are written to the database this many at a time (one transaction
 #: each), and whatever is left when the crawl ends (``flush``).
@@ -41,6 +42,8 @@ class CrawlState:
     pending_not_modified: list[NotModified] = field(default_factory=list)
     #: Validators read ahead for a listing's links (``read_validators``), taken once each.
     known_validators: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Whether the parent was told a document body is coming (``download_coming``).
+    told_download: bool = False
 
     def __post_init__(self) -> None:
         self.db = open_db(self.db_path, ensure=False)
@@ -72,9 +75,20 @@ class CrawlState:
     def added(self, sha256: str) -> None:
         """A document never seen before, archived and recorded (committed)."""
         self.new.append(sha256)
+        self._notify(sha256)
+
+    def download_coming(self) -> None:
+        """A document body will be downloaded (a link never seen, or a changed document): the
+        parent is told once (``DOWNLOAD_COMING``), so it gets its parsing ready meanwhile."""
+        if self.told_download:
+            return
+        self.told_download = True
+        self._notify(DOWNLOAD_COMING)
+
+    def _notify(self, line: str) -> None:
         if self.notify_fd is not None:
             try:
-                os.write(self.notify_fd, f"{sha256}\n".encode("ascii"))
+                os.write(self.notify_fd, f"{line}\n".encode("ascii"))
             except OSError:
                 self.notify_fd = None  # the parent stopped listening: the report still says
 

@@ -133,8 +133,6 @@ def _run_locked(
 ) -> RunSummary:
     from records.pipeline.reporting.health import record_expectations
 
-    sync_sources(db, sources)
-    record_expectations(db, config, sources)
     close_dead_runs(db)
     run_id = start_run(db, trigger=trigger, sources=[s.name for s in sources])
     for lock in locks:
@@ -152,12 +150,21 @@ def _run_locked(
                 archive_root=paths.archive,
                 run_id=run_id,
             )
+        # The sources' descriptions and cadences while the crawl runs (nothing it writes
+        # refers to them): an unchanged weekly run no longer waits for them.
+        sync_sources(db, sources)
+        record_expectations(db, config, sources)
         from records.pipeline.parse import EarlyParse, parse_pending
 
         # Parsing on this machine starts with each document the crawl records, not after it.
-        # Its worker processes are forked now, before the crawl's reader threads exist.
+        # Its worker processes are forked once the crawl says a download is coming (a crawl
+        # that finds nothing new forks none: a tenth of an unchanged weekly run's CPU), from
+        # this thread, which watches the crawl with no other thread of ours running
+        # (``scrapers.crawl._wait``). Pushed, not entered: entering forks them now.
         local = do_crawl and do_parse and executor is None
-        early = stack.enter_context(EarlyParse(db, archive, config, sources)) if local else None
+        early = EarlyParse(db, archive, config, sources) if local else None
+        if early is not None:
+            stack.push(early)
         if do_crawl:
             crawl_sources(
                 db,
@@ -168,6 +175,7 @@ def _run_locked(
                 summary=summary,
                 progress=progress,
                 on_new_document=early.submit if early is not None else None,
+                on_download_coming=early.pool.start if early is not None else None,
                 crawler=crawler,
             )
         # Once no crawl child writes: changing the schema while it does could fail one of
@@ -213,6 +221,7 @@ def crawl_sources(
     summary: RunSummary,
     progress: Progress = quiet,
     on_new_document: Callable[[str], None] | None = None,
+    on_download_coming: Callable[[], None] | None = None,
     crawler: CrawlChild | None = None,
 ) -> None:
     if not sources:
@@ -227,6 +236,7 @@ def crawl_sources(
             run_id=run_id,
             time_limit=config.settings.crawl_timeout,
             on_new_document=on_new_document,
+            on_download_coming=on_download_coming,
             child=crawler,
         )
     except RecordsError as exc:

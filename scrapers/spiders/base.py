@@ -259,6 +259,8 @@ class AgencySpider(scrapy.Spider):
             headers["If-None-Match"] = known["etag"]
         if known.get("last_modified"):
             headers["If-Modified-Since"] = known["last_modified"]
+        if not headers:
+            self.state.download_coming()
         return scrapy.Request(
             url,
             headers=headers,
@@ -283,6 +285,7 @@ class AgencySpider(scrapy.Spider):
             self.state.fetch(url, response.status, error=why)
             self.state.error(url, "fetch", f"{url}: {why}", document=True)
         else:
+            self.state.download_coming()
             yield DocumentItem(
                 source=self.source.name,
                 url=url,

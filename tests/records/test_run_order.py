@@ -89,3 +89,36 @@ def test_a_run_leaves_no_database_open_so_the_next_crawl_child_is_forked(
             pipeline_run.run(load_config(sources), paths=paths)
             assert open_databases(paths.db) == []
     assert [isinstance(child, ForkedChild) for child in children] == [True, True]
+
+
+def test_parse_workers_are_forked_only_when_a_download_is_coming(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An unchanged weekly run (nothing but 304s) forked two parse workers and shut them
+    # down again: a tenth of its CPU. They now start when the crawl says a body is coming.
+    from records.pipeline.workers.executors import PrefetchPool
+
+    forked: list[str] = []
+    start = PrefetchPool.start
+
+    def started(self: PrefetchPool) -> None:
+        if self.pool is None:
+            crawling = scrapers.crawl.CURRENT_CHILD is not None
+            forked.append(f"workers forked, crawl running {crawling}")
+        start(self)
+
+    monkeypatch.setattr(PrefetchPool, "start", started)
+    (tmp_path / "site").mkdir()
+    report = weekly_series(1)[0]
+    report.write(tmp_path / "site")
+    (tmp_path / "site" / "index.html").write_bytes(html_page(report.filename))
+    with serve(tmp_path / "site") as site:
+        sources = write_sources(tmp_path, f"{site.url}/index.html", parser="ice-ddor")
+        paths = Paths(db=tmp_path / "r.db", archive=tmp_path / "archive", sources=sources)
+        first = pipeline_run.run(load_config(sources), paths=paths)
+        assert forked == ["workers forked, crawl running True"]
+        unchanged = pipeline_run.run(load_config(sources), paths=paths)
+    assert (first.ok, first.documents_new, first.errors) == (True, 1, [])
+    assert first.rows_added > 0
+    assert (unchanged.ok, unchanged.documents_new, unchanged.documents_unchanged) == (True, 0, 1)
+    assert forked == ["workers forked, crawl running True"]

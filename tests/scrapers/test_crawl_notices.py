@@ -84,6 +84,34 @@ def test_a_document_seen_before_is_not_announced(tmp_path: Path) -> None:
     assert heard == [hashlib.sha256(pdf).hexdigest()]
 
 
+def test_the_parent_hears_a_download_is_coming_only_when_one_is(tmp_path: Path) -> None:
+    # The parent forks its parse workers when told (records.pipeline.run): before the first
+    # new document is recorded, and never in a weekly run that finds nothing new (304s).
+    (tmp_path / "site").mkdir()
+    pdf = tiny_pdf("the same week")
+    (tmp_path / "site" / "r.pdf").write_bytes(pdf)
+    (tmp_path / "site" / "index.html").write_bytes(html_page("r.pdf"))
+    heard: list[list[str]] = []
+    db_path = tmp_path / "records.db"
+    open_db(db_path)
+    with serve(tmp_path / "site") as site:
+        sources = write_sources(tmp_path, f"{site.url}/index.html")
+        for _ in range(2):
+            heard.append([])
+            [report] = crawl(
+                sources,
+                [],
+                db_path=db_path,
+                archive_root=tmp_path / "archive",
+                run_id=None,
+                on_new_document=lambda sha256: heard[-1].append("new"),
+                on_download_coming=lambda: heard[-1].append("download coming"),
+            )
+            assert report.errors == []
+        assert [r.status for r in site.requests_for("/r.pdf")] == [200, 304]
+    assert heard == [["download coming", "new"], []]
+
+
 def test_a_crawl_child_started_ahead_but_not_needed_leaves_nothing() -> None:
     # `records run` starts the child before taking the source locks; a lock held elsewhere
     # means no crawl: the child must go, with its folder, having written nothing.
