@@ -28,6 +28,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.misc import load_object, walk_modules_iter
+from scrapy.utils.reactor import install_reactor
 from twisted.python.failure import Failure
 
 from records.core.config import Source, load_config
@@ -198,10 +199,11 @@ def main(start_path: str, report_path: str, jobs: IO[str] | None = None) -> int:
     # Scrapy's log goes to stderr only with --verbose; otherwise the database has the story.
     base.set("LOG_INSTALL_ROOT_HANDLER", bool(job.get("log", False)), priority="cmdline")
     # One process, one reactor: every source's spider runs in it, with its own settings.
-    # Made before the job comes, while the parent gets the run ready (logging, the spider
-    # loader: a tenth of an unchanged weekly run when it was made after); nothing in it
-    # depends on the job, and the reactor is installed only with the first crawler.
+    # Made before the job comes, while the parent gets the run ready, as are the reactor
+    # and the crawler of the usual spider (a copy of every setting): nothing of them depends
+    # on the job, and made after it they were a tenth of an unchanged weekly run.
     process = CrawlerProcess(base)
+    ready = _ready_crawlers(process, base)
     # Started ahead (Scrapy is imported by now), the crawl itself comes on stdin as one line
     # (processes forked by the parent may hold the pipe open: no end of file to wait for).
     crawl_job = (jobs or sys.stdin).readline()
@@ -230,7 +232,9 @@ def main(start_path: str, report_path: str, jobs: IO[str] | None = None) -> int:
         except (ImportError, AttributeError, TypeError, LookupError) as exc:
             state.error(source.url, "crawl", f"spider {source.spider!r} not usable: {exc}")
             continue
-        crawler = process.create_crawler(cls)
+        crawler = ready.pop(cls, None) or process.create_crawler(cls)
+        # A crawler made before the job has a copy of ``base`` without them.
+        crawler.settings.set("RECORDS_PRIVATE_HOSTS", allowed, priority="cmdline")
         crawler.settings.setdict(source_settings(source, config.settings.agent), priority="spider")
         watch_errors(crawler, state)
         cdx = source.wayback_cdx or config.settings.wayback_cdx
@@ -239,6 +243,15 @@ def main(start_path: str, report_path: str, jobs: IO[str] | None = None) -> int:
     process.start()
     Path(report_path).write_text(json.dumps([s.report() for s in states]))
     return 0
+
+
+def _ready_crawlers(process: CrawlerProcess, base: Settings) -> dict[type, Any]:
+    """Before the job: the reactor Scrapy's settings name, installed (each crawler checks it
+    is the one its settings name), and a crawler for ``ListingSpider``, the spider of every
+    source that names none, for the first such source to take."""
+    if base.get("TWISTED_REACTOR"):
+        install_reactor(base["TWISTED_REACTOR"], base.get("ASYNCIO_EVENT_LOOP"))
+    return {ListingSpider: process.create_crawler(ListingSpider)}
 
 
 def run(argv: list[str], jobs: IO[str] | None = None) -> int:
