@@ -175,7 +175,7 @@ def _table_for(db: sqlite_utils.Database, table: TypedTable, parser: str) -> tup
             name,
             {**PROVENANCE, **{n: SQL_TYPES[t] for n, t in wanted}},
             foreign_keys=[("document", "documents", "sha256")],
-            indexes=[("document", "page", "table_index", "row_index")],
+            indexes=[("document", "page", "table_index", "row_index"), ("table_title",)],
         )
         db.table(TYPED_TABLES).insert(
             {
@@ -187,7 +187,8 @@ def _table_for(db: sqlite_utils.Database, table: TypedTable, parser: str) -> tup
         )
         return name, names
     _, name, known = best
-    ensure_table(db, name, PROVENANCE)  # one made before a provenance column gains it
+    # One made before a provenance column (or its index) gains it.
+    ensure_table(db, name, PROVENANCE, indexes=[("table_title",)])
     if _GENERIC_NAME.match(name) and not _GENERIC_NAME.match(table.name):
         # "sheet1" was all the first edition said; a later one names the table.
         renamed = _free_name(db, table.name)

@@ -16,6 +16,7 @@ from db.typed import TYPED_TABLES, load_typed
 from parsers.base import Column
 from parsers.typed import TypedRow, TypedTable
 from records.cli import cli
+from records.publish.metadata import typed_table_metadata
 from tests.parsers.spreadsheets.generated import detention_workbook
 from tests.parsers.spreadsheets.test_layout import KS, KS_2014, KS_2020, KS_2024, LA
 from tests.publish.conftest import Built, Client
@@ -325,6 +326,27 @@ def test_real_louisiana_propositions_sharing_a_shape_are_told_apart_by_title_and
         {"sheet_name": "Multi-Parish(Parish)", "n": 1},
         {"sheet_name": "Multi-Parish(Precinct)", "n": 352},
     ]
+    # Its Datasette page opens faceted by the printed table and the sheet.
+    client = Client(Built(tmp_path / "r.db", tmp_path / "a", tmp_path))
+    try:
+        page = client.json(f"/{client.db}/{name}.json?_shape=objects&_size=1&_facet_size=max")
+        facets = page["facet_results"]
+        titles = {f["value"]: f["count"] for f in facets["table_title"]["results"]}
+        assert len(titles) == 39 == len({b["race"] for b in propositions})
+        assert sum(titles.values()) == sum(b["row_count"] for b in propositions)
+        assert "sheet_name" in facets and "document" in facets
+        assert list(page["rows"][0])[:8] == [
+            "rowid",
+            "document",
+            "page",
+            "table_index",
+            "row_index",
+            "bbox",
+            "table_title",
+            "sheet_name",
+        ]
+    finally:
+        client.close()
 
 
 def test_a_typed_table_made_before_title_and_sheet_columns_gains_them(tmp_path: Path) -> None:
@@ -336,6 +358,7 @@ def test_a_typed_table_made_before_title_and_sheet_columns_gains_them(tmp_path: 
     )
     load_typed(db, "c" * 64, "1", [table])
     # As an older database has it: no title or sheet column.
+    db.execute("drop index idx_arrests_table_title")
     db.execute("alter table arrests drop column table_title")
     db.execute("alter table arrests drop column sheet_name")
     later = TypedTable(
@@ -347,3 +370,23 @@ def test_a_typed_table_made_before_title_and_sheet_columns_gains_them(tmp_path: 
         {"Arrests": 5, "table_title": None, "sheet_name": None},
         {"Arrests": 9, "table_title": "Arrests 2021", "sheet_name": "2021"},
     ]
+    assert ["table_title"] in [i.columns for i in db.table("arrests").indexes]
+
+
+def test_an_older_typed_table_is_faceted_only_by_the_columns_it_has(tmp_path: Path) -> None:
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    ensure_schema(db)
+    db.table("documents").insert({"sha256": "e" * 64})
+    table = TypedTable(
+        "arrests", None, [Column("Arrests", "integer", "")], [TypedRow(1, 0, 0, [5])]
+    )
+    load_typed(db, "e" * 64, "1", [table], parser="generic")
+    assert typed_table_metadata(tmp_path / "r.db")["arrests"]["facets"] == [
+        "table_title",
+        "document",
+    ]
+    db.execute("drop index idx_arrests_table_title")
+    db.execute("alter table arrests drop column table_title")
+    meta = typed_table_metadata(tmp_path / "r.db")["arrests"]
+    assert meta["facets"] == ["document"]
+    assert meta["columns"]["Arrests"] == "Printed header 'Arrests'."
