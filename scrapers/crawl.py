@@ -194,6 +194,10 @@ class CrawlChild:
         self._sent_at = time.monotonic()
         # A signal from now on stops the crawl (``stop_child``).
         CURRENT_CHILD = child
+        # Dying here, this process leaves a child that has just got its job: crawling, not
+        # done (later, in a `records run` process importing its parse stage meanwhile, a
+        # small crawl could be over, its child gone, before this process died).
+        crash_point("crawl-parent")
 
     def crawl(
         self,
@@ -224,7 +228,6 @@ class CrawlChild:
         self._used = True
         child = self.process
         label = ", ".join(source_names) or "all sources"
-        crash_point("crawl-parent")
         try:
             with os.fdopen(self._notices, "rb") as stream:
                 stderr = _wait(
@@ -245,8 +248,10 @@ class CrawlChild:
     def _read_report(
         self, child: subprocess.Popen[bytes] | ForkedChild, stderr: bytes, label: str
     ) -> list[CrawlReport]:
-        returncode = child.wait()  # waited for already: its exit status
-        if returncode != 0 or not self.report.exists():
+        # The report is written whole, last: there, the crawl is over, and the child, still
+        # exiting, is waited for by ``close``. Else its exit status says why.
+        returncode = child.poll() if self.report.exists() else child.wait()
+        if returncode not in (0, None) or not self.report.exists():
             raise RecordsError(
                 f"crawl of {label} failed: " + crash_reason(returncode, stderr or b"")
             )
@@ -268,6 +273,7 @@ class CrawlChild:
             child.communicate()
             if CURRENT_CHILD is child:
                 CURRENT_CHILD = None
+        child.wait()  # a child that has written its report may still be exiting
         self._tmp.cleanup()
 
 
@@ -300,7 +306,8 @@ def _wait(
     calls: _Notices,
     started: float,
 ) -> bytes:
-    """Wait for the child, handing on its notices as they come; its stderr.
+    """Wait until the child hangs up (its report written: ``crawl_child._hang_up``) or is
+    gone, handing on its notices as they come; its stderr.
 
     Both of the child's pipes are drained (a full pipe would block the child) in this
     thread, which also makes the calls: a callback may use this thread's database
@@ -315,7 +322,8 @@ def _wait(
         selector.register(notices.fileno(), selectors.EVENT_READ, "notices")
         if child.stderr is not None:
             selector.register(child.stderr.fileno(), selectors.EVENT_READ, "stderr")
-        # Until end of file on both: the child (and any grandchild holding them) is gone.
+        # Until end of file on both: the child has hung up or is gone (and any grandchild
+        # holding them too).
         while selector.get_map():
             timeout = None if deadline is None else deadline - time.monotonic()
             if timeout is not None and timeout <= 0:
@@ -338,7 +346,6 @@ def _wait(
                         except BaseException:
                             _stop(child)  # no crawl goes on unwatched
                             raise
-    child.wait()
     return b"".join(errors)
 
 

@@ -241,8 +241,28 @@ def main(start_path: str, report_path: str, jobs: IO[str] | None = None) -> int:
         started = process.crawl(crawler, source=source, state=state, cdx=cdx)
         started.addErrback(_could_not_start, source, state)
     process.start()
-    Path(report_path).write_text(json.dumps([s.report() for s in states]))
+    report = Path(report_path)
+    # Whole or not at all: once it is there, the parent takes it as the crawl's end.
+    staged = report.with_suffix(".partial")
+    staged.write_text(json.dumps([s.report() for s in states]))
+    staged.replace(report)
+    _hang_up(job.get("notify_fd"))
     return 0
+
+
+def _hang_up(notify_fd: int | None) -> None:
+    """Close this process's ends of the parent's pipes now that the report is written: the
+    parent reads it at their end of file, which a process exiting gives only after
+    unmapping its memory (a few milliseconds of every weekly run for a forked child)."""
+    if notify_fd is not None:
+        try:
+            os.close(notify_fd)
+        except OSError:
+            pass  # closed already
+    sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 def _ready_crawlers(process: CrawlerProcess, base: Settings) -> dict[type, Any]:
