@@ -85,6 +85,33 @@ CLASS_SETTINGS = (
 )
 
 
+#: Components whose only output is the log (Scrapy's stats, dumped at the end at INFO; the
+#: depth counter, for DEPTH_LIMIT, unset here, and its stats; a warning for spiders copying
+#: response.meta into requests): a crawl whose log is shown nowhere (no --verbose) goes
+#: without them. Every response went through each: about a twentieth of an unchanged weekly
+#: run's CPU. A spider's own settings for one of these lists bring Scrapy's defaults back.
+UNSEEN_COMPONENTS = {
+    "SPIDER_MIDDLEWARES": (
+        "scrapy.spidermiddlewares.depth.DepthMiddleware",
+        "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware",
+    ),
+    "EXTENSIONS": (
+        "scrapy.extensions.corestats.CoreStats",
+        "scrapy.extensions.logstats.LogStats",
+        "scrapy.extensions.memusage.MemoryUsage",
+    ),
+}
+
+
+def without_unseen_components(settings: Settings) -> None:
+    """Switch off ``UNSEEN_COMPONENTS`` and the downloader's stats, at the project's priority."""
+    for name, paths in UNSEEN_COMPONENTS.items():
+        settings.set(
+            name, {**settings.getdict(name), **dict.fromkeys(paths, None)}, priority="project"
+        )
+    settings.set("DOWNLOADER_STATS", False, priority="project")
+
+
 def project_settings() -> Settings:
     """Scrapy's defaults with ``scrapers.settings`` over them, as every crawl starts."""
     base = Settings()
@@ -196,8 +223,11 @@ def main(start_path: str, report_path: str, jobs: IO[str] | None = None) -> int:
     if not gc.isenabled():  # started by ``scrapers.crawl.CHILD_START``: imports done
         gc.freeze()
         gc.enable()
-    # Scrapy's log goes to stderr only with --verbose; otherwise the database has the story.
+    # Scrapy's log goes to stderr only with --verbose; otherwise the database has the story,
+    # and what only the log would show is not computed.
     base.set("LOG_INSTALL_ROOT_HANDLER", bool(job.get("log", False)), priority="cmdline")
+    if not job.get("log", False):
+        without_unseen_components(base)
     # One process, one reactor: every source's spider runs in it, with its own settings.
     # Made before the job comes, while the parent gets the run ready, as are the reactor
     # and the crawler of the usual spider (a copy of every setting): nothing of them depends

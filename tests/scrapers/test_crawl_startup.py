@@ -130,3 +130,34 @@ def test_the_crawl_child_runs_this_checkout_whatever_the_current_folder_holds(
         crawl = Crawl(tmp_path, sources)
     assert crawl.report.new == [hashlib.sha256(pdf).hexdigest()]
     assert crawl.errors() == []
+
+
+def test_what_only_the_log_shows_is_left_out_of_a_crawl_whose_log_is_not_shown() -> None:
+    from scrapers.crawl_child import project_settings, without_unseen_components
+
+    settings = project_settings()
+    without_unseen_components(settings)
+    spider_middlewares = {
+        path
+        for path, order in settings.getwithbase("SPIDER_MIDDLEWARES").items()
+        if order is not None
+    }
+    extensions = {
+        path for path, order in settings.getwithbase("EXTENSIONS").items() if order is not None
+    }
+    assert spider_middlewares == {
+        "scrapy.spidermiddlewares.start.StartSpiderMiddleware",
+        "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware",
+        # The Referer header and the URL length check are kept: they change what is sent.
+        "scrapy.spidermiddlewares.referer.RefererMiddleware",
+        "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware",
+    }
+    assert not {"CoreStats", "LogStats", "MemoryUsage"} & {p.rsplit(".", 1)[1] for p in extensions}
+    assert "scrapers.throttle.ConditionalAutoThrottle" in extensions
+    assert settings.getbool("DOWNLOADER_STATS") is False
+    # With --verbose the crawl child keeps Scrapy's defaults (the log is shown).
+    shown = project_settings()
+    assert "scrapy.spidermiddlewares.depth.DepthMiddleware" in shown.getwithbase(
+        "SPIDER_MIDDLEWARES"
+    )
+    assert shown.getbool("DOWNLOADER_STATS") is True
