@@ -121,3 +121,22 @@ def test_a_crawl_child_started_ahead_but_not_needed_leaves_nothing() -> None:
     child.close()
     assert child.process.returncode is not None
     assert not folder.exists()
+
+
+def test_a_child_read_before_it_has_exited_is_reaped_on_close(tmp_path: Path) -> None:
+    # The child hangs up once its report is written, and the parent reads the report at
+    # once; the child may still be exiting then: `close` waits for it (no zombie left).
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "r.pdf").write_bytes(tiny_pdf("a week"))
+    (tmp_path / "site" / "index.html").write_bytes(html_page("r.pdf"))
+    db_path = tmp_path / "records.db"
+    open_db(db_path)
+    with serve(tmp_path / "site") as site:
+        sources = write_sources(tmp_path, f"{site.url}/index.html")
+        with CrawlChild(database=db_path) as child:
+            [report] = child.crawl(
+                sources, [], db_path=db_path, archive_root=tmp_path / "archive", run_id=None
+            )
+    assert (len(report.new), report.errors) == (1, [])
+    assert child.process.returncode == 0
+    assert not child.report.parent.exists()
