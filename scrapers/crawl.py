@@ -153,6 +153,8 @@ class CrawlChild:
             # The child holds its own copy: end of file on ``notices`` once it exits.
             os.close(child_end)
         self._used = False
+        #: Whether its report was there when the crawl was waited for (``_read_report``).
+        self._reported = False
         self._job: dict[str, object] | None = None
         self._sent_at = 0.0
 
@@ -250,7 +252,8 @@ class CrawlChild:
     ) -> list[CrawlReport]:
         # The report is written whole, last: there, the crawl is over, and the child, still
         # exiting, is waited for by ``close``. Else its exit status says why.
-        returncode = child.poll() if self.report.exists() else child.wait()
+        self._reported = self.report.exists()
+        returncode = child.poll() if self._reported else child.wait()
         if returncode not in (0, None) or not self.report.exists():
             raise RecordsError(
                 f"crawl of {label} failed: " + crash_reason(returncode, stderr or b"")
@@ -273,7 +276,15 @@ class CrawlChild:
             child.communicate()
             if CURRENT_CHILD is child:
                 CURRENT_CHILD = None
-        child.wait()  # a child that has written its report may still be exiting
+        if self._reported:  # it has hung up, its report written: it is exiting
+            child.wait()
+        else:
+            # Left crawling (the wait for it was cut short, say by a second Ctrl-C, which
+            # also asked it to stop): the grace period, then stopped.
+            try:
+                child.wait(timeout=STOP_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                _stop(child)
         self._tmp.cleanup()
 
 
