@@ -598,6 +598,12 @@ class _Interpreter(PDFPageInterpreter):
         except PSEOF:
             return  # an empty page
         methods: dict[Any, tuple[Any, int] | None] = {}
+        objects = getattr(parser, "_objects", None)
+        if objects is not None:  # the fast tokenizer made them all: run through the list
+            parser._objects = []
+            objects.reverse()
+            self._run(objects, methods)
+            return
         for obj in _objects_of(parser):
             if not isinstance(obj, PSKeyword):
                 self.argstack.append(obj)
@@ -615,6 +621,37 @@ class _Interpreter(PDFPageInterpreter):
                     func(*args)
             else:
                 func()
+
+    def _run(self, objects: list[Any], methods: dict[Any, tuple[Any, int] | None]) -> None:
+        """``execute``'s loop over a list of objects, pdfminer's ``pop`` written into it: an
+        operator takes its operands off the end of the stack (all of them, and is not run,
+        when there are fewer than it needs; the rest stay for the next one)."""
+        argstack = self.argstack
+        push = argstack.append
+        for obj in objects:
+            if type(obj) is not PSKeyword:
+                push(obj)
+                continue
+            entry = methods.get(obj, methods)
+            if entry is methods:
+                entry = methods[obj] = self._method(obj)
+            if entry is None:
+                continue
+            func, nargs = entry
+            if nargs:
+                if len(argstack) >= nargs:
+                    args = argstack[-nargs:]
+                    del argstack[-nargs:]
+                    func(*args)
+                else:
+                    argstack.clear()
+            else:
+                func()
+            # pdfminer's colour operators (``sc``, ``scn``, ...) pop their operands
+            # themselves, which gives the interpreter a new stack
+            if self.argstack is not argstack:
+                argstack = self.argstack
+                push = argstack.append
 
     def do_TJ(self, seq: Any) -> None:
         """pdfminer's ``TJ``, without a copy of the graphic state per string: the device
