@@ -233,7 +233,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         if entry is None or entry[0] is not font:
             name = font.fontname
             name = fix_fontname_bytes(name) if isinstance(name, bytes) else _plain(name)
-            entry = [font, font.is_vertical(), name, font.get_descent(), {}]
+            entry = [font, font.is_vertical(), name, font.get_descent(), {}, {}]
             self.fonts[id(font)] = entry
         return entry
 
@@ -263,7 +263,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         """One character (pdfminer calls this for vertical fonts; horizontal strings go
         through ``render_string_horizontal`` below, which does the same per character)."""
         entry = self._font(font)
-        _, vertical, _, font_descent, glyphs = entry
+        _, vertical, _, font_descent, glyphs, _ = entry
         glyph = glyphs.get(cid)
         if glyph is None:
             glyph = self._glyph(font, glyphs, cid)
@@ -305,7 +305,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         (x, y) = pos
         needcharspace = False
         entry = self._font(font)
-        _, _, _, font_descent, glyphs = entry
+        _, _, _, font_descent, glyphs, sized = entry
         (a, b, c, d, e, f) = matrix
         upright = a * d * scaling > 0 and b * c <= 0
         constant = self._string_constants(entry, upright, ncs, graphicstate)
@@ -318,7 +318,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         if b == 0 and c == 0 and self.mb_x0 == 0 and upright and fc and fc == fc:
             x = self._unrotated_string(
                 seq, matrix, x, y, font, fontsize, scaling, charspace, wordspace, dxscale,
-                glyphs, constant, low, high, needcharspace, fc,
+                glyphs, constant, low, high, needcharspace, fc, sized,
             )  # fmt: skip
             return (x, y)
         add_char = self._add_char
@@ -367,6 +367,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         high: float,
         needcharspace: bool,
         fc: float,
+        sized: dict[tuple[float, float, float], dict[int, tuple[str, float, float]]],
     ) -> float:
         """``render_string_horizontal``'s loop with ``_add_char`` written into it, for an
         upright matrix without rotation or skew on a page whose media box starts at x = 0
@@ -375,8 +376,9 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         pdfplumber's dict holds is kept in ``strings`` and ``char_data``). The string's
         matrix f is ``fc`` for every character (see the caller), so its characters share
         their vertical box; products of values fixed for the string are made once (the same
-        operations in the same order, so the same floats). Returns where the string ends
-        (x)."""
+        operations in the same order, so the same floats): a character's advance and its
+        product with a are kept per font, size, scaling and a (``sized``), since every
+        string of a report repeats a few of them. Returns where the string ends (x)."""
         (a, b, c, d, e, f) = matrix
         fontname, upright, mcid, tag, ncs, scolor, ncolor = constant
         string = len(self.strings)
@@ -401,6 +403,10 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         if type(container).add is LTContainer.add:
             add = container._objs.append
         budget = self.budget
+        key = (fontsize, scaling, a)
+        advances = sized.get(key)
+        if advances is None:
+            advances = sized[key] = {}
         for obj in seq:
             if isinstance(obj, _NUMBERS):
                 x -= obj * dxscale
@@ -409,17 +415,21 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
                 for cid in font.decode(obj):
                     if needcharspace:
                         x += charspace
-                    glyph = glyphs.get(cid)
-                    if glyph is None:
-                        glyph = self._glyph(font, glyphs, cid)
-                    text, textwidth = glyph
-                    adv = textwidth * fontsize * scaling  # a float: scaling is Tz * 0.01
+                    advance = advances.get(cid)
+                    if advance is None:
+                        glyph = glyphs.get(cid)
+                        if glyph is None:
+                            glyph = self._glyph(font, glyphs, cid)
+                        text, textwidth = glyph
+                        adv = textwidth * fontsize * scaling  # a float: scaling is Tz * 0.01
+                        advance = advances[cid] = (text, adv, a * adv)
+                    text, adv, a_adv = advance
                     ec = x * a + yc + e
                     budget -= 1
                     if budget < 0:
                         self.budget = budget
                         raise PageOverLimit(MAX_PAGE_OBJECTS)
-                    left, right = a_zero + ec, a * adv + ec
+                    left, right = a_zero + ec, a_adv + ec
                     data += (ec, adv, string)
                     add(
                         {
