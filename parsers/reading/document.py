@@ -610,7 +610,7 @@ class _Interpreter(PDFPageInterpreter):
         methods: dict[Any, tuple[Any, int] | None] = {}
         objects = getattr(parser, "_objects", None)
         if objects is not None:  # the fast tokenizer made them all: run through the list
-            parser._objects = []
+            parser._objects = []  # type: ignore[attr-defined]  # a FastContentParser
             objects.reverse()
             self._run(objects, methods)
             return
