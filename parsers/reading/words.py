@@ -221,6 +221,20 @@ def extract_text(chars: list[Char], **kwargs: Any) -> str:
     return "\n".join(" ".join(_text(w) for _, w in line) for _, line in lines)
 
 
+def cell_text(chars: list[Char]) -> str:
+    """``extract_text(chars)`` with the default tolerances: a table cell's text (a few
+    characters, nearly always one upright line), without the general steps' setup."""
+    if len(chars) == 1:
+        char = chars[0]
+        if char["upright"]:  # one word of one letter (none for white space or no text)
+            text = char["text"]
+            return "" if text.isspace() else (LIGATURES.get(text) or text)
+    line = _one_upright_line(chars, DEFAULT_Y_TOLERANCE)
+    if line is not None:
+        return _line_text(line, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
+    return extract_text(chars)
+
+
 def _line_text(line: list[Char], x_tolerance: float, y_tolerance: float) -> str:
     """``" ".join(_text(w) for w in _line_words(line, ...))`` without the words' lists: the
     same cuts between words (one space each), the text of each character in order."""

@@ -59,6 +59,9 @@ def test_words_text_and_lines_are_pdfplumbers(relative: str) -> None:
                 words_seen += len(theirs)
             for band in _bands(chars, 14) + _bands(chars, 40):
                 assert fast_text.extract_text(band) == plumber_text.extract_text(band)
+                assert fast_text.cell_text(band) == plumber_text.extract_text(band)
+            for char in chars[:300]:  # a cell of one character
+                assert fast_text.cell_text([char]) == plumber_text.extract_text([char])
             theirs_map = page._get_textmap()
             ours_map = fast_text.page_textmap(chars)
             assert ours_map is not None
