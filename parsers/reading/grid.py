@@ -1,5 +1,10 @@
-"""pdfplumber's lattice steps (rulings -> crossing points -> cells -> tables), same results,
-found faster.
+"""pdfplumber's lattice steps (rulings merged -> crossing points -> cells -> tables), same
+results, found faster.
+
+Merging the rulings (``merge_edges``: snapped to their clusters' averages, then joined
+along each line) makes the same edge dicts as pdfplumber's ``move_object`` and
+``resize_object``, each a copy with the same keys in the same order, without their tuple of
+items per edge.
 
 pdfplumber tests every vertical ruling against every horizontal one for crossings, and
 for each crossing point scans all the later points and rebuilds the sets of rulings through
