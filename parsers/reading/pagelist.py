@@ -120,9 +120,12 @@ class PageList(Sequence[Page]):
         self._doctops: list[Any] = []
         shared: dict[tuple[tuple[str, int], ...], dict[str, Any]] = {}
         doctop: Any = 0
+        cache = _cache(doc)
         try:
             for found in _Found.create_pages(doc):
                 own = _own(doc, found.pageid)
+                if cache is not None:  # made again with its page
+                    cache.pop(found.pageid, None)
                 inherited = {k: v for k, v in found.attrs.items() if k not in own}
                 key = tuple((k, id(v)) for k, v in inherited.items())
                 inherited = shared.setdefault(key, inherited)
@@ -133,11 +136,6 @@ class PageList(Sequence[Page]):
             raise
         except Exception as exc:  # pdfminer raises many types for a broken page tree
             raise PdfminerException(exc) from exc
-        # The page dictionaries the walk resolved are made again with their pages.
-        cache = _cache(doc)
-        if cache is not None:
-            for pageid, _, _ in self._found:
-                cache.pop(pageid, None)
         parsed = getattr(doc, "_parsed_objs", None)
         if isinstance(parsed, dict):
             parsed.clear()
