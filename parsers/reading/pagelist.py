@@ -124,7 +124,7 @@ class PageList(Sequence[Page]):
         try:
             for found in _Found.create_pages(doc):
                 own = _own(doc, found.pageid)
-                if cache is not None:  # made again with its page
+                if cache is not None and isinstance(found.pageid, int):  # made with its page
                     cache.pop(found.pageid, None)
                 inherited = {k: v for k, v in found.attrs.items() if k not in own}
                 key = tuple((k, id(v)) for k, v in inherited.items())
