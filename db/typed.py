@@ -12,11 +12,13 @@ of a shape: tables with no printed name share a table only with as many columns.
 register ``typed_tables`` lists them with their title and the parser that first wrote them.
 
 Every row carries its provenance like a template's rows (``document``, ``page``,
-``table_index``, ``row_index``, ``bbox``, ``parser_version``), the spreadsheet row it was
-read from (``source_row``) and ``ocr`` (1 when read by OCR) with ``ocr_confidence``
-(Tesseract's mean word confidence on the page, where known). Rows of a document are replaced
-when it is parsed again (``db.load.clear_document_rows`` clears every table with a
-``document`` column).
+``table_index``, ``row_index``, ``bbox``, ``parser_version``), the title printed above
+its table (``table_title``: tables of one shape but different titles, a ballot's YES/NO
+propositions, share a table and are told apart by it), the sheet (``sheet_name``) and
+spreadsheet row (``source_row``) it was read from, and ``ocr`` (1 when read by OCR) with
+``ocr_confidence`` (Tesseract's mean word confidence on the page, where known). Rows of a
+document are replaced when it is parsed again (``db.load.clear_document_rows`` clears every
+table with a ``document`` column).
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ PROVENANCE: dict[str, type] = {
     "table_index": int,
     "row_index": int,
     "bbox": str,
+    "table_title": str,
+    "sheet_name": str,
     "source_row": int,
     "ocr": int,
     "ocr_confidence": float,
@@ -100,9 +104,10 @@ def load_typed(
         if not rows:
             continue
         name, mapping = _table_for(db, table, parser)
+        where = {"table_title": table.title, "sheet_name": table.sheet}
         # One record at a time, in batches: no copy of a long document's rows is made.
         db.table(name).insert_all(
-            _records(rows, mapping, sha256, parser_version, read_by_ocr, ocr_confidence),
+            _records(rows, mapping, sha256, parser_version, read_by_ocr, ocr_confidence, where),
             batch_size=500,
         )
         loaded += len(rows)
@@ -116,8 +121,10 @@ def _records(
     parser_version: str,
     read_by_ocr: set[int],
     ocr_confidence: dict[int, float] | None,
+    where: dict[str, str | None],
 ) -> Iterator[dict[str, Any]]:
-    """The database records of a table's ``rows`` (``mapping``: the column of each value)."""
+    """The database records of a table's ``rows`` (``mapping``: the column of each value;
+    ``where``: the title and sheet of the table they were read from)."""
     for row in rows:
         ocr = row.page in read_by_ocr or row.ocr_confidence is not None
         confidence = row.ocr_confidence
@@ -129,6 +136,7 @@ def _records(
             "table_index": row.table_index,
             "row_index": row.row_index,
             "bbox": row.bbox,
+            **where,
             "source_row": row.source_row,
             "ocr": int(ocr),
             "ocr_confidence": (confidence if confidence is not None and confidence >= 0 else None),
@@ -167,7 +175,7 @@ def _table_for(db: sqlite_utils.Database, table: TypedTable, parser: str) -> tup
             name,
             {**PROVENANCE, **{n: SQL_TYPES[t] for n, t in wanted}},
             foreign_keys=[("document", "documents", "sha256")],
-            indexes=[("document", "page", "table_index", "row_index")],
+            indexes=[("document", "page", "table_index", "row_index"), ("table_title",)],
         )
         db.table(TYPED_TABLES).insert(
             {
@@ -179,6 +187,8 @@ def _table_for(db: sqlite_utils.Database, table: TypedTable, parser: str) -> tup
         )
         return name, names
     _, name, known = best
+    # One made before a provenance column (or its index) gains it.
+    ensure_table(db, name, PROVENANCE, indexes=[("table_title",)])
     if _GENERIC_NAME.match(name) and not _GENERIC_NAME.match(table.name):
         # "sheet1" was all the first edition said; a later one names the table.
         renamed = _free_name(db, table.name)

@@ -67,6 +67,8 @@ class TypedTable:
     #: Rows kept on disk instead of in ``rows`` (``parsers.generic.spill``); ``rows`` is
     #: then empty. ``stored_rows`` reads either.
     spilled: StoredRows | None = None
+    #: The sheet the table was read from (a spreadsheet's), else None.
+    sheet: str | None = None
 
     def stored_rows(self) -> StoredRows | list[TypedRow]:
         """The rows, from ``rows`` or from the spill."""

@@ -26,6 +26,7 @@ def sheet_tables(
             for k, (i, group) in enumerate(zip(found.body, found.groups, strict=True))
         ]
         table = typed_table(name, found.title, found.names, rows, where[0].upper() + where[1:])
+        table.sheet = sheet.name
         table.notes = [*layout.preamble, *found.notes] if index == 0 else list(found.notes)
         tables.append(table)
         totals = [

@@ -13,6 +13,7 @@ import csv
 import io
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -91,6 +92,17 @@ class Sheet:
 
 
 def read_xlsx(path: Path, label: str) -> list[Sheet]:
+    """The sheets of an XLSX workbook, read from the cells its XML holds (see ``_read_xlsx``).
+
+    openpyxl's warnings about what it does not read (a workbook with no default style, data
+    validation or conditional formatting extensions) concern formatting, never a value: they
+    are not passed on to the user as if something had gone wrong."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        return _read_xlsx(path, label)
+
+
+def _read_xlsx(path: Path, label: str) -> list[Sheet]:
     """The sheets of an XLSX workbook, read from the cells its XML holds.
 
     openpyxl's full model would create every cell of a merged range and its iterators pad

@@ -4,7 +4,8 @@ Parsed tables take their descriptions, columns, facets, default sort, label colu
 queries and charts from the parsers' ``TableSpec``; core tables from ``_CORE_DESCRIPTIONS``
 below; views (and any other table a ``db`` module adds through ``db.schema.EXTRA_SCHEMA``)
 from that module's ``TABLE_METADATA``; source, licence and caveats from the sources file in
-use. Core canned queries live in ``records.publish.queries``.
+use; the typed tables (``db.typed``) from the served database's ``typed_tables`` register
+(``typed_table_metadata``). Core canned queries live in ``records.publish.queries``.
 
 ``records serve`` builds it at start-up (``runtime_metadata``) for the database it serves:
 named after the database file, with the archive folder, the sources file in use, and only
@@ -504,6 +505,72 @@ def database_tables(path: Path) -> set[str]:
         con.close()
 
 
+#: What the columns every typed table has say (``db.typed``), beside the parsed tables' ones.
+TYPED_COLUMNS: dict[str, str] = {
+    **dict(PROVENANCE_COLUMNS),
+    "table_title": "The title printed above the table this row was read from (tables of one"
+    " header but different titles, a ballot's propositions, share this table).",
+    "sheet_name": "The sheet this row was read from (spreadsheets; empty for PDFs).",
+    "source_row": "The sheet's own row number of this row (spreadsheets; empty for PDFs).",
+    "ocr": "1 when the row was read from a scanned page by OCR.",
+    "ocr_confidence": "Tesseract's mean word confidence on that page (0-100), when read by OCR.",
+    "untyped_cells": "Cells of this row that do not fit their column's type, as printed (JSON"
+    " object by column): the typed column is empty there.",
+}
+
+
+def typed_table_metadata(path: Path) -> dict[str, dict[str, Any]]:
+    """The metadata of the typed tables (``db.typed``) of the database at ``path``: each holds
+    the rows of every table read without a template with its header, so its page opens
+    faceted by the printed table (``table_title``), the sheet and the document."""
+    if not path.is_file():
+        return {}
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        if not con.execute(
+            "select 1 from sqlite_master where type = 'table' and name = 'typed_tables'"
+        ).fetchone():
+            return {}
+        register = [
+            (
+                *row,
+                {c for (_, c, *_) in con.execute("select * from pragma_table_info(?)", [row[0]])},
+            )
+            for row in con.execute("select name, title, columns, parser from typed_tables")
+        ]
+    finally:
+        con.close()
+    tables: dict[str, dict[str, Any]] = {}
+    for name, title, columns, parser, present in register:
+        if not present:
+            continue  # registered, then dropped by hand
+        printed = [c for c, _ in json.loads(columns)]
+        first = f", first seen as {title!r}" if title else ""
+        tables[name] = {
+            "description": (
+                f"Every table read without a template with this header ({len(printed)}"
+                f" columns{first}), from every document. table_title says which printed"
+                " table a row comes from and sheet_name which sheet; page, row_index and bbox"
+                " say where it is printed."
+            ),
+            "columns": {
+                **TYPED_COLUMNS,
+                **{c: f"Printed header {c!r}." for c in printed if c not in TYPED_COLUMNS},
+            },
+            # An older database's table may not have them yet (``db.typed`` adds them).
+            "facets": [
+                c
+                for c in (
+                    "table_title",
+                    "sheet_name" if parser == "spreadsheet" else "",
+                    "document",
+                )
+                if c in present
+            ],
+        }
+    return tables
+
+
 def runtime_metadata(db: Path, archive: Path | str, sources: Path | None = None) -> dict[str, Any]:
     """The metadata ``records serve`` gives Datasette for the database file ``db``.
 
@@ -513,6 +580,9 @@ def runtime_metadata(db: Path, archive: Path | str, sources: Path | None = None)
     """
     config = load_config(sources) if sources is not None and sources.is_file() else None
     metadata = build_metadata(config=config, present=database_tables(db), database=db.stem)
+    tables = metadata["databases"][db.stem]["tables"]
+    for name, meta in typed_table_metadata(db).items():
+        tables.setdefault(name, meta)  # a typed table never takes a declared table's name
     metadata["plugins"][PLUGIN]["archive"] = str(Path(archive).resolve())
     if config is not None:
         # Page images' bounds (records.publish.plugin.pages), from [settings].

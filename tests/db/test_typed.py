@@ -16,10 +16,11 @@ from db.typed import TYPED_TABLES, load_typed
 from parsers.base import Column
 from parsers.typed import TypedRow, TypedTable
 from records.cli import cli
+from records.publish.metadata import typed_table_metadata
 from tests.parsers.spreadsheets.generated import detention_workbook
-from tests.parsers.spreadsheets.test_layout import KS, KS_2014, KS_2020, KS_2024
+from tests.parsers.spreadsheets.test_layout import KS, KS_2014, KS_2020, KS_2024, LA
 from tests.publish.conftest import Built, Client
-from tests.shared import fixture
+from tests.shared import expected, fixture
 
 
 def _add(tmp_path: Path, *files: Path) -> str:
@@ -277,3 +278,115 @@ def test_blank_headers_are_no_evidence_of_the_same_shape(tmp_path: Path) -> None
     tables = {r["name"]: r["columns"] for r in db.query(f"select * from {TYPED_TABLES}")}
     assert sorted(tables) == ["dates", "lab", "totals", "votes"]
     assert db.table("lab").count == 2
+
+
+def test_real_louisiana_propositions_sharing_a_shape_are_told_apart_by_title_and_sheet(
+    tmp_path: Path,
+) -> None:
+    """Louisiana's 2023-03-25 workbook has 39 YES/NO propositions, one or more per parish
+    sheet: one shape, so one table. Each row says which proposition (``table_title``) and
+    which sheet (``sheet_name``) it was read from, and each proposition's rows add up to the
+    total printed above them; a race on both multi-parish sheets is told apart by sheet."""
+    truth = expected(f"{LA}/expected/20230325.json")
+    _add(tmp_path, fixture(f"{LA}/20230325.xlsx"))
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    (name,) = [
+        r["name"]
+        for r in db.query(f"select name, columns from {TYPED_TABLES}")
+        if [c for c, _ in json.loads(r["columns"])] == ["column_1", "YES", "NO"]
+    ]
+    propositions = [t for t in truth["tables"] if t["columns"][1:] == ["YES", "NO"]]
+    assert len(propositions) == 39
+    got = {
+        (r["table_title"], r["sheet_name"]): r
+        for r in db.query(
+            f"select table_title, sheet_name, count(*) as n, sum(YES) as yes, sum(NO) as no"
+            f" from [{name}] group by 1, 2"
+        )
+    }
+    assert len(got) == 39
+    for block in propositions:
+        row = got[(block["race"], block["sheet"])]
+        assert (row["n"], str(row["yes"]), str(row["no"])) == (
+            block["row_count"],
+            block["totals"]["YES"],
+            block["totals"]["NO"],
+        )
+    judge = "Judge -- Civil District Court, Division B"
+    (table,) = [
+        t["name"] for t in db.query(f"select name from {TYPED_TABLES} where title = ?", [judge])
+    ]
+    assert list(
+        db.query(
+            f"select sheet_name, count(*) as n from [{table}] where table_title = ? group by 1"
+            " order by 1",
+            [judge],
+        )
+    ) == [
+        {"sheet_name": "Multi-Parish(Parish)", "n": 1},
+        {"sheet_name": "Multi-Parish(Precinct)", "n": 352},
+    ]
+    # Its Datasette page opens faceted by the printed table and the sheet.
+    client = Client(Built(tmp_path / "r.db", tmp_path / "a", tmp_path))
+    try:
+        page = client.json(f"/{client.db}/{name}.json?_shape=objects&_size=1&_facet_size=max")
+        facets = page["facet_results"]
+        titles = {f["value"]: f["count"] for f in facets["table_title"]["results"]}
+        assert len(titles) == 39 == len({b["race"] for b in propositions})
+        assert sum(titles.values()) == sum(b["row_count"] for b in propositions)
+        assert "sheet_name" in facets and "document" in facets
+        assert list(page["rows"][0])[:8] == [
+            "rowid",
+            "document",
+            "page",
+            "table_index",
+            "row_index",
+            "bbox",
+            "table_title",
+            "sheet_name",
+        ]
+    finally:
+        client.close()
+
+
+def test_a_typed_table_made_before_title_and_sheet_columns_gains_them(tmp_path: Path) -> None:
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    ensure_schema(db)
+    db.table("documents").insert_all([{"sha256": "c" * 64}, {"sha256": "d" * 64}])
+    table = TypedTable(
+        "arrests", "Arrests", [Column("Arrests", "integer", "")], [TypedRow(1, 0, 0, [5])]
+    )
+    load_typed(db, "c" * 64, "1", [table])
+    # As an older database has it: no title or sheet column.
+    db.execute("drop index idx_arrests_table_title")
+    db.execute("alter table arrests drop column table_title")
+    db.execute("alter table arrests drop column sheet_name")
+    later = TypedTable(
+        "arrests", "Arrests 2021", [Column("Arrests", "integer", "")], [TypedRow(1, 0, 0, [9])]
+    )
+    later.sheet = "2021"
+    assert load_typed(db, "d" * 64, "1", [later]) == 1
+    assert list(db.query("select Arrests, table_title, sheet_name from arrests order by 1")) == [
+        {"Arrests": 5, "table_title": None, "sheet_name": None},
+        {"Arrests": 9, "table_title": "Arrests 2021", "sheet_name": "2021"},
+    ]
+    assert ["table_title"] in [i.columns for i in db.table("arrests").indexes]
+
+
+def test_an_older_typed_table_is_faceted_only_by_the_columns_it_has(tmp_path: Path) -> None:
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    ensure_schema(db)
+    db.table("documents").insert({"sha256": "e" * 64})
+    table = TypedTable(
+        "arrests", None, [Column("Arrests", "integer", "")], [TypedRow(1, 0, 0, [5])]
+    )
+    load_typed(db, "e" * 64, "1", [table], parser="generic")
+    assert typed_table_metadata(tmp_path / "r.db")["arrests"]["facets"] == [
+        "table_title",
+        "document",
+    ]
+    db.execute("drop index idx_arrests_table_title")
+    db.execute("alter table arrests drop column table_title")
+    meta = typed_table_metadata(tmp_path / "r.db")["arrests"]
+    assert meta["facets"] == ["document"]
+    assert meta["columns"]["Arrests"] == "Printed header 'Arrests'."

@@ -5,7 +5,8 @@ charts and canned queries do.
 
 ``?_editions=superseded`` shows only the rows of superseded documents (marked so above the
 table), ``?_editions=all`` every row; the table page links to both (``templates/table.html``).
-Tables other than parsed ones (``parsed_tables``) are left alone.
+Tables other than parsed ones (``parsed_tables``) and typed ones (``typed_tables``: a
+template-less read of a corrected spreadsheet re-posted at its URL) are left alone.
 """
 
 from __future__ import annotations
@@ -38,13 +39,22 @@ def split_description(text: str) -> tuple[str, str]:
     return parts[0] + ".", parts[1]
 
 
+#: The registers of tables whose rows come from documents: parsers' declared tables and the
+#: typed tables of template-less reads (``db.typed``).
+REGISTERS = ("parsed_tables", "typed_tables")
+
+
 async def is_parsed_table(db: Any, table: str) -> bool:
-    if not await db.table_exists("parsed_tables") or "current_documents" not in (
-        await db.view_names()
-    ):
+    """Whether ``table`` holds rows parsed from documents (a parser's table, its raw layer or
+    a typed table): its rows of superseded documents are left out by default."""
+    if "current_documents" not in await db.view_names():
         return False
-    found = await db.execute("select 1 from parsed_tables where name = ?", [table])
-    return bool(found.first()) and await db.table_exists(table)
+    for register in REGISTERS:
+        if await db.table_exists(register):
+            found = await db.execute(f"select 1 from {register} where name = ?", [table])
+            if found.first():
+                return bool(await db.table_exists(table))
+    return False
 
 
 def _link(path: str, request: Any, mode: str) -> str:
