@@ -159,7 +159,9 @@ class PageList(Sequence[Page]):
         if not -count <= index < count:
             raise IndexError("page index out of range")
         index %= count
-        page = self._held.get(index) or self._alive.get(index)
+        page = self._held.get(index)
+        if page is None:
+            page = self._alive.get(index)
         if page is None:
             page = self._make(index)
             self._alive[index] = page
@@ -202,5 +204,5 @@ class PageList(Sequence[Page]):
     def made(self) -> list[Page]:
         """The pages made and still alive, in page order."""
         numbers = sorted({*self._held, *self._alive.keys()})
-        made = [self._held.get(n) or self._alive.get(n) for n in numbers]
+        made = [self._held.get(n, self._alive.get(n)) for n in numbers]
         return [p for p in made if p is not None]
