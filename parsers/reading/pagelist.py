@@ -15,7 +15,7 @@ pdfminer's ``PDFDocument`` caches every object it resolves, streams included (a 
 stream keeps its decoded bytes once read: about 7.5 KB a page of a generated table). A
 page's streams belong to the page: ``drop_streams`` lets the document's cache forget them
 once the page has them (fonts stay cached by the resource manager, dictionaries in the
-document's cache).
+document's cache, but for the page's own dictionary and resources, which the page keeps).
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ class Acyclic:
     """A page that refers to itself through its class only, so it goes as soon as nobody
     holds it (with its ``PDFPage`` and decoded content streams), not when the garbage
     collector next runs: pdfplumber's ``Page.__init__`` sets ``root_page = self`` and
-    ``get_textmap = lru_cache()(self._get_textmap)``, two reference cycles (a generic
-    page worker had some 500 read pages waiting for the collector)."""
+    ``get_textmap = lru_cache()(self._get_textmap)``, two reference cycles (and the
+    collector runs seldom while pages are read: ``document.fewer_collections``)."""
 
     @property
     def root_page(self) -> Any:
