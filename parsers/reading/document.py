@@ -32,7 +32,6 @@ from pdfminer import settings as pdfminer_settings
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTLine, LTPage, LTRect
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter
-from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import PSEOF, PSKeyword, keyword_name
 from pdfminer.utils import apply_matrix_rect
@@ -46,6 +45,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
 from parsers.reading.chars import CHAR_DATA_WIDTH, FastCrops, full_chars, light_of
+from parsers.reading.pagelist import Acyclic, PageList, drop_streams
 from parsers.reading.paths import path_dicts
 from parsers.reading.tokens import reading_fast
 from parsers.reading.words import TOLERANCES, page_textmap
@@ -707,7 +707,7 @@ def _objects_of(parser: Any) -> Iterator[Any]:
         yield obj
 
 
-class FastPage(FastCrops, Page):
+class FastPage(Acyclic, FastCrops, Page):
     """A pdfplumber page whose characters become dicts through a specialised path: light
     dicts first (``light_chars``; ``parsers.reading.chars``), pdfplumber's own when
     ``chars`` or ``objects`` is asked for. Its lines, rectangles, curves, images and edges
@@ -958,6 +958,7 @@ class FastPDF(pdfplumber.PDF):
     _kept: dict[int, int]
     #: Pages read beyond it, oldest first (``TRANSIENT_PAGES``).
     _transient: OrderedDict[int, FastPage]
+    _page_list: PageList
 
     def page_read(self, page: FastPage, objects: int) -> None:
         """``page`` was just read, drawing ``objects``: keep it while the document's kept
@@ -966,11 +967,14 @@ class FastPDF(pdfplumber.PDF):
         if "_kept" not in self.__dict__:
             self._kept = {}
             self._transient = OrderedDict()
+        drop_streams(self.doc)  # the page holds the streams it read; the document need not
         number = page.page_number
         if number in self._kept:  # read again after being let go (a caller closed it)
             del self._kept[number]
+            self.pages.release(page)
         if sum(self._kept.values()) + objects <= KEPT_OBJECTS:
             self._kept[number] = objects
+            self.pages.hold(page)
             return
         self._transient[number] = page
         self._transient.move_to_end(number)
@@ -983,6 +987,8 @@ class FastPDF(pdfplumber.PDF):
         if "_kept" in self.__dict__:
             self._kept.pop(page.page_number, None)
             self._transient.pop(page.page_number, None)
+        if "_page_list" in self.__dict__:
+            self._page_list.release(page)
 
     def let_go(self, page: Page) -> None:
         """The caller is done with ``page``: close it now unless it is kept."""
@@ -991,22 +997,19 @@ class FastPDF(pdfplumber.PDF):
             page.close()
 
     @property
-    def pages(self) -> list[Page]:
-        if hasattr(self, "_pages"):
-            return self._pages
-        doctop: float = 0
-        self._pages: list[Page] = []
-        try:
-            for i, page_obj in enumerate(PDFPage.create_pages(self.doc)):
-                page = self.page_class(self, page_obj, page_number=i + 1, initial_doctop=doctop)
-                self._pages.append(page)
-                doctop += page.height
-        except PdfminerException:
-            raise
-        except Exception as exc:  # pdfminer raises many types for a broken page tree
-            del self._pages
-            raise PdfminerException(exc) from exc
-        return self._pages
+    def pages(self) -> PageList:  # type: ignore[override]
+        """Every page, each made when asked for (``parsers.reading.pagelist``)."""
+        if "_page_list" not in self.__dict__:
+            self._page_list = PageList(self)
+        return self._page_list
+
+    def close(self) -> None:
+        # pdfplumber's close makes every page to close it: only the pages made are open.
+        self.flush_cache()
+        for page in self._page_list.made() if "_page_list" in self.__dict__ else []:
+            page.close()
+        if not self.stream_is_external:
+            self.stream.close()
 
 
 class Document:
@@ -1037,7 +1040,9 @@ class Document:
             page.close()
 
     def objects_kept(self) -> int:
-        return sum(p.objects_read() for p in self.pdf.pages if isinstance(p, FastPage))
+        pages = self.pdf.pages
+        made = pages.made() if isinstance(pages, PageList) else pages
+        return sum(p.objects_read() for p in made if isinstance(p, FastPage))
 
     def close(self) -> None:
         self.pdf.close()
