@@ -63,8 +63,21 @@ WordBox = tuple[Any, ...]
 def is_value_token(text: str) -> bool:
     """A number (thousands separators, decimals, %, footnote marks), a date, a time or a
     case number of digits and dashes."""
-    text = text.strip()
-    return bool(text) and bool(_NUMBER.match(text) or _DATE.match(text))
+    known = _values_seen.get(text)
+    if known is not None:
+        return known
+    stripped = text.strip()
+    value = bool(stripped) and bool(_NUMBER.match(stripped) or _DATE.match(stripped))
+    if len(_values_seen) >= VALUES_SEEN:
+        _values_seen.clear()
+    _values_seen[text] = value
+    return value
+
+
+#: Tokens already told apart (a table repeats its dates, counts and names on every page:
+#: each is matched once), at most this many kept.
+VALUES_SEEN = 20_000
+_values_seen: dict[str, bool] = {}
 
 
 def is_table_like(tokens: Sequence[str]) -> bool:

@@ -86,7 +86,7 @@ class PageTable:
         return len(self.rows[0]) if self.rows else 0
 
 
-@dataclass
+@dataclass(slots=True)  # one a page for a table continued over every page
 class TablePiece:
     """The part of a (possibly multi-page) table printed on one page."""
 

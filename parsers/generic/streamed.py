@@ -105,8 +105,9 @@ def parse_streamed(path: Path, folder: Path, order: tuple[str, ...]) -> ParseRes
     """The generic parser's result for the PDF at ``path``, its rows in a spill file in
     ``folder`` (``order``: the parser's tables, in load order)."""
     numbers = page_numbers(path)
-    # The page workers read the pages: this process lets go of its list of them (a few KB
-    # a page, kept while the document is open).
+    # The page workers read the pages: this process lets go of the document (its page list
+    # is some 100 bytes a page, ``parsers.reading.pagelist``, pdfminer's cross-reference
+    # table about 500: nothing to keep while the workers read).
     forget(path)
     spill = RowSpill(folder)
     try:

@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from typing import Any
 
 from parsers.reading.chars import light_chars
-from parsers.reading.words import extract_text
+from parsers.reading.words import cell_text, extract_text
 
 
 def extract_cells(table: Any, **kwargs: Any) -> list[list[str | None]]:
@@ -135,7 +135,8 @@ def _row_cells(
     for picked in taken:
         if picked:
             picked.sort()
-            texts.append(extract_text([chars[i] for i in picked], **kwargs))
+            cell = [chars[i] for i in picked]
+            texts.append(extract_text(cell, **kwargs) if kwargs else cell_text(cell))
         else:
             texts.append("")
     out: list[str | None] = []

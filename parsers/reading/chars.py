@@ -26,7 +26,7 @@ from typing import Any
 from pdfplumber import utils as plumber_utils
 from pdfplumber.page import CroppedPage
 
-from parsers.reading.words import TOLERANCES, extract_words, page_textmap
+from parsers.reading.words import TOLERANCES, extract_words, page_textmap, text_line_boxes
 
 Char = dict[str, Any]
 
@@ -131,6 +131,11 @@ def text_line_dicts(page: Any) -> list[dict[str, Any]]:
     x1, bottom), from the light characters of a fast page."""
     if not _is_fast(page):
         return page.extract_text_lines(return_chars=False)  # type: ignore[no-any-return]
+    made = page.__dict__.get("_light_textmaps")  # a fast page's text map made already
+    if not made or () not in made:
+        lines = text_line_boxes(light_chars(page))  # the page's words, no text map
+        if lines is not None:
+            return lines
     return _light_textmap(page).extract_text_lines(strip=True, return_chars=False)  # type: ignore[no-any-return]
 
 

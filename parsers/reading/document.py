@@ -32,7 +32,6 @@ from pdfminer import settings as pdfminer_settings
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTLine, LTPage, LTRect
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter
-from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import PSEOF, PSKeyword, keyword_name
 from pdfminer.utils import apply_matrix_rect
@@ -46,6 +45,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
 from parsers.reading.chars import CHAR_DATA_WIDTH, FastCrops, full_chars, light_of
+from parsers.reading.pagelist import Acyclic, PageList, drop_streams
 from parsers.reading.paths import path_dicts
 from parsers.reading.tokens import reading_fast
 from parsers.reading.words import TOLERANCES, page_textmap
@@ -233,7 +233,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         if entry is None or entry[0] is not font:
             name = font.fontname
             name = fix_fontname_bytes(name) if isinstance(name, bytes) else _plain(name)
-            entry = [font, font.is_vertical(), name, font.get_descent(), {}]
+            entry = [font, font.is_vertical(), name, font.get_descent(), {}, {}]
             self.fonts[id(font)] = entry
         return entry
 
@@ -263,7 +263,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         """One character (pdfminer calls this for vertical fonts; horizontal strings go
         through ``render_string_horizontal`` below, which does the same per character)."""
         entry = self._font(font)
-        _, vertical, _, font_descent, glyphs = entry
+        _, vertical, _, font_descent, glyphs, _ = entry
         glyph = glyphs.get(cid)
         if glyph is None:
             glyph = self._glyph(font, glyphs, cid)
@@ -305,7 +305,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         (x, y) = pos
         needcharspace = False
         entry = self._font(font)
-        _, _, _, font_descent, glyphs = entry
+        _, _, _, font_descent, glyphs, sized = entry
         (a, b, c, d, e, f) = matrix
         upright = a * d * scaling > 0 and b * c <= 0
         constant = self._string_constants(entry, upright, ncs, graphicstate)
@@ -318,7 +318,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         if b == 0 and c == 0 and self.mb_x0 == 0 and upright and fc and fc == fc:
             x = self._unrotated_string(
                 seq, matrix, x, y, font, fontsize, scaling, charspace, wordspace, dxscale,
-                glyphs, constant, low, high, needcharspace, fc,
+                glyphs, constant, low, high, needcharspace, fc, sized,
             )  # fmt: skip
             return (x, y)
         add_char = self._add_char
@@ -367,6 +367,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         high: float,
         needcharspace: bool,
         fc: float,
+        sized: dict[tuple[float, float, float], dict[int, tuple[str, float, float]]],
     ) -> float:
         """``render_string_horizontal``'s loop with ``_add_char`` written into it, for an
         upright matrix without rotation or skew on a page whose media box starts at x = 0
@@ -375,8 +376,9 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         pdfplumber's dict holds is kept in ``strings`` and ``char_data``). The string's
         matrix f is ``fc`` for every character (see the caller), so its characters share
         their vertical box; products of values fixed for the string are made once (the same
-        operations in the same order, so the same floats). Returns where the string ends
-        (x)."""
+        operations in the same order, so the same floats): a character's advance and its
+        product with a are kept per font, size, scaling and a (``sized``), since every
+        string of a report repeats a few of them. Returns where the string ends (x)."""
         (a, b, c, d, e, f) = matrix
         fontname, upright, mcid, tag, ncs, scolor, ncolor = constant
         string = len(self.strings)
@@ -401,6 +403,10 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         if type(container).add is LTContainer.add:
             add = container._objs.append
         budget = self.budget
+        key = (fontsize, scaling, a)
+        advances = sized.get(key)
+        if advances is None:
+            advances = sized[key] = {}
         for obj in seq:
             if isinstance(obj, _NUMBERS):
                 x -= obj * dxscale
@@ -409,17 +415,21 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
                 for cid in font.decode(obj):
                     if needcharspace:
                         x += charspace
-                    glyph = glyphs.get(cid)
-                    if glyph is None:
-                        glyph = self._glyph(font, glyphs, cid)
-                    text, textwidth = glyph
-                    adv = textwidth * fontsize * scaling  # a float: scaling is Tz * 0.01
+                    advance = advances.get(cid)
+                    if advance is None:
+                        glyph = glyphs.get(cid)
+                        if glyph is None:
+                            glyph = self._glyph(font, glyphs, cid)
+                        text, textwidth = glyph
+                        adv = textwidth * fontsize * scaling  # a float: scaling is Tz * 0.01
+                        advance = advances[cid] = (text, adv, a * adv)
+                    text, adv, a_adv = advance
                     ec = x * a + yc + e
                     budget -= 1
                     if budget < 0:
                         self.budget = budget
                         raise PageOverLimit(MAX_PAGE_OBJECTS)
-                    left, right = a_zero + ec, a * adv + ec
+                    left, right = a_zero + ec, a_adv + ec
                     data += (ec, adv, string)
                     add(
                         {
@@ -598,6 +608,12 @@ class _Interpreter(PDFPageInterpreter):
         except PSEOF:
             return  # an empty page
         methods: dict[Any, tuple[Any, int] | None] = {}
+        objects = getattr(parser, "_objects", None)
+        if objects is not None:  # the fast tokenizer made them all: run through the list
+            parser._objects = []  # type: ignore[attr-defined]  # a FastContentParser
+            objects.reverse()
+            self._run(objects, methods)
+            return
         for obj in _objects_of(parser):
             if not isinstance(obj, PSKeyword):
                 self.argstack.append(obj)
@@ -615,6 +631,37 @@ class _Interpreter(PDFPageInterpreter):
                     func(*args)
             else:
                 func()
+
+    def _run(self, objects: list[Any], methods: dict[Any, tuple[Any, int] | None]) -> None:
+        """``execute``'s loop over a list of objects, pdfminer's ``pop`` written into it: an
+        operator takes its operands off the end of the stack (all of them, and is not run,
+        when there are fewer than it needs; the rest stay for the next one)."""
+        argstack = self.argstack
+        push = argstack.append
+        for obj in objects:
+            if type(obj) is not PSKeyword:
+                push(obj)
+                continue
+            entry = methods.get(obj, methods)
+            if entry is methods:
+                entry = methods[obj] = self._method(obj)
+            if entry is None:
+                continue
+            func, nargs = entry
+            if nargs:
+                if len(argstack) >= nargs:
+                    args = argstack[-nargs:]
+                    del argstack[-nargs:]
+                    func(*args)
+                else:
+                    argstack.clear()
+            else:
+                func()
+            # pdfminer's colour operators (``sc``, ``scn``, ...) pop their operands
+            # themselves, which gives the interpreter a new stack
+            if self.argstack is not argstack:
+                argstack = self.argstack
+                push = argstack.append
 
     def do_TJ(self, seq: Any) -> None:
         """pdfminer's ``TJ``, without a copy of the graphic state per string: the device
@@ -660,7 +707,7 @@ def _objects_of(parser: Any) -> Iterator[Any]:
         yield obj
 
 
-class FastPage(FastCrops, Page):
+class FastPage(Acyclic, FastCrops, Page):
     """A pdfplumber page whose characters become dicts through a specialised path: light
     dicts first (``light_chars``; ``parsers.reading.chars``), pdfplumber's own when
     ``chars`` or ``objects`` is asked for. Its lines, rectangles, curves, images and edges
@@ -911,6 +958,7 @@ class FastPDF(pdfplumber.PDF):
     _kept: dict[int, int]
     #: Pages read beyond it, oldest first (``TRANSIENT_PAGES``).
     _transient: OrderedDict[int, FastPage]
+    _page_list: PageList
 
     def page_read(self, page: FastPage, objects: int) -> None:
         """``page`` was just read, drawing ``objects``: keep it while the document's kept
@@ -919,11 +967,14 @@ class FastPDF(pdfplumber.PDF):
         if "_kept" not in self.__dict__:
             self._kept = {}
             self._transient = OrderedDict()
+        drop_streams(self.doc)  # the page holds the streams it read; the document need not
         number = page.page_number
         if number in self._kept:  # read again after being let go (a caller closed it)
             del self._kept[number]
+            self.pages.release(page)
         if sum(self._kept.values()) + objects <= KEPT_OBJECTS:
             self._kept[number] = objects
+            self.pages.hold(page)
             return
         self._transient[number] = page
         self._transient.move_to_end(number)
@@ -936,6 +987,8 @@ class FastPDF(pdfplumber.PDF):
         if "_kept" in self.__dict__:
             self._kept.pop(page.page_number, None)
             self._transient.pop(page.page_number, None)
+        if "_page_list" in self.__dict__:
+            self._page_list.release(page)
 
     def let_go(self, page: Page) -> None:
         """The caller is done with ``page``: close it now unless it is kept."""
@@ -944,22 +997,19 @@ class FastPDF(pdfplumber.PDF):
             page.close()
 
     @property
-    def pages(self) -> list[Page]:
-        if hasattr(self, "_pages"):
-            return self._pages
-        doctop: float = 0
-        self._pages: list[Page] = []
-        try:
-            for i, page_obj in enumerate(PDFPage.create_pages(self.doc)):
-                page = self.page_class(self, page_obj, page_number=i + 1, initial_doctop=doctop)
-                self._pages.append(page)
-                doctop += page.height
-        except PdfminerException:
-            raise
-        except Exception as exc:  # pdfminer raises many types for a broken page tree
-            del self._pages
-            raise PdfminerException(exc) from exc
-        return self._pages
+    def pages(self) -> PageList:  # type: ignore[override]
+        """Every page, each made when asked for (``parsers.reading.pagelist``)."""
+        if "_page_list" not in self.__dict__:
+            self._page_list = PageList(self)
+        return self._page_list
+
+    def close(self) -> None:
+        # pdfplumber's close makes every page to close it: only the pages made are open.
+        self.flush_cache()
+        for page in self._page_list.made() if "_page_list" in self.__dict__ else []:
+            page.close()
+        if not self.stream_is_external:
+            self.stream.close()
 
 
 class Document:
@@ -990,7 +1040,9 @@ class Document:
             page.close()
 
     def objects_kept(self) -> int:
-        return sum(p.objects_read() for p in self.pdf.pages if isinstance(p, FastPage))
+        pages = self.pdf.pages
+        made = pages.made() if isinstance(pages, PageList) else pages
+        return sum(p.objects_read() for p in made if isinstance(p, FastPage))
 
     def close(self) -> None:
         self.pdf.close()

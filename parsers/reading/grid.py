@@ -1,5 +1,10 @@
-"""pdfplumber's lattice steps (rulings -> crossing points -> cells -> tables), same results,
-found faster.
+"""pdfplumber's lattice steps (rulings merged -> crossing points -> cells -> tables), same
+results, found faster.
+
+Merging the rulings (``merge_edges``: snapped to their clusters' averages, then joined
+along each line) makes the same edge dicts as pdfplumber's ``move_object`` and
+``resize_object``, each a copy with the same keys in the same order, without their tuple of
+items per edge.
 
 pdfplumber tests every vertical ruling against every horizontal one for crossings, and
 for each crossing point scans all the later points and rebuilds the sets of rulings through
@@ -17,9 +22,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from operator import itemgetter
+from types import FunctionType
 from typing import Any
 
+from pdfplumber import table as plumber_table
 from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables
+
+from parsers.reading.words import _clusters
 
 BBox = tuple[float, float, float, float]
 Point = tuple[float, float]
@@ -121,8 +130,110 @@ def _bbox(obj: dict[str, Any]) -> BBox:
     return (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
 
 
+def _snapped(
+    edges: list[dict[str, Any]], attr: str, tolerance: float, moved: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """``pdfplumber.utils.snap_objects(edges, attr, tolerance)``: edges within the
+    tolerance of each other (pdfplumber's clusters, in its order) moved to their average
+    position: each a copy with ``moved`` shifted by the same difference (and, for a
+    vertical shift, ``y0``/``y1`` the other way), as pdfplumber's ``move_object`` makes
+    it (same keys in the same order, same sums), without its tuple of items per edge."""
+    if not edges:
+        return []
+    clusters = _clusters(edges, attr, tolerance)
+    out: list[dict[str, Any]] = []
+    for cluster in clusters:
+        avg = sum([e[attr] for e in cluster]) / len(cluster)
+        for e in cluster:
+            value = avg - e[attr]
+            copy = dict(e)
+            for key in moved:
+                if key in copy:
+                    copy[key] = copy[key] + value
+            if attr == "top" and "y0" in copy:
+                copy["y0"] = copy["y0"] - value
+                copy["y1"] = copy["y1"] - value
+            out.append(copy)
+    return out
+
+
+def _joined(
+    edges: list[dict[str, Any]], orientation: str, tolerance: float
+) -> list[dict[str, Any]]:
+    """``pdfplumber.table.join_edge_group``: edges along one line joined where they touch
+    (within the tolerance), the extended edge a copy as ``resize_object`` makes it."""
+    if orientation == "h":
+        low, high = "x0", "x1"
+    else:
+        low, high = "top", "bottom"
+    ordered = sorted(edges, key=itemgetter(low))
+    joined = [ordered[0]]
+    for e in ordered[1:]:
+        last = joined[-1]
+        if e[low] <= (last[high] + tolerance):
+            if e[high] > last[high]:
+                value = e[high]
+                copy = dict(last)
+                copy[high] = value
+                if orientation == "h":
+                    copy["width"] = value - last["x0"]
+                else:
+                    diff = value - last["bottom"]
+                    copy["height"] = last["height"] + diff
+                    if "y0" in last:
+                        copy["y0"] = last["y0"] - diff
+                joined[-1] = copy
+        else:
+            joined.append(e)
+    return joined
+
+
+def merge_edges(
+    edges: list[dict[str, Any]],
+    snap_x_tolerance: float,
+    snap_y_tolerance: float,
+    join_x_tolerance: float,
+    join_y_tolerance: float,
+) -> list[dict[str, Any]]:
+    """``pdfplumber.table.merge_edges``: the same edges (snapped, then joined along each
+    line), in the same order."""
+    if snap_x_tolerance > 0 or snap_y_tolerance > 0:
+        vertical = [e for e in edges if e["orientation"] == "v"]
+        horizontal = [e for e in edges if e["orientation"] == "h"]
+        edges = _snapped(vertical, "x0", snap_x_tolerance, ("x0", "x1")) + _snapped(
+            horizontal, "top", snap_y_tolerance, ("top", "bottom", "doctop")
+        )
+    groups: dict[tuple[str, float], list[dict[str, Any]]] = {}
+    for e in edges:
+        key = ("h", e["top"]) if e["orientation"] == "h" else ("v", e["x0"])
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [e]
+        else:
+            group.append(e)
+    out: list[dict[str, Any]] = []
+    for key in sorted(groups):
+        tolerance = join_x_tolerance if key[0] == "h" else join_y_tolerance
+        out += _joined(groups[key], key[0], tolerance)
+    return out
+
+
+#: pdfplumber's ``TableFinder.get_edges``, run with ``merge_edges`` above in place of its
+#: own (the same function, its module's names but that one: pdfplumber's module is left
+#: as it is, for the tests' oracle and any other caller).
+_get_edges = FunctionType(
+    TableFinder.get_edges.__code__,
+    {**vars(plumber_table), "merge_edges": merge_edges},
+    "get_edges",
+    TableFinder.get_edges.__defaults__,
+    TableFinder.get_edges.__closure__,
+)
+
+
 class _TableFinder(TableFinder):
-    """pdfplumber's ``TableFinder`` with the crossing and cell steps above."""
+    """pdfplumber's ``TableFinder`` with the edge merging, crossing and cell steps above."""
+
+    get_edges = _get_edges
 
     def __init__(self, page: Any, settings: Any = None) -> None:
         self.page = page

@@ -221,6 +221,20 @@ def extract_text(chars: list[Char], **kwargs: Any) -> str:
     return "\n".join(" ".join(_text(w) for _, w in line) for _, line in lines)
 
 
+def cell_text(chars: list[Char]) -> str:
+    """``extract_text(chars)`` with the default tolerances: a table cell's text (a few
+    characters, nearly always one upright line), without the general steps' setup."""
+    if len(chars) == 1:
+        char = chars[0]
+        if char["upright"]:  # one word of one letter (none for white space or no text)
+            text = char["text"]
+            return "" if text.isspace() else (LIGATURES.get(text) or text)
+    line = _one_upright_line(chars, DEFAULT_Y_TOLERANCE)
+    if line is not None:
+        return _line_text(line, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
+    return extract_text(chars)
+
+
 def _line_text(line: list[Char], x_tolerance: float, y_tolerance: float) -> str:
     """``" ".join(_text(w) for w in _line_words(line, ...))`` without the words' lists: the
     same cuts between words (one space each), the text of each character in order."""
@@ -365,6 +379,54 @@ def page_textmap(chars: list[Char], **kwargs: Any) -> TextMap | None:
                 owners.extend([c] * len(text))
                 line_len += len(text)
     return LightTextMap(letters, owners)
+
+
+def text_line_boxes(
+    chars: list[Char],
+    x_tolerance: float = DEFAULT_X_TOLERANCE,
+    y_tolerance: float = DEFAULT_Y_TOLERANCE,
+) -> list[dict[str, Any]] | None:
+    """``page_textmap(chars).extract_text_lines(strip=True, return_chars=False)`` without
+    the text map: each line (the words whose ``top`` falls in one cluster, written as
+    ``page_textmap`` writes them) with its spaces stripped, blank ones left out, and the
+    box of the characters that give it letters (all of them lie between its first and last
+    letter, the span pdfplumber's search takes them from). None when a character's text
+    holds a newline (the text map would cut the line there)."""
+    words = _word_tops(chars, x_tolerance, y_tolerance)
+    index = _cluster_index([top for top, _ in words], y_tolerance)
+    out: list[dict[str, Any]] = []
+    pieces: list[str] = []  # the line's letters and spaces, as page_textmap writes them
+    owners: list[Char] = []  # the characters giving them letters
+    previous = None
+    for top, word_chars in words:
+        line = index[top]
+        if previous is not None and line != previous:
+            _add_line(out, pieces, owners)
+            pieces, owners = [], []
+        elif pieces:  # no space after words without letters at a line's start
+            pieces.append(" ")
+        previous = line
+        for c in word_chars:
+            text = c["text"]
+            if text in LIGATURES:
+                text = LIGATURES[text]
+            if text:
+                if "\n" in text:
+                    return None
+                pieces.append(text)
+                owners.append(c)
+    if previous is not None:
+        _add_line(out, pieces, owners)
+    return out
+
+
+def _add_line(out: list[dict[str, Any]], pieces: list[str], owners: list[Char]) -> None:
+    """One line of ``text_line_boxes``, unless blank."""
+    text = "".join(pieces).strip(" ")
+    if not text.strip():
+        return
+    x0, top, x1, bottom = _box(owners)
+    out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom})
 
 
 def text_lines(words: list[tuple[Any, ...]], y_tolerance: float = DEFAULT_Y_TOLERANCE) -> list[str]:

@@ -127,6 +127,9 @@ def _add_files(
                 continue
             received.add_to(summary)
             added.extend(received.to_parse)
+        # The last file's bytes are archived: not held through its parse (the page workers
+        # fork from this process; a 45 MB PDF stayed in each of them).
+        data = b""
         parse_pending(
             db,
             archive,

@@ -59,6 +59,9 @@ def test_words_text_and_lines_are_pdfplumbers(relative: str) -> None:
                 words_seen += len(theirs)
             for band in _bands(chars, 14) + _bands(chars, 40):
                 assert fast_text.extract_text(band) == plumber_text.extract_text(band)
+                assert fast_text.cell_text(band) == plumber_text.extract_text(band)
+            for char in chars[:300]:  # a cell of one character
+                assert fast_text.cell_text([char]) == plumber_text.extract_text([char])
             theirs_map = page._get_textmap()
             ours_map = fast_text.page_textmap(chars)
             assert ours_map is not None
@@ -67,6 +70,9 @@ def test_words_text_and_lines_are_pdfplumbers(relative: str) -> None:
             ]
             assert ours_map.as_string == theirs_map.as_string
             assert ours_map.extract_text_lines() == theirs_map.extract_text_lines()
+            assert fast_text.text_line_boxes(chars) == theirs_map.extract_text_lines(
+                return_chars=False
+            )
     if relative.endswith("schools.pdf"):
         assert words_seen > 5000
 
@@ -120,6 +126,9 @@ def test_empty_text_and_ligatures_as_pdfplumber() -> None:
         assert [(t, id(c)) for t, c in ours_map.tuples] == [
             (t, id(c)) for t, c in theirs_map.tuples
         ]
+        assert fast_text.text_line_boxes(some) == theirs_map.extract_text_lines(return_chars=False)
+    # A character whose text holds a newline cuts the text map's line: left to it.
+    assert fast_text.text_line_boxes([*chars[:3], char("x\ny", 40, 60)]) is None
     # The line is read in x order ("d" before "c"); the sideways run comes between the
     # upright ones, as in the stream.
     assert [w["text"] for w, _ in theirs] == ["a", "", "bfi", "dc", "e", "f", "gh", "i"]
