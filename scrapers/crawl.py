@@ -7,6 +7,7 @@ import inspect
 import json
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
@@ -97,6 +98,54 @@ def crawl(
         )
 
 
+#: A crawl's temp folder (``CrawlChild``) is named so: ``records-crawl-<random>``.
+TEMP_PREFIX = "records-crawl-"
+
+#: A crawl folder with no start file yet is left alone this long (it may be being made).
+UNSTARTED_GRACE = 3600.0
+
+
+def sweep_leftovers(root: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Remove the temp folders of crawls whose parent process is gone (killed after its
+    child had already exited: nobody was left to remove it); the folders removed.
+
+    A folder's ``start.json`` names its parent. A living parent's folder (this process's,
+    another run's) is left alone, as is a folder without a readable start file younger than
+    ``UNSTARTED_GRACE``, or one this user may not remove."""
+    removed: list[Path] = []
+    base = Path(root if root is not None else tempfile.gettempdir())
+    try:
+        folders = [p for p in base.iterdir() if p.name.startswith(TEMP_PREFIX)]
+    except OSError:
+        return removed
+    for folder in folders:
+        try:
+            parent = int(json.loads((folder / "start.json").read_text())["parent"])
+        except (OSError, ValueError, KeyError, TypeError):
+            try:
+                if time.time() - folder.stat().st_mtime < UNSTARTED_GRACE:
+                    continue
+            except OSError:
+                continue
+        else:
+            if _alive(parent):
+                continue
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
 class CrawlChild:
     """A crawl child process, started ahead of its crawl.
 
@@ -117,7 +166,8 @@ class CrawlChild:
         database: str | os.PathLike[str] | None = None,
     ) -> None:
         self.verbose = verbose
-        self._tmp = tempfile.TemporaryDirectory(prefix="records-crawl-")
+        sweep_leftovers()
+        self._tmp = tempfile.TemporaryDirectory(prefix=TEMP_PREFIX)
         folder = Path(self._tmp.name)
         self.report = folder / "report.json"
         self._notices, child_end = os.pipe()
