@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from records.core.errors import RecordsError
 from records.core.faults import crash_point
+from records.core.lifeline import pid_alive
 from scrapers.child_protocol import CRASH_MARKER, DOWNLOAD_COMING
 from scrapers.forked import ForkedChild, can_fork
 
@@ -128,22 +129,12 @@ def sweep_leftovers(root: str | os.PathLike[str] | None = None) -> list[Path]:
             except OSError:
                 continue
         else:
-            if _alive(parent):
+            if pid_alive(parent):
                 continue
         shutil.rmtree(folder, ignore_errors=True)
         if not folder.exists():
             removed.append(folder)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: alive
-        return True
-    return True
 
 
 class CrawlChild:

@@ -24,6 +24,17 @@ PARENT_GONE_EXIT = 75
 PARENT_WATCH_SECONDS = 0.2
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists on this machine (another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
 def die_with_parent(parent: int, cleanup: Callable[[], None] | None = None) -> None:
     """Leave at once (after ``cleanup``) when the process ``parent`` is gone.
 

@@ -40,6 +40,16 @@ class Built:
         return self.db.stem
 
 
+def records_run(sources: Path, built: Built, source: str) -> None:
+    """``records run SOURCE`` on ``built``'s database and archive; it must succeed."""
+    result = subprocess.run(
+        [str(RECORDS), "--sources", str(sources), "--db", str(built.db),
+         "--archive", str(built.archive), "run", source],
+        capture_output=True, text=True, cwd=built.workdir, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def fixture_sources(site_url: str, target: Path) -> Path:
     """sources.toml pointed at the local copy of the DDOR site (no Wayback fallback)."""
     text = (REPO / "sources.toml").read_text(encoding="utf-8")

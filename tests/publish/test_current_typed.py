@@ -7,12 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-import subprocess
 from pathlib import Path
 
 from tests.httpserver import serve
 from tests.parsers.spreadsheets.generated import detention_workbook
-from tests.publish.conftest import RECORDS, Built, Client
+from tests.publish.conftest import Built, Client, records_run
 
 SOURCES = """[[source]]
 name = "facilities"
@@ -22,15 +21,6 @@ link_regex = "data/[^/]+\\\\.xlsx$"
 parser = "spreadsheet"
 download_delay = 0.0
 """
-
-
-def _run(sources: Path, built: Built) -> None:
-    result = subprocess.run(
-        [str(RECORDS), "--sources", str(sources), "--db", str(built.db),
-         "--archive", str(built.archive), "run", "facilities"],
-        capture_output=True, text=True, cwd=built.workdir, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_a_typed_table_shows_the_correction_not_the_file_it_replaced(tmp_path: Path) -> None:
@@ -45,9 +35,9 @@ def test_a_typed_table_shows_the_correction_not_the_file_it_replaced(tmp_path: P
         sources = tmp_path / "sources.toml"
         sources.write_text(SOURCES.format(url=site.url), encoding="utf-8")
         detention_workbook(posted, 2019)
-        _run(sources, built)
+        records_run(sources, built, "facilities")
         detention_workbook(posted, 2020)  # re-posted with other figures: a correction
-        _run(sources, built)
+        records_run(sources, built, "facilities")
 
     con = sqlite3.connect(built.db)
     ((table,),) = con.execute("select name from typed_tables").fetchall()

@@ -5,23 +5,13 @@ current editions, both editions' rows in the published table, no 'correction'.""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 from pathlib import Path
 
 from records.demo.sample_reports import weekly_series
 from tests.httpserver import serve
-from tests.publish.conftest import RECORDS, Built, Client, fixture_sources
+from tests.publish.conftest import Built, Client, fixture_sources, records_run
 
 TABLE = "ddor_declined_detainers"
-
-
-def _run(sources: Path, built: Built) -> None:
-    result = subprocess.run(
-        [str(RECORDS), "--sources", str(sources), "--db", str(built.db),
-         "--archive", str(built.archive), "run", "ice-ddor"],
-        capture_output=True, text=True, cwd=built.workdir, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_a_rolling_current_file_gives_two_current_editions(tmp_path: Path) -> None:
@@ -36,9 +26,9 @@ def test_a_rolling_current_file_gives_two_current_editions(tmp_path: Path) -> No
     with serve(site_dir) as site:
         sources = fixture_sources(site.url, tmp_path / "sources.toml")
         first.write(tmp_path).replace(current)
-        _run(sources, built)
+        records_run(sources, built, "ice-ddor")
         second.write(tmp_path).replace(current)  # the next week, same URL
-        _run(sources, built)
+        records_run(sources, built, "ice-ddor")
 
     con = sqlite3.connect(built.db)
     editions = con.execute("select edition from current_documents order by 1").fetchall()

@@ -5,6 +5,8 @@ made while the child wrote, they failed a run with "database is locked"."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,18 @@ from records.core.paths import Paths
 from records.demo.sample_reports import weekly_series
 from tests.httpserver import serve
 from tests.scrapers.crawling import html_page, write_sources
+
+
+@contextmanager
+def _one_report_site(tmp_path: Path) -> Iterator[Paths]:
+    """A site on 127.0.0.1 with one weekly report, and the paths of a run against it."""
+    (tmp_path / "site").mkdir()
+    report = weekly_series(1)[0]
+    report.write(tmp_path / "site")
+    (tmp_path / "site" / "index.html").write_bytes(html_page(report.filename))
+    with serve(tmp_path / "site") as site:
+        sources = write_sources(tmp_path, f"{site.url}/index.html", parser="ice-ddor")
+        yield Paths(db=tmp_path / "r.db", archive=tmp_path / "archive", sources=sources)
 
 
 def test_the_parsers_tables_are_made_after_the_crawl_not_while_it_writes(
@@ -78,13 +92,8 @@ def test_a_run_leaves_no_database_open_so_the_next_crawl_child_is_forked(
         children.append(self.process)
 
     monkeypatch.setattr(scrapers.crawl.CrawlChild, "__init__", started)
-    (tmp_path / "site").mkdir()
-    report = weekly_series(1)[0]
-    report.write(tmp_path / "site")
-    (tmp_path / "site" / "index.html").write_bytes(html_page(report.filename))
-    with serve(tmp_path / "site") as site:
-        sources = write_sources(tmp_path, f"{site.url}/index.html", parser="ice-ddor")
-        paths = Paths(db=tmp_path / "r.db", archive=tmp_path / "archive", sources=sources)
+    with _one_report_site(tmp_path) as paths:
+        sources = paths.sources
         for _ in range(2):
             pipeline_run.run(load_config(sources), paths=paths)
             assert open_databases(paths.db) == []
@@ -108,13 +117,8 @@ def test_parse_workers_are_forked_only_when_a_download_is_coming(
         start(self)
 
     monkeypatch.setattr(PrefetchPool, "start", started)
-    (tmp_path / "site").mkdir()
-    report = weekly_series(1)[0]
-    report.write(tmp_path / "site")
-    (tmp_path / "site" / "index.html").write_bytes(html_page(report.filename))
-    with serve(tmp_path / "site") as site:
-        sources = write_sources(tmp_path, f"{site.url}/index.html", parser="ice-ddor")
-        paths = Paths(db=tmp_path / "r.db", archive=tmp_path / "archive", sources=sources)
+    with _one_report_site(tmp_path) as paths:
+        sources = paths.sources
         first = pipeline_run.run(load_config(sources), paths=paths)
         assert forked == ["workers forked, crawl running True"]
         unchanged = pipeline_run.run(load_config(sources), paths=paths)

@@ -21,19 +21,10 @@ import sqlite_utils
 
 from db.clock import now
 from db.runs import record_error
+from records.core.lifeline import pid_alive
 
 #: Stored as the run's error message, and shown by `records status`.
 DEAD_MESSAGE = "its process (pid {pid} on {host}) ended without closing the run; marked interrupted"
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
 
 
 def _is_dead(run: dict[str, Any], host: str) -> bool:
