@@ -7,6 +7,8 @@ tests start on 127.0.0.1 (``tests.httpserver``).
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -96,3 +98,15 @@ class Crawl:
 
     def fetches(self) -> list[dict[str, Any]]:
         return self.rows("select * from fetches order by id")
+
+
+def fresh_python_json(script: str) -> Any:
+    """Run ``script`` in a new interpreter (from the repository) and return the JSON its last
+    line of output prints; it must exit 0 (its stderr shown otherwise)."""
+    from tests.shared import REPO
+
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.splitlines()[-1])

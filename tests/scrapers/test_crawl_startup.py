@@ -4,7 +4,6 @@ run is mostly this process's start), and a spider that switches a component back
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from scrapy.settings import Settings
 
 from scrapers.spiders.listing import ListingSpider
 from tests.httpserver import serve
-from tests.scrapers.crawling import Crawl, html_page, tiny_pdf, write_sources
+from tests.scrapers.crawling import Crawl, fresh_python_json, html_page, tiny_pdf, write_sources
 from tests.shared import REPO
 
 #: What the crawl child used to import without using: pandas and numpy (through sqlite-utils),
@@ -36,10 +35,7 @@ def _child_modules() -> dict[str, bool]:
         "child.import_components(base)\n"
         f"print(json.dumps({{name: name in sys.modules for name in {NOT_NEEDED!r}}}))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
-    )
-    return dict(json.loads(out.stdout))
+    return dict(fresh_python_json(script))
 
 
 def test_the_crawl_child_imports_nothing_a_crawl_does_not_use() -> None:
@@ -54,10 +50,7 @@ def test_records_run_starts_its_crawl_child_before_the_parse_stage_imports() -> 
         "names = ('pandas', 'numpy', 'records.pipeline.parse', 'pdfplumber', 'scrapy')\n"
         "print(json.dumps({name: name in sys.modules for name in names}))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
-    )
-    assert json.loads(out.stdout) == {
+    assert fresh_python_json(script) == {
         "pandas": False,
         "numpy": False,
         "records.pipeline.parse": False,

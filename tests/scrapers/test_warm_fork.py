@@ -12,7 +12,7 @@ from pathlib import Path
 
 from db.connect import open_db
 from tests.httpserver import serve
-from tests.scrapers.crawling import html_page, tiny_pdf, write_sources
+from tests.scrapers.crawling import fresh_python_json, html_page, tiny_pdf, write_sources
 from tests.shared import REPO
 
 #: A fresh process (pytest's may have imported a reactor for other tests): warms up, marks
@@ -102,8 +102,4 @@ def test_a_process_that_imported_a_reactor_is_not_warmed_and_spawns_its_children
         "forks = crawl.import_for_forks()\n"
         "print(json.dumps([forks, 'scrapers.crawl_child' in sys.modules]))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300
-    )
-    assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout.splitlines()[-1]) == [False, False]
+    assert fresh_python_json(script) == [False, False]
