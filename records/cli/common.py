@@ -95,11 +95,18 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 pass_paths = click.make_pass_decorator(Paths)
 
 
-def load_sources(paths: Paths) -> Config:
-    """The sources file in use, validated, parser names included."""
+def load_sources(paths: Paths, *, to_crawl: bool = False) -> Config:
+    """The sources file in use, validated, parser names included. A file of ``[settings]``
+    alone (a desk that only adds records-request responses, with its own templates) is
+    valid, except for a command that crawls (``to_crawl``)."""
     from parsers.registry import parser_names
 
-    return load_config(paths.sources, known_parsers=parser_names)
+    config = load_config(paths.sources, known_parsers=parser_names)
+    if to_crawl and not config.sources:
+        raise ConfigError(
+            f"{config.path}: no [[source]] entries: nothing to crawl (README, 'Adding a source')"
+        )
+    return config
 
 
 def say(message: str) -> None:

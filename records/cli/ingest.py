@@ -61,7 +61,7 @@ def _crawl_and_run(paths: Paths, source_names: tuple[str, ...], **options: Any) 
     with CrawlChild(database=paths.db) as crawler:
         from records.pipeline.run import run as run_pipeline
 
-        config = load_sources(paths)
+        config = load_sources(paths, to_crawl=True)
         summary = run_pipeline(
             config,
             source_names,

@@ -47,7 +47,7 @@ def schedule(paths: Paths, list_only: bool, misfire_grace: int, run_now: bool) -
     from scrapers.crawl import import_for_forks
 
     if list_only:
-        config = load_sources(paths)
+        config = load_sources(paths, to_crawl=True)
         click.echo(
             f"{len(config.sources)} job(s) from {config.path}"
             f" (timezone {config.settings.timezone}):"
@@ -65,7 +65,7 @@ def schedule(paths: Paths, list_only: bool, misfire_grace: int, run_now: bool) -
     # already imported (no reactor), so a weekly run that finds nothing new skips that start.
     import_for_forks()
     serve_forever(
-        load_sources(paths),
+        load_sources(paths, to_crawl=True),
         scheduler_controls(paths),
         misfire_grace=misfire_grace,
         run_now=run_now,

@@ -435,7 +435,7 @@ def load_config(
     if isinstance(raw_sources, dict):
         # `[source]` (one bracket) is a single table; TOML needs `[[source]]` for a list.
         raise ConfigError(f"{path}: write [[source]] (two brackets) for each source, not [source]")
-    if not isinstance(raw_sources, list) or not raw_sources:
+    if not isinstance(raw_sources, list):
         raise ConfigError(f"{path}: no [[source]] entries")
     sources: list[Source] = []
     seen: set[str] = set()

@@ -135,3 +135,29 @@ def test_add_counts_the_body_rows_not_the_row_describing_the_table(tmp_path: Pat
     db = sqlite_utils.Database(tmp_path / "r.db")
     assert [d["rows"] for d in db["documents"].rows] == [5]
     assert (db["extracted_tables"].count, db["extracted_rows"].count) == (1, 5)
+
+
+def test_a_sources_file_of_settings_alone_serves_a_records_desk(tmp_path: Path) -> None:
+    """A desk that only adds records-request responses keeps its template folder in a sources
+    file with no [[source]]: `records add` reads a file with that folder's template; a
+    command that crawls says there is nothing to crawl."""
+    from tests.parsers.spreadsheets.generated import detention_workbook
+
+    (tmp_path / "templates").mkdir()
+    workbook = detention_workbook(tmp_path / "fy2019.xlsx", 2019)
+    drafted = CliRunner().invoke(cli, ["template", "draft", str(workbook), "--name", "facilities"])
+    assert drafted.exit_code == 0, drafted.output
+    (tmp_path / "templates" / "facilities.sheet.toml").write_text(drafted.stdout)
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[settings]\ntemplates = ["templates"]\n')
+    base = ["--sources", str(sources), *storage_args(tmp_path)[:4]]  # not the shipped file
+    added = CliRunner().invoke(cli, [*base, "add", "--parser", "facilities", str(workbook)])
+    assert added.exit_code == 0, added.output
+    assert "parsed, 3 rows (facilities" in added.output
+    for command in (["run"], ["crawl"], ["schedule", "--list"]):
+        result = CliRunner().invoke(cli, [*base, *command])
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
+        assert f"Configuration error: {sources}: no [[source]] entries: nothing to crawl" in (
+            result.output
+        )
