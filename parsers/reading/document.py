@@ -30,7 +30,7 @@ import pdfplumber
 from pdfminer import pdfinterp, psparser
 from pdfminer import settings as pdfminer_settings
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTLine, LTPage, LTRect
-from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter
 from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import PSEOF, PSKeyword, keyword_name
@@ -407,12 +407,21 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         advances = sized.get(key)
         if advances is None:
             advances = sized[key] = {}
+        # A simple font's codes are the string's bytes (pdfminer's ``decode`` copies them
+        # into a bytearray, whose items are the same ints).
+        simple = type(font).decode is PDFFont.decode
+        width = CHAR_DATA_WIDTH
         for obj in seq:
-            if isinstance(obj, _NUMBERS):
-                x -= obj * dxscale
-                needcharspace = True
-            elif isinstance(obj, bytes):
-                for cid in font.decode(obj):
+            kind = type(obj)
+            if kind is bytes or (kind is not float and kind is not int and isinstance(obj, bytes)):
+                cids: Any = obj if simple else list(font.decode(obj))
+                # Counted per string: a page over the limit is dropped whole, so where
+                # within its last string the count runs out changes nothing.
+                budget -= len(cids)
+                if budget < 0:
+                    self.budget = budget
+                    raise PageOverLimit(MAX_PAGE_OBJECTS)
+                for cid in cids:
                     if needcharspace:
                         x += charspace
                     advance = advances.get(cid)
@@ -425,30 +434,45 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
                         advance = advances[cid] = (text, adv, a * adv)
                     text, adv, a_adv = advance
                     ec = x * a + yc + e
-                    budget -= 1
-                    if budget < 0:
-                        self.budget = budget
-                        raise PageOverLimit(MAX_PAGE_OBJECTS)
-                    left, right = a_zero + ec, a_adv + ec
+                    left = a_zero + ec
+                    right = a_adv + ec
                     data += (ec, adv, string)
-                    add(
-                        {
-                            "x0": left if left <= right else right,
-                            "x1": right if left <= right else left,
-                            "top": top,
-                            "bottom": bottom,
-                            "doctop": char_doctop,
-                            "upright": upright,
-                            "text": text,
-                            "size": size,
-                            "i": at,
-                        }
-                    )
-                    at += CHAR_DATA_WIDTH
+                    if left <= right:
+                        add(
+                            {
+                                "x0": left,
+                                "x1": right,
+                                "top": top,
+                                "bottom": bottom,
+                                "doctop": char_doctop,
+                                "upright": upright,
+                                "text": text,
+                                "size": size,
+                                "i": at,
+                            }
+                        )
+                    else:
+                        add(
+                            {
+                                "x0": right,
+                                "x1": left,
+                                "top": top,
+                                "bottom": bottom,
+                                "doctop": char_doctop,
+                                "upright": upright,
+                                "text": text,
+                                "size": size,
+                                "i": at,
+                            }
+                        )
+                    at += width
                     x += adv
                     if cid == 32 and wordspace:
                         x += wordspace
                     needcharspace = True
+            elif isinstance(obj, _NUMBERS):
+                x -= obj * dxscale
+                needcharspace = True
             else:
                 _device_log.warning(
                     "Cannot render horizontal string because %r is not a valid int, float "
