@@ -763,7 +763,7 @@ class FastPage(Acyclic, FastCrops, Page):
         device = _CharDicts(self)
         interpreter = _Interpreter(self.pdf.rsrcmgr, device)
         try:
-            with reading_fast():
+            with reading_fast(self.pdf.__dict__.setdefault("_content_lines", {})):
                 interpreter.process_page(self.page_obj)
         except PageOverLimit as over:
             # What was read so far goes: a part of a page would give part of its rows.

@@ -4,7 +4,10 @@ pdfminer's tokenizer is a state machine run once per token (a few per character 
 after the characters themselves, it is most of the time spent reading a page. Here a page's
 content stream becomes pdfminer's objects (numbers, names, strings, arrays, dictionaries,
 operators) in one pass (``content_objects``: one ``re.findall``, each token's kind told by its
-first byte), and the interpreter runs through them as a list. What that pass refuses (nested
+first byte), and the interpreter runs through them as a list. A document's pages repeat
+most of their content lines (clip rectangles, colours, fonts, text state): a line met a
+second time is read by itself and its objects kept for the document, so that from the
+third time on it is one dictionary lookup. What that pass refuses (nested
 parentheses in a string, several content streams, ...) is cut into tokens by ``tokenize``
 (one ``finditer`` pass, positions kept) and gathered by ``assemble``, or left to pdfminer.
 
@@ -288,6 +291,11 @@ _KIND_OF_BYTE[ord(">")] = _CLOSE
 #: Keyword tokens already made (``KWD`` interns them, so this only saves the call).
 _KEYWORDS: dict[bytes, Any] = {_TRUE: True, _FALSE: False}
 _KEYWORD_BI = KWD(b"BI")
+#: Content lines kept made into objects per document (``content_objects``): a report's
+#: pages repeat their clip rectangles, colours, fonts and text state line for line. The
+#: cache is emptied when it holds more than this many lines.
+MAX_CACHED_LINES = 50_000
+_CACHED_LINE_LENGTH = 160
 _HEX_BYTE = HEX_PAIR.sub
 
 
@@ -295,11 +303,38 @@ def _hex_byte(h: re.Match[bytes]) -> bytes:
     return bytes((int(h.group(0), 16),))
 
 
-def content_objects(data: bytes) -> list[Any]:
+#: ``_pieces``' marks in a document's line cache: a line seen once, a line not to keep.
+_SEEN, _NEVER = object(), object()
+
+
+def _pieces(data: bytes, lines: dict[bytes, Any]) -> list[tuple[bytes, bytes | None]]:
+    """``data`` cut at newlines into pieces to tokenize: (a line, itself) for a line seen
+    before in this document (read by itself, its objects kept for the next time), else
+    (consecutive lines met first, None), read in one pass."""
+    pieces: list[tuple[bytes, bytes | None]] = []
+    first: list[bytes] = []
+    for line in data.split(b"\n"):
+        state = lines.get(line)
+        if state is None or state is _NEVER:
+            if state is None and len(line) <= _CACHED_LINE_LENGTH:
+                lines[line] = _SEEN
+            first.append(line)
+            continue
+        if first:
+            pieces.append((b"\n".join(first), None))
+            first = []
+        pieces.append((line, line))
+    if first:
+        pieces.append((b"\n".join(first), None))
+    return pieces
+
+
+def content_objects(data: bytes, lines: dict[bytes, Any] | None = None) -> list[Any]:
     """``assemble(tokenize(data, []))``'s objects (without positions) in one pass over one
     content stream's tokens; raises _Unsupported wherever either would, and also for an
     inline image, a string with nested parentheses and a hex string ending the data (for
-    those the two steps above, or pdfminer, decide)."""
+    those the two steps above, or pdfminer, decide). ``lines``: the objects of content
+    lines already read (of this document's other pages), filled as lines are read."""
     out: list[Any] = []
     items = out  # where the next object goes: the page's list, or an open array or dict
     stack: list[tuple[bool, list[Any]]] = []  # open arrays and dicts: (is a dict, items)
@@ -309,94 +344,133 @@ def content_objects(data: bytes) -> list[Any]:
     # and 3,800 distinct ones over the six template fixtures): each is made once, and a
     # token met before is one lookup.
     known: dict[bytes, Any] = {}
+    if lines is None:
+        lines = {}
+    elif len(lines) > MAX_CACHED_LINES:
+        lines.clear()
     last_hex = False
-    for token in _FLAT_TOKEN.findall(data):
-        value = known.get(token)
-        if value is not None:
-            if stack and type(value) is PSKeyword:
-                raise _Unsupported("operator inside an array or dictionary")
-            items.append(value)
-            last_hex = False
-            continue
-        if not token:
-            break  # only whitespace left
-        kind = kinds[token[0]]
-        if kind == _NUMBER:
-            try:
-                number = known[token] = float(token) if b"." in token else int(token)
-            except ValueError:
-                pass  # pdfminer gives no token for "-" or "."
+    for text, line in _pieces(data, lines):
+        # A line met before whose objects were kept (``_pieces``) is one lookup, when it
+        # comes outside any array or dictionary; its arrays are copies. Another piece is
+        # read token by token. A newline ends every token but a string's or a hex
+        # string's, and those raise below (a lone "(", a hex string ending a piece).
+        if line is not None and not stack:
+            cached = lines.get(line)
+            if type(cached) is tuple:
+                out += cached
+                last_hex = False
+                continue
+            if type(cached) is list:
+                out += [v.copy() if type(v) is list else v for v in cached]
+                last_hex = False
+                continue
+            start = len(out)
+            plain = True
+            arrays = False
+        else:
+            plain = False
+        for token in _FLAT_TOKEN.findall(text):
+            value = known.get(token)
+            if value is not None:
+                if stack and type(value) is PSKeyword:
+                    raise _Unsupported("operator inside an array or dictionary")
+                items.append(value)
+                last_hex = False
+                continue
+            if not token:
+                break  # only whitespace left
+            kind = kinds[token[0]]
+            if kind == _NUMBER:
+                try:
+                    number = known[token] = float(token) if b"." in token else int(token)
+                except ValueError:
+                    pass  # pdfminer gives no token for "-" or "."
+                else:
+                    items.append(number)
+            elif kind == _KEYWORD:
+                keyword = keywords.get(token)
+                if keyword is None:
+                    keyword = keywords[token] = KWD(token)
+                if type(keyword) is PSKeyword:
+                    if stack:
+                        raise _Unsupported("operator inside an array or dictionary")
+                    if keyword is _KEYWORD_BI:
+                        raise _Unsupported("inline image")
+                known[token] = keyword
+                items.append(keyword)
+            elif kind == _STRING:
+                if len(token) == 1:
+                    raise _Unsupported("string with nested parentheses (or unfinished)")
+                if b"\\" in token:
+                    items.append(_string(token, 1)[0])
+                else:
+                    # bytes: the same value wherever the token is (a table's cells repeat theirs)
+                    items.append(known.setdefault(token, token[1:-1]))
+            elif kind == _NAME:
+                raw = token[1:]
+                try:
+                    name: str | bytes = str(raw, "utf-8")
+                except UnicodeDecodeError:
+                    name = raw
+                literal = known[token] = LIT(name)  # interned by pdfminer: the same object
+                items.append(literal)
+            elif kind == _COMMENT:
+                pass
+            elif kind == _HEX:
+                if token == b"<<":
+                    plain = False
+                    stack.append((True, items))
+                    items = []
+                else:
+                    last_hex = True
+                    items.append(_HEX_BYTE(_hex_byte, SPC.sub(b"", token[1:])))
+                    continue
+            elif kind == _CLOSE:
+                if token == b">>":
+                    if not stack or not stack[-1][0]:
+                        raise _Unsupported("unbalanced array or dictionary")
+                    if len(items) % 2:
+                        raise _Unsupported("odd dictionary")
+                    mapping = {
+                        literal_name(k): v
+                        for k, v in zip(items[::2], items[1::2], strict=True)
+                        if v is not None
+                    }
+                    items = stack.pop()[1]
+                    items.append(mapping)
+                # a lone ">" gives no token
+            elif token == b"[":
+                if stack:
+                    plain = False  # kept lines hold flat arrays only
+                arrays = True
+                stack.append((False, items))
+                items = []
+            elif token == b"]":
+                if not stack or stack[-1][0]:
+                    raise _Unsupported("unbalanced array or dictionary")
+                array = items
+                items = stack.pop()[1]
+                items.append(array)
             else:
-                items.append(number)
-        elif kind == _KEYWORD:
-            keyword = keywords.get(token)
-            if keyword is None:
-                keyword = keywords[token] = KWD(token)
-            if type(keyword) is PSKeyword:
                 if stack:
                     raise _Unsupported("operator inside an array or dictionary")
-                if keyword is _KEYWORD_BI:
-                    raise _Unsupported("inline image")
-            known[token] = keyword
-            items.append(keyword)
-        elif kind == _STRING:
-            if len(token) == 1:
-                raise _Unsupported("string with nested parentheses (or unfinished)")
-            if b"\\" in token:
-                items.append(_string(token, 1)[0])
+                if token in (b"{", b"}"):
+                    raise _Unsupported("procedure")
+                if token == b"#":
+                    raise _Unsupported("# escape in a name")
+                items.append(KWD(token))
+            last_hex = False
+        if last_hex:
+            raise _Unsupported("hex string at the end of a line")
+        if line is not None:
+            if plain and not stack:
+                made = out[start:]
+                if arrays:  # kept as a list: its arrays copied when it is used
+                    lines[line] = [v.copy() if type(v) is list else v for v in made]
+                else:
+                    lines[line] = tuple(made)
             else:
-                # bytes: the same value wherever the token is (a table's cells repeat theirs)
-                items.append(known.setdefault(token, token[1:-1]))
-        elif kind == _NAME:
-            raw = token[1:]
-            try:
-                name: str | bytes = str(raw, "utf-8")
-            except UnicodeDecodeError:
-                name = raw
-            literal = known[token] = LIT(name)  # interned by pdfminer: the same object
-            items.append(literal)
-        elif kind == _COMMENT:
-            pass
-        elif kind == _HEX:
-            if token == b"<<":
-                stack.append((True, items))
-                items = []
-            else:
-                last_hex = True
-                items.append(_HEX_BYTE(_hex_byte, SPC.sub(b"", token[1:])))
-                continue
-        elif kind == _CLOSE:
-            if token == b">>":
-                if not stack or not stack[-1][0]:
-                    raise _Unsupported("unbalanced array or dictionary")
-                if len(items) % 2:
-                    raise _Unsupported("odd dictionary")
-                mapping = {
-                    literal_name(k): v
-                    for k, v in zip(items[::2], items[1::2], strict=True)
-                    if v is not None
-                }
-                items = stack.pop()[1]
-                items.append(mapping)
-            # a lone ">" gives no token
-        elif token == b"[":
-            stack.append((False, items))
-            items = []
-        elif token == b"]":
-            if not stack or stack[-1][0]:
-                raise _Unsupported("unbalanced array or dictionary")
-            array = items
-            items = stack.pop()[1]
-            items.append(array)
-        else:
-            if stack:
-                raise _Unsupported("operator inside an array or dictionary")
-            if token in (b"{", b"}"):
-                raise _Unsupported("procedure")
-            if token == b"#":
-                raise _Unsupported("# escape in a name")
-            items.append(KWD(token))
-        last_hex = False
+                lines[line] = _NEVER
     if stack:
         raise _Unsupported("array or dictionary still open at the end")
     if last_hex:
@@ -438,7 +512,7 @@ class FastContentParser(pdfinterp.PDFContentParser):
         self._joined = (joined, boundaries)
         if not boundaries:
             try:
-                objects = content_objects(joined)
+                objects = content_objects(joined, getattr(_active, "lines", None))
             except _Unsupported:
                 pass
             else:
@@ -488,13 +562,19 @@ class FastContentParser(pdfinterp.PDFContentParser):
 
 
 class reading_fast:
-    """While active in this thread, content streams are tokenized by ``tokenize``."""
+    """While active in this thread, content streams are tokenized by ``tokenize``;
+    ``lines``: the document's content lines already made into objects (``content_objects``)."""
+
+    def __init__(self, lines: dict[bytes, Any] | None = None) -> None:
+        self.lines = lines
 
     def __enter__(self) -> None:
         _active.on = True
+        _active.lines = self.lines
 
     def __exit__(self, *exc: object) -> None:
         _active.on = False
+        _active.lines = None
 
 
 # pdfminer's interpreter makes its parser by this module-level name; the subclass behaves

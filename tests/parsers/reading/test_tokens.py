@@ -188,6 +188,59 @@ def test_content_objects_are_tokenize_then_assemble(
     assert flat == _assembled(data)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"q\n1 0 0 1 0 0 cm\n[(A) -120 (B) 5.5] TJ\n/F1 12 Tf\nQ",
+        b"q\n(a\nq\n) Tj\nq",  # a string running over a line met before
+        b"[1\n2] TJ\n[1\n2] TJ\n2] TJ",  # an array running over lines
+        b"<41\n42> Tj\n<41\n42> Tj",  # a hex string running over lines
+        b"<</A 1\n/B 2>> BDC\n/B 2>> BDC",
+        b"(x) Tj % comment\n(x) Tj % comment\r\n(x) Tj % comment",
+        b"/Span <</MCID 3>> BDC\n[(A) [1] 2] TJ\n[(A) [1] 2] TJ",
+    ],
+)
+def test_content_lines_kept_give_the_same_objects(data: bytes) -> None:
+    """A document's content lines met before (``lines``, shared by its pages) give the
+    objects the two steps make, whether read, kept or taken from the cache; a line's
+    arrays are new lists each time."""
+    lines: dict[bytes, Any] = {}
+    expected = _assembled(data)
+    for _ in range(3):  # first read, lines kept, lines taken from the cache
+        try:
+            objects: Any = content_objects(data, lines)
+        except _Unsupported:
+            objects = _Unsupported
+        if objects is not _Unsupported:  # else tokenize and assemble read the stream
+            assert objects == expected
+    doubled = data + b"\n" + data
+    try:
+        objects = content_objects(doubled, lines)
+    except _Unsupported:
+        return
+    assert objects == _assembled(doubled)
+    arrays = [o for o in objects if type(o) is list]
+    assert len({id(a) for a in arrays}) == len(arrays)
+
+
+def test_content_lines_kept_on_every_fixture_page() -> None:
+    """Every single-stream page of the speed benches' fixtures read with its document's
+    line cache (twice: as the document is read first, then from a full cache): the same
+    objects as ``tokenize`` then ``assemble``."""
+    for relative in SPEED_FIXTURES:
+        lines: dict[bytes, Any] = {}
+        with pdfplumber.open(fixture(relative)) as pdf:
+            datas = [
+                stream_value(page.page_obj.contents[0]).get_data()
+                for page in pdf.pages
+                if len(page.page_obj.contents) == 1
+            ]
+        for _ in range(2):
+            for data in datas:
+                assert content_objects(data, lines) == _assembled(data), relative
+        assert any(type(v) is tuple for v in lines.values()), relative
+
+
 #: The fixtures ``bench/bench_speed.py`` times (``bench/fixtures.py``).
 SPEED_FIXTURES = [
     "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
