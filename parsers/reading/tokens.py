@@ -295,8 +295,10 @@ _KEYWORDS: dict[bytes, Any] = {_TRUE: True, _FALSE: False}
 _KEYWORD_BI = KWD(b"BI")
 #: Content lines kept made into objects per document (``content_objects``): a report's
 #: pages repeat their clip rectangles, colours, fonts and text state line for line. The
-#: cache is emptied when it holds more than this many lines.
-MAX_CACHED_LINES = 50_000
+#: cache (lines seen once are in it too, marked) is emptied when it holds more than this
+#: many lines, about 2 MB: memory stays flat however many pages a document has.
+MAX_CACHED_LINES = 20_000
+#: Longer lines are never kept (a stream written as one line is read as a whole).
 _CACHED_LINE_LENGTH = 160
 _HEX_BYTE = HEX_PAIR.sub
 
@@ -353,9 +355,10 @@ def content_objects(data: bytes, lines: dict[bytes, Any] | None = None) -> list[
     last_hex = False
     for text, line in _pieces(data, lines):
         # A line met before whose objects were kept (``_pieces``) is one lookup, when it
-        # comes outside any array or dictionary; its arrays are copies. Another piece is
-        # read token by token. A newline ends every token but a string's or a hex
-        # string's, and those raise below (a lone "(", a hex string ending a piece).
+        # comes outside any array or dictionary (its own arrays and dictionaries are
+        # copies). Another piece is read token by token. A newline ends every token but
+        # a string's or a hex string's, and those raise below (a lone "(", a hex string
+        # ending a piece).
         if line is not None and not stack:
             cached = lines.get(line)
             if type(cached) is tuple:
@@ -363,12 +366,12 @@ def content_objects(data: bytes, lines: dict[bytes, Any] | None = None) -> list[
                 last_hex = False
                 continue
             if type(cached) is list:
-                out += [v.copy() if type(v) is list else v for v in cached]
+                out += [v.copy() if type(v) is list or type(v) is dict else v for v in cached]
                 last_hex = False
                 continue
             start = len(out)
             plain = True
-            arrays = False
+            containers = False
         else:
             plain = False
         for token in _FLAT_TOKEN.findall(text):
@@ -420,7 +423,9 @@ def content_objects(data: bytes, lines: dict[bytes, Any] | None = None) -> list[
                 pass
             elif kind == _HEX:
                 if token == b"<<":
-                    plain = False
+                    if stack:
+                        plain = False  # kept lines hold flat arrays and dictionaries only
+                    containers = True
                     stack.append((True, items))
                     items = []
                 else:
@@ -443,8 +448,8 @@ def content_objects(data: bytes, lines: dict[bytes, Any] | None = None) -> list[
                 # a lone ">" gives no token
             elif token == b"[":
                 if stack:
-                    plain = False  # kept lines hold flat arrays only
-                arrays = True
+                    plain = False  # kept lines hold flat arrays and dictionaries only
+                containers = True
                 stack.append((False, items))
                 items = []
             elif token == b"]":
@@ -467,8 +472,10 @@ def content_objects(data: bytes, lines: dict[bytes, Any] | None = None) -> list[
         if line is not None:
             if plain and not stack:
                 made = out[start:]
-                if arrays:  # kept as a list: its arrays copied when it is used
-                    lines[line] = [v.copy() if type(v) is list else v for v in made]
+                if containers:  # kept as a list: its arrays and dictionaries copied when used
+                    lines[line] = [
+                        v.copy() if type(v) is list or type(v) is dict else v for v in made
+                    ]
                 else:
                     lines[line] = tuple(made)
             else:

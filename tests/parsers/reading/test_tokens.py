@@ -198,12 +198,14 @@ def test_content_objects_are_tokenize_then_assemble(
         b"<</A 1\n/B 2>> BDC\n/B 2>> BDC",
         b"(x) Tj % comment\n(x) Tj % comment\r\n(x) Tj % comment",
         b"/Span <</MCID 3>> BDC\n[(A) [1] 2] TJ\n[(A) [1] 2] TJ",
+        b"/P <</MCID 3/Lang (x)>> BDC q\n" * 3,
+        b"/P <</A [1 2]>> BDC\n/P <</A [1 2]>> BDC\n/P <</A [1 2]>> BDC",
     ],
 )
 def test_content_lines_kept_give_the_same_objects(data: bytes) -> None:
     """A document's content lines met before (``lines``, shared by its pages) give the
     objects the two steps make, whether read, kept or taken from the cache; a line's
-    arrays are new lists each time."""
+    arrays and dictionaries are new each time."""
     lines: dict[bytes, Any] = {}
     expected = _assembled(data)
     for _ in range(3):  # first read, lines kept, lines taken from the cache
@@ -219,8 +221,8 @@ def test_content_lines_kept_give_the_same_objects(data: bytes) -> None:
     except _Unsupported:
         return
     assert objects == _assembled(doubled)
-    arrays = [o for o in objects if type(o) is list]
-    assert len({id(a) for a in arrays}) == len(arrays)
+    containers = [o for o in objects if type(o) in (list, dict)]
+    assert len({id(c) for c in containers}) == len(containers)
 
 
 def test_content_lines_kept_on_every_fixture_page() -> None:
