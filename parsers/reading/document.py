@@ -31,7 +31,7 @@ from pdfminer import pdfinterp, psparser
 from pdfminer import settings as pdfminer_settings
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTLine, LTPage, LTRect
 from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFInterpreterError, PDFPageInterpreter
+from pdfminer.pdfinterp import PDFInterpreterError
 from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import PSEOF, PSKeyword, keyword_name
 from pdfminer.utils import apply_matrix_rect
@@ -44,7 +44,9 @@ from pdfplumber.page import (
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
+from parsers.reading.ascii85 import install as install_ascii85
 from parsers.reading.chars import CHAR_DATA_WIDTH, FastCrops, full_chars, light_of
+from parsers.reading.operators import NO_OPS, FastOperators
 from parsers.reading.pagelist import Acyclic, PageList, drop_streams
 from parsers.reading.paths import path_dicts
 from parsers.reading.tokens import reading_fast
@@ -160,7 +162,9 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         self.mb_x0, self.mb_top = page.mediabox[:2]
         self.doctop = page.initial_doctop
         self.norm = page.pdf.unicode_norm
-        self.fonts: dict[int, list[Any]] = {}
+        #: What never changes for a font (``_font``), kept for the document's other pages
+        #: (pdfminer's resource manager gives them the same font objects).
+        self.fonts: dict[int, list[Any]] = reading_caches(page.pdf).fonts
         #: Objects the page may still draw (``MAX_PAGE_OBJECTS``).
         self.budget = MAX_PAGE_OBJECTS
         #: What makes pdfplumber's dicts of the light characters (``parsers.reading.chars``):
@@ -227,13 +231,15 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         super().tag_cur_item()
 
     def _font(self, font: Any) -> list[Any]:
-        """What never changes for a font: writing direction, name, descent, and each
-        character code's text and width as pdfminer looks them up."""
+        """What never changes for a font: writing direction, name, descent, each
+        character code's text and width as pdfminer looks them up, and whether its codes
+        are several bytes."""
         entry = self.fonts.get(id(font))
         if entry is None or entry[0] is not font:
             name = font.fontname
             name = fix_fontname_bytes(name) if isinstance(name, bytes) else _plain(name)
-            entry = [font, font.is_vertical(), name, font.get_descent(), {}, {}]
+            vertical, multibyte = font.is_vertical(), font.is_multibyte()
+            entry = [font, vertical, name, font.get_descent(), {}, {}, multibyte]
             self.fonts[id(font)] = entry
         return entry
 
@@ -263,7 +269,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         """One character (pdfminer calls this for vertical fonts; horizontal strings go
         through ``render_string_horizontal`` below, which does the same per character)."""
         entry = self._font(font)
-        _, vertical, _, font_descent, glyphs, _ = entry
+        _, vertical, _, font_descent, glyphs, _, _ = entry
         glyph = glyphs.get(cid)
         if glyph is None:
             glyph = self._glyph(font, glyphs, cid)
@@ -282,6 +288,54 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         constant = self._string_constants(entry, upright, ncs, graphicstate)
         self._add_char(constant, matrix, bbox, adv, text, vertical)
         return float(adv)
+
+    def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
+        """pdfminer's ``render_string`` (the text matrix through the current matrix, the
+        string's spacing; same operations, same order) with the font's writing direction
+        and code width looked up once per font."""
+        font = textstate.font
+        entry = self._font(font)
+        if entry[1]:  # vertical writing: pdfminer's
+            super().render_string(textstate, seq, ncs, graphicstate)
+            return
+        (a1, b1, c1, d1, e1, f1) = textstate.matrix
+        (a0, b0, c0, d0, e0, f0) = self.ctm
+        matrix = (
+            a0 * a1 + c0 * b1,
+            b0 * a1 + d0 * b1,
+            a0 * c1 + c0 * d1,
+            b0 * c1 + d0 * d1,
+            a0 * e1 + c0 * f1 + e0,
+            b0 * e1 + d0 * f1 + f0,
+        )
+        fontsize = textstate.fontsize
+        scaling = textstate.scaling * 0.01
+        charspace = textstate.charspace * scaling
+        wordspace = textstate.wordspace * scaling
+        if entry[6]:
+            wordspace = 0
+        rise = textstate.rise
+        dxscale = 0.001 * fontsize * scaling
+        # ``render_string_horizontal``'s test for an upright string without rotation or
+        # skew, made here: such a string goes straight to ``_unrotated_string``.
+        (x, y) = textstate.linematrix
+        (a, b, c, d, e, f) = matrix
+        upright = a * d * scaling > 0 and b * c <= 0
+        fc = x * b + y * d + f
+        if b == 0 and c == 0 and self.mb_x0 == 0 and upright and fc and fc == fc:
+            _, _, _, font_descent, glyphs, sized, _ = entry
+            constant = self._string_constants(entry, upright, ncs, graphicstate)
+            descent = font_descent * fontsize
+            x = self._unrotated_string(
+                seq, matrix, x, y, font, fontsize, scaling, charspace, wordspace, dxscale,
+                glyphs, constant, descent + rise, descent + rise + fontsize, False, fc, sized,
+            )  # fmt: skip
+            textstate.linematrix = (x, y)
+            return
+        textstate.linematrix = self.render_string_horizontal(
+            seq, matrix, textstate.linematrix, font, fontsize, scaling, charspace, wordspace,
+            rise, dxscale, ncs, graphicstate,
+        )  # fmt: skip
 
     def render_string_horizontal(
         self,
@@ -305,7 +359,7 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         (x, y) = pos
         needcharspace = False
         entry = self._font(font)
-        _, _, _, font_descent, glyphs, sized = entry
+        _, _, _, font_descent, glyphs, sized, _ = entry
         (a, b, c, d, e, f) = matrix
         upright = a * d * scaling > 0 and b * c <= 0
         constant = self._string_constants(entry, upright, ncs, graphicstate)
@@ -596,6 +650,9 @@ class _TokenLog:
         return getattr(self.real, name)
 
 
+# pdfminer's ASCII85 streams (the DDOR's content) decoded a group at a time: the same bytes.
+install_ascii85()
+
 _TOKEN_LOGS: list[_TokenLog] = []
 for _module in (psparser, pdfinterp):
     if not isinstance(getattr(_module, "log"), _TokenLog):  # noqa: B009 - not re-wrapped
@@ -603,10 +660,11 @@ for _module in (psparser, pdfinterp):
     _TOKEN_LOGS.append(getattr(_module, "log"))  # noqa: B009
 
 
-class _Interpreter(PDFPageInterpreter):
+class _Interpreter(FastOperators):
     """pdfminer's interpreter, with each operator's method looked up once per content
     stream run instead of at every use (pdfminer builds the method name, tests for it and
-    fetches it for each operator: a few per character printed)."""
+    fetches it for each operator: a few per character printed), its commonest operators
+    without a call per operand (``parsers.reading.operators``)."""
 
     def execute(self, streams: Any) -> None:
         # pdfminer's checks first: no stream run twice in the call stack (a form using
@@ -681,11 +739,11 @@ class _Interpreter(PDFPageInterpreter):
                     argstack.clear()
             else:
                 func()
-            # pdfminer's colour operators (``sc``, ``scn``, ...) pop their operands
-            # themselves, which gives the interpreter a new stack
-            if self.argstack is not argstack:
-                argstack = self.argstack
-                push = argstack.append
+                # pdfminer's colour operators (``sc``, ``scn``, ...) pop their operands
+                # themselves, which gives the interpreter a new stack
+                if self.argstack is not argstack:
+                    argstack = self.argstack
+                    push = argstack.append
 
     def do_TJ(self, seq: Any) -> None:
         """pdfminer's ``TJ``, without a copy of the graphic state per string: the device
@@ -711,6 +769,8 @@ class _Interpreter(PDFPageInterpreter):
             if pdfminer_settings.STRICT:
                 raise PDFInterpreterError(f"Unknown operator: {name!r}")
             return None
+        if getattr(func, "__func__", None) in NO_OPS:
+            return None  # takes no operands and does nothing: as if not called
         return func, func.__code__.co_argcount - 1
 
 
@@ -763,7 +823,7 @@ class FastPage(Acyclic, FastCrops, Page):
         device = _CharDicts(self)
         interpreter = _Interpreter(self.pdf.rsrcmgr, device)
         try:
-            with reading_fast(self.pdf.__dict__.setdefault("_content_lines", {})):
+            with reading_fast(reading_caches(self.pdf).content_lines):
                 interpreter.process_page(self.page_obj)
         except PageOverLimit as over:
             # What was read so far goes: a part of a page would give part of its rows.
@@ -970,6 +1030,25 @@ class FastPage(Acyclic, FastCrops, Page):
         if shapes is None:
             return 0
         return len(self._light) + sum(len(v) for v in shapes.values())
+
+
+class _ReadingCaches:
+    """What reading one page learns that holds for the document's other pages."""
+
+    def __init__(self) -> None:
+        #: Per font: writing direction, name, descent, each code's text and advance
+        #: (``_CharDicts._font``).
+        self.fonts: dict[int, list[Any]] = {}
+        #: Content lines already made into objects (``parsers.reading.tokens``).
+        self.content_lines: dict[bytes, Any] = {}
+
+
+def reading_caches(pdf: Any) -> _ReadingCaches:
+    """The document's reading caches (made on first use; they go with the document)."""
+    caches = pdf.__dict__.get("_reading_caches")
+    if caches is None:
+        caches = pdf.__dict__["_reading_caches"] = _ReadingCaches()
+    return caches  # type: ignore[no-any-return]
 
 
 class FastPDF(pdfplumber.PDF):

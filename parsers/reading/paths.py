@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pdfminer.utils import get_bound
+from pdfminer.utils import INF
 
 _SUBPATH = re.compile(r"m[^m]+")
 _LINE_SHAPES = frozenset({"mlh", "ml"})
@@ -110,7 +110,18 @@ def path_dicts(
             kind = "curve"
     else:
         kind = "curve"
-    x0, y0, x1, y1 = get_bound(pts)
+    # pdfminer's get_bound: min and max, point by point, from INF (the same comparisons)
+    x0 = y0 = INF
+    x1 = y1 = -INF
+    for x, y in pts:
+        if x < x0:
+            x0 = x
+        if y < y0:
+            y0 = y
+        if x > x1:
+            x1 = x
+        if y > y1:
+            y1 = y
     top = (height - y1) + mb_top
     attr = {
         "x0": x0 + mb_x0 if mb_x0 != 0 else x0,
