@@ -461,6 +461,20 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
         advances = sized.get(key)
         if advances is None:
             advances = sized[key] = {}
+        # Each character's light dict (``parsers.reading.chars``) is a copy of this one
+        # with its own box, text and place: copying a small dict is faster than building
+        # it, and the keys keep this order.
+        shared = {
+            "x0": 0.0,
+            "x1": 0.0,
+            "top": top,
+            "bottom": bottom,
+            "doctop": char_doctop,
+            "upright": upright,
+            "text": "",
+            "size": size,
+            "i": 0,
+        }
         # A simple font's codes are the string's bytes (pdfminer's ``decode`` copies them
         # into a bytearray, whose items are the same ints).
         simple = type(font).decode is PDFFont.decode
@@ -491,34 +505,16 @@ class _CharDicts(PDFPageAggregatorWithMarkedContent):
                     left = a_zero + ec
                     right = a_adv + ec
                     data += (ec, adv, string)
+                    char = shared.copy()
                     if left <= right:
-                        add(
-                            {
-                                "x0": left,
-                                "x1": right,
-                                "top": top,
-                                "bottom": bottom,
-                                "doctop": char_doctop,
-                                "upright": upright,
-                                "text": text,
-                                "size": size,
-                                "i": at,
-                            }
-                        )
+                        char["x0"] = left
+                        char["x1"] = right
                     else:
-                        add(
-                            {
-                                "x0": right,
-                                "x1": left,
-                                "top": top,
-                                "bottom": bottom,
-                                "doctop": char_doctop,
-                                "upright": upright,
-                                "text": text,
-                                "size": size,
-                                "i": at,
-                            }
-                        )
+                        char["x0"] = right
+                        char["x1"] = left
+                    char["text"] = text
+                    char["i"] = at
+                    add(char)
                     at += width
                     x += adv
                     if cid == 32 and wordspace:
