@@ -49,6 +49,7 @@ MODULES: tuple[str, ...] = (
     "parsers.reading.cells",
     "parsers.reading.grid",
     "parsers.reading.paths",
+    "parsers.reading.operators",
     "parsers.reading.pagelist",
     "parsers.accounting",
     "parsers.cleaning",
