@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from typing import Any
 
 from parsers.reading.chars import light_chars
-from parsers.reading.words import cell_text, extract_text
+from parsers.reading.words import cell_texts, extract_text
 
 
 def extract_cells(table: Any, **kwargs: Any) -> list[list[str | None]]:
@@ -81,8 +81,8 @@ def _middles(chars: list[Any]) -> tuple[list[float], list[int], list[float]]:
     v_mids = [(c["top"] + c["bottom"]) / 2 for c in chars]
     # by vertical middle, then page order (a stable sort of the indexes)
     order = sorted(range(len(chars)), key=v_mids.__getitem__)
-    h_mids = [(c["x0"] + c["x1"]) / 2 for c in chars]
-    found = ([v_mids[i] for i in order], order, [h_mids[i] for i in order])
+    h_mids = [(c["x0"] + c["x1"]) / 2 for c in map(chars.__getitem__, order)]
+    found = ([v_mids[i] for i in order], order, h_mids)
     _last[:] = [(chars, found)]
     return found
 
@@ -114,31 +114,43 @@ def _row_cells(
     order, goes to the cell whose box holds its middles (found by bisection on the cells'
     left edges): the characters each cell's test picks, in the same order."""
     lefts = []
+    rights = []
     boxes = []
     for cell in cells:
         if cell is not None:
             lefts.append(cell[0])
+            rights.append(cell[2])
             boxes.append(cell)
     taken: list[list[int]] = [[] for _ in boxes]
     v_mids, indexes, h_mids = middles
-    for k in range(start, end):
-        h_mid = h_mids[k]
-        if not x0 <= h_mid < x1:
-            continue
-        j = bisect_right(lefts, h_mid) - 1  # the last cell starting at or left of it
-        if j < 0:
-            continue
-        _, ctop, cx1, cbottom = boxes[j]
-        if h_mid < cx1 and ctop <= v_mids[k] < cbottom:
-            taken[j].append(indexes[k])
-    texts = []
+    # The row's box is its cells' (pdfplumber's ``CellGroup``): side by side, its left edge
+    # is the first cell's and its right edge the last cell's, so a middle left of every
+    # cell or right of the last is never taken, and the row's test needs no test of its own.
+    if all(box[1] == boxes[0][1] and box[3] == boxes[0][3] for box in boxes):
+        # Every cell spans the row's height: the rows' bisection made the vertical test.
+        for h_mid, i in zip(h_mids[start:end], indexes[start:end], strict=True):
+            j = bisect_right(lefts, h_mid) - 1  # the last cell starting at or left of it
+            if j >= 0 and h_mid < rights[j]:
+                taken[j].append(i)
+    else:
+        for k in range(start, end):
+            h_mid = h_mids[k]
+            if not x0 <= h_mid < x1:
+                continue
+            j = bisect_right(lefts, h_mid) - 1
+            if j < 0:
+                continue
+            _, ctop, cx1, cbottom = boxes[j]
+            if h_mid < cx1 and ctop <= v_mids[k] < cbottom:
+                taken[j].append(indexes[k])
+    picked_chars = []
     for picked in taken:
-        if picked:
-            picked.sort()
-            cell = [chars[i] for i in picked]
-            texts.append(extract_text(cell, **kwargs) if kwargs else cell_text(cell))
-        else:
-            texts.append("")
+        picked.sort()
+        picked_chars.append(list(map(chars.__getitem__, picked)))
+    if kwargs:
+        texts = [extract_text(cell, **kwargs) if cell else "" for cell in picked_chars]
+    else:
+        texts = cell_texts(picked_chars)
     out: list[str | None] = []
     filled = iter(texts)
     for cell in cells:

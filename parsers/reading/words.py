@@ -214,6 +214,10 @@ def extract_text(chars: list[Char], **kwargs: Any) -> str:
     line = _one_upright_line(chars, y_tolerance)
     if line is not None:
         return _line_text(line, x_tolerance, y_tolerance)
+    if all([c["upright"] for c in chars]):
+        text = _lines_text(chars, x_tolerance, y_tolerance)
+        if text is not None:
+            return text
     words = _word_tops(chars, x_tolerance, y_tolerance)
     index = _cluster_index([top for top, _ in words], y_tolerance)
     ordered = sorted(words, key=lambda w: index[w[0]])
@@ -233,6 +237,51 @@ def cell_text(chars: list[Char]) -> str:
     if line is not None:
         return _line_text(line, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
     return extract_text(chars)
+
+
+def cell_texts(cells: list[list[Char]]) -> list[str]:
+    """``[cell_text(chars) if chars else "" for chars in cells]``: a row's cells' texts in
+    one call, the one-character and the one-upright-line cases written out."""
+    out: list[str] = []
+    add = out.append
+    ligatures = LIGATURES
+    y_tolerance = DEFAULT_Y_TOLERANCE
+    for chars in cells:
+        if len(chars) == 1:
+            char = chars[0]
+            if char["upright"]:  # one word of one letter (none for white space or no text)
+                text = char["text"]
+                add("" if text.isspace() else (ligatures.get(text) or text))
+                continue
+        elif not chars:
+            add("")
+            continue
+        tops = [c["top"] for c in chars]
+        if not max(tops) <= min(tops) + y_tolerance or not all([c["upright"] for c in chars]):
+            add(extract_text(chars))
+            continue
+        chars = sorted(chars, key=_x0)
+        add(_line_text(chars, DEFAULT_X_TOLERANCE, y_tolerance))
+    return out
+
+
+def _lines_text(chars: list[Char], x_tolerance: float, y_tolerance: float) -> str | None:
+    """``extract_text(chars, ...)`` for upright characters whose lines (clusters of their
+    tops) each lie within ``y_tolerance``: then the words' tops, taken from their lines,
+    cluster as the lines do (a gap wider than the tolerance between two lines' tops is one
+    between their words' tops too, and inside a line none can be), so each line of text
+    is one line's words. None when a line is taller (its words' tops may split it)."""
+    texts: list[str] = []
+    for line in _clusters(chars, "top", y_tolerance):
+        tops = [c["top"] for c in line]
+        if not max(tops) <= min(tops) + y_tolerance:
+            return None
+        line.sort(key=_x0)
+        text = _line_text(line, x_tolerance, y_tolerance)
+        # a line of white space alone has no word, so no line of text
+        if text or not all([c["text"].isspace() for c in line]):
+            texts.append(text)
+    return "\n".join(texts)
 
 
 def _line_text(line: list[Char], x_tolerance: float, y_tolerance: float) -> str:
