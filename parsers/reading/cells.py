@@ -21,10 +21,15 @@ from parsers.reading.words import cell_texts, extract_text
 def extract_cells(table: Any, **kwargs: Any) -> list[list[str | None]]:
     """``table.extract(**kwargs)``, same rows and cells."""
     chars = light_chars(table.page)
+    rows = table.rows
+    if not kwargs:
+        grid = _grid(rows)
+        if grid is not None:
+            return _grid_cells(chars, rows, *grid)
     middles = _middles(chars)
     v_mids = middles[0]
     table_arr: list[list[str | None]] = []
-    for row in table.rows:
+    for row in rows:
         x0, top, x1, bottom = row.bbox
         start = bisect_left(v_mids, top)
         end = bisect_left(v_mids, bottom)  # v_mid < bottom
@@ -65,6 +70,83 @@ def extract_cells(table: Any, **kwargs: Any) -> list[list[str | None]]:
                 arr.append("")
         table_arr.append(arr)
     return table_arr
+
+
+def _grid(
+    rows: list[Any],
+) -> tuple[list[float], list[float], list[list[float]], list[list[float]]] | None:
+    """The rows' tops and bottoms and each row's cells' left and right edges when the rows
+    follow each other down the page without overlapping and each row's cells span its
+    height side by side (a ruled grid without merged rows): then a character's middle is
+    in at most one cell, found by bisection on the rows' tops and the row's left edges.
+    None for any other table."""
+    tops: list[float] = []
+    bottoms: list[float] = []
+    lefts: list[list[float]] = []
+    rights: list[list[float]] = []
+    for row in rows:
+        top = bottom = right = None
+        row_lefts = []
+        row_rights = []
+        for cell in row.cells:
+            if cell is None:
+                continue
+            if top is None:
+                top, bottom = cell[1], cell[3]
+            elif cell[1] != top or cell[3] != bottom or cell[0] < right:
+                return None
+            row_lefts.append(cell[0])
+            row_rights.append(cell[2])
+            right = cell[2]
+        if top is None or bottom is None or (bottoms and top < bottoms[-1]):
+            return None
+        tops.append(top)
+        bottoms.append(bottom)
+        lefts.append(row_lefts)
+        rights.append(row_rights)
+    return tops, bottoms, lefts, rights
+
+
+def _grid_cells(
+    chars: list[Any],
+    rows: list[Any],
+    tops: list[float],
+    bottoms: list[float],
+    lefts: list[list[float]],
+    rights: list[list[float]],
+) -> list[list[str | None]]:
+    """``extract_cells`` for a table ``_grid`` describes: each character, in page order,
+    goes to the one cell holding its middles (pdfplumber's ``char_in_bbox`` arithmetic),
+    so each cell has its characters in page order without a sort."""
+    taken: list[list[list[Any]]] = [[[] for _ in row_lefts] for row_lefts in lefts]
+    # A string's characters share their top and bottom (the same floats): their row is
+    # found once.
+    last_top = last_bottom = None
+    row_lefts: list[float] | None = None
+    row_rights: list[float] = []
+    row_taken: list[list[Any]] = []
+    for c in chars:
+        top = c["top"]
+        bottom = c["bottom"]
+        if top is not last_top or bottom is not last_bottom:
+            last_top, last_bottom = top, bottom
+            v_mid = (top + bottom) / 2
+            r = bisect_right(tops, v_mid) - 1  # the last row starting at or above it
+            if r < 0 or not v_mid < bottoms[r]:
+                row_lefts = None
+            else:
+                row_lefts, row_rights, row_taken = lefts[r], rights[r], taken[r]
+        if row_lefts is None:
+            continue
+        h_mid = (c["x0"] + c["x1"]) / 2
+        j = bisect_right(row_lefts, h_mid) - 1  # the last cell starting at or left of it
+        if j >= 0 and h_mid < row_rights[j]:
+            row_taken[j].append(c)
+    out: list[list[str | None]] = []
+    for row, row_taken in zip(rows, taken, strict=True):
+        filled = iter(cell_texts(row_taken))
+        out.append([None if cell is None else next(filled) for cell in row.cells])
+    return out
 
 
 #: The last page's characters and their middles, as one tuple (a page's tables share

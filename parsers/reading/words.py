@@ -30,6 +30,9 @@ from pdfplumber.utils.text import extract_text as plumber_extract_text
 
 Char = dict[str, Any]
 WordTuple = tuple[dict[str, Any], list[Char]]
+#: An upright word as ``_runs`` makes it: (x0, top, x1, bottom, characters), its box
+#: ``_box(characters)``.
+WordRecord = tuple[float, float, float, float, list[Char]]
 
 _upright = itemgetter("upright")
 _x0 = itemgetter("x0")
@@ -66,10 +69,10 @@ def _box(chars: list[Char]) -> tuple[float, float, float, float]:
     )
 
 
-def _merge(chars: list[Char]) -> dict[str, Any]:
+def _merge(word: WordRecord) -> dict[str, Any]:
     """``WordExtractor.merge_chars`` for upright text read left to right."""
+    x0, top, x1, bottom, chars = word
     first = chars[0]
-    x0, top, x1, bottom = _box(chars)
     doctop_adj = first["doctop"] - first["top"]
     return {
         "text": _text(chars),
@@ -85,52 +88,70 @@ def _merge(chars: list[Char]) -> dict[str, Any]:
     }
 
 
-def _line_words(line: list[Char], x_tolerance: float, y_tolerance: float) -> list[list[Char]]:
-    """``WordExtractor.iter_chars_to_words`` for one line sorted left to right."""
-    words: list[list[Char]] = []
+def _line_words(line: list[Char], x_tolerance: float, y_tolerance: float) -> list[WordRecord]:
+    """``WordExtractor.iter_chars_to_words`` for one line sorted left to right, each word
+    with its box (``_box``'s: the line is sorted by x0, so a word's first character has
+    its least x0; the others the first least or greatest value met, as ``min``/``max``)."""
+    words: list[WordRecord] = []
+    add = words.append
     word: list[Char] = []
-    # The last character of ``word``: its x0, x1 and top.
+    # The last character of ``word``: its x0, x1 and top; and the word's box so far.
     last_x0 = last_x1 = last_top = 0.0
+    w_x0 = w_top = w_x1 = w_bottom = 0.0
     for char in line:
         text = char["text"]
         if text.isspace():
             if word:
-                words.append(word)
+                add((w_x0, w_top, w_x1, w_bottom, word))
             word = []
         elif text == "":  # `"" in ""`: pdfplumber's punctuation split takes it alone
             if word:
-                words.append(word)
-            words.append([char])
+                add((w_x0, w_top, w_x1, w_bottom, word))
+            add((char["x0"], char["top"], char["x1"], char["bottom"], [char]))
             word = []
         else:
             x = char["x0"]
             top = char["top"]
+            x1 = char["x1"]
             if word and not (
                 x < last_x0 or x > last_x1 + x_tolerance or abs(top - last_top) > y_tolerance
             ):
                 word.append(char)
+                if x1 > w_x1:
+                    w_x1 = x1
+                if top < w_top:
+                    w_top = top
+                bottom = char["bottom"]
+                if bottom > w_bottom:
+                    w_bottom = bottom
             else:
                 if word:
-                    words.append(word)
+                    add((w_x0, w_top, w_x1, w_bottom, word))
                 word = [char]
-            last_x0, last_x1, last_top = x, char["x1"], top
+                w_x0, w_top, w_x1, w_bottom = x, top, x1, char["bottom"]
+            last_x0, last_x1, last_top = x, x1, top
     if word:
-        words.append(word)
+        add((w_x0, w_top, w_x1, w_bottom, word))
     return words
 
 
 def _runs(
     chars: list[Char], x_tolerance: float, y_tolerance: float
 ) -> Iterator[tuple[bool, list[Any]]]:
-    """The characters in runs of the same ``upright``: an upright run as its words' lists
-    of characters, another run as pdfplumber's (word, characters) tuples."""
-    for upright, group in groupby(chars, key=_upright):
-        run = list(group)
+    """The characters in runs of the same ``upright``: an upright run as its words
+    (``WordRecord``: box and characters), another run as pdfplumber's (word, characters)
+    tuples."""
+    if not chars:
+        return
+    # Nearly every page is upright throughout: one run, the list itself.
+    runs: Any = [(True, chars)] if all(map(_upright, chars)) else groupby(chars, key=_upright)
+    for upright, group in runs:
+        run = list(group) if type(group) is not list else group
         if not upright:
             extractor = WordExtractor(x_tolerance=x_tolerance, y_tolerance=y_tolerance)
             yield False, list(extractor.iter_extract_tuples(run))
             continue
-        words: list[list[Char]] = []
+        words: list[WordRecord] = []
         for line in _clusters(run, "top", y_tolerance):
             line.sort(key=_x0)
             words.extend(_line_words(line, x_tolerance, y_tolerance))
@@ -175,7 +196,7 @@ def word_tuples(
     """``list(WordExtractor(x_tolerance=..., y_tolerance=...).iter_extract_tuples(chars))``."""
     out: list[WordTuple] = []
     for upright, words in _runs(chars, x_tolerance, y_tolerance):
-        out.extend([(_merge(w), w) for w in words] if upright else words)
+        out.extend([(_merge(w), w[4]) for w in words] if upright else words)
     return out
 
 
@@ -189,7 +210,7 @@ def word_boxes(
     out: list[tuple[float, float, float, float, str, list[Char]]] = []
     for upright, words in _page_runs(chars, x_tolerance, y_tolerance):
         if upright:
-            out.extend([(*_box(w), _text(w), w) for w in words])
+            out.extend([(x0, top, x1, bottom, _text(w), w) for x0, top, x1, bottom, w in words])
         else:
             out.extend([(d["x0"], d["top"], d["x1"], d["bottom"], d["text"], w) for d, w in words])
     return out
@@ -335,7 +356,7 @@ def _word_tops(
     words: list[tuple[float, list[Char]]] = []
     for upright, run in _page_runs(chars, x_tolerance, y_tolerance):
         if upright:
-            words.extend([(min([c["top"] for c in w]), w) for w in run])
+            words.extend([(w[1], w[4]) for w in run])
         else:
             words.extend([(word["top"], w) for word, w in run])
     return words
@@ -343,7 +364,21 @@ def _word_tops(
 
 def _text(chars: list[Char]) -> str:
     """A word's text as ``merge_chars`` joins it (ligatures expanded)."""
+    if len(chars) == 1:
+        text = chars[0]["text"]
+        return LIGATURES.get(text, text or "")
+    try:
+        text = "".join([c["text"] for c in chars])
+    except TypeError:  # a text of None: none at all
+        pass
+    else:
+        if _LIGATURE_LETTERS.isdisjoint(text):  # no character's text is a ligature
+            return text
     return "".join([LIGATURES.get(c["text"], c["text"] or "") for c in chars])
+
+
+#: Every letter of a ligature ``merge_chars`` expands.
+_LIGATURE_LETTERS = frozenset("".join(LIGATURES))
 
 
 class LightTextMap(TextMap):
@@ -441,7 +476,59 @@ def text_line_boxes(
     box of the characters that give it letters (all of them lie between its first and last
     letter, the span pdfplumber's search takes them from). None when a character's text
     holds a newline (the text map would cut the line there)."""
-    words = _word_tops(chars, x_tolerance, y_tolerance)
+    runs = _page_runs(chars, x_tolerance, y_tolerance)
+    if not all([upright for upright, _ in runs]):
+        return _char_line_boxes(_word_tops(chars, x_tolerance, y_tolerance), y_tolerance)
+    # Upright words: each word's characters all give letters (white space makes no word;
+    # a character of no text is a word by itself), so a line's box is its words' boxes
+    # but those of no text, and its letters are its words' texts.
+    words = [w for _, run in runs for w in run]
+    index = _cluster_index([w[1] for w in words], y_tolerance)
+    out: list[dict[str, Any]] = []
+    pieces: list[str] = []  # the line's words and spaces, as page_textmap writes them
+    boxes: list[WordRecord] = []  # the words giving them letters
+    previous = None
+    for word in words:
+        line = index[word[1]]
+        if previous is not None and line != previous:
+            _add_line_of_words(out, pieces, boxes)
+            pieces, boxes = [], []
+        elif pieces:  # no space after words without letters at a line's start
+            pieces.append(" ")
+        previous = line
+        text = _text(word[4])
+        if text:
+            if "\n" in text:
+                return None
+            pieces.append(text)
+            boxes.append(word)
+    if previous is not None:
+        _add_line_of_words(out, pieces, boxes)
+    return out
+
+
+def _add_line_of_words(
+    out: list[dict[str, Any]], pieces: list[str], words: list[WordRecord]
+) -> None:
+    """One line of ``text_line_boxes``, unless blank: its box the words' (the least or
+    greatest value met first, as ``_box`` over their characters in order)."""
+    text = "".join(pieces).strip(" ")
+    if not text.strip():
+        return
+    if len(words) == 1:
+        x0, top, x1, bottom, _ = words[0]
+    else:
+        x0 = min([w[0] for w in words])
+        top = min([w[1] for w in words])
+        x1 = max([w[2] for w in words])
+        bottom = max([w[3] for w in words])
+    out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom})
+
+
+def _char_line_boxes(
+    words: list[tuple[float, list[Char]]], y_tolerance: float
+) -> list[dict[str, Any]] | None:
+    """``text_line_boxes`` from each word's top and characters (any reading direction)."""
     index = _cluster_index([top for top, _ in words], y_tolerance)
     out: list[dict[str, Any]] = []
     pieces: list[str] = []  # the line's letters and spaces, as page_textmap writes them
