@@ -75,13 +75,19 @@ def intersections_to_cells(
     """``pdfplumber.table.intersections_to_cells``: for each point in sorted order, the
     smallest cell it is the top left corner of, found by the same search."""
     points = sorted(intersections)
-    v_sets = {p: {_bbox(e) for e in intersections[p]["v"]} for p in points}
-    h_sets = {p: {_bbox(e) for e in intersections[p]["h"]} for p in points}
+    boxes: dict[int, BBox] = {}  # each ruling's box, made once (it passes many points)
 
-    def connects(p1: Point, p2: Point) -> bool:
-        if p1[0] == p2[0] and not v_sets[p1].isdisjoint(v_sets[p2]):
-            return True
-        return p1[1] == p2[1] and not h_sets[p1].isdisjoint(h_sets[p2])
+    def box_set(rulings: list[dict[str, Any]]) -> set[BBox]:
+        found = set()
+        for e in rulings:
+            box = boxes.get(id(e))
+            if box is None:
+                box = boxes[id(e)] = (e["x0"], e["top"], e["x1"], e["bottom"])
+            found.add(box)
+        return found
+
+    v_sets = {p: box_set(intersections[p]["v"]) for p in points}
+    h_sets = {p: box_set(intersections[p]["h"]) for p in points}
 
     # Points after each one in sorted order that share its x (so lie below it) or its y
     # (so lie to its right), in sorted order: the lists pdfplumber filters out of the rest.
@@ -93,41 +99,35 @@ def intersections_to_cells(
     place_in_column = {p: i for same_x in column.values() for i, p in enumerate(same_x)}
     place_in_row = {p: i for same_y in row.values() for i, p in enumerate(same_y)}
 
+    # pdfplumber's ``edge_connects(p1, p2)`` for two points on one column (a ruling through
+    # both among their vertical ones) or on one row (among their horizontal ones): every
+    # pair tested below shares its x or its y, never both (points are distinct).
     cells: list[BBox] = []
     for pt in points:
-        below = column[pt[0]][place_in_column[pt] + 1 :]
-        right = [r for r in row[pt[1]][place_in_row[pt] + 1 :] if connects(pt, r)]
+        h_set = h_sets[pt]
+        right = [r for r in row[pt[1]][place_in_row[pt] + 1 :] if not h_set.isdisjoint(h_sets[r])]
         if not right:
             continue
-        cell = _smallest_cell(pt, below, right, intersections, connects)
-        if cell is not None:
-            cells.append(cell)
+        v_set = v_sets[pt]
+        for below_pt in column[pt[0]][place_in_column[pt] + 1 :]:
+            if v_set.isdisjoint(v_sets[below_pt]):
+                continue
+            below_h = h_sets[below_pt]
+            found = None
+            for right_pt in right:
+                bottom_right = (right_pt[0], below_pt[1])
+                corner_v = v_sets.get(bottom_right)
+                if (
+                    corner_v is not None
+                    and not corner_v.isdisjoint(v_sets[right_pt])
+                    and not h_sets[bottom_right].isdisjoint(below_h)
+                ):
+                    found = (pt[0], pt[1], bottom_right[0], bottom_right[1])
+                    break
+            if found is not None:
+                cells.append(found)
+                break
     return cells
-
-
-def _smallest_cell(
-    pt: Point,
-    below: list[Point],
-    right: list[Point],
-    intersections: dict[Point, Any],
-    connects: Any,
-) -> BBox | None:
-    for below_pt in below:
-        if not connects(pt, below_pt):
-            continue
-        for right_pt in right:
-            bottom_right = (right_pt[0], below_pt[1])
-            if (
-                bottom_right in intersections
-                and connects(bottom_right, right_pt)
-                and connects(bottom_right, below_pt)
-            ):
-                return (pt[0], pt[1], bottom_right[0], bottom_right[1])
-    return None
-
-
-def _bbox(obj: dict[str, Any]) -> BBox:
-    return (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
 
 
 def _snapped(

@@ -43,6 +43,10 @@ TOLERANCES = frozenset({"x_tolerance", "y_tolerance"})
 _PAGE_DEFAULTS = frozenset({"layout_bbox", "layout_width", "layout_height"})
 
 
+#: No value at all (``_clusters``' last value before the first).
+_NO_VALUE = object()
+
+
 def _clusters(objects: list[Any], key: str, tolerance: float) -> list[list[Any]]:
     """``cluster_objects(objects, itemgetter(key), tolerance)``: objects stably sorted by
     their value's cluster, one list per cluster."""
@@ -51,8 +55,15 @@ def _clusters(objects: list[Any], key: str, tolerance: float) -> list[list[Any]]
     # The clusters are numbered 0, 1, ... in order, each holding at least one value: a
     # list per number, filled in the objects' order, is the stable sort grouped.
     clusters: list[list[Any]] = [[] for _ in range(len(set(index.values())))]
+    # Characters of one string share their top (the same float): its cluster is looked
+    # up once (a float is hashed anew at every lookup).
+    last: Any = _NO_VALUE
+    target: list[Any] = []
     for o, v in zip(objects, values, strict=True):
-        clusters[index[v]].append(o)
+        if v is not last:
+            last = v
+            target = clusters[index[v]]
+        target.append(o)
     return clusters
 
 
@@ -97,6 +108,9 @@ def _line_words(line: list[Char], x_tolerance: float, y_tolerance: float) -> lis
     word: list[Char] = []
     # The last character of ``word``: its x0, x1 and top; and the word's box so far.
     last_x0 = last_x1 = last_top = 0.0
+    # Characters of one string share their top (the same float): within the tolerance
+    # of each other, unless the tolerance is below 0.
+    negative = y_tolerance < 0
     w_x0 = w_top = w_x1 = w_bottom = 0.0
     for char in line:
         text = char["text"]
@@ -114,7 +128,9 @@ def _line_words(line: list[Char], x_tolerance: float, y_tolerance: float) -> lis
             top = char["top"]
             x1 = char["x1"]
             if word and not (
-                x < last_x0 or x > last_x1 + x_tolerance or abs(top - last_top) > y_tolerance
+                x < last_x0
+                or x > last_x1 + x_tolerance
+                or ((top is not last_top or negative) and abs(top - last_top) > y_tolerance)
             ):
                 word.append(char)
                 if x1 > w_x1:
@@ -216,6 +232,18 @@ def word_boxes(
     return out
 
 
+def word_texts(chars: list[Char]) -> list[str]:
+    """The text of each of ``extract_words(chars)``' words (default tolerances), without
+    their dicts."""
+    out: list[str] = []
+    for upright, words in _runs(chars, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE):
+        if upright:
+            out.extend([_text(w[4]) for w in words])
+        else:
+            out.extend([word["text"] for word, _ in words])
+    return out
+
+
 def extract_words(chars: list[Char], **kwargs: Any) -> list[dict[str, Any]]:
     """``pdfplumber.utils.extract_words(chars, **kwargs)``."""
     if not set(kwargs) <= TOLERANCES:
@@ -312,6 +340,7 @@ def _line_text(line: list[Char], x_tolerance: float, y_tolerance: float) -> str:
     open_word = False  # a word is being read (``word`` in ``_line_words``)
     any_word = False
     last_x0 = last_x1 = last_top = 0.0
+    negative = y_tolerance < 0  # see ``_line_words``
     for char in line:
         text = char["text"]
         if text.isspace():
@@ -325,7 +354,9 @@ def _line_text(line: list[Char], x_tolerance: float, y_tolerance: float) -> str:
             x = char["x0"]
             top = char["top"]
             if not open_word or (
-                x < last_x0 or x > last_x1 + x_tolerance or abs(top - last_top) > y_tolerance
+                x < last_x0
+                or x > last_x1 + x_tolerance
+                or ((top is not last_top or negative) and abs(top - last_top) > y_tolerance)
             ):
                 if any_word:
                     pieces.append(" ")
