@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from functools import cached_property
 from operator import itemgetter
 from types import FunctionType
 from typing import Any
@@ -230,6 +231,21 @@ _get_edges = FunctionType(
 )
 
 
+class _Table(Table):
+    """pdfplumber's ``Table``, its box and rows made once: a template reads the rows for
+    the cells' text, again for the rows' boxes (and the DDOR for its first column), and
+    pdfplumber's properties make them anew each time from the cells, which no step
+    changes."""
+
+    @cached_property
+    def bbox(self) -> BBox:
+        return super().bbox
+
+    @cached_property
+    def rows(self) -> list[Any]:
+        return super().rows
+
+
 class _TableFinder(TableFinder):
     """pdfplumber's ``TableFinder`` with the edge merging, crossing and cell steps above."""
 
@@ -245,7 +261,7 @@ class _TableFinder(TableFinder):
             self.settings.intersection_y_tolerance,
         )
         self.cells = intersections_to_cells(self.intersections)
-        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
+        self.tables = [_Table(self.page, group) for group in cells_to_tables(self.cells)]
 
 
 def find_tables(page: Any, settings: Any = None) -> list[Any]:

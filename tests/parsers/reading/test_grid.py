@@ -51,6 +51,11 @@ def test_crossings_cells_and_tables_are_pdfplumbers(relative: str) -> None:
                 assert ours.cells == theirs.cells
                 assert [t.bbox for t in ours.tables] == [t.bbox for t in theirs.tables]
                 assert [t.cells for t in ours.tables] == [t.cells for t in theirs.tables]
+                for mine, plain in zip(ours.tables, theirs.tables, strict=True):
+                    # rows made once and kept (asked twice), as pdfplumber makes them
+                    assert [r.cells for r in mine.rows] == [r.cells for r in plain.rows]
+                    assert [r.bbox for r in mine.rows] == [r.bbox for r in plain.rows]
+                    assert mine.bbox == plain.bbox
                 compared += len(theirs.cells)
     if relative.endswith(("nics-background-checks-2015-11.pdf", "schools.pdf")):
         assert compared > 1000  # ruled pages: the comparison is not vacuous
