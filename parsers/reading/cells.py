@@ -2,11 +2,15 @@
 
 pdfplumber tests every character of the page against every row of the table and then
 against every cell of the row (rows × characters comparisons, most of a ruled template's
-time after reading the page). Here the characters are sorted once by their vertical middle
-so each row takes its characters by bisection; they are then put back in page order, and
-the rest (the cell test, the cell text) is pdfplumber's own arithmetic (the text as
-``parsers/reading/words.py`` makes it), so the cells are the same strings.
-``tests/parsers/reading/test_document.py`` compares the two on the fixtures.
+time after reading the page). Here, for a ruled grid (rows one under the other, each row's
+cells side by side and as tall as the row: nearly every table), each character in page
+order goes to the one cell holding its middles, found by bisection on the rows' tops and
+the row's left edges (a string's characters share their vertical box, so their row is
+found once); any other table's characters are sorted once by their vertical middle so each
+row takes its own by bisection, then put back in page order. The cell test and the cell
+text are pdfplumber's own arithmetic (the text as ``parsers/reading/words.py`` makes it),
+so the cells are the same strings. ``tests/parsers/reading/test_cells.py`` compares the two
+on the fixtures.
 """
 
 from __future__ import annotations
@@ -120,11 +124,14 @@ def _grid_cells(
     so each cell has its characters in page order without a sort."""
     taken: list[list[list[Any]]] = [[[] for _ in row_lefts] for row_lefts in lefts]
     # A string's characters share their top and bottom (the same floats): their row is
-    # found once.
+    # found once; and they mostly follow each other in one cell: the last cell found is
+    # tried first (a middle inside it is in no other: the cells lie side by side).
     last_top = last_bottom = None
     row_lefts: list[float] | None = None
     row_rights: list[float] = []
     row_taken: list[list[Any]] = []
+    cell_left, cell_right = 0.0, -1.0  # no cell yet
+    cell: list[Any] = []
     for c in chars:
         top = c["top"]
         bottom = c["bottom"]
@@ -134,14 +141,18 @@ def _grid_cells(
             r = bisect_right(tops, v_mid) - 1  # the last row starting at or above it
             if r < 0 or not v_mid < bottoms[r]:
                 row_lefts = None
-            else:
+            elif row_lefts is not lefts[r]:
                 row_lefts, row_rights, row_taken = lefts[r], rights[r], taken[r]
+                cell_left, cell_right = 0.0, -1.0
         if row_lefts is None:
             continue
         h_mid = (c["x0"] + c["x1"]) / 2
-        j = bisect_right(row_lefts, h_mid) - 1  # the last cell starting at or left of it
-        if j >= 0 and h_mid < row_rights[j]:
-            row_taken[j].append(c)
+        if not cell_left <= h_mid < cell_right:
+            j = bisect_right(row_lefts, h_mid) - 1  # the last cell starting at or left of it
+            if j < 0 or not h_mid < row_rights[j]:
+                continue
+            cell_left, cell_right, cell = row_lefts[j], row_rights[j], row_taken[j]
+        cell.append(c)
     out: list[list[str | None]] = []
     for row, row_taken in zip(rows, taken, strict=True):
         filled = iter(cell_texts(row_taken))
