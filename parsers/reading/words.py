@@ -306,7 +306,7 @@ def cell_texts(cells: list[list[Char]]) -> list[str]:
             add("")
             continue
         tops = [c["top"] for c in chars]
-        if not max(tops) <= min(tops) + y_tolerance or not all([c["upright"] for c in chars]):
+        if not max(tops) <= min(tops) + y_tolerance or not all(map(_upright, chars)):
             add(extract_text(chars))
             continue
         chars = sorted(chars, key=_x0)
@@ -362,9 +362,12 @@ def _line_text(line: list[Char], x_tolerance: float, y_tolerance: float) -> str:
                     pieces.append(" ")
                 any_word = True
                 open_word = True
-            pieces.append(LIGATURES.get(text) or text)
+            pieces.append(text)
             last_x0, last_x1, last_top = x, char["x1"], top
-    return "".join(pieces)
+    joined = "".join(pieces)
+    if _LIGATURE_LETTERS.isdisjoint(joined):  # no character's text is a ligature
+        return joined
+    return "".join([LIGATURES.get(piece) or piece for piece in pieces])
 
 
 def _one_upright_line(chars: list[Char], y_tolerance: float) -> list[Char] | None:
