@@ -27,7 +27,8 @@ from types import FunctionType
 from typing import Any
 
 from pdfplumber import table as plumber_table
-from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables
+from pdfplumber.table import Table, TableFinder, TableSettings
+from pdfplumber.table import cells_to_tables as plumber_cells_to_tables
 
 from parsers.reading.words import _clusters
 
@@ -229,6 +230,41 @@ _get_edges = FunctionType(
     TableFinder.get_edges.__defaults__,
     TableFinder.get_edges.__closure__,
 )
+
+
+def cells_to_tables(cells: list[BBox]) -> list[list[BBox]]:
+    """``pdfplumber.table.cells_to_tables``: the same tables of the same cells in the same
+    order. pdfplumber removes each cell it places from the list of those left by value (a
+    scan of the list per cell); here each pass keeps the cells it leaves in order, which
+    is the same list when no two cells are equal (one cell per crossing point, so never
+    from ``intersections_to_cells``; pdfplumber's own function is run otherwise)."""
+    if len(set(cells)) != len(cells):
+        return plumber_cells_to_tables(cells)
+    remaining = list(cells)
+    tables: list[list[BBox]] = []
+    corners: set[Point] = set()
+    current: list[BBox] = []
+    while remaining:
+        placed = len(current)
+        left: list[BBox] = []
+        for cell in remaining:
+            x0, top, x1, bottom = cell
+            cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            # The first cell of a table, or one touching it on a corner.
+            if not current or not corners.isdisjoint(cell_corners):
+                corners.update(cell_corners)
+                current.append(cell)
+            else:
+                left.append(cell)
+        remaining = left
+        if len(current) == placed:  # the pass added no cell: the table is whole
+            tables.append(list(current))
+            corners.clear()
+            current.clear()
+    if current:
+        tables.append(list(current))
+    ordered = sorted(tables, key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in ordered if len(t) > 1]
 
 
 class _Table(Table):

@@ -4,6 +4,7 @@ tables, on every page of every fixture PDF, with ruled and with text settings.""
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pdfplumber
@@ -127,3 +128,20 @@ def test_merged_edges_are_pdfplumbers_key_for_key(tolerances: tuple[float, ...])
                 assert [list(e.items()) for e in ours] == [list(e.items()) for e in theirs]
                 merged += len(theirs)
     assert merged > 300  # not vacuous: hundreds of merged rulings
+
+
+def test_tables_of_made_up_cells_are_pdfplumbers() -> None:
+    # Cells of a lattice taken at random, in random order (tables joined only through cells
+    # met later in a pass, several passes), and lists with a cell twice (pdfplumber's own
+    # function then).
+    rng = random.Random(26)
+    for _ in range(300):
+        lattice = [
+            (float(x), float(y), float(x + rng.choice([1, 2])), float(y + rng.choice([1, 2])))
+            for x in range(6)
+            for y in range(6)
+        ]
+        cells = rng.sample(lattice, rng.randint(0, 14))
+        if rng.random() < 0.2 and cells:
+            cells.insert(rng.randrange(len(cells)), rng.choice(cells))
+        assert table_grid.cells_to_tables(cells) == plumber_table.cells_to_tables(cells)
