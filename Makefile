@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Debian packages: OCR for scanned records-request responses, a browser for the UI test.
 DEBIAN_PACKAGES := ocrmypdf tesseract-ocr tesseract-ocr-eng chromium chromium-driver nginx
 
-.PHONY: demo test install system-deps lint bench clean
+.PHONY: demo test install speedups system-deps lint bench clean
 
 demo: install system-deps
 	$(BIN)/records demo
@@ -15,13 +15,18 @@ demo: install system-deps
 test: install system-deps
 	$(BIN)/pytest -n 2 --dist loadfile
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed speedups
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,cluster]'
+	$(BIN)/pip install --quiet -e '.[test,cluster,speed]'
 	touch $@
+
+# The parsers' hot modules compiled by Cython (records/core/speedups.py); only what is
+# missing or changed is rebuilt. Without a C compiler it says so and the parsers run as Python.
+speedups: $(VENV)/.installed
+	$(BIN)/python -m records.core.speedups build
 
 # Installs the Debian packages that are missing (needs root or sudo; skipped when present).
 system-deps:
@@ -49,4 +54,4 @@ bench: install
 	$(BIN)/python bench/bench_pipeline.py
 
 clean:
-	rm -rf $(VENV) data/demo
+	rm -rf $(VENV) data/demo .compiled

@@ -28,6 +28,7 @@ import argparse
 import importlib
 import importlib.util
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -42,11 +43,17 @@ sys.path.insert(0, str(REPO))
 #: Report templates (and the DDOR parser) with the fixture each is tested on.
 from bench.fixtures import TEMPLATE_FIXTURES  # noqa: E402
 
+#: The environment variable that turns the compiled speedups off (records.core.speedups; named
+#: here, not imported: a baseline checkout may not have them).
+PURE_ENV = "RECORDS_PURE_PYTHON"
+
 #: tool -> what it runs on one fixture (see ``_run_one``).
 TOOLS = {
     "templates": "our template (or DDOR parser)",
+    "templates-python": "our template, the compiled speedups off (RECORDS_PURE_PYTHON=1)",
     "templates-plumber": "our template on pdfplumber's own pages (the tests' oracle)",
     "generic": "our generic extractor, one process",
+    "generic-python": "our generic extractor, one process, the compiled speedups off",
     "generic-plumber": "our generic extractor, one process, on pdfplumber's own pages",
     "pdfplumber": "plain pdfplumber page.extract_tables() on every page",
     "camelot-stream": "camelot.read_pdf(pages='all', flavor='stream')",
@@ -59,10 +66,14 @@ TOOLS = {
 RATIOS = (
     ("templates", "camelot-stream"),
     ("templates", "pdfplumber"),
+    ("templates", "templates-python"),
+    ("templates-python", "camelot-stream"),
     ("templates", "templates-plumber"),
     ("templates-plumber", "camelot-stream"),
     ("templates-plumber", "pdfplumber"),
     ("generic", "pdfplumber"),
+    ("generic", "generic-python"),
+    ("generic-python", "pdfplumber"),
     ("generic", "generic-plumber"),
     ("generic", "camelot-stream"),
     ("templates", "templates-baseline"),
@@ -172,7 +183,17 @@ def child(tool: str, warm: int = 0) -> None:
             from parsers.reading.document import forget
 
             forget()
-    print(json.dumps({**seconds, "cpu": cpu}))
+    print(json.dumps({**seconds, "cpu": cpu, "compiled": _compiled()}))
+
+
+def _compiled() -> int:
+    """How many of the parsers' modules this process runs compiled (records.core.speedups;
+    0 for a checkout without them)."""
+    try:
+        from records.core import speedups
+    except ImportError:
+        return 0
+    return sum(speedups.compiled(m) for m in speedups.MODULES)
 
 
 def _pages() -> dict[str, int]:
@@ -231,12 +252,17 @@ def main() -> None:
             command = [sys.executable, __file__, "--child", tool, "--warm", str(args.warm)]
             if tool.endswith("-baseline"):
                 command += ["--repo", str(args.baseline.resolve())]
+            env = dict(os.environ)
+            env.pop(PURE_ENV, None)
+            if tool.endswith("-python"):
+                env[PURE_ENV] = "1"
             out = subprocess.run(
                 command,
                 check=True,
                 capture_output=True,
                 text=True,
                 cwd=REPO,
+                env=env,
             ).stdout
             runs[tool].append(json.loads(out.strip().splitlines()[-1]))
         print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
@@ -260,6 +286,11 @@ def _report(tools: list[str], runs: dict[str, list[dict[str, Any]]], pages: dict
             rates[tool][name] = _median_rate(runs[tool], subset, pages)
         n_pages = sum(pages[n] for n in subset)
         print(f"{name:24} {n_pages:5d} " + " ".join(f"{rates[t][name]:>{width}.1f}" for t in tools))
+    print()
+    for tool in tools:
+        counts = sorted({run.get("compiled", 0) for run in runs[tool]})
+        if tool.startswith(("templates", "generic")):
+            print(f"{tool}: compiled modules (records.core.speedups): {counts}")
     print()
     print("over all six: pages/s median [min-max]; CPU seconds median [min-max]")
     for tool in tools:

@@ -174,6 +174,9 @@ def bbox_text(box: Box | None) -> str | None:
     """A box as stored in the ``bbox`` column: "x0,top,x1,bottom", points to 0.1."""
     if box is None:
         return None
+    if len(box) == 4:  # one f-string for the four (a row's box: one call per row)
+        x0, top, x1, bottom = box
+        return f"{x0:.1f},{top:.1f},{x1:.1f},{bottom:.1f}"
     return ",".join(f"{v:.1f}" for v in box)
 
 

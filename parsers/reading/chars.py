@@ -98,9 +98,7 @@ def full_chars(
             add(full)
             continue
         i = c["i"]
-        ec = data[i]
-        adv = data[i + 1]
-        s = data[i + 2]
+        ec, adv, s = data[i], data[i + 1], data[i + 2]  # CHAR_DATA_WIDTH values
         a, b, cc, d, fc, low, high, fontname, upright, mcid, tag, ncs, scolor, ncolor = strings[s]
         bottom_y, top_y = d * low + fc, d * high + fc
         y0, y1 = (bottom_y, top_y) if bottom_y <= top_y else (top_y, bottom_y)

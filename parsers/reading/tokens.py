@@ -276,10 +276,12 @@ _FLAT_TOKEN = re.compile(
 )
 #: Token kind by first byte (``_OTHER`` for any byte not listed).
 _KIND_OF_BYTE = [_OTHER] * 256
-for _byte in b"+-.0123456789":
-    _KIND_OF_BYTE[_byte] = _NUMBER
-for _byte in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz":
-    _KIND_OF_BYTE[_byte] = _KEYWORD
+# (by character and ``ord``: compiled by Cython (``records.core.speedups``), a loop over a
+# bytes literal gives one-byte strings, not Python's ints)
+for _char in "+-.0123456789":
+    _KIND_OF_BYTE[ord(_char)] = _NUMBER
+for _char in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz":
+    _KIND_OF_BYTE[ord(_char)] = _KEYWORD
 _KIND_OF_BYTE[ord("(")] = _STRING
 _KIND_OF_BYTE[ord("/")] = _NAME
 _KIND_OF_BYTE[ord("%")] = _COMMENT
