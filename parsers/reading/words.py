@@ -276,16 +276,8 @@ def extract_text(chars: list[Char], **kwargs: Any) -> str:
 
 def cell_text(chars: list[Char]) -> str:
     """``extract_text(chars)`` with the default tolerances: a table cell's text (a few
-    characters, nearly always one upright line), without the general steps' setup."""
-    if len(chars) == 1:
-        char = chars[0]
-        if char["upright"]:  # one word of one letter (none for white space or no text)
-            text = char["text"]
-            return "" if text.isspace() else (LIGATURES.get(text) or text)
-    line = _one_upright_line(chars, DEFAULT_Y_TOLERANCE)
-    if line is not None:
-        return _line_text(line, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
-    return extract_text(chars)
+    characters, nearly always one upright line), as ``cell_texts`` makes a row's."""
+    return cell_texts([chars])[0]
 
 
 def cell_texts(cells: list[list[Char]]) -> list[str]:
