@@ -224,7 +224,9 @@ def words_to_lines(words: Iterable[Mapping[str, Any]], y_tolerance: float = 3.0)
 def box_lines(words: Sequence[WordBox], y_tolerance: float = 3.0) -> list[Line]:
     """``words_to_lines`` for words given as (x0, top, x1, bottom, text, ...) tuples (what
     ``parsers.reading.words.word_boxes`` gives), without a dict per word."""
-    ordered = sorted(words, key=_top_x0)
+    # by top, then x0 (a stable sort by x0, then a stable sort by top: no key tuples)
+    ordered = sorted(words, key=_x0)
+    ordered.sort(key=_top)
     lines = []
     start = 0
     for end in range(1, len(ordered) + 1):
@@ -239,7 +241,7 @@ def box_lines(words: Sequence[WordBox], y_tolerance: float = 3.0) -> list[Line]:
     return lines
 
 
-_top_x0 = itemgetter(1, 0)
+_top = itemgetter(1)
 _x0 = itemgetter(0)
 
 

@@ -34,7 +34,6 @@ EMPTY_MARKERS: frozenset[str] = frozenset({"", "-", "--", "—", "–", "n/a", "
 #: Characters agencies use as footnote markers after a value.
 FOOTNOTE_CHARS = "*†‡§¹²³"
 
-_WHITESPACE = re.compile(r"\s+")
 # Only digits, date punctuation and spaces: safe to squeeze spaces out (a spaced-out date).
 _SPACED_NUMERIC = re.compile(r"^[\d\s/.\-]+$")
 _MONTH_ABBREVIATION = re.compile(r"\b(Sept)\.?", re.IGNORECASE)
@@ -61,7 +60,9 @@ def clean_text(raw: str | None) -> str | None:
     """Trim, join wrapped lines with a space and collapse runs of whitespace; blank -> None."""
     if raw is None:
         return None
-    text = _WHITESPACE.sub(" ", raw).strip()
+    # str.split() cuts at runs of the characters ``\s`` matches (str.isspace) and drops
+    # those at the ends: the runs collapsed to one space, then trimmed.
+    text = " ".join(raw.split())
     return text or None
 
 
@@ -115,12 +116,34 @@ def squeeze_spaced(raw: str) -> str:
 
 def parse_date(raw: str | None, formats: Iterable[str] = DEFAULT_DATE_FORMATS) -> str | None:
     """A printed date -> ISO ``YYYY-MM-DD``; blank -> None; unreadable -> ValueError."""
+    if raw is None:
+        return None
+    tried = tuple(formats)
+    key = (raw, tried)
+    known = _dates_seen.get(key)
+    if known is not None:
+        return known
+    value = _parse_date(raw, tried)
+    if value is not None:
+        if len(_dates_seen) >= DATES_SEEN:
+            _dates_seen.clear()
+        _dates_seen[key] = value
+    return value
+
+
+#: Dates already read, by printed text and formats (a report repeats its dates on every
+#: page: each is read once), at most this many kept.
+DATES_SEEN = 20_000
+_dates_seen: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def _parse_date(raw: str, tried: tuple[str, ...]) -> str | None:
+    """``parse_date`` without the dates already read."""
     if is_empty(raw):
         return None
     text = squeeze_spaced(clean_text(raw) or "")
     # "Sept." is not a strptime abbreviation; "Jan." is handled by the "%b." formats.
     text = _MONTH_ABBREVIATION.sub("Sep", text)
-    tried = list(formats)
     for fmt in tried:
         try:
             return datetime.strptime(text, fmt).date().isoformat()

@@ -32,7 +32,16 @@ pytestmark = pytest.mark.packaging
 
 #: Left out of the copy the wheel is built from (the build writes build/ and *.egg-info).
 _NOT_SOURCES = shutil.ignore_patterns(
-    ".git", ".venv", ".compiled", "data", "build", "*.egg-info", "__pycache__", ".*_cache", "bench", "docs"
+    ".git",
+    ".venv",
+    ".compiled",
+    "data",
+    "build",
+    "*.egg-info",
+    "__pycache__",
+    ".*_cache",
+    "bench",
+    "docs",
 )
 
 

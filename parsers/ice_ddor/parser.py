@@ -33,10 +33,10 @@ from parsers.checks import page_footer_check
 from parsers.cleaning import clean_text, join_wrapped, parse_date, parse_int
 from parsers.ice_ddor.publish import DECLINED_CHARTS, DECLINED_QUERIES, TOP_QUERIES
 from parsers.reading.cells import extract_cells
-from parsers.reading.chars import light_chars, text_line_dicts
+from parsers.reading.chars import chars_within, light_chars, text_line_dicts
 from parsers.reading.furniture import first_page_text, open_pdf, running_lines
 from parsers.reading.grid import find_tables
-from parsers.reading.words import extract_words
+from parsers.reading.words import word_texts
 
 #: The DDOR tables are fully ruled (every cell is a stroked rectangle).
 DDOR_RULED_TABLE_SETTINGS: dict[str, Any] = {
@@ -361,8 +361,9 @@ def _state_codes_in_first_column(page: Any, table: Any) -> int:
         return 0
     x0, x1 = first[0], first[2]
     top, bottom = table.bbox[1], table.bbox[3]
-    words = extract_words(light_chars(page.within_bbox((x0, top, x1, bottom))))
-    return sum(1 for w in words if _STATE_CODE.match(w["text"]))
+    # The words of ``page.within_bbox(...)``, their texts only.
+    texts = word_texts(chars_within(light_chars(page), (x0, top, x1, bottom)))
+    return sum(1 for text in texts if _STATE_CODE.match(text))
 
 
 def _emit_rows(result: ParseResult, sections: dict[str, _SectionRows]) -> None:

@@ -48,6 +48,24 @@ def light_chars(page: Any) -> list[Char]:
     return page.chars  # type: ignore[no-any-return]
 
 
+def chars_within(chars: list[Char], bbox: tuple[float, float, float, float]) -> list[Char]:
+    """``pdfplumber.utils.within_bbox(chars, bbox)`` (what a ``page.within_bbox(bbox)`` crop
+    keeps of its page's characters): those whose box lies wholly inside ``bbox``, by the
+    same comparisons as pdfplumber's overlap test, written out (no call per character)."""
+    left, top, right, bottom = bbox
+    return [
+        c
+        for c in chars
+        if (x0 := c["x0"]) >= left
+        and (c_top := c["top"]) >= top
+        and (x1 := c["x1"]) <= right
+        and (c_bottom := c["bottom"]) <= bottom
+        and (width := x1 - x0) >= 0
+        and (height := c_bottom - c_top) >= 0
+        and height + width > 0
+    ]
+
+
 def light_of(full: Char) -> Char:
     """The light dict of a character pdfplumber's dict was made for (kept under ``full``)."""
     return {

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from functools import cached_property
 from operator import itemgetter
 from types import FunctionType
 from typing import Any
 
 from pdfplumber import table as plumber_table
-from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables
+from pdfplumber.table import Table, TableFinder, TableSettings
+from pdfplumber.table import cells_to_tables as plumber_cells_to_tables
 
 from parsers.reading.words import _clusters
 
@@ -75,13 +77,19 @@ def intersections_to_cells(
     """``pdfplumber.table.intersections_to_cells``: for each point in sorted order, the
     smallest cell it is the top left corner of, found by the same search."""
     points = sorted(intersections)
-    v_sets = {p: {_bbox(e) for e in intersections[p]["v"]} for p in points}
-    h_sets = {p: {_bbox(e) for e in intersections[p]["h"]} for p in points}
+    boxes: dict[int, BBox] = {}  # each ruling's box, made once (it passes many points)
 
-    def connects(p1: Point, p2: Point) -> bool:
-        if p1[0] == p2[0] and not v_sets[p1].isdisjoint(v_sets[p2]):
-            return True
-        return p1[1] == p2[1] and not h_sets[p1].isdisjoint(h_sets[p2])
+    def box_set(rulings: list[dict[str, Any]]) -> set[BBox]:
+        found = set()
+        for e in rulings:
+            box = boxes.get(id(e))
+            if box is None:
+                box = boxes[id(e)] = (e["x0"], e["top"], e["x1"], e["bottom"])
+            found.add(box)
+        return found
+
+    v_sets = {p: box_set(intersections[p]["v"]) for p in points}
+    h_sets = {p: box_set(intersections[p]["h"]) for p in points}
 
     # Points after each one in sorted order that share its x (so lie below it) or its y
     # (so lie to its right), in sorted order: the lists pdfplumber filters out of the rest.
@@ -93,41 +101,35 @@ def intersections_to_cells(
     place_in_column = {p: i for same_x in column.values() for i, p in enumerate(same_x)}
     place_in_row = {p: i for same_y in row.values() for i, p in enumerate(same_y)}
 
+    # pdfplumber's ``edge_connects(p1, p2)`` for two points on one column (a ruling through
+    # both among their vertical ones) or on one row (among their horizontal ones): every
+    # pair tested below shares its x or its y, never both (points are distinct).
     cells: list[BBox] = []
     for pt in points:
-        below = column[pt[0]][place_in_column[pt] + 1 :]
-        right = [r for r in row[pt[1]][place_in_row[pt] + 1 :] if connects(pt, r)]
+        h_set = h_sets[pt]
+        right = [r for r in row[pt[1]][place_in_row[pt] + 1 :] if not h_set.isdisjoint(h_sets[r])]
         if not right:
             continue
-        cell = _smallest_cell(pt, below, right, intersections, connects)
-        if cell is not None:
-            cells.append(cell)
+        v_set = v_sets[pt]
+        for below_pt in column[pt[0]][place_in_column[pt] + 1 :]:
+            if v_set.isdisjoint(v_sets[below_pt]):
+                continue
+            below_h = h_sets[below_pt]
+            found = None
+            for right_pt in right:
+                bottom_right = (right_pt[0], below_pt[1])
+                corner_v = v_sets.get(bottom_right)
+                if (
+                    corner_v is not None
+                    and not corner_v.isdisjoint(v_sets[right_pt])
+                    and not h_sets[bottom_right].isdisjoint(below_h)
+                ):
+                    found = (pt[0], pt[1], bottom_right[0], bottom_right[1])
+                    break
+            if found is not None:
+                cells.append(found)
+                break
     return cells
-
-
-def _smallest_cell(
-    pt: Point,
-    below: list[Point],
-    right: list[Point],
-    intersections: dict[Point, Any],
-    connects: Any,
-) -> BBox | None:
-    for below_pt in below:
-        if not connects(pt, below_pt):
-            continue
-        for right_pt in right:
-            bottom_right = (right_pt[0], below_pt[1])
-            if (
-                bottom_right in intersections
-                and connects(bottom_right, right_pt)
-                and connects(bottom_right, below_pt)
-            ):
-                return (pt[0], pt[1], bottom_right[0], bottom_right[1])
-    return None
-
-
-def _bbox(obj: dict[str, Any]) -> BBox:
-    return (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
 
 
 def _snapped(
@@ -230,6 +232,56 @@ _get_edges = FunctionType(
 )
 
 
+def cells_to_tables(cells: list[BBox]) -> list[list[BBox]]:
+    """``pdfplumber.table.cells_to_tables``: the same tables of the same cells in the same
+    order. pdfplumber removes each cell it places from the list of those left by value (a
+    scan of the list per cell); here each pass keeps the cells it leaves in order, which
+    is the same list when no two cells are equal (one cell per crossing point, so never
+    from ``intersections_to_cells``; pdfplumber's own function is run otherwise)."""
+    if len(set(cells)) != len(cells):
+        return plumber_cells_to_tables(cells)
+    remaining = list(cells)
+    tables: list[list[BBox]] = []
+    corners: set[Point] = set()
+    current: list[BBox] = []
+    while remaining:
+        placed = len(current)
+        left: list[BBox] = []
+        for cell in remaining:
+            x0, top, x1, bottom = cell
+            cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            # The first cell of a table, or one touching it on a corner.
+            if not current or not corners.isdisjoint(cell_corners):
+                corners.update(cell_corners)
+                current.append(cell)
+            else:
+                left.append(cell)
+        remaining = left
+        if len(current) == placed:  # the pass added no cell: the table is whole
+            tables.append(list(current))
+            corners.clear()
+            current.clear()
+    if current:
+        tables.append(list(current))
+    ordered = sorted(tables, key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in ordered if len(t) > 1]
+
+
+class _Table(Table):
+    """pdfplumber's ``Table``, its box and rows made once: a template reads the rows for
+    the cells' text, again for the rows' boxes (and the DDOR for its first column), and
+    pdfplumber's properties make them anew each time from the cells, which no step
+    changes."""
+
+    @cached_property
+    def bbox(self) -> BBox:
+        return super().bbox
+
+    @cached_property
+    def rows(self) -> list[Any]:
+        return super().rows
+
+
 class _TableFinder(TableFinder):
     """pdfplumber's ``TableFinder`` with the edge merging, crossing and cell steps above."""
 
@@ -245,7 +297,7 @@ class _TableFinder(TableFinder):
             self.settings.intersection_y_tolerance,
         )
         self.cells = intersections_to_cells(self.intersections)
-        self.tables = [Table(self.page, group) for group in cells_to_tables(self.cells)]
+        self.tables = [_Table(self.page, group) for group in cells_to_tables(self.cells)]
 
 
 def find_tables(page: Any, settings: Any = None) -> list[Any]:

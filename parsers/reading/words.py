@@ -30,6 +30,9 @@ from pdfplumber.utils.text import extract_text as plumber_extract_text
 
 Char = dict[str, Any]
 WordTuple = tuple[dict[str, Any], list[Char]]
+#: An upright word as ``_runs`` makes it: (x0, top, x1, bottom, characters), its box
+#: ``_box(characters)``.
+WordRecord = tuple[float, float, float, float, list[Char]]
 
 _upright = itemgetter("upright")
 _x0 = itemgetter("x0")
@@ -40,6 +43,10 @@ TOLERANCES = frozenset({"x_tolerance", "y_tolerance"})
 _PAGE_DEFAULTS = frozenset({"layout_bbox", "layout_width", "layout_height"})
 
 
+#: No value at all (``_clusters``' last value before the first).
+_NO_VALUE = object()
+
+
 def _clusters(objects: list[Any], key: str, tolerance: float) -> list[list[Any]]:
     """``cluster_objects(objects, itemgetter(key), tolerance)``: objects stably sorted by
     their value's cluster, one list per cluster."""
@@ -48,8 +55,15 @@ def _clusters(objects: list[Any], key: str, tolerance: float) -> list[list[Any]]
     # The clusters are numbered 0, 1, ... in order, each holding at least one value: a
     # list per number, filled in the objects' order, is the stable sort grouped.
     clusters: list[list[Any]] = [[] for _ in range(len(set(index.values())))]
+    # Characters of one string share their top (the same float): its cluster is looked
+    # up once (a float is hashed anew at every lookup).
+    last: Any = _NO_VALUE
+    target: list[Any] = []
     for o, v in zip(objects, values, strict=True):
-        clusters[index[v]].append(o)
+        if v is not last:
+            last = v
+            target = clusters[index[v]]
+        target.append(o)
     return clusters
 
 
@@ -66,10 +80,10 @@ def _box(chars: list[Char]) -> tuple[float, float, float, float]:
     )
 
 
-def _merge(chars: list[Char]) -> dict[str, Any]:
+def _merge(word: WordRecord) -> dict[str, Any]:
     """``WordExtractor.merge_chars`` for upright text read left to right."""
+    x0, top, x1, bottom, chars = word
     first = chars[0]
-    x0, top, x1, bottom = _box(chars)
     doctop_adj = first["doctop"] - first["top"]
     return {
         "text": _text(chars),
@@ -85,52 +99,75 @@ def _merge(chars: list[Char]) -> dict[str, Any]:
     }
 
 
-def _line_words(line: list[Char], x_tolerance: float, y_tolerance: float) -> list[list[Char]]:
-    """``WordExtractor.iter_chars_to_words`` for one line sorted left to right."""
-    words: list[list[Char]] = []
+def _line_words(line: list[Char], x_tolerance: float, y_tolerance: float) -> list[WordRecord]:
+    """``WordExtractor.iter_chars_to_words`` for one line sorted left to right, each word
+    with its box (``_box``'s: the line is sorted by x0, so a word's first character has
+    its least x0; the others the first least or greatest value met, as ``min``/``max``)."""
+    words: list[WordRecord] = []
+    add = words.append
     word: list[Char] = []
-    # The last character of ``word``: its x0, x1 and top.
+    # The last character of ``word``: its x0, x1 and top; and the word's box so far.
     last_x0 = last_x1 = last_top = 0.0
+    # Characters of one string share their top (the same float): within the tolerance
+    # of each other, unless the tolerance is below 0.
+    negative = y_tolerance < 0
+    w_x0 = w_top = w_x1 = w_bottom = 0.0
     for char in line:
         text = char["text"]
         if text.isspace():
             if word:
-                words.append(word)
+                add((w_x0, w_top, w_x1, w_bottom, word))
             word = []
         elif text == "":  # `"" in ""`: pdfplumber's punctuation split takes it alone
             if word:
-                words.append(word)
-            words.append([char])
+                add((w_x0, w_top, w_x1, w_bottom, word))
+            add((char["x0"], char["top"], char["x1"], char["bottom"], [char]))
             word = []
         else:
             x = char["x0"]
             top = char["top"]
+            x1 = char["x1"]
             if word and not (
-                x < last_x0 or x > last_x1 + x_tolerance or abs(top - last_top) > y_tolerance
+                x < last_x0
+                or x > last_x1 + x_tolerance
+                or ((top is not last_top or negative) and abs(top - last_top) > y_tolerance)
             ):
                 word.append(char)
+                if x1 > w_x1:
+                    w_x1 = x1
+                if top < w_top:
+                    w_top = top
+                bottom = char["bottom"]
+                if bottom > w_bottom:
+                    w_bottom = bottom
             else:
                 if word:
-                    words.append(word)
+                    add((w_x0, w_top, w_x1, w_bottom, word))
                 word = [char]
-            last_x0, last_x1, last_top = x, char["x1"], top
+                w_x0, w_top, w_x1, w_bottom = x, top, x1, char["bottom"]
+            last_x0, last_x1, last_top = x, x1, top
     if word:
-        words.append(word)
+        add((w_x0, w_top, w_x1, w_bottom, word))
     return words
 
 
 def _runs(
     chars: list[Char], x_tolerance: float, y_tolerance: float
 ) -> Iterator[tuple[bool, list[Any]]]:
-    """The characters in runs of the same ``upright``: an upright run as its words' lists
-    of characters, another run as pdfplumber's (word, characters) tuples."""
-    for upright, group in groupby(chars, key=_upright):
-        run = list(group)
+    """The characters in runs of the same ``upright``: an upright run as its words
+    (``WordRecord``: box and characters), another run as pdfplumber's (word, characters)
+    tuples."""
+    if not chars:
+        return
+    # Nearly every page is upright throughout: one run, the list itself.
+    runs: Any = [(True, chars)] if all(map(_upright, chars)) else groupby(chars, key=_upright)
+    for upright, group in runs:
+        run = list(group) if type(group) is not list else group
         if not upright:
             extractor = WordExtractor(x_tolerance=x_tolerance, y_tolerance=y_tolerance)
             yield False, list(extractor.iter_extract_tuples(run))
             continue
-        words: list[list[Char]] = []
+        words: list[WordRecord] = []
         for line in _clusters(run, "top", y_tolerance):
             line.sort(key=_x0)
             words.extend(_line_words(line, x_tolerance, y_tolerance))
@@ -175,7 +212,7 @@ def word_tuples(
     """``list(WordExtractor(x_tolerance=..., y_tolerance=...).iter_extract_tuples(chars))``."""
     out: list[WordTuple] = []
     for upright, words in _runs(chars, x_tolerance, y_tolerance):
-        out.extend([(_merge(w), w) for w in words] if upright else words)
+        out.extend([(_merge(w), w[4]) for w in words] if upright else words)
     return out
 
 
@@ -189,9 +226,21 @@ def word_boxes(
     out: list[tuple[float, float, float, float, str, list[Char]]] = []
     for upright, words in _page_runs(chars, x_tolerance, y_tolerance):
         if upright:
-            out.extend([(*_box(w), _text(w), w) for w in words])
+            out.extend([(x0, top, x1, bottom, _text(w), w) for x0, top, x1, bottom, w in words])
         else:
             out.extend([(d["x0"], d["top"], d["x1"], d["bottom"], d["text"], w) for d, w in words])
+    return out
+
+
+def word_texts(chars: list[Char]) -> list[str]:
+    """The text of each of ``extract_words(chars)``' words (default tolerances), without
+    their dicts."""
+    out: list[str] = []
+    for upright, words in _runs(chars, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE):
+        if upright:
+            out.extend([_text(w[4]) for w in words])
+        else:
+            out.extend([word["text"] for word, _ in words])
     return out
 
 
@@ -214,6 +263,10 @@ def extract_text(chars: list[Char], **kwargs: Any) -> str:
     line = _one_upright_line(chars, y_tolerance)
     if line is not None:
         return _line_text(line, x_tolerance, y_tolerance)
+    if all([c["upright"] for c in chars]):
+        text = _lines_text(chars, x_tolerance, y_tolerance)
+        if text is not None:
+            return text
     words = _word_tops(chars, x_tolerance, y_tolerance)
     index = _cluster_index([top for top, _ in words], y_tolerance)
     ordered = sorted(words, key=lambda w: index[w[0]])
@@ -223,16 +276,53 @@ def extract_text(chars: list[Char], **kwargs: Any) -> str:
 
 def cell_text(chars: list[Char]) -> str:
     """``extract_text(chars)`` with the default tolerances: a table cell's text (a few
-    characters, nearly always one upright line), without the general steps' setup."""
-    if len(chars) == 1:
-        char = chars[0]
-        if char["upright"]:  # one word of one letter (none for white space or no text)
-            text = char["text"]
-            return "" if text.isspace() else (LIGATURES.get(text) or text)
-    line = _one_upright_line(chars, DEFAULT_Y_TOLERANCE)
-    if line is not None:
-        return _line_text(line, DEFAULT_X_TOLERANCE, DEFAULT_Y_TOLERANCE)
-    return extract_text(chars)
+    characters, nearly always one upright line), as ``cell_texts`` makes a row's."""
+    return cell_texts([chars])[0]
+
+
+def cell_texts(cells: list[list[Char]]) -> list[str]:
+    """``[cell_text(chars) if chars else "" for chars in cells]``: a row's cells' texts in
+    one call, the one-character and the one-upright-line cases written out."""
+    out: list[str] = []
+    add = out.append
+    ligatures = LIGATURES
+    y_tolerance = DEFAULT_Y_TOLERANCE
+    for chars in cells:
+        if len(chars) == 1:
+            char = chars[0]
+            if char["upright"]:  # one word of one letter (none for white space or no text)
+                text = char["text"]
+                add("" if text.isspace() else (ligatures.get(text) or text))
+                continue
+        elif not chars:
+            add("")
+            continue
+        tops = [c["top"] for c in chars]
+        if not max(tops) <= min(tops) + y_tolerance or not all(map(_upright, chars)):
+            add(extract_text(chars))
+            continue
+        chars = sorted(chars, key=_x0)
+        add(_line_text(chars, DEFAULT_X_TOLERANCE, y_tolerance))
+    return out
+
+
+def _lines_text(chars: list[Char], x_tolerance: float, y_tolerance: float) -> str | None:
+    """``extract_text(chars, ...)`` for upright characters whose lines (clusters of their
+    tops) each lie within ``y_tolerance``: then the words' tops, taken from their lines,
+    cluster as the lines do (a gap wider than the tolerance between two lines' tops is one
+    between their words' tops too, and inside a line none can be), so each line of text
+    is one line's words. None when a line is taller (its words' tops may split it)."""
+    texts: list[str] = []
+    for line in _clusters(chars, "top", y_tolerance):
+        tops = [c["top"] for c in line]
+        if not max(tops) <= min(tops) + y_tolerance:
+            return None
+        line.sort(key=_x0)
+        text = _line_text(line, x_tolerance, y_tolerance)
+        # a line of white space alone has no word, so no line of text
+        if text or not all([c["text"].isspace() for c in line]):
+            texts.append(text)
+    return "\n".join(texts)
 
 
 def _line_text(line: list[Char], x_tolerance: float, y_tolerance: float) -> str:
@@ -242,6 +332,7 @@ def _line_text(line: list[Char], x_tolerance: float, y_tolerance: float) -> str:
     open_word = False  # a word is being read (``word`` in ``_line_words``)
     any_word = False
     last_x0 = last_x1 = last_top = 0.0
+    negative = y_tolerance < 0  # see ``_line_words``
     for char in line:
         text = char["text"]
         if text.isspace():
@@ -255,15 +346,20 @@ def _line_text(line: list[Char], x_tolerance: float, y_tolerance: float) -> str:
             x = char["x0"]
             top = char["top"]
             if not open_word or (
-                x < last_x0 or x > last_x1 + x_tolerance or abs(top - last_top) > y_tolerance
+                x < last_x0
+                or x > last_x1 + x_tolerance
+                or ((top is not last_top or negative) and abs(top - last_top) > y_tolerance)
             ):
                 if any_word:
                     pieces.append(" ")
                 any_word = True
                 open_word = True
-            pieces.append(LIGATURES.get(text) or text)
+            pieces.append(text)
             last_x0, last_x1, last_top = x, char["x1"], top
-    return "".join(pieces)
+    joined = "".join(pieces)
+    if _LIGATURE_LETTERS.isdisjoint(joined):  # no character's text is a ligature
+        return joined
+    return "".join([LIGATURES.get(piece) or piece for piece in pieces])
 
 
 def _one_upright_line(chars: list[Char], y_tolerance: float) -> list[Char] | None:
@@ -286,7 +382,7 @@ def _word_tops(
     words: list[tuple[float, list[Char]]] = []
     for upright, run in _page_runs(chars, x_tolerance, y_tolerance):
         if upright:
-            words.extend([(min([c["top"] for c in w]), w) for w in run])
+            words.extend([(w[1], w[4]) for w in run])
         else:
             words.extend([(word["top"], w) for word, w in run])
     return words
@@ -294,7 +390,21 @@ def _word_tops(
 
 def _text(chars: list[Char]) -> str:
     """A word's text as ``merge_chars`` joins it (ligatures expanded)."""
+    if len(chars) == 1:
+        text = chars[0]["text"]
+        return LIGATURES.get(text, text or "")
+    try:
+        text = "".join([c["text"] for c in chars])
+    except TypeError:  # a text of None: none at all
+        pass
+    else:
+        if _LIGATURE_LETTERS.isdisjoint(text):  # no character's text is a ligature
+            return text
     return "".join([LIGATURES.get(c["text"], c["text"] or "") for c in chars])
+
+
+#: Every letter of a ligature ``merge_chars`` expands.
+_LIGATURE_LETTERS = frozenset("".join(LIGATURES))
 
 
 class LightTextMap(TextMap):
@@ -392,7 +502,59 @@ def text_line_boxes(
     box of the characters that give it letters (all of them lie between its first and last
     letter, the span pdfplumber's search takes them from). None when a character's text
     holds a newline (the text map would cut the line there)."""
-    words = _word_tops(chars, x_tolerance, y_tolerance)
+    runs = _page_runs(chars, x_tolerance, y_tolerance)
+    if not all([upright for upright, _ in runs]):
+        return _char_line_boxes(_word_tops(chars, x_tolerance, y_tolerance), y_tolerance)
+    # Upright words: each word's characters all give letters (white space makes no word;
+    # a character of no text is a word by itself), so a line's box is its words' boxes
+    # but those of no text, and its letters are its words' texts.
+    words = [w for _, run in runs for w in run]
+    index = _cluster_index([w[1] for w in words], y_tolerance)
+    out: list[dict[str, Any]] = []
+    pieces: list[str] = []  # the line's words and spaces, as page_textmap writes them
+    boxes: list[WordRecord] = []  # the words giving them letters
+    previous = None
+    for word in words:
+        line = index[word[1]]
+        if previous is not None and line != previous:
+            _add_line_of_words(out, pieces, boxes)
+            pieces, boxes = [], []
+        elif pieces:  # no space after words without letters at a line's start
+            pieces.append(" ")
+        previous = line
+        text = _text(word[4])
+        if text:
+            if "\n" in text:
+                return None
+            pieces.append(text)
+            boxes.append(word)
+    if previous is not None:
+        _add_line_of_words(out, pieces, boxes)
+    return out
+
+
+def _add_line_of_words(
+    out: list[dict[str, Any]], pieces: list[str], words: list[WordRecord]
+) -> None:
+    """One line of ``text_line_boxes``, unless blank: its box the words' (the least or
+    greatest value met first, as ``_box`` over their characters in order)."""
+    text = "".join(pieces).strip(" ")
+    if not text.strip():
+        return
+    if len(words) == 1:
+        x0, top, x1, bottom, _ = words[0]
+    else:
+        x0 = min([w[0] for w in words])
+        top = min([w[1] for w in words])
+        x1 = max([w[2] for w in words])
+        bottom = max([w[3] for w in words])
+    out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom})
+
+
+def _char_line_boxes(
+    words: list[tuple[float, list[Char]]], y_tolerance: float
+) -> list[dict[str, Any]] | None:
+    """``text_line_boxes`` from each word's top and characters (any reading direction)."""
     index = _cluster_index([top for top, _ in words], y_tolerance)
     out: list[dict[str, Any]] = []
     pieces: list[str] = []  # the line's letters and spaces, as page_textmap writes them

@@ -14,6 +14,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from parsers.templates.spec import EXTRA_COLUMN, TableTemplate, type_value
 
@@ -57,7 +58,12 @@ class Layout:
 
     def is_header(self, cells: list[str | None]) -> bool:
         """The header printed again inside the table (one-row headers only)."""
-        return [norm(c) for c in cells] == [norm(h) for h in self.headers]
+        return [norm(c) for c in cells] == self._normed_headers
+
+    @cached_property
+    def _normed_headers(self) -> list[str]:
+        """``norm`` of each header text (asked of every row read)."""
+        return [norm(h) for h in self.headers]
 
 
 def match_layout(table: TableTemplate, found: list[str]) -> Layout | None:

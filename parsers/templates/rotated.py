@@ -79,7 +79,8 @@ def fix_rotated_cells(table: Any, cells: list[list[str | None]]) -> list[list[st
     rotated = [
         c
         for c in chars
-        if (m := c.get("matrix"))
+        if "matrix" in c
+        and (m := c["matrix"])
         and m[1]
         and abs(float(m[1])) > abs(float(m[0]))
         and c["text"].strip()

@@ -43,6 +43,24 @@ def test_parse_date_with_formats_and_errors() -> None:
         parse_date("13/45/2016")
 
 
+def test_a_date_read_again_under_other_formats_is_read_under_them() -> None:
+    # Dates already read are kept by text and formats: the same text under other formats
+    # is read (or refused) anew, and a refused one is refused every time.
+    assert parse_date("03/04/16", ["%m/%d/%y"]) == "2016-03-04"
+    assert parse_date("03/04/16", ("%d/%m/%y",)) == "2016-04-03"
+    assert parse_date("03/04/16", ["%m/%d/%y"]) == "2016-03-04"
+    for _ in range(2):
+        with pytest.raises(ValueError, match="not a date in formats %Y-%m-%d: '03/04/16'"):
+            parse_date("03/04/16", ["%Y-%m-%d"])
+
+
+def test_clean_text_collapses_every_kind_of_white_space() -> None:
+    # What ``\s`` matches: no-break, em and file-separator spaces included.
+    assert clean_text("\xa0Dona\u2003\u2003Ana\x1c\tCounty\r\n") == "Dona Ana County"
+    assert clean_text("\u2028\x0b\x0c") is None
+    assert clean_text("a\u200bb") == "a\u200bb"  # a zero-width space is not white space
+
+
 def test_squeeze_only_numeric() -> None:
     assert squeeze_spaced("0 3 / 2 5 / 2 0 16") == "03/25/2016"
     assert squeeze_spaced("Jan 5, 2017") == "Jan 5, 2017"

@@ -8,11 +8,12 @@ from typing import Any
 
 import pdfplumber
 import pytest
+from pdfplumber import utils as plain_utils
 
 from parsers.generic import extract_tables
 from parsers.ice_ddor.parser import PARSER as DDOR
 from parsers.reading import document as pdf_pages
-from parsers.reading.chars import light_chars, text_line_dicts
+from parsers.reading.chars import chars_within, light_chars, text_line_dicts
 from parsers.reading.document import FastPDF, forget
 from parsers.registry import get_parser
 from tests.parsers.reading.test_document import TEMPLATE_FIXTURES, _comparable
@@ -71,6 +72,29 @@ def test_a_crops_light_characters_are_the_crop_of_the_pages() -> None:
         assert _light(mine) == _light(theirs)
         within = light_chars(fast.pages[0].within_bbox(box))
         assert _light(within) == _light(plain.pages[0].within_bbox(box).chars)
+
+
+@pytest.mark.parametrize("relative", PAGES)
+def test_characters_within_a_box_are_pdfplumbers(relative: str) -> None:
+    # Boxes cutting through characters, holding none, the whole page, and one of no width.
+    with pdfplumber.open(fixture(relative)) as plain, FastPDF.open(fixture(relative)) as fast:
+        for theirs_page, fast_page in zip(plain.pages[:3], fast.pages, strict=False):
+            width, height = float(theirs_page.width), float(theirs_page.height)
+            boxes = [
+                (0.0, 0.0, width, height),
+                (0.0, 0.0, width / 3, height / 2),
+                (width / 4, height / 5, width * 0.6, height * 0.7),
+                (width / 2, 0.0, width / 2, height),
+                (width, height, width, height),
+            ]
+            boxes += [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in theirs_page.chars[:50]]
+            for box in boxes:
+                theirs = plain_utils.within_bbox(theirs_page.chars, box)
+                assert chars_within(theirs_page.chars, box) == theirs
+                mine = chars_within(light_chars(fast_page), box)
+                assert _light(mine) == _light(theirs)
+                if box[2] > box[0] and box[3] > box[1]:  # a crop has an area
+                    assert _light(light_chars(fast_page.within_bbox(box))) == _light(theirs)
 
 
 def test_text_lines_are_pdfplumbers_without_their_characters() -> None:

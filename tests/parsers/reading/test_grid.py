@@ -4,6 +4,7 @@ tables, on every page of every fixture PDF, with ruled and with text settings.""
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pdfplumber
@@ -51,6 +52,11 @@ def test_crossings_cells_and_tables_are_pdfplumbers(relative: str) -> None:
                 assert ours.cells == theirs.cells
                 assert [t.bbox for t in ours.tables] == [t.bbox for t in theirs.tables]
                 assert [t.cells for t in ours.tables] == [t.cells for t in theirs.tables]
+                for mine, plain in zip(ours.tables, theirs.tables, strict=True):
+                    # rows made once and kept (asked twice), as pdfplumber makes them
+                    assert [r.cells for r in mine.rows] == [r.cells for r in plain.rows]
+                    assert [r.bbox for r in mine.rows] == [r.bbox for r in plain.rows]
+                    assert mine.bbox == plain.bbox
                 compared += len(theirs.cells)
     if relative.endswith(("nics-background-checks-2015-11.pdf", "schools.pdf")):
         assert compared > 1000  # ruled pages: the comparison is not vacuous
@@ -122,3 +128,20 @@ def test_merged_edges_are_pdfplumbers_key_for_key(tolerances: tuple[float, ...])
                 assert [list(e.items()) for e in ours] == [list(e.items()) for e in theirs]
                 merged += len(theirs)
     assert merged > 300  # not vacuous: hundreds of merged rulings
+
+
+def test_tables_of_made_up_cells_are_pdfplumbers() -> None:
+    # Cells of a lattice taken at random, in random order (tables joined only through cells
+    # met later in a pass, several passes), and lists with a cell twice (pdfplumber's own
+    # function then).
+    rng = random.Random(26)
+    for _ in range(300):
+        lattice = [
+            (float(x), float(y), float(x + rng.choice([1, 2])), float(y + rng.choice([1, 2])))
+            for x in range(6)
+            for y in range(6)
+        ]
+        cells = rng.sample(lattice, rng.randint(0, 14))
+        if rng.random() < 0.2 and cells:
+            cells.insert(rng.randrange(len(cells)), rng.choice(cells))
+        assert table_grid.cells_to_tables(cells) == plumber_table.cells_to_tables(cells)

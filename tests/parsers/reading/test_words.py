@@ -53,6 +53,8 @@ def test_words_text_and_lines_are_pdfplumbers(relative: str) -> None:
                 assert fast_text.extract_words(chars, **kwargs) == plumber_text.extract_words(
                     chars, **kwargs
                 )
+                if not kwargs:
+                    assert fast_text.word_texts(chars) == [w["text"] for w, _ in theirs]
                 assert fast_text.extract_text(chars, **kwargs) == plumber_text.extract_text(
                     chars, **kwargs
                 )
