@@ -50,6 +50,7 @@ MODULES: tuple[str, ...] = (
     "parsers.reading.grid",
     "parsers.reading.paths",
     "parsers.reading.operators",
+    "parsers.reading.ascii85",
     "parsers.reading.pagelist",
     "parsers.accounting",
     "parsers.cleaning",

@@ -41,12 +41,13 @@ print(json.dumps({{"results": results, "compiled": compiled}}))
 
 
 def _python_json(script: str, **env: str) -> Any:
-    """Run ``script`` in a new interpreter from the repository, with ``env`` added; the JSON
-    of its last line of output."""
+    """Run ``script`` in a new interpreter from the repository, with ``env`` added (and
+    ``RECORDS_PURE_PYTHON`` only if there); the JSON of its last line of output."""
+    base = {k: v for k, v in os.environ.items() if k != speedups.PURE_ENV}
     out = subprocess.run(
         [sys.executable, "-c", script],
         cwd=REPO,
-        env={**os.environ, **env},
+        env={**base, **env},
         capture_output=True,
         text=True,
         timeout=600,
@@ -69,6 +70,7 @@ needs_cython = pytest.mark.skipif(
 
 
 @needs_cython
+@pytest.mark.skipif(speedups.pure(), reason="RECORDS_PURE_PYTHON: the suite runs as Python")
 def test_make_install_built_every_module_from_the_source_on_disk() -> None:
     """``make test`` runs the build first, so the suite runs the compiled modules."""
     states = speedups.status()
@@ -110,7 +112,10 @@ print(json.dumps({{"file": pkg.hot.__file__, "answer": pkg.hot.answer()}}))
 
 
 @needs_cython
-def test_an_extension_is_loaded_only_while_its_source_is_unchanged(tmp_path: Path) -> None:
+def test_an_extension_is_loaded_only_while_its_source_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(speedups.PURE_ENV, raising=False)
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
@@ -141,6 +146,7 @@ def test_an_extension_is_loaded_only_while_its_source_is_unchanged(tmp_path: Pat
 def test_without_cython_the_build_says_so_and_nothing_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv(speedups.PURE_ENV, raising=False)
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "hot.py").write_text("x = 1\n")
