@@ -29,15 +29,12 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
-import shutil
 import sys
 import sysconfig
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 #: The modules compiled: where a parse spends its time (reading the page, words and cells,
 #: the templates' engine, the accounting, the DDOR).
@@ -104,12 +101,14 @@ def _recorded(extension: Path) -> str | None:
         return None
 
 
-@dataclass
 class _Finder(importlib.abc.MetaPathFinder):
-    """Finds a listed module's extension when it was built from the ``.py`` file on disk."""
+    """Finds a listed module's extension when it was built from the ``.py`` file on disk.
+    (A plain class: dataclasses would import ``inspect``, 14 ms, in every process.)"""
 
-    modules: frozenset[str]
-    stale: set[str] = field(default_factory=set)
+    def __init__(self, modules: frozenset[str]) -> None:
+        self.modules = modules
+        #: Modules whose extension was passed over: built from another version.
+        self.stale: set[str] = set()
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
@@ -177,8 +176,7 @@ def status(root: Path = ROOT, modules: Iterable[str] = MODULES) -> dict[str, str
     return out
 
 
-@dataclass
-class Built:
+class Built(NamedTuple):
     """What ``build`` did: modules compiled now, and those already up to date."""
 
     compiled: list[str]
@@ -191,6 +189,9 @@ def build(
     """Compile each of ``modules`` (sources under ``root``) whose extension is missing or
     stale into ``root/.compiled``. Raises SpeedupsUnavailable when Cython or a C compiler
     is missing, or the compiler fails (with the end of its output)."""
+    import shutil  # the build's imports: the finder's are kept few (every process loads it)
+    import tempfile
+
     wanted: list[tuple[str, bytes]] = []
     fresh: list[str] = []
     for module in modules:
