@@ -12,18 +12,9 @@ from typing import Any
 
 import pytest
 
+from bench.fixtures import TEMPLATE_FIXTURES  # the six the speed bench times
 from records.core import speedups
 from tests.shared import REPO
-
-#: The six template fixtures the speed bench times (bench/fixtures.py), by parser.
-TEMPLATE_FIXTURES = {
-    "ca-warn": "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
-    "fbi-nics": "real/pdfplumber/nics-background-checks-2015-11.pdf",
-    "mn-major-contributions": "real/tabula-java/schools.pdf",
-    "ca-medi-cal-plans": "real/camelot/row_span_1.pdf",
-    "ok-able-licenses": "real/camelot/m27.pdf",
-    "ice-ddor": "ddor/ddor2017_01-28to02-03.pdf",
-}
 
 _PARSE_ALL = """
 import hashlib, json
@@ -101,6 +92,16 @@ def test_the_template_fixtures_give_the_same_results_compiled_and_as_python() ->
     assert compiled["results"]["ice-ddor"][0] == 371
 
 
+def _hot_module(root: Path, text: str) -> Path:
+    """``root/pkg/hot.py`` holding ``text`` (module ``pkg.hot``)."""
+    package = root / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    source = package / "hot.py"
+    source.write_text(text)
+    return source
+
+
 _IMPORT_HOT = """
 import json, sys
 sys.path.insert(0, {root!r})
@@ -116,11 +117,7 @@ def test_an_extension_is_loaded_only_while_its_source_is_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(speedups.PURE_ENV, raising=False)
-    package = tmp_path / "pkg"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    source = package / "hot.py"
-    source.write_text("def answer():\n    return sum(i * 0.1 for i in range(10))\n")
+    source = _hot_module(tmp_path, "def answer():\n    return sum(i * 0.1 for i in range(10))\n")
     assert speedups.status(tmp_path, ["pkg.hot"]) == {"pkg.hot": "not built"}
 
     built = speedups.build(["pkg.hot"], root=tmp_path, jobs=1)
@@ -147,9 +144,7 @@ def test_without_cython_the_build_says_so_and_nothing_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(speedups.PURE_ENV, raising=False)
-    package = tmp_path / "pkg"
-    package.mkdir()
-    (package / "hot.py").write_text("x = 1\n")
+    _hot_module(tmp_path, "x = 1\n")
     monkeypatch.setitem(sys.modules, "Cython.Build", None)  # import fails as if not installed
     with pytest.raises(speedups.SpeedupsUnavailable, match=r"Cython is not installed.*\[speed\]"):
         speedups.build(["pkg.hot"], root=tmp_path)
