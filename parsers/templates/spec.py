@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -446,11 +445,6 @@ def page_numbers(spec: str | None, count: int) -> list[int]:
     return pages
 
 
-#: ``parse_date`` remembered per (text, formats): a report prints the same dates on many
-#: rows, and each try of a format is a ``strptime`` (an unreadable date raises each time).
-_parse_date = lru_cache(maxsize=4096)(parse_date)
-
-
 def type_value(column: ColumnSpec, raw: str | None) -> Any:
     """One cell's text -> the column's type; ValueError names the text."""
     text = raw
@@ -463,7 +457,7 @@ def type_value(column: ColumnSpec, raw: str | None) -> Any:
     if column.type == "float":
         return parse_float(text)
     if column.type == "date":
-        return _parse_date(text, column.formats)
+        return parse_date(text, column.formats)  # remembers the dates it has read
     if column.type == "boolean":
         if text is None:
             return None
