@@ -4,12 +4,11 @@ Generates N DDOR-style weekly reports (synthetic, ``records.demo.sample_reports`
 127.0.0.1, and times ``records.pipeline.run.run`` on them: a first run that loads everything and
 a second (weekly, nothing changed) run that must download and parse nothing. Prints
 documents, pages and rows per second, what the second run fetched (requests, 304 answers,
-body bytes), each run's CPU seconds (this process, which also serves the site, and its child
-processes: the crawl child and the parse workers) and the second run's time as a share of the
-first's. A script, not a test:
+body bytes), each run's CPU seconds (this process and its child processes: the crawl child and
+the parse workers) and the second run's time as a share of the first's. A script, not a test:
 
     .venv/bin/python bench/bench_pipeline.py [--weeks 12] [--repo DIR] [--pairs N] [--cli]
-        [--timeline] [--cold]
+        [--timeline] [--cold] [--http10]
 
 In-process (the default), both runs are ``run()`` calls in this one process, as the jobs of
 ``records schedule`` are: like the scheduler at its start, the process first imports what its
@@ -23,6 +22,12 @@ crawl child runs from DIR too). ``--pairs N`` with ``--repo``: N pairs in turns,
 then this checkout's, each measure in a fresh process, and a table of both runs' times.
 ``--timeline``: the unchanged run's steps by the clock, in the parent and in its (forked)
 crawl child: where the time of a run that finds nothing new goes.
+
+The site is served by ``bench/site_server.py`` in a process of its own (the same server
+whichever checkout is timed), as a web server serves: HTTP/1.1, connections kept open.
+``--http10``: as Python's ``http.server`` defaults, which figures before 2026-12-07 used
+(then served by a thread of the timed process): HTTP/1.0, so each of the crawl's requests
+opened a TCP connection of its own, and a listen backlog of 5.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +59,7 @@ sys.path.insert(0, str(CODE))
 from db.connect import open_db  # noqa: E402 (the checkout timed is chosen above)
 from records.core.config import Config, load_config  # noqa: E402
 from records.core.paths import Paths  # noqa: E402
-from records.demo.run import DEMO_SOURCE, serve_folder, write_sources  # noqa: E402
+from records.demo.run import DEMO_SOURCE, write_sources  # noqa: E402
 from records.demo.sample_reports import weekly_series  # noqa: E402
 from records.pipeline.run import run  # noqa: E402
 
@@ -73,6 +80,27 @@ class Ran:
     documents_unchanged: int
     rows_added: int
     errors: int
+
+
+@contextmanager
+def serve_site(folder: Path, http10: bool = False) -> Iterator[str]:
+    """The site on 127.0.0.1 (``bench/site_server.py``: a process of its own, the same server
+    whichever checkout is timed); its URL."""
+    server = subprocess.Popen(
+        [sys.executable, str(HERE / "bench" / "site_server.py"), str(folder)]
+        + (["--http10"] if http10 else []),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        assert server.stdin is not None
+        server.stdin.close()
+        server.wait(timeout=60)
 
 
 #: Where ``--timeline`` writes its events (the crawl child appends to it too).
@@ -214,7 +242,11 @@ def warm_up(cli: bool, cold: bool) -> float | None:
 
 
 def measure(
-    weeks: int, cli: bool = False, timeline: Path | None = None, cold: bool = False
+    weeks: int,
+    cli: bool = False,
+    timeline: Path | None = None,
+    cold: bool = False,
+    http10: bool = False,
 ) -> dict[str, float | int | str | None]:
     """Both runs over a generated site of ``weeks`` reports, with the code at ``CODE``."""
     warm_s = warm_up(cli, cold)
@@ -231,7 +263,7 @@ def measure(
         (site / "index.html").write_text(f"<html><body><ul>{links}</ul></body></html>")
         (site / "robots.txt").write_text("User-agent: *\nAllow: /\n")
         paths = Paths(db=root / "r.db", archive=root / "archive", sources=root / "sources.toml")
-        with serve_folder(site) as url:
+        with serve_site(site, http10) as url:
             write_sources(paths.sources, url)
             config = load_config(paths.sources)
             cpu0, started = _cpu(), time.perf_counter()
@@ -256,6 +288,7 @@ def measure(
     return {
         "code": str(CODE)
         + (" (records run processes)" if cli else " (warm)" if warm_s is not None else ""),
+        "site": "HTTP/1.0, a connection per request" if http10 else "HTTP/1.1, kept open",
         "warm_s": warm_s,
         "reports": len(reports),
         "pages": pages,
@@ -279,7 +312,7 @@ def measure(
 
 def report(m: dict[str, Any]) -> None:
     first_s, second_s = float(m["first_s"]), float(m["second_s"])
-    print(f"code: {m['code']}")
+    print(f"code: {m['code']}; site served {m['site']}")
     if m["warm_s"] is not None:
         print(
             f"before the runs, once: crawl modules imported for forks in {m['warm_s']:.2f} s"
@@ -302,7 +335,7 @@ def report(m: dict[str, Any]) -> None:
     print(f"second / first: {second_s / first_s:.1%}")
 
 
-def pairs(weeks: int, other: Path, count: int, cli: bool, cold: bool) -> None:
+def pairs(weeks: int, other: Path, count: int, cli: bool, cold: bool, http10: bool) -> None:
     """``count`` pairs in turns, ``other``'s code first, each in a fresh process."""
     rows = []
     for n in range(count):
@@ -312,7 +345,8 @@ def pairs(weeks: int, other: Path, count: int, cli: bool, cold: bool) -> None:
                 [sys.executable, __file__, "--weeks", str(weeks), "--json"]
                 + (["--repo", str(code)] if code != HERE else [])
                 + (["--cli"] if cli else [])
-                + (["--cold"] if cold else []),
+                + (["--cold"] if cold else [])
+                + (["--http10"] if http10 else []),
                 capture_output=True,
                 text=True,
                 check=True,
@@ -356,17 +390,22 @@ def main() -> None:
     parser.add_argument(
         "--cold", action="store_true", help="in-process: no crawl modules imported before"
     )
+    parser.add_argument(
+        "--http10",
+        action="store_true",
+        help="serve the site as Python's HTTP/1.0 default (a connection per request)",
+    )
     args = parser.parse_args()
     if args.pairs:
         if args.repo is None:
             parser.error("--pairs needs --repo DIR (the checkout to take turns with)")
-        pairs(args.weeks, args.repo.resolve(), args.pairs, args.cli, args.cold)
+        pairs(args.weeks, args.repo.resolve(), args.pairs, args.cli, args.cold, args.http10)
         return
     if args.timeline and args.cli:
         parser.error("--timeline watches an in-process run (no --cli)")
     with tempfile.TemporaryDirectory(prefix="bench-timeline-") as tmp:
         timeline = Path(tmp) / "timeline.tsv" if args.timeline else None
-        m = measure(args.weeks, args.cli, timeline, args.cold)
+        m = measure(args.weeks, args.cli, timeline, args.cold, args.http10)
         if args.json:
             print(json.dumps(m))
         else:

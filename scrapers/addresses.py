@@ -129,11 +129,18 @@ class PrivateAddressMiddleware:
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
+        #: Hosts (and ports) this crawl found public: resolved once per crawl, not once
+        #: per request (a weekly run asks one agency host for every document it knows). A
+        #: name rebound to a private address later is refused where the connection resolves
+        #: it (``PublicOnlyResolver``).
+        self.passed: set[tuple[str, int]] = set()
 
     async def process_request(self, request: Any, spider: Any = None) -> None:
         spider = self.crawler.spider
         redirects = request.meta.get("redirect_urls") or []
         host, port = _port(request.url)
+        if (host, port) in self.passed:
+            return None
         source = getattr(spider, "source", None)
         entries = allowed_entries(getattr(source, "private_hosts", ()))
         if not host or host_allowed(host, port, entries):
@@ -142,6 +149,7 @@ class PrivateAddressMiddleware:
         if why:
             hop = f" (redirected from {redirects[0]})" if redirects else ""
             raise PrivateAddressRefused(f"{why}{hop}")
+        self.passed.add((host, port))
         return None
 
 

@@ -204,3 +204,49 @@ def test_connection_time_resolution_refuses_a_rebound_name() -> None:
         " (requests to private networks are refused; a source that must reach one lists the"
         " host in private_hosts)"
     )
+
+
+def test_a_public_host_is_resolved_once_per_crawl_and_a_private_one_every_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The early check resolves each public host once per crawl (60 requests to one agency
+    host were 60 lookups); a refused host is refused on every request."""
+    from types import SimpleNamespace
+
+    from scrapy.http import Request
+    from twisted.internet import defer
+
+    import scrapers.addresses as addresses
+
+    answers = {"agency.example.gov": ["93.184.215.14"], "rebind.example": ["10.0.0.5"]}
+    looked_up: list[str] = []
+
+    def resolve(host: str, port: int) -> list[str]:
+        looked_up.append(f"{host}:{port}")
+        return answers[host]
+
+    monkeypatch.setattr(addresses, "resolve", resolve)
+    # No reactor here: the lookup runs at once instead of in Twisted's thread pool.
+    monkeypatch.setattr(addresses, "deferToThread", lambda f, *a: defer.succeed(f(*a)))
+    monkeypatch.setattr(addresses, "maybe_deferred_to_future", lambda d: d)
+    monkeypatch.delenv(PRIVATE_HOSTS_ENV, raising=False)
+    crawler = SimpleNamespace(spider=SimpleNamespace(source=SimpleNamespace(private_hosts=())))
+    middleware = addresses.PrivateAddressMiddleware(crawler)
+
+    def check(url: str) -> Any:
+        outcome = defer.Deferred.fromCoroutine(middleware.process_request(Request(url)))
+        failures: list[Any] = []
+        outcome.addErrback(failures.append)
+        return failures[0].value if failures else None
+
+    for n in range(3):
+        assert check(f"https://agency.example.gov/reports/{n}.pdf") is None
+    assert check("http://agency.example.gov/other.pdf") is None  # another port
+    refused = [check("https://rebind.example/secret.pdf") for _ in range(2)]
+    assert [type(r).__name__ for r in refused] == ["PrivateAddressRefused"] * 2
+    assert looked_up == [
+        "agency.example.gov:443",
+        "agency.example.gov:80",
+        "rebind.example:443",
+        "rebind.example:443",
+    ]
