@@ -407,6 +407,7 @@ def page_tables(content: PageContent) -> list[PageTable]:
                         col_edges=rr.bounds,
                         method="row-ruled",
                         row_boxes=rr.row_boxes,
+                        warnings=[f"page {content.number}: {w}" for w in rr.warnings],
                     ),
                     words,
                 )

@@ -1,7 +1,12 @@
 """Tables ruled only between their rows: a stack of full-width rules with no column
 rulings (text-heavy tables such as lists of court cases). Each band between two rules is
 one row, however many lines its cells wrap to; the columns come from whitespace, as in an
-unruled table. Without the rules such a table reads as prose set in page columns."""
+unruled table. Without the rules such a table reads as prose set in page columns.
+
+Rows banded by shading (every other row on a filled band) are ruled by the bands' sides;
+a plain last band has no shaded band under it to close it, so its lines are read as one
+more band when they read as one record (``_closing_band``), and named in a warning when
+they look like the table's lines but cannot be told apart from rows of their own."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from parsers.generic.cell_text import cell_text
 from parsers.generic.columns import gutters
 from parsers.generic.model import BBox, Word
 from parsers.generic.rows import TextLine, is_numeric, text_lines
+from parsers.generic.shading import MIN_SHADING_SIZE
 
 #: Rules at least this share of the page width can separate a table's rows...
 MIN_RULE_SHARE = 0.5
@@ -39,6 +45,13 @@ MIN_FIGURES = 2
 #: A first column set this many times larger than the text beside it holds the side
 #: headings of a page's ruled-off sections (a report's back page), not a table's labels.
 SIDE_HEADING_SIZE = 1.25
+#: A plain band closing a shaded table: its first line starts within this many text
+#: heights under the last shaded band's bottom, and its lines follow each other this
+#: closely at most (text heights between them).
+CLOSING_FIRST_LINE_EMS = 1.0
+CLOSING_LINE_GAP_EMS = 0.6
+#: The bottom side of a shaded band and the last rule agree this closely (points).
+SHADING_SIDE_TOLERANCE = 1.0
 
 
 @dataclass
@@ -48,6 +61,10 @@ class RowRuledGrid:
     rows: list[list[str]]
     #: Each row's box: the band between its rules, across the table.
     row_boxes: list[BBox] = field(default_factory=list)
+    #: How many text lines each row's band holds (aligned with ``rows``).
+    line_counts: list[int] = field(default_factory=list)
+    #: What may be wrong with the rows (no page named; the caller adds it).
+    warnings: list[str] = field(default_factory=list)
 
 
 def _joined_rules(edges: list[dict[str, Any]]) -> list[tuple[float, float, float]]:
@@ -137,6 +154,7 @@ def _grid(
     tabular: list[bool] = []
     boxes: list[tuple[float, float]] = []
     bands: list[BBox] = []
+    counts: list[int] = []
     wrapped = several = 0
     first_heights: list[float] = []
     other_heights: list[float] = []
@@ -158,6 +176,7 @@ def _grid(
         tabular.append(any(line.tabular for line in lines))
         boxes.append((lines[0].top, lines[-1].bottom))
         bands.append((x0, top, x1, bottom))
+        counts.append(len(lines))
         wrapped += len(lines) > 1
     if _side_headings(first_heights, other_heights):
         return None
@@ -183,7 +202,73 @@ def _grid(
         bounds=[x0, *mids, x1],
         rows=rows,
         row_boxes=bands[first : last + 1],
+        line_counts=counts[first : last + 1],
     )
+
+
+def _shading_bottom(edges: list[dict[str, Any]], y: float, x0: float, x1: float) -> bool:
+    """Whether the rule at ``y`` is the bottom of a shaded band across the stack: a filled,
+    unstroked rectangle's side ends there."""
+    tol = SHADING_SIDE_TOLERANCE
+    return any(
+        e["orientation"] == "v"
+        and e.get("fill")
+        and not e.get("stroke")
+        and abs(e["bottom"] - y) <= tol
+        and e["bottom"] - e["top"] >= MIN_SHADING_SIZE
+        and x0 - RULE_END_TOLERANCE <= e["x0"] <= x1 + RULE_END_TOLERANCE
+        for e in edges
+    )
+
+
+def _lines_under(lines: list[TextLine], y: float, em: float) -> list[TextLine]:
+    """The lines set right under ``y`` one after the other, as a band's lines are."""
+    taken: list[TextLine] = []
+    for line in lines:
+        if line.bottom <= y:
+            continue
+        gap = line.top - (taken[-1].bottom if taken else y)
+        if gap > (CLOSING_LINE_GAP_EMS if taken else CLOSING_FIRST_LINE_EMS) * em:
+            break
+        taken.append(line)
+    return taken
+
+
+def _closing_band(
+    grid: RowRuledGrid, words: list[Word], x0: float, x1: float, ys: list[float], em: float
+) -> RowRuledGrid:
+    """``grid`` with one more row: the lines right under its last shaded band, when they
+    read as one record (a first line across several columns, then wrapped lines filling
+    fewer, no more lines than a band holds, within a band's height); else ``grid``, with a
+    warning when they look like its lines but cannot be told from rows of their own."""
+    inside = [w for w in words if x0 <= w.xmid <= x1]
+    taken = _lines_under(text_lines([w for w in inside if w.ymid > ys[-1]], em), ys[-1], em)
+    if len(taken) < 2 or not taken[0].tabular:
+        return grid
+    mids = grid.bounds[1:-1]
+    tallest = max(b[3] - b[1] for b in grid.row_boxes)
+    bottom = taken[-1].bottom
+    record = (
+        len(taken) <= max(grid.line_counts)
+        and bottom - ys[-1] <= tallest
+        and _several_rows(taken, mids) == ""
+    )
+    if record:
+        below = [w for line in taken for w in line.words]
+        above = [w for w in inside if ys[0] <= w.ymid <= ys[-1]]
+        grown = _grid(above + below, x0, x1, [*ys, bottom], em)
+        if (
+            grown is not None
+            and grown.rows[:-1] == grid.rows
+            and len(grown.rows) == len(grid.rows) + 1
+        ):
+            return grown
+    text = " / ".join(" ".join(w.text for w in line.words) for line in taken)
+    grid.warnings.append(
+        f"{len(taken)} lines right under the table's last shaded band may be one record"
+        f" read as several rows: '{text[:120]}'"
+    )
+    return grid
 
 
 def find_row_ruled_tables(
@@ -201,6 +286,8 @@ def find_row_ruled_tables(
             continue
         inside = [w for w in words if x0 <= w.xmid <= x1 and ys[0] <= w.ymid <= ys[-1]]
         grid = _grid(inside, x0, x1, ys, em) if inside else None
+        if grid is not None and _shading_bottom(edges, ys[-1], x0, x1):
+            grid = _closing_band(grid, words, x0, x1, ys, em)
         if grid is not None:
             found.append(grid)
     return found
