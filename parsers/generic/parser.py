@@ -14,6 +14,7 @@ from parsers.base import Box, Column, ParseResult, Row, TableSpec, bbox_text
 from parsers.generic.extract import FoundTables, find_tables, page_numbers
 from parsers.generic.model import ExtractedTable
 from parsers.generic.spill import spill_folder_for
+from parsers.generic.split_records import split_record_warnings
 from parsers.generic.stored import (
     ROWS,
     TABLES,
@@ -158,6 +159,7 @@ def account_tables(found: FoundTables) -> ParseResult:
         for piece in table.pieces:
             covered.setdefault(piece.page, []).append(piece.bbox)
     account_found(found.lines, result, covered, tables=[ROWS])
+    result.warnings.extend(split_record_warnings(found.tables))
     return result
 
 
@@ -165,7 +167,7 @@ class GenericParser:
     """Tables of any PDF, ruled or not, without a template."""
 
     name = "generic"
-    version = "1.8"
+    version = "1.9"
     description = (
         "Every table of any PDF, ruled or aligned by whitespace, with page, position and"
         " header; tables continued over pages are joined."

@@ -52,6 +52,10 @@ CLOSING_FIRST_LINE_EMS = 1.0
 CLOSING_LINE_GAP_EMS = 0.6
 #: The bottom side of a shaded band and the last rule agree this closely (points).
 SHADING_SIDE_TOLERANCE = 1.0
+#: A warning quotes this many characters of the line it names at most.
+WARNING_TEXT = 100
+#: How such a warning ends (``parsers.generic.split_records`` finds it by these words).
+SPLIT_RECORD = "may be one record read as several rows"
 
 
 @dataclass
@@ -263,10 +267,10 @@ def _closing_band(
             and len(grown.rows) == len(grid.rows) + 1
         ):
             return grown
-    text = " / ".join(" ".join(w.text for w in line.words) for line in taken)
+    first_line = " ".join(w.text for w in taken[0].words)
     grid.warnings.append(
-        f"{len(taken)} lines right under the table's last shaded band may be one record"
-        f" read as several rows: '{text[:120]}'"
+        f"the {len(taken)} lines right under the table's last shaded band, from"
+        f" '{first_line[:WARNING_TEXT]}', {SPLIT_RECORD}"
     )
     return grid
 

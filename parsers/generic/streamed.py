@@ -38,6 +38,7 @@ from parsers.generic.extract import found_pages, page_numbers
 from parsers.generic.merge import PageJoiner
 from parsers.generic.model import ExtractedTable, PageTable
 from parsers.generic.spill import READ_PAGE_TEXT, RowSpill, SpilledRows, SpilledTypedRows
+from parsers.generic.split_records import split_record_warnings
 from parsers.generic.stored import (
     ROWS,
     at,
@@ -132,6 +133,7 @@ class _Reading:
         self.open: dict[int, _Table] = {}  # id(table) -> its state
         self.previous: tuple[int, list[PageTable]] | None = None
         self.accounts: list[PageAccount] = []
+        self.split_records: list[ParseWarning] = []
         self.typed: list[_Typed] = []
         self.found = self.flagged = 0
 
@@ -209,6 +211,7 @@ class _Reading:
         parts = [part_row(table, text, n) for n in range(len(table.pieces))]
         self.spill.add_rows(state.tseq, parts, range(len(parts)))
         self.flagged += bool(table.warnings)
+        self.split_records.extend(split_record_warnings([table]))
         if state.body:
             self._typed(state)
 
@@ -300,5 +303,6 @@ class _Reading:
             table.spilled = SpilledTypedRows(handle, t.tseq, t.count, t.untyped)
             result.typed.append(table)
         result.warnings.extend(ParseWarning("total_mismatch", w) for t in typed for w in t.warnings)
+        result.warnings.extend(self.split_records)
         result.document.update({"tables_found": self.found, "tables_flagged": self.flagged})
         return result

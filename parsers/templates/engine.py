@@ -37,6 +37,7 @@ from parsers.reading.furniture import first_page_text, open_pdf
 from parsers.reading.grid import find_tables
 from parsers.reading.words import text_lines
 from parsers.templates.generic import page_tables as generic_page_tables
+from parsers.templates.generic import split_records as generic_split_records
 from parsers.templates.generic import uses_generic
 from parsers.templates.layout import Layout, describe_drift, match_layout, similar
 from parsers.templates.rotated import fix_rotated_cells
@@ -513,6 +514,14 @@ def run_template(template: Template, path: Path, pdf: pdfplumber.PDF) -> ParseRe
         warning = skipped_header_pages(table, pdf, others)
         if warning is not None:
             result.warnings.append(warning)
+    generic_pages = {
+        n
+        for t in template.tables
+        if uses_generic(t.settings)
+        for n in page_numbers(t.pages, len(pdf.pages))
+    }
+    if generic_pages:  # a record the generic finder may have read as several rows
+        result.warnings.extend(generic_split_records(path, generic_pages))
     covered: dict[int, list[Box]] = {}
     for state in states.values():
         for number, boxes in state.covered.items():

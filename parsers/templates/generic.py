@@ -13,7 +13,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from parsers.base import ParseWarning
+
+if TYPE_CHECKING:
+    from parsers.generic.model import ExtractedTable
 
 #: (x0, top, x1, bottom) in points, origin top-left.
 BBox = tuple[float, float, float, float]
@@ -62,12 +67,26 @@ def page_tables(path: Path, page: int) -> list[Found]:
     return _by_page(path.resolve(), path.stat().st_mtime_ns).get(page, [])
 
 
+def split_records(path: Path, pages: set[int]) -> list[ParseWarning]:
+    """The places on ``pages`` where the generic extractor may have read one record as
+    several rows (``parsers.generic.split_records``): said on the document."""
+    from parsers.generic.split_records import split_record_warnings
+
+    tables = _tables(path.resolve(), path.stat().st_mtime_ns)
+    return [w for w in split_record_warnings(tables) if set(w.pages) & pages]
+
+
 @lru_cache(maxsize=8)
-def _by_page(path: Path, _stamp: int) -> dict[int, list[Found]]:
+def _tables(path: Path, _stamp: int) -> list[ExtractedTable]:
     from parsers.generic import extract_tables
 
+    return extract_tables(path, workers=1)
+
+
+@lru_cache(maxsize=8)
+def _by_page(path: Path, _stamp: int) -> dict[int, list[Found]]:
     found: dict[int, list[Found]] = {}
-    for table in extract_tables(path, workers=1):
+    for table in _tables(path, _stamp):
         for n, piece in enumerate(table.pieces):
             body: list[list[str | None]] = [
                 list(r) for r in table.rows[piece.first_row : piece.first_row + piece.n_rows]

@@ -1,0 +1,111 @@
+"""Rows banded by shading: a plain band between two grey ones is closed by the one under
+it, but the last band, plain, has nothing under it. Its lines were read as rows of their own
+(a second table whose first rows were "10/02/23 -" and "MON at 16:39"), and nothing said so;
+they are one record, as every other band's lines are, or a warning names them."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from parsers.generic import extract_tables
+from parsers.generic.parser import PARSER
+from parsers.templates.draft import draft_template
+from parsers.templates.engine import TemplateParser
+from parsers.templates.spec import parse_template
+from tests.parsers.generic.shaded_pages import shaded_log
+from tests.shared import expected, fixture
+
+USC = "series/usc-dps-daily-crime-log/100323.pdf"
+USC_EXPECTED = "series/usc-dps-daily-crime-log/expected/100323.json"
+#: The last record of page 1, in the plain band no grey band closes.
+LAST_OF_PAGE_1 = [
+    "10/02/23 - MON at 16:39",
+    "23-10-02-279085",
+    "2305492",
+    "BATTERY - Battery",
+    "10/02/23 - MON at 16:30",
+    "10/02/23 - MON at 16:30",
+    "JEFFERSON BL & VERMONT AV - Public property",
+    "Open",
+]
+
+
+def test_crime_log_last_plain_band_of_a_page_is_one_record() -> None:
+    truth = expected(USC_EXPECTED)["tables"][0]
+    (table,) = extract_tables(fixture(USC))
+    assert table.pages == [1, 2]
+    assert len(table.rows) == truth["row_count"] == 20
+    assert [p.n_rows for p in table.pieces] == truth["rows_per_page"] == [11, 9]
+    assert [row[1] for row in table.rows] == truth["event_numbers"]
+    assert table.rows[0] == truth["first_rows"][0]
+    assert table.rows[10] == LAST_OF_PAGE_1
+    assert table.rows[-1] == truth["last_rows"][-1]
+    assert table.warnings == []
+
+
+def test_crime_log_draft_loaded_as_is_has_one_row_a_record() -> None:
+    """What a data editor does: draft a template, load it unchanged."""
+    path = fixture(USC)
+    template = parse_template(Path("usc.toml"), tomllib.loads(draft_template(path)))
+    result = TemplateParser(template).parse(path)
+    assert len(result.rows) == 20
+    assert [r.page for r in result.rows].count(1) == 11
+    assert len({r.table for r in result.rows}) == 1
+    split = [r for r in result.rows if r.values["column_2"] == "23-10-02-279085"]
+    assert [r.page for r in split] == [1]
+    assert split[0].values["column_1"] == "10/02/23 - MON at 16:39"
+    assert split[0].values["column_7"] == "JEFFERSON BL & VERMONT AV - Public property"
+    assert result.rows[-1].values["column_2"] == "23-10-02-278250"
+
+
+def test_generated_log_last_plain_band_is_one_record(tmp_path: Path) -> None:
+    path = tmp_path / "log.pdf"
+    records = shaded_log(path)
+    (table,) = extract_tables(path)
+    assert table.method == "row-ruled"
+    assert table.rows == records
+    assert table.rows[-1] == [
+        "10/02/23 - MON at 16:39",
+        "23-10-02-279085",
+        "BATTERY - Battery",
+        "JEFFERSON BL & VERMONT AV - Public property",
+        "Open",
+    ]
+    assert table.warnings == []
+
+
+def test_generated_log_last_band_too_long_to_tell_is_named(tmp_path: Path) -> None:
+    """Five lines under the last grey band: more than any band holds, taller than a band.
+    Whether they are one record or several cannot be told; the table says so."""
+    path = tmp_path / "log.pdf"
+    records = shaded_log(path, last_lines=5)
+    tables = extract_tables(path)
+    assert tables[0].rows == records[:-1]
+    assert tables[0].warnings == [
+        "page 1: the 5 lines right under the table's last shaded band, from"
+        " '10/02/23 - 23-10-02-279085 BATTERY - Battery JEFFERSON BL & Open', may be one"
+        " record read as several rows"
+    ]
+
+
+def test_record_that_may_be_split_is_said_on_the_document(tmp_path: Path) -> None:
+    """The warning reaches the document (records add/run/extract, records status), from
+    the generic parser and from a drafted template alike."""
+    path = tmp_path / "log.pdf"
+    shaded_log(path, last_lines=5)
+    message = (
+        "page 1: the 5 lines right under the table's last shaded band, from"
+        " '10/02/23 - 23-10-02-279085 BATTERY - Battery JEFFERSON BL & Open', may be one"
+        " record read as several rows"
+    )
+    generic = PARSER.parse(path)
+    assert [(w.kind, w.message, w.pages, w.lines) for w in generic.warnings] == [
+        ("split_record", message, (1,), 5)
+    ]
+    template = parse_template(Path("log.toml"), tomllib.loads(draft_template(path)))
+    drafted = TemplateParser(template).parse(path)
+    assert [(w.kind, w.message) for w in drafted.warnings] == [("split_record", message)]
+    # Closed as one record: nothing to say.
+    shaded_log(path)
+    assert PARSER.parse(path).warnings == []
