@@ -403,11 +403,12 @@ def page_tables(content: PageContent) -> list[PageTable]:
                         page=content.number,
                         bbox=rr.bbox,
                         rows=rr.rows,
-                        n_header_rows=count_header_rows(rr.rows),
+                        n_header_rows=0 if rr.carried else count_header_rows(rr.rows),
                         col_edges=rr.bounds,
                         method="row-ruled",
                         row_boxes=rr.row_boxes,
                         warnings=[f"page {content.number}: {w}" for w in rr.warnings],
+                        continues_record=rr.carried,
                     ),
                     words,
                 )

@@ -5,7 +5,9 @@ same labels: a form printed once a page, one record a page)."""
 
 from __future__ import annotations
 
-from parsers.generic.model import ExtractedTable, PageTable, TablePiece
+from parsers.generic.cell_text import join_wrapped
+from parsers.generic.model import BBox, ExtractedTable, PageTable, TablePiece
+from parsers.generic.row_ruled import SPLIT_RECORD, WARNING_TEXT
 
 #: Column boundaries of the two parts may differ by this much (points) at least...
 COLUMN_TOLERANCE = 12.0
@@ -116,6 +118,8 @@ class PageJoiner:
                 table = self.last[0]
                 body = part.rows[n_header:]
                 boxes = part.row_boxes[n_header:]
+                if part.continues_record and body and table.rows:
+                    body, boxes = _carried_joined(table, part, body, boxes)
                 table.pieces.append(
                     TablePiece(part.page, index, part.bbox, len(table.rows), len(body), boxes)
                 )
@@ -130,6 +134,24 @@ class PageJoiner:
         if not parts:
             self.last = None
         self.forms = page_forms
+
+
+def _carried_joined(
+    table: ExtractedTable, part: PageTable, body: list[list[str]], boxes: list[BBox]
+) -> tuple[list[list[str]], list[BBox]]:
+    """``part``'s body rows and boxes, its first row (the end of ``table``'s last record,
+    carried over) joined to that record. A long document's rows are written out page by
+    page (``streamed``): there the last record is gone, the row stays and is named."""
+    last = table.rows[-1]
+    if len(last) != len(body[0]):
+        text = " ".join(c for c in body[0] if c)[:WARNING_TEXT]
+        table.warnings.append(
+            f"page {part.page}: the first row, '{text}', continues the last record of page"
+            f" {part.page - 1} and is kept as a row of its own: it {SPLIT_RECORD}"
+        )
+        return body, boxes
+    table.rows[-1] = [join_wrapped([a, b]) for a, b in zip(last, body[0], strict=True)]
+    return body[1:], boxes[1:]
 
 
 def _same_form(forms: list[ExtractedTable], part: PageTable) -> ExtractedTable | None:

@@ -80,6 +80,9 @@ class PageTable:
     #: Why the table's cells cannot be trusted whole (words of its area in no cell, text
     #: copied into several cells); empty when every word is in exactly one cell.
     warnings: list[str] = field(default_factory=list)
+    #: The first body row is the end of a record begun on the page before (its wrapped
+    #: lines carried over): joined to that record when the table continues (``merge``).
+    continues_record: bool = False
 
     @property
     def n_columns(self) -> int:

@@ -50,6 +50,11 @@ SIDE_HEADING_SIZE = 1.25
 #: closely at most (text heights between them).
 CLOSING_FIRST_LINE_EMS = 1.0
 CLOSING_LINE_GAP_EMS = 0.6
+#: The end of a record carried over from the page before, alone in the table's first band,
+#: starts this close (text heights) to where its column's text starts below, in text this
+#: close in size (share of it).
+CARRIED_ALIGN_EMS = 0.5
+CARRIED_SIZE_SHARE = 0.15
 #: The bottom side of a shaded band and the last rule agree this closely (points).
 SHADING_SIDE_TOLERANCE = 1.0
 #: A warning quotes this many characters of the line it names at most.
@@ -67,6 +72,8 @@ class RowRuledGrid:
     row_boxes: list[BBox] = field(default_factory=list)
     #: How many text lines each row's band holds (aligned with ``rows``).
     line_counts: list[int] = field(default_factory=list)
+    #: The first row is the end of a record begun on the page before (``_carried_part``).
+    carried: bool = False
     #: What may be wrong with the rows (no page named; the caller adds it).
     warnings: list[str] = field(default_factory=list)
 
@@ -159,6 +166,7 @@ def _grid(
     boxes: list[tuple[float, float]] = []
     bands: list[BBox] = []
     counts: list[int] = []
+    row_words: list[list[list[Word]]] = []
     wrapped = several = 0
     first_heights: list[float] = []
     other_heights: list[float] = []
@@ -175,6 +183,7 @@ def _grid(
             for w in line.words:
                 cells[sum(1 for m in mids if m < w.xmid)].append(w)
         rows.append([cell_text(c) for c in cells])
+        row_words.append(cells)
         first_heights.extend(w.height for w in cells[0])
         other_heights.extend(w.height for c in cells[1:] for w in c)
         tabular.append(any(line.tabular for line in lines))
@@ -198,6 +207,9 @@ def _grid(
     if not multi:
         return None
     first, last = multi[0], multi[-1]
+    carried = first == 1 and _carried_part(row_words[0], row_words[1:], em)
+    if carried:
+        first = 0  # the end of a record begun on the page before
     rows = rows[first : last + 1]
     if len(rows) < MIN_ROWS or sum(tabular[first : last + 1]) < MULTI_CELL_ROW_SHARE * len(rows):
         return None
@@ -207,7 +219,28 @@ def _grid(
         rows=rows,
         row_boxes=bands[first : last + 1],
         line_counts=counts[first : last + 1],
+        carried=carried,
     )
+
+
+def _carried_part(cells: list[list[Word]], below: list[list[list[Word]]], em: float) -> bool:
+    """Whether the first band's text, in one column only, is the end of a record begun on
+    the page before (its wrapped lines, carried over): not the first column (where a record
+    starts), set where that column's text starts in the rows below and as large (a title
+    over the table is set apart, across columns or larger)."""
+    filled = [c for c, words in enumerate(cells) if words]
+    if len(filled) != 1 or filled[0] == 0:
+        return False
+    column = filled[0]
+    starts = [min(w.x0 for w in row[column]) for row in below if row[column]]
+    heights = [w.height for row in below for w in row[column]]
+    if not starts:
+        return False
+    x0 = min(w.x0 for w in cells[column])
+    height = median(w.height for w in cells[column])
+    return abs(x0 - median(starts)) <= CARRIED_ALIGN_EMS * em and abs(
+        height - median(heights)
+    ) <= CARRIED_SIZE_SHARE * median(heights)
 
 
 def _shading_bottom(edges: list[dict[str, Any]], y: float, x0: float, x1: float) -> bool:

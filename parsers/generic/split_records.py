@@ -15,7 +15,7 @@ from parsers.base import ParseWarning
 from parsers.generic.model import ExtractedTable
 from parsers.generic.row_ruled import SPLIT_RECORD
 
-PAGE_RE = re.compile(r"^page (\d+): the (\d+) lines")
+PAGE_RE = re.compile(r"^page (\d+): the (?:(\d+) lines)?")
 
 
 def split_record_warnings(tables: Iterable[ExtractedTable]) -> list[ParseWarning]:
@@ -27,6 +27,6 @@ def split_record_warnings(tables: Iterable[ExtractedTable]) -> list[ParseWarning
                 continue
             found = PAGE_RE.match(message)
             pages = (int(found.group(1)),) if found else ()
-            lines = int(found.group(2)) if found else 0
+            lines = int(found.group(2)) if found and found.group(2) else 1
             out.append(ParseWarning("split_record", message, pages, lines))
     return out

@@ -37,18 +37,22 @@ RECORDS: list[list[list[str]]] = [
 ]  # fmt: skip
 
 
-def shaded_log(path: Path, last_lines: int = 3) -> list[list[str]]:
-    """Write the log to ``path`` and return its rows as a reader sees them (cells' lines
-    joined with a space). With ``last_lines`` above 3, the last record's location runs
-    on over that many lines: more than any band holds, past a band's height."""
-    pdf = FPDF(orientation="P", unit="pt", format="A4")
-    pdf.set_auto_page_break(False)
+#: Records printed on the second page of a log continued over two pages.
+PAGE_2: list[list[list[str]]] = [
+    [["10/02/23 -", "MON at 15:53"], ["23-10-02-279043"], ["THEFT-PETTY -", "Lost Property"],
+     ["UNIVERSITY GATEWAY", "APARTMENTS"], ["Open"]],
+    [["10/02/23 -", "MON at 15:50"], ["23-10-02-279038"], ["SERVICE -", "Incident Report"],
+     ["OUTSIDE USC AREA"], ["CLOSED"]],
+    [["10/02/23 -", "MON at 15:18"], ["23-10-02-279001"], ["VANDALISM -", "Vandalism"],
+     ["3000 Block Of ROYAL", "ST"], ["Open"]],
+]  # fmt: skip
+
+
+def _log_page(pdf: FPDF, records: list[list[list[str]]], carried: list[str]) -> None:
+    """One page: the header over its rule, then ``carried`` (the location lines of a
+    record begun on the page before) in a plain band, then ``records`` on alternate grey
+    bands, the first grey when something was carried, plain otherwise."""
     pdf.add_page()
-    pdf.set_font("Helvetica", size=FONT_SIZE)
-    records = [list(map(list, r)) for r in RECORDS]
-    location = records[-1][3]
-    extra = ["(northbound lane)", "near the bus stop", "at the corner"]
-    location.extend(extra[: max(0, last_lines - 3)])
     xs = [X0]
     for _, w in COLUMNS:
         xs.append(xs[-1] + w)
@@ -59,8 +63,13 @@ def shaded_log(path: Path, last_lines: int = 3) -> list[list[str]]:
     pdf.set_fill_color(0)
     pdf.rect(X0 + 4, top + LINE_H + 4, WIDTH - 8, 1, style="F")  # the rule under the header
     y = top + LINE_H + 8
+    if carried:
+        for i, line in enumerate(carried):
+            pdf.set_xy(xs[3] + 2, y + 3 + i * LINE_H)
+            pdf.cell(COLUMNS[3][1] - 4, LINE_H, line)
+        y += len(carried) * LINE_H + 6
     for r, record in enumerate(records):
-        if r % 2 == 1:
+        if r % 2 == (0 if carried else 1):
             pdf.set_fill_color(192)
             pdf.rect(X0, y, WIDTH, BAND_H, style="F")
         for c, lines in enumerate(record):
@@ -69,6 +78,27 @@ def shaded_log(path: Path, last_lines: int = 3) -> list[list[str]]:
                 pdf.cell(COLUMNS[c][1] - 4, LINE_H, line)
         y += BAND_H
     pdf.set_xy(X0, 780)
-    pdf.cell(WIDTH, LINE_H, "Page 1 of 1", align="R")
+    pdf.cell(WIDTH, LINE_H, f"Page {pdf.page_no()}", align="R")
+
+
+def shaded_log(path: Path, last_lines: int = 3, carried: int = 0) -> list[list[str]]:
+    """Write the log to ``path`` and return its rows as a reader sees them (cells' lines
+    joined with a space). With ``last_lines`` above 3, the last record's location runs
+    on over that many lines: more than any band holds, past a band's height. With
+    ``carried``, that many more lines of it are printed at the top of a second page (the
+    record continues there), above three more records."""
+    pdf = FPDF(orientation="P", unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_font("Helvetica", size=FONT_SIZE)
+    records = [[list(cell) for cell in r] for r in RECORDS]
+    location = records[-1][3]
+    extra = ["(northbound lane)", "near the bus stop", "at the corner", "by the gate"]
+    location.extend(extra[: max(0, last_lines - 3)])
+    _log_page(pdf, records, [])
+    if carried:
+        more = extra[max(0, last_lines - 3) :][:carried]
+        _log_page(pdf, PAGE_2, more)
+        location.extend(more)
+        records += PAGE_2
     pdf.output(str(path))
     return [[" ".join(lines) for lines in record] for record in records]

@@ -8,7 +8,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from parsers.generic import extract_tables
+import pytest
+
+from parsers.generic import extract_tables, spill
 from parsers.generic.parser import PARSER
 from parsers.templates.draft import draft_template
 from parsers.templates.engine import TemplateParser
@@ -109,3 +111,45 @@ def test_record_that_may_be_split_is_said_on_the_document(tmp_path: Path) -> Non
     # Closed as one record: nothing to say.
     shaded_log(path)
     assert PARSER.parse(path).warnings == []
+
+
+def test_generated_log_record_continued_on_the_next_page_is_joined(tmp_path: Path) -> None:
+    """The last record of page 1 runs on at the top of page 2, alone in the band under the
+    header's rule: that line was dropped as a title (nothing said); it ends the record."""
+    path = tmp_path / "log.pdf"
+    records = shaded_log(path, carried=1)
+    (table,) = extract_tables(path)
+    assert table.pages == [1, 2]
+    assert [p.n_rows for p in table.pieces] == [7, 3]
+    assert table.rows == records
+    assert table.rows[6][3] == "JEFFERSON BL & VERMONT AV - Public property (northbound lane)"
+    assert table.rows[7][1] == "23-10-02-279043"
+    assert table.warnings == []
+
+
+def test_record_continued_on_the_next_page_of_a_spilled_parse_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long document's rows are written out page by page: the record on page 1 is gone
+    when page 2 is read, so the carried line stays a row of its own, and is named."""
+    path = tmp_path / "log.pdf"
+    shaded_log(path, carried=1)
+    assert PARSER.parse(path).warnings == []
+    monkeypatch.setattr(spill, "SPILL_MIN_PAGES", 1)
+    folder = tmp_path / "spill"
+    folder.mkdir()
+    token = spill.SPILL_FOLDER.set(folder)
+    try:
+        spilled = PARSER.parse(path)
+    finally:
+        spill.SPILL_FOLDER.reset(token)
+    assert spilled.spilled is not None
+    spilled.spilled.remove()
+    assert [(w.kind, w.message, w.pages) for w in spilled.warnings] == [
+        (
+            "split_record",
+            "page 2: the first row, '(northbound lane)', continues the last record of page 1"
+            " and is kept as a row of its own: it may be one record read as several rows",
+            (2,),
+        )
+    ]
