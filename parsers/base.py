@@ -208,7 +208,8 @@ class ParseWarning:
 
     #: "unaccounted_lines" (table-like lines in no table), "no_rows" (nothing loaded from a
     #: document with table-like lines), "skipped_pages" (a template's header on pages it
-    #: does not read).
+    #: does not read), "split_record" (lines that may be one record read as several rows:
+    #: ``parsers.generic.split_records``).
     kind: str
     message: str
     pages: tuple[int, ...] = ()
