@@ -413,6 +413,15 @@ def page_tables(content: PageContent) -> list[PageTable]:
                     words,
                 )
             )
+            table = found[-1]
+            if table.method == "row-ruled" and table.n_header_rows == 0 and not rr.carried:
+                # Its header printed over its top rule, a band's margin above its first line.
+                bbox = table.bbox
+                table.bbox = (bbox[0], rr.row_boxes[0][1], bbox[2], bbox[3])
+                taken = attach_header_above(table, words, em)
+                if not taken:
+                    table.bbox = bbox
+                words = [w for w in words if all(w is not t for t in taken)]
         if row_ruled:
             words = [w for w in words if not _inside(w, [rr.bbox for rr in row_ruled])]
     if words:

@@ -4,9 +4,10 @@ one row, however many lines its cells wrap to; the columns come from whitespace,
 unruled table. Without the rules such a table reads as prose set in page columns.
 
 Rows banded by shading (every other row on a filled band) are ruled by the bands' sides;
-a plain last band has no shaded band under it to close it, so its lines are read as one
-more band when they read as one record (``_closing_band``), and named in a warning when
-they look like the table's lines but cannot be told apart from rows of their own."""
+a plain band at either end (no header rule above the first, nothing under the last) has no
+shaded band beyond it to close it, so its lines are read as one more band when they read as
+one record (``_open_band``), and named in a warning when they look like the table's lines
+but cannot be told apart from rows of their own."""
 
 from __future__ import annotations
 
@@ -45,9 +46,9 @@ MIN_FIGURES = 2
 #: A first column set this many times larger than the text beside it holds the side
 #: headings of a page's ruled-off sections (a report's back page), not a table's labels.
 SIDE_HEADING_SIZE = 1.25
-#: A plain band closing a shaded table: its first line starts within this many text
-#: heights under the last shaded band's bottom, and its lines follow each other this
-#: closely at most (text heights between them).
+#: A plain band at an end of a shaded table: its line nearest the shading is within this
+#: many text heights of it, and its lines follow each other this closely at most (text
+#: heights between them).
 CLOSING_FIRST_LINE_EMS = 1.0
 CLOSING_LINE_GAP_EMS = 0.6
 #: The end of a record carried over from the page before, alone in the table's first band,
@@ -243,69 +244,84 @@ def _carried_part(cells: list[list[Word]], below: list[list[list[Word]]], em: fl
     ) <= CARRIED_SIZE_SHARE * median(heights)
 
 
-def _shading_bottom(edges: list[dict[str, Any]], y: float, x0: float, x1: float) -> bool:
-    """Whether the rule at ``y`` is the bottom of a shaded band across the stack: a filled,
-    unstroked rectangle's side ends there."""
+def _shading_side(edges: list[dict[str, Any]], y: float, x0: float, x1: float, side: str) -> bool:
+    """Whether the rule at ``y`` is the ``side`` ("top" or "bottom") of a shaded band across
+    the stack: a filled, unstroked rectangle's side starts or ends there."""
     tol = SHADING_SIDE_TOLERANCE
     return any(
         e["orientation"] == "v"
         and e.get("fill")
         and not e.get("stroke")
-        and abs(e["bottom"] - y) <= tol
+        and abs(e[side] - y) <= tol
         and e["bottom"] - e["top"] >= MIN_SHADING_SIZE
         and x0 - RULE_END_TOLERANCE <= e["x0"] <= x1 + RULE_END_TOLERANCE
         for e in edges
     )
 
 
-def _lines_under(lines: list[TextLine], y: float, em: float) -> list[TextLine]:
-    """The lines set right under ``y`` one after the other, as a band's lines are."""
+def _lines_beside(lines: list[TextLine], y: float, em: float, below: bool) -> list[TextLine]:
+    """The lines set right under (``below``) or over ``y`` one after the other, as a band's
+    lines are; top to bottom."""
     taken: list[TextLine] = []
-    for line in lines:
-        if line.bottom <= y:
+    for line in lines if below else reversed(lines):
+        if (line.bottom <= y) if below else (line.top >= y):
             continue
-        gap = line.top - (taken[-1].bottom if taken else y)
+        if below:
+            gap = line.top - (taken[-1].bottom if taken else y)
+        else:
+            gap = (taken[-1].top if taken else y) - line.bottom
         if gap > (CLOSING_LINE_GAP_EMS if taken else CLOSING_FIRST_LINE_EMS) * em:
             break
         taken.append(line)
-    return taken
+    return taken if below else taken[::-1]
 
 
-def _closing_band(
-    grid: RowRuledGrid, words: list[Word], x0: float, x1: float, ys: list[float], em: float
-) -> RowRuledGrid:
-    """``grid`` with one more row: the lines right under its last shaded band, when they
-    read as one record (a first line across several columns, then wrapped lines filling
-    fewer, no more lines than a band holds, within a band's height); else ``grid``, with a
-    warning when they look like its lines but cannot be told from rows of their own."""
+def _open_band(
+    grid: RowRuledGrid,
+    words: list[Word],
+    x0: float,
+    x1: float,
+    ys: list[float],
+    em: float,
+    below: bool,
+) -> tuple[RowRuledGrid, list[float]]:
+    """``grid`` (and its rules) with one more row: the lines right under its last shaded
+    band (``below``) or over its first, which no rule closes, when they read as one record
+    (a first line across several columns, then wrapped lines filling fewer, no more lines
+    than a band holds, within a band's height); else ``grid``, with a warning when they
+    look like its lines but cannot be told from rows of their own."""
     inside = [w for w in words if x0 <= w.xmid <= x1]
-    taken = _lines_under(text_lines([w for w in inside if w.ymid > ys[-1]], em), ys[-1], em)
+    edge = ys[-1] if below else ys[0]
+    outside = [w for w in inside if (w.ymid > edge if below else w.ymid < edge)]
+    taken = _lines_beside(text_lines(outside, em), edge, em, below)
     if len(taken) < 2 or not taken[0].tabular:
-        return grid
-    mids = grid.bounds[1:-1]
+        return grid, ys
     tallest = max(b[3] - b[1] for b in grid.row_boxes)
-    bottom = taken[-1].bottom
     record = (
         len(taken) <= max(grid.line_counts)
-        and bottom - ys[-1] <= tallest
-        and _several_rows(taken, mids) == ""
+        and taken[-1].bottom - taken[0].top <= tallest
+        and _several_rows(taken, grid.bounds[1:-1]) == ""
     )
     if record:
-        below = [w for line in taken for w in line.words]
-        above = [w for w in inside if ys[0] <= w.ymid <= ys[-1]]
-        grown = _grid(above + below, x0, x1, [*ys, bottom], em)
+        band = [w for line in taken for w in line.words]
+        rows = [w for w in inside if ys[0] <= w.ymid <= ys[-1]]
+        # Over the first band: its top as far above its first line as the next band's.
+        margin = min(grid.bbox[1] - grid.row_boxes[0][1], CLOSING_FIRST_LINE_EMS * em)
+        grown_ys = [*ys, taken[-1].bottom] if below else [taken[0].top - margin, *ys]
+        grown = _grid(rows + band, x0, x1, grown_ys, em)
         if (
             grown is not None
-            and grown.rows[:-1] == grid.rows
+            and (grown.rows[:-1] if below else grown.rows[1:]) == grid.rows
             and len(grown.rows) == len(grid.rows) + 1
         ):
-            return grown
+            return grown, grown_ys
     first_line = " ".join(w.text for w in taken[0].words)
+    where = "under the table's last" if below else "over the table's first"
     grid.warnings.append(
-        f"the {len(taken)} lines right under the table's last shaded band, from"
+        f"the {len(taken)} lines right {where} shaded band, from"
         f" '{first_line[:WARNING_TEXT]}', {SPLIT_RECORD}"
     )
-    return grid
+    return grid, ys
 
 
 def find_row_ruled_tables(
@@ -323,8 +339,11 @@ def find_row_ruled_tables(
             continue
         inside = [w for w in words if x0 <= w.xmid <= x1 and ys[0] <= w.ymid <= ys[-1]]
         grid = _grid(inside, x0, x1, ys, em) if inside else None
-        if grid is not None and _shading_bottom(edges, ys[-1], x0, x1):
-            grid = _closing_band(grid, words, x0, x1, ys, em)
+        # A plain band at either end has no shaded band beyond it to close it.
+        if grid is not None and _shading_side(edges, ys[-1], x0, x1, "bottom"):
+            grid, ys = _open_band(grid, words, x0, x1, ys, em, below=True)
+        if grid is not None and _shading_side(edges, ys[0], x0, x1, "top"):
+            grid, ys = _open_band(grid, words, x0, x1, ys, em, below=False)
         if grid is not None:
             found.append(grid)
     return found

@@ -48,7 +48,9 @@ PAGE_2: list[list[list[str]]] = [
 ]  # fmt: skip
 
 
-def _log_page(pdf: FPDF, records: list[list[list[str]]], carried: list[str]) -> None:
+def _log_page(
+    pdf: FPDF, records: list[list[list[str]]], carried: list[str], header_rule: bool = True
+) -> None:
     """One page: the header over its rule, then ``carried`` (the location lines of a
     record begun on the page before) in a plain band, then ``records`` on alternate grey
     bands, the first grey when something was carried, plain otherwise."""
@@ -60,8 +62,9 @@ def _log_page(pdf: FPDF, records: list[list[list[str]]], carried: list[str]) -> 
     for c, (name, w) in enumerate(COLUMNS):
         pdf.set_xy(xs[c] + 2, top)
         pdf.cell(w - 4, LINE_H, name)
-    pdf.set_fill_color(0)
-    pdf.rect(X0 + 4, top + LINE_H + 4, WIDTH - 8, 1, style="F")  # the rule under the header
+    if header_rule:
+        pdf.set_fill_color(0)
+        pdf.rect(X0 + 4, top + LINE_H + 4, WIDTH - 8, 1, style="F")
     y = top + LINE_H + 8
     if carried:
         for i, line in enumerate(carried):
@@ -81,12 +84,15 @@ def _log_page(pdf: FPDF, records: list[list[list[str]]], carried: list[str]) -> 
     pdf.cell(WIDTH, LINE_H, f"Page {pdf.page_no()}", align="R")
 
 
-def shaded_log(path: Path, last_lines: int = 3, carried: int = 0) -> list[list[str]]:
+def shaded_log(
+    path: Path, last_lines: int = 3, carried: int = 0, header_rule: bool = True
+) -> list[list[str]]:
     """Write the log to ``path`` and return its rows as a reader sees them (cells' lines
     joined with a space). With ``last_lines`` above 3, the last record's location runs
     on over that many lines: more than any band holds, past a band's height. With
     ``carried``, that many more lines of it are printed at the top of a second page (the
-    record continues there), above three more records."""
+    record continues there), above three more records. Without ``header_rule``, the
+    first band (plain) has no rule over it either."""
     pdf = FPDF(orientation="P", unit="pt", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_font("Helvetica", size=FONT_SIZE)
@@ -94,10 +100,10 @@ def shaded_log(path: Path, last_lines: int = 3, carried: int = 0) -> list[list[s
     location = records[-1][3]
     extra = ["(northbound lane)", "near the bus stop", "at the corner", "by the gate"]
     location.extend(extra[: max(0, last_lines - 3)])
-    _log_page(pdf, records, [])
+    _log_page(pdf, records, [], header_rule)
     if carried:
         more = extra[max(0, last_lines - 3) :][:carried]
-        _log_page(pdf, PAGE_2, more)
+        _log_page(pdf, PAGE_2, more, header_rule)
         location.extend(more)
         records += PAGE_2
     pdf.output(str(path))

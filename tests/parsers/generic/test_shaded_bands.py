@@ -18,6 +18,7 @@ from parsers.templates.spec import parse_template
 from tests.parsers.generic.shaded_pages import shaded_log
 from tests.shared import expected, fixture
 
+COLUMNS = ["Date Reported", "Event #", "Type of Event", "Location", "Disposition"]
 USC = "series/usc-dps-daily-crime-log/100323.pdf"
 USC_EXPECTED = "series/usc-dps-daily-crime-log/expected/100323.json"
 #: The last record of page 1, in the plain band no grey band closes.
@@ -66,6 +67,7 @@ def test_generated_log_last_plain_band_is_one_record(tmp_path: Path) -> None:
     records = shaded_log(path)
     (table,) = extract_tables(path)
     assert table.method == "row-ruled"
+    assert table.columns == COLUMNS
     assert table.rows == records
     assert table.rows[-1] == [
         "10/02/23 - MON at 16:39",
@@ -73,6 +75,26 @@ def test_generated_log_last_plain_band_is_one_record(tmp_path: Path) -> None:
         "BATTERY - Battery",
         "JEFFERSON BL & VERMONT AV - Public property",
         "Open",
+    ]
+    assert table.warnings == []
+
+
+def test_generated_log_first_plain_band_without_a_rule_over_it_is_one_record(
+    tmp_path: Path,
+) -> None:
+    """No rule under the header: the first band, plain, has nothing over it to close it
+    either; its lines were read as rows ("10/02/23 -", then "MON at 23:30")."""
+    path = tmp_path / "log.pdf"
+    records = shaded_log(path, header_rule=False)
+    (table,) = extract_tables(path)
+    assert table.columns == COLUMNS
+    assert table.rows == records
+    assert table.rows[0] == [
+        "10/02/23 - MON at 23:30",
+        "23-10-02-279463",
+        "Loud Noise",
+        "CURRIE HALL - On Campus - Residential Facility",
+        "UNABLE TO LOCATE",
     ]
     assert table.warnings == []
 
@@ -120,6 +142,7 @@ def test_generated_log_record_continued_on_the_next_page_is_joined(tmp_path: Pat
     records = shaded_log(path, carried=1)
     (table,) = extract_tables(path)
     assert table.pages == [1, 2]
+    assert table.columns == COLUMNS
     assert [p.n_rows for p in table.pieces] == [7, 3]
     assert table.rows == records
     assert table.rows[6][3] == "JEFFERSON BL & VERMONT AV - Public property (northbound lane)"
