@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -410,8 +411,6 @@ def _names_pattern(names: str) -> str:
 
 def _name_kinds() -> dict[str, tuple[str, str]]:
     """Every month and weekday name (and their unaccented forms) -> (kind, pattern)."""
-    import unicodedata
-
     table: dict[str, tuple[str, str]] = {}
     for kind, by_language in (("month", MONTHS), ("weekday", WEEKDAYS)):
         for names in by_language.values():
