@@ -423,7 +423,13 @@ def _name_kinds() -> dict[str, tuple[str, str]]:
 
 
 _NAMES = _name_kinds()
-_SHORT_NAMES = {name[:3]: value for name, value in reversed(_NAMES.items())}
+#: Words that are a value only beside a number (or a day name beside a month name):
+#: the first three or four letters of a month or day name, and a time's AM / PM.
+_SHORT_NAMES = {
+    **{name[:n]: value for name, value in reversed(_NAMES.items()) for n in (4, 3)},
+    "am": ("time", r"(?i:[ap]m)"),
+    "pm": ("time", r"(?i:[ap]m)"),
+}
 
 
 def detect_anchors(path: Path) -> list[Anchor]:
@@ -439,7 +445,13 @@ def detect_anchors(path: Path) -> list[Anchor]:
 def _anchor_lines(path: Path) -> tuple[list[Anchor], list[Anchor]]:
     """The anchors, and the title lines of nothing but values left out."""
     detected = first_page_text(path) or ""
-    lines = _upright_lines(path) or detected.splitlines()
+    anchors = _anchors_of(_upright_lines(path), detected)
+    if not anchors[0]:  # a page all of rotated text: its lines as read, as before
+        anchors = _anchors_of(detected.splitlines(), detected)
+    return anchors
+
+
+def _anchors_of(lines: list[str], detected: str) -> tuple[list[Anchor], list[Anchor]]:
     seen: set[str] = set()
     worded: list[Anchor] = []
     valued: list[Anchor] = []
@@ -511,12 +523,15 @@ def _anchor(line: str) -> tuple[Anchor, int]:
                 values.append("date" if dated_figure else kind[0])
         if not dated and re.fullmatch(r"\(?\d{1,2}/\d{4}\)?", words_text):
             values[-2:] = ["period"]  # 04/2016: a month or week of a year
+        elif not dated and re.fullmatch(r"\d{1,2}:\d\d(:\d\d)?", words_text):
+            values[-1 - words_text.count(":") :] = ["time"]
     return Anchor(line, "".join(parts), tuple(dict.fromkeys(values))), stable
 
 
 def _separator(pieces: list[str], is_value: list[bool], j: int) -> bool:
-    """A date's own separator ("/" of 2/29/2024): kept glued to the figures around it."""
-    return 0 < j < len(pieces) - 1 and pieces[j] in "/.-" and is_value[j - 1] and is_value[j + 1]
+    """A date's or time's own separator ("/" of 2/29/2024, ":" of 11:57): kept glued to the
+    figures around it."""
+    return 0 < j < len(pieces) - 1 and pieces[j] in "/.-:" and is_value[j - 1] and is_value[j + 1]
 
 
 def _absorbed(pieces: list[str], kinds: list[tuple[str, str] | None], j: int) -> bool:
@@ -525,29 +540,30 @@ def _absorbed(pieces: list[str], kinds: list[tuple[str, str] | None], j: int) ->
 
 
 def _short_names(words: list[list[str]], kinds: list[list[tuple[str, str] | None]]) -> None:
-    """Mark a short month or day name (``Mar``, ``Fri.``, ``THU``) a value when it stands
-    beside a number, or beside a short name that does (``Fri. Mar 1``)."""
-    flat = [(i, j) for i, pieces in enumerate(words) for j, p in enumerate(pieces) if p.strip()]
+    """Mark a short month or day name (``Mar``, ``Fri.``, ``THU``) or ``AM``/``PM`` a value
+    when it stands beside a number, beside a short name that does (``Fri. Mar 1``), or a
+    day name beside a month name (``Tue, May-24-16``); not two month names (``out May``)."""
+    flat = [(i, j) for i, pieces in enumerate(words) for j, p in enumerate(pieces)]
     flat = [(i, j) for i, j in flat if any(ch.isalnum() for ch in words[i][j])]
     accepted: set[tuple[int, int]] = set()
     for _ in range(2):
         for n, (i, j) in enumerate(flat):
-            piece = words[i][j]
-            short = _SHORT_NAMES.get(piece.lower()[:3])
-            if kinds[i][j] is not None or not short or piece.lower() not in _short_forms(short):
+            short = _SHORT_NAMES.get(words[i][j].lower())
+            if kinds[i][j] is not None or short is None:
                 continue
             for m in (n - 1, n + 1):
-                if 0 <= m < len(flat):
-                    near = flat[m]
-                    if words[near[0]][near[1]][0].isdigit() or near in accepted:
-                        kinds[i][j] = short
-                        accepted.add((i, j))
-
-
-def _short_forms(kind: tuple[str, str]) -> set[str]:
-    return {name[:3] for name, value in _NAMES.items() if value == kind} | {
-        name[:4] for name, value in _NAMES.items() if value == kind
-    }
+                if not 0 <= m < len(flat):
+                    continue
+                near_piece = words[flat[m][0]][flat[m][1]]
+                near = kinds[flat[m][0]][flat[m][1]]
+                if (
+                    near_piece[0].isdigit()
+                    or flat[m] in accepted
+                    or (near is not None and near[0] != short[0] and short[0] != "time")
+                ):
+                    kinds[i][j] = short
+                    accepted.add((i, j))
+                    break
 
 
 def _kind(piece: str) -> tuple[str, str] | None:

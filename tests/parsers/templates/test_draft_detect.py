@@ -163,6 +163,21 @@ def test_series_without_values_in_their_titles_keep_their_lines_as_printed() -> 
             "Sign in June 2025",
         ),
         (
+            "Precinct RUN 12/3/2014 11:57:01 AM",
+            r"Precinct\s+RUN\s*\d+/\d+/\d+\s*\d+:\d+:\d+\s*(?i:[ap]m)",
+            ("date", "time"),
+            "Precinct RUN 11/5/2014 2:03:44 PM",
+            "Precinct SUMMARY 11/5/2014 2:03:44 PM",
+        ),
+        (
+            "Date Report Run : Tue, May-24-16",  # a day name beside a month name
+            r"Date\s+Report\s+Run\s+:\s*(?i:(?:fri|mon|sat|sun|thu|tue|wed)\w*\.?)\s*,\s*"
+            r"(?i:(?:apr|aug|dec|feb|jan|jul|jun|mar|may|nov|oct|sep)\w*\.?)\-\d+\-\d+",
+            ("weekday", "month", "number"),
+            "Date Report Run : Wed, Jun-1-16",
+            "Date Report Sent : Wed, Jun-1-16",
+        ),
+        (
             "Total 1,234.5 cases",
             r"Total\s*\d[\d,.]*\s*cases",
             ("number",),
@@ -184,6 +199,13 @@ def test_a_line_of_nothing_but_values_has_no_word_letters() -> None:
     assert _anchor("Friday, March 1, 2024")[1] == 0
     assert _anchor("November - 2015")[1] == 0
     assert _anchor("Daily Crime and Fire Log")[1] == 20
+
+
+def test_a_page_of_rotated_text_still_has_anchors() -> None:
+    """No upright line of words: the lines as detection reads them, as before."""
+    page = fixture("real/camelot/anticlockwise_table_2.pdf")
+    assert _patterns(page) == ["deunitnoC—scitsiretcarahc", "dnuorgkcab"]
+    assert _detects(page, _patterns(page))
 
 
 # --- a generated weekly report -----------------------------------------------------------
