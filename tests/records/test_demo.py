@@ -47,3 +47,35 @@ def test_demo_twice_finds_nothing_new(tmp_path: Path) -> None:
     second = CliRunner().invoke(cli, ["demo", "--no-serve", "--dir", workdir])
     assert second.exit_code == 0, second.output
     assert f"0 new document(s), {len(demo_series())} unchanged, 0 row(s) added" in second.output
+
+
+def test_the_sample_site_answers_as_a_web_server_does(tmp_path: Path) -> None:
+    """HTTP/1.1 with the connection kept open for the next request (a crawl does not open
+    one per document), and a conditional request for an unchanged file answered 304."""
+    import http.client
+    from email.utils import formatdate
+
+    from records.demo.run import serve_folder
+
+    (tmp_path / "index.html").write_text("<a href='a.pdf'>a</a>")
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4 sample")
+    with serve_folder(tmp_path) as url:
+        host, port = url.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        answers = []
+        for path, headers in (
+            ("/index.html", {}),
+            ("/a.pdf", {}),
+            ("/a.pdf", {"If-Modified-Since": formatdate(usegmt=True)}),
+        ):
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            answers.append((response.version, response.status, response.read()))
+            # The same socket every time: the server did not close it.
+            assert connection.sock is not None
+        connection.close()
+    assert answers == [
+        (11, 200, b"<a href='a.pdf'>a</a>"),
+        (11, 200, b"%PDF-1.4 sample"),
+        (11, 304, b""),
+    ]
