@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ TOTALS_TEXT = re.compile(r"^(grand\s+)?totals?(\s+general)?:?$", re.IGNORECASE)
 FACET_MAX_VALUES = 25
 #: ... and each value repeats on average at least this often.
 FACET_MIN_REPEAT = 2.0
-#: How many page-1 lines become ``detect`` anchors.
+#: How many page-1 lines (the title) become ``detect`` anchors.
 DETECT_LINES = 2
 
 
@@ -153,7 +154,7 @@ def draft_template(path: Path, name: str | None = None, pages: str | None = None
             + ": nothing to draft a template from"
             + (f" ({'; '.join(skipped)})" if skipped else "")
         )
-    return _toml(path, name, _detect(path), drafted, skipped)
+    return _toml(path, name, _anchor_lines(path), drafted, skipped)
 
 
 def _rows_per_page(table: ExtractedTable) -> dict[int, int]:
@@ -361,17 +362,219 @@ def _table_name(name: str, table: ExtractedTable, n: int, count: int) -> str:
 # --- the document -----------------------------------------------------------------------
 
 
-def _detect(path: Path) -> list[str]:
-    """Regexes for the first lines of page 1 with words in them (titles, not figures)."""
-    text = first_page_text(path) or ""
-    lines: list[str] = []
-    for line in text.splitlines():
+@dataclass(frozen=True)
+class Anchor:
+    """A ``[detect]`` anchor: a page-1 line as printed and the regex written for it, its
+    edition's own values (dates, numbers, month and day names) written as patterns."""
+
+    printed: str
+    pattern: str
+    #: What became a pattern, in the line's order ("date", "number", "month", ...).
+    values: tuple[str, ...] = ()
+
+
+#: Month and weekday names by language (the languages of the reports seen so far): a
+#: full name is an edition's value wherever it stands; its first three letters (``Mar``,
+#: ``Fri.``) only beside a number, so that ``May``, ``Sun`` or ``out`` in a title stay words.
+MONTHS = {
+    "English": "january february march april may june july august september october"
+    " november december",
+    "Spanish": "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre"
+    " noviembre diciembre",
+    "Portuguese": "janeiro fevereiro março abril maio junho julho agosto setembro outubro"
+    " novembro dezembro",
+    "French": "janvier février mars avril mai juin juillet août septembre octobre novembre"
+    " décembre",
+}
+WEEKDAYS = {
+    "English": "monday tuesday wednesday thursday friday saturday sunday",
+    "Spanish": "lunes martes miércoles jueves viernes sábado domingo",
+    "Portuguese": "segunda terça quarta quinta sexta sábado domingo",
+    "French": "lundi mardi mercredi jeudi vendredi samedi dimanche",
+}
+#: A page-1 line is an anchor when at least this many letters of it are not an edition's
+#: values ("Friday, March 1, 2024" has none: it is not chosen while a line of words exists).
+ANCHOR_LETTERS = 4
+#: An anchor holds at most this many characters of its line (whole words).
+ANCHOR_CHARS = 60
+#: The pieces of a printed word: a figure (digits, with grouping or decimal marks, and an
+#: ordinal ending), a run of letters, a run of anything else.
+_PIECES = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|º|ª)?|[^\W\d_]+|[\W_]+?(?=\d|[^\W\d_]|$)")
+#: A word that is a date printed in figures (1/3/2020, 02/29/24, 2024-03-01, 30.01.2016).
+_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+
+
+def _names_pattern(names: str) -> str:
+    prefixes = sorted({n[:3] for n in names.split()})
+    return rf"(?i:(?:{'|'.join(prefixes)})\w*\.?)"
+
+
+def _name_kinds() -> dict[str, tuple[str, str]]:
+    """Every month and weekday name (and their unaccented forms) -> (kind, pattern)."""
+    table: dict[str, tuple[str, str]] = {}
+    for kind, by_language in (("month", MONTHS), ("weekday", WEEKDAYS)):
+        for names in by_language.values():
+            pattern = _names_pattern(names)
+            for name in names.split():
+                plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+                table.setdefault(name, (kind, pattern))
+                table.setdefault(plain, (kind, pattern))
+    return table
+
+
+_NAMES = _name_kinds()
+#: Words that are a value only beside a number (or a day name beside a month name):
+#: the first three or four letters of a month or day name, and a time's AM / PM.
+_SHORT_NAMES = {
+    **{name[:n]: value for name, value in reversed(_NAMES.items()) for n in (4, 3)},
+    "am": ("time", r"(?i:[ap]m)"),
+    "pm": ("time", r"(?i:[ap]m)"),
+}
+
+
+def detect_anchors(path: Path) -> list[Anchor]:
+    """The ``[detect]`` anchors for ``path``: the first ``DETECT_LINES`` page-1 lines with
+    letters (its title; upright text, as pdfplumber reads rotated letters in no stable
+    order), each line's dates, numbers, years, month and day names written as patterns so
+    the same report's next edition matches too. A line of nothing but such values is left
+    out (the next line of words further down is taken when no title line has words); only
+    anchors that page 1's text (what detection reads) matches are kept."""
+    return _anchor_lines(path)[0]
+
+
+def _anchor_lines(path: Path) -> tuple[list[Anchor], list[Anchor]]:
+    """The anchors, and the title lines of nothing but values left out."""
+    detected = first_page_text(path) or ""
+    anchors = _anchors_of(_upright_lines(path), detected)
+    if not anchors[0]:  # a page all of rotated text: its lines as read, as before
+        anchors = _anchors_of(detected.splitlines(), detected)
+    return anchors
+
+
+def _anchors_of(lines: list[str], detected: str) -> tuple[list[Anchor], list[Anchor]]:
+    seen: set[str] = set()
+    worded: list[Anchor] = []
+    valued: list[Anchor] = []
+    considered = 0
+    for line in lines:
         line = " ".join(line.split())
-        if len(line) >= 4 and sum(ch.isalpha() for ch in line) >= 4 and line not in lines:
-            lines.append(line[:60].rsplit(" ", 1)[0] if len(line) > 60 else line)
-        if len(lines) == DETECT_LINES:
+        if len(line) < 4 or sum(ch.isalpha() for ch in line) < 4:
+            continue
+        if considered >= DETECT_LINES and worded:
             break
-    return [r"\s+".join(re.escape(word) for word in line.split()) for line in lines]
+        considered += 1
+        if len(line) > ANCHOR_CHARS:
+            line = line[:ANCHOR_CHARS].rsplit(" ", 1)[0]
+        anchor, stable_letters = _anchor(line)
+        if anchor.pattern in seen or not re.search(anchor.pattern, detected):
+            continue
+        seen.add(anchor.pattern)
+        (worded if stable_letters >= ANCHOR_LETTERS else valued).append(anchor)
+    if not worded:
+        return valued[:DETECT_LINES], []
+    return worded, valued
+
+
+def _upright_lines(path: Path) -> list[str]:
+    from parsers.reading.furniture import open_pdf
+
+    try:
+        with open_pdf(path) as pdf:
+            page = pdf.pages[0]
+            upright = page.filter(
+                lambda o: o.get("object_type") != "char" or bool(o.get("upright"))
+            )
+            return (upright.extract_text() or "").splitlines()
+    except Exception:  # unreadable here: the page text detection reads is used instead
+        return []
+
+
+def _anchor(line: str) -> tuple[Anchor, int]:
+    """The anchor for one printed line, and how many of its letters are not values."""
+    words = [[m.group() for m in _PIECES.finditer(word)] for word in line.split()]
+    kinds = [[_kind(piece) for piece in pieces] for pieces in words]
+    _short_names(words, kinds)
+    parts: list[str] = []
+    values: list[str] = []
+    stable = 0
+    for i, pieces in enumerate(words):
+        is_value = [k is not None for k in kinds[i]]
+        if i:
+            # Beside a value the spacing may change with the value's width.
+            parts.append(r"\s*" if kinds[i - 1][-1] is not None or is_value[0] else r"\s+")
+        dated = bool(_DATE.search(words_text := "".join(pieces)))
+        for j, piece in enumerate(pieces):
+            kind = kinds[i][j]
+            if kind is None and j and _absorbed(pieces, kinds[i], j):
+                continue  # the dot of "Mar.": the name's pattern takes it
+            if (
+                j
+                and is_value[j] != is_value[j - 1]
+                and not (_separator(pieces, is_value, j) or _separator(pieces, is_value, j - 1))
+            ):
+                # A value and the word it is glued to ("From:2/29/2024") may part.
+                parts.append(r"\s*")
+            if kind is None:
+                parts.append(re.escape(piece))
+                stable += sum(ch.isalpha() for ch in piece)
+            else:
+                parts.append(kind[1])
+                dated_figure = dated and kind[0] in ("number", "year")
+                values.append("date" if dated_figure else kind[0])
+        if not dated and re.fullmatch(r"\(?\d{1,2}/\d{4}\)?", words_text):
+            values[-2:] = ["period"]  # 04/2016: a month or week of a year
+        elif not dated and re.fullmatch(r"\d{1,2}:\d\d(:\d\d)?", words_text):
+            values[-1 - words_text.count(":") :] = ["time"]
+    return Anchor(line, "".join(parts), tuple(dict.fromkeys(values))), stable
+
+
+def _separator(pieces: list[str], is_value: list[bool], j: int) -> bool:
+    """A date's or time's own separator ("/" of 2/29/2024, ":" of 11:57): kept glued to the
+    figures around it."""
+    return 0 < j < len(pieces) - 1 and pieces[j] in "/.-:" and is_value[j - 1] and is_value[j + 1]
+
+
+def _absorbed(pieces: list[str], kinds: list[tuple[str, str] | None], j: int) -> bool:
+    previous = kinds[j - 1]
+    return pieces[j] == "." and previous is not None and previous[0] in ("month", "weekday")
+
+
+def _short_names(words: list[list[str]], kinds: list[list[tuple[str, str] | None]]) -> None:
+    """Mark a short month or day name (``Mar``, ``Fri.``, ``THU``) or ``AM``/``PM`` a value
+    when it stands beside a number, beside a short name that does (``Fri. Mar 1``), or a
+    day name beside a month name (``Tue, May-24-16``); not two month names (``out May``)."""
+    flat = [(i, j) for i, pieces in enumerate(words) for j, p in enumerate(pieces)]
+    flat = [(i, j) for i, j in flat if any(ch.isalnum() for ch in words[i][j])]
+    accepted: set[tuple[int, int]] = set()
+    for _ in range(2):
+        for n, (i, j) in enumerate(flat):
+            short = _SHORT_NAMES.get(words[i][j].lower())
+            if kinds[i][j] is not None or short is None:
+                continue
+            for m in (n - 1, n + 1):
+                if not 0 <= m < len(flat):
+                    continue
+                near_piece = words[flat[m][0]][flat[m][1]]
+                near = kinds[flat[m][0]][flat[m][1]]
+                if (
+                    near_piece[0].isdigit()
+                    or flat[m] in accepted
+                    or (near is not None and near[0] != short[0] and short[0] != "time")
+                ):
+                    kinds[i][j] = short
+                    accepted.add((i, j))
+                    break
+
+
+def _kind(piece: str) -> tuple[str, str] | None:
+    """(what the piece is, its pattern) when it is an edition's value, else None."""
+    if piece[0].isdigit():
+        if re.fullmatch(r"(19|20)\d\d", piece):
+            return ("year", r"\d+")
+        if not piece[-1].isdigit():
+            return ("number", r"\d+\w*")
+        return ("number", r"\d[\d,.]*" if re.search(r"[,.]", piece) else r"\d+")
+    return _NAMES.get(piece.lower())
 
 
 def _page_count(path: Path) -> int:
@@ -386,8 +589,13 @@ def _slug(text: str) -> str:
 
 
 def _toml(
-    path: Path, name: str, detect: list[str], tables: list[DraftTable], skipped: list[str]
+    path: Path,
+    name: str,
+    anchors: tuple[list[Anchor], list[Anchor]],
+    tables: list[DraftTable],
+    skipped: list[str],
 ) -> str:
+    detect, passed_over = anchors
     out = [
         f"# Drafted by `records template draft` from {path.name}: check every guess (comments",
         "# say what was guessed), write the descriptions, then save it in a template folder",
@@ -396,9 +604,22 @@ def _toml(
         'version = "0.1"',
         f"description = {_str(f'Tables of {path.name} (drafted; describe the report here).')}",
         "",
-        "[detect]  # page 1 must contain these (regular expressions)",
-        f"page1 = [{', '.join(_regex(d) for d in detect)}]",
+        "# page 1 must contain these (regular expressions): its title lines, their dates,",
+        "# numbers, month and day names written as patterns so that later editions match",
+        "[detect]",
     ]
+    out += [
+        f"# not an anchor: {_str(a.printed)}, nothing but this edition's values"
+        f" ({', '.join(a.values)})"
+        for a in passed_over
+    ]
+    out += [
+        "page1 = [",
+    ]
+    for anchor in detect:
+        said = f" ({', '.join(anchor.values)}: any)" if anchor.values else ""
+        out += [f"    # printed {_str(anchor.printed)}{said}", f"    {_regex(anchor.pattern)},"]
+    out.append("]")
     for skip in skipped:
         out.append(f"# not drafted: {skip}")
     checks: list[str] = []
