@@ -80,6 +80,33 @@ def template_dirs(settings: Settings | None = None) -> tuple[Path, ...]:
     return tuple(dict.fromkeys(f.expanduser().resolve() for f in folders))
 
 
+def own_template_folders(settings: Settings | None = None) -> list[Path]:
+    """The template folders a newsroom named (``[settings] templates``,
+    ``RECORDS_TEMPLATES``; not the package's own) that hold at least one template."""
+    from parsers.templates.spec import TEMPLATES_DIR
+
+    own = TEMPLATES_DIR.expanduser().resolve()
+    return [
+        folder
+        for folder in template_dirs(settings)
+        if folder != own and folder.is_dir() and any(folder.glob("*.toml"))
+    ]
+
+
+def no_template_recognised(parser: Parser, settings: Settings | None = None) -> str | None:
+    """For a file detection gave to the generic parser of its kind (``parser``) while the
+    newsroom's template folders hold templates: that none of them recognised it, else None.
+    The next edition of a drafted report whose ``[detect]`` no longer matches would
+    otherwise pass for a file no template was meant for."""
+    if parser.name not in PARSER_BY_FAMILY.values():
+        return None
+    folders = own_template_folders(settings)
+    if not folders:
+        return None
+    where = ", ".join(str(folder) for folder in folders)
+    return f"no template in {where} recognised it (their [detect] did not match page 1)"
+
+
 def all_parsers(settings: Settings | None = None) -> dict[str, Parser]:
     """Every parser by name: the Python ones, then the templates of every folder."""
     python = {name: _python_parser(name) for name in PYTHON_PARSERS}

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from parsers.base import Parser, ParseResult, Row
-from parsers.registry import detect_parser, get_parser
+from parsers.registry import detect_parser, get_parser, no_template_recognised
 from records.core.config import Settings
 from records.core.errors import LayoutMismatch, ParseError, UnknownParser
 from records.core.formulas import spreadsheet_safe
@@ -89,6 +89,9 @@ def extract(
     ``warn`` and into each table's ``document_warnings``.
     """
     parser = choose_parser(path, parser_name, settings)
+    unrecognised = no_template_recognised(parser, settings) if parser_name is None else None
+    if unrecognised and notice is not None:
+        notice(f"{path.name}: {unrecognised}; read by the {parser.name} parser")
     if parser.name == "generic":
         return _generic_tables(path, warn, pages)
     result = parser.parse(path)

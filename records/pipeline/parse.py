@@ -21,7 +21,12 @@ from parsers.base import Parser, ParseResult
 from parsers.generic.extract import PAGE_RANGES, page_numbers
 from parsers.generic.spill import READ_PAGE_TEXT, SPILL_FOLDER, spill_folder_for
 from parsers.reading.document import fewer_collections, pages_not_read
-from parsers.registry import detect_parser, get_parser, table_specs
+from parsers.registry import (
+    detect_parser,
+    get_parser,
+    no_template_recognised,
+    table_specs,
+)
 from records.core.archive import Archive
 from records.core.config import DEFAULT_PARSE_TIMEOUT, Config, Settings, Source
 from records.core.errors import RecordsError
@@ -93,6 +98,8 @@ class _Outcome:
     #: Pages left unread for their size (``parsers.reading.document.MAX_PAGE_OBJECTS``):
     #: (page number, why), reported as the document's errors when it is loaded.
     unread: list[tuple[int, str]] = field(default_factory=list)
+    #: Whether the parser was chosen by detection (no parser named for the document).
+    detected: bool = False
 
 
 def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
@@ -113,6 +120,7 @@ def _prepare_and_parse(job: _Job, archive_root: Path) -> _Outcome:
     if outcome.prepared is not None and outcome.prepared.target != job.path:
         unread.update(pages_not_read(outcome.prepared.target))
     outcome.unread = sorted(unread.items())
+    outcome.detected = job.parser_name is None
     return outcome
 
 
@@ -502,9 +510,10 @@ def _load_outcome(
             progress(f"  {label}: its tables loaded by the generic extractor, flagged layout_drift")
     summary.rows_added += rows
     count = data_rows(parser, result)
+    unrecognised = _no_template_note(parser, outcome, settings)
     progress(
         f"  {label}: {status}, {count} row{'' if count == 1 else 's'}"
-        f" ({parser.name} {parser.version})"
+        f" ({parser.name} {parser.version}){unrecognised}"
     )
     for warning in result.warnings:  # stored on the document too (documents.warnings)
         summary.warnings.append(
@@ -515,6 +524,12 @@ def _load_outcome(
                 "message": f"{label}: {warning.message}",
             }
         )
+
+
+def _no_template_note(parser: Parser, outcome: _Outcome, settings: Settings | None) -> str:
+    """``parsers.registry.no_template_recognised`` for a document whose parser was detected."""
+    note = no_template_recognised(parser, settings) if outcome.detected else None
+    return f"; {note}" if note else ""
 
 
 def _parse_all(
