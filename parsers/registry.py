@@ -104,7 +104,8 @@ def no_template_recognised(parser: Parser, settings: Settings | None = None) -> 
     if not folders:
         return None
     where = ", ".join(str(folder) for folder in folders)
-    return f"no template in {where} recognised it (their [detect] did not match page 1)"
+    read = "page 1" if parser.name == "generic" else "its sheet names and first rows"
+    return f"no template in {where} recognised it (their [detect] did not match {read})"
 
 
 def all_parsers(settings: Settings | None = None) -> dict[str, Parser]:

@@ -88,3 +88,21 @@ def test_without_template_folders_nothing_is_said(
     result = CliRunner().invoke(cli, ["extract", str(other)])
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+
+
+def test_a_workbook_no_template_recognised_is_named_too(tmp_path: Path, newsroom: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Overtime"
+    for row in [("Department", "Hours"), ("Harbor", 120), ("Parks", 64)]:
+        sheet.append(row)
+    book.save(tmp_path / "overtime.xlsx")
+    result = CliRunner().invoke(cli, ["extract", str(tmp_path / "overtime.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"Warning: overtime.xlsx: no template in {newsroom.resolve()} recognised it (their"
+        " [detect] did not match its sheet names and first rows); read by the spreadsheet"
+        " parser\n"
+    )
