@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Generator, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from db.derived import NOT_PARSED_STATUSES, ocr_facts
 from db.documents import documents_to_parse
 from db.load import LoadBatch, data_rows, fail_document, load_result
 from db.runs import record_error, start_run
-from parsers.base import Parser, ParseResult
+from parsers.base import Parser, ParseResult, ParseWarning
 from parsers.generic.extract import PAGE_RANGES, page_numbers
 from parsers.generic.spill import READ_PAGE_TEXT, SPILL_FOLDER, spill_folder_for
 from parsers.reading.document import fewer_collections, pages_not_read
@@ -501,6 +501,7 @@ def _load_outcome(
         # The archived file is named by its digest: say the document's name.
         why = result.quarantine.replace(document["sha256"], label)
         drift = (get_parser("generic", settings), outcome.drift, why)
+        result.warnings = [_drift_said(w, parser.name) for w in result.warnings]
     status, rows = load_result(db, document["sha256"], parser, result, drift=drift)
     if status == "quarantined":
         summary.documents_quarantined += 1
@@ -524,6 +525,18 @@ def _load_outcome(
                 "message": f"{label}: {warning.message}",
             }
         )
+
+
+def _drift_said(warning: ParseWarning, template: str) -> ParseWarning:
+    """A template's "no rows loaded" on a document whose layout it refused: its rows are
+    not the document's only ones, the generic extractor's tables are loaded beside them."""
+    if warning.kind != "no_rows":
+        return warning
+    return replace(
+        warning,
+        message=f"{template} read no rows: {warning.message.removeprefix('no rows loaded, but ')};"
+        " the generic extractor's tables are loaded instead, flagged layout_drift",
+    )
 
 
 def _no_template_note(parser: Parser, outcome: _Outcome, settings: Settings | None) -> str:

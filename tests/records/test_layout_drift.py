@@ -119,3 +119,34 @@ def test_pipeline_loads_new_edition_and_flags_refused_one(
     assert "<dt>Layout drift</dt>" in html
     assert "Not in fbi_nics_checks: fbi-nics v1.1 refused the layout:" in html
     assert f'href="/{client.db}/extracted_rows?document={sha}">56 rows</a>' in html
+
+
+def test_a_refused_layout_s_no_rows_warning_says_the_generic_tables_were_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """USC's log drafted from its 2024 edition refuses the 2023 one (8 columns, not 10): the
+    template's "no rows" is said with the generic tables loaded beside it, not as if the
+    document had given nothing."""
+    from parsers.templates.draft import draft_template
+    from tests.shared import fixture
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    drafted = draft_template(fixture("series/usc-dps-daily-crime-log/030124.pdf"), name="usc-log")
+    (folder / "usc-log.toml").write_text(drafted, encoding="utf-8")
+    monkeypatch.setenv("RECORDS_TEMPLATES", str(folder))
+    monkeypatch.setenv("RECORDS_SOURCES", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("RECORDS_DB", str(tmp_path / "records.db"))
+    monkeypatch.setenv("RECORDS_ARCHIVE", str(tmp_path / "archive"))
+    edition = fixture("series/usc-dps-daily-crime-log/100323.pdf")
+    result = CliRunner().invoke(cli, ["add", str(edition)])
+    assert "100323.pdf: its tables loaded by the generic extractor, flagged layout_drift" in (
+        result.output
+    )
+    db = open_db(tmp_path / "records.db")
+    (document,) = db["documents"].rows
+    assert document["status"] == "quarantined"
+    assert document["warnings"] == (
+        "usc-log read no rows: 26 table-like lines printed on pages 1-2; the generic"
+        " extractor's tables are loaded instead, flagged layout_drift"
+    )
