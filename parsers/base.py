@@ -209,7 +209,7 @@ class ParseWarning:
     #: "unaccounted_lines" (table-like lines in no table), "no_rows" (nothing loaded from a
     #: document with table-like lines), "skipped_pages" (a template's header on pages it
     #: does not read), "split_record" (lines that may be one record read as several rows:
-    #: ``parsers.generic.split_records``).
+    #: ``parsers.generic.model.ExtractedTable.split_records``).
     kind: str
     message: str
     pages: tuple[int, ...] = ()

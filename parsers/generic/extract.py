@@ -20,7 +20,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from parsers.accounting import PageLines, page_lines
-from parsers.base import union_box
+from parsers.base import ParseWarning, union_box
 from parsers.generic.cell_text import join_wrapped
 from parsers.generic.columns import WhitespaceGrid, build_whitespace_grid, widest_gutter
 from parsers.generic.completeness import Completeness, check, words_inside
@@ -397,6 +397,7 @@ def page_tables(content: PageContent) -> list[PageTable]:
         em = text_height(words)
         row_ruled = find_row_ruled_tables(content.edges, words, content.width, em)
         for rr in row_ruled:
+            said = [(f"page {content.number}: {what}", n) for what, n in rr.open_bands]
             found.append(
                 _complete(
                     PageTable(
@@ -407,8 +408,12 @@ def page_tables(content: PageContent) -> list[PageTable]:
                         col_edges=rr.bounds,
                         method="row-ruled",
                         row_boxes=rr.row_boxes,
-                        warnings=[f"page {content.number}: {w}" for w in rr.warnings],
+                        warnings=[what for what, _ in said],
                         continues_record=rr.carried,
+                        split_records=[
+                            ParseWarning("split_record", what, (content.number,), n)
+                            for what, n in said
+                        ],
                     ),
                     words,
                 )

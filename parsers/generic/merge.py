@@ -5,6 +5,7 @@ same labels: a form printed once a page, one record a page)."""
 
 from __future__ import annotations
 
+from parsers.base import ParseWarning
 from parsers.generic.cell_text import join_wrapped
 from parsers.generic.model import BBox, ExtractedTable, PageTable, TablePiece
 from parsers.generic.row_ruled import SPLIT_RECORD, WARNING_TEXT
@@ -57,6 +58,7 @@ def _start(part: PageTable, index: int) -> ExtractedTable:
         method=part.method,
         spans=list(part.spans),
         warnings=list(part.warnings),
+        split_records=list(part.split_records),
     )
 
 
@@ -107,6 +109,7 @@ class PageJoiner:
                     )
                     form.rows.extend(body)
                     form.warnings.extend(part.warnings)
+                    form.split_records.extend(part.split_records)
                 page_forms.append(form)
                 if index == len(parts) - 1:
                     self.last = None  # a form continues only as a form
@@ -125,6 +128,7 @@ class PageJoiner:
                 )
                 table.rows.extend(body)
                 table.warnings.extend(part.warnings)
+                table.split_records.extend(part.split_records)
                 current = table
             else:
                 current = _start(part, index)
@@ -145,10 +149,12 @@ def _carried_joined(
     last = table.rows[-1]
     if len(last) != len(body[0]):
         text = " ".join(c for c in body[0] if c)[:WARNING_TEXT]
-        table.warnings.append(
+        what = (
             f"page {part.page}: the first row, '{text}', continues the last record of page"
             f" {part.page - 1} and is kept as a row of its own: it {SPLIT_RECORD}"
         )
+        table.warnings.append(what)
+        table.split_records.append(ParseWarning("split_record", what, (part.page,), 1))
         return body, boxes
     table.rows[-1] = [join_wrapped([a, b]) for a, b in zip(last, body[0], strict=True)]
     return body[1:], boxes[1:]

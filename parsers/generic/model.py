@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from parsers.base import ParseWarning
+
 #: (x0, top, x1, bottom) in pdfplumber's page coordinates (points, origin top-left).
 BBox = tuple[float, float, float, float]
 
@@ -83,6 +85,10 @@ class PageTable:
     #: The first body row is the end of a record begun on the page before (its wrapped
     #: lines carried over): joined to that record when the table continues (``merge``).
     continues_record: bool = False
+    #: Where one record may have been read as several rows: said on the document too
+    #: (kind "split_record": the generic parser, the streamed parse, templates using the
+    #: generic finder); each also in ``warnings``, which stay with the table.
+    split_records: list[ParseWarning] = field(default_factory=list)
 
     @property
     def n_columns(self) -> int:
@@ -114,6 +120,8 @@ class ExtractedTable:
     spans: list[tuple[int, int, int]] = field(default_factory=list)
     #: Completeness warnings of its parts, each naming its page (see PageTable.warnings).
     warnings: list[str] = field(default_factory=list)
+    #: Its parts' ``PageTable.split_records``, and a carried record left a row of its own.
+    split_records: list[ParseWarning] = field(default_factory=list)
 
     @property
     def page(self) -> int:

@@ -14,7 +14,6 @@ from parsers.base import Box, Column, ParseResult, Row, TableSpec, bbox_text
 from parsers.generic.extract import FoundTables, find_tables, page_numbers
 from parsers.generic.model import ExtractedTable
 from parsers.generic.spill import spill_folder_for
-from parsers.generic.split_records import split_record_warnings
 from parsers.generic.stored import (
     ROWS,
     TABLES,
@@ -159,7 +158,7 @@ def account_tables(found: FoundTables) -> ParseResult:
         for piece in table.pieces:
             covered.setdefault(piece.page, []).append(piece.bbox)
     account_found(found.lines, result, covered, tables=[ROWS])
-    result.warnings.extend(split_record_warnings(found.tables))
+    result.warnings.extend(w for table in found.tables for w in table.split_records)
     return result
 
 

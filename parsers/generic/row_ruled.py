@@ -60,7 +60,7 @@ CARRIED_SIZE_SHARE = 0.15
 SHADING_SIDE_TOLERANCE = 1.0
 #: A warning quotes this many characters of the line it names at most.
 WARNING_TEXT = 100
-#: How such a warning ends (``parsers.generic.split_records`` finds it by these words).
+#: How such a warning ends (here and in ``parsers.generic.merge``).
 SPLIT_RECORD = "may be one record read as several rows"
 
 
@@ -75,8 +75,9 @@ class RowRuledGrid:
     line_counts: list[int] = field(default_factory=list)
     #: The first row is the end of a record begun on the page before (``_carried_part``).
     carried: bool = False
-    #: What may be wrong with the rows (no page named; the caller adds it).
-    warnings: list[str] = field(default_factory=list)
+    #: Lines at an end that may be one record read as several rows: (what is said, no page
+    #: named, the caller adds it; how many lines).
+    open_bands: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _joined_rules(edges: list[dict[str, Any]]) -> list[tuple[float, float, float]]:
@@ -317,9 +318,12 @@ def _open_band(
             return grown, grown_ys
     first_line = " ".join(w.text for w in taken[0].words)
     where = "under the table's last" if below else "over the table's first"
-    grid.warnings.append(
-        f"the {len(taken)} lines right {where} shaded band, from"
-        f" '{first_line[:WARNING_TEXT]}', {SPLIT_RECORD}"
+    grid.open_bands.append(
+        (
+            f"the {len(taken)} lines right {where} shaded band, from"
+            f" '{first_line[:WARNING_TEXT]}', {SPLIT_RECORD}",
+            len(taken),
+        )
     )
     return grid, ys
 

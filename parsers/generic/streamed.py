@@ -38,7 +38,6 @@ from parsers.generic.extract import found_pages, page_numbers
 from parsers.generic.merge import PageJoiner
 from parsers.generic.model import ExtractedTable, PageTable
 from parsers.generic.spill import READ_PAGE_TEXT, RowSpill, SpilledRows, SpilledTypedRows
-from parsers.generic.split_records import split_record_warnings
 from parsers.generic.stored import (
     ROWS,
     at,
@@ -211,7 +210,7 @@ class _Reading:
         parts = [part_row(table, text, n) for n in range(len(table.pieces))]
         self.spill.add_rows(state.tseq, parts, range(len(parts)))
         self.flagged += bool(table.warnings)
-        self.split_records.extend(split_record_warnings([table]))
+        self.split_records.extend(table.split_records)
         if state.body:
             self._typed(state)
 

@@ -69,11 +69,9 @@ def page_tables(path: Path, page: int) -> list[Found]:
 
 def split_records(path: Path, pages: set[int]) -> list[ParseWarning]:
     """The places on ``pages`` where the generic extractor may have read one record as
-    several rows (``parsers.generic.split_records``): said on the document."""
-    from parsers.generic.split_records import split_record_warnings
-
+    several rows (``ExtractedTable.split_records``): said on the document."""
     tables = _tables(path.resolve(), path.stat().st_mtime_ns)
-    return [w for w in split_record_warnings(tables) if set(w.pages) & pages]
+    return [w for t in tables for w in t.split_records if set(w.pages) & pages]
 
 
 @lru_cache(maxsize=8)
