@@ -1,7 +1,10 @@
 """Shading that draws no line: a filled rectangle painted inside another of the same colour
-(a word processor shades a title bar, then each paragraph and line of text in it again).
-Its sides are edges to pdfplumber but invisible on the page; taken as rulings they cut a
-title bar inside a table's frame into cells of its own and add sliver columns to the grid.
+(a word processor shades a title bar, then each paragraph and line of text in it again),
+or beside one, side to side (a cell's shading painted as three tiles: its left padding,
+its text, its right padding; ``tiled_sides``). Their sides are edges to pdfplumber but
+invisible on the page; taken as rulings they cut a title bar inside a table's frame into
+cells of its own and add sliver columns to the grid (Colombia INS's weekly table read as
+18 columns, a padding's width each, instead of 6).
 """
 
 from __future__ import annotations
@@ -80,6 +83,56 @@ def hidden_rects(rects: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return hidden
 
 
+def _grid(value: float) -> int:
+    return round(value / SAME_SIDE)
+
+
+#: A tile this narrow (points) holds no text: a cell's padding, painted apart from the tile
+#: under the cell's text. Wider tiles side by side are cells of their own, and the sides
+#: they share are the only columns' edges of a table drawn without rules (Brazil's
+#: microcephaly tables): those stay.
+MAX_PADDING_WIDTH = 5.0
+
+
+def tiled_sides(rects: list[dict[str, Any]]) -> set[tuple[str, int, int, int]]:
+    """The sides a cell's padding tile shares with the tile beside it (``MAX_PADDING_WIDTH``):
+    two filled, unstroked rectangles of the same colour side to side over the whole height
+    of the side, one of them a padding's width. As ("v", x, top, bottom), coordinates in
+    ``SAME_SIDE`` steps. Such a side does not show."""
+    shading = [
+        r
+        for r in rects
+        if r.get("fill")
+        and not r.get("stroke")
+        and _colour(r) is not None
+        and r["x1"] - r["x0"] >= MIN_SHADING_SIZE
+        and r["bottom"] - r["top"] >= MIN_SHADING_SIZE
+    ]
+    #: (colour, left side, top, bottom) -> the narrowest tile there.
+    lefts: dict[tuple[Any, int, int, int], float] = {}
+    for r in shading:
+        key = (_colour(r), _grid(r["x0"]), _grid(r["top"]), _grid(r["bottom"]))
+        lefts[key] = min(lefts.get(key, r["x1"] - r["x0"]), r["x1"] - r["x0"])
+    sides: set[tuple[str, int, int, int]] = set()
+    for r in shading:
+        colour, width = _colour(r), r["x1"] - r["x0"]
+        x1, top, bottom = _grid(r["x1"]), _grid(r["top"]), _grid(r["bottom"])
+        for d in (-1, 0, 1):
+            beside = lefts.get((colour, x1 + d, top, bottom))
+            if beside is not None and min(width, beside) <= MAX_PADDING_WIDTH:
+                sides.add(("v", x1, top, bottom))
+    return sides
+
+
+def _tiled(edge: dict[str, Any], sides: set[tuple[str, int, int, int]]) -> bool:
+    """Whether ``edge`` is one of ``sides`` (``tiled_sides``): the right side of one tile, or
+    the left side of the next."""
+    if edge["orientation"] != "v":
+        return False
+    x, top, bottom = _grid(edge["x0"]), _grid(edge["top"]), _grid(edge["bottom"])
+    return any(("v", x + d, top, bottom) in sides for d in (-1, 0, 1))
+
+
 def _on_side(edge: dict[str, Any], rect: dict[str, Any]) -> bool:
     def same(a: float, b: float) -> bool:
         return abs(a - b) <= SAME_SIDE
@@ -98,12 +151,15 @@ def _on_side(edge: dict[str, Any], rect: dict[str, Any]) -> bool:
 
 
 def visible_edges(edges: list[dict[str, Any]], rects: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``edges`` without the sides of hidden shading (``hidden_rects``)."""
+    """``edges`` without the sides of hidden shading (``hidden_rects``) and the sides tiles
+    of one shaded area share (``tiled_sides``)."""
     hidden = hidden_rects(rects)
-    if not hidden:
+    tiled = tiled_sides(rects)
+    if not hidden and not tiled:
         return edges
     return [
         e
         for e in edges
-        if e.get("object_type") != "rect_edge" or not any(_on_side(e, r) for r in hidden)
+        if e.get("object_type") != "rect_edge"
+        or not (any(_on_side(e, r) for r in hidden) or (tiled and _tiled(e, tiled)))
     ]
