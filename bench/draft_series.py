@@ -6,12 +6,19 @@ table are compared with the count checked by hand (``expected/*.json``). Also sh
 warnings page accounting raised and the quarantine reason, so a shortfall that is not named
 stands out ("SILENT": fewer rows on the table's pages than printed, and no warning).
 Run: ``.venv/bin/python bench/draft_series.py [slug ...]``.
+
+``--across``: a data editor's next week instead. The template drafted from each edition is
+loaded unchanged on every other edition of its series: recognised or not (``[detect]``),
+then read (every printed row, nothing quarantined) or quarantined, with the reason (a
+changed layout, a failed check) and the rows read against the rows printed.
 """
 
 from __future__ import annotations
 
+import itertools
 import sys
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,5 +78,50 @@ def main(slugs: list[str]) -> None:
         sys.stdout.flush()
 
 
+def across(slugs: list[str]) -> None:
+    print("| series | drafted from | loaded on | outcome | rows read / printed | why |")
+    print("|---|---|---|---|---|---|")
+    outcomes: Counter[str] = Counter()
+    by_series: dict[str, list[tuple[Path, dict]]] = {}
+    for slug, pdf, truth in series_editions(slugs or None, kind="pdf"):
+        by_series.setdefault(slug, []).append((pdf, truth))
+    for slug, editions in by_series.items():
+        templates = {}
+        for pdf, _ in editions:
+            try:
+                text = draft_template(pdf)
+                templates[pdf] = TemplateParser(
+                    parse_template(Path(f"{slug}.toml"), tomllib.loads(text))
+                )
+            except Exception as exc:  # a bench: report and go on
+                templates[pdf] = None
+                print(f"| {slug} | {pdf.name} | - | no draft | - | {type(exc).__name__} |")
+        for (first, _), (other, truth) in itertools.permutations(editions, 2):
+            template = templates[first]
+            if template is None:
+                continue
+            printed = sum(t["row_count"] for t in truth["tables"])
+            if not template.detect(other):
+                outcome, rows, why = "not recognised", 0, "[detect] does not match page 1"
+            else:
+                result = template.parse(other)
+                rows = len(result.rows)
+                reason = result.quarantine_reason()
+                outcome = "quarantined" if reason else "read"
+                why = (reason or "; ".join(w.kind for w in result.warnings) or "-")[:110]
+                why = why.replace(str(other), other.name).replace("|", "/")
+            outcomes[outcome] += 1
+            print(
+                f"| {slug} | {first.name} | {other.name} | {outcome} | {rows} / {printed} | {why} |"
+            )
+            sys.stdout.flush()
+    print()
+    print(", ".join(f"{n} {outcome}" for outcome, n in outcomes.most_common()))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    if "--across" in args:
+        across([a for a in args if a != "--across"])
+    else:
+        main(args)

@@ -83,6 +83,9 @@ class DraftTable:
     #: Page -> body rows the generic extractor read there for this table (same header
     #: again and headerless continuations included).
     read_pages: dict[int, int] = field(default_factory=dict)
+    #: Rows above the header inside the table's frame: its title (``ExtractedTable.title``),
+    #: which names no column and may change with each edition ("as of January 29, 2016").
+    title_rows: int = 0
 
     @property
     def last_page(self) -> int:
@@ -126,7 +129,8 @@ def draft_template(path: Path, name: str | None = None, pages: str | None = None
                 continue
             # No header printed: its first row is the fingerprint (and is not loaded).
             table = replace(table, header=[table.rows[0]], rows=table.rows[1:], spans=[])
-        fingerprint = tuple(combine_header(header_cells(table.header, table.spans)))
+        title_rows = table.title_rows
+        fingerprint = tuple(combine_header(_column_header(table, title_rows)))
         if not any(fingerprint):
             skipped.append(f"{where}: its header cells are empty, nothing to fingerprint it by")
             continue
@@ -144,9 +148,11 @@ def draft_template(path: Path, name: str | None = None, pages: str | None = None
         while base in taken:
             base += "_2"
         taken.add(base)
-        drafted.append(_draft_table(base, table, per_page, headless))
+        drafted.append(_draft_table(base, table, per_page, headless, title_rows))
         fingerprints[fingerprint] = drafted[-1]
-    _set_page_ranges(drafted, numbers[-1] if numbers else _page_count(path), per_page)
+    _set_page_ranges(
+        drafted, numbers[-1] if numbers else _page_count(path), per_page, open_end=not numbers
+    )
     if not drafted:
         raise ParseError(
             f"{path.name}: the generic extractor finds no table to recognise by a header"
@@ -161,11 +167,15 @@ def _rows_per_page(table: ExtractedTable) -> dict[int, int]:
     return {piece.page: piece.n_rows for piece in table.pieces}
 
 
-def _set_page_ranges(drafted: list[DraftTable], last_page: int, per_page: dict[int, int]) -> None:
+def _set_page_ranges(
+    drafted: list[DraftTable], last_page: int, per_page: dict[int, int], open_end: bool = False
+) -> None:
     """Each table's ``pages``: from its first page through every page holding it (its
     header again, a headerless continuation) and the pages after those where no table at
     all was found (a page the extractor missed is still read, and accounted for), up to
-    the next page holding another table; and a note of the rows read per page."""
+    the next page holding another table; and a note of the rows read per page. With
+    ``open_end`` (the whole document drafted), a table reaching its last page is read to the
+    end of every edition ("3-"): the next one may run longer."""
     starts = [d.source.page for d in drafted]
     for i, table in enumerate(drafted):
         first = table.source.page
@@ -173,7 +183,11 @@ def _set_page_ranges(drafted: list[DraftTable], last_page: int, per_page: dict[i
         end = table.last_page
         while end < last_page and not per_page.get(end + 1) and (not later or end + 1 < min(later)):
             end += 1
-        table.pages = str(first) if end == first else f"{first}-{end}"
+        if open_end and end == last_page and not later:
+            # To the document's end: the next edition may run longer (or shorter).
+            table.pages = f"{first}-"
+        else:
+            table.pages = str(first) if end == first else f"{first}-{end}"
         per = "; ".join(f"page {p}: {n}" for p, n in sorted(table.read_pages.items()))
         total = sum(table.read_pages.values())
         table.notes.append(f"rows read on the pages ({total} in all, totals rows included): {per}")
@@ -182,10 +196,21 @@ def _set_page_ranges(drafted: list[DraftTable], last_page: int, per_page: dict[i
 # --- one table ------------------------------------------------------------------------
 
 
+def _column_header(table: ExtractedTable, title_rows: int) -> list[list[str | None]]:
+    """The header rows naming the columns, as the template engine reads them: those below
+    the title printed inside the table's frame (``title_rows``)."""
+    spans = [(r - title_rows, c0, c1) for r, c0, c1 in table.spans if r >= title_rows]
+    return header_cells(table.header[title_rows:], spans)
+
+
 def _draft_table(
-    name: str, table: ExtractedTable, per_page: dict[int, int], headless: bool = False
+    name: str,
+    table: ExtractedTable,
+    per_page: dict[int, int],
+    headless: bool = False,
+    title_rows: int = 0,
 ) -> DraftTable:
-    headers = combine_header(header_cells(table.header, table.spans))
+    headers = combine_header(_column_header(table, title_rows))
     names = _column_names([""] * len(headers) if headless else headers)
     body = [[clean_text(c) for c in row] for row in table.rows]
     totals = None
@@ -206,6 +231,12 @@ def _draft_table(
         f"{first if first == last else f'{first}-{last}'} ({table.method}),"
         f" {len(table.rows)} body rows"
     ]
+    if title_rows:
+        notes.append(
+            f"its title is printed inside its frame, above the header: {table.title!r};"
+            " not a column name (it may change with each edition), so the header is searched"
+            f" for below it (header_search_rows = {title_rows})"
+        )
     if headless:
         notes.append(
             "no header printed: the first row is the fingerprint, and loaded as data"
@@ -233,7 +264,7 @@ def _draft_table(
         columns=columns,
         pages=str(first) if first == last else f"{first}-{last}",
         crop=None,
-        header_rows=len(table.header),
+        header_rows=len(table.header) - title_rows,
         totals=totals,
         sums=sums,
         facets=facets,
@@ -241,6 +272,7 @@ def _draft_table(
         differing=differing,
         read_pages=_rows_per_page(table),
         headless=headless,
+        title_rows=title_rows,
     )
 
 
@@ -636,7 +668,11 @@ def _toml(
             out.append(
                 f"crop = [{', '.join(str(v) for v in table.crop)}]  # the page holds other tables"
             )
-        out += [f"header_rows = {table.header_rows}", "header_search_rows = 0"]
+        out += [
+            f"header_rows = {table.header_rows}",
+            f"header_search_rows = {table.title_rows}"
+            + ("  # the title rows above the header" if table.title_rows else ""),
+        ]
         if table.headless:
             out.append("header_is_data = true  # no header printed: the first row is data")
         if table.totals is not None:
