@@ -121,7 +121,12 @@ def print_summary(summary: Any) -> None:
         f"run {summary.run_id}: {summary.documents_new} new document(s),"
         f" {summary.documents_unchanged} unchanged, {summary.documents_failed} failed,"
         f" {summary.documents_quarantined} quarantined; {summary.rows_added} row(s) added;"
-        f" {len(summary.errors)} error(s)"
+        + (
+            f" {summary.drift_rows} row(s) in the generic tables of quarantined documents;"
+            if getattr(summary, "drift_rows", 0)
+            else ""
+        )
+        + f" {len(summary.errors)} error(s)"
         + (f"; {len(summary.warnings)} warning(s)" if getattr(summary, "warnings", None) else "")
     )
     for error in summary.errors:

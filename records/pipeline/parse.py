@@ -374,6 +374,7 @@ def _add_counts(summary: RunSummary, loads: Iterable[Any]) -> None:
         summary.documents_failed += part.documents_failed
         summary.documents_quarantined += part.documents_quarantined
         summary.rows_added += part.rows_added
+        summary.drift_rows += part.drift_rows
         summary.errors.extend(part.errors)
         summary.warnings.extend(part.warnings)
 
@@ -508,7 +509,12 @@ def _load_outcome(
         message = f"{label}: quarantined: {result.quarantine_reason()}"
         _document_error(db, summary, document, "check", message, run_id)
         if drift is not None:
-            progress(f"  {label}: its tables loaded by the generic extractor, flagged layout_drift")
+            kept = data_rows(drift[0], drift[1])
+            summary.drift_rows += kept
+            progress(
+                f"  {label}: its tables loaded by the generic extractor"
+                f" ({kept} row{'' if kept == 1 else 's'}), flagged layout_drift"
+            )
     summary.rows_added += rows
     count = data_rows(parser, result)
     unrecognised = _no_template_note(parser, outcome, settings)

@@ -140,8 +140,14 @@ def test_a_refused_layout_s_no_rows_warning_says_the_generic_tables_were_loaded(
     monkeypatch.setenv("RECORDS_ARCHIVE", str(tmp_path / "archive"))
     edition = fixture("series/usc-dps-daily-crime-log/100323.pdf")
     result = CliRunner().invoke(cli, ["add", str(edition)])
-    assert "100323.pdf: its tables loaded by the generic extractor, flagged layout_drift" in (
-        result.output
+    assert (
+        "100323.pdf: its tables loaded by the generic extractor (20 rows), flagged layout_drift"
+        in result.output
+    )
+    # The run's summary counts them apart from the template's rows (none).
+    assert (
+        "1 quarantined; 0 row(s) added; 20 row(s) in the generic tables of quarantined"
+        " documents; 1 error(s)" in result.output
     )
     db = open_db(tmp_path / "records.db")
     (document,) = db["documents"].rows
