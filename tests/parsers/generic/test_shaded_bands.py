@@ -55,11 +55,23 @@ def test_crime_log_draft_loaded_as_is_has_one_row_a_record() -> None:
     assert len(result.rows) == 20
     assert [r.page for r in result.rows].count(1) == 11
     assert len({r.table for r in result.rows}) == 1
-    split = [r for r in result.rows if r.values["column_2"] == "23-10-02-279085"]
+    # The heading line over the bands names the columns ("Date ReportedEvent #" is printed
+    # tight: two headings, each at its column's start).
+    assert list(result.rows[0].values) == [
+        "date_reported",
+        "event",
+        "case",
+        "type_of_event",
+        "date_from",
+        "date_to",
+        "location",
+        "disposition",
+    ]
+    split = [r for r in result.rows if r.values["event"] == "23-10-02-279085"]
     assert [r.page for r in split] == [1]
-    assert split[0].values["column_1"] == "10/02/23 - MON at 16:39"
-    assert split[0].values["column_7"] == "JEFFERSON BL & VERMONT AV - Public property"
-    assert result.rows[-1].values["column_2"] == "23-10-02-278250"
+    assert split[0].values["date_reported"] == "10/02/23 - MON at 16:39"
+    assert split[0].values["location"] == "JEFFERSON BL & VERMONT AV - Public property"
+    assert result.rows[-1].values["event"] == "23-10-02-278250"
 
 
 def test_generated_log_last_plain_band_is_one_record(tmp_path: Path) -> None:
