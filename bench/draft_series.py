@@ -7,7 +7,8 @@ warnings page accounting raised and the quarantine reason, so a shortfall that i
 stands out ("SILENT": fewer rows on the table's pages than printed, and no warning).
 Run: ``.venv/bin/python bench/draft_series.py [slug ...]``.
 
-``--across``: a data editor's next week instead. The template drafted from each edition is
+``--across``: a data editor's next week instead. The template drafted from each edition (a
+PDF's or a workbook's) is
 loaded unchanged on every other edition of its series: recognised or not (``[detect]``),
 then read (every printed row, nothing quarantined) or quarantined, with the reason (a
 changed layout, a failed check) and the rows read against the rows printed.
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 import itertools
 import sys
+import tempfile
 import tomllib
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -78,21 +81,32 @@ def main(slugs: list[str]) -> None:
         sys.stdout.flush()
 
 
+def _drafted(slug: str, path: Path) -> Any:
+    """The parser of the template drafted from ``path`` (a PDF or a workbook)."""
+    if path.suffix.lower() == ".pdf":
+        text = draft_template(path)
+        return TemplateParser(parse_template(Path(f"{slug}.toml"), tomllib.loads(text)))
+    from parsers.spreadsheets.draft import draft_sheet_template
+    from parsers.spreadsheets.template import SheetTemplateParser, read_sheet_template
+
+    with tempfile.TemporaryDirectory() as folder:
+        saved = Path(folder) / f"{slug}.sheet.toml"
+        saved.write_text(draft_sheet_template(path), encoding="utf-8")
+        return SheetTemplateParser(read_sheet_template(saved))
+
+
 def across(slugs: list[str]) -> None:
     print("| series | drafted from | loaded on | outcome | rows read / printed | why |")
     print("|---|---|---|---|---|---|")
     outcomes: Counter[str] = Counter()
     by_series: dict[str, list[tuple[Path, dict]]] = {}
-    for slug, pdf, truth in series_editions(slugs or None, kind="pdf"):
+    for slug, pdf, truth in series_editions(slugs or None):
         by_series.setdefault(slug, []).append((pdf, truth))
     for slug, editions in by_series.items():
-        templates = {}
+        templates: dict[Path, Any] = {}
         for pdf, _ in editions:
             try:
-                text = draft_template(pdf)
-                templates[pdf] = TemplateParser(
-                    parse_template(Path(f"{slug}.toml"), tomllib.loads(text))
-                )
+                templates[pdf] = _drafted(slug, pdf)
             except Exception as exc:  # a bench: report and go on
                 templates[pdf] = None
                 print(f"| {slug} | {pdf.name} | - | no draft | - | {type(exc).__name__} |")
@@ -102,7 +116,7 @@ def across(slugs: list[str]) -> None:
                 continue
             printed = sum(t["row_count"] for t in truth["tables"])
             if not template.detect(other):
-                outcome, rows, why = "not recognised", 0, "[detect] does not match page 1"
+                outcome, rows, why = "not recognised", 0, "its [detect] does not match"
             else:
                 result = template.parse(other)
                 rows = len(result.rows)

@@ -15,7 +15,13 @@ from pathlib import Path
 from parsers.spreadsheets.layout import find_tables
 from parsers.spreadsheets.parser import read_sheets
 from parsers.spreadsheets.tables import sheet_tables
+from parsers.spreadsheets.workbooks import Sheet
+from parsers.templates.draft import line_anchor
 from parsers.typed import UNTYPED_CELLS, table_slug
+
+#: Names a spreadsheet program gives a workbook's first sheet (English, French, Spanish,
+#: German, Portuguese): they say nothing of the report, so they are no ``[detect]`` anchor.
+DEFAULT_SHEET_NAMES = re.compile(r"(?i)(sheet|feuil|hoja|tabelle|planilha|plan)\s*\d*")
 
 
 def draft_sheet_template(path: Path, name: str | None = None) -> str:
@@ -45,20 +51,29 @@ def draft_sheet_template(path: Path, name: str | None = None) -> str:
         f"description = {_q(f'Tables of {path.name} (drafted; say what the report is).')}",
         "",
         "[detect]",
-        f"sheets = [{_q('^' + _escape(sheets[0].name) + '$')}]"
-        + ("  # the first sheet's name; loosen it if it changes" if sheets else ""),
     ]
-    # Text the file prints near the top: its title block, else its first column names (a
+    # Text the file prints near the top: its title block (its dates and figures written as
+    # patterns, so that the next edition's title matches), else its first column names (a
     # CSV's only "sheet" is called csv: the name alone would claim every CSV).
-    cells = first_lines[:1]
+    cells = [line_anchor(line).pattern for line in first_lines[:1]]
     if not cells and shapes:
         first_shape = next(iter(shapes))
-        cells = [n for n in first_shape if not n.startswith("column_")][:3]
+        cells = [_escape(n) for n in first_shape if not n.startswith("column_")][:3]
+    first_sheet = _q("^" + _escape(sheets[0].name) + "$") if sheets else None
+    if first_sheet and first_lines:
+        # A report's sheets are often named for what this edition holds (Louisiana's races:
+        # the next election's workbook has other sheets); its title block recognises it.
+        lines.append(
+            f"# sheets = [{first_sheet}]  # the first sheet's name, if every edition has it"
+        )
+    elif first_sheet and not (cells and DEFAULT_SHEET_NAMES.fullmatch(sheets[0].name)):
+        lines.append(f"sheets = [{first_sheet}]  # the first sheet's name; loosen it if it changes")
     if cells:
-        patterns = ", ".join(_q(f"^{_escape(c)}$") for c in cells)
+        patterns = ", ".join(_q(f"^{c}$") for c in cells)
         lines.append(f"cells = [{patterns}]  # text printed in the first rows")
     taken: set[str] = set()
-    for shape, sheet_names, title, rows in shapes.values():
+    patterns_of = _sheet_patterns([names for _, names, _, _ in shapes.values()], sheets)
+    for (shape, _, title, rows), sheet_patterns in zip(shapes.values(), patterns_of, strict=True):
         table_name = table_slug(title, fallback="table")
         while table_name in taken:
             table_name += "_2"
@@ -68,7 +83,7 @@ def draft_sheet_template(path: Path, name: str | None = None) -> str:
             "[[tables]]",
             f"name = {_q(table_name)}",
             f"description = {_q(f'{title} ({rows} rows in this file).')}",
-            f"sheets = [{', '.join(_q(f'^{_escape(s)}$') for s in dict.fromkeys(sheet_names))}]",
+            f"sheets = [{', '.join(_q(f'^{p}$') for p in sheet_patterns)}]",
             'extra_columns = "error"  # a new column in a later edition stops the parse',
             "check_totals = true",
         ]
@@ -88,6 +103,22 @@ def draft_sheet_template(path: Path, name: str | None = None) -> str:
             if printed.startswith("column_"):
                 lines.append("# no header printed over this column: name it")
     return "\n".join(lines) + "\n"
+
+
+def _sheet_patterns(groups: list[list[str]], sheets: list[Sheet]) -> list[list[str]]:
+    """Each table's sheet-name patterns: its sheets' names with their years and figures
+    written as patterns ("FY2019 Facilities" -> ``FY\\s*\\d+\\s*Facilities``, so that next
+    year's workbook is read) when they still pick exactly that table's sheets of this
+    workbook; else the names as printed ("Table 1" and "Table 2" of two shapes)."""
+    names = [sheet.name for sheet in sheets]
+    out = []
+    for group in groups:
+        loose = list(dict.fromkeys(line_anchor(name).pattern for name in group))
+        compiled = [re.compile(f"^{pattern}$") for pattern in loose]
+        picked = {name for name in names if any(c.search(name) for c in compiled)}
+        exact = [_escape(name) for name in dict.fromkeys(group)]
+        out.append(loose if picked == set(group) else exact)
+    return out
 
 
 def _escape(text: str) -> str:

@@ -521,6 +521,12 @@ def _upright_lines(path: Path) -> list[str]:
         return []
 
 
+def line_anchor(line: str) -> Anchor:
+    """The anchor for one printed line (a spreadsheet's title cell too): its edition's own
+    values written as patterns."""
+    return _anchor(" ".join(line.split()))[0]
+
+
 def _anchor(line: str) -> tuple[Anchor, int]:
     """The anchor for one printed line, and how many of its letters are not values."""
     words = [[m.group() for m in _PIECES.finditer(word)] for word in line.split()]
