@@ -156,6 +156,23 @@ def _side_headings(first: list[float], other: list[float]) -> bool:
     return bool(first and other) and median(first) >= SIDE_HEADING_SIZE * median(other)
 
 
+def _line_columns(words: list[Word], found: list[tuple[float, float]]) -> list[int]:
+    """The column of each word of a line, by the middle of the gutters (``found``) its middle
+    passes; a word standing in a gutter between two words of the line goes with the nearer
+    of them (USC's "THEFT-MOTOR VEHICLE -", its dash a hair past the gutter's middle, is
+    the end of that cell, not the start of the next one's "- 09/30/23")."""
+    mids = [(a + b) / 2 for a, b in found]
+    columns = [sum(1 for m in mids if m < w.xmid) for w in words]
+    for i in range(1, len(words) - 1):
+        before, word, after = words[i - 1], words[i], words[i + 1]
+        inside = any(a <= word.x0 and word.x1 <= b for a, b in found)
+        if not inside or columns[i - 1] == columns[i + 1]:
+            continue
+        nearer_left = word.x0 - before.x1 < after.x0 - word.x1
+        columns[i] = columns[i - 1] if nearer_left else columns[i + 1]
+    return columns
+
+
 def _grid(
     words: list[Word], x0: float, x1: float, ys: list[float], em: float
 ) -> RowRuledGrid | None:
@@ -182,8 +199,8 @@ def _grid(
         several += several_rows == "text"
         cells: list[list[Word]] = [[] for _ in range(len(mids) + 1)]
         for line in lines:
-            for w in line.words:
-                cells[sum(1 for m in mids if m < w.xmid)].append(w)
+            for w, column in zip(line.words, _line_columns(line.words, found), strict=True):
+                cells[column].append(w)
         rows.append([cell_text(c) for c in cells])
         row_words.append(cells)
         first_heights.extend(w.height for w in cells[0])

@@ -188,3 +188,14 @@ def test_record_continued_on_the_next_page_of_a_spilled_parse_is_named(
             (2,),
         )
     ]
+
+
+def test_crime_log_columns_and_first_and_last_records_as_printed() -> None:
+    """The heading names the columns; a dash ending a cell's line a hair past the gutter's
+    middle ("THEFT-MOTOR VEHICLE -", second to last record) stays in its cell."""
+    truth = expected(USC_EXPECTED)["tables"][0]
+    (table,) = extract_tables(fixture(USC))
+    assert table.columns == truth["columns"]
+    assert len(table.rows) == truth["row_count"]
+    assert table.rows[: len(truth["first_rows"])] == truth["first_rows"]
+    assert table.rows[-len(truth["last_rows"]) :] == truth["last_rows"]
