@@ -233,8 +233,11 @@ def load_result(
         update.update({k: result.document[k] for k in DOCUMENT_FIELDS if k in result.document})
         crash_point("before-status-update")
         db.table("documents").update(sha256, update)
-        if result.document.get("corrected") and result.document.get("report_period_start"):
-            _mark_superseded_report(db, sha256, result.document)
+        if result.document.get("report_period_start"):
+            if result.document.get("corrected"):
+                _mark_superseded_report(db, sha256, result.document)
+            else:
+                _superseded_by_earlier_correction(db, sha256, result.document)
     return status, rows if status == "parsed" else 0
 
 
@@ -293,6 +296,26 @@ def _mark_superseded_report(db: sqlite_utils.Database, sha256: str, facts: dict[
     ).fetchone()
     if row:
         db.table("documents").update(sha256, {"supersedes": row[0]})
+
+
+def _superseded_by_earlier_correction(
+    db: sqlite_utils.Database, sha256: str, facts: dict[str, Any]
+) -> None:
+    """A report loaded after its own correction: the correction, loaded first (both new in
+    one run and parsed as they came, or the original found later), superseded nothing, as
+    the report was not parsed yet. It supersedes this one now; before, both stayed current
+    and the report's rows were in the published tables twice, once corrected."""
+    row = db.execute(
+        "select d.sha256 from documents d join documents me on me.sha256 = ?"
+        " join document_facts f on f.document = d.sha256"
+        " and f.name = 'corrected' and f.value = 'true'"
+        " where d.source is me.source and d.report_period_start = ?"
+        " and d.report_period_end is ? and d.sha256 != me.sha256 and d.supersedes is null"
+        " order by d.first_seen limit 1",
+        [sha256, facts.get("report_period_start"), facts.get("report_period_end")],
+    ).fetchone()
+    if row:
+        db.table("documents").update(row[0], {"supersedes": sha256})
 
 
 def _fact_text(value: Any) -> str:

@@ -79,3 +79,29 @@ def test_the_sample_site_answers_as_a_web_server_does(tmp_path: Path) -> None:
         (11, 200, b"%PDF-1.4 sample"),
         (11, 304, b""),
     ]
+
+
+def test_a_correction_loaded_before_its_original_supersedes_it(tmp_path: Path) -> None:
+    """Both new in one run, parsed as they arrive: the correction may be loaded first. It
+    still supersedes the original, and only the correction's rows are current."""
+    reports = demo_series()
+    corrected = next(r for r in reports if r.data.get("corrected"))
+    original = next(
+        r for r in reports if r.filename == corrected.filename.replace("-corrected", "")
+    )
+    storage = ["--db", str(tmp_path / "r.db"), "--archive", str(tmp_path / "archive")]
+    for report in (corrected, original):
+        path = report.write(tmp_path)
+        added = CliRunner().invoke(cli, [*storage, "add", str(path), "--parser", "ice-ddor"])
+        assert added.exit_code == 0, added.output
+    db = sqlite_utils.Database(tmp_path / "r.db")
+    docs = {d["filename"]: d for d in db["documents"].rows}
+    assert docs[corrected.filename]["supersedes"] == docs[original.filename]["sha256"]
+    assert docs[corrected.filename]["edition"] == (
+        f"{corrected.filename} (2017-01-28 to 2017-02-03, correction)"
+    )
+    assert docs[original.filename]["edition"] == (
+        f"{original.filename} (2017-01-28 to 2017-02-03, superseded)"
+    )
+    current = [r[0] for r in db.execute("select filename from current_documents")]
+    assert current == [corrected.filename]
