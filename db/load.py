@@ -287,15 +287,11 @@ def fail_document(
 
 def _mark_superseded_report(db: sqlite_utils.Database, sha256: str, facts: dict[str, Any]) -> None:
     """A corrected re-issue supersedes the earlier report of the same source and period."""
-    row = db.execute(
-        "select d.sha256 from documents d join documents me on me.sha256 = ?"
-        " where d.source is me.source and d.report_period_start = ?"
-        " and d.report_period_end is ? and d.sha256 != me.sha256"
-        " and d.first_seen <= me.first_seen order by d.first_seen desc limit 1",
-        [sha256, facts.get("report_period_start"), facts.get("report_period_end")],
-    ).fetchone()
-    if row:
-        db.table("documents").update(sha256, {"supersedes": row[0]})
+    earlier = _same_period(
+        db, sha256, facts, "d.first_seen <= me.first_seen order by d.first_seen desc"
+    )
+    if earlier:
+        db.table("documents").update(sha256, {"supersedes": earlier})
 
 
 def _superseded_by_earlier_correction(
@@ -305,17 +301,30 @@ def _superseded_by_earlier_correction(
     one run and parsed as they came, or the original found later), superseded nothing, as
     the report was not parsed yet. It supersedes this one now; before, both stayed current
     and the report's rows were in the published tables twice, once corrected."""
+    correction = _same_period(
+        db,
+        sha256,
+        facts,
+        "d.supersedes is null and exists (select 1 from document_facts f"
+        " where f.document = d.sha256 and f.name = 'corrected' and f.value = 'true')"
+        " order by d.first_seen",
+    )
+    if correction:
+        db.table("documents").update(correction, {"supersedes": sha256})
+
+
+def _same_period(
+    db: sqlite_utils.Database, sha256: str, facts: dict[str, Any], which: str
+) -> str | None:
+    """Another document of ``sha256``'s source and report period (``facts``), the first by
+    ``which`` (a condition on ``d``, against ``me``, then its order)."""
     row = db.execute(
         "select d.sha256 from documents d join documents me on me.sha256 = ?"
-        " join document_facts f on f.document = d.sha256"
-        " and f.name = 'corrected' and f.value = 'true'"
         " where d.source is me.source and d.report_period_start = ?"
-        " and d.report_period_end is ? and d.sha256 != me.sha256 and d.supersedes is null"
-        " order by d.first_seen limit 1",
+        f" and d.report_period_end is ? and d.sha256 != me.sha256 and {which} limit 1",
         [sha256, facts.get("report_period_start"), facts.get("report_period_end")],
     ).fetchone()
-    if row:
-        db.table("documents").update(row[0], {"supersedes": sha256})
+    return row[0] if row else None
 
 
 def _fact_text(value: Any) -> str:
