@@ -168,3 +168,14 @@ def test_a_template_without_detect_patterns_is_refused_naming_the_file(tmp_path:
     bad.write_text('name = "x"\nversion = "1.0"\ndescription = "x"\n[[tables]]\nname = "t"\n')
     with pytest.raises(TemplateError, match=r"x.sheet.toml: \[detect\] must list"):
         read_sheet_template(bad)
+
+
+def test_a_default_sheet_name_is_no_anchor(tmp_path: Path) -> None:
+    """Kansas' 2014 workbook has one sheet, "Sheet1", and no title block: its draft is
+    recognised by its column names, not by a name every workbook starts with."""
+    saved = _draft(fixture(f"{KS}/{KS_2014}.xlsx"), "ks-2014", tmp_path / "t")
+    data = tomllib.loads(saved.read_text())
+    assert data["detect"] == {"cells": ["^County$", "^Precinct$", "^Race$"]}
+    parser = SheetTemplateParser(read_sheet_template(saved))
+    assert parser.detect(fixture(f"{KS}/{KS_2014}.xlsx"))
+    assert not parser.detect(fixture("series/la-sos-election-results/20230218.xlsx"))
