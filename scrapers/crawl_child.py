@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import importlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -233,6 +234,10 @@ def main(start_path: str, report_path: str, jobs: IO[str] | None = None) -> int:
     # and the crawler of the usual spider (a copy of every setting): nothing of them depends
     # on the job, and made after it they were a tenth of an unchanged weekly run.
     process = CrawlerProcess(base)
+    if not job.get("log", False):
+        # Scrapy sets its loggers to DEBUG (``scrapy.utils.log.DEFAULT_LOGGING``): every
+        # response's "Crawled (304)" line was formatted for no handler to drop it.
+        logging.getLogger("scrapy").setLevel(base.get("LOG_LEVEL"))
     ready = _ready_crawlers(process, base)
     # Started ahead (Scrapy is imported by now), the crawl itself comes on stdin as one line
     # (processes forked by the parent may hold the pipe open: no end of file to wait for).

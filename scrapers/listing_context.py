@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from parsel import Selector
 
@@ -23,8 +24,8 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"), ("%m/%d/%Y",)),
 )
 
-#: The element that holds one entry of a listing: the link's item, row or block.
-_ENTRY = "ancestor::*[self::li or self::tr or self::article or self::dd][1]"
+#: The elements that hold one entry of a listing: the link's item, row or block.
+_ENTRY_TAGS = frozenset({"li", "tr", "article", "dd"})
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,23 @@ class LinkContext:
 
 
 def link_context(anchor: Selector) -> LinkContext:
-    """The anchor's text and the first date in its listing entry (else its parent)."""
-    text = " ".join(" ".join(anchor.css("::text").getall()).split()) or None
-    entry = anchor.xpath(_ENTRY) or anchor.xpath("..")
-    around = " ".join(" ".join(entry[0].css("::text").getall()).split()) if entry else ""
+    """The anchor's text and the first date in its listing entry (else its parent).
+
+    Read from the parsed tree (lxml) as the selectors ``::text`` and
+    ``ancestor::*[self::li or ...][1]`` would, without an XPath query per link: a weekly
+    run reads every link of the listing, changed or not."""
+    element = anchor.root
+    text = _words(element) or None
+    entry = next((e for e in element.iterancestors() if e.tag in _ENTRY_TAGS), None)
+    if entry is None:
+        entry = element.getparent()
+    around = _words(entry) if entry is not None else ""
     return LinkContext(text=text, posted=first_date(around))
+
+
+def _words(element: Any) -> str:
+    """The element's text nodes, its descendants' included, joined with single spaces."""
+    return " ".join(" ".join(element.itertext()).split())
 
 
 def first_date(text: str) -> str | None:

@@ -256,14 +256,9 @@ def parse_pending(
 
     # Documents are loaded in batches (``db.load.LoadBatch``): one commit for several, each
     # document in a savepoint of its own, so it is loaded whole or not at all and one
-    # document's failure rolls back only its own writes. Commits do not wait for the disk:
-    # in WAL mode a commit is atomic either way, and one lost to a power cut leaves its
-    # documents "fetched", parsed again by the next run. Waiting made each commit cost
-    # about as much as the document's rows (bench/bench_coordinator.py).
-    synchronous = db.execute("PRAGMA synchronous").fetchone()[0]
-    wal = db.journal_mode == "wal"
-    if wal:
-        db.execute("PRAGMA synchronous = NORMAL")
+    # document's failure rolls back only its own writes. Commits do not wait for the disk
+    # (``db.connect.WAL_SYNCHRONOUS``): one lost to a power cut leaves its documents
+    # "fetched", parsed again by the next run.
     batch = LoadBatch(db)
 
     def commit_while_waiting() -> None:
@@ -298,8 +293,6 @@ def parse_pending(
         # The documents loaded whole so far are kept, however the loop ended.
         _add_counts(summary, batch.commit())
         counts.close()
-        if wal:
-            db.execute(f"PRAGMA synchronous = {int(synchronous)}")
     return summary
 
 
