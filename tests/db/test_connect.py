@@ -88,3 +88,16 @@ def test_tables_not_ensured_yet_are_made_on_an_ensured_schema(
     assert "ddor_declined_detainers" in db.table_names()
     ensure_tables(db, path, DDOR_SPECS)  # made by open_db just now: nothing to do
     assert calls == ["ensure_schema", "ensure_schema"]
+
+
+def test_commits_do_not_wait_for_the_disk_on_any_connection(tmp_path: Path) -> None:
+    """Every connection ``open_db`` hands out commits without an fsync (WAL, NORMAL): the
+    weekly run, the crawl child (``ensure=False``) and a schema already ensured alike."""
+    path = tmp_path / "r.db"
+    fresh = open_db(path)
+    again = open_db(path)  # the schema is known: the early return
+    child = open_db(path, ensure=False)
+    for conn in (fresh, again, child):
+        assert conn.journal_mode == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL (FULL is 2)
+        conn.close()

@@ -34,3 +34,16 @@ def test_a_link_in_a_table_row_takes_the_rows_date() -> None:
     first, second = (link_context(a) for a in page.css("a"))
     assert (first.text, first.posted) == ("Report", "2017-04-13")
     assert (second.text, second.posted) == ("Next", "2017-05-01")
+
+
+def test_a_link_outside_any_list_takes_its_parents_date_and_no_comment_text() -> None:
+    page = Selector(
+        text="<div><p>Posted 2017-04-13: <a href='r.pdf'>Report <b>17</b><!-- old --></a>"
+        "</p><p>2017-05-01</p></div><ul><li><span>May 8, 2017<a href='s.pdf'>Next</a></span>"
+        "</li></ul>"
+    )
+    first, second = (link_context(a) for a in page.css("a"))
+    # The paragraph holding the link, not the division around both paragraphs.
+    assert (first.text, first.posted) == ("Report 17", "2017-04-13")
+    # The list item, however deep the link sits in it.
+    assert (second.text, second.posted) == ("Next", "2017-05-08")
