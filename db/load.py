@@ -14,13 +14,13 @@ from db.clock import now
 from db.tables import ensure_spec_tables
 from db.typed import load_typed
 from db.views import ensure_views
-from parsers.base import Parser, ParseResult, Row
+from parsers.base import LAYOUT_DRIFT_COLUMN, Parser, ParseResult, Row
 from records.core.faults import crash_point
 
+#: The column of a generic table row that stands in for a template's refused document.
+LAYOUT_DRIFT = LAYOUT_DRIFT_COLUMN.name
 #: Fields of ``ParseResult.document`` stored on the documents row itself; the rest go to
 #: ``document_facts``.
-#: The column of a generic table row that stands in for a template's refused document.
-LAYOUT_DRIFT = "layout_drift"
 DOCUMENT_FIELDS = ("report_period_start", "report_period_end", "pages")
 
 
@@ -163,9 +163,10 @@ def load_result(
 
     A quarantined result (failed check, drifted layout) keeps its rows in
     ``quarantined_rows`` for inspection, not in the published tables. ``drift`` is the
-    generic extractor, its result and the refusal for a document whose layout ``parser``
-    refused: those tables are loaded, flagged ``layout_drift`` with the reason, so the data
-    stays visible.
+    plain parser of the document's kind (``parsers.registry.stand_in_parser``: the generic
+    extractor, the spreadsheet parser), its result and the refusal for a document whose
+    layout ``parser`` refused: those tables are loaded, flagged ``layout_drift`` with the
+    reason, so the data stays visible.
     """
     reason = result.quarantine_reason()
     status = "quarantined" if reason else "parsed"
@@ -251,12 +252,13 @@ def _load_drift(
     db: sqlite_utils.Database,
     sha256: str,
     parser: Parser,
-    generic: Parser,
+    stand_in: Parser,
     extracted: ParseResult,
     why: str,
 ) -> None:
-    """The generic tables of a refused document, each row saying which template refused it."""
-    _ensure_parser_tables(db, generic)
+    """The plain parser's tables of a refused document (a PDF's generic extractor, a
+    workbook's spreadsheet parser), each row saying which template refused it."""
+    _ensure_parser_tables(db, stand_in)
     flag = f"{parser.name} v{parser.version} refused the layout: {why}"
     by_table: dict[str, list[dict[str, Any]]] = {}
     for row in (r for name in extracted.table_names() for r in extracted.table_rows(name)):
@@ -266,7 +268,7 @@ def _load_drift(
                 "page": row.page,
                 "table_index": row.table_index,
                 "row_index": row.row_index,
-                "parser_version": generic.version,
+                "parser_version": stand_in.version,
                 **row.values,
                 LAYOUT_DRIFT: flag,
             }

@@ -91,6 +91,17 @@ class Chart:
     query: str | None = None
 
 
+#: Set on the rows of a document a template refused (see ``db.load``): which template, and
+#: why. Declared by the parsers whose tables stand in for such a document
+#: (``parsers.registry.PLAIN_PARSERS``: the generic extractor, the spreadsheet parser).
+LAYOUT_DRIFT_COLUMN = Column(
+    "layout_drift",
+    "text",
+    "Set when a template refused this document's layout (a column added, removed or renamed):"
+    " which template and why. The document is quarantined; these rows stand in for it.",
+)
+
+
 @dataclass(frozen=True)
 class TableSpec:
     """A table a parser fills: its database name, description and columns, and what is

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,18 +53,48 @@ PYTHON_PARSERS: dict[str, Callable[[], Parser]] = {
     "spreadsheet": _spreadsheet,
 }
 
+
+@dataclass(frozen=True)
+class PlainParser:
+    """The parser of a family of file types that reads any file of it: the one for a file
+    no template recognises, and the one whose tables stand in for a document a template
+    refused (layout drift, ``stand_in_parser``)."""
+
+    #: The family (``records.core.filetypes.FILE_TYPES``).
+    family: str
+    #: The parser's name.
+    name: str
+    #: What messages call it: "its tables loaded by the generic extractor".
+    called: str
+
+
+#: The plain parser of each family, in the order ``stand_in_parser`` tries them.
+PLAIN_PARSERS: tuple[PlainParser, ...] = (
+    PlainParser("pdf", "generic", "the generic extractor"),
+    PlainParser("spreadsheet", "spreadsheet", "the spreadsheet parser"),
+)
+
 #: The parser that reads a file no one named a parser for, by its type's family
 #: (``records.core.filetypes.FILE_TYPES``); PDFs are first offered to every template.
-PARSER_BY_FAMILY: dict[str, str] = {
-    "pdf": "generic",
-    "spreadsheet": "spreadsheet",
-}
+PARSER_BY_FAMILY: dict[str, str] = {plain.family: plain.name for plain in PLAIN_PARSERS}
 
 
 def fallback_parser(kind: str | None) -> str | None:
     """The parser for a file of this type (``sniff``'s name) that names none, or None."""
     known = FILE_TYPES.get(kind or "")
     return PARSER_BY_FAMILY.get(known.family or "") if known else None
+
+
+def stand_in_parser(
+    refusing: Parser, path: Path, settings: Settings | None = None
+) -> PlainParser | None:
+    """The plain parser whose tables stand in for ``path`` when ``refusing`` quarantined it:
+    the first that reads the file and is not ``refusing`` (a PDF: the generic extractor; a
+    workbook or CSV: the spreadsheet parser). None when there is none."""
+    for plain in PLAIN_PARSERS:
+        if plain.name != refusing.name and get_parser(plain.name, settings).detect(path):
+            return plain
+    return None
 
 
 #: Folders of templates, besides the package's and the sources file's (``os.pathsep``).

@@ -10,7 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from parsers.accounting import account_found
-from parsers.base import Box, Column, ParseResult, Row, TableSpec, bbox_text
+from parsers.base import (
+    LAYOUT_DRIFT_COLUMN,
+    Box,
+    Column,
+    ParseResult,
+    Row,
+    TableSpec,
+    bbox_text,
+)
 from parsers.generic.extract import FoundTables, find_tables, page_numbers
 from parsers.generic.model import ExtractedTable
 from parsers.generic.spill import spill_folder_for
@@ -40,14 +48,6 @@ from parsers.typed import (
 )
 from records.core.errors import ParseError
 from records.core.filetypes import sniff
-
-#: Set on the rows of a document a template refused (see ``db.load``): which template, and why.
-LAYOUT_DRIFT_COLUMN = Column(
-    "layout_drift",
-    "text",
-    "Set when a template refused this document's layout (a column added, removed or renamed):"
-    " which template and why. The document is quarantined; these rows stand in for it.",
-)
 
 TABLES_SPEC = TableSpec(
     name=TABLES,

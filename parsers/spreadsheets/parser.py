@@ -30,6 +30,10 @@ leading zero (ZIP code, ID) makes its column text, so ``02134`` stays ``02134``;
 
 Each sheet is accounted for (``parsers.spreadsheets.accounting``): rows with several numbers
 or dates that neither these rows nor a table the layout found read become a warning.
+
+A workbook whose layout a spreadsheet template refused is loaded into these tables too, its
+rows flagged ``layout_drift`` (``db.load``), so its data stays visible while it is
+quarantined.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from parsers.base import Column, ParseResult, Row, TableSpec
+from parsers.base import LAYOUT_DRIFT_COLUMN, Column, ParseResult, Row, TableSpec
 from parsers.cleaning import EMPTY_MARKERS
 from parsers.spreadsheets.accounting import account_sheet, add_sheet_warnings, layout_rows
 from parsers.spreadsheets.layout import SheetLayout, SheetTable, find_tables
@@ -100,6 +104,7 @@ TABLES: tuple[TableSpec, ...] = (
             Column("preamble", "text", "Title lines printed above the header, if any."),
             Column("n_rows", "integer", "Data rows loaded (blank rows skipped)."),
             Column("n_columns", "integer", "Number of columns."),
+            LAYOUT_DRIFT_COLUMN,
         ),
         facets=("sheet_name",),
         describes_tables=True,
@@ -118,6 +123,7 @@ TABLES: tuple[TableSpec, ...] = (
             ),
             Column("cells", "text", "The row's values, a JSON object keyed by column name."),
             Column("text", "text", "The row's values joined with ' | ', for full-text search."),
+            LAYOUT_DRIFT_COLUMN,
         ),
         facets=("sheet_name",),
         fts=("text",),

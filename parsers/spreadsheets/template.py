@@ -33,7 +33,9 @@ stacked tables, multi-row headers, group, total and note rows); a found table is
 template's when every required column's header matches one of its columns. Rows carry the
 sheet (``page``), the table on the sheet (``table_index``) and the row within the table.
 A required column missing, or an unexpected column with ``extra_columns = "error"``,
-quarantines the document as layout drift, naming the sheet and the columns.
+quarantines the document as layout drift, naming the sheet and the columns; the pipeline
+then loads the workbook as the plain spreadsheet parser reads it, flagged ``layout_drift``
+(``parsers.registry.stand_in_parser``).
 """
 
 from __future__ import annotations

@@ -14,8 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from parsers.base import Parser, ParseResult, Row
-from parsers.registry import detect_parser, get_parser, no_template_recognised
+from parsers.base import LAYOUT_DRIFT_COLUMN, Parser, ParseResult, Row
+from parsers.registry import (
+    detect_parser,
+    get_parser,
+    no_template_recognised,
+    stand_in_parser,
+)
 from records.core.config import Settings
 from records.core.errors import LayoutMismatch, ParseError, UnknownParser
 from records.core.formulas import spreadsheet_safe
@@ -42,7 +47,11 @@ def tables_from_result(parser: Parser, result: ParseResult) -> list[dict[str, An
     for row in result.rows:
         by_table.setdefault(row.table, []).append(row)
     tables: list[dict[str, Any]] = []
-    declared = {spec.name: [c.name for c in spec.columns] for spec in parser.tables}
+    # ``layout_drift`` is set when the rows are loaded for a refused document, never by a parse.
+    declared = {
+        spec.name: [c.name for c in spec.columns if c != LAYOUT_DRIFT_COLUMN]
+        for spec in parser.tables
+    }
     order = [name for name in declared if name in by_table]
     order += [name for name in by_table if name not in declared]
     for name in order:
@@ -83,7 +92,9 @@ def extract(
     like an empty report); one whose checks fail still returns its rows and ``warn`` says why,
     as it does for each generic table whose cells miss words printed in its area.
     A template that was only detected (no ``parser_name``) and refuses the layout gives way
-    to the generic extractor: its tables are returned and ``notice`` says why.
+    to the plain parser of the file's kind (``parsers.registry.stand_in_parser``: a PDF's
+    generic extractor, a workbook's spreadsheet parser): its tables are returned and
+    ``notice`` says why.
     ``pages`` (1-based) limits the output to tables printed on those pages.
     Page accounting warnings (``parsers.accounting``: table-like lines in no table) go to
     ``warn`` and into each table's ``document_warnings``.
@@ -95,13 +106,14 @@ def extract(
     if parser.name == "generic":
         return _generic_tables(path, warn, pages)
     result = parser.parse(path)
-    if parser_name is None and result.quarantine is not None and _is_pdf(path):
+    stand_in = stand_in_parser(parser, path, settings) if result.quarantine is not None else None
+    if parser_name is None and stand_in is not None:
         if notice is not None:
             notice(
-                f"{result.quarantine}; showing the tables the generic extractor finds instead"
+                f"{result.quarantine}; showing the tables {stand_in.called} finds instead"
                 f" (name a parser with --parser to see what {parser.name} reads)"
             )
-        return _generic_tables(path, pages=pages)
+        return extract(path, stand_in.name, settings=settings, pages=pages)
     reason = result.quarantine_reason()
     if reason and not result.rows:
         raise LayoutMismatch(reason)

@@ -22,9 +22,11 @@ from parsers.generic.extract import PAGE_RANGES, page_numbers
 from parsers.generic.spill import READ_PAGE_TEXT, SPILL_FOLDER, spill_folder_for
 from parsers.reading.document import fewer_collections, pages_not_read
 from parsers.registry import (
+    PlainParser,
     detect_parser,
     get_parser,
     no_template_recognised,
+    stand_in_parser,
     table_specs,
 )
 from records.core.archive import Archive
@@ -93,8 +95,9 @@ class _Outcome:
     parser_name: str | None
     prepared: ocr.Prepared | None
     result: ParseResult | str  # a string is why the document could not be parsed
-    #: The generic extractor's reading of a document whose layout the parser refused.
-    drift: ParseResult | None = None
+    #: A document whose layout the parser refused: the plain parser of its kind
+    #: (``parsers.registry.stand_in_parser``) and its reading, loaded flagged layout_drift.
+    drift: tuple[PlainParser, ParseResult] | None = None
     #: Pages left unread for their size (``parsers.reading.document.MAX_PAGE_OBJECTS``):
     #: (page number, why), reported as the document's errors when it is loaded.
     unread: list[tuple[int, str]] = field(default_factory=list)
@@ -186,16 +189,17 @@ def _parse_reading_text(job: _Job, settings: Settings | None) -> _Outcome | None
 
 def _drift_tables(
     parser: Parser, result: ParseResult, path: Path, settings: Settings | None
-) -> ParseResult | None:
-    """When a parser refuses a PDF's layout, the generic extractor's tables, so the data
+) -> tuple[PlainParser, ParseResult] | None:
+    """When a parser refuses a document's layout, the tables of the plain parser of its kind
+    (a PDF's generic extractor, a workbook's spreadsheet parser) and that parser, so the data
     stays visible (flagged ``layout_drift``) while the document is quarantined."""
-    if result.quarantine is None or parser.name == "generic":
+    if result.quarantine is None:
         return None
-    generic = get_parser("generic", settings)
-    if not generic.detect(path):
+    plain = stand_in_parser(parser, path, settings)
+    if plain is None:
         return None
     try:
-        return generic.parse(path)
+        return plain, get_parser(plain.name, settings).parse(path)
     except Exception:
         return None
 
@@ -311,7 +315,8 @@ class _DocumentLoad:
 
     def release(self) -> None:
         """Remove the outcome's spill files (after the commit: a batch may load it again)."""
-        for result in (self.outcome.result, self.outcome.drift):
+        drift = self.outcome.drift[1] if self.outcome.drift is not None else None
+        for result in (self.outcome.result, drift):
             if isinstance(result, ParseResult) and result.spilled is not None:
                 result.spilled.remove()
 
@@ -491,21 +496,23 @@ def _load_outcome(
     result = outcome.result
     result.document.update(ocr_facts(db, document["sha256"]))  # flags rows read by OCR
     drift = None
+    stand_in: PlainParser | None = None
     if outcome.drift is not None and result.quarantine is not None:
+        stand_in, read = outcome.drift
         # The archived file is named by its digest: say the document's name.
         why = result.quarantine.replace(document["sha256"], label)
-        drift = (get_parser("generic", settings), outcome.drift, why)
-        result.warnings = [_drift_said(w, parser.name) for w in result.warnings]
+        drift = (get_parser(stand_in.name, settings), read, why)
+        result.warnings = [_drift_said(w, parser.name, stand_in) for w in result.warnings]
     status, rows = load_result(db, document["sha256"], parser, result, drift=drift)
     if status == "quarantined":
         summary.documents_quarantined += 1
         message = f"{label}: quarantined: {result.quarantine_reason()}"
         _document_error(db, summary, document, "check", message, run_id)
-        if drift is not None:
+        if drift is not None and stand_in is not None:
             kept = data_rows(drift[0], drift[1])
             summary.drift_rows += kept
             progress(
-                f"  {label}: its tables loaded by the generic extractor"
+                f"  {label}: its tables loaded by {stand_in.called}"
                 f" ({kept} row{'' if kept == 1 else 's'}), flagged layout_drift"
             )
     summary.rows_added += rows
@@ -526,15 +533,15 @@ def _load_outcome(
         )
 
 
-def _drift_said(warning: ParseWarning, template: str) -> ParseWarning:
+def _drift_said(warning: ParseWarning, template: str, plain: PlainParser) -> ParseWarning:
     """A template's "no rows loaded" on a document whose layout it refused: its rows are
-    not the document's only ones, the generic extractor's tables are loaded beside them."""
+    not the document's only ones, the plain parser's tables are loaded beside them."""
     if warning.kind != "no_rows":
         return warning
     return replace(
         warning,
         message=f"{template} read no rows: {warning.message.removeprefix('no rows loaded, but ')};"
-        " the generic extractor's tables are loaded instead, flagged layout_drift",
+        f" {plain.called}'s tables are loaded instead, flagged layout_drift",
     )
 
 

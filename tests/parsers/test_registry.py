@@ -57,6 +57,29 @@ def test_a_file_nobody_named_a_parser_for_goes_by_its_types_family(tmp_path: Pat
     )
 
 
+def test_a_refused_document_is_stood_in_for_by_the_plain_parser_of_its_kind(
+    tmp_path: Path,
+) -> None:
+    """One lookup picks the parser whose tables are loaded for a document a template refused:
+    a PDF's generic extractor, a workbook's or CSV's spreadsheet parser; never the parser
+    that refused it. Before, a refused workbook got none."""
+    from parsers.registry import get_parser, stand_in_parser
+    from tests.shared import fixture
+
+    pdf = fixture("series/usc-dps-daily-crime-log/100323.pdf")
+    workbook = fixture("series/la-sos-election-results/20231216.xlsx")
+    (tmp_path / "made.csv").write_text("County,Declined\nTravis,3\n")
+    template = get_parser("ca-warn")
+    found = [stand_in_parser(template, f) for f in (pdf, workbook, tmp_path / "made.csv")]
+    assert [(p.name, p.called) if p else None for p in found] == [
+        ("generic", "the generic extractor"),
+        ("spreadsheet", "the spreadsheet parser"),
+        ("spreadsheet", "the spreadsheet parser"),
+    ]
+    assert stand_in_parser(get_parser("generic"), pdf) is None
+    assert stand_in_parser(get_parser("spreadsheet"), workbook) is None
+
+
 def test_getting_a_template_parser_imports_no_other_python_parser() -> None:
     import subprocess
     import sys

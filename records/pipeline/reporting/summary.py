@@ -22,8 +22,9 @@ class RunSummary:
     documents_failed: int = 0
     documents_quarantined: int = 0
     rows_added: int = 0
-    #: Rows of the generic extractor's tables loaded for quarantined documents whose layout
-    #: their template refused (flagged ``layout_drift``; not in ``rows_added``).
+    #: Rows of the generic tables (a PDF's generic extractor's, a workbook's spreadsheet
+    #: parser's) loaded for quarantined documents whose layout their template refused
+    #: (flagged ``layout_drift``; not in ``rows_added``).
     drift_rows: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     #: Documents loaded with a warning (``parsers.accounting``: rows they may have missed).

@@ -9,6 +9,7 @@ from typing import Any
 
 from db.editions import same_period_sql
 from records.publish.plugin.archive import SHA256, archive_root
+from records.publish.plugin.current import ALL, PARAMETER
 from records.publish.plugin.pages import page_image_url
 
 #: Page thumbnails shown on a document's page (each is rendered when first asked for).
@@ -68,34 +69,48 @@ def _thumbnails(datasette: Any, document: dict[str, Any]) -> list[dict[str, Any]
 
 async def _layout_drift(datasette: Any, db: Any, document: dict[str, Any]) -> dict | None:
     """For a document a template refused: why it is not in the template's tables, and where
-    its tables are instead (loaded by the generic extractor, flagged ``layout_drift``)."""
-    if document.get("status") != "quarantined" or "extracted_tables" not in await db.table_names():
+    its tables are instead (loaded by the plain parser of its kind, a PDF's generic extractor
+    or a workbook's spreadsheet parser, flagged ``layout_drift``)."""
+    if document.get("status") != "quarantined":
         return None
-    columns = await db.table_columns("extracted_tables")
-    if "layout_drift" not in columns:
-        return None
-    found = await db.execute(
-        "select count(*) as n, max(layout_drift) as why from extracted_tables"
-        " where document = ? and layout_drift is not null",
-        [document["sha256"]],
-    )
-    row = found.first()
-    if row is None or not row["n"]:
-        return None
-    rows = await db.execute(
-        "select count(*) from extracted_rows where document = ? and layout_drift is not null",
-        [document["sha256"]],
-    )
-    return {
-        "tables": row["n"],
-        "rows": rows.first()[0],
-        "why": row["why"],
-        "template_tables": _template_tables(document.get("parser")),
-        "tables_url": datasette.urls.table(db.name, "extracted_tables")
-        + f"?document={document['sha256']}",
-        "rows_url": datasette.urls.table(db.name, "extracted_rows")
-        + f"?document={document['sha256']}",
-    }
+    from parsers.base import LAYOUT_DRIFT_COLUMN
+    from parsers.registry import PLAIN_PARSERS, get_parser
+
+    names = await db.table_names()
+    sha256, flag = document["sha256"], LAYOUT_DRIFT_COLUMN.name
+    for plain in PLAIN_PARSERS:
+        specs = get_parser(plain.name).tables
+        listing = next((t.name for t in specs if t.describes_tables), None)
+        data = next((t.name for t in specs if not t.describes_tables), None)
+        if listing is None or data is None or listing not in names or data not in names:
+            continue
+        if flag not in await db.table_columns(listing):
+            continue  # tables made before this parser's could stand in for a document
+        found = await db.execute(
+            f"select count(*) as n, max([{flag}]) as why from [{listing}]"
+            f" where document = ? and [{flag}] is not null",
+            [sha256],
+        )
+        row = found.first()
+        if row is None or not row["n"]:
+            continue
+        rows = await db.execute(
+            f"select count(*) from [{data}] where document = ? and [{flag}] is not null",
+            [sha256],
+        )
+        # A quarantined document is not a current one: its rows are shown only when asked
+        # for with every edition's (``records.publish.plugin.current``).
+        only_it = f"?document={sha256}&{PARAMETER}={ALL}"
+        return {
+            "called": plain.called,
+            "tables": row["n"],
+            "rows": rows.first()[0],
+            "why": row["why"],
+            "template_tables": _template_tables(document.get("parser")),
+            "tables_url": datasette.urls.table(db.name, listing) + only_it,
+            "rows_url": datasette.urls.table(db.name, data) + only_it,
+        }
+    return None
 
 
 def _template_tables(parser_name: str | None) -> list[str]:
