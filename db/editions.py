@@ -45,6 +45,18 @@ def is_correction_sql(alias: str) -> str:
     )
 
 
+def replaced_sql(alias: str) -> str:
+    """SQL, true when a correction replaces document ``alias``: a parsed document corrects
+    it, or, ``alias`` being quarantined, a quarantined one does (both stand in the plain
+    parser's tables, flagged ``layout_drift``). A quarantined correction leaves a parsed
+    report current: its rows are in other tables, and charts count parsed documents only."""
+    return (
+        f"exists (select 1 from documents newer where newer.supersedes = {alias}.sha256"
+        f" and (newer.status = 'parsed' or (newer.status = 'quarantined'"
+        f" and {alias}.status = 'quarantined')) and {same_period_sql('newer', alias)})"
+    )
+
+
 def edition_sql(alias: str) -> str:
     """SQL for the label of document ``alias``: 'file.pdf (2026-10-01 to 2026-10-31)'."""
     d = alias
@@ -63,9 +75,8 @@ def edition_sql(alias: str) -> str:
         " then ', correction' else '' end"
     )
     superseded = (
-        f"case when {d}.status is not 'fetched' and exists (select 1 from documents newer"
-        f" where newer.supersedes = {d}.sha256 and newer.status = 'parsed'"
-        f" and {same_period_sql('newer', d)}) then ', superseded' else '' end"
+        f"case when {d}.status is not 'fetched' and {replaced_sql(d)}"
+        " then ', superseded' else '' end"
     )
     name = f"coalesce({d}.filename, substr({d}.sha256, 1, 12))"
     return f"{name} || ' (' || {period} || {correction} || {superseded} || ')'"

@@ -259,7 +259,9 @@ def _load_drift(
     """The plain parser's tables of a refused document (a PDF's generic extractor, a
     workbook's spreadsheet parser), each row saying which template refused it."""
     _ensure_parser_tables(db, stand_in)
-    flag = f"{parser.name} v{parser.version} refused the layout: {why}"
+    # The refusal, naming the refusing parser once: a template's names itself and its version.
+    named = f"{parser.name} v{parser.version}"
+    flag = why if named in why else f"{named} refused the layout: {why}"
     by_table: dict[str, list[dict[str, Any]]] = {}
     for row in (r for name in extracted.table_names() for r in extracted.table_rows(name)):
         by_table.setdefault(row.table, []).append(

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import sqlite_utils
 
-from db.editions import same_period_sql
+from db.editions import replaced_sql, same_period_sql
 from db.keyed import changes_by_key_sql
 from db.tables import keyed_tables, parsed_tables
 
@@ -29,6 +29,15 @@ where d.status = 'parsed'
     where newer.supersedes = d.sha256 and newer.status = 'parsed'
       and {same_period_sql("newer", "d")}
   )"""
+
+#: Documents whose rows a parsed table shows by default (``records.publish.plugin.current``,
+#: its page, counts, facets, CSV and JSON): the current documents, and each quarantined
+#: document no correction replaced (``db.editions.replaced_sql``), whose tables a plain parser
+#: loaded flagged ``layout_drift``: the only published form of its data.
+SHOWN_DOCUMENTS_SQL = f"""select d.*
+from documents d
+where d.status in ('parsed', 'quarantined')
+  and not {replaced_sql("d")}"""
 
 #: Pairs of documents to compare: a report and the correction that supersedes it, and each
 #: current report of a series and the current report of the period before it.
@@ -58,6 +67,18 @@ TABLE_METADATA: dict[str, dict[str, object]] = {
             "Parsed documents that no correction supersedes: the version of each report to "
             "count. A corrected report is replaced here by its correction; a new edition "
             "posted at the same URL (another report period) is listed beside the earlier one."
+        ),
+        "columns": "documents",
+    },
+    "shown_documents": {
+        "title": "Documents shown by default",
+        "description": (
+            "The documents whose rows the tables show by default: the current documents, "
+            "and each quarantined document no correction replaced (a template refused its "
+            "layout; its tables, read by the generic extractor or the spreadsheet parser, "
+            "are flagged layout_drift). Rows of reports a correction replaced are left out "
+            "(?_editions=superseded shows them). Charts and canned queries count current "
+            "documents only."
         ),
         "columns": "documents",
     },
@@ -250,6 +271,7 @@ def view_definitions(db: sqlite_utils.Database) -> dict[str, str]:
     """Every view's SQL, in creation order (later views may use earlier ones)."""
     views = {
         "current_documents": CURRENT_DOCUMENTS_SQL,
+        "shown_documents": SHOWN_DOCUMENTS_SQL,
         "changes": changes_sql(db),
         "changes_by_key": changes_by_key_sql(_PAIRS_SQL, _label, keyed_tables(db)),
     }

@@ -122,7 +122,7 @@ def print_summary(summary: Any) -> None:
         f" {summary.documents_unchanged} unchanged, {summary.documents_failed} failed,"
         f" {summary.documents_quarantined} quarantined; {summary.rows_added} row(s) added;"
         + (
-            f" {summary.drift_rows} row(s) in the generic tables of quarantined documents;"
+            f" {summary.drift_rows} row(s) of quarantined documents loaded flagged layout_drift;"
             if getattr(summary, "drift_rows", 0)
             else ""
         )

@@ -282,6 +282,7 @@ VIEW_FACETS: dict[str, list[str]] = {
     "changes": ["comparison", "table_name", "change"],
     "changes_by_key": ["comparison", "table_name", "change"],
     "current_documents": ["source", "parser"],
+    "shown_documents": ["source", "status"],
     "requests_status": ["status", "overdue", "agency"],
     "request_documents": ["request_id", "status", "content_type"],
     "pages": ["document", "ocr", "scanned"],
@@ -388,9 +389,10 @@ def parsed_table_metadata(
                     description += f" Caveats: {source.caveats}"
             description += (
                 " The page, its counts, facets, CSV and JSON hold the rows of current "
-                "documents (as the charts and canned queries count them); rows of reports a "
-                "correction replaced are one click away (?_editions=superseded) and in the "
-                "changes view."
+                "documents, as the charts and canned queries count them, and those loaded "
+                "flagged layout_drift for quarantined documents (shown_documents); rows of "
+                "reports a correction replaced are one click away (?_editions=superseded) "
+                "and in the changes view."
             )
             meta: dict[str, Any] = {
                 "title": _title(spec, parser),
@@ -592,6 +594,9 @@ def runtime_metadata(db: Path, archive: Path | str, sources: Path | None = None)
         metadata["plugins"][PLUGIN].update(
             csv_formulas=config.settings.csv_formulas, desk_header=config.settings.desk_header
         )
+        # The template folders, so a document page names a template's tables
+        # (records.publish.plugin.panels).
+        metadata["plugins"][PLUGIN]["templates"] = [str(f) for f in config.settings.templates]
     return metadata
 
 

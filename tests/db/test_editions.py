@@ -27,13 +27,15 @@ def _load(
     period: tuple[str, str] | None,
     rows: dict[str, int],
     url: str = URL,
+    status: str = "parsed",
 ) -> None:
-    """What a run does: record the download, then load the parsed rows and period."""
+    """What a run does: record the download, then load the parsed rows and period (or, for
+    a quarantined document, the rows its plain parser's tables hold flagged layout_drift)."""
     record_document(
         db, sha256=sha, source="abbre", url=url, filename="AbbreRptCurrent.pdf",
         content_type="application/pdf", size=1,
     )  # fmt: skip
-    update: dict[str, Any] = {"status": "parsed"}
+    update: dict[str, Any] = {"status": status}
     if period:
         update.update({"report_period_start": period[0], "report_period_end": period[1]})
     db.table("documents").update(sha, update)
@@ -116,3 +118,42 @@ def test_status_says_which_documents_state_no_period(tmp_path: Path) -> None:
         "  1 parsed document(s) state no report period: a newer file at the same URL is taken"
         " as their correction, not a new edition (docs/editions.md)"
     ) in lines
+
+
+def _shown(db: sqlite_utils.Database) -> list[str]:
+    return [r["edition"] for r in db.query("select edition from shown_documents order by 1")]
+
+
+def test_a_quarantined_report_is_shown_until_a_correction_replaces_it() -> None:
+    """Rows a quarantined document's plain parser loaded (flagged layout_drift) are the only
+    published form of its data: shown by default, unless a correction replaced it."""
+    db = memory_db([SPEC])
+    september = ("2026-09-01", "2026-09-30")
+    _load(db, "a" * 64, september, {"Harris": 8429}, status="quarantined")
+    assert _current(db) == []
+    assert _shown(db) == ["AbbreRptCurrent.pdf (2026-09-01 to 2026-09-30)"]
+    # A quarantined correction replaces it: both stand in the plain parser's tables.
+    _load(db, "b" * 64, september, {"Harris": 8430}, status="quarantined")
+    assert _shown(db) == ["AbbreRptCurrent.pdf (2026-09-01 to 2026-09-30, correction)"]
+    assert db.table("documents").get("a" * 64)["edition"] == (
+        "AbbreRptCurrent.pdf (2026-09-01 to 2026-09-30, superseded)"
+    )
+    # A parsed one replaces the quarantined correction, and is the only current document.
+    _load(db, "c" * 64, september, {"Harris": 8431})
+    assert (
+        _shown(db) == _current(db) == ["AbbreRptCurrent.pdf (2026-09-01 to 2026-09-30, correction)"]
+    )
+
+
+def test_a_quarantined_correction_leaves_its_parsed_report_current() -> None:
+    """A correction the template refused does not replace the parsed report: its rows are in
+    the plain parser's tables, the report's in the template's, and charts count the report."""
+    db = memory_db([SPEC])
+    september = ("2026-09-01", "2026-09-30")
+    _load(db, "a" * 64, september, {"Harris": 8429})
+    _load(db, "b" * 64, september, {"Harris": 8430}, status="quarantined")
+    assert _current(db) == ["AbbreRptCurrent.pdf (2026-09-01 to 2026-09-30)"]
+    assert _shown(db) == [
+        "AbbreRptCurrent.pdf (2026-09-01 to 2026-09-30)",
+        "AbbreRptCurrent.pdf (2026-09-01 to 2026-09-30, correction)",
+    ]

@@ -110,11 +110,11 @@ def copy_database(source: Path, target: Path) -> None:
 class Client:
     """Datasette's async test client, driven from sync tests on one event loop."""
 
-    def __init__(self, built: Built, *, desk: bool = False) -> None:
+    def __init__(
+        self, built: Built, *, desk: bool = False, sources: Path = REPO / "sources.toml"
+    ) -> None:
         self.loop = asyncio.new_event_loop()
-        self.ds = build_datasette(
-            Paths(db=built.db, archive=built.archive, sources=REPO / "sources.toml")
-        )
+        self.ds = build_datasette(Paths(db=built.db, archive=built.archive, sources=sources))
         self.metadata = self.ds.metadata()
         self.db = built.name
         #: Logged in as the data desk (Datasette's signed actor cookie): records requests show.

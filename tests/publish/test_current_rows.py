@@ -9,8 +9,14 @@ import csv
 import html
 import io
 import sqlite3
+from pathlib import Path
 
+from db.connect import open_db
+from db.load import fail_document
+from records.core.paths import Paths
+from records.pipeline.add import add_files
 from tests.publish.conftest import Built, Client
+from tests.shared import fixture
 
 TABLE = "ddor_declined_detainers"
 
@@ -75,3 +81,32 @@ def test_superseded_rows_are_one_click_away_and_marked(
     # Tables that are not parsed rows are left alone.
     documents = series_client.json(f"/{db}/documents.json?_size=0")
     assert documents["filtered_table_rows_count"] == 4
+
+
+def test_rows_of_a_document_whose_last_parse_failed_are_not_called_superseded(
+    tmp_path: Path,
+) -> None:
+    """A parsed report whose next parse failed keeps its rows (``db.load.fail_document``) but
+    is neither current nor replaced: the page says why they are left out, and does not count
+    them as rows of a report a correction replaced."""
+    paths = Paths(db=tmp_path / "r.db", archive=tmp_path / "a", sources=tmp_path / "none.toml")
+    report = fixture("real/pdfplumber/nics-background-checks-2015-11.pdf")
+    assert add_files([report], paths=paths, config=None).ok
+    db = open_db(paths.db, ensure=False)
+    (sha,) = [r["sha256"] for r in db["documents"].rows]
+    fail_document(db, sha, "nics-background-checks-2015-11.pdf: the parse failed")
+    db.close()
+    client = Client(Built(db=paths.db, archive=paths.archive, workdir=tmp_path))
+    try:
+        page = client.get(f"/{client.db}/fbi_nics_checks").text
+        counts = [
+            client.json(f"/{client.db}/fbi_nics_checks.json?_size=0&_nofacet=1{also}")[
+                "filtered_table_rows_count"
+            ]
+            for also in ("", "&_editions=superseded", "&_editions=all")
+        ]
+    finally:
+        client.close()
+    assert "55 rows of documents whose last parse failed (also of the counts" in page
+    assert "replaced by a correction" not in page
+    assert counts == [0, 0, 55]

@@ -9,9 +9,12 @@ The editions are NICS-shaped reports generated from the real November 2015 figur
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
+from collections import Counter
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -20,11 +23,14 @@ import pytest
 from click.testing import CliRunner
 
 from db.connect import open_db
+from db.documents import record_document
 from parsers.generic import extract_tables
 from parsers.spreadsheets.draft import draft_sheet_template
 from records.cli import cli
+from records.core.archive import Archive
 from records.core.paths import Paths
 from records.pipeline.add import add_files
+from records.pipeline.parse import parse_pending
 from tests.parsers.templates.nics_editions import (
     Edition,
     groups_with,
@@ -112,17 +118,26 @@ def test_extract_falls_back_to_the_spreadsheet_parser_for_a_refused_workbook(
     assert "no table of the workbook has the columns of" in named.output
 
 
-def _louisiana_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _louisiana_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, in_sources: bool = False
+) -> Path:
     """The sheet template drafted from Louisiana's February 2023 workbook, in a folder the
-    commands read (``RECORDS_TEMPLATES``), and a database and archive in ``tmp_path``."""
+    commands read (``RECORDS_TEMPLATES``, or ``in_sources``: the sources file's ``[settings]
+    templates``), and a database and archive in ``tmp_path``; the sources file's path."""
     folder = tmp_path / "templates"
     folder.mkdir()
     drafted = draft_sheet_template(LA_FEBRUARY, name="la-results")
     (folder / "la-results.sheet.toml").write_text(drafted, encoding="utf-8")
-    monkeypatch.setenv("RECORDS_TEMPLATES", str(folder))
-    monkeypatch.setenv("RECORDS_SOURCES", str(tmp_path / "none.toml"))
+    sources = tmp_path / "sources.toml"
+    if in_sources:
+        sources.write_text('[settings]\ntemplates = ["templates"]\n', encoding="utf-8")
+        monkeypatch.delenv("RECORDS_TEMPLATES", raising=False)
+    else:
+        monkeypatch.setenv("RECORDS_TEMPLATES", str(folder))
+    monkeypatch.setenv("RECORDS_SOURCES", str(sources))
     monkeypatch.setenv("RECORDS_DB", str(tmp_path / "records.db"))
     monkeypatch.setenv("RECORDS_ARCHIVE", str(tmp_path / "archive"))
+    return sources
 
 
 def test_pipeline_loads_new_edition_and_flags_refused_one(
@@ -149,8 +164,10 @@ def test_pipeline_loads_new_edition_and_flags_refused_one(
     assert db.execute("select count(*) from fbi_nics_checks").fetchone()[0] == 55  # not in it
     flagged = list(db.query("select * from extracted_tables where document = ?", [sha]))
     assert len(flagged) == 1
+    # The refusal said once (before: "fbi-nics v1.1 refused the layout: nics-2019-07.pdf:
+    # layout does not match template fbi-nics v1.1: ...").
     assert flagged[0]["layout_drift"].startswith(
-        "fbi-nics v1.1 refused the layout: nics-2019-07.pdf: layout does not match"
+        "nics-2019-07.pdf: layout does not match template fbi-nics v1.1: table fbi_nics_checks:"
     )
     cells = [
         json.loads(r["cells"])
@@ -167,16 +184,39 @@ def test_pipeline_loads_new_edition_and_flags_refused_one(
     try:
         html = client.get(f"/{client.db}/documents/{sha}").text
         linked = _linked_rows(client, html, "56 rows")
+        shown = _shown_by_default(client, "extracted_rows")
     finally:
         client.close()
+    # The table's page, count, JSON and CSV show the drift rows by default (before: none,
+    # and a note calling them rows "of reports replaced by a correction").
+    assert shown == {"count": 56, "json": {sha: 56}, "csv": {sha: 56}, "left out": False}
     assert "<dt>Layout drift</dt>" in html
-    assert "Not in fbi_nics_checks: fbi-nics v1.1 refused the layout:" in html
+    assert (
+        "Not in fbi_nics_checks: nics-2019-07.pdf: layout does not match template fbi-nics v1.1:"
+        in html
+    )
     assert "Its tables were read by the generic extractor instead:" in html
-    # The link shows them: a quarantined document is not current, so it asks for every
-    # edition's rows (before, it led to "0 rows where document is current").
-    rows_url = f"/{client.db}/extracted_rows?document={sha}&amp;_editions=all"
+    # The link shows them by default: a quarantined document no correction replaced is shown.
+    rows_url = f"/{client.db}/extracted_rows?document={sha}"
     assert f'href="{rows_url}">56 rows</a>' in html
     assert [json.loads(r["cells"]) for r in linked] == extract_tables(drifted)[0].rows
+
+
+def _shown_by_default(client: Client, table: str) -> dict[str, Any]:
+    """What a reporter gets from ``table`` asking for nothing: its page's row count, its
+    JSON and CSV rows by document, and whether the page says rows are left out."""
+    page = client.json(f"/{client.db}/{table}.json?_size=0&_nofacet=1")
+    rows = client.json(f"/{client.db}/{table}.json?_shape=array&_size=max&_nofacet=1")
+    header, *lines = csv.reader(
+        io.StringIO(client.get(f"/{client.db}/{table}.csv?_stream=on").text)
+    )
+    column = header.index("document")
+    return {
+        "count": page["filtered_table_rows_count"],
+        "json": dict(Counter(r["document"] for r in rows)),
+        "csv": dict(Counter(line[column] for line in lines)),
+        "left out": "are left out" in client.get(f"/{client.db}/{table}").text,
+    }
 
 
 def _linked_rows(client: Client, html: str, text: str) -> list[dict[str, Any]]:
@@ -210,8 +250,8 @@ def test_a_refused_layout_s_no_rows_warning_says_the_generic_tables_were_loaded(
     )
     # The run's summary counts them apart from the template's rows (none).
     assert (
-        "1 quarantined; 0 row(s) added; 20 row(s) in the generic tables of quarantined"
-        " documents; 1 error(s)" in result.output
+        "1 quarantined; 0 row(s) added; 20 row(s) of quarantined documents loaded flagged"
+        " layout_drift; 1 error(s)" in result.output
     )
     db = open_db(tmp_path / "records.db")
     (document,) = db["documents"].rows
@@ -244,8 +284,8 @@ def test_a_refused_workbook_s_rows_are_loaded_by_the_spreadsheet_parser_flagged_
     assert "20231216.xlsx: quarantined, 0 rows (la-results 1.0)" in result.output
     # The run's summary counts them apart from the template's rows (February's 46).
     assert (
-        "1 quarantined; 46 row(s) added; 20 row(s) in the generic tables of quarantined"
-        " documents; 1 error(s)" in result.output
+        "1 quarantined; 46 row(s) added; 20 row(s) of quarantined documents loaded flagged"
+        " layout_drift; 1 error(s)" in result.output
     )
 
     db = open_db(tmp_path / "records.db")
@@ -253,8 +293,8 @@ def test_a_refused_workbook_s_rows_are_loaded_by_the_spreadsheet_parser_flagged_
     document = db.table("documents").get(sha)
     assert document["status"] == "quarantined" and document["parser"] == "la-results"
     refusal = (
-        "la-results v1.0 refused the layout: la-results v1.0 layout drift: no table of the"
-        " workbook has the columns of state_representative_93rd_representative_district"
+        "la-results v1.0 layout drift: no table of the workbook has the columns of"
+        " state_representative_93rd_representative_district"
     )
     sheets = list(
         db.query(
@@ -304,18 +344,110 @@ def test_a_refused_workbook_s_rows_are_loaded_by_the_spreadsheet_parser_flagged_
         html = client.get(f"/{client.db}/documents/{sha}").text
         linked_sheets = _linked_rows(client, html, "2 tables")
         linked = _linked_rows(client, html, "20 rows")
+        shown = _shown_by_default(client, "spreadsheet_rows")
     finally:
         client.close()
+    assert shown == {"count": 20, "json": {sha: 20}, "csv": {sha: 20}, "left out": False}
     assert "<dt>Layout drift</dt>" in html
     assert (
         "Not in state_representative_93rd_representative_district,"
         " state_representative_93rd_representative_district_2: " + refusal in html
     )
     assert "Its tables were read by the spreadsheet parser instead:" in html
-    only_it = f"?document={sha}&amp;_editions=all"
+    only_it = f"?document={sha}"
     assert f'href="/{client.db}/spreadsheet_sheets{only_it}">2 tables</a>' in html
     assert f'href="/{client.db}/spreadsheet_rows{only_it}">20 rows</a>' in html
     assert [r["sheet_name"] for r in linked_sheets] == ["Cameron", "St. Landry"]
     assert [(r["sheet_name"], r["sheet_row"], r["cells"]) for r in linked] == [
         (r["sheet_name"], r["sheet_row"], r["cells"]) for r in rows
     ]
+
+
+#: Where the agency posts its monthly report, each month at the same address.
+NICS_URL = "https://www.fbi.gov/file-repository/nics_firearm_checks_-_month_year_by_state_type.pdf"
+
+
+def test_a_drifted_report_a_parsed_correction_replaces_is_left_out_by_default(
+    tmp_path: Path, editions: dict[str, Edition]
+) -> None:
+    """July 2019 refused (a column added), then re-posted at the same address in the layout
+    the template reads: the correction is parsed and supersedes the quarantined edition, whose
+    generic rows go behind ?_editions=superseded, counted as rows of a replaced report."""
+    correction = write_edition(
+        tmp_path / "nics-2019-07-corrected.pdf",
+        "July - 2019",
+        real_2015_rows(),
+        groups_with(added={"Permit Recheck": "Permit"}),
+        real_cell,
+    )
+    db = open_db(tmp_path / "r.db")
+    archive = Archive(tmp_path / "a")
+    drifted_sha, correction_sha = "", ""
+    for path in (editions["drifted"].path, correction.path):
+        data = path.read_bytes()
+        sha = archive.put(data)
+        record_document(
+            db, sha256=sha, source=None, url=NICS_URL, filename=path.name,
+            content_type="application/pdf", size=len(data),
+        )  # fmt: skip
+        parse_pending(db, archive, None)  # one month's run, then the next
+        drifted_sha, correction_sha = correction_sha or sha, sha
+    drifted = db.table("documents").get(drifted_sha)
+    corrected = db.table("documents").get(correction_sha)
+    assert (drifted["status"], corrected["status"]) == ("quarantined", "parsed")
+    assert corrected["supersedes"] == drifted_sha
+    assert drifted["edition"] == "nics-2019-07.pdf (period not stated, superseded)"
+    shown = [r[0] for r in db.execute("select sha256 from shown_documents")]
+    assert shown == [correction_sha]
+
+    client = Client(Built(db=tmp_path / "r.db", archive=tmp_path / "a", workdir=tmp_path))
+    try:
+        left = _shown_by_default(client, "extracted_rows")
+        page = client.get(f"/{client.db}/extracted_rows").text
+        superseded = client.json(
+            f"/{client.db}/extracted_rows.json?_editions=superseded&_shape=array&_size=max"
+        )
+        checks = _shown_by_default(client, "fbi_nics_checks")
+        html = client.get(f"/{client.db}/documents/{drifted_sha}").text
+        linked = _linked_rows(client, html, "56 rows")
+    finally:
+        client.close()
+    assert left == {"count": 0, "json": {}, "csv": {}, "left out": True}
+    assert "56 rows of reports replaced by a correction are left out" in page
+    generic = extract_tables(editions["drifted"].path)[0].rows
+    assert [json.loads(r["cells"]) for r in superseded] == generic
+    assert checks == {
+        "count": 55,
+        "json": {correction_sha: 55},
+        "csv": {correction_sha: 55},
+        "left out": False,
+    }
+    # The document page's link still reaches its rows: it asks for every edition's.
+    rows_url = f"/{client.db}/extracted_rows?document={drifted_sha}&amp;_editions=all"
+    assert f'href="{rows_url}">56 rows</a>' in html
+    assert len(linked) == 56 and {r["document"] for r in linked} == {drifted_sha}
+
+
+def test_the_document_page_names_the_template_s_tables_from_the_sources_file_s_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The template sits in a folder the sources file names (``[settings] templates``), not
+    in ``RECORDS_TEMPLATES``: the server reads the sources file, so the document page names
+    the template's tables (before: "Not in the template's tables")."""
+    sources = _louisiana_template(tmp_path, monkeypatch, in_sources=True)
+    december = fixture("series/la-sos-election-results/20231216.xlsx")
+    result = CliRunner().invoke(cli, ["add", str(LA_FEBRUARY), str(december)])
+    assert "20231216.xlsx: quarantined, 0 rows (la-results 1.0)" in result.output
+    sha = hashlib.sha256(december.read_bytes()).hexdigest()
+    built = Built(db=tmp_path / "records.db", archive=tmp_path / "archive", workdir=tmp_path)
+    client = Client(built, sources=sources)
+    try:
+        html = client.get(f"/{client.db}/documents/{sha}").text
+    finally:
+        client.close()
+    assert (
+        "Not in state_representative_93rd_representative_district,"
+        " state_representative_93rd_representative_district_2: la-results v1.0 layout drift:"
+        " no table of the workbook has the columns of"
+        " state_representative_93rd_representative_district." in html
+    )

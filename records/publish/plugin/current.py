@@ -1,12 +1,15 @@
-"""Current rows by default: a parsed table's page, its row count, facets, CSV and JSON carry
-only the rows of current documents (``current_documents``: no correction supersedes them),
-so a reporter who opens or downloads the table counts a corrected report once, as the
-charts and canned queries do.
+"""Shown rows by default: a parsed table's page, its row count, facets, CSV and JSON carry
+the rows of the documents ``shown_documents`` lists (``db.views``): current documents (no
+correction supersedes them), so a reporter who opens or downloads the table counts a
+corrected report once, as the charts and canned queries do; and quarantined documents no
+correction replaced, whose tables a plain parser loaded flagged ``layout_drift`` (the only
+published form of their data).
 
-``?_editions=superseded`` shows only the rows of superseded documents (marked so above the
-table), ``?_editions=all`` every row; the table page links to both (``templates/table.html``).
-Tables other than parsed ones (``parsed_tables``) and typed ones (``typed_tables``: a
-template-less read of a corrected spreadsheet re-posted at its URL) are left alone.
+``?_editions=superseded`` shows only the rows of reports a correction replaced (marked so
+above the table), ``?_editions=all`` every row; the table page links to both
+(``templates/table.html``). Tables other than parsed ones (``parsed_tables``) and typed ones
+(``typed_tables``: a template-less read of a corrected spreadsheet re-posted at its URL) are
+left alone.
 """
 
 from __future__ import annotations
@@ -17,12 +20,17 @@ from urllib.parse import urlencode
 
 from datasette.filters import FilterArguments
 
+from db.editions import replaced_sql
+
 #: The query parameter, its values, and what each shows.
 PARAMETER = "_editions"
 CURRENT, SUPERSEDED, ALL = "current", "superseded", "all"
 
-_IN_CURRENT = "[document] in (select sha256 from current_documents)"
-_NOT_CURRENT = "[document] not in (select sha256 from current_documents)"
+#: The rows each mode shows (``_editions``); the export reads them here too.
+SHOWN = "[document] in (select sha256 from shown_documents)"
+NOT_SHOWN = "[document] not in (select sha256 from shown_documents)"
+REPLACED = f"[document] in (select d.sha256 from documents d where {replaced_sql('d')})"
+WHERE_BY_MODE = {CURRENT: SHOWN, SUPERSEDED: REPLACED, ALL: None}
 
 
 #: The end of a sentence: a full stop after a lower-case letter, digit or bracket, then a
@@ -46,8 +54,8 @@ REGISTERS = ("parsed_tables", "typed_tables")
 
 async def is_parsed_table(db: Any, table: str) -> bool:
     """Whether ``table`` holds rows parsed from documents (a parser's table, its raw layer or
-    a typed table): its rows of superseded documents are left out by default."""
-    if "current_documents" not in await db.view_names():
+    a typed table): its rows of reports a correction replaced are left out by default."""
+    if "shown_documents" not in await db.view_names():
         return False
     for register in REGISTERS:
         if await db.table_exists(register):
@@ -75,9 +83,11 @@ async def filters_from_request(request: Any, database: str, table: str, datasett
     mode = request.args.get(PARAMETER) or CURRENT
     if mode not in (CURRENT, SUPERSEDED, ALL):
         mode = CURRENT
-    superseded = (
-        await db.execute(f"select count(*) from [{table}] where {_NOT_CURRENT}")
-    ).single_value()
+    counted = await db.execute(
+        f"select count(*) filter (where {NOT_SHOWN}), count(*) filter (where {REPLACED})"
+        f" from [{table}]"
+    )
+    left_out, superseded = counted.first()
     path = datasette.urls.table(database, table)
     lead, more = split_description(
         datasette.metadata("description", database=database, table=table) or ""
@@ -88,21 +98,18 @@ async def filters_from_request(request: Any, database: str, table: str, datasett
         "editions": {
             "mode": mode,
             "superseded": superseded,
+            # Rows of documents neither shown nor replaced: their last parse failed or waits.
+            "unparsed": left_out - superseded,
             "current_url": _link(path, request, CURRENT),
             "superseded_url": _link(path, request, SUPERSEDED),
             "all_url": _link(path, request, ALL),
         },
     }
-    if mode == ALL or (mode == CURRENT and not superseded):
+    where = WHERE_BY_MODE[mode]
+    if where is None or (mode == CURRENT and not left_out):
         return FilterArguments([], extra_context=context)
-    if mode == SUPERSEDED:
-        return FilterArguments(
-            [_NOT_CURRENT],
-            human_descriptions=["document was replaced by a correction"],
-            extra_context=context,
-        )
-    return FilterArguments(
-        [_IN_CURRENT],
-        human_descriptions=["document is current"],
-        extra_context=context,
-    )
+    described = {
+        CURRENT: "document is current (or quarantined: rows flagged layout_drift)",
+        SUPERSEDED: "document was replaced by a correction",
+    }
+    return FilterArguments([where], human_descriptions=[described[mode]], extra_context=context)

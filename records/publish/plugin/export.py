@@ -14,7 +14,7 @@ sort column, no permission), goes to Datasette unchanged.
 
 Datasette has no JSON stream (``.json`` pages hold ``max_returned_rows`` rows and a
 ``next_url``): the JSON export is the rows of those pages, in order, in one answer. A
-parsed table gives the rows of current documents unless ``_editions`` says otherwise, as
+parsed table gives the rows of shown documents unless ``_editions`` says otherwise, as
 its page does (``records.publish.plugin.current``). Where the sort column has ties and the
 table is filtered, Datasette's first page orders the ties as the query plan has them while
 later pages start after the last row's (value, rowid), so its stream can skip rows; this
@@ -39,12 +39,11 @@ from urllib.parse import parse_qsl, urlencode
 
 from records.core.formulas import FORMULA_STARTS
 from records.publish.plugin.current import (
-    _IN_CURRENT,
-    _NOT_CURRENT,
     ALL,
     CURRENT,
     PARAMETER,
     SUPERSEDED,
+    WHERE_BY_MODE,
     is_parsed_table,
 )
 from records.publish.plugin.formulas import _keep as keep_formulas
@@ -194,16 +193,12 @@ async def full_export(datasette: Any, request: Any) -> Any:
 
 async def _editions_where(db: Any, table: str, asked: str | None) -> str:
     """The rows a parsed table shows by default, as ``records.publish.plugin.current``
-    filters its page and Datasette's stream: those of current documents (``_editions``:
+    filters its page and Datasette's stream: those of ``shown_documents`` (``_editions``:
     ``superseded`` or ``all`` for the others). Other tables: every row."""
     if not await is_parsed_table(db, table):
         return ""
-    mode = asked if asked in (CURRENT, SUPERSEDED, ALL) else CURRENT
-    if mode == ALL:
-        return ""
-    if mode == SUPERSEDED:
-        return f" where {_NOT_CURRENT}"
-    return f" where {_IN_CURRENT}"
+    where = WHERE_BY_MODE[asked if asked in (CURRENT, SUPERSEDED, ALL) else CURRENT]
+    return f" where {where}" if where else ""
 
 
 class Rows(ABC):

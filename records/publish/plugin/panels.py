@@ -5,9 +5,11 @@ request's page lists the documents received for it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from db.editions import same_period_sql
+from records.publish.metadata import PLUGIN
 from records.publish.plugin.archive import SHA256, archive_root
 from records.publish.plugin.current import ALL, PARAMETER
 from records.publish.plugin.pages import page_image_url
@@ -98,27 +100,38 @@ async def _layout_drift(datasette: Any, db: Any, document: dict[str, Any]) -> di
             f"select count(*) from [{data}] where document = ? and [{flag}] is not null",
             [sha256],
         )
-        # A quarantined document is not a current one: its rows are shown only when asked
-        # for with every edition's (``records.publish.plugin.current``).
-        only_it = f"?document={sha256}&{PARAMETER}={ALL}"
+        # Shown by default unless a correction replaced it (``shown_documents``); then
+        # only with every edition's (``records.publish.plugin.current``).
+        shown = (
+            "shown_documents" in await db.view_names()
+            and (
+                await db.execute("select 1 from shown_documents where sha256 = ?", [sha256])
+            ).first()
+        )
+        only_it = f"?document={sha256}" + ("" if shown else f"&{PARAMETER}={ALL}")
         return {
             "called": plain.called,
             "tables": row["n"],
             "rows": rows.first()[0],
             "why": row["why"],
-            "template_tables": _template_tables(document.get("parser")),
+            "template_tables": _template_tables(datasette, document.get("parser")),
             "tables_url": datasette.urls.table(db.name, listing) + only_it,
             "rows_url": datasette.urls.table(db.name, data) + only_it,
         }
     return None
 
 
-def _template_tables(parser_name: str | None) -> list[str]:
+def _template_tables(datasette: Any, parser_name: str | None) -> list[str]:
+    """The tables of the parser that refused the document, found in the sources file's
+    template folders too (``[settings] templates``, which ``records serve`` passes on)."""
     from parsers.registry import get_parser
+    from records.core.config import Settings
     from records.core.errors import RecordsError
 
+    folders = (datasette.plugin_config(PLUGIN) or {}).get("templates") or []
+    settings = Settings(templates=tuple(Path(folder) for folder in folders))
     try:
-        return [t.name for t in get_parser(parser_name or "").tables]
+        return [t.name for t in get_parser(parser_name or "", settings).tables]
     except RecordsError:  # a template from a folder this server does not see
         return []
 
