@@ -66,12 +66,16 @@ class PlainParser:
     name: str
     #: What messages call it: "its tables loaded by the generic extractor".
     called: str
+    #: What a template's ``[detect]`` reads of such a file (``no_template_recognised``).
+    detect_reads: str
 
 
 #: The plain parser of each family, in the order ``stand_in_parser`` tries them.
 PLAIN_PARSERS: tuple[PlainParser, ...] = (
-    PlainParser("pdf", "generic", "the generic extractor"),
-    PlainParser("spreadsheet", "spreadsheet", "the spreadsheet parser"),
+    PlainParser("pdf", "generic", "the generic extractor", "page 1"),
+    PlainParser(
+        "spreadsheet", "spreadsheet", "the spreadsheet parser", "its sheet names and first rows"
+    ),
 )
 
 #: The parser that reads a file no one named a parser for, by its type's family
@@ -129,14 +133,16 @@ def no_template_recognised(parser: Parser, settings: Settings | None = None) -> 
     newsroom's template folders hold templates: that none of them recognised it, else None.
     The next edition of a drafted report whose ``[detect]`` no longer matches would
     otherwise pass for a file no template was meant for."""
-    if parser.name not in PARSER_BY_FAMILY.values():
+    plain = next((p for p in PLAIN_PARSERS if p.name == parser.name), None)
+    if plain is None:
         return None
     folders = own_template_folders(settings)
     if not folders:
         return None
     where = ", ".join(str(folder) for folder in folders)
-    read = "page 1" if parser.name == "generic" else "its sheet names and first rows"
-    return f"no template in {where} recognised it (their [detect] did not match {read})"
+    return (
+        f"no template in {where} recognised it (their [detect] did not match {plain.detect_reads})"
+    )
 
 
 def all_parsers(settings: Settings | None = None) -> dict[str, Parser]:

@@ -497,24 +497,30 @@ def _load_outcome(
     result.document.update(ocr_facts(db, document["sha256"]))  # flags rows read by OCR
     drift = None
     stand_in: PlainParser | None = None
+    if result.quarantine is not None:
+        # The archived file is named by its digest: say the document's name (documents.error,
+        # the layout_drift flag, the run's error).
+        result.quarantine = result.quarantine.replace(document["sha256"], label)
     if outcome.drift is not None and result.quarantine is not None:
         stand_in, read = outcome.drift
-        # The archived file is named by its digest: say the document's name.
-        why = result.quarantine.replace(document["sha256"], label)
-        drift = (get_parser(stand_in.name, settings), read, why)
+        drift = (get_parser(stand_in.name, settings), read, result.quarantine)
         result.warnings = [_drift_said(w, parser.name, stand_in) for w in result.warnings]
     status, rows = load_result(db, document["sha256"], parser, result, drift=drift)
     if status == "quarantined":
         summary.documents_quarantined += 1
-        message = f"{label}: quarantined: {result.quarantine_reason()}"
-        _document_error(db, summary, document, "check", message, run_id)
+        reason = _name_file(result.quarantine_reason() or "", Path(document["sha256"]), label)
+        loaded = ""
         if drift is not None and stand_in is not None:
             kept = data_rows(drift[0], drift[1])
             summary.drift_rows += kept
-            progress(
-                f"  {label}: its tables loaded by {stand_in.called}"
+            loaded = (
+                f"its tables loaded by {stand_in.called}"
                 f" ({kept} row{'' if kept == 1 else 's'}), flagged layout_drift"
             )
+            progress(f"  {label}: {loaded}")
+        # ``records status`` lists this error: it says where the data is when it was loaded.
+        message = f"{label}: quarantined: {reason}" + (f"; {loaded}" if loaded else "")
+        _document_error(db, summary, document, "check", message, run_id)
     summary.rows_added += rows
     count = data_rows(parser, result)
     unrecognised = _no_template_note(parser, outcome, settings)

@@ -161,6 +161,10 @@ def test_pipeline_loads_new_edition_and_flags_refused_one(
     document = db.table("documents").get(sha)
     assert document["status"] == "quarantined" and document["parser"] == "fbi-nics"
     assert "(columns added: 'Permit Denied')" in document["error"]
+    # Named by its file, not by its archived copy's digest (before: "8502adfe...: layout").
+    assert document["error"].startswith(
+        "nics-2019-07.pdf: layout does not match template fbi-nics v1.1:"
+    )
     assert db.execute("select count(*) from fbi_nics_checks").fetchone()[0] == 55  # not in it
     flagged = list(db.query("select * from extracted_tables where document = ?", [sha]))
     assert len(flagged) == 1
@@ -287,6 +291,15 @@ def test_a_refused_workbook_s_rows_are_loaded_by_the_spreadsheet_parser_flagged_
         "1 quarantined; 46 row(s) added; 20 row(s) of quarantined documents loaded flagged"
         " layout_drift; 1 error(s)" in result.output
     )
+    # The run's error, which `records status` lists, says where the data went.
+    error = (
+        "20231216.xlsx: quarantined: la-results v1.0 layout drift: no table of the workbook"
+        " has the columns of state_representative_93rd_representative_district; its tables"
+        " loaded by the spreadsheet parser (20 rows), flagged layout_drift"
+    )
+    assert f"  error [check] {error}\n" in result.output
+    status = CliRunner().invoke(cli, ["status"])
+    assert f"  run 1 [check] {error}\n" in status.output
 
     db = open_db(tmp_path / "records.db")
     sha = hashlib.sha256(december.read_bytes()).hexdigest()
