@@ -107,6 +107,9 @@ def test_rows_of_a_document_whose_last_parse_failed_are_not_called_superseded(
         ]
     finally:
         client.close()
-    assert "55 rows of documents whose last parse failed (also of the counts" in page
+    assert (
+        "55 rows of documents whose last parse failed are left out (also of the counts, CSV and"
+        " JSON)." in page
+    )
     assert "replaced by a correction" not in page
     assert counts == [0, 0, 55]
