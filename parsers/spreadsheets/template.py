@@ -228,17 +228,22 @@ def _detected(template: SheetTemplate, sheets: list[Sheet]) -> bool:
 def run_sheet_template(template: SheetTemplate, sheets: list[Sheet]) -> ParseResult:
     result = ParseResult()
     drift: list[str] = []
+    layouts = [find_tables(sheet).tables for sheet in sheets]
     for table in template.tables:
         counts = 0
         for number, sheet in enumerate(sheets, start=1):
             if table.sheets and not any(p.search(sheet.name) for p in table.sheets):
                 continue
-            for index, found in enumerate(find_tables(sheet).tables):
+            for index, found in enumerate(layouts[number - 1]):
                 if table.anchor is not None and not table.anchor.search(found.title or ""):
                     continue
                 mapping, missing, extra = _match(table, found.names)
                 if missing and len(missing) == len([c for c in table.columns if not c.optional]):
                     continue  # none of its columns: another table of the sheet
+                if missing and _claimed(template, table, sheet, found):
+                    # Another table of the template reads it whole: a sheet of several
+                    # tables that share a column or two (Louisiana's races: the parish).
+                    continue
                 where = f"sheet {sheet.name!r}" + (
                     f", table {found.title!r}" if found.title else ""
                 )
@@ -248,7 +253,7 @@ def run_sheet_template(template: SheetTemplate, sheets: list[Sheet]) -> ParseRes
                 if extra and table.extra_columns == "error":
                     drift.append(f"{where}: columns the template does not name: {', '.join(extra)}")
                     continue
-                counts += _rows(result, table, sheet, number, index, found, mapping, extra)
+                counts += _rows(result, table, sheet, number, index, found, mapping, extra, counts)
                 if table.check_totals:
                     result.checks.extend(_total_checks(table, sheet, found, mapping, where))
         if counts == 0 and not drift:
@@ -257,6 +262,22 @@ def run_sheet_template(template: SheetTemplate, sheets: list[Sheet]) -> ParseRes
         result.quarantine = f"{template.name} v{template.version} layout drift: " + "; ".join(drift)
     result.document["sheets"] = len(sheets)
     return result
+
+
+def _claimed(
+    template: SheetTemplate, table: SheetTableTemplate, sheet: Sheet, found: SheetTable
+) -> bool:
+    """Whether a table of ``template`` other than ``table`` reads ``found`` whole (on this
+    sheet, under its title anchor, every column of it matched and none left over)."""
+    for other in template.tables:
+        if other is table or (other.sheets and not any(p.search(sheet.name) for p in other.sheets)):
+            continue
+        if other.anchor is not None and not other.anchor.search(found.title or ""):
+            continue
+        _, missing, extra = _match(other, found.names)
+        if not missing and not (extra and other.extra_columns == "error"):
+            return True
+    return False
 
 
 def _match(
@@ -307,8 +328,12 @@ def _rows(
     found: SheetTable,
     mapping: dict[str, int],
     extra: list[str],
+    before: int,
 ) -> int:
-    for k, i in enumerate(found.body):
+    """The found table's rows, numbered on from the ``before`` rows of this template table
+    already read (from other sheets): as a PDF table's rows are across its pages, a row's
+    number is unique in the document's table."""
+    for k, i in enumerate(found.body, start=before):
         cells = _cells(sheet, found, i)
         values: dict[str, Any] = {}
         for column in table.columns:

@@ -179,3 +179,49 @@ def test_a_default_sheet_name_is_no_anchor(tmp_path: Path) -> None:
     parser = SheetTemplateParser(read_sheet_template(saved))
     assert parser.detect(fixture(f"{KS}/{KS_2014}.xlsx"))
     assert not parser.detect(fixture("series/la-sos-election-results/20230218.xlsx"))
+
+
+LA_MARCH = "series/la-sos-election-results/20230325.xlsx"
+
+
+def test_a_sheet_of_races_sharing_a_column_reads_each_race_once(tmp_path: Path) -> None:
+    """Louisiana's March workbook stacks races of 2 to 6 candidates on each sheet, all with
+    the unnamed parish or precinct column: a race's table is not the drift of another's."""
+    saved = _draft(fixture(LA_MARCH), "la-march", tmp_path / "t")
+    result = SheetTemplateParser(read_sheet_template(saved)).parse(fixture(LA_MARCH))
+    assert result.quarantine_reason() is None
+    # Every unit row of the 67 race blocks (expected/20230325.json, row_count summed).
+    assert len(result.rows) == 3626
+    first = result.table_rows("state_representative_93rd_representative_district")
+    assert [(r.page, r.values["column_1"], r.values["alonzo_knox_dem"]) for r in first] == [
+        (1, "Orleans", 1718)
+    ]
+    assert all(c.passed for c in result.checks)
+
+
+def test_a_table_read_on_several_sheets_numbers_its_rows_on(tmp_path: Path) -> None:
+    """A template table found on several sheets (one per parish) numbers its rows on from
+    sheet to sheet, as a PDF table's rows are across pages: the rows of a quarantined
+    workbook were all kept, not refused as duplicates (before: the document failed with
+    "IntegrityError: UNIQUE constraint failed: quarantined_rows...")."""
+    folder = tmp_path / "t"
+    _draft(fixture(LA_MARCH), "la-march", folder)
+    (tmp_path / "sources.toml").write_text('[settings]\ntemplates = ["t"]\n')
+    database = tmp_path / "r.db"
+    common = ["--sources", str(tmp_path / "sources.toml"), "--db", str(database)]
+    common += ["--archive", str(tmp_path / "a")]
+    april = fixture("series/la-sos-election-results/20230429.xlsx")
+    result = CliRunner().invoke(cli, [*common, "add", str(april)])
+    # April's races are not March's: quarantined, its rows kept for inspection.
+    assert result.exit_code == 1, result.output
+    assert "20230429.xlsx: quarantined" in result.output
+    assert "IntegrityError" not in result.output
+    with sqlite3.connect(database) as db:
+        status = db.execute("select status from documents").fetchone()[0]
+        kept = db.execute(
+            "select count(*), count(distinct page) from quarantined_rows"
+            " where table_name = 'pw_prop_no_1_of_3_21_mills_renewal_sb_10_yrs'"
+        ).fetchone()
+    assert status == "quarantined"
+    # March's two-choice proposition shape fits April's propositions on 8 parish sheets.
+    assert kept == (602, 8)
