@@ -225,9 +225,18 @@ def _detected(template: SheetTemplate, sheets: list[Sheet]) -> bool:
     return all(any(p.search(t) for t in texts) for p in template.detect_cells)
 
 
+#: Tables of a drifted workbook named in its quarantine reason; the rest are counted.
+DRIFT_SHOWN = 8
+
+
 def run_sheet_template(template: SheetTemplate, sheets: list[Sheet]) -> ParseResult:
     result = ParseResult()
-    drift: list[str] = []
+    # What does not fit, once per table of the workbook (a sheet of many tables is not named
+    # once for every table of the template), then the template's tables found nowhere.
+    misfits: dict[tuple[int, int], str] = {}
+    closest: dict[tuple[int, int], int] = {}
+    read: set[tuple[int, int]] = set()
+    unfound: list[str] = []
     layouts = [find_tables(sheet).tables for sheet in sheets]
     for table in template.tables:
         counts = 0
@@ -247,21 +256,45 @@ def run_sheet_template(template: SheetTemplate, sheets: list[Sheet]) -> ParseRes
                 where = f"sheet {sheet.name!r}" + (
                     f", table {found.title!r}" if found.title else ""
                 )
+                key = (number, index)
                 if missing:
-                    drift.append(f"{where}: no column matches {', '.join(missing)}")
+                    # The template's table that comes closest names what is missing.
+                    if len(missing) < closest.get(key, len(missing) + 1):
+                        closest[key] = len(missing)
+                        misfits[key] = f"{where}: no column matches {', '.join(missing)}"
                     continue
                 if extra and table.extra_columns == "error":
-                    drift.append(f"{where}: columns the template does not name: {', '.join(extra)}")
+                    closest[key] = 0
+                    misfits[key] = (
+                        f"{where}: columns the template does not name: {', '.join(extra)}"
+                    )
                     continue
+                read.add(key)
                 counts += _rows(result, table, sheet, number, index, found, mapping, extra, counts)
                 if table.check_totals:
                     result.checks.extend(_total_checks(table, sheet, found, mapping, where))
-        if counts == 0 and not drift:
-            drift.append(f"no table of the workbook has the columns of {table.name}")
+        if counts == 0:
+            unfound.append(table.name)
+    drift = [why for key, why in misfits.items() if key not in read]
     if drift:
-        result.quarantine = f"{template.name} v{template.version} layout drift: " + "; ".join(drift)
+        result.quarantine = f"{template.name} v{template.version} layout drift: " + _some(
+            drift, "; ", "table", "tables"
+        )
+    elif unfound:
+        tables = _some(unfound, ", ", "table of the template", "tables of the template")
+        result.quarantine = (
+            f"{template.name} v{template.version} layout drift: no table of the workbook has"
+            f" the columns of {tables}"
+        )
     result.document["sheets"] = len(sheets)
     return result
+
+
+def _some(items: list[str], sep: str, one: str, many: str) -> str:
+    """The first ``DRIFT_SHOWN`` of ``items``, then how many more there are."""
+    more = len(items) - DRIFT_SHOWN
+    tail = f"{sep}and {more} more {one if more == 1 else many}" if more > 0 else ""
+    return sep.join(items[:DRIFT_SHOWN]) + tail
 
 
 def _claimed(

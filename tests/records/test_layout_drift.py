@@ -99,7 +99,8 @@ def test_extract_falls_back_to_the_spreadsheet_parser_for_a_refused_workbook(
     assert result.exit_code == 0, result.output
     assert result.stderr == (
         "Warning: la-results v1.0 layout drift: no table of the workbook has the columns of"
-        " state_representative_93rd_representative_district; showing the tables the"
+        " state_representative_93rd_representative_district,"
+        " state_representative_93rd_representative_district_2; showing the tables the"
         " spreadsheet parser finds instead (name a parser with --parser to see what"
         " la-results reads)\n"
     )
@@ -294,7 +295,8 @@ def test_a_refused_workbook_s_rows_are_loaded_by_the_spreadsheet_parser_flagged_
     # The run's error, which `records status` lists, says where the data went.
     error = (
         "20231216.xlsx: quarantined: la-results v1.0 layout drift: no table of the workbook"
-        " has the columns of state_representative_93rd_representative_district; its tables"
+        " has the columns of state_representative_93rd_representative_district,"
+        " state_representative_93rd_representative_district_2; its tables"
         " loaded by the spreadsheet parser (20 rows), flagged layout_drift"
     )
     assert f"  error [check] {error}\n" in result.output
@@ -307,7 +309,8 @@ def test_a_refused_workbook_s_rows_are_loaded_by_the_spreadsheet_parser_flagged_
     assert document["status"] == "quarantined" and document["parser"] == "la-results"
     refusal = (
         "la-results v1.0 layout drift: no table of the workbook has the columns of"
-        " state_representative_93rd_representative_district"
+        " state_representative_93rd_representative_district,"
+        " state_representative_93rd_representative_district_2"
     )
     sheets = list(
         db.query(
@@ -462,5 +465,6 @@ def test_the_document_page_names_the_template_s_tables_from_the_sources_file_s_f
         "Not in state_representative_93rd_representative_district,"
         " state_representative_93rd_representative_district_2: la-results v1.0 layout drift:"
         " no table of the workbook has the columns of"
-        " state_representative_93rd_representative_district." in html
+        " state_representative_93rd_representative_district,"
+        " state_representative_93rd_representative_district_2." in html
     )

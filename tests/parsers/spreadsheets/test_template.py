@@ -217,7 +217,7 @@ def test_a_table_read_on_several_sheets_numbers_its_rows_on(tmp_path: Path) -> N
     assert "20230429.xlsx: quarantined" in result.output
     assert "IntegrityError" not in result.output
     with sqlite3.connect(database) as db:
-        status = db.execute("select status from documents").fetchone()[0]
+        status, reason = db.execute("select status, error from documents").fetchone()
         kept = db.execute(
             "select count(*), count(distinct page) from quarantined_rows"
             " where table_name = 'pw_prop_no_1_of_3_21_mills_renewal_sb_10_yrs'"
@@ -225,3 +225,10 @@ def test_a_table_read_on_several_sheets_numbers_its_rows_on(tmp_path: Path) -> N
     assert status == "quarantined"
     # March's two-choice proposition shape fits April's propositions on 8 parish sheets.
     assert kept == (602, 8)
+    # Each of April's tables is named once however many of March's tables it resembles (it
+    # was named once for each: 22,300 characters), the first eight, then a count.
+    judge = "sheet 'Multi-Parish(Parish)', table 'Judge -- Criminal District Court, Section A'"
+    assert reason.count(judge) == 1
+    assert f"{judge}: no column matches diedre_pierce_kelly_dem;" in reason
+    assert reason.endswith("; and 21 more tables")
+    assert reason.count("no column matches") == 8
