@@ -41,6 +41,8 @@ def test_table_count_csv_json_and_chart_agree_on_current_rows(
     db = series_client.db
     page = series_client.json(f"/{db}/{TABLE}.json?_size=0")
     assert page["filtered_table_rows_count"] == current
+    # A template's table holds no rows of quarantined documents: the filter says only this.
+    assert page["human_description_en"].startswith("where document is current sorted by")
     # The report facet lists current documents only.
     facet = series_client.json(f"/{db}/{TABLE}.json?_size=0&_facet=document")
     documents = {r["value"] for r in facet["facet_results"]["document"]["results"]}

@@ -420,6 +420,7 @@ def test_a_drifted_report_a_parsed_correction_replaces_is_left_out_by_default(
     try:
         left = _shown_by_default(client, "extracted_rows")
         page = client.get(f"/{client.db}/extracted_rows").text
+        filtered = client.json(f"/{client.db}/extracted_rows.json?_size=0")
         superseded = client.json(
             f"/{client.db}/extracted_rows.json?_editions=superseded&_shape=array&_size=max"
         )
@@ -430,6 +431,10 @@ def test_a_drifted_report_a_parsed_correction_replaces_is_left_out_by_default(
         client.close()
     assert left == {"count": 0, "json": {}, "csv": {}, "left out": True}
     assert "56 rows of reports replaced by a correction are left out" in page
+    # A plain parser's table: the rows it shows by default include quarantined documents'.
+    assert filtered["human_description_en"].startswith(
+        "where document is current (or quarantined: rows flagged layout_drift)"
+    )
     generic = extract_tables(editions["drifted"].path)[0].rows
     assert [json.loads(r["cells"]) for r in superseded] == generic
     assert checks == {

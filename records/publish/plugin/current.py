@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from datasette.filters import FilterArguments
 
 from db.editions import replaced_sql
+from parsers.base import LAYOUT_DRIFT_COLUMN
 
 #: The query parameter, its values, and what each shows.
 PARAMETER = "_editions"
@@ -108,8 +109,11 @@ async def filters_from_request(request: Any, database: str, table: str, datasett
     where = WHERE_BY_MODE[mode]
     if where is None or (mode == CURRENT and not left_out):
         return FilterArguments([], extra_context=context)
+    # Only a plain parser's tables hold rows of quarantined documents (``layout_drift``).
+    drift = LAYOUT_DRIFT_COLUMN.name in await db.table_columns(table)
     described = {
-        CURRENT: "document is current (or quarantined: rows flagged layout_drift)",
+        CURRENT: "document is current"
+        + (" (or quarantined: rows flagged layout_drift)" if drift else ""),
         SUPERSEDED: "document was replaced by a correction",
     }
     return FilterArguments([where], human_descriptions=[described[mode]], extra_context=context)
