@@ -268,6 +268,8 @@ def _load_drift(
             {
                 "document": sha256,
                 "page": row.page,
+                # Where the row is printed: its page image highlights it, as any parsed row's.
+                "bbox": row.bbox,
                 "table_index": row.table_index,
                 "row_index": row.row_index,
                 "parser_version": stand_in.version,

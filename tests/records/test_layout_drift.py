@@ -184,6 +184,15 @@ def test_pipeline_loads_new_edition_and_flags_refused_one(
     ]
     assert cells == extract_tables(drifted)[0].rows
     assert cells[-1][0] == "Totals"
+    # Each row keeps where it is printed, for its page image (before: no box at all).
+    boxes = [
+        r["bbox"]
+        for r in db.query(
+            "select bbox from extracted_rows where document = ? order by row_index", [sha]
+        )
+    ]
+    assert len(boxes) == 56 and all(b and len(b.split(",")) == 4 for b in boxes)
+    assert boxes == sorted(boxes, key=lambda b: float(b.split(",")[1]))  # top to bottom
 
     client = Client(Built(db=paths.db, archive=paths.archive, workdir=tmp_path))
     try:
