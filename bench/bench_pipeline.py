@@ -8,20 +8,26 @@ body bytes), each run's CPU seconds (this process and its child processes: the c
 the parse workers) and the second run's time as a share of the first's. A script, not a test:
 
     .venv/bin/python bench/bench_pipeline.py [--weeks 12] [--repo DIR] [--pairs N] [--cli]
-        [--timeline] [--cold] [--http10]
+        [--timeline] [--cold] [--http10] [--unchanged N]
 
 In-process (the default), both runs are ``run()`` calls in this one process, as the jobs of
 ``records schedule`` are: like the scheduler at its start, the process first imports what its
 forked crawl children need (``scrapers.crawl.import_for_forks``, timed apart, before either
 run; ``--cold``: not, as a library caller that never calls it; a checkout without it is cold).
+Warm, each run also forks the next run's crawl child as it ends (``scrapers.crawl.fork_ahead``,
+timed in the run that forks it): the first run's end forks the unchanged run's.
 
 ``--cli``: each run is a fresh ``records run`` process (as cron or a systemd timer starts
 it), so its interpreter start and imports count, as they do every week.
 ``--repo DIR`` times another checkout's code (``git archive COMMIT | tar -x -C DIR``; its
 crawl child runs from DIR too). ``--pairs N`` with ``--repo``: N pairs in turns, DIR's code
 then this checkout's, each measure in a fresh process, and a table of both runs' times.
-``--timeline``: the unchanged run's steps by the clock, in the parent and in its (forked)
-crawl child: where the time of a run that finds nothing new goes.
+``--unchanged N``: the second run N times over, each finding nothing new, as every week
+does; the unchanged run's time is their median (a single short run on a busy or throttled
+machine varies by a third from one to the next).
+``--timeline``: the (last) unchanged run's steps by the clock, in the parent and in its
+(forked) crawl child (from the first run's end, where that child was forked ahead), and the
+next run's child forked as it ends: where the time of a run that finds nothing new goes.
 
 The site is served by ``bench/site_server.py`` in a process of its own (the same server
 whichever checkout is timed), as a web server serves: HTTP/1.1, connections kept open.
@@ -36,6 +42,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -143,39 +150,52 @@ def watch_timeline(path: Path) -> None:
             _event("parent", "has the crawl's report")
 
     def child_main(start: Path, report: Path, jobs: Any) -> int:
-        _event("child", "forked")
+        me = f"child {os.getpid()}"
+        _event(me, "forked")
         import gc
 
         gc.disable()
         with crawl.frames_without_source():
             from scrapers import crawl_child
-        _event("child", "Scrapy and Twisted imported, waits for its job")
+        _event(me, "Scrapy and Twisted imported, waits for its job")
         load_config, process_start = crawl_child.load_config, crawl_child.CrawlerProcess.start
         process_init = crawl_child.CrawlerProcess.__init__
 
         def make_process(self: Any, *args: Any, **kwargs: Any) -> None:
-            _event("child", "makes the crawler process")
+            _event(me, "makes the crawler process")
             process_init(self, *args, **kwargs)
-            _event("child", "crawler process made")
+            _event(me, "crawler process made")
 
         def read_job(*args: Any, **kwargs: Any) -> Any:
-            _event("child", "has its job, creates the crawler(s)")
+            _event(me, "has its job, creates the crawler(s)")
             return load_config(*args, **kwargs)
 
         def crawl_now(self: Any, *args: Any, **kwargs: Any) -> Any:
-            _event("child", "reactor starts: robots.txt, listing, conditional requests")
+            _event(me, "reactor starts: robots.txt, listing, conditional requests")
             try:
                 return process_start(self, *args, **kwargs)
             finally:
-                _event("child", "reactor stopped, writes its report")
+                _event(me, "reactor stopped, writes its report")
 
         crawl_child.CrawlerProcess.__init__ = make_process  # type: ignore[method-assign]
         crawl_child.load_config = read_job  # type: ignore[attr-defined]
         crawl_child.CrawlerProcess.start = crawl_now  # type: ignore[method-assign]
         status = int(crawl_child.run([str(start), str(report)], jobs))
-        _event("child", "exits")
+        _event(me, "exits")
         return status
 
+    import records.pipeline.run as pipeline
+
+    take_ahead = getattr(pipeline, "take_ahead", None)  # older checkouts fork none ahead
+
+    def take(**kwargs: Any) -> Any:
+        child = take_ahead(**kwargs) if take_ahead is not None else None
+        if child is not None:
+            _event("parent", "takes the crawl child forked as the last run ended")
+        return child
+
+    if take_ahead is not None:
+        pipeline.take_ahead = take  # type: ignore[attr-defined]
     crawl.CrawlChild.__init__ = child_init  # type: ignore[method-assign]
     crawl.CrawlChild.crawl = child_crawl  # type: ignore[method-assign]
     if sent is not None:
@@ -185,11 +205,24 @@ def watch_timeline(path: Path) -> None:
 
 
 def print_timeline(path: Path) -> None:
+    """The unchanged run's events; from the start of its crawl child when that child was
+    forked as the first run ended (``scrapers.crawl.fork_ahead``), at negative times."""
     events = [line.split("\t") for line in path.read_text().splitlines()]
-    start = float(events[0][0])
+    called = max(i for i, (_, who, what) in enumerate(events) if what == "run() called")
+    start = float(events[called][0])
+    ahead = [
+        i
+        for i, (_, who, what) in enumerate(events[:called])
+        if who == "parent" and what == "starts the crawl child"
+    ]
+    shown = sorted(events[ahead[-1] if ahead else called :], key=lambda e: float(e[0]))
+    # The crawl's child, then the one forked for the next run as this one ends.
+    names: dict[str, str] = {}
     print("unchanged run, by the clock (ms since run() was called):")
-    for at, who, what in events:
-        print(f"  {(float(at) - start) * 1000:7.1f}  {who:6s}  {what}")
+    for at, who, what in shown:
+        if who.startswith("child"):
+            who = names.setdefault(who, "child" if not names else "next child")
+        print(f"  {(float(at) - start) * 1000:7.1f}  {who:10s}  {what}")
 
 
 def _run(config: Config, paths: Paths, cli: bool) -> Ran:
@@ -247,8 +280,11 @@ def measure(
     timeline: Path | None = None,
     cold: bool = False,
     http10: bool = False,
-) -> dict[str, float | int | str | None]:
-    """Both runs over a generated site of ``weeks`` reports, with the code at ``CODE``."""
+    unchanged: int = 1,
+) -> dict[str, Any]:
+    """Both runs over a generated site of ``weeks`` reports, with the code at ``CODE``;
+    ``unchanged`` runs after the first (the unchanged run's time: their median; its CPU:
+    their mean; what it fetched: the last one's)."""
     warm_s = warm_up(cli, cold)
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
         root = Path(tmp)
@@ -266,16 +302,20 @@ def measure(
         with serve_site(site, http10) as url:
             write_sources(paths.sources, url)
             config = load_config(paths.sources)
+            if timeline is not None:
+                # From the first run on: its end forks the unchanged run's crawl child.
+                watch_timeline(timeline)
             cpu0, started = _cpu(), time.perf_counter()
             first = _run(config, paths, cli)
             first_s = time.perf_counter() - started
-            if timeline is not None:
-                watch_timeline(timeline)
-            cpu1, started = _cpu(), time.perf_counter()
-            _event("parent", "run() called")
-            second = _run(config, paths, cli)
-            _event("parent", "run() returned")
-            second_s = time.perf_counter() - started
+            cpu1 = _cpu()
+            times = []
+            for _ in range(unchanged):
+                started = time.perf_counter()
+                _event("parent", "run() called")
+                second = _run(config, paths, cli)
+                _event("parent", "run() returned")
+                times.append(time.perf_counter() - started)
             cpu2 = _cpu()
         db = open_db(paths.db)
         pages = db.execute("select sum(pages) from documents").fetchone()[0] or 0
@@ -298,12 +338,13 @@ def measure(
         "first_errors": first.errors,
         "first_cpu_self": cpu1[0] - cpu0[0],
         "first_cpu_children": cpu1[1] - cpu0[1],
-        "second_s": second_s,
+        "second_s": statistics.median(times),
+        "second_times": times,
         "second_new": second.documents_new,
         "second_unchanged": second.documents_unchanged,
         "second_rows": second.rows_added,
-        "second_cpu_self": cpu2[0] - cpu1[0],
-        "second_cpu_children": cpu2[1] - cpu1[1],
+        "second_cpu_self": (cpu2[0] - cpu1[0]) / unchanged,
+        "second_cpu_children": (cpu2[1] - cpu1[1]) / unchanged,
         "requests": fetched[0],
         "not_modified": fetched[1],
         "body_bytes": fetched[2],
@@ -332,10 +373,19 @@ def report(m: dict[str, Any]) -> None:
         f" {m['body_bytes']} body bytes downloaded;"
         f" CPU {m['second_cpu_self']:.2f} s here, {m['second_cpu_children']:.2f} s children)"
     )
+    if len(m["second_times"]) > 1:
+        times = sorted(m["second_times"])
+        print(
+            f"the second run, {len(times)} times (each finding nothing new; above: their"
+            f" median, mean CPU): {times[0]:.2f}-{times[-1]:.2f} s,"
+            f" {times[0] / first_s:.1%}-{times[-1] / first_s:.1%} of the first"
+        )
     print(f"second / first: {second_s / first_s:.1%}")
 
 
-def pairs(weeks: int, other: Path, count: int, cli: bool, cold: bool, http10: bool) -> None:
+def pairs(
+    weeks: int, other: Path, count: int, cli: bool, cold: bool, http10: bool, unchanged: int = 1
+) -> None:
     """``count`` pairs in turns, ``other``'s code first, each in a fresh process."""
     rows = []
     for n in range(count):
@@ -346,7 +396,8 @@ def pairs(weeks: int, other: Path, count: int, cli: bool, cold: bool, http10: bo
                 + (["--repo", str(code)] if code != HERE else [])
                 + (["--cli"] if cli else [])
                 + (["--cold"] if cold else [])
-                + (["--http10"] if http10 else []),
+                + (["--http10"] if http10 else [])
+                + (["--unchanged", str(unchanged)] if unchanged != 1 else []),
                 capture_output=True,
                 text=True,
                 check=True,
@@ -395,17 +446,33 @@ def main() -> None:
         action="store_true",
         help="serve the site as Python's HTTP/1.0 default (a connection per request)",
     )
+    parser.add_argument(
+        "--unchanged",
+        type=int,
+        default=1,
+        help="unchanged runs after the first (their median is reported)",
+    )
     args = parser.parse_args()
+    if args.unchanged < 1:
+        parser.error("--unchanged needs at least 1")
     if args.pairs:
         if args.repo is None:
             parser.error("--pairs needs --repo DIR (the checkout to take turns with)")
-        pairs(args.weeks, args.repo.resolve(), args.pairs, args.cli, args.cold, args.http10)
+        pairs(
+            args.weeks,
+            args.repo.resolve(),
+            args.pairs,
+            args.cli,
+            args.cold,
+            args.http10,
+            args.unchanged,
+        )
         return
     if args.timeline and args.cli:
         parser.error("--timeline watches an in-process run (no --cli)")
     with tempfile.TemporaryDirectory(prefix="bench-timeline-") as tmp:
         timeline = Path(tmp) / "timeline.tsv" if args.timeline else None
-        m = measure(args.weeks, args.cli, timeline, args.cold, args.http10)
+        m = measure(args.weeks, args.cli, timeline, args.cold, args.http10, args.unchanged)
         if args.json:
             print(json.dumps(m))
         else:
