@@ -14,8 +14,6 @@ In-process (the default), both runs are ``run()`` calls in this one process, as 
 ``records schedule`` are: like the scheduler at its start, the process first imports what its
 forked crawl children need (``scrapers.crawl.import_for_forks``, timed apart, before either
 run; ``--cold``: not, as a library caller that never calls it; a checkout without it is cold).
-Warm, each run also forks the next run's crawl child as it ends (``scrapers.crawl.fork_ahead``,
-timed in the run that forks it): the first run's end forks the unchanged run's.
 
 ``--cli``: each run is a fresh ``records run`` process (as cron or a systemd timer starts
 it), so its interpreter start and imports count, as they do every week.
@@ -23,11 +21,10 @@ it), so its interpreter start and imports count, as they do every week.
 crawl child runs from DIR too). ``--pairs N`` with ``--repo``: N pairs in turns, DIR's code
 then this checkout's, each measure in a fresh process, and a table of both runs' times.
 ``--unchanged N``: the second run N times over, each finding nothing new, as every week
-does; the unchanged run's time is their median (a single short run on a busy or throttled
+does; the unchanged run's time is their median (a single short run on this throttled 2-core
 machine varies by a third from one to the next).
 ``--timeline``: the (last) unchanged run's steps by the clock, in the parent and in its
-(forked) crawl child (from the first run's end, where that child was forked ahead), and the
-next run's child forked as it ends: where the time of a run that finds nothing new goes.
+(forked) crawl child: where the time of a run that finds nothing new goes.
 
 The site is served by ``bench/site_server.py`` in a process of its own (the same server
 whichever checkout is timed), as a web server serves: HTTP/1.1, connections kept open.
@@ -150,52 +147,39 @@ def watch_timeline(path: Path) -> None:
             _event("parent", "has the crawl's report")
 
     def child_main(start: Path, report: Path, jobs: Any) -> int:
-        me = f"child {os.getpid()}"
-        _event(me, "forked")
+        _event("child", "forked")
         import gc
 
         gc.disable()
         with crawl.frames_without_source():
             from scrapers import crawl_child
-        _event(me, "Scrapy and Twisted imported, waits for its job")
+        _event("child", "Scrapy and Twisted imported, waits for its job")
         load_config, process_start = crawl_child.load_config, crawl_child.CrawlerProcess.start
         process_init = crawl_child.CrawlerProcess.__init__
 
         def make_process(self: Any, *args: Any, **kwargs: Any) -> None:
-            _event(me, "makes the crawler process")
+            _event("child", "makes the crawler process")
             process_init(self, *args, **kwargs)
-            _event(me, "crawler process made")
+            _event("child", "crawler process made")
 
         def read_job(*args: Any, **kwargs: Any) -> Any:
-            _event(me, "has its job, creates the crawler(s)")
+            _event("child", "has its job, creates the crawler(s)")
             return load_config(*args, **kwargs)
 
         def crawl_now(self: Any, *args: Any, **kwargs: Any) -> Any:
-            _event(me, "reactor starts: robots.txt, listing, conditional requests")
+            _event("child", "reactor starts: robots.txt, listing, conditional requests")
             try:
                 return process_start(self, *args, **kwargs)
             finally:
-                _event(me, "reactor stopped, writes its report")
+                _event("child", "reactor stopped, writes its report")
 
         crawl_child.CrawlerProcess.__init__ = make_process  # type: ignore[method-assign]
         crawl_child.load_config = read_job  # type: ignore[attr-defined]
         crawl_child.CrawlerProcess.start = crawl_now  # type: ignore[method-assign]
         status = int(crawl_child.run([str(start), str(report)], jobs))
-        _event(me, "exits")
+        _event("child", "exits")
         return status
 
-    import records.pipeline.run as pipeline
-
-    take_ahead = getattr(pipeline, "take_ahead", None)  # older checkouts fork none ahead
-
-    def take(**kwargs: Any) -> Any:
-        child = take_ahead(**kwargs) if take_ahead is not None else None
-        if child is not None:
-            _event("parent", "takes the crawl child forked as the last run ended")
-        return child
-
-    if take_ahead is not None:
-        pipeline.take_ahead = take  # type: ignore[attr-defined]
     crawl.CrawlChild.__init__ = child_init  # type: ignore[method-assign]
     crawl.CrawlChild.crawl = child_crawl  # type: ignore[method-assign]
     if sent is not None:
@@ -205,24 +189,11 @@ def watch_timeline(path: Path) -> None:
 
 
 def print_timeline(path: Path) -> None:
-    """The unchanged run's events; from the start of its crawl child when that child was
-    forked as the first run ended (``scrapers.crawl.fork_ahead``), at negative times."""
     events = [line.split("\t") for line in path.read_text().splitlines()]
-    called = max(i for i, (_, who, what) in enumerate(events) if what == "run() called")
-    start = float(events[called][0])
-    ahead = [
-        i
-        for i, (_, who, what) in enumerate(events[:called])
-        if who == "parent" and what == "starts the crawl child"
-    ]
-    shown = sorted(events[ahead[-1] if ahead else called :], key=lambda e: float(e[0]))
-    # The crawl's child, then the one forked for the next run as this one ends.
-    names: dict[str, str] = {}
+    start = float(events[0][0])
     print("unchanged run, by the clock (ms since run() was called):")
-    for at, who, what in shown:
-        if who.startswith("child"):
-            who = names.setdefault(who, "child" if not names else "next child")
-        print(f"  {(float(at) - start) * 1000:7.1f}  {who:10s}  {what}")
+    for at, who, what in events:
+        print(f"  {(float(at) - start) * 1000:7.1f}  {who:6s}  {what}")
 
 
 def _run(config: Config, paths: Paths, cli: bool) -> Ran:
@@ -302,15 +273,16 @@ def measure(
         with serve_site(site, http10) as url:
             write_sources(paths.sources, url)
             config = load_config(paths.sources)
-            if timeline is not None:
-                # From the first run on: its end forks the unchanged run's crawl child.
-                watch_timeline(timeline)
             cpu0, started = _cpu(), time.perf_counter()
             first = _run(config, paths, cli)
             first_s = time.perf_counter() - started
+            if timeline is not None:
+                watch_timeline(timeline)
             cpu1 = _cpu()
             times = []
             for _ in range(unchanged):
+                if timeline is not None:
+                    timeline.write_text("")  # the last unchanged run's steps
                 started = time.perf_counter()
                 _event("parent", "run() called")
                 second = _run(config, paths, cli)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import gc
 import inspect
 import json
@@ -13,7 +12,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -185,7 +183,6 @@ class CrawlChild:
                     # With --verbose the child's log goes straight to the terminal.
                     capture_stderr=not verbose,
                     close_in_child=(self._notices,),
-                    keep_in_child=(child_end,),
                 )
             else:
                 self.process = _spawn(start, self.report, verbose=verbose, notify_fd=child_end)
@@ -470,58 +467,6 @@ def _forked_main(start: Path, report: Path, jobs: IO[str]) -> int:
     return crawl_child.run([str(start), str(report)], jobs)
 
 
-#: Whether this process runs crawl after crawl (``import_for_forks`` was called): each
-#: run's crawl child is then forked as the run before it ends (``fork_ahead``).
-_CRAWLS_AHEAD = False
-#: The crawl child forked ahead for this process's next run (``fork_ahead``), if any.
-_AHEAD: CrawlChild | None = None
-_AHEAD_LOCK = threading.Lock()
-
-
-def fork_ahead(database: str | os.PathLike[str]) -> bool:
-    """In a process that runs crawl after crawl (``import_for_forks``), fork the next run's
-    crawl child now, as a run ends: it makes Scrapy's crawler process and then waits for a
-    job, so the next run (``take_ahead``) sends it one at once instead of forking a child
-    and waiting for it to get ready (about a sixth of a weekly run that finds nothing new).
-    Nothing of a run is in it before its job: the sources file, the sources, the database
-    and the run come with the job, read then. At most one waits; it dies with this process
-    (``records.core.lifeline``) and is stopped when this process exits. Not where a child
-    could not be forked (``can_fork``: say ``database`` is open here). Whether one waits."""
-    global _AHEAD
-    if not _CRAWLS_AHEAD or not can_fork(database):
-        return False
-    with _AHEAD_LOCK:
-        if _AHEAD is not None:
-            return True
-        _AHEAD = CrawlChild(database=database)
-    return True
-
-
-def take_ahead(*, verbose: bool = False) -> CrawlChild | None:
-    """The crawl child ``fork_ahead`` forked, for the run starting now to send its job to
-    (and close); None if there is none, or it cannot be used: it has died (its exit and
-    stderr are collected, nothing is left), or this crawl's log must go to the terminal
-    (``verbose``: a child forked ahead writes no log)."""
-    global _AHEAD
-    with _AHEAD_LOCK:
-        child, _AHEAD = _AHEAD, None
-    if child is None:
-        return None
-    if verbose or child.process.poll() is not None:
-        child.close()
-        return None
-    return child
-
-
-@atexit.register
-def _close_ahead() -> None:
-    """Stop the child forked ahead, unused, when this process exits (it would leave anyway,
-    its parent gone, but its temp folder is removed here, not by a signal handler)."""
-    child = take_ahead()
-    if child is not None:
-        child.close()
-
-
 def import_for_forks() -> bool:
     """Import here, once, what a forked crawl child imports at its start (Scrapy, Twisted,
     our spiders, every component the crawl loads), so each child forked from this process
@@ -531,9 +476,7 @@ def import_for_forks() -> bool:
 
     Call it before any thread may start a crawl child: a fork in the middle of an import
     would leave the child that module's lock. Returns whether children will be forked (not
-    where ``can_fork`` says no, e.g. off Linux; then nothing is imported). From then on each
-    run also forks the next run's crawl child as it ends (``fork_ahead``)."""
-    global _CRAWLS_AHEAD
+    where ``can_fork`` says no, e.g. off Linux; then nothing is imported)."""
     if not can_fork():
         return False
     collecting = gc.isenabled()
@@ -546,7 +489,6 @@ def import_for_forks() -> bool:
     finally:
         if collecting:
             gc.enable()
-    _CRAWLS_AHEAD = True
     return can_fork()
 
 

@@ -92,7 +92,6 @@ class ForkedChild:
         *,
         capture_stderr: bool,
         close_in_child: tuple[int, ...] = (),
-        keep_in_child: tuple[int, ...] = (),
     ) -> None:
         jobs_read, jobs_write = os.pipe()
         errors_read, errors_write = os.pipe() if capture_stderr else (-1, -1)
@@ -101,13 +100,7 @@ class ForkedChild:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # pragma: no cover (the child; its work is tested through the crawl)
-            _child(
-                target,
-                jobs_read,
-                errors_write,
-                (jobs_write, errors_read, *close_in_child),
-                keep_in_child,
-            )
+            _child(target, jobs_read, errors_write, (jobs_write, errors_read, *close_in_child))
         os.close(jobs_read)
         if errors_write >= 0:
             os.close(errors_write)
@@ -173,11 +166,7 @@ class ForkedChild:
 
 
 def _child(
-    target: Callable[[IO[str]], int],
-    jobs: int,
-    errors: int,
-    parents: tuple[int, ...],
-    keep: tuple[int, ...] = (),
+    target: Callable[[IO[str]], int], jobs: int, errors: int, parents: tuple[int, ...]
 ) -> None:  # pragma: no cover (runs in the forked child)
     """The forked child's life: a process of its own, then ``target``, then ``os._exit``."""
     status = 1
@@ -185,13 +174,11 @@ def _child(
         for fd in parents:
             if fd >= 0:
                 os.close(fd)
-        release_inherited({jobs, errors, *keep})
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         # Forked from a scheduler job thread, which blocks them (``scheduler.jobs``).
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-        devnull = os.open(os.devnull, os.O_RDWR)
-        os.dup2(devnull, 0)
+        devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.close(devnull)
         if errors >= 0:
@@ -209,25 +196,3 @@ def _child(
             sys.stderr.flush()
         finally:
             os._exit(status)
-
-
-def release_inherited(keep: set[int]) -> None:  # pragma: no cover (runs in the forked child)
-    """Let go of every file this forked child inherited but ``keep`` (and its standard
-    streams, set anew): the parent's pipes, sockets, lock and database files. A child held
-    them as long as it lived, so a pipe the parent closed gave its reader no end of file
-    while the child waited (a crawl child forked ahead waits a week: ``scrapers.crawl.
-    fork_ahead``). Each descriptor is pointed at /dev/null rather than closed: the parent's
-    objects copied into this process still hold their numbers, and a number closed here could
-    be reused by a file of the crawl, then closed by one of them."""
-    try:
-        inherited = [int(fd) for fd in os.listdir("/proc/self/fd")]
-    except OSError:
-        return  # not Linux: the child keeps them, as before
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in inherited:
-        if fd > 2 and fd != devnull and fd not in keep:
-            try:
-                os.dup2(devnull, fd)
-            except OSError:
-                pass  # the listing's own descriptor, closed since
-    os.close(devnull)

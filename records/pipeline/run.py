@@ -20,7 +20,7 @@ from records.core.paths import Paths
 from records.pipeline.guards import interrupt
 from records.pipeline.guards.deadruns import close_dead_runs
 from records.pipeline.reporting.summary import Progress, RunSummary, quiet, recorded_run
-from scrapers.crawl import CrawlChild, crawl, fork_ahead, take_ahead
+from scrapers.crawl import CrawlChild, crawl
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -56,10 +56,8 @@ def run(
     with ExitStack() as stack:
         # The crawl child imports Scrapy while this process gets the run ready; unused (a
         # cluster out of reach, a source lock taken), it is stopped having done nothing.
-        # In a process that runs crawl after crawl (`records schedule`), the child forked as
-        # the last run ended (``fork_ahead`` below) is ready: it gets its job at once.
         if crawler is None and do_crawl and sources:
-            crawler = stack.enter_context(take_ahead() or CrawlChild(database=paths.db))
+            crawler = stack.enter_context(CrawlChild(database=paths.db))
         # Imported once the child is on its way; the parse stage (parsers, pdfplumber: most
         # of a `records run` process's imports) only once the crawl has its job.
         from records.pipeline.guards.interrupt import stop_on_signals
@@ -103,11 +101,6 @@ def run(
         # database is open in this process (``scrapers.forked.open_databases``), and a
         # scheduler runs the next week's job in this process.
         db.close()
-    if do_crawl and sources and not interrupt.stop_requested():
-        # Once no database is open here (a child is forked only then), and not in a process
-        # asked to stop: next week's crawl child, waiting for its job (only where
-        # ``scrapers.crawl.import_for_forks`` was called).
-        fork_ahead(paths.db)
     return summary
 
 
