@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 import json
+import sqlite3
 from typing import Any
 
 import pytest
@@ -169,6 +170,30 @@ def test_the_export_is_complete_and_in_the_default_order(datasette: Any) -> None
     assert first[header.index("county")] == f'County "{(expected[0] - 1) % 13}", north'
 
 
+def test_the_default_export_reads_the_sort_index_with_no_temporary_sort(
+    datasette: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows shown by default are filtered as the sort's index is read: read through
+    the index on ``document`` instead, every row was sorted before the first was sent."""
+    queries: list[str] = []
+    original = export.Rows.__init__
+
+    def noted(self: export.Rows, path: str, sql: str) -> None:
+        queries.append(sql)
+        original(self, path, sql)
+
+    monkeypatch.setattr(export.Rows, "__init__", noted)
+    assert _get(datasette, f"/records/{TABLE}.csv?_stream=on").status_code == 200
+    (sql,) = queries
+    conn = sqlite3.connect(datasette.get_database("records").path)
+    try:
+        plan = [row[3] for row in conn.execute("explain query plan " + sql)]
+    finally:
+        conn.close()
+    assert plan[0] == f"SCAN {TABLE} USING INDEX idx_{TABLE}_declined_date"
+    assert not any("TEMP B-TREE" in step for step in plan)
+
+
 def test_a_table_with_a_primary_key_exports_in_its_sort_then_key(datasette: Any) -> None:
     ours = _get(datasette, "/records/documents.csv?_stream=on")
     theirs = _get(datasette, "/records/documents.csv?_stream=on&_nocount=1")
@@ -238,3 +263,44 @@ def test_a_table_keyed_by_a_column_with_no_default_sort_exports_in_key_order(
     theirs = _get(datasette, "/records/parsed_tables.csv?_stream=on&_nocount=1")
     assert ours.content == theirs.content
     assert ours.text.splitlines()[0].startswith("name,value_columns")
+
+
+@pytest.mark.parametrize(
+    ("chunk", "maybe"),
+    [
+        ("=1+1,b\r\n", True),  # the chunk's first cell
+        ('"=1+1",b\r\n', True),
+        ("a,b\r\n-2+3,c\r\n", True),  # a line's first cell
+        ("a,@SUM(A1)\r\n", True),
+        ('a,"\rx"\r\n', True),  # a quoted carriage return
+        ("a,\r\nb,\r\n", False),  # empty last cells: the line break is no formula
+        ("a,b-c,2026-01-01\r\n", False),
+        ("", False),
+    ],
+)
+def test_a_chunk_is_rewritten_only_if_a_cell_may_start_a_formula(chunk: str, maybe: bool) -> None:
+    assert export._maybe_formula(chunk) is maybe
+
+
+def test_binary_values_are_found_by_their_written_form_and_only_they_become_urls(
+    tmp_path: Any,
+) -> None:
+    sqlite3.connect(tmp_path / "none.db").close()
+    rows = export.CsvRows(
+        str(tmp_path / "none.db"),
+        "select 1",
+        ["id", "name"],
+        lambda row: [row[0], f"url-{row[0]}"],
+        inert_formulas=True,
+    )
+    try:
+        # Text that reads like a binary value's start is written as it is.
+        assert rows.text([(1, "Jacob's"), (2, 'say b"hi"')], first=True) == (
+            'id,name\r\n1,Jacob\'s\r\n2,"say b""hi"""\r\n'
+        )
+        assert rows.text([(1, "Jacob's"), (2, b"\x00'")], first=False) == (
+            "1,Jacob's\r\n2,url-2\r\n"
+        )
+        assert rows.text([(3, b"\xff")], first=False) == "3,url-3\r\n"
+    finally:
+        rows.close()

@@ -38,6 +38,12 @@ NOT_SHOWN = (
 )
 REPLACED = f"[document] in (select d.sha256 from documents d where {replaced_sql('d')})"
 WHERE_BY_MODE = {CURRENT: SHOWN, SUPERSEDED: REPLACED, ALL: None}
+#: ``SHOWN`` for a full export, read in the table's sort order: the ``+`` keeps SQLite from
+#: reading the rows through the index on ``document`` and sorting them all in a temporary
+#: b-tree before sending the first (a million-row export: its first bytes after about 2 s,
+#: and 0.28-0.32x ``sqlite3 -csv``); it filters each row as it reads the sort's index. Not
+#: for the table page: its counts and facets are quicker through the index on ``document``.
+SHOWN_IN_ORDER = "+" + SHOWN
 
 
 #: The end of a sentence: a full stop after a lower-case letter, digit or bracket, then a
