@@ -10,6 +10,7 @@ import pdfplumber
 import pytest
 
 from parsers.generic import extract_tables
+from parsers.generic.header import count_header_rows
 from tests.shared import expected, fixture
 
 ARRESTS = "real/camelot/12s0324.pdf"
@@ -249,3 +250,55 @@ def test_noisy_quarter_turn_is_sideways_and_a_plain_one_unchanged(tmp_path):
     assert noisy.columns == exact.columns
     assert noisy.rows == exact.rows
     assert exact.rows == [["Smith", "12", "5"], ["Jones", "7", "3"], ["Lee", "1", "0"]]
+
+
+USC_2020 = "series/usc-dps-daily-crime-log/010320.pdf"
+
+
+def test_records_with_their_field_labels_beside_each_are_rows_not_a_header():
+    """USC's 2020 crime log prints each incident as a ruled block with its labels
+    ("Reported: Occurred: Incident: Summary:") beside it. The first block of a page was
+    taken for the table's header: two incidents (2000006, 2000013) were in no row."""
+    tables = extract_tables(fixture(USC_2020), workers=1)
+    blocks = [t for t in tables if t.method == "row-ruled"]
+    assert [t.pages for t in blocks] == [[1], [2]]
+    assert [t.header for t in blocks] == [[], []]
+    labels = "Reported: Occurred: Incident: Summary:"
+    assert all(row[0] == labels for t in blocks for row in t.rows)
+    first = blocks[0].rows[0][1]
+    assert first.startswith("1/2/20 - 4:08 am Location: BLANCHE & FRANK R. SEAVER STUDENT")
+    # The report numbers, as printed, one record a row (a word of the summary beside the
+    # number is read into its cell: the blocks are not a grid, e.g. "2000006 removed").
+    numbers = [re.match(r"\d{7}", row[-1]) for t in blocks for row in t.rows]
+    assert [n.group() if n else None for n in numbers] == [
+        "2000006",
+        "2000007",
+        "2000008",
+        "2000009",
+        "2000010",
+        "2000011",
+        "2000013",
+        "2000014",
+        "2000015",
+        "2000016",
+    ]
+    # 2000012, the last block of page 1, has no rule under it: it is read as lines of
+    # another table on that page, not lost.
+    assert any("2000012" in cell for t in tables for row in t.rows for cell in row)
+
+
+@pytest.mark.parametrize(
+    ("rows", "header"),
+    [
+        # the labels column repeated beside every record: no header
+        ([["Name:", "Ann"], ["Name:", "Bo"], ["Name:", "Cy"]], 0),
+        # a category repeated down its column under its name: one header row
+        ([["State", "City"], ["Ohio", "Akron"], ["Ohio", "Dayton"], ["Ohio", "Kent"]], 1),
+        # the first cell repeated once below only: not enough to tell (text table: header)
+        ([["Name:", "Ann"], ["Name:", "Bo"], ["Age:", "Cy"]], 1),
+        # an empty first cell says nothing
+        ([["", "2019"], ["", "1"], ["", "2"]], 1),
+    ],
+)
+def test_a_first_cell_repeated_down_its_column_is_a_value_not_a_name(rows, header):
+    assert count_header_rows(rows) == header

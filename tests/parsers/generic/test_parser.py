@@ -36,7 +36,7 @@ def test_registered_and_declares_its_tables() -> None:
     parser = get_parser("generic")
     assert parser is PARSER
     assert isinstance(parser, Parser)
-    assert (parser.name, parser.version) == ("generic", "1.10")
+    assert (parser.name, parser.version) == ("generic", "1.11")
     names = {t.name: t for t in parser.tables}
     assert set(names) == {"extracted_tables", "extracted_rows"}
     assert names["extracted_rows"].fts == ("text",)

@@ -20,9 +20,7 @@ from tests.shared import series_editions
 #: measures all).
 #: Editions where the draft loads a row's words split over several rows and says nothing:
 #: the generic extractor's row structure (parsers/generic), not the draft, decides them.
-KNOWN_SPLIT = {
-    "010320.pdf": "inline-labelled record blocks, not a grid: each block's lines become rows",
-}
+KNOWN_SPLIT: dict[str, str] = {}
 EDITIONS = [
     pytest.param(
         *e,
