@@ -7,7 +7,10 @@ Rows banded by shading (every other row on a filled band) are ruled by the bands
 a plain band at either end (no header rule above the first, nothing under the last) has no
 shaded band beyond it to close it, so its lines are read as one more band when they read as
 one record (``_open_band``), and named in a warning when they look like the table's lines
-but cannot be told apart from rows of their own."""
+but cannot be told apart from rows of their own. Record blocks printed with the same field
+labels beside each ("Reported: Occurred: ...") whose last block has no rule under it get
+that block as a row when its lines hold the labels (``_labelled_band``), a warning when they
+hold some of them only."""
 
 from __future__ import annotations
 
@@ -78,6 +81,8 @@ class RowRuledGrid:
     #: Lines at an end that may be one record read as several rows: (what is said, no page
     #: named, the caller adds it; how many lines).
     open_bands: list[tuple[str, int]] = field(default_factory=list)
+    #: The gutters between its columns, as found in its rows' lines ((x0, x1) each).
+    gutters: list[tuple[float, float]] = field(default_factory=list)
 
 
 def _joined_rules(edges: list[dict[str, Any]]) -> list[tuple[float, float, float]]:
@@ -174,9 +179,17 @@ def _line_columns(words: list[Word], found: list[tuple[float, float]]) -> list[i
 
 
 def _grid(
-    words: list[Word], x0: float, x1: float, ys: list[float], em: float
+    words: list[Word],
+    x0: float,
+    x1: float,
+    ys: list[float],
+    em: float,
+    found: list[tuple[float, float]] | None = None,
 ) -> RowRuledGrid | None:
-    found = gutters(text_lines(words, em), em, x0, x1)
+    """The table of ``words`` between the rules ``ys``, its columns split at the gutters
+    its lines leave (or at ``found``, gutters found before), or None when it is no table."""
+    if found is None:
+        found = gutters(text_lines(words, em), em, x0, x1)
     if not found:
         return None
     mids = [(a + b) / 2 for a, b in found]
@@ -239,6 +252,7 @@ def _grid(
         row_boxes=bands[first : last + 1],
         line_counts=counts[first : last + 1],
         carried=carried,
+        gutters=found,
     )
 
 
@@ -345,6 +359,88 @@ def _open_band(
     return grid, ys
 
 
+def _line_gaps(words: list[Word], boxes: list[BBox], em: float) -> list[float]:
+    """The gaps between consecutive lines inside each of the bands ``boxes``."""
+    gaps: list[float] = []
+    for _, top, _, bottom in boxes:
+        lines = text_lines([w for w in words if top <= w.ymid <= bottom], em)
+        gaps.extend(b.top - a.bottom for a, b in pairwise(lines))
+    return gaps
+
+
+def _labelled_band(
+    grid: RowRuledGrid, words: list[Word], x0: float, x1: float, ys: list[float], em: float
+) -> tuple[RowRuledGrid, list[float]]:
+    """``grid`` (and its rules) with one more row: its last record when no rule closes it.
+
+    Only where every row of the table prints the same field labels in its first column
+    ("Reported: Occurred: Incident: Summary:" beside each incident of a crime log, a record
+    block a row) and the lines right under its last rule, spaced as a row's lines are
+    spaced, hold those labels word for word in that column, the last followed only by the
+    lines its field wraps to: the page's last record, whose closing rule the page leaves
+    out. Else ``grid``: lines under a table (notes, a source) are never taken into it."""
+    label = grid.rows[0][0] if grid.rows else ""
+    if not label or len(grid.rows) < 2 or any(row[0] != label for row in grid.rows):
+        return grid, ys
+    inside = [w for w in words if x0 <= w.xmid <= x1]
+    rows = [w for w in inside if ys[0] <= w.ymid <= ys[-1]]
+    gaps = _line_gaps(rows, grid.row_boxes, em)
+    if not gaps:
+        return grid, ys
+    widest = max(gaps)
+    # Its first line as far under the rule as the rows' first lines are under theirs.
+    offset = max(_first_line_offsets(rows, grid.row_boxes, em))
+    tallest = max(b[3] - b[1] for b in grid.row_boxes)
+    gutter = grid.bounds[1]
+    heads: list[str] = []
+    taken: list[TextLine] = []
+    for line in text_lines([w for w in inside if w.ymid > ys[-1]], em):
+        gap = line.top - (taken[-1].bottom if taken else ys[-1])
+        if gap > (widest if taken else offset) + DOUBLE_RULE_TOLERANCE:
+            break
+        head = [w.text for w in line.words if w.xmid < gutter]
+        if head and " ".join(heads) == label:
+            break  # the labels of another record: not this one's
+        heads.extend(head)
+        if not label.startswith(" ".join(heads)):
+            return grid, ys
+        taken.append(line)
+    if not heads:
+        return grid, ys
+    if " ".join(heads) == label and taken[-1].bottom - ys[-1] <= tallest:
+        band = [w for line in taken for w in line.words]
+        grown_ys = [*ys, taken[-1].bottom]
+        # Split at the table's gutters: a long last line may run across one (its words go
+        # to their column, as the rows' do).
+        grown = _grid(rows + band, x0, x1, grown_ys, em, grid.gutters)
+        if (
+            grown is not None
+            and grown.rows[:-1] == grid.rows
+            and len(grown.rows) == len(grid.rows) + 1
+            and grown.rows[-1][0] == label
+        ):
+            return grown, grown_ys
+    # Some of the labels only (the record goes on over the page), or not read as one row.
+    first_line = " ".join(w.text for w in taken[0].words)
+    grid.open_bands.append(
+        (
+            f"the {len(taken)} lines right under the table's last rule, from"
+            f" '{first_line[:WARNING_TEXT]}', {SPLIT_RECORD}",
+            len(taken),
+        )
+    )
+    return grid, ys
+
+
+def _first_line_offsets(words: list[Word], boxes: list[BBox], em: float) -> list[float]:
+    """How far under its top rule each band's first line starts (0 for an empty band)."""
+    offsets = []
+    for _, top, _, bottom in boxes:
+        lines = text_lines([w for w in words if top <= w.ymid <= bottom], em)
+        offsets.append(lines[0].top - top if lines else 0.0)
+    return offsets
+
+
 def find_row_ruled_tables(
     edges: list[dict[str, Any]], words: list[Word], width: float, em: float
 ) -> list[RowRuledGrid]:
@@ -363,6 +459,8 @@ def find_row_ruled_tables(
         # A plain band at either end has no shaded band beyond it to close it.
         if grid is not None and _shading_side(edges, ys[-1], x0, x1, "bottom"):
             grid, ys = _open_band(grid, words, x0, x1, ys, em, below=True)
+        elif grid is not None:
+            grid, ys = _labelled_band(grid, words, x0, x1, ys, em)
         if grid is not None and _shading_side(edges, ys[0], x0, x1, "top"):
             grid, ys = _open_band(grid, words, x0, x1, ys, em, below=False)
         if grid is not None:

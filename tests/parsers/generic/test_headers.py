@@ -269,6 +269,8 @@ def test_records_with_their_field_labels_beside_each_are_rows_not_a_header():
     assert first.startswith("1/2/20 - 4:08 am Location: BLANCHE & FRANK R. SEAVER STUDENT")
     # The report numbers, as printed, one record a row (a word of the summary beside the
     # number is read into its cell: the blocks are not a grid, e.g. "2000006 removed").
+    # 2000012, the last block of page 1, has no rule under it: its lines hold the labels,
+    # so it is the table's last row, not three rows of a table of its own.
     numbers = [re.match(r"\d{7}", row[-1]) for t in blocks for row in t.rows]
     assert [n.group() if n else None for n in numbers] == [
         "2000006",
@@ -277,14 +279,18 @@ def test_records_with_their_field_labels_beside_each_are_rows_not_a_header():
         "2000009",
         "2000010",
         "2000011",
+        "2000012",
         "2000013",
         "2000014",
         "2000015",
         "2000016",
     ]
-    # 2000012, the last block of page 1, has no rule under it: it is read as lines of
-    # another table on that page, not lost.
-    assert any("2000012" in cell for t in tables for row in t.rows for cell in row)
+    assert blocks[0].rows[-1][1].startswith("1/2/20 - 7:19 pm Location: JEFFERSON BL & GRAND AV")
+    assert (
+        blocks[0].rows[-1][1].endswith("The suspects then fled on foot and disappeared from sight.")
+    )
+    assert len(tables) == 2
+    assert not [w for t in tables for w in t.warnings]
 
 
 @pytest.mark.parametrize(
