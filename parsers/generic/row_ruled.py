@@ -61,6 +61,11 @@ CARRIED_ALIGN_EMS = 0.5
 CARRIED_SIZE_SHARE = 0.15
 #: The bottom side of a shaded band and the last rule agree this closely (points).
 SHADING_SIDE_TOLERANCE = 1.0
+#: Words closer than this (text heights) are words of one run of text, in one cell, even
+#: where a gutter of the table's other lines runs between them.
+WORD_SPACE_EMS = 0.4
+#: A word starting this close (points) to a gutter's right edge starts the column after it.
+GUTTER_EDGE = 0.5
 #: A warning quotes this many characters of the line it names at most.
 WARNING_TEXT = 100
 #: How such a warning ends (here and in ``parsers.generic.merge``).
@@ -161,11 +166,20 @@ def _side_headings(first: list[float], other: list[float]) -> bool:
     return bool(first and other) and median(first) >= SIDE_HEADING_SIZE * median(other)
 
 
-def _line_columns(words: list[Word], found: list[tuple[float, float]]) -> list[int]:
+def _line_columns(
+    words: list[Word], found: list[tuple[float, float]], em: float, crossed: set[int]
+) -> list[int]:
     """The column of each word of a line, by the middle of the gutters (``found``) its middle
     passes; a word standing in a gutter between two words of the line goes with the nearer
     of them (USC's "THEFT-MOTOR VEHICLE -", its dash a hair past the gutter's middle, is
-    the end of that cell, not the start of the next one's "- 09/30/23")."""
+    the end of that cell, not the start of the next one's "- 09/30/23"); past a gutter some
+    word of the table runs across (``crossed``: its indexes), a word a word space from the
+    one before it goes on that one's cell (a long line of text run across the gutter: USC's
+    2020 summaries, "...had been removed", whose last words reach under the report
+    number), as does one starting before the gutter's right edge ("sustaining unspecified
+    injuries."). Cells that nearly touch stay apart where no word crosses their gutter and
+    the second starts at its edge (USC's 2023 "Assault-Firearm" and "10/02/23 -", a word
+    space apart)."""
     mids = [(a + b) / 2 for a, b in found]
     columns = [sum(1 for m in mids if m < w.xmid) for w in words]
     for i in range(1, len(words) - 1):
@@ -175,6 +189,14 @@ def _line_columns(words: list[Word], found: list[tuple[float, float]]) -> list[i
             continue
         nearer_left = word.x0 - before.x1 < after.x0 - word.x1
         columns[i] = columns[i - 1] if nearer_left else columns[i + 1]
+    for i in range(1, len(words)):
+        k = columns[i] - 1  # the gutter right before the word's column
+        if (
+            columns[i] > columns[i - 1]
+            and words[i].x0 - words[i - 1].x1 < WORD_SPACE_EMS * em
+            and (k in crossed or words[i].x0 < found[k][1] - GUTTER_EDGE)
+        ):
+            columns[i] = columns[i - 1]
     return columns
 
 
@@ -193,6 +215,9 @@ def _grid(
     if not found:
         return None
     mids = [(a + b) / 2 for a, b in found]
+    # Gutters some word runs right across (a line of text run on past where the table's
+    # other lines leave a gap).
+    crossed = {k for k, (a, b) in enumerate(found) if any(w.x0 < a and w.x1 > b for w in words)}
     rows: list[list[str]] = []
     tabular: list[bool] = []
     boxes: list[tuple[float, float]] = []
@@ -212,7 +237,8 @@ def _grid(
         several += several_rows == "text"
         cells: list[list[Word]] = [[] for _ in range(len(mids) + 1)]
         for line in lines:
-            for w, column in zip(line.words, _line_columns(line.words, found), strict=True):
+            columns = _line_columns(line.words, found, em, crossed)
+            for w, column in zip(line.words, columns, strict=True):
                 cells[column].append(w)
         rows.append([cell_text(c) for c in cells])
         row_words.append(cells)

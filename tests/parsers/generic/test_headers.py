@@ -267,12 +267,12 @@ def test_records_with_their_field_labels_beside_each_are_rows_not_a_header():
     assert all(row[0] == labels for t in blocks for row in t.rows)
     first = blocks[0].rows[0][1]
     assert first.startswith("1/2/20 - 4:08 am Location: BLANCHE & FRANK R. SEAVER STUDENT")
-    # The report numbers, as printed, one record a row (a word of the summary beside the
-    # number is read into its cell: the blocks are not a grid, e.g. "2000006 removed").
+    # The report numbers, as printed, one record a row, each cell the number alone: the
+    # last words of a summary that run on under the number's column ("...had been
+    # removed", "...sustaining unspecified injuries.") stay in the summary.
     # 2000012, the last block of page 1, has no rule under it: its lines hold the labels,
     # so it is the table's last row, not three rows of a table of its own.
-    numbers = [re.match(r"\d{7}", row[-1]) for t in blocks for row in t.rows]
-    assert [n.group() if n else None for n in numbers] == [
+    assert [row[-1] for t in blocks for row in t.rows] == [
         "2000006",
         "2000007",
         "2000008",
@@ -285,6 +285,14 @@ def test_records_with_their_field_labels_beside_each_are_rows_not_a_header():
         "2000015",
         "2000016",
     ]
+    assert (
+        blocks[0]
+        .rows[0][1]
+        .endswith(
+            "could not be determined if any property had been removed at the time of the report."
+        )
+    )
+    assert blocks[1].rows[0][1].endswith("after falling and sustaining unspecified injuries.")
     assert blocks[0].rows[-1][1].startswith("1/2/20 - 7:19 pm Location: JEFFERSON BL & GRAND AV")
     assert (
         blocks[0].rows[-1][1].endswith("The suspects then fled on foot and disappeared from sight.")
