@@ -373,25 +373,29 @@ def _open_band(
             and len(grown.rows) == len(grid.rows) + 1
         ):
             return grown, grown_ys
-    first_line = " ".join(w.text for w in taken[0].words)
     where = "under the table's last" if below else "over the table's first"
+    _name_lines(grid, taken, f"{where} shaded band")
+    return grid, ys
+
+
+def _name_lines(grid: RowRuledGrid, taken: list[TextLine], where: str) -> None:
+    """A warning on ``grid`` naming the lines ``taken`` right ``where`` (at one of its ends):
+    they may be one record read as several rows."""
+    first_line = " ".join(w.text for w in taken[0].words)
     grid.open_bands.append(
         (
-            f"the {len(taken)} lines right {where} shaded band, from"
+            f"the {len(taken)} lines right {where}, from"
             f" '{first_line[:WARNING_TEXT]}', {SPLIT_RECORD}",
             len(taken),
         )
     )
-    return grid, ys
 
 
-def _line_gaps(words: list[Word], boxes: list[BBox], em: float) -> list[float]:
-    """The gaps between consecutive lines inside each of the bands ``boxes``."""
-    gaps: list[float] = []
-    for _, top, _, bottom in boxes:
-        lines = text_lines([w for w in words if top <= w.ymid <= bottom], em)
-        gaps.extend(b.top - a.bottom for a, b in pairwise(lines))
-    return gaps
+def _band_lines(words: list[Word], boxes: list[BBox], em: float) -> list[list[TextLine]]:
+    """The text lines of each of the bands ``boxes``."""
+    return [
+        text_lines([w for w in words if top <= w.ymid <= bottom], em) for _, top, _, bottom in boxes
+    ]
 
 
 def _labelled_band(
@@ -410,12 +414,15 @@ def _labelled_band(
         return grid, ys
     inside = [w for w in words if x0 <= w.xmid <= x1]
     rows = [w for w in inside if ys[0] <= w.ymid <= ys[-1]]
-    gaps = _line_gaps(rows, grid.row_boxes, em)
+    bands = _band_lines(rows, grid.row_boxes, em)
+    gaps = [b.top - a.bottom for lines in bands for a, b in pairwise(lines)]
     if not gaps:
         return grid, ys
     widest = max(gaps)
     # Its first line as far under the rule as the rows' first lines are under theirs.
-    offset = max(_first_line_offsets(rows, grid.row_boxes, em))
+    offset = max(
+        lines[0].top - box[1] for box, lines in zip(grid.row_boxes, bands, strict=True) if lines
+    )
     tallest = max(b[3] - b[1] for b in grid.row_boxes)
     gutter = grid.bounds[1]
     heads: list[str] = []
@@ -447,24 +454,8 @@ def _labelled_band(
         ):
             return grown, grown_ys
     # Some of the labels only (the record goes on over the page), or not read as one row.
-    first_line = " ".join(w.text for w in taken[0].words)
-    grid.open_bands.append(
-        (
-            f"the {len(taken)} lines right under the table's last rule, from"
-            f" '{first_line[:WARNING_TEXT]}', {SPLIT_RECORD}",
-            len(taken),
-        )
-    )
+    _name_lines(grid, taken, "under the table's last rule")
     return grid, ys
-
-
-def _first_line_offsets(words: list[Word], boxes: list[BBox], em: float) -> list[float]:
-    """How far under its top rule each band's first line starts (0 for an empty band)."""
-    offsets = []
-    for _, top, _, bottom in boxes:
-        lines = text_lines([w for w in words if top <= w.ymid <= bottom], em)
-        offsets.append(lines[0].top - top if lines else 0.0)
-    return offsets
 
 
 def find_row_ruled_tables(
