@@ -220,7 +220,9 @@ class ParseWarning:
     #: "unaccounted_lines" (table-like lines in no table), "no_rows" (nothing loaded from a
     #: document with table-like lines), "skipped_pages" (a template's header on pages it
     #: does not read), "split_record" (lines that may be one record read as several rows:
-    #: ``parsers.generic.model.ExtractedTable.split_records``).
+    #: ``parsers.generic.model.ExtractedTable.split_records``), "total_mismatch" (a printed
+    #: total that is not the sum of its rows), "sum_rows" (unlabelled subtotal or total rows
+    #: kept as rows of a PDF's typed table: ``parsers.typed.SumRows``).
     kind: str
     message: str
     pages: tuple[int, ...] = ()

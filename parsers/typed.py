@@ -259,6 +259,151 @@ def summed_warnings(
     return warnings
 
 
+#: A row is called the sum of others only where it matches them in at least this many
+#: numeric columns (one column's match is too easily chance), summing at least this many rows.
+SUM_ROW_COLUMNS = 2
+SUM_ROW_ROWS = 2
+
+
+class SumRows:
+    """Rows of a typed table, in print order, that hold sums of its other rows though no
+    label says "Total": subtotals (a row equal, in every numeric column it fills, to the
+    sum of the rows since the previous such row, e.g. Brazil's "REGIÃO NORDESTE" under its
+    states) and a total (the first or last row, equal to the sum of all the rows that are
+    no subtotal, e.g. "Brasil" printed above its states). They stay rows of the table; a
+    warning names them (``warning``): a column summed over the table counts them twice.
+
+    Fed row by row (``add``), it keeps the running sums only, for a table of any length."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.numeric = [c for c, col in enumerate(columns) if col.type in ("integer", "float")]
+        self.text = [c for c, col in enumerate(columns) if col.type == "text"]
+        self.untyped = next((c for c, col in enumerate(columns) if col.name == UNTYPED_CELLS), None)
+        self.segment = [0.0] * len(self.numeric)
+        self.segment_rows = 0
+        self.total = [0.0] * len(self.numeric)
+        self.rows = 0
+        self.first: tuple[str, list[Any]] | None = None
+        self.last: tuple[str, list[Any]] | None = None
+        self.subtotals: list[str] = []
+        #: Whether the first subtotal sums every row above it (then, last, it is a total).
+        self.whole = False
+
+    def add(self, values: Sequence[Any]) -> None:
+        """The next row's typed values, in the table's column order."""
+        numbers = [values[c] if c < len(values) else None for c in self.numeric]
+        label = self._label(values)
+        if self._subtotal(numbers):
+            if not self.subtotals:
+                self.whole = self.segment_rows == self.rows and _sums(numbers, self.segment)
+            self.subtotals.append(label)
+            self.segment = [0.0] * len(self.numeric)
+            self.segment_rows = 0
+            return
+        for k, value in enumerate(numbers):
+            if isinstance(value, (int, float)):
+                self.segment[k] += value
+                self.total[k] += value
+        self.segment_rows += 1
+        self.rows += 1
+        if self.first is None:
+            self.first = (label, numbers)
+        self.last = (label, numbers)
+
+    def _label(self, values: Sequence[Any]) -> str:
+        """The row's first text, quoted, to name it by: in a text column, else among the
+        cells that did not fit their numeric column (India's "ODISHA" in the serial-number
+        column)."""
+        for c in self.text:
+            if c != self.untyped and c < len(values) and isinstance(values[c], str):
+                if values[c].strip():
+                    return repr(values[c].strip())
+        if self.untyped is not None and self.untyped < len(values) and values[self.untyped]:
+            try:
+                cells = json.loads(values[self.untyped])
+            except ValueError:
+                cells = {}
+            for cell in cells.values() if isinstance(cells, dict) else ():
+                if isinstance(cell, str) and cell.strip():
+                    return repr(cell.strip())
+        return "a row with no label"
+
+    def _subtotal(self, numbers: list[Any]) -> bool:
+        """Whether the row sums the rows since the previous subtotal: before the first, the
+        rows after the table's first too (a total printed first is no part of it)."""
+        if self.segment_rows >= SUM_ROW_ROWS and _sums(numbers, self.segment):
+            return True
+        if self.subtotals or self.first is None or self.segment_rows < SUM_ROW_ROWS + 1:
+            return False
+        first = [v if isinstance(v, (int, float)) else 0 for v in self.first[1]]
+        return _sums(numbers, [s - f for s, f in zip(self.segment, first, strict=True)])
+
+    def totals(self) -> list[str]:
+        """The labels of the first or last row when it is the sum of all the others."""
+        found = []
+        for end in (self.first, self.last) if self.first is not self.last else (self.first,):
+            if end is None or self.rows < SUM_ROW_ROWS + 1:
+                continue
+            label, numbers = end
+            rest = [
+                t - (v if isinstance(v, (int, float)) else 0)
+                for t, v in zip(self.total, numbers, strict=True)
+            ]
+            if _sums(numbers, rest):
+                found.append(label)
+        return found
+
+    @property
+    def found(self) -> int:
+        """How many such rows there are."""
+        return len(self.subtotals) + len(self.totals())
+
+    def warning(self, where: str, table: str) -> str | None:
+        """What to tell the user (None: no such row)."""
+        totals = self.totals()
+        subtotals = self.subtotals
+        said = []
+        if len(subtotals) == 1 and self.whole and self.segment_rows == 0:
+            # The last row, the sum of every row above it: the table's total.
+            said.append(f"{subtotals[0]} is the sum of the rows above it (a total)")
+            subtotals = []
+        if subtotals:
+            names = ", ".join(subtotals[:8])
+            more = f" and {len(subtotals) - 8} more" if len(subtotals) > 8 else ""
+            many = len(subtotals) > 1
+            said.append(
+                f"{len(subtotals)} row{'s' if many else ''} ({names}{more})"
+                f" {'are each' if many else 'is'} the sum of the rows above"
+                f" {'it ' if many else ''}since the previous one"
+                f" (subtotal{'s' if many else ''})"
+            )
+        if totals:
+            both = len(totals) > 1
+            said.append(
+                f"{' and '.join(totals)} {'are' if both else 'is'} the sum"
+                f" of the other rows (a total)"
+            )
+        if not said:
+            return None
+        return (
+            f"{where}: {'; '.join(said)}, kept as rows of {table}: a column summed over the"
+            " table counts them twice"
+        )
+
+
+def _sums(numbers: Sequence[Any], sums: Sequence[float]) -> bool:
+    """Whether ``numbers`` equal ``sums`` in every numeric column they fill, at least
+    ``SUM_ROW_COLUMNS`` of them with a sum other than 0."""
+    matched = 0
+    for value, summed in zip(numbers, sums, strict=True):
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        if abs(value - summed) > 1e-6 * max(1.0, abs(summed)):
+            return False
+        matched += summed != 0
+    return matched >= SUM_ROW_COLUMNS
+
+
 def add_typed(result: ParseResult, tables: Sequence[TypedTable], mismatches: Sequence[str]) -> None:
     """Hand a parse's typed ``tables`` to its ``result``, with a ``total_mismatch`` warning
     for each printed total that is not the sum of its rows (see ``total_warnings``)."""

@@ -15,6 +15,7 @@ from parsers.base import (
     Box,
     Column,
     ParseResult,
+    ParseWarning,
     Row,
     TableSpec,
     bbox_text,
@@ -39,6 +40,7 @@ from parsers.generic.stored import (
 )
 from parsers.generic.streamed import parse_streamed
 from parsers.typed import (
+    SumRows,
     TypedRow,
     TypedTable,
     Value,
@@ -114,11 +116,15 @@ def table_rows(tables: list[ExtractedTable]) -> list[Row]:
     return rows
 
 
-def typed_tables(tables: list[ExtractedTable]) -> tuple[list[TypedTable], list[str]]:
+def typed_tables(
+    tables: list[ExtractedTable],
+) -> tuple[list[TypedTable], list[str], list[ParseWarning]]:
     """Each table as a typed table (columns named from its printed header), its total rows
-    kept out and checked: the warnings say where a total is not the sum of its rows."""
+    kept out and checked: the warnings say where a total is not the sum of its rows; then
+    warnings naming unlabelled rows that are sums of other rows (``SumRows``)."""
     typed: list[TypedTable] = []
     warnings: list[str] = []
+    sum_rows: list[ParseWarning] = []
     for table in tables:
         where = table_place(table)
         body: list[tuple[TypedRow, list[Value]]] = []
@@ -145,7 +151,13 @@ def typed_tables(tables: list[ExtractedTable]) -> tuple[list[TypedTable], list[s
         result = typed_table(typed_name(names), table.title, names, body, f"PDF table ({where})")
         typed.append(result)
         warnings.extend(total_warnings(result, totals))
-    return typed, warnings
+        watch = SumRows(result.columns)
+        for row in result.rows:
+            watch.add(row.values)
+        said = watch.warning(where, result.name)
+        if said:
+            sum_rows.append(ParseWarning("sum_rows", said, tuple(table.pages), watch.found))
+    return typed, warnings, sum_rows
 
 
 def account_tables(found: FoundTables) -> ParseResult:
@@ -190,7 +202,9 @@ class GenericParser:
         found = find_tables(path)
         tables = found.tables
         result = account_tables(found)
-        add_typed(result, *typed_tables(tables))
+        typed, mismatches, sum_rows = typed_tables(tables)
+        add_typed(result, typed, mismatches)
+        result.warnings.extend(sum_rows)
         result.document.update(
             {
                 "tables_found": len(tables),

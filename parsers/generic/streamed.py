@@ -56,6 +56,7 @@ from parsers.reading.document import forget
 from parsers.typed import (
     CONVERTERS,
     UNTYPED_CELLS,
+    SumRows,
     TypedRow,
     TypedTable,
     TypeTally,
@@ -99,6 +100,8 @@ class _Typed:
     count: int
     untyped: bool
     warnings: list[str]
+    #: Unlabelled rows that are sums of other rows (``parsers.typed.SumRows``).
+    sum_rows: list[ParseWarning]
 
 
 def parse_streamed(path: Path, folder: Path, order: tuple[str, ...]) -> ParseResult:
@@ -243,6 +246,7 @@ class _Reading:
         ]
         numeric = [c for c, t in enumerate(types) if t in ("integer", "float")]
         sums: list[Any] = [0] * n  # as total_warnings adds them up
+        watch = SumRows(columns)
         untyped = False
         count = 0
         batch: list[TypedRow] = []
@@ -253,6 +257,7 @@ class _Reading:
             untyped = untyped or typed[-1] is not None
             for c in numeric:
                 sums[c] = sums[c] + (typed[c] or 0)
+            watch.add(typed)
             batch.append(TypedRow(row.page, row.table_index, row.row_index, typed, row.bbox))
             count += 1
             if len(batch) >= 1000:
@@ -270,8 +275,11 @@ class _Reading:
                 )
             )
         warnings = summed_warnings(columns, sums, totals) if totals else []
+        name = typed_name(names)
+        said = watch.warning(state.where, name)
+        sum_rows = [ParseWarning("sum_rows", said, tuple(table.pages), watch.found)] if said else []
         self.typed.append(
-            _Typed(state.tseq, typed_name(names), table.title, columns, count, untyped, warnings)
+            _Typed(state.tseq, name, table.title, columns, count, untyped, warnings, sum_rows)
         )
 
     def _body(
@@ -302,6 +310,7 @@ class _Reading:
             table.spilled = SpilledTypedRows(handle, t.tseq, t.count, t.untyped)
             result.typed.append(table)
         result.warnings.extend(ParseWarning("total_mismatch", w) for t in typed for w in t.warnings)
+        result.warnings.extend(w for t in typed for w in t.sum_rows)
         result.warnings.extend(self.split_records)
         result.document.update({"tables_found": self.found, "tables_flagged": self.flagged})
         return result

@@ -140,6 +140,8 @@ def test_a_table_continued_over_pages_spilled_as_in_memory(
         "real/pdfplumber/WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
         "series/usc-dps-daily-crime-log/010320.pdf",
         "series/ca-cdph-zika-weekly/ca-confirmed-cases-2016-03-25.pdf",
+        # unlabelled subtotals and totals (a sum_rows warning)
+        "series/br-ms-microcephaly-weekly/brazil-microcephaly-2016-01-30.pdf",
     ],
 )
 def test_real_documents_spilled_as_in_memory(

@@ -107,3 +107,32 @@ def test_brazil_figures_printed_the_continental_way_are_read_as_printed() -> Non
         ["Brasil", 1101, 19.8],
         ["Alagoas", 64, 62.7],
     ]
+
+
+BRAZIL = "series/br-ms-microcephaly-weekly"
+
+
+def test_unlabelled_subtotals_and_a_total_printed_first_are_named_not_summed_silently() -> None:
+    """Brazil's bulletin prints its national row "Brasil" above the states and a
+    "REGIÃO ..." row under each region's states; no label says "Total". They stay rows of
+    the typed table (as printed), and a warning names them: summing a column over the
+    table counts every case three times."""
+    truth = expected(f"{BRAZIL}/expected/brazil-microcephaly-2016-01-30.json")["tables"][0]
+    result = PARSER.parse(fixture(f"{BRAZIL}/brazil-microcephaly-2016-01-30.pdf"))
+    table = result.typed[0]
+    assert len(table.rows) == 33 == truth_rows(truth)
+    regions = [row[1] for row in truth["subtotal_rows"]]
+    said = [w for w in result.warnings if w.kind == "sum_rows"]
+    assert [(w.pages, w.lines) for w in said] == [((1,), 6), ((2,), 1)]
+    names = ", ".join(repr(r) for r in regions)
+    assert said[0].message == (
+        f"page 1, table 1: 5 rows ({names}) are each the sum of the rows above it since"
+        " the previous one (subtotals); 'Brasil' is the sum of the other rows (a total),"
+        f" kept as rows of {table.name}: a column summed over the table counts them twice"
+    )
+    assert said[1].message.startswith("page 2, table 2: 'BRASIL' is the sum of the other rows")
+
+
+def truth_rows(truth: dict[str, object]) -> int:
+    """The printed rows: the 27 states, the 5 regions and Brazil."""
+    return int(str(truth["row_count"])) + 5 + 1
